@@ -1,0 +1,62 @@
+import { lazy, Suspense } from "react";
+import { Route, Routes } from "react-router";
+import { RequireAuth, RequireRole, SessionWatcher } from "./auth.tsx";
+import { AppLayout } from "./layout/AppLayout.tsx";
+import { PageSpin } from "./components/PageSpin.tsx";
+import { LoginPage } from "./pages/LoginPage.tsx";
+import { RegisterPage } from "./pages/RegisterPage.tsx";
+import { HomePage } from "./pages/HomePage.tsx";
+import { NotFoundPage } from "./pages/NotFoundPage.tsx";
+
+/*
+ * Feature engineers: your routes live inside your own `features/<name>/index.tsx`, which is
+ * mounted below at `/<name>/*` — declare nested <Routes> there (paths relative to the area),
+ * not here. Each area is loaded lazily so its code (editor, PDF viewer, …) stays out of the
+ * first load. Shared helpers: `api`/`apiUpload` (api.ts), `getSocket`/`emitWithAck`/
+ * `useConnectionState` (socket.ts), `useMe`/`useCurrentUser`/`RequireRole` (auth.tsx).
+ */
+const ForumsArea = lazy(() => import("./features/forums/index.tsx"));
+const StudiosArea = lazy(() => import("./features/studios/index.tsx"));
+const ProposalsArea = lazy(() => import("./features/proposals/index.tsx"));
+const QaArea = lazy(() => import("./features/qa/index.tsx"));
+const AccountPage = lazy(() => import("./pages/AccountPage.tsx"));
+const AdminUsersPage = lazy(() => import("./pages/AdminUsersPage.tsx"));
+
+export function App() {
+  return (
+    <>
+      <SessionWatcher />
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/register" element={<RegisterPage />} />
+        <Route
+          element={
+            <RequireAuth>
+              <AppLayout />
+            </RequireAuth>
+          }
+        >
+          <Route index element={<HomePage />} />
+          <Route path="forums/*" element={<Lazy><ForumsArea /></Lazy>} />
+          <Route path="studios/*" element={<Lazy><StudiosArea /></Lazy>} />
+          <Route path="proposals/*" element={<Lazy><ProposalsArea /></Lazy>} />
+          <Route path="qa/*" element={<Lazy><QaArea /></Lazy>} />
+          <Route path="account" element={<Lazy><AccountPage /></Lazy>} />
+          <Route
+            path="admin/users"
+            element={
+              <RequireRole roles={["admin"]}>
+                <Lazy><AdminUsersPage /></Lazy>
+              </RequireRole>
+            }
+          />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </>
+  );
+}
+
+function Lazy({ children }: { children: React.ReactNode }) {
+  return <Suspense fallback={<PageSpin />}>{children}</Suspense>;
+}

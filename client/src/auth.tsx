@@ -1,0 +1,164 @@
+import { useEffect, type ReactNode } from "react";
+import { Navigate, Outlet, useLocation, useNavigate } from "react-router";
+import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { App as AntApp, Button, Result } from "antd";
+import type { User } from "../../shared/auth.ts";
+import type { Role } from "../../shared/enums.ts";
+import { api, isUnauthorized } from "./api.ts";
+import { connectSocket, disconnectSocket, getSocket } from "./socket.ts";
+import { PageSpin } from "./components/PageSpin.tsx";
+import { shell } from "./strings/shell.ts";
+
+export const ME_QUERY_KEY = ["me"] as const;
+
+/** The signed-in user: `User`, `null` when not signed in (401), `undefined` while loading. */
+export function useMe(): UseQueryResult<User | null> {
+  return useQuery({
+    queryKey: ME_QUERY_KEY,
+    queryFn: async ({ signal }) => {
+      try {
+        const { user } = await api<{ user: User }>("/api/me", { signal });
+        return user;
+      } catch (err) {
+        if (isUnauthorized(err)) return null;
+        throw err;
+      }
+    },
+    staleTime: 60_000,
+    retry: (count, err) => !isUnauthorized(err) && count < 2,
+  });
+}
+
+/**
+ * The signed-in user inside a `RequireAuth` subtree (where it is guaranteed to be loaded).
+ * Throws when used outside one — that is a programming error, not a user state.
+ */
+export function useCurrentUser(): User {
+  const { data } = useMe();
+  if (!data) throw new Error("useCurrentUser() used outside <RequireAuth>");
+  return data;
+}
+
+/** Only same-site paths are accepted as a post-login destination (no open redirect). */
+export function safeNext(next: string | null | undefined): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  return next;
+}
+
+export function loginPath(location: { pathname: string; search: string; hash: string }): string {
+  const here = location.pathname + location.search + location.hash;
+  return here === "/" ? "/login" : `/login?next=${encodeURIComponent(here)}`;
+}
+
+function LoadError({ onRetry }: { onRetry: () => void }) {
+  return (
+    <Result
+      status="warning"
+      title={shell.common.loadFailed}
+      subTitle={shell.httpErrors.network}
+      extra={
+        <Button type="primary" onClick={onRetry}>
+          {shell.common.retry}
+        </Button>
+      }
+    />
+  );
+}
+
+/** Renders its children (or the nested routes) only for a signed-in user; else goes to /login?next=… */
+export function RequireAuth({ children }: { children?: ReactNode }) {
+  const me = useMe();
+  const location = useLocation();
+  if (me.data === undefined) {
+    if (me.isError) return <LoadError onRetry={() => void me.refetch()} />;
+    return <PageSpin />;
+  }
+  if (me.data === null) return <Navigate to={loginPath(location)} replace />;
+  return <>{children ?? <Outlet />}</>;
+}
+
+/** Like RequireAuth, and the user's role must be one of `roles`; otherwise a 无权访问 page. */
+export function RequireRole({ roles, children }: { roles: readonly Role[]; children?: ReactNode }) {
+  return (
+    <RequireAuth>
+      <RoleGate roles={roles}>{children}</RoleGate>
+    </RequireAuth>
+  );
+}
+
+function RoleGate({ roles, children }: { roles: readonly Role[]; children?: ReactNode }) {
+  const user = useCurrentUser();
+  const navigate = useNavigate();
+  if (!roles.includes(user.role)) {
+    return (
+      <Result
+        status="403"
+        title={shell.forbidden.title}
+        subTitle={shell.forbidden.description}
+        extra={
+          <Button type="primary" onClick={() => navigate("/")}>
+            {shell.backHome}
+          </Button>
+        }
+      />
+    );
+  }
+  return <>{children ?? <Outlet />}</>;
+}
+
+/** Signs out on the server, drops every cached query and closes the realtime connection. */
+export function useLogout(): () => Promise<void> {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  return async () => {
+    try {
+      await api("/api/auth/logout", { method: "POST" });
+    } catch {
+      // signing out locally is what the user asked for, even if the server is unreachable
+    }
+    disconnectSocket();
+    queryClient.clear();
+    queryClient.setQueryData(ME_QUERY_KEY, null);
+    navigate("/login", { replace: true });
+  };
+}
+
+/**
+ * Keeps the realtime connection in step with the session: connected while signed in,
+ * closed otherwise; when the server ends the session (logout elsewhere, account disabled)
+ * or refuses the handshake, the cache is cleared and the user is sent to sign in again.
+ */
+export function SessionWatcher() {
+  const { data: me } = useMe();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const { message } = AntApp.useApp();
+  const signedIn = Boolean(me);
+
+  useEffect(() => {
+    if (signedIn) connectSocket();
+    else disconnectSocket();
+  }, [signedIn]);
+
+  useEffect(() => {
+    const socket = getSocket();
+    const onEnded = () => {
+      disconnectSocket();
+      queryClient.clear();
+      queryClient.setQueryData(ME_QUERY_KEY, null);
+      void message.warning(shell.login.sessionEnded);
+      navigate(loginPath(window.location), { replace: true });
+    };
+    const onConnectError = (err: Error) => {
+      // the cookie is gone or expired: ask the server who we are; a 401 there signs us out
+      if (err.message === "unauthorized") void queryClient.invalidateQueries({ queryKey: ME_QUERY_KEY });
+    };
+    socket.on("session:ended", onEnded);
+    socket.on("connect_error", onConnectError);
+    return () => {
+      socket.off("session:ended", onEnded);
+      socket.off("connect_error", onConnectError);
+    };
+  }, [queryClient, navigate, message]);
+  return null;
+}

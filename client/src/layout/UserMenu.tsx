@@ -1,0 +1,38 @@
+import { Avatar, Button, Dropdown, type MenuProps } from "antd";
+import { DownOutlined, LogoutOutlined, SettingOutlined, TeamOutlined } from "@ant-design/icons";
+import { useNavigate } from "react-router";
+import type { User } from "../../../shared/auth.ts";
+import { ROLE_LABELS } from "../../../shared/enums.ts";
+import { useLogout } from "../auth.tsx";
+import { shell } from "../strings/shell.ts";
+
+export function UserMenu({ user }: { user: User }) {
+  const navigate = useNavigate();
+  const logout = useLogout();
+
+  const items: MenuProps["items"] = [
+    { key: "who", type: "group", label: `${user.displayName} · ${ROLE_LABELS[user.role]}` },
+    { key: "account", icon: <SettingOutlined />, label: shell.userMenu.account },
+    ...(user.role === "admin" ? [{ key: "admin", icon: <TeamOutlined />, label: shell.userMenu.admin }] : []),
+    { type: "divider" as const },
+    { key: "logout", icon: <LogoutOutlined />, label: shell.userMenu.logout, danger: true },
+  ];
+
+  const onClick: MenuProps["onClick"] = ({ key }) => {
+    if (key === "account") navigate("/account");
+    else if (key === "admin") navigate("/admin/users");
+    else if (key === "logout") void logout();
+  };
+
+  return (
+    <Dropdown menu={{ items, onClick }} trigger={["click"]} placement="bottomRight">
+      <Button type="text" className="user-menu-button" aria-label={`${shell.userMenu.label}：${user.displayName}`}>
+        <Avatar size="small" className="user-avatar" aria-hidden="true">
+          {user.displayName.slice(0, 1)}
+        </Avatar>
+        <span className="user-menu-name">{user.displayName}</span>
+        <DownOutlined aria-hidden="true" className="user-menu-caret" />
+      </Button>
+    </Dropdown>
+  );
+}

@@ -1,0 +1,47 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { BrowserRouter } from "react-router";
+import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { App as AntApp, ConfigProvider } from "antd";
+import zhCN from "antd/locale/zh_CN";
+import dayjs from "dayjs";
+import "dayjs/locale/zh-cn";
+import { isUnauthorized } from "./api.ts";
+import { ME_QUERY_KEY } from "./auth.tsx";
+import { App } from "./App.tsx";
+import { theme } from "./theme.ts";
+import "./styles.css";
+
+dayjs.locale("zh-cn");
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({
+    // Any 401 means the session is gone: re-ask /api/me, whose `null` makes RequireAuth send
+    // the user to sign in. (The /api/me query itself turns 401 into null and never lands here.)
+    onError: (err, query) => {
+      if (isUnauthorized(err) && query.queryKey[0] !== ME_QUERY_KEY[0]) {
+        void queryClient.invalidateQueries({ queryKey: ME_QUERY_KEY });
+      }
+    },
+  }),
+  defaultOptions: {
+    queries: {
+      retry: (count, err) => !isUnauthorized(err) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <ConfigProvider locale={zhCN} theme={theme}>
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <App />
+          </BrowserRouter>
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  </StrictMode>,
+);

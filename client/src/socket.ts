@@ -1,0 +1,121 @@
+import { useSyncExternalStore } from "react";
+import { io, type Socket } from "socket.io-client";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/events.ts";
+import type { Ack } from "../../shared/errors.ts";
+import { shell } from "./strings/shell.ts";
+
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type ConnectionState = "connected" | "reconnecting" | "offline";
+
+let socket: AppSocket | null = null;
+const listeners = new Set<() => void>();
+
+function notify() {
+  for (const listener of listeners) listener();
+}
+
+/**
+ * The one Socket.IO connection of this tab, created on first use but not connected:
+ * the handshake is authenticated by the session cookie, so it only connects once signed in
+ * (`connectSocket()`, called by the auth layer). Features subscribe to their events on it.
+ */
+export function getSocket(): AppSocket {
+  if (socket) return socket;
+  socket = io({
+    path: "/socket.io",
+    autoConnect: false,
+    withCredentials: true,
+    // WebSocket first: with several server processes behind a load balancer it needs no sticky
+    // sessions; long-polling remains the fallback for networks that block WebSocket.
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
+  });
+  socket.on("connect", notify);
+  socket.on("disconnect", notify);
+  socket.on("connect_error", notify);
+  socket.io.on("reconnect_attempt", notify);
+  socket.io.on("reconnect_failed", notify);
+  return socket;
+}
+
+/** Opens (or keeps) the connection; called when a user is signed in. */
+export function connectSocket(): void {
+  const s = getSocket();
+  if (!s.connected && !s.active) s.connect();
+  notify();
+}
+
+/** Closes the connection and stops reconnecting; called on sign-out. */
+export function disconnectSocket(): void {
+  if (!socket) return;
+  socket.disconnect();
+  notify();
+}
+
+function currentState(): ConnectionState {
+  if (typeof navigator !== "undefined" && navigator.onLine === false) return "offline";
+  if (!socket) return "offline";
+  if (socket.connected) return "connected";
+  // `active` stays true while the manager is still trying (initial connect or reconnect)
+  if (socket.active) return "reconnecting";
+  return "offline";
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener("online", notify);
+  window.addEventListener("offline", notify);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) {
+      window.removeEventListener("online", notify);
+      window.removeEventListener("offline", notify);
+    }
+  };
+}
+
+/** Live state of the realtime connection, for indicators and for disabling live actions. */
+export function useConnectionState(): ConnectionState {
+  return useSyncExternalStore(subscribe, currentState, () => "offline");
+}
+
+/** Client→server events that carry an acknowledgement callback as their second argument. */
+type AckEventName = {
+  [K in keyof ClientToServerEvents]: ClientToServerEvents[K] extends (payload: any, ack: (res: any) => void) => void
+    ? K
+    : never;
+}[keyof ClientToServerEvents];
+
+export type EventPayload<E extends AckEventName> = ClientToServerEvents[E] extends (payload: infer P, ack: any) => void
+  ? P
+  : never;
+/** The acknowledgement of event E, widened with the timeout answer emitWithAck may give. */
+export type EventAck<E extends AckEventName> =
+  | (ClientToServerEvents[E] extends (payload: any, ack: (res: infer R) => void) => void ? R : never)
+  | TimeoutAck;
+
+type TimeoutAck = { ok: false; error: { code: "timeout"; message: string } };
+
+const TIMEOUT_ACK: TimeoutAck & Ack = { ok: false, error: { code: "timeout", message: shell.httpErrors.timeout } };
+
+/**
+ * Emits an event and resolves with the server's acknowledgement. When no answer arrives in
+ * `timeoutMs` (or the socket is down for that long) it resolves — never rejects — with
+ * `{ok:false, error:{code:"timeout", message:"网络超时"}}`, so callers handle one shape.
+ */
+export async function emitWithAck<E extends AckEventName>(
+  event: E,
+  payload: EventPayload<E>,
+  timeoutMs = 10_000,
+): Promise<EventAck<E>> {
+  // The generic overloads of emitWithAck don't narrow through a type parameter; the public
+  // signature above carries the real typing.
+  const loose = getSocket().timeout(timeoutMs) as unknown as {
+    emitWithAck: (event: string, payload: unknown) => Promise<unknown>;
+  };
+  try {
+    return (await loose.emitWithAck(event as string, payload)) as EventAck<E>;
+  } catch {
+    return TIMEOUT_ACK;
+  }
+}
