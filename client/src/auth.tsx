@@ -93,7 +93,7 @@ function RoleGate({ roles, children }: { roles: readonly Role[]; children?: Reac
     return (
       <Result
         status="403"
-        title={shell.forbidden.title}
+        title={<h1 className="result-title">{shell.forbidden.title}</h1>}
         subTitle={shell.forbidden.description}
         extra={
           <Button type="primary" onClick={() => navigate("/")}>

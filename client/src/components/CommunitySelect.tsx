@@ -1,5 +1,5 @@
 import { Select, type SelectProps } from "antd";
-import { useOrg } from "../org.ts";
+import { useCommunityIndex, useOrg } from "../org.ts";
 import { shell } from "../strings/shell.ts";
 
 type Props = Omit<SelectProps<string | null>, "options" | "onChange" | "value"> & {
@@ -10,6 +10,7 @@ type Props = Omit<SelectProps<string | null>, "options" | "onChange" | "value"> 
 /** Picks a community, grouped by street, searchable by name; clearing it means "none". */
 export function CommunitySelect({ value, onChange, ...rest }: Props) {
   const { data: streets, isLoading } = useOrg();
+  const index = useCommunityIndex();
   const options = (streets ?? []).map((street) => ({
     label: street.name,
     title: street.name,
@@ -29,6 +30,8 @@ export function CommunitySelect({ value, onChange, ...rest }: Props) {
       value={value ?? null}
       onChange={(v) => onChange?.(v ?? null)}
       popupMatchSelectWidth={false}
+      // the closed select shows just the community's name; the list marks demo communities
+      labelRender={({ value, label }) => index.get(String(value))?.name ?? label}
       {...rest}
     />
   );

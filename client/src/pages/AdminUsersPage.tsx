@@ -85,7 +85,7 @@ export default function AdminUsersPage() {
     {
       title: c.community,
       dataIndex: "communityId",
-      width: 200,
+      width: 210,
       sorter: (a, b) =>
         (communities.get(a.communityId ?? "")?.name ?? "").localeCompare(communities.get(b.communityId ?? "")?.name ?? "", "zh-CN"),
       render: (communityId: string | null, user) => (
