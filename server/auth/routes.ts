@@ -1,0 +1,73 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Hono } from "hono";
+import { ChangePasswordSchema, LoginSchema, RegisterSchema, UserPatchSchema } from "../../shared/auth.ts";
+import { IdSchema } from "../../shared/ids.ts";
+import type { AppContext } from "../context.ts";
+import { clearSessionCookie, setSessionCookie } from "../http/cookies.ts";
+import { type ApiContext, type ApiEnv, readJson, requireUser } from "../http/env.ts";
+import { invalidInput, parseWith } from "../lib/errors.ts";
+import { requireAdmin } from "./policy.ts";
+import { changePassword, listUsers, registerUser, signIn, startSession, updateUser } from "./service.ts";
+import { toPublicUser } from "./users.ts";
+
+function clientAddress(c: ApiContext, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return getConnInfo(c).remote.address ?? "unknown";
+}
+
+export function authRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
+  api.post("/auth/register", async (c) => {
+    const input = await readJson(c, RegisterSchema);
+    const user = await registerUser(ctx, input);
+    const { token, session } = await startSession(ctx, user.id);
+    setSessionCookie(c, ctx.config, token, session.expiresAt);
+    return c.json({ user: toPublicUser(user) }, 201);
+  });
+
+  api.post("/auth/login", async (c) => {
+    const input = await readJson(c, LoginSchema);
+    const user = await signIn(ctx, input, clientAddress(c, ctx.config.TRUST_PROXY));
+    const { token, session } = await startSession(ctx, user.id);
+    setSessionCookie(c, ctx.config, token, session.expiresAt);
+    return c.json({ user: toPublicUser(user) });
+  });
+
+  api.post("/auth/logout", async (c) => {
+    const session = c.get("session");
+    if (session) await ctx.sessions.invalidate(session.id);
+    clearSessionCookie(c);
+    return c.json({ ok: true });
+  });
+
+  api.post("/auth/password", async (c) => {
+    const user = requireUser(c);
+    const input = await readJson(c, ChangePasswordSchema);
+    const { token, session } = await changePassword(ctx, user, input);
+    setSessionCookie(c, ctx.config, token, session.expiresAt);
+    return c.json({ ok: true });
+  });
+
+  api.get("/me", (c) => c.json({ user: toPublicUser(requireUser(c)) }));
+
+  api.get("/users", async (c) => {
+    requireAdmin(requireUser(c));
+    const rows = await listUsers(ctx);
+    return c.json({ users: rows.map(toPublicUser) });
+  });
+
+  api.patch("/users/:id", async (c) => {
+    const admin = requireUser(c);
+    requireAdmin(admin);
+    const userId = parseWith(IdSchema, c.req.param("id"));
+    const patch = await readJson(c, UserPatchSchema);
+    if (Object.keys(patch).length === 0) throw invalidInput("没有需要修改的内容");
+    if (userId === admin.id && (patch.disabled || (patch.role && patch.role !== "admin"))) {
+      throw invalidInput("不能停用自己或取消自己的管理员身份");
+    }
+    const user = await updateUser(ctx, userId, patch);
+    return c.json({ user: toPublicUser(user) });
+  });
+}

@@ -1,0 +1,77 @@
+import { asc, eq } from "drizzle-orm";
+import type { ChangePassword, Login, Register, UserPatch } from "../../shared/auth.ts";
+import type { AppContext } from "../context.ts";
+import { communities } from "../org/schema.ts";
+import { AppError, conflict, invalidInput, notFound } from "../lib/errors.ts";
+import { hashPassword, verifyPassword } from "./passwords.ts";
+import { users } from "./schema.ts";
+import { generateSessionToken, type UserRow } from "./sessions.ts";
+
+/** Accounts: registration, sign-in with throttling, password change, admin edits. */
+export async function registerUser(ctx: AppContext, input: Register): Promise<UserRow> {
+  if (!ctx.config.ALLOW_REGISTRATION) throw new AppError(403, "registration_closed", "暂不开放注册，请联系管理员");
+  const passwordHash = await hashPassword(input.password);
+  const [row] = await ctx.db
+    .insert(users)
+    .values({ username: input.username.toLowerCase(), displayName: input.displayName, passwordHash })
+    .onConflictDoNothing({ target: users.username })
+    .returning();
+  if (!row) throw conflict("该用户名已被使用");
+  return row;
+}
+
+/**
+ * Checks the password with two throttles: per account (slows guessing one password) and per
+ * address (slows spraying many accounts). A success clears the account's counter.
+ */
+export async function signIn(ctx: AppContext, input: Login, address: string): Promise<UserRow> {
+  const username = input.username.toLowerCase();
+  await ctx.limits.loginPerAddress.consume(address);
+  await ctx.limits.loginPerAccount.consume(username);
+  const [row] = await ctx.db.select().from(users).where(eq(users.username, username));
+  // Hash even for unknown users so response time does not reveal which usernames exist.
+  const ok = row ? await verifyPassword(row.passwordHash, input.password) : await hashPassword(input.password).then(() => false);
+  if (!row || !ok) throw new AppError(401, "invalid_credentials", "用户名或密码错误");
+  if (row.disabled) throw new AppError(403, "account_disabled", "该账号已被停用，请联系管理员");
+  await ctx.limits.loginPerAccount.reset(username);
+  return row;
+}
+
+export async function startSession(ctx: AppContext, userId: string) {
+  const token = generateSessionToken();
+  const session = await ctx.sessions.create(token, userId);
+  return { token, session };
+}
+
+/** Changing the password ends every session of the user, then opens a fresh one for this browser. */
+export async function changePassword(ctx: AppContext, user: UserRow, input: ChangePassword) {
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new AppError(400, "invalid_credentials", "当前密码不正确");
+  }
+  await ctx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(input.newPassword) })
+    .where(eq(users.id, user.id));
+  await ctx.cutOffUser(user.id, "logout");
+  return startSession(ctx, user.id);
+}
+
+export function listUsers(ctx: AppContext): Promise<UserRow[]> {
+  return ctx.db.select().from(users).orderBy(asc(users.createdAt), asc(users.username));
+}
+
+export async function updateUser(ctx: AppContext, userId: string, patch: UserPatch): Promise<UserRow> {
+  if (patch.communityId) {
+    const [community] = await ctx.db.select().from(communities).where(eq(communities.id, patch.communityId));
+    if (!community) throw invalidInput("communityId: 社区不存在");
+  }
+  const [row] = await ctx.db.update(users).set(patch).where(eq(users.id, userId)).returning();
+  if (!row) throw notFound("用户不存在");
+  if (patch.disabled) await ctx.cutOffUser(userId, "disabled");
+  return row;
+}
+
+export async function findUser(ctx: AppContext, userId: string): Promise<UserRow | undefined> {
+  const [row] = await ctx.db.select().from(users).where(eq(users.id, userId));
+  return row;
+}

@@ -1,0 +1,17 @@
+import type { User } from "../../shared/auth.ts";
+import type { UserRow } from "./sessions.ts";
+
+/** The public shape of a user; never includes the password hash. */
+export function toPublicUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role,
+    level: row.level,
+    communityId: row.communityId,
+    partyMember: row.partyMember,
+    disabled: row.disabled,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,40 @@
+import type { Redis } from "ioredis";
+import type { Server, Socket } from "socket.io";
+import type { ClientToServerEvents, ServerToClientEvents } from "../shared/events.ts";
+import type { SessionRow, SessionStore, UserRow } from "./auth/sessions.ts";
+import type { Config } from "./config.ts";
+import type { Db } from "./db/client.ts";
+import type { Logger } from "./lib/logger.ts";
+import type { RateLimit } from "./lib/rateLimit.ts";
+import type { YjsServer } from "./yjs/server.ts";
+
+export interface SocketData {
+  user: UserRow;
+  session: SessionRow;
+}
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** What every feature gets: configuration, the database, logging, limits and the realtime doors. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  dbKind: "pglite" | "postgres";
+  log: Logger;
+  sessions: SessionStore;
+  /** present when REDIS_URL is set: one connection for commands and publishing, one for subscribing */
+  redis?: { pub: Redis; sub: Redis };
+  limits: {
+    loginPerAccount: RateLimit;
+    loginPerAddress: RateLimit;
+    /** chat lines, questions, answers, studio messages: per user */
+    posting: RateLimit;
+  };
+  io: IoServer;
+  yjs: YjsServer;
+  /** ends every session and open connection of a user (logout everywhere, disabled account) */
+  cutOffUser(userId: string, reason: "logout" | "disabled"): Promise<void>;
+}
+
+/** The room every socket of a user joins, so the user can be reached or cut off on every process. */
+export const userRoom = (userId: string) => `user:${userId}`;

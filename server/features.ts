@@ -1,0 +1,42 @@
+import type { Hono } from "hono";
+import type { AppContext, IoSocket } from "./context.ts";
+import type { ApiEnv } from "./http/env.ts";
+import type { DocKind } from "./yjs/docKinds.ts";
+import type { Db } from "./db/client.ts";
+import type { DemoUsers } from "./db/seed.ts";
+import { authFeature } from "./auth/index.ts";
+import { orgFeature } from "./org/index.ts";
+import { notificationsFeature } from "./notifications/index.ts";
+import { moderationFeature } from "./moderation/index.ts";
+import { forumsFeature } from "./forums/index.ts";
+import { studiosFeature } from "./studios/index.ts";
+import { proposalsFeature } from "./proposals/index.ts";
+import { qaFeature } from "./qa/index.ts";
+
+/**
+ * A feature plugs into the three doors here and nowhere else: REST routes under /api,
+ * Socket.IO handlers per connection, Yjs document kinds. It depends on services, never on
+ * another feature's handlers.
+ */
+export interface Feature {
+  name: string;
+  routes?(api: Hono<ApiEnv>, ctx: AppContext): void;
+  socket?(socket: IoSocket, ctx: AppContext): void;
+  docKinds?(ctx: AppContext): DocKind[];
+  /** demo content for a fresh embedded database (see db/seed.ts) */
+  seed?(db: Db, users: DemoUsers): Promise<void>;
+  /** background work (timers, subscriptions) started once the server listens */
+  start?(ctx: AppContext): Promise<void> | void;
+  stop?(): Promise<void> | void;
+}
+
+export const features: Feature[] = [
+  authFeature,
+  orgFeature,
+  notificationsFeature,
+  moderationFeature,
+  forumsFeature,
+  studiosFeature,
+  proposalsFeature,
+  qaFeature,
+];

@@ -1,0 +1,114 @@
+import { existsSync } from "node:fs";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import type { AppContext } from "../context.ts";
+import type { Feature } from "../features.ts";
+import { AppError, tooLarge } from "../lib/errors.ts";
+import { readSessionCookie, setSessionCookie } from "./cookies.ts";
+import type { ApiEnv } from "./env.ts";
+import { isAllowedOrigin } from "./origin.ts";
+
+const CLIENT_DIST = new URL("../../client/dist", import.meta.url).pathname;
+
+/** The HTTP door: /api routes from every feature, then the built client with an SPA fallback. */
+export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.onError((error, c) => renderError(ctx, error, c));
+
+  const api = new Hono<ApiEnv>();
+  api.use(requestId());
+  api.use(requestLog(ctx));
+  api.use(refuseCrossSite(ctx));
+  api.use(limitJsonBody(ctx));
+  api.use(loadSession(ctx));
+  api.get("/health", (c) =>
+    c.json({ ok: true, db: ctx.dbKind, scaleOut: ctx.redis ? "redis" : "memory" }),
+  );
+  for (const feature of features) feature.routes?.(api, ctx);
+  api.all("*", (c) => c.json({ error: { code: "not_found", message: "接口不存在" } }, 404));
+  api.onError((error, c) => renderError(ctx, error, c));
+  app.route("/api", api);
+
+  serveClient(app);
+  return app;
+}
+
+function renderError(ctx: AppContext, error: Error, c: import("hono").Context<ApiEnv>) {
+  if (error instanceof AppError) {
+    if (error.retryAfterSeconds) c.header("Retry-After", String(error.retryAfterSeconds));
+    // The rest of an oversized body is never read, so this connection cannot carry another request.
+    if (error.status === 413) c.header("Connection", "close");
+    return c.json(error.toBody(), error.status as 400);
+  }
+  (c.get("log") ?? ctx.log).error({ err: error }, "unhandled error");
+  return c.json({ error: { code: "internal", message: "服务器内部错误，请稍后再试" } }, 500);
+}
+
+function requestLog(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const log = ctx.log.child({ requestId: c.get("requestId") });
+    c.set("log", log);
+    const started = performance.now();
+    await next();
+    log.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      "request",
+    );
+  };
+}
+
+/** CSRF protection: state-changing requests must come from our own origin. */
+function refuseCrossSite(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    if (["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return next();
+    const origin = c.req.header("origin");
+    const crossSite = c.req.header("sec-fetch-site") === "cross-site";
+    if (crossSite || (origin && !isAllowedOrigin(origin, c.req.header("host"), ctx.config.PUBLIC_ORIGIN))) {
+      throw new AppError(403, "forbidden_origin", "拒绝来自其他网站的请求");
+    }
+    return next();
+  };
+}
+
+/** JSON bodies are small; upload routes (multipart) set their own, larger limit. */
+function limitJsonBody(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+  const limit = bodyLimit({
+    maxSize: ctx.config.MAX_JSON_BYTES,
+    onError: () => {
+      throw tooLarge("请求内容过大");
+    },
+  });
+  return (c, next) => {
+    if (c.req.header("content-type")?.startsWith("multipart/form-data")) return next();
+    return limit(c, next);
+  };
+}
+
+function loadSession(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    c.set("user", null);
+    c.set("session", null);
+    const token = readSessionCookie(c);
+    if (token) {
+      const found = await ctx.sessions.validate(token);
+      if (found) {
+        c.set("user", found.user);
+        c.set("session", found.session);
+        if (found.renewed) setSessionCookie(c, ctx.config, token, found.session.expiresAt);
+      }
+    }
+    return next();
+  };
+}
+
+function serveClient(app: Hono<ApiEnv>): void {
+  app.use("/*", serveStatic({ root: CLIENT_DIST }));
+  app.get("*", async (c) => {
+    if (!existsSync(`${CLIENT_DIST}/index.html`)) {
+      return c.text("客户端尚未构建：请运行 npm start（会自动构建）或 npm run build。", 503);
+    }
+    return serveStatic({ root: CLIENT_DIST, path: "index.html" })(c, async () => {});
+  });
+}

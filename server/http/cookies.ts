@@ -1,0 +1,33 @@
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { SESSION_COOKIE } from "../auth/sessions.ts";
+import type { Config } from "../config.ts";
+import type { ApiContext } from "./env.ts";
+
+/** httpOnly, SameSite=Lax; Secure when the public address is https. */
+export function setSessionCookie(c: ApiContext, config: Config, token: string, expiresAt: Date): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: config.PUBLIC_ORIGIN?.startsWith("https:") ?? false,
+    path: "/",
+    expires: expiresAt,
+  });
+}
+
+export function clearSessionCookie(c: ApiContext): void {
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+}
+
+export function readSessionCookie(c: ApiContext): string | undefined {
+  return getCookie(c, SESSION_COOKIE);
+}
+
+/** Reads the session token from a raw Cookie header (Socket.IO handshake, /yjs/ upgrade). */
+export function sessionTokenFromHeader(cookieHeader: string | undefined): string | undefined {
+  if (!cookieHeader) return undefined;
+  for (const part of cookieHeader.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join("="));
+  }
+  return undefined;
+}

@@ -1,0 +1,117 @@
+import type { Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { Redis } from "ioredis";
+import { SessionStore } from "./auth/sessions.ts";
+import type { Config } from "./config.ts";
+import { type AppContext, type IoServer, userRoom } from "./context.ts";
+import { type Database, openDatabase } from "./db/client.ts";
+import { seedDemo } from "./db/seed.ts";
+import { features } from "./features.ts";
+import { createHttpApp } from "./http/app.ts";
+import { routeUpgrades } from "./http/upgrade.ts";
+import { createLogger } from "./lib/logger.ts";
+import { createRateLimit } from "./lib/rateLimit.ts";
+import { attachIoHandlers, createIoServer } from "./realtime/io.ts";
+import { localRelay, redisRelay } from "./yjs/relay.ts";
+import { YjsServer } from "./yjs/server.ts";
+
+export interface RunningServer {
+  ctx: AppContext;
+  httpServer: HttpServer;
+  port: number;
+  url: string;
+  /** graceful: stop accepting, flush document edits, close sockets, close the database */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** a migrated PGlite data directory to start from instead of DATA_DIR (tests) */
+  loadDataDir?: Blob;
+}
+
+/** Builds the three doors on one http.Server from a validated config and starts listening. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = createLogger(config.LOG_LEVEL);
+  const database: Database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    loadDataDir: options.loadDataDir,
+  });
+  if (config.seedDemo) await seedDemo(database.db, log, features);
+
+  const redis = config.REDIS_URL
+    ? { pub: new Redis(config.REDIS_URL, { lazyConnect: false }), sub: new Redis(config.REDIS_URL) }
+    : undefined;
+
+  const windowSeconds = config.LOGIN_LIMIT_WINDOW_SECONDS;
+  const sessions = new SessionStore(database.db, config.SESSION_DAYS * 24 * 60 * 60 * 1000);
+  const yjs = new YjsServer({
+    db: database.db,
+    sessions,
+    log,
+    relay: redis ? redisRelay(redis.pub, redis.sub) : localRelay,
+    publicOrigin: config.PUBLIC_ORIGIN,
+  });
+
+  const ctx = {
+    config,
+    db: database.db,
+    dbKind: database.kind,
+    log,
+    sessions,
+    redis,
+    yjs,
+    limits: {
+      loginPerAccount: createRateLimit({ name: "login-account", points: config.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds, redis: redis?.pub }),
+      loginPerAddress: createRateLimit({ name: "login-address", points: config.LOGIN_LIMIT_PER_ADDRESS, windowSeconds, redis: redis?.pub }),
+      posting: createRateLimit({ name: "posting", points: config.POST_LIMIT_PER_MINUTE, windowSeconds: 60, redis: redis?.pub }),
+    },
+  } as AppContext;
+
+  const app = createHttpApp(ctx, features);
+  const httpServer = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }) as HttpServer;
+  const io: IoServer = createIoServer(httpServer);
+  if (redis) {
+    const { createAdapter } = await import("@socket.io/redis-adapter");
+    io.adapter(createAdapter(redis.pub, redis.sub.duplicate()));
+  }
+  ctx.io = io;
+  ctx.cutOffUser = async (userId, reason) => {
+    await sessions.invalidateAllForUser(userId);
+    io.to(userRoom(userId)).emit("session:ended", { reason });
+    io.in(userRoom(userId)).disconnectSockets(true);
+    await yjs.disconnectUser(userId);
+  };
+  attachIoHandlers(io, ctx, features);
+  for (const feature of features) for (const kind of feature.docKinds?.(ctx) ?? []) yjs.registerKind(kind);
+  routeUpgrades(httpServer, yjs);
+
+  await new Promise<void>((resolve, reject) => {
+    if (httpServer.listening) return resolve();
+    httpServer.once("listening", resolve);
+    httpServer.once("error", reject);
+  });
+  for (const feature of features) await feature.start?.(ctx);
+
+  const port = (httpServer.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    ctx,
+    httpServer,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      (closing ??= (async () => {
+        for (const feature of features) await feature.stop?.();
+        await yjs.close();
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        httpServer.closeAllConnections?.();
+        await database.close();
+        if (redis) {
+          redis.pub.disconnect();
+          redis.sub.disconnect();
+        }
+      })()),
+  };
+}

@@ -1,0 +1,60 @@
+import type { Redis } from "ioredis";
+
+export type RelayKind = "update" | "awareness";
+export type RelayHandler = (kind: RelayKind, data: Uint8Array) => void;
+
+/**
+ * Carries document updates and awareness between server processes. Each process stores only the
+ * updates its own clients sent; the others apply relayed ones to their in-memory copy.
+ */
+export interface DocRelay {
+  publish(docName: string, kind: RelayKind, data: Uint8Array): void;
+  subscribe(docName: string, handler: RelayHandler): Promise<void>;
+  unsubscribe(docName: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One process: nothing to relay. */
+export const localRelay: DocRelay = {
+  publish() {},
+  async subscribe() {},
+  async unsubscribe() {},
+  async close() {},
+};
+
+const KIND_BYTE: Record<RelayKind, number> = { update: 0, awareness: 1 };
+
+/**
+ * Redis pub/sub, one channel per document. Messages carry a process id so a process ignores its
+ * own publications, and one leading byte for the kind.
+ */
+export function redisRelay(pub: Redis, sub: Redis): DocRelay {
+  const processId = crypto.randomUUID();
+  const origin = Buffer.from(processId);
+  const handlers = new Map<string, RelayHandler>();
+  const channel = (docName: string) => `yjs:${docName}`;
+
+  sub.on("messageBuffer", (channelBuffer: Buffer, message: Buffer) => {
+    const handler = handlers.get(channelBuffer.toString().slice(4));
+    if (!handler || message.subarray(0, origin.length).equals(origin)) return;
+    const kind = message[origin.length] === KIND_BYTE.update ? "update" : "awareness";
+    handler(kind, new Uint8Array(message.subarray(origin.length + 1)));
+  });
+
+  return {
+    publish(docName, kind, data) {
+      void pub.publish(channel(docName), Buffer.concat([origin, Buffer.from([KIND_BYTE[kind]]), data]));
+    },
+    async subscribe(docName, handler) {
+      handlers.set(docName, handler);
+      await sub.subscribe(channel(docName));
+    },
+    async unsubscribe(docName) {
+      handlers.delete(docName);
+      await sub.unsubscribe(channel(docName));
+    },
+    async close() {
+      handlers.clear();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { bigserial, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bytea } from "../db/types.ts";
+
+/**
+ * The append-only log of a Yjs document: every update a client sent, stored before it is relayed.
+ * Compaction replaces a long run of rows by one row holding the encoded state.
+ */
+export const docUpdates = pgTable(
+  "doc_updates",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    docName: text("doc_name").notNull(),
+    data: bytea("data").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("doc_updates_doc_idx").on(t.docName, t.id)],
+);

@@ -1,0 +1,258 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import * as awarenessProtocol from "y-protocols/awareness";
+import { CLOSE_CODES } from "../../shared/errors.ts";
+import { LIMITS } from "../../shared/limits.ts";
+import type { SessionStore, UserRow } from "../auth/sessions.ts";
+import type { Db } from "../db/client.ts";
+import { sessionTokenFromHeader } from "../http/cookies.ts";
+import { isAllowedOrigin } from "../http/origin.ts";
+import { AppError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
+import { type DocAccess, type DocKind, parseDocName } from "./docKinds.ts";
+import { decodeMessage, encodeAwarenessStates, encodeSyncStep1, encodeSyncStep2 } from "./protocol.ts";
+import type { DocRelay } from "./relay.ts";
+import { type Connection, send, SharedDoc } from "./sharedDoc.ts";
+
+const PING_INTERVAL_MS = 30_000;
+
+interface OpenDoc {
+  shared: SharedDoc;
+  ready: Promise<void>;
+}
+
+interface Refusal {
+  status: number;
+  reason: string;
+}
+
+/**
+ * The y-websocket door at /yjs/<docName>. An upgrade passes four steps in order — parse the name,
+ * authenticate the cookie, authorize with the document's kind, load — and any step refuses with
+ * a plain HTTP status before the handshake. Edits are then stored, applied and relayed by SharedDoc.
+ */
+export class YjsServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.yjsMessageBytes * 4 });
+  private readonly docs = new Map<string, OpenDoc>();
+  private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly kinds = new Map<string, DocKind>();
+  private readonly pingTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      sessions: SessionStore;
+      log: Logger;
+      relay: DocRelay;
+      publicOrigin?: string;
+    },
+  ) {
+    this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS);
+    this.pingTimer.unref();
+  }
+
+  registerKind(kind: DocKind): void {
+    this.kinds.set(kind.prefix, kind);
+  }
+
+  /** Number of documents held in memory (for tests and benchmarks). */
+  get openDocuments(): number {
+    return this.docs.size;
+  }
+
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    try {
+      const docName = this.parseName(req);
+      const user = await this.authenticate(req);
+      const access = await this.authorize(user, docName);
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        void this.connect(ws, docName, user, access);
+      });
+    } catch (error) {
+      const refusal = toRefusal(error, this.deps.log);
+      refuse(socket, refusal.status, refusal.reason);
+    }
+  }
+
+  private parseName(req: IncomingMessage): string {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const docName = decodeURIComponent(path.slice("/yjs/".length));
+    const parsed = parseDocName(docName);
+    if (!parsed || !this.kinds.has(parsed.prefix)) throw { status: 404, reason: "Unknown document" };
+    return docName;
+  }
+
+  private async authenticate(req: IncomingMessage): Promise<UserRow> {
+    const origin = req.headers.origin;
+    if (origin && !isAllowedOrigin(origin, req.headers.host, this.deps.publicOrigin)) {
+      throw { status: 403, reason: "Forbidden origin" };
+    }
+    const token = sessionTokenFromHeader(req.headers.cookie);
+    const found = token ? await this.deps.sessions.validate(token) : null;
+    if (!found) throw { status: 401, reason: "Unauthorized" };
+    return found.user;
+  }
+
+  private async authorize(user: UserRow, docName: string): Promise<DocAccess> {
+    const kind = this.kinds.get(parseDocName(docName)!.prefix)!;
+    const access = await kind.access(user, docName);
+    if (!access) throw { status: 403, reason: "Forbidden" };
+    return access;
+  }
+
+  private async connect(ws: WebSocket, docName: string, user: UserRow, access: DocAccess): Promise<void> {
+    const conn: Connection = { ws, user, access, awarenessIds: new Set() };
+    this.alive.set(ws, true);
+    ws.on("pong", () => this.alive.set(ws, true));
+    ws.on("error", (error) => this.deps.log.warn({ err: error, doc: docName }, "yjs socket error"));
+
+    // The connection counts from the first moment, so a neighbour leaving during the load cannot
+    // unload the document under it; its messages wait in order until the load is done.
+    const { shared, ready } = this.open(docName);
+    shared.conns.set(ws, conn);
+    let chain = ready;
+    ws.on("message", (data: RawData, isBinary: boolean) => {
+      chain = chain.then(() => this.receive(shared, conn, toBytes(data), isBinary));
+    });
+    ws.on("close", () => {
+      chain = chain.finally(() => this.disconnect(shared, conn));
+    });
+
+    try {
+      await ready;
+    } catch (error) {
+      this.deps.log.error({ err: error, doc: docName }, "loading document failed");
+      ws.close(1011, "load failed");
+      return;
+    }
+    send(ws, encodeSyncStep1(shared.doc));
+    const states = [...shared.awareness.getStates().keys()];
+    if (states.length > 0) send(ws, encodeAwarenessStates(shared.awareness, states));
+  }
+
+  private receive(shared: SharedDoc, conn: Connection, data: Uint8Array, isBinary: boolean): void {
+    if (!shared.conns.has(conn.ws)) return;
+    if (!isBinary || data.byteLength > LIMITS.yjsMessageBytes) {
+      conn.ws.close(CLOSE_CODES.tooLarge, "message too large");
+      return;
+    }
+    let message;
+    try {
+      message = decodeMessage(data);
+    } catch {
+      conn.ws.close(1003, "malformed message");
+      return;
+    }
+    switch (message.type) {
+      case "syncStep1":
+        send(conn.ws, encodeSyncStep2(shared.doc, message.stateVector));
+        break;
+      case "update":
+        // Readers' edits are dropped silently: they still receive everyone else's.
+        if (conn.access === "write") shared.submit(message.update, conn);
+        break;
+      case "awareness":
+        awarenessProtocol.applyAwarenessUpdate(shared.awareness, message.update, conn);
+        break;
+      case "queryAwareness":
+        send(conn.ws, encodeAwarenessStates(shared.awareness, [...shared.awareness.getStates().keys()]));
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** One SharedDoc per document name, created at once and loaded in the background. */
+  private open(docName: string): OpenDoc {
+    let entry = this.docs.get(docName);
+    if (!entry) {
+      const shared = new SharedDoc(docName, this.deps.db, this.deps.relay, this.deps.log);
+      entry = { shared, ready: shared.load() };
+      entry.ready.catch(() => {});
+      this.docs.set(docName, entry);
+    }
+    return entry;
+  }
+
+  private async disconnect(shared: SharedDoc, conn: Connection): Promise<void> {
+    shared.removeConnection(conn);
+    if (shared.conns.size === 0 && this.docs.get(shared.name)?.shared === shared) {
+      this.docs.delete(shared.name);
+      await shared.destroy();
+    }
+  }
+
+  /** Re-asks the document's kind for every open connection (membership or status changed). */
+  async refreshAccess(docName: string): Promise<void> {
+    const shared = this.docs.get(docName)?.shared;
+    if (!shared) return;
+    const kind = this.kinds.get(parseDocName(docName)!.prefix)!;
+    for (const conn of shared.conns.values()) {
+      const access = await kind.access(conn.user, docName).catch(() => null);
+      if (!access) conn.ws.close(CLOSE_CODES.forbidden, "access withdrawn");
+      else conn.access = access;
+    }
+  }
+
+  /** Closes every document connection of a user (logout everywhere, disabled account). */
+  async disconnectUser(userId: string): Promise<void> {
+    for (const { shared } of this.docs.values()) {
+      for (const conn of shared.conns.values()) {
+        if (conn.user.id === userId) conn.ws.close(CLOSE_CODES.unauthorized, "session ended");
+      }
+    }
+  }
+
+  /** Waits until every received edit is stored (graceful shutdown, tests). */
+  async settled(): Promise<void> {
+    for (const { shared } of this.docs.values()) await shared.settled();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.pingTimer);
+    await this.settled().catch(() => {});
+    for (const ws of this.wss.clients) ws.close(CLOSE_CODES.goingAway, "server shutting down");
+    for (const [name, { shared }] of this.docs) {
+      this.docs.delete(name);
+      await shared.destroy();
+    }
+    this.wss.close();
+  }
+
+  private pingAll(): void {
+    for (const ws of this.wss.clients) {
+      if (this.alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      this.alive.set(ws, false);
+      ws.ping();
+    }
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function toRefusal(error: unknown, log: Logger): Refusal {
+  if (error instanceof AppError) return { status: error.status, reason: error.message };
+  if (error && typeof error === "object" && "status" in error && "reason" in error) return error as Refusal;
+  log.error({ err: error }, "yjs upgrade failed");
+  return { status: 500, reason: "Internal error" };
+}
+
+/** Answers an upgrade with a plain HTTP status and closes the socket. */
+export function refuse(socket: Duplex, status: number, reason: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = reason;
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/**
+ * Every REST error body and every failed Socket.IO acknowledgement carries one of these codes.
+ * Features may add codes; existing ones are never renamed (they are part of the wire contract).
+ */
+export const ERROR_CODES = [
+  "invalid_input",
+  "invalid_json",
+  "unauthorized",
+  "forbidden",
+  "forbidden_origin",
+  "not_found",
+  "conflict",
+  "too_large",
+  "rate_limited",
+  "registration_closed",
+  "invalid_credentials",
+  "account_disabled",
+  "blocked_content",
+  "read_only",
+  "internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number] | (string & {});
+
+export const ErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** Socket.IO acknowledgement shape: `{ok:true, …}` or `{ok:false, error}`. */
+export type Ack<T extends object = object> =
+  | ({ ok: true } & T)
+  | { ok: false; error: { code: ErrorCode; message: string } };
+
+/**
+ * WebSocket close codes used by the /yjs/ door (4000–4999 is the application range).
+ * Upgrade refusals happen before the handshake and are plain HTTP 401/403/404 responses.
+ */
+export const CLOSE_CODES = {
+  /** the session ended (logout, disabled account) while the document was open */
+  unauthorized: 4401,
+  /** access to the document was withdrawn while it was open */
+  forbidden: 4403,
+  /** one message exceeded `LIMITS.yjsMessageBytes`, or the document would exceed `LIMITS.yjsDocumentBytes` */
+  tooLarge: 4413,
+  /** the server is shutting down; reconnect to another process */
+  goingAway: 1001,
+} as const;

@@ -1,0 +1,27 @@
+import type { Ack } from "./errors.ts";
+import type { ForumClientEvents, ForumServerEvents } from "./forums.ts";
+import type { StudioClientEvents, StudioServerEvents } from "./studios.ts";
+import type { ProposalClientEvents, ProposalServerEvents } from "./proposals.ts";
+import type { QaClientEvents, QaServerEvents } from "./qa.ts";
+import type { NotificationServerEvents } from "./notifications.ts";
+
+/** Shape of one client→server event: a payload and an acknowledgement callback. */
+export type AckHandler<P, R extends object = object> = (payload: P, ack: (res: Ack<R>) => void) => void;
+
+/** Every event a browser may send over Socket.IO. Each feature declares its own in its shared file. */
+export interface ClientToServerEvents
+  extends ForumClientEvents,
+    StudioClientEvents,
+    ProposalClientEvents,
+    QaClientEvents {}
+
+/** Every event the server pushes over Socket.IO. */
+export interface ServerToClientEvents
+  extends ForumServerEvents,
+    StudioServerEvents,
+    ProposalServerEvents,
+    QaServerEvents,
+    NotificationServerEvents {
+  /** the session behind this socket ended (logout, disabled account); the client should sign in again */
+  "session:ended": (payload: { reason: "logout" | "disabled" | "expired" }) => void;
+}

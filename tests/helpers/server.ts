@@ -1,0 +1,39 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inject } from "vitest";
+import { parseConfig } from "../../server/config.ts";
+import { type RunningServer, startServer } from "../../server/server.ts";
+
+export type TestServer = RunningServer & { dataDir: string };
+
+/**
+ * Starts the real server on port 0 against the test database: a fresh copy of the migrated PGlite
+ * template, or the PostgreSQL named by DATABASE_URL. Limits are generous unless a test overrides them.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), "forum-server-"));
+  const config = parseConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    DATA_DIR: dataDir,
+    DATABASE_URL: process.env.DATABASE_URL,
+    SEED_DEMO: "false",
+    LOGIN_LIMIT_PER_ACCOUNT: "1000",
+    LOGIN_LIMIT_PER_ADDRESS: "100000",
+    POST_LIMIT_PER_MINUTE: "100000",
+    ...env,
+  });
+  const template = process.env.DATABASE_URL ? undefined : new Blob([readFileSync(inject("pgliteTemplate"))]);
+  const server = await startServer(config, { loadDataDir: template });
+  const close = server.close;
+  return {
+    ...server,
+    dataDir,
+    close: async () => {
+      await close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
