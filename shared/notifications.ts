@@ -1,4 +1,37 @@
-/* Wire contract of notifications (the bell): shared by studios, forums and Q&A. */
+import { z } from "zod";
+
+/* Wire contract of notifications (the bell): shared by studios, forums and the Q&A board. */
+
+export const NOTIFICATION_KINDS = [
+  "mention",
+  "task_assigned",
+  "task_due",
+  "question_answered",
+  "answer_accepted",
+  "answer_invited",
+  "forum_starting",
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export interface Notification {
+  id: string;
+  kind: NotificationKind | (string & {});
+  title: string;
+  body: string | null;
+  /** a client route to open, e.g. /studios/<id> */
+  link: string | null;
+  read: boolean;
+  createdAt: string;
+}
+
+/** `POST /api/notifications/read`: some ids, or everything. */
+export const MarkReadSchema = z.union([
+  z.object({ ids: z.array(z.string().uuid()).min(1).max(200) }).strict(),
+  z.object({ all: z.literal(true) }).strict(),
+]);
+export type MarkRead = z.infer<typeof MarkReadSchema>;
 
 /** Events the server pushes. */
-export interface NotificationServerEvents {}
+export interface NotificationServerEvents {
+  "notification:new": (notification: Notification) => void;
+}

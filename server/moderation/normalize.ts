@@ -1,0 +1,12 @@
+import { Converter } from "opencc-js/t2cn";
+
+const toSimplified = Converter({ from: "t", to: "cn" });
+
+/**
+ * The form in which text and words are compared: full-width letters folded (NFKC), lower case,
+ * traditional characters turned simplified, and everything that is not a letter or digit removed —
+ * so "赌 博", "ＤＵ-博" and "賭博" all meet "赌博".
+ */
+export function normalizeForMatch(text: string): string {
+  return toSimplified(text.normalize("NFKC").toLowerCase()).replace(/[^\p{L}\p{N}]/gu, "");
+}
