@@ -1,0 +1,28 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+
+/** Machine line recorded with every figure. */
+export function machine(): string {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+export function summarize(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+}
+
+/** Writes bench/results/<name>.json and prints the figures as a table. */
+export function report(name: string, figures: Record<string, unknown>, rows?: Record<string, unknown>[]): void {
+  const result = { name, machine: machine(), date: new Date().toISOString(), ...figures, rows };
+  mkdirSync(new URL("./results", import.meta.url), { recursive: true });
+  writeFileSync(new URL(`./results/${name}.json`, import.meta.url), JSON.stringify(result, null, 2));
+  console.log(`\n## ${name}  (${result.machine}, ${result.date})`);
+  if (rows) console.table(rows);
+  else console.table(figures);
+}
