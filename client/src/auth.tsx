@@ -123,10 +123,38 @@ export function useLogout(): () => Promise<void> {
   };
 }
 
+/** The request that is replacing this browser's session right now (see withSessionRotation). */
+let pendingRotation: Promise<unknown> | null = null;
+
+/**
+ * Runs a request after which the server ends every session of the user and gives this browser
+ * a fresh cookie (changing the password). The `session:ended` that reaches this tab meanwhile
+ * is then checked against /api/me instead of signing the user out.
+ */
+export async function withSessionRotation<T>(request: () => Promise<T>): Promise<T> {
+  const running = request();
+  pendingRotation = running;
+  try {
+    return await running;
+  } finally {
+    if (pendingRotation === running) pendingRotation = null;
+  }
+}
+
+/** Asks the server who this browser is; null when signed out (or the server can't be reached). */
+async function fetchMe(): Promise<User | null> {
+  try {
+    return (await api<{ user: User }>("/api/me")).user;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Keeps the realtime connection in step with the session: connected while signed in,
- * closed otherwise; when the server ends the session (logout elsewhere, account disabled)
- * or refuses the handshake, the cache is cleared and the user is sent to sign in again.
+ * closed otherwise. When the server ends a session (account disabled, password changed) or
+ * refuses the handshake, the tab asks /api/me whether it is still signed in: if so it just
+ * reconnects; if not it drops every cached query and sends the user to sign in again.
  */
 export function SessionWatcher() {
   const { data: me } = useMe();
@@ -142,22 +170,46 @@ export function SessionWatcher() {
 
   useEffect(() => {
     const socket = getSocket();
-    const onEnded = () => {
-      disconnectSocket();
-      queryClient.clear();
-      queryClient.setQueryData(ME_QUERY_KEY, null);
-      void message.warning(shell.login.sessionEnded);
-      navigate(loginPath(window.location), { replace: true });
+    let checking: Promise<void> | null = null;
+
+    const recheck = () => {
+      checking ??= (async () => {
+        if (pendingRotation) await pendingRotation.catch(() => undefined);
+        const user = await fetchMe();
+        if (user) {
+          queryClient.setQueryData(ME_QUERY_KEY, user);
+          // the server closed the old connection along with the old session; open a new one
+          disconnectSocket();
+          connectSocket();
+          return;
+        }
+        const wasSignedIn = Boolean(queryClient.getQueryData(ME_QUERY_KEY));
+        disconnectSocket();
+        queryClient.clear();
+        queryClient.setQueryData(ME_QUERY_KEY, null);
+        if (wasSignedIn) {
+          void message.warning(shell.login.sessionEnded);
+          navigate(loginPath(window.location), { replace: true });
+        }
+      })().finally(() => {
+        checking = null;
+      });
     };
+
     const onConnectError = (err: Error) => {
-      // the cookie is gone or expired: ask the server who we are; a 401 there signs us out
-      if (err.message === "unauthorized") void queryClient.invalidateQueries({ queryKey: ME_QUERY_KEY });
+      if (err.message === "unauthorized") recheck();
     };
-    socket.on("session:ended", onEnded);
+    const onDisconnect = (reason: string) => {
+      // only the server ends a connection on purpose; network drops reconnect by themselves
+      if (reason === "io server disconnect") recheck();
+    };
+    socket.on("session:ended", recheck);
     socket.on("connect_error", onConnectError);
+    socket.on("disconnect", onDisconnect);
     return () => {
-      socket.off("session:ended", onEnded);
+      socket.off("session:ended", recheck);
       socket.off("connect_error", onConnectError);
+      socket.off("disconnect", onDisconnect);
     };
   }, [queryClient, navigate, message]);
   return null;

@@ -1,4 +1,4 @@
-import { StrictMode } from "react";
+import { StrictMode, useMemo, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -9,7 +9,7 @@ import "dayjs/locale/zh-cn";
 import { isUnauthorized } from "./api.ts";
 import { ME_QUERY_KEY } from "./auth.tsx";
 import { App } from "./App.tsx";
-import { theme } from "./theme.ts";
+import { makeTheme, useLargeScreen } from "./theme.ts";
 import "./styles.css";
 
 dayjs.locale("zh-cn");
@@ -32,16 +32,24 @@ const queryClient: QueryClient = new QueryClient({
   },
 });
 
+function ThemedRoot({ children }: { children: ReactNode }) {
+  const large = useLargeScreen();
+  const theme = useMemo(() => makeTheme(large), [large]);
+  return (
+    <ConfigProvider locale={zhCN} theme={theme}>
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} theme={theme}>
-      <AntApp>
-        <QueryClientProvider client={queryClient}>
-          <BrowserRouter>
-            <App />
-          </BrowserRouter>
-        </QueryClientProvider>
-      </AntApp>
-    </ConfigProvider>
+    <ThemedRoot>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <App />
+        </BrowserRouter>
+      </QueryClientProvider>
+    </ThemedRoot>
   </StrictMode>,
 );

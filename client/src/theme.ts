@@ -1,27 +1,49 @@
+import { useSyncExternalStore } from "react";
 import type { ThemeConfig } from "antd";
 
+const FONT_FAMILY =
+  '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif';
+
 /**
- * A calm, high-legibility theme: muted blue accents on a light grey page, generous type so the
- * interface also reads on a meeting-room projector.
+ * A calm, high-legibility theme: muted blue accents on a light grey page. On wide screens
+ * (meeting-room projectors, large monitors) the type grows so the back row can read it.
  */
-export const theme: ThemeConfig = {
-  token: {
-    colorPrimary: "#2b5d8c",
-    colorInfo: "#2b5d8c",
-    colorSuccess: "#3f8f5a",
-    colorWarning: "#c98a1b",
-    colorError: "#c0392b",
-    colorBgLayout: "#f4f6f8",
-    borderRadius: 8,
-    fontSize: 15,
-    fontFamily:
-      '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif',
-  },
-  components: {
-    Layout: {
-      headerBg: "#ffffff",
-      headerHeight: 60,
-      headerPadding: "0 20px",
+export function makeTheme(large: boolean): ThemeConfig {
+  return {
+    token: {
+      colorPrimary: "#2b5d8c",
+      colorInfo: "#2b5d8c",
+      colorSuccess: "#3f8f5a",
+      colorWarning: "#c98a1b",
+      colorError: "#c0392b",
+      colorBgLayout: "#f4f6f8",
+      borderRadius: 8,
+      fontSize: large ? 17 : 15,
+      fontFamily: FONT_FAMILY,
     },
-  },
-};
+    components: {
+      Layout: {
+        headerBg: "#ffffff",
+        headerHeight: large ? 68 : 60,
+        headerPadding: "0 20px",
+      },
+    },
+  };
+}
+
+const LARGE_QUERY = "(min-width: 1600px)";
+
+function subscribe(onChange: () => void) {
+  const media = window.matchMedia(LARGE_QUERY);
+  media.addEventListener("change", onChange);
+  return () => media.removeEventListener("change", onChange);
+}
+
+/** True on projector-sized screens; follows window resizes. */
+export function useLargeScreen(): boolean {
+  return useSyncExternalStore(
+    subscribe,
+    () => window.matchMedia(LARGE_QUERY).matches,
+    () => false,
+  );
+}

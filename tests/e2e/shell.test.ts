@@ -134,6 +134,33 @@ describe("application shell", () => {
     });
   });
 
+  test("a user changes their password in 账号设置 and signs in with the new one", async () => {
+    const username = `e2e_pw_${Date.now().toString(36)}`;
+    const res = await fetch(`${app.baseUrl}/api/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: app.baseUrl },
+      body: JSON.stringify({ username, password: "first-pass-1", displayName: "改密测试" }),
+    });
+    expect(res.status).toBe(201);
+    await withPage(undefined, async (page) => {
+      await signIn(page, username, "first-pass-1");
+      await page.getByRole("button", { name: /用户菜单/ }).click();
+      await page.getByRole("menuitem", { name: "账号设置" }).click();
+      await page.waitForURL("**/account");
+      await page.getByLabel("当前密码").fill("first-pass-1");
+      await page.getByLabel("新密码", { exact: true }).fill("second-pass-2");
+      await page.getByLabel("确认新密码").fill("second-pass-2");
+      await page.getByRole("button", { name: "修改密码" }).click();
+      await page.getByText("密码已修改").waitFor();
+      await screenshot(page, "account");
+      await page.getByRole("button", { name: /用户菜单/ }).click();
+      await page.getByRole("menuitem", { name: "退出登录" }).click();
+      await page.waitForURL((url) => url.pathname === "/login");
+      await signIn(page, username, "second-pass-2");
+      await expect.poll(() => page.getByTestId("home-greeting").textContent()).toContain("改密测试");
+    });
+  });
+
   test("at 375 px the home fits the screen and the nav is in a drawer", async () => {
     await withPage({ width: 375, height: 812 }, async (page) => {
       await signIn(page, "sec1");
@@ -168,6 +195,10 @@ describe("application shell", () => {
 
       await page.getByLabel("搜索姓名或用户名").fill("veteran1");
       await expect.poll(() => table.locator("tbody tr.ant-table-row").count()).toBe(1);
+
+      await page.setViewportSize({ width: 375, height: 812 });
+      await page.getByLabel("搜索姓名或用户名").fill("");
+      await screenshot(page, "admin-users-375");
     });
   });
 
@@ -186,6 +217,38 @@ describe("application shell", () => {
 
       await page.goto("/no-such-page");
       await page.getByRole("heading", { name: "页面不存在" }).waitFor();
+    });
+  });
+
+  test("a user whose account is disabled is sent back to sign in at once", async () => {
+    const username = `e2e_off_${Date.now().toString(36)}`;
+    const registered = await fetch(`${app.baseUrl}/api/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: app.baseUrl },
+      body: JSON.stringify({ username, password: "victim-pass-1", displayName: "停用测试" }),
+    });
+    const { user } = (await registered.json()) as { user: User };
+    await withPage(undefined, async (page) => {
+      await signIn(page, username, "victim-pass-1");
+      await expect
+        .poll(() => page.getByRole("status").filter({ hasText: /已连接|正在重连|离线/ }).textContent())
+        .toContain("已连接");
+
+      const adminLogin = await fetch(`${app.baseUrl}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: app.baseUrl },
+        body: JSON.stringify({ username: "admin", password: DEMO_PASSWORD }),
+      });
+      const cookie = adminLogin.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const patched = await fetch(`${app.baseUrl}/api/users/${user.id}`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json", origin: app.baseUrl, cookie },
+        body: JSON.stringify({ disabled: true }),
+      });
+      expect(patched.status).toBe(200);
+
+      await page.waitForURL((url) => url.pathname === "/login", { timeout: 10_000 });
+      await page.getByText("登录已失效，请重新登录").waitFor();
     });
   });
 

@@ -4,7 +4,7 @@ import type { ChangePassword } from "../../../shared/auth.ts";
 import { LEVEL_LABELS, ROLE_LABELS } from "../../../shared/enums.ts";
 import { LIMITS } from "../../../shared/limits.ts";
 import { api, ApiError } from "../api.ts";
-import { useCurrentUser } from "../auth.tsx";
+import { useCurrentUser, withSessionRotation } from "../auth.tsx";
 import { useCommunityIndex } from "../org.ts";
 import { shell } from "../strings/shell.ts";
 
@@ -24,7 +24,10 @@ export default function AccountPage() {
     setSubmitting(true);
     setError(null);
     try {
-      await api("/api/auth/password", { method: "POST", body: { currentPassword, newPassword } satisfies ChangePassword });
+      // the server ends all this user's sessions and hands this browser a new one
+      await withSessionRotation(() =>
+        api("/api/auth/password", { method: "POST", body: { currentPassword, newPassword } satisfies ChangePassword }),
+      );
       form.resetFields();
       void message.success(a.success);
     } catch (err) {

@@ -157,7 +157,7 @@ export default function AdminUsersPage() {
     <div className="page">
       <div className="page-header">
         <h1 className="page-title">{t.title}</h1>
-        <Space wrap className="admin-filters">
+        <div className="admin-filters">
           <Input.Search
             allowClear
             placeholder={t.search}
@@ -171,9 +171,9 @@ export default function AdminUsersPage() {
             value={roleFilter}
             onChange={(value) => setRoleFilter(value ?? null)}
             options={[{ value: null, label: t.roleFilter }, ...roleOptions]}
-            style={{ width: 140 }}
+            className="admin-role-filter"
           />
-        </Space>
+        </div>
       </div>
       {users.isError ? (
         <p role="alert" className="error-text">
