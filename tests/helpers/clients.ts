@@ -8,7 +8,14 @@ import type { Level, Role } from "../../shared/enums.ts";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/events.ts";
 import { hashPassword } from "../../server/auth/passwords.ts";
 import { users } from "../../server/auth/schema.ts";
-import type { TestServer } from "./server.ts";
+import type { Db } from "../../server/db/client.ts";
+
+/** A running server in this process (TestServer) or in another one, with a handle on its database. */
+export interface ServerLike {
+  url: string;
+  port: number;
+  ctx: { db: Db };
+}
 
 export interface Response<T = any> {
   status: number;
@@ -75,7 +82,7 @@ export interface TestUser {
 
 /** Factory: a user with the given role, signed in through the real login route. */
 export async function createUser(
-  server: TestServer,
+  server: ServerLike,
   options: { role?: Role; level?: Level; communityId?: string | null; partyMember?: boolean; displayName?: string } = {},
 ): Promise<TestUser> {
   const username = uniqueName(options.role ?? "u");
@@ -94,7 +101,7 @@ export async function createUser(
   return { user: res.body.user, client };
 }
 
-export async function findUserRow(server: TestServer, id: string) {
+export async function findUserRow(server: ServerLike, id: string) {
   const [row] = await server.ctx.db.select().from(users).where(eq(users.id, id));
   return row;
 }
@@ -102,7 +109,7 @@ export async function findUserRow(server: TestServer, id: string) {
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A real socket.io-client connection carrying the client's session cookie. */
-export function connectSocket(server: TestServer, client: ApiClient | null): Promise<TestSocket> {
+export function connectSocket(server: ServerLike, client: ApiClient | null): Promise<TestSocket> {
   const socket: TestSocket = ioClient(server.url, {
     path: "/socket.io",
     transports: ["websocket"],
@@ -151,7 +158,7 @@ function cookieWebSocket(cookie: string) {
 }
 
 /** A real y-websocket provider (the browser's) connected to /yjs/<docName>. */
-export function connectDoc(server: TestServer, client: ApiClient | null, docName: string, doc = new Y.Doc()) {
+export function connectDoc(server: ServerLike, client: ApiClient | null, docName: string, doc = new Y.Doc()) {
   const provider = new WebsocketProvider(`ws://127.0.0.1:${server.port}/yjs`, docName, doc, {
     WebSocketPolyfill: cookieWebSocket(client?.cookie ?? "") as unknown as typeof globalThis.WebSocket,
     disableBc: true,
