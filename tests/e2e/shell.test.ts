@@ -265,3 +265,22 @@ describe("application shell", () => {
     });
   });
 });
+
+describe("connection indicator", () => {
+  test("shows 正在重连… when the server goes away", async () => {
+    // its own server, because this test stops it
+    const own = await startApp();
+    const page = await newPage(browser, { baseUrl: own.baseUrl });
+    try {
+      await signIn(page, "sec3");
+      const indicator = page.getByRole("status").filter({ hasText: /已连接|正在重连|离线/ });
+      await expect.poll(() => indicator.textContent()).toContain("已连接");
+      await own.stop();
+      await expect.poll(() => indicator.textContent(), { timeout: 15_000 }).toContain("正在重连…");
+      await screenshot(page, "connection-reconnecting", { fullPage: false });
+    } finally {
+      await page.context().close();
+      await own.stop();
+    }
+  });
+});
