@@ -1,0 +1,397 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { CreateStudio, Studio, StudioEdit, StudioMember, StudioMessage, StudioSend } from "../../shared/studios.ts";
+import { users } from "../auth/schema.ts";
+import type { UserRow } from "../auth/sessions.ts";
+import type { AppContext } from "../context.ts";
+import { queryRows } from "../db/client.ts";
+import { invalidInput, notFound } from "../lib/errors.ts";
+import { checkText } from "../moderation/index.ts";
+import { notify } from "../notifications/service.ts";
+import { attachmentsByIds, messageById, type ReplyRef, toMessage } from "./messages.ts";
+import { requireAdmin, requireAuthor, requireMember, requireMentor, requireWritable, type StudioAccess } from "./policy.ts";
+import { studioMembers, studioMessages, studios } from "./schema.ts";
+
+type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits">;
+
+export const studioRoom = (studioId: string) => `studio:${studioId}`;
+export const studioLink = (studioId: string, seq?: number) => `/studios/${studioId}${seq ? `?seq=${seq}` : ""}`;
+
+const TWO_YEARS_MS = 2 * 365 * 24 * 3600_000 + 24 * 3600_000;
+
+// ---------- access (cached: a studio's members and term never change after creation) ----------
+
+const ACCESS_TTL_MS = 30_000;
+const accessCache = new Map<string, { access: StudioAccess; at: number }>();
+
+/** The studio's members and term, or 404. */
+export async function loadAccess(ctx: Pick<AppContext, "db">, studioId: string): Promise<StudioAccess> {
+  const cached = accessCache.get(studioId);
+  if (cached && Date.now() - cached.at < ACCESS_TTL_MS) return cached.access;
+  const [studio] = await ctx.db.select().from(studios).where(eq(studios.id, studioId));
+  if (!studio) throw notFound("工作室不存在");
+  const members = await ctx.db
+    .select({ userId: studioMembers.userId, role: studioMembers.role })
+    .from(studioMembers)
+    .where(eq(studioMembers.studioId, studioId));
+  const access: StudioAccess = {
+    id: studio.id,
+    name: studio.name,
+    mentorId: studio.mentorId,
+    termStartsAt: studio.termStartsAt,
+    termEndsAt: studio.termEndsAt,
+    members: new Map(members.map((m) => [m.userId, m.role])),
+  };
+  if (accessCache.size > 5000) accessCache.clear();
+  accessCache.set(studioId, { access, at: Date.now() });
+  return access;
+}
+
+export async function memberAccess(ctx: Pick<AppContext, "db">, studioId: string, user: Pick<UserRow, "id">) {
+  const access = await loadAccess(ctx, studioId);
+  requireMember(access, user);
+  return access;
+}
+
+// ---------- studios ----------
+
+export async function createStudio(ctx: Ctx, admin: UserRow, input: CreateStudio): Promise<Studio> {
+  requireAdmin(admin);
+  const ids = [input.mentorId, ...input.menteeIds];
+  const people = await ctx.db.select().from(users).where(inArray(users.id, ids));
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const mentor = byId.get(input.mentorId);
+  if (!mentor) throw invalidInput("导师不存在");
+  if (mentor.role !== "mentor") throw invalidInput("导师必须是“社区导师”角色的用户");
+  for (const id of input.menteeIds) {
+    const mentee = byId.get(id);
+    if (!mentee) throw invalidInput("学员不存在");
+    if (mentee.role !== "secretary") throw invalidInput(`${mentee.displayName} 不是社区党组织书记`);
+  }
+  const startsAt = input.termStartsAt ? new Date(input.termStartsAt) : new Date();
+  const endsAt = input.termEndsAt ? new Date(input.termEndsAt) : new Date(startsAt.getTime() + TWO_YEARS_MS);
+  if (endsAt <= startsAt) throw invalidInput("任期结束时间必须晚于开始时间");
+
+  const studioId = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(studios)
+      .values({ name: input.name, mentorId: mentor.id, termStartsAt: startsAt, termEndsAt: endsAt, createdBy: admin.id })
+      .returning({ id: studios.id });
+    await tx.insert(studioMembers).values([
+      { studioId: row!.id, userId: mentor.id, role: "mentor" as const },
+      ...input.menteeIds.map((userId) => ({ studioId: row!.id, userId, role: "mentee" as const })),
+    ]);
+    return row!.id;
+  });
+  for (const id of input.menteeIds) {
+    void notify(ctx, { userId: id, kind: "studio_added", title: `你已加入导师工作室「${input.name}」`, link: studioLink(studioId) }).catch(
+      (err) => ctx.log.warn({ err }, "studio notification failed"),
+    );
+  }
+  const [studio] = await studioSummaries(ctx, admin.id, [studioId]);
+  return studio!;
+}
+
+/** User ids with at least one socket in the studio's room, on any process. */
+export async function onlineUserIds(ctx: Pick<AppContext, "io">, studioId: string): Promise<Set<string>> {
+  const sockets = await ctx.io.in(studioRoom(studioId)).fetchSockets();
+  return new Set(sockets.map((s) => s.data.user?.id).filter(Boolean) as string[]);
+}
+
+/** Studios in their wire shape, with `viewerId`'s unread count. */
+async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online?: Map<string, Set<string>>): Promise<Studio[]> {
+  if (ids.length === 0) return [];
+  const rows = await ctx.db.select().from(studios).where(inArray(studios.id, ids)).orderBy(desc(studios.createdAt));
+  const members = await ctx.db
+    .select({
+      studioId: studioMembers.studioId,
+      userId: studioMembers.userId,
+      role: studioMembers.role,
+      readSeq: studioMembers.readSeq,
+      lastSeenAt: studioMembers.lastSeenAt,
+      displayName: users.displayName,
+      communityId: users.communityId,
+    })
+    .from(studioMembers)
+    .innerJoin(users, eq(users.id, studioMembers.userId))
+    .where(inArray(studioMembers.studioId, ids));
+  const idList = sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+  const unread = await queryRows<{ studio_id: string; n: number }>(
+    ctx.db,
+    sql`select m.studio_id, count(*)::int as n
+        from studio_messages m join studio_members sm on sm.studio_id = m.studio_id and sm.user_id = ${viewerId}
+        where m.studio_id in (${idList}) and m.seq > sm.read_seq and m.author_id <> ${viewerId}
+        group by m.studio_id`,
+  );
+  const last = await queryRows<{ studio_id: string; seq: number; text: string; created_at: string | Date; author_name: string; withdrawn: boolean }>(
+    ctx.db,
+    sql`select m.studio_id, m.seq, m.text, m.created_at, u.display_name as author_name, (m.withdrawn_at is not null) as withdrawn
+        from studios s join studio_messages m on m.studio_id = s.id and m.seq = s.last_seq
+        join users u on u.id = m.author_id
+        where s.id in (${idList})`,
+  );
+  const unreadBy = new Map(unread.map((u) => [u.studio_id, Number(u.n)]));
+  const lastBy = new Map(last.map((l) => [l.studio_id, l]));
+  return rows.map((s) => {
+    const l = lastBy.get(s.id);
+    const onlineHere = online?.get(s.id);
+    return {
+      id: s.id,
+      name: s.name,
+      mentorId: s.mentorId,
+      termStartsAt: s.termStartsAt.toISOString(),
+      termEndsAt: s.termEndsAt.toISOString(),
+      readOnly: s.termEndsAt.getTime() <= Date.now(),
+      lastSeq: s.lastSeq,
+      unread: unreadBy.get(s.id) ?? 0,
+      lastMessage: l
+        ? {
+            seq: l.seq,
+            authorName: l.author_name,
+            text: l.withdrawn ? "" : l.text.slice(0, 80),
+            createdAt: new Date(l.created_at).toISOString(),
+          }
+        : null,
+      createdAt: s.createdAt.toISOString(),
+      members: members
+        .filter((m) => m.studioId === s.id)
+        .sort((a, b) => (a.role === b.role ? a.displayName.localeCompare(b.displayName) : a.role === "mentor" ? -1 : 1))
+        .map(
+          (m): StudioMember => ({
+            userId: m.userId,
+            displayName: m.displayName,
+            role: m.role,
+            communityId: m.communityId,
+            readSeq: m.readSeq,
+            online: onlineHere?.has(m.userId) ?? false,
+            lastSeenAt: m.lastSeenAt?.toISOString() ?? null,
+          }),
+        ),
+    };
+  });
+}
+
+/** The studios a user belongs to; an admin may ask for every studio (`all`). */
+export async function listStudios(ctx: Ctx, user: UserRow, all = false): Promise<Studio[]> {
+  let ids: string[];
+  if (all) {
+    requireAdmin(user);
+    ids = (await ctx.db.select({ id: studios.id }).from(studios)).map((r) => r.id);
+  } else {
+    ids = (
+      await ctx.db.select({ id: studioMembers.studioId }).from(studioMembers).where(eq(studioMembers.userId, user.id))
+    ).map((r) => r.id);
+  }
+  return studioSummaries(ctx, user.id, ids);
+}
+
+export async function getStudio(ctx: Ctx, user: UserRow, studioId: string): Promise<Studio> {
+  await memberAccess(ctx, studioId, user);
+  const online = await onlineUserIds(ctx, studioId);
+  const [studio] = await studioSummaries(ctx, user.id, [studioId], new Map([[studioId, online]]));
+  return studio!;
+}
+
+// ---------- messages ----------
+
+/** Members @mentioned in the text by display name (or username). */
+async function findMentions(ctx: Pick<AppContext, "db">, access: StudioAccess, authorId: string, text: string): Promise<string[]> {
+  if (!text.includes("@")) return [];
+  const others = [...access.members.keys()].filter((id) => id !== authorId);
+  if (others.length === 0) return [];
+  const rows = await ctx.db
+    .select({ id: users.id, displayName: users.displayName, username: users.username })
+    .from(users)
+    .where(inArray(users.id, others));
+  return rows.filter((u) => text.includes(`@${u.displayName}`) || text.includes(`@${u.username}`)).map((u) => u.id);
+}
+
+class DuplicateClientId extends Error {}
+
+async function existingByClientId(ctx: Ctx, studioId: string, clientId: string) {
+  const [row] = await ctx.db
+    .select({ id: studioMessages.id })
+    .from(studioMessages)
+    .where(and(eq(studioMessages.studioId, studioId), eq(studioMessages.clientId, clientId)));
+  return row ? messageById(ctx.db, studioId, row.id) : null;
+}
+
+export interface Sent {
+  message: StudioMessage;
+  /** false when this was a retry of a message already stored */
+  created: boolean;
+}
+
+/**
+ * Stores a message and returns it once committed. The studio's counter row is incremented in the
+ * same transaction, so the seq is ordered across processes and has no gaps; a retry with the same
+ * clientId (even one racing the original) rolls back and returns the stored message.
+ */
+export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend): Promise<Sent> {
+  const access = await loadAccess(ctx, input.studioId);
+  requireWritable(access, user);
+  await ctx.limits.posting.consume(user.id);
+  const text = input.text.trim();
+  if (text) await checkText(ctx, text);
+
+  let reply: ReplyRef | null = null;
+  if (input.replyTo) {
+    const quoted = await messageById(ctx.db, input.studioId, input.replyTo);
+    if (!quoted) throw invalidInput("引用的消息不存在");
+    reply = { id: quoted.id, seq: quoted.seq, authorName: quoted.authorName, text: quoted.text, withdrawnAt: quoted.withdrawnAt ? new Date(quoted.withdrawnAt) : null };
+  }
+  let attachment = null;
+  if (input.attachmentId) {
+    [attachment] = await attachmentsByIds(ctx.db, [input.attachmentId]);
+    if (!attachment || attachment.studioId !== input.studioId) throw invalidInput("附件不存在");
+  }
+  const mentions = await findMentions(ctx, access, user.id, text);
+
+  let row;
+  try {
+    row = await ctx.db.transaction(async (tx) => {
+      const [counter] = await tx
+        .update(studios)
+        .set({ lastSeq: sql`${studios.lastSeq} + 1` })
+        .where(eq(studios.id, input.studioId))
+        .returning({ seq: studios.lastSeq });
+      const [inserted] = await tx
+        .insert(studioMessages)
+        .values({
+          studioId: input.studioId,
+          seq: counter!.seq,
+          clientId: input.clientId,
+          authorId: user.id,
+          text,
+          replyToId: input.replyTo ?? null,
+          attachmentId: input.attachmentId ?? null,
+          mentions,
+        })
+        .onConflictDoNothing({ target: [studioMessages.studioId, studioMessages.clientId] })
+        .returning();
+      // Rolling back gives the counter its number back.
+      if (!inserted) throw new DuplicateClientId();
+      return inserted;
+    });
+  } catch (error) {
+    if (!(error instanceof DuplicateClientId)) throw error;
+    const existing = await existingByClientId(ctx, input.studioId, input.clientId);
+    if (!existing) throw error;
+    if (existing.authorId !== user.id) throw invalidInput("clientId 已被使用");
+    return { message: existing, created: false };
+  }
+  const message = toMessage(row, user.displayName, reply, attachment ?? null);
+  afterSend(ctx, access, user, message);
+  return { message, created: true };
+}
+
+/** Fan-out and @mention notifications, after the commit. */
+export function afterSend(ctx: Ctx, access: StudioAccess, user: UserRow, message: StudioMessage) {
+  ctx.io.to(studioRoom(access.id)).emit("studio:message", { studioId: access.id, message });
+  for (const userId of message.mentions) {
+    void notify(ctx, {
+      userId,
+      kind: "studio_mention",
+      title: `${user.displayName} 在「${access.name}」中提到了你`,
+      body: message.text,
+      link: studioLink(access.id, message.seq),
+    }).catch((err) => ctx.log.warn({ err }, "mention notification failed"));
+  }
+}
+
+async function changeMessage(
+  ctx: Ctx,
+  user: UserRow,
+  studioId: string,
+  messageId: string,
+  check: (access: StudioAccess, row: typeof studioMessages.$inferSelect) => void,
+  set: Partial<typeof studioMessages.$inferInsert>,
+): Promise<StudioMessage> {
+  const access = await loadAccess(ctx, studioId);
+  requireWritable(access, user);
+  const [row] = await ctx.db
+    .select()
+    .from(studioMessages)
+    .where(and(eq(studioMessages.studioId, studioId), eq(studioMessages.id, messageId)));
+  if (!row) throw notFound("消息不存在");
+  check(access, row);
+  await ctx.db
+    .update(studioMessages)
+    .set({ ...set, changedAt: new Date() })
+    .where(eq(studioMessages.id, messageId));
+  const message = (await messageById(ctx.db, studioId, messageId))!;
+  ctx.io.to(studioRoom(studioId)).emit("studio:update", { studioId, message });
+  return message;
+}
+
+export async function editMessage(ctx: Ctx, user: UserRow, input: StudioEdit): Promise<StudioMessage> {
+  await checkText(ctx, input.text);
+  const now = new Date();
+  return changeMessage(
+    ctx,
+    user,
+    input.studioId,
+    input.messageId,
+    (_access, row) => {
+      requireAuthor(row, user);
+      if (row.withdrawnAt) throw invalidInput("消息已撤回，不能编辑");
+      if (row.kind !== "text") throw invalidInput("任务消息不能编辑");
+    },
+    { text: input.text, editedAt: now },
+  );
+}
+
+export async function withdrawMessage(ctx: Ctx, user: UserRow, studioId: string, messageId: string): Promise<StudioMessage> {
+  return changeMessage(
+    ctx,
+    user,
+    studioId,
+    messageId,
+    (_access, row) => {
+      requireAuthor(row, user);
+      if (row.withdrawnAt) throw invalidInput("消息已撤回");
+    },
+    { withdrawnAt: new Date(), pinnedAt: null },
+  );
+}
+
+export async function pinMessage(ctx: Ctx, user: UserRow, studioId: string, messageId: string, pinned: boolean) {
+  return changeMessage(
+    ctx,
+    user,
+    studioId,
+    messageId,
+    (access, row) => {
+      requireMentor(access, user);
+      if (row.withdrawnAt) throw invalidInput("消息已撤回，不能置顶");
+    },
+    { pinnedAt: pinned ? new Date() : null },
+  );
+}
+
+/** Moves the member's read position forward (never back) and tells the room. */
+export async function markRead(ctx: Ctx, user: UserRow, studioId: string, seq: number): Promise<number> {
+  await memberAccess(ctx, studioId, user);
+  const rows = await queryRows<{ read_seq: number }>(
+    ctx.db,
+    sql`update studio_members sm
+        set read_seq = greatest(sm.read_seq, least(${seq}::int, s.last_seq))
+        from studios s
+        where s.id = sm.studio_id and sm.studio_id = ${studioId} and sm.user_id = ${user.id}
+        returning sm.read_seq`,
+  );
+  const readSeq = Number(rows[0]?.read_seq ?? 0);
+  ctx.io.to(studioRoom(studioId)).emit("studio:read", { studioId, userId: user.id, seq: readSeq });
+  return readSeq;
+}
+
+export async function touchLastSeen(ctx: Pick<AppContext, "db">, studioIds: string[], userId: string, at: Date) {
+  if (studioIds.length === 0) return;
+  await ctx.db
+    .update(studioMembers)
+    .set({ lastSeenAt: at })
+    .where(and(inArray(studioMembers.studioId, studioIds), eq(studioMembers.userId, userId)));
+}
+

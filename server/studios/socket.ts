@@ -1,0 +1,128 @@
+import {
+  STUDIO_REPLAY_MAX,
+  StudioAssignTaskSchema,
+  StudioEditSchema,
+  StudioJoinSchema,
+  StudioLeaveSchema,
+  StudioMessageRefSchema,
+  StudioPinSchema,
+  StudioReadSchema,
+  StudioSendSchema,
+  StudioTaskStateSchema,
+  StudioTypingSchema,
+  type StudioJoinResult,
+} from "../../shared/studios.ts";
+import type { AppContext, IoSocket } from "../context.ts";
+import { handle } from "../realtime/handle.ts";
+import { changedMessages, historyPage, pinnedMessages } from "./messages.ts";
+import {
+  editMessage,
+  getStudio,
+  markRead,
+  memberAccess,
+  onlineUserIds,
+  pinMessage,
+  sendMessage,
+  studioRoom,
+  touchLastSeen,
+  withdrawMessage,
+} from "./service.ts";
+import { assignTask, listTasks, setTaskState } from "./tasks.ts";
+
+/** Live studio events of one connection: handlers parse, call the service, shape the ack. */
+export function studioSocket(socket: IoSocket, ctx: AppContext): void {
+  const user = () => socket.data.user;
+  /** studios this socket has joined, for presence on disconnect and typing */
+  const joined = new Set<string>();
+
+  handle(socket, ctx, "studio:join", StudioJoinSchema, async ({ studioId, lastSeq, changedSince }): Promise<StudioJoinResult> => {
+    await memberAccess(ctx, studioId, user());
+    // Join the room before reading, so a message committed meanwhile is either in the replay or
+    // pushed live (the client drops the duplicate by seq) — never neither.
+    const wasOnline = (await onlineUserIds(ctx, studioId)).has(user().id);
+    await socket.join(studioRoom(studioId));
+    joined.add(studioId);
+    const serverTime = new Date().toISOString();
+    const [studio, pins, tasks] = await Promise.all([
+      getStudio(ctx, user(), studioId),
+      pinnedMessages(ctx.db, studioId),
+      listTasks(ctx, studioId),
+    ]);
+    let messages;
+    let complete = true;
+    if (lastSeq === undefined) {
+      messages = await historyPage(ctx.db, studioId, { limit: 50 });
+    } else {
+      messages = await historyPage(ctx.db, studioId, { after: lastSeq, limit: STUDIO_REPLAY_MAX + 1 });
+      if (messages.length > STUDIO_REPLAY_MAX) {
+        messages = messages.slice(0, STUDIO_REPLAY_MAX);
+        complete = false;
+      }
+    }
+    const changed =
+      lastSeq !== undefined && changedSince ? await changedMessages(ctx.db, studioId, lastSeq, new Date(changedSince)) : [];
+    if (!wasOnline) {
+      socket.to(studioRoom(studioId)).emit("studio:presence", { studioId, userId: user().id, online: true, lastSeenAt: null });
+    }
+    return { studio, messages, complete, changed, pins, tasks, serverTime };
+  });
+
+  handle(socket, ctx, "studio:leave", StudioLeaveSchema, async ({ studioId }) => {
+    if (joined.delete(studioId)) {
+      await socket.leave(studioRoom(studioId));
+      await announceIfGone(studioId);
+    }
+    return {};
+  });
+
+  handle(socket, ctx, "studio:send", StudioSendSchema, async (input) => {
+    const { message } = await sendMessage(ctx, user(), input);
+    return { message };
+  });
+
+  handle(socket, ctx, "studio:edit", StudioEditSchema, async (input) => ({ message: await editMessage(ctx, user(), input) }));
+
+  handle(socket, ctx, "studio:withdraw", StudioMessageRefSchema, async ({ studioId, messageId }) => ({
+    message: await withdrawMessage(ctx, user(), studioId, messageId),
+  }));
+
+  handle(socket, ctx, "studio:pin", StudioPinSchema, async ({ studioId, messageId, pinned }) => ({
+    message: await pinMessage(ctx, user(), studioId, messageId, pinned),
+  }));
+
+  handle(socket, ctx, "studio:typing", StudioTypingSchema, async ({ studioId, typing }) => {
+    // Only a socket that passed the membership check on join may signal in the room.
+    if (!joined.has(studioId)) await memberAccess(ctx, studioId, user());
+    socket
+      .to(studioRoom(studioId))
+      .emit("studio:typing", { studioId, userId: user().id, displayName: user().displayName, typing });
+    return {};
+  });
+
+  handle(socket, ctx, "studio:read", StudioReadSchema, async ({ studioId, seq }) => ({
+    seq: await markRead(ctx, user(), studioId, seq),
+  }));
+
+  handle(socket, ctx, "studio:task", StudioAssignTaskSchema, async (input) => assignTask(ctx, user(), input));
+
+  handle(socket, ctx, "studio:taskState", StudioTaskStateSchema, async (input) => ({
+    task: await setTaskState(ctx, user(), input),
+  }));
+
+  /** Tells the room the user went offline when this was their last socket there. */
+  async function announceIfGone(studioId: string) {
+    const stillThere = (await onlineUserIds(ctx, studioId)).has(user().id);
+    if (stillThere) return;
+    const at = new Date();
+    await touchLastSeen(ctx, [studioId], user().id, at);
+    ctx.io.to(studioRoom(studioId)).emit("studio:presence", { studioId, userId: user().id, online: false, lastSeenAt: at.toISOString() });
+    ctx.io.to(studioRoom(studioId)).emit("studio:typing", { studioId, userId: user().id, displayName: user().displayName, typing: false });
+  }
+
+  socket.on("disconnect", () => {
+    for (const studioId of joined) {
+      announceIfGone(studioId).catch((err) => ctx.log.warn({ err }, "studio presence update failed"));
+    }
+    joined.clear();
+  });
+}
