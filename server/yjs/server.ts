@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
 import { CLOSE_CODES } from "../../shared/errors.ts";
 import { LIMITS } from "../../shared/limits.ts";
 import type { SessionStore, UserRow } from "../auth/sessions.ts";
@@ -20,6 +21,8 @@ const PING_INTERVAL_MS = 30_000;
 interface OpenDoc {
   shared: SharedDoc;
   ready: Promise<void>;
+  /** server-side changes in progress: the document stays loaded while > 0 */
+  holds: number;
 }
 
 interface Refusal {
@@ -168,7 +171,7 @@ export class YjsServer {
     let entry = this.docs.get(docName);
     if (!entry) {
       const shared = new SharedDoc(docName, this.deps.db, this.deps.relay, this.deps.log);
-      entry = { shared, ready: shared.load() };
+      entry = { shared, ready: shared.load(), holds: 0 };
       entry.ready.catch(() => {});
       this.docs.set(docName, entry);
     }
@@ -177,9 +180,44 @@ export class YjsServer {
 
   private async disconnect(shared: SharedDoc, conn: Connection): Promise<void> {
     shared.removeConnection(conn);
-    if (shared.conns.size === 0 && this.docs.get(shared.name)?.shared === shared) {
+    await this.unloadIfIdle(shared);
+  }
+
+  private async unloadIfIdle(shared: SharedDoc): Promise<void> {
+    const entry = this.docs.get(shared.name);
+    if (shared.conns.size === 0 && entry?.shared === shared && entry.holds === 0) {
       this.docs.delete(shared.name);
       await shared.destroy();
+    }
+  }
+
+  /**
+   * Applies a change made by the server (e.g. restoring a version) to a document, whether or not
+   * anyone has it open: it is stored like a client's edit, then relayed to every open connection.
+   */
+  async applyServerChange(docName: string, change: (doc: Y.Doc) => void): Promise<void> {
+    const entry = this.open(docName);
+    entry.holds += 1;
+    try {
+      await entry.ready;
+      await entry.shared.applyServerChange(change);
+    } finally {
+      entry.holds -= 1;
+      await this.unloadIfIdle(entry.shared);
+    }
+  }
+
+  /** The current state of a document: from memory when open, else from storage. */
+  async encodeState(docName: string): Promise<Uint8Array> {
+    const entry = this.open(docName);
+    entry.holds += 1;
+    try {
+      await entry.ready;
+      await entry.shared.settled();
+      return Y.encodeStateAsUpdate(entry.shared.doc);
+    } finally {
+      entry.holds -= 1;
+      await this.unloadIfIdle(entry.shared);
     }
   }
 

@@ -32,7 +32,7 @@ export class SharedDoc {
   readonly conns = new Map<WebSocket, Connection>();
   private storedBytes = 0;
   private storedRows = 0;
-  private queue: { update: Uint8Array; from: Connection }[] = [];
+  private queue: { update: Uint8Array; from: Connection | null; done?: (error?: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
 
   constructor(
@@ -94,6 +94,31 @@ export class SharedDoc {
     });
   }
 
+  /**
+   * A change made by the server itself (template, restore): `change` runs on a copy of the
+   * document, and the difference goes through the same queue as a client's edit — stored, then
+   * applied and relayed. Resolves once stored and applied.
+   */
+  applyServerChange(change: (doc: Y.Doc) => void): Promise<void> {
+    const copy = new Y.Doc();
+    let update: Uint8Array;
+    try {
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+      const before = Y.encodeStateVector(copy);
+      change(copy);
+      update = Y.encodeStateAsUpdate(copy, before);
+    } finally {
+      copy.destroy();
+    }
+    return new Promise((resolve, reject) => {
+      this.storedBytes += update.byteLength;
+      this.queue.push({ update, from: null, done: (error) => (error ? reject(error) : resolve()) });
+      this.flushing ??= this.flush().finally(() => {
+        this.flushing = null;
+      });
+    });
+  }
+
   /** Resolves when every queued edit has been stored and relayed. */
   async settled(): Promise<void> {
     while (this.flushing) await this.flushing;
@@ -111,10 +136,16 @@ export class SharedDoc {
       } catch (error) {
         // Not stored means not applied: the senders reconnect and sync again from their copy.
         this.log.error({ err: error, doc: this.name }, "storing document updates failed");
-        for (const item of batch) item.from.ws.close(1011, "storage failed");
+        for (const item of batch) {
+          item.from?.ws.close(1011, "storage failed");
+          item.done?.(error);
+        }
         continue;
       }
-      for (const item of batch) Y.applyUpdate(this.doc, item.update, item.from);
+      for (const item of batch) {
+        Y.applyUpdate(this.doc, item.update, item.from);
+        item.done?.();
+      }
       this.storedRows += batch.length;
       if (this.storedRows > COMPACT_AFTER_ROWS) await this.compact();
     }

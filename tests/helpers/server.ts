@@ -11,8 +11,14 @@ export type TestServer = RunningServer & { dataDir: string };
  * Starts the real server on port 0 against the test database: a fresh copy of the migrated PGlite
  * template, or the PostgreSQL named by DATABASE_URL. Limits are generous unless a test overrides them.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), "forum-server-"));
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: {
+    /** reuse this data directory (PGlite persisted on disk, kept on close) to restart on the same data */
+    dataDir?: string;
+  } = {},
+): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "forum-server-"));
   const config = parseConfig({
     PORT: "0",
     HOST: "127.0.0.1",
@@ -25,7 +31,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     POST_LIMIT_PER_MINUTE: "100000",
     ...env,
   });
-  const template = process.env.DATABASE_URL ? undefined : new Blob([readFileSync(inject("pgliteTemplate"))]);
+  // A reused data directory is opened from disk (migrated on its first start), not from the template.
+  const template = process.env.DATABASE_URL || options.dataDir ? undefined : new Blob([readFileSync(inject("pgliteTemplate"))]);
   const server = await startServer(config, { loadDataDir: template });
   const close = server.close;
   return {
@@ -33,7 +40,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     dataDir,
     close: async () => {
       await close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
