@@ -1,7 +1,288 @@
-/* Wire contract of the forums feature: REST bodies and Socket.IO events (see DESIGN.md). */
+/* Wire contract of the forums feature (书记论坛 / 群众考书记): REST bodies and Socket.IO events (see DESIGN.md). */
+import { z } from "zod";
+import type { AckHandler } from "./events.ts";
+import { CAPABILITIES, CapabilitySchema, type Role } from "./enums.ts";
+import { ClientIdSchema, IdSchema } from "./ids.ts";
+import { LIMITS } from "./limits.ts";
+
+export const FORUM_MODES = ["forum", "examination"] as const;
+export const ForumModeSchema = z.enum(FORUM_MODES);
+export type ForumMode = z.infer<typeof ForumModeSchema>;
+
+export const FORUM_STATUSES = ["scheduled", "live", "ended"] as const;
+export type ForumStatus = (typeof FORUM_STATUSES)[number];
+
+/** 群众考书记 scoring groups: 居民 (everyone not in another group), 党员 (users.partyMember), 同行书记 (role secretary). */
+export const SCORE_GROUPS = ["residents", "partyMembers", "secretaries"] as const;
+export type ScoreGroup = (typeof SCORE_GROUPS)[number];
+
+export const GroupWeightsSchema = z.object({
+  residents: z.number().min(0).max(100),
+  partyMembers: z.number().min(0).max(100),
+  secretaries: z.number().min(0).max(100),
+}).refine((w) => w.residents + w.partyMembers + w.secretaries > 0, "至少一个群体的权重大于 0");
+export type GroupWeights = z.infer<typeof GroupWeightsSchema>;
+export const EQUAL_WEIGHTS: GroupWeights = { residents: 1, partyMembers: 1, secretaries: 1 };
+
+const TitleSchema = z.string().trim().min(1, "请填写标题").max(LIMITS.titleMax, `标题最多 ${LIMITS.titleMax} 个字`);
+
+export const CreateTalkSchema = z.object({
+  title: TitleSchema,
+  presenterId: IdSchema,
+  capability: CapabilitySchema.optional(),
+  plannedMinutes: z.number().int().min(1).max(240).optional(),
+});
+export type CreateTalk = z.infer<typeof CreateTalkSchema>;
+
+export const CreateForumSchema = z.object({
+  title: TitleSchema,
+  mode: ForumModeSchema,
+  startsAt: z.iso.datetime({ offset: true }),
+  theme: z.string().trim().max(500).optional(),
+  weights: GroupWeightsSchema.optional(),
+  talks: z.array(CreateTalkSchema).max(30).optional(),
+});
+export type CreateForum = z.infer<typeof CreateForumSchema>;
+
+/** `PUT /api/forums/:id/weights` (host, before the first round opens) */
+export const UpdateWeightsSchema = z.object({ weights: GroupWeightsSchema });
+
+/** `PUT /api/forums/:id/talks/:talkId/notes`: presenter notes keyed by page number ("1", "2", …) */
+export const TalkNotesSchema = z.object({
+  notes: z.record(z.string().regex(/^\d{1,4}$/), z.string().max(LIMITS.chatTextMax)),
+});
+export type TalkNotes = z.infer<typeof TalkNotesSchema>;
+
+export const ForumListQuerySchema = z.object({ status: z.enum(FORUM_STATUSES).optional() });
+
+export const ROUND_STATUSES = ["none", "open", "closed"] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+
+export interface Deck {
+  fileName: string;
+  size: number;
+  pageCount: number | null;
+  uploadedAt: string;
+  /** where members fetch it (changes with every upload) */
+  url: string;
+}
+
+export interface Talk {
+  id: string;
+  forumId: string;
+  position: number;
+  title: string;
+  presenterId: string;
+  presenterName: string;
+  capability: z.infer<typeof CapabilitySchema> | null;
+  plannedMinutes: number | null;
+  /** current page (1-based) */
+  slide: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  roundStatus: RoundStatus;
+  deck: Deck | null;
+}
+
+export interface Forum {
+  id: string;
+  title: string;
+  theme: string | null;
+  mode: ForumMode;
+  status: ForumStatus;
+  startsAt: string;
+  hostId: string;
+  hostName: string;
+  weights: GroupWeights;
+  currentTalkId: string | null;
+  highlightedQuestionId: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  createdAt: string;
+  talks: Talk[];
+}
+
+export interface ForumChatMessage {
+  id: string;
+  forumId: string;
+  clientId: string;
+  author: { id: string; displayName: string; role: Role };
+  text: string;
+  createdAt: string;
+}
+
+export const QUESTION_STATUSES = ["pending", "open", "answered", "dismissed"] as const;
+export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
+
+export interface ForumQuestion {
+  id: string;
+  forumId: string;
+  talkId: string | null;
+  clientId: string;
+  text: string;
+  anonymous: boolean;
+  /** null when anonymous and the recipient may not see the author (only admins may) */
+  author: { id: string; displayName: string; role: Role } | null;
+  status: QuestionStatus;
+  votes: number;
+  createdAt: string;
+}
+
+/** 六能力 + 总体评价, each 1–5 */
+export const SCORE_ITEMS = [...CAPABILITIES, "overall"] as const;
+export type ScoreItem = (typeof SCORE_ITEMS)[number];
+const Mark = z.number().int().min(1).max(5);
+export const BallotScoresSchema = z.object({
+  service: Mark,
+  mobilization: Mark,
+  deliberation: Mark,
+  projectOps: Mark,
+  coordination: Mark,
+  innovation: Mark,
+  overall: Mark,
+});
+export type BallotScores = z.infer<typeof BallotScoresSchema>;
+
+export interface ScoreGroupResult {
+  group: ScoreGroup;
+  weight: number;
+  ballots: number;
+  /** mean per item over this group's ballots; null when the group cast none */
+  means: Record<ScoreItem, number> | null;
+}
+
+/**
+ * Aggregates only, never individual ballots. `weighted[item]` = Σ w_g·mean_g[item] / Σ w_g over the
+ * groups that cast at least one ballot; `total` is the mean of the seven weighted items.
+ */
+export interface Scoreboard {
+  forumId: string;
+  talkId: string;
+  roundStatus: RoundStatus;
+  ballots: number;
+  groups: ScoreGroupResult[];
+  weighted: Record<ScoreItem, number> | null;
+  total: number | null;
+}
+
+export interface PresenceEntry {
+  id: string;
+  displayName: string;
+  role: Role;
+}
+export interface ForumPresence {
+  forumId: string;
+  count: number;
+  byRole: Partial<Record<Role, number>>;
+  users: PresenceEntry[];
+}
+
+/** What the viewer may do in this forum (computed by the server's policy). */
+export interface ForumViewer {
+  isHost: boolean;
+  /** presents the current talk */
+  isPresenter: boolean;
+  seesAuthors: boolean;
+  seesPending: boolean;
+  scoreGroup: ScoreGroup;
+}
+
+/** Everything a client needs after `forum:join` (also used to resync after a reconnect). */
+export interface ForumSnapshot {
+  forum: Forum;
+  viewer: ForumViewer;
+  chat: ForumChatMessage[];
+  questions: ForumQuestion[];
+  /** question ids this viewer has upvoted */
+  myVotes: string[];
+  /** scoreboards of talks whose round is open or closed */
+  scoreboards: Scoreboard[];
+  /** this viewer's ballots by talk id */
+  myBallots: Record<string, BallotScores>;
+  presence: ForumPresence;
+}
+
+export interface ForumArchive {
+  forum: Forum;
+  questions: ForumQuestion[];
+  chat: ForumChatMessage[];
+  scoreboards: Scoreboard[];
+}
+
+// ——— Socket.IO payloads (client → server) ———
+
+const ForumRef = { forumId: IdSchema };
+export const ForumJoinSchema = z.object(ForumRef);
+export type ForumJoin = z.infer<typeof ForumJoinSchema>;
+
+export const ForumControlSchema = z.object({
+  ...ForumRef,
+  action: z.enum(["start", "next", "end"]),
+  /** for start/next: jump to this talk instead of the next one in the agenda */
+  talkId: IdSchema.optional(),
+});
+export type ForumControl = z.infer<typeof ForumControlSchema>;
+
+export const ForumSlideSchema = z.object({ ...ForumRef, talkId: IdSchema, slide: z.number().int().min(1).max(10_000) });
+export type ForumSlide = z.infer<typeof ForumSlideSchema>;
+
+export const ForumModerateSchema = z.object({
+  ...ForumRef,
+  questionId: IdSchema,
+  action: z.enum(["approve", "dismiss", "answered", "highlight"]),
+});
+export type ForumModerate = z.infer<typeof ForumModerateSchema>;
+
+export const ForumRoundSchema = z.object({ ...ForumRef, talkId: IdSchema, action: z.enum(["open", "close"]) });
+export type ForumRound = z.infer<typeof ForumRoundSchema>;
+
+const PostText = z.string().trim().min(1, "内容不能为空").max(LIMITS.chatTextMax, `最多 ${LIMITS.chatTextMax} 个字`);
+export const ForumChatSchema = z.object({ ...ForumRef, text: PostText, clientId: ClientIdSchema });
+export type ForumChat = z.infer<typeof ForumChatSchema>;
+
+export const ForumAskSchema = z.object({
+  ...ForumRef,
+  text: PostText,
+  anonymous: z.boolean().optional(),
+  clientId: ClientIdSchema,
+});
+export type ForumAsk = z.infer<typeof ForumAskSchema>;
+
+export const ForumVoteSchema = z.object({ ...ForumRef, questionId: IdSchema });
+export type ForumVote = z.infer<typeof ForumVoteSchema>;
+
+export const ForumScoreSchema = z.object({ ...ForumRef, talkId: IdSchema, scores: BallotScoresSchema });
+export type ForumScore = z.infer<typeof ForumScoreSchema>;
 
 /** Events the client sends (each with an acknowledgement callback). */
-export interface ForumClientEvents {}
+export interface ForumClientEvents {
+  "forum:join": AckHandler<ForumJoin, { state: ForumSnapshot }>;
+  /** stop receiving the forum's events (leaving the page); also happens on disconnect */
+  "forum:leave": AckHandler<ForumJoin>;
+  "forum:control": AckHandler<ForumControl, { forum: Forum }>;
+  "forum:slide": AckHandler<ForumSlide, { slide: number }>;
+  "forum:moderate": AckHandler<ForumModerate, { question: ForumQuestion }>;
+  "forum:round": AckHandler<ForumRound, { scoreboard: Scoreboard }>;
+  "forum:chat": AckHandler<ForumChat, { message: ForumChatMessage }>;
+  "forum:ask": AckHandler<ForumAsk, { question: ForumQuestion }>;
+  "forum:vote": AckHandler<ForumVote, { questionId: string; votes: number; voted: boolean }>;
+  "forum:score": AckHandler<ForumScore, { scores: BallotScores }>;
+}
 
 /** Events the server pushes. */
-export interface ForumServerEvents {}
+export interface ForumServerEvents {
+  /** agenda, status, current talk, round states, highlighted question changed */
+  "forum:state": (payload: { forum: Forum }) => void;
+  "forum:slide": (payload: { forumId: string; talkId: string; slide: number }) => void;
+  "forum:chat": (payload: ForumChatMessage) => void;
+  /** a new or changed question, already shaped for the recipient (author hidden unless allowed) */
+  "forum:question": (payload: ForumQuestion) => void;
+  "forum:scoreboard": (payload: Scoreboard) => void;
+  "forum:presence": (payload: ForumPresence) => void;
+}
+
+export const SCORE_GROUP_LABELS: Record<ScoreGroup, string> = {
+  residents: "居民群众",
+  partyMembers: "党员",
+  secretaries: "同行书记",
+};

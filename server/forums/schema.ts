@@ -1,2 +1,158 @@
-// Tables of the forums feature.
-export {};
+// Tables of the forums feature (书记论坛 / 群众考书记).
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import type { BallotScores, GroupWeights, Scoreboard } from "../../shared/forums.ts";
+import { users } from "../auth/schema.ts";
+import { bytea } from "../db/types.ts";
+
+export const forums = pgTable(
+  "forums",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    title: text("title").notNull(),
+    theme: text("theme"),
+    mode: text("mode", { enum: ["forum", "examination"] }).notNull(),
+    status: text("status", { enum: ["scheduled", "live", "ended"] })
+      .notNull()
+      .default("scheduled"),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    /** the creator hosts the forum (admins may too) */
+    hostId: uuid("host_id")
+      .notNull()
+      .references(() => users.id),
+    weights: jsonb("weights").$type<GroupWeights>().notNull(),
+    currentTalkId: uuid("current_talk_id"),
+    highlightedQuestionId: uuid("highlighted_question_id"),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("forums_starts_idx").on(t.startsAt)],
+);
+
+export const forumTalks = pgTable(
+  "forum_talks",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    forumId: uuid("forum_id")
+      .notNull()
+      .references(() => forums.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    title: text("title").notNull(),
+    presenterId: uuid("presenter_id")
+      .notNull()
+      .references(() => users.id),
+    capability: text("capability", {
+      enum: ["service", "mobilization", "deliberation", "projectOps", "coordination", "innovation"],
+    }),
+    plannedMinutes: integer("planned_minutes"),
+    slide: integer("slide").notNull().default(1),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    roundStatus: text("round_status", { enum: ["none", "open", "closed"] })
+      .notNull()
+      .default("none"),
+    /** the scoreboard as it stood when the round closed; never recomputed afterwards */
+    frozenScoreboard: jsonb("frozen_scoreboard").$type<Scoreboard>(),
+    /** presenter notes keyed by page number, shown to the presenter and host only */
+    notes: jsonb("notes").$type<Record<string, string>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("forum_talks_forum_idx").on(t.forumId, t.position)],
+);
+
+/** Slide decks live in the database so every server process can serve them. */
+export const forumDecks = pgTable("forum_decks", {
+  talkId: uuid("talk_id")
+    .primaryKey()
+    .references(() => forumTalks.id, { onDelete: "cascade" }),
+  fileName: text("file_name").notNull(),
+  size: integer("size").notNull(),
+  pageCount: integer("page_count"),
+  data: bytea("data").notNull(),
+  uploadedBy: uuid("uploaded_by")
+    .notNull()
+    .references(() => users.id),
+  uploadedAt: timestamp("uploaded_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const forumChat = pgTable(
+  "forum_chat",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    forumId: uuid("forum_id")
+      .notNull()
+      .references(() => forums.id, { onDelete: "cascade" }),
+    authorId: uuid("author_id")
+      .notNull()
+      .references(() => users.id),
+    /** the sender's idempotency key: a retried send returns the line already stored */
+    clientId: text("client_id").notNull(),
+    text: text("text").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("forum_chat_client_uq").on(t.forumId, t.authorId, t.clientId),
+    index("forum_chat_forum_idx").on(t.forumId, t.createdAt),
+  ],
+);
+
+export const forumQuestions = pgTable(
+  "forum_questions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    forumId: uuid("forum_id")
+      .notNull()
+      .references(() => forums.id, { onDelete: "cascade" }),
+    /** the talk that was current when the question was asked */
+    talkId: uuid("talk_id").references(() => forumTalks.id, { onDelete: "set null" }),
+    authorId: uuid("author_id")
+      .notNull()
+      .references(() => users.id),
+    clientId: text("client_id").notNull(),
+    text: text("text").notNull(),
+    anonymous: boolean("anonymous").notNull().default(false),
+    status: text("status", { enum: ["pending", "open", "answered", "dismissed"] }).notNull(),
+    /** kept equal to the number of forum_question_votes rows, changed in the same transaction */
+    votes: integer("votes").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("forum_questions_client_uq").on(t.forumId, t.authorId, t.clientId),
+    index("forum_questions_forum_idx").on(t.forumId),
+  ],
+);
+
+export const forumQuestionVotes = pgTable(
+  "forum_question_votes",
+  {
+    questionId: uuid("question_id")
+      .notNull()
+      .references(() => forumQuestions.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.questionId, t.userId] }), index("forum_question_votes_user_idx").on(t.userId)],
+);
+
+/** One ballot per person per talk; changeable while the talk's round is open. */
+export const forumBallots = pgTable(
+  "forum_ballots",
+  {
+    talkId: uuid("talk_id")
+      .notNull()
+      .references(() => forumTalks.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    forumId: uuid("forum_id")
+      .notNull()
+      .references(() => forums.id, { onDelete: "cascade" }),
+    /** the voter's group when the ballot was cast */
+    scoreGroup: text("score_group", { enum: ["residents", "partyMembers", "secretaries"] }).notNull(),
+    scores: jsonb("scores").$type<BallotScores>().notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.talkId, t.userId] })],
+);

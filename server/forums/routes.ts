@@ -1,0 +1,115 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Hono } from "hono";
+import { z } from "zod";
+import { CreateForumSchema, CreateTalkSchema, TalkNotesSchema, UpdateWeightsSchema } from "../../shared/forums.ts";
+import { IdSchema } from "../../shared/ids.ts";
+import { users } from "../auth/schema.ts";
+import type { AppContext } from "../context.ts";
+import { type ApiContext, type ApiEnv, readJson, readQuery, requireUser } from "../http/env.ts";
+import { forbidden, parseWith } from "../lib/errors.ts";
+import { archiveMarkdown, archiveScoresCsv, buildArchive } from "./archive.ts";
+import { readDeck, uploadDeck } from "./decks.ts";
+import { canCreateForum, canManageTalk } from "./policy.ts";
+import { forumTalks } from "./schema.ts";
+import { addTalk, createForum, findForumRow, findTalkRow, getForum, listForums, updateWeights } from "./service.ts";
+
+const forumId = (c: ApiContext) => parseWith(IdSchema, c.req.param("id"));
+const talkId = (c: ApiContext) => parseWith(IdSchema, c.req.param("talkId"));
+const ArchiveQuerySchema = z.object({ format: z.enum(["json", "md", "csv"]).default("json") });
+
+/** Roles that present talks at 书记论坛 / 群众考书记, offered when building an agenda. */
+const PRESENTER_ROLES = ["secretary", "veteran", "mentor", "admin"] as const;
+
+export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
+  api.get("/forums", async (c) => {
+    requireUser(c);
+    return c.json({ forums: await listForums(ctx.db) });
+  });
+
+  api.post("/forums", async (c) => {
+    const user = requireUser(c);
+    const input = await readJson(c, CreateForumSchema);
+    return c.json({ forum: await createForum(ctx, user, input) }, 201);
+  });
+
+  api.get("/forums/presenters", async (c) => {
+    const user = requireUser(c);
+    if (!canCreateForum(user)) throw forbidden("只有管理员和社区书记可以安排发言");
+    const rows = await ctx.db
+      .select({ id: users.id, displayName: users.displayName, role: users.role, communityId: users.communityId })
+      .from(users)
+      .where(and(inArray(users.role, [...PRESENTER_ROLES]), eq(users.disabled, false)))
+      .orderBy(users.displayName)
+      .limit(1000);
+    return c.json({ users: rows });
+  });
+
+  api.get("/forums/:id", async (c) => {
+    requireUser(c);
+    return c.json({ forum: await getForum(ctx.db, forumId(c)) });
+  });
+
+  api.post("/forums/:id/talks", async (c) => {
+    const user = requireUser(c);
+    const input = await readJson(c, CreateTalkSchema);
+    return c.json({ talk: await addTalk(ctx, user, forumId(c), input) }, 201);
+  });
+
+  api.put("/forums/:id/weights", async (c) => {
+    const user = requireUser(c);
+    const { weights } = await readJson(c, UpdateWeightsSchema);
+    return c.json({ forum: await updateWeights(ctx, user, forumId(c), weights) });
+  });
+
+  api.post("/forums/:id/talks/:talkId/deck", async (c) => {
+    const user = requireUser(c);
+    return c.json({ talk: await uploadDeck(ctx, c, user, forumId(c), talkId(c)) }, 201);
+  });
+
+  api.get("/forums/:id/talks/:talkId/deck", async (c) => {
+    requireUser(c);
+    const deck = await readDeck(ctx, forumId(c), talkId(c));
+    return new Response(deck.data as BodyInit, {
+      headers: {
+        "content-type": "application/pdf",
+        "content-length": String(deck.data.byteLength),
+        "content-disposition": `inline; filename*=UTF-8''${encodeURIComponent(deck.fileName)}`,
+        // the URL carries the upload time, so a new upload is a new URL
+        "cache-control": "private, max-age=86400",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  });
+
+  api.get("/forums/:id/talks/:talkId/notes", async (c) => {
+    const user = requireUser(c);
+    const forum = await findForumRow(ctx.db, forumId(c));
+    const talk = await findTalkRow(ctx.db, forum.id, talkId(c));
+    if (!canManageTalk(user, forum, talk)) throw forbidden("演讲备注只有发言人和主持人可见");
+    return c.json({ notes: talk.notes });
+  });
+
+  api.put("/forums/:id/talks/:talkId/notes", async (c) => {
+    const user = requireUser(c);
+    const { notes } = await readJson(c, TalkNotesSchema);
+    const forum = await findForumRow(ctx.db, forumId(c));
+    const talk = await findTalkRow(ctx.db, forum.id, talkId(c));
+    if (!canManageTalk(user, forum, talk)) throw forbidden("只有发言人或主持人可以编辑备注");
+    await ctx.db.update(forumTalks).set({ notes }).where(eq(forumTalks.id, talk.id));
+    return c.json({ notes });
+  });
+
+  api.get("/forums/:id/archive", async (c) => {
+    const user = requireUser(c);
+    const { format } = readQuery(c, ArchiveQuerySchema);
+    const archive = await buildArchive(ctx, user, forumId(c));
+    if (format === "json") return c.json({ archive });
+    const stamp = archive.forum.startsAt.slice(0, 10);
+    if (format === "md") {
+      c.header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(`论坛归档-${stamp}.md`)}`);
+      return c.body(archiveMarkdown(archive), 200, { "content-type": "text/markdown; charset=utf-8" });
+    }
+    c.header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(`评分-${stamp}.csv`)}`);
+    return c.body(archiveScoresCsv(archive), 200, { "content-type": "text/csv; charset=utf-8" });
+  });
+}

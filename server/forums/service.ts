@@ -1,0 +1,305 @@
+import { and, asc, desc, eq, inArray, max } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import {
+  type CreateForum,
+  type CreateTalk,
+  EQUAL_WEIGHTS,
+  type Forum,
+  type ForumChatMessage,
+  type ForumQuestion,
+  type GroupWeights,
+  type Talk,
+} from "../../shared/forums.ts";
+import { users } from "../auth/schema.ts";
+import type { UserRow } from "../auth/sessions.ts";
+import type { AppContext } from "../context.ts";
+import type { Db } from "../db/client.ts";
+import { conflict, forbidden, invalidInput, notFound, readOnly } from "../lib/errors.ts";
+import { canCreateForum, requireHost } from "./policy.ts";
+import { forumChat, forumDecks, forumQuestions, forums, forumTalks } from "./schema.ts";
+
+export type ForumRow = typeof forums.$inferSelect;
+export type TalkRow = typeof forumTalks.$inferSelect;
+export type QuestionRow = typeof forumQuestions.$inferSelect;
+type Author = { id: string; displayName: string; role: UserRow["role"] };
+
+/** Socket.IO rooms of a forum: everyone; admins (see anonymous authors); hosts (see pending questions). */
+export const forumRoom = (forumId: string) => `forum:${forumId}`;
+export const forumAdminsRoom = (forumId: string) => `forum:${forumId}:admins`;
+export const forumHostsRoom = (forumId: string) => `forum:${forumId}:hosts`;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export async function findForumRow(db: Db, forumId: string): Promise<ForumRow> {
+  const [row] = await db.select().from(forums).where(eq(forums.id, forumId));
+  if (!row) throw notFound("找不到该论坛");
+  return row;
+}
+
+export async function findTalkRow(db: Db, forumId: string, talkId: string): Promise<TalkRow> {
+  const [row] = await db
+    .select()
+    .from(forumTalks)
+    .where(and(eq(forumTalks.id, talkId), eq(forumTalks.forumId, forumId)));
+  if (!row) throw notFound("找不到该发言");
+  return row;
+}
+
+export async function talkRowsOf(db: Db, forumId: string): Promise<TalkRow[]> {
+  return db.select().from(forumTalks).where(eq(forumTalks.forumId, forumId)).orderBy(asc(forumTalks.position));
+}
+
+/** Forums with their agendas, shaped for the wire. Deck bytes are never read here. */
+export async function loadForums(db: Db, forumRows: ForumRow[]): Promise<Forum[]> {
+  if (forumRows.length === 0) return [];
+  const ids = forumRows.map((f) => f.id);
+  const presenter = alias(users, "presenter");
+  const talks = await db
+    .select({
+      talk: forumTalks,
+      presenterName: presenter.displayName,
+      deckName: forumDecks.fileName,
+      deckSize: forumDecks.size,
+      deckPages: forumDecks.pageCount,
+      deckAt: forumDecks.uploadedAt,
+    })
+    .from(forumTalks)
+    .innerJoin(presenter, eq(presenter.id, forumTalks.presenterId))
+    .leftJoin(forumDecks, eq(forumDecks.talkId, forumTalks.id))
+    .where(inArray(forumTalks.forumId, ids))
+    .orderBy(asc(forumTalks.position));
+  const hosts = await db
+    .select({ id: users.id, displayName: users.displayName })
+    .from(users)
+    .where(inArray(users.id, [...new Set(forumRows.map((f) => f.hostId))]));
+  const hostName = new Map(hosts.map((h) => [h.id, h.displayName]));
+
+  return forumRows.map((f) => ({
+    id: f.id,
+    title: f.title,
+    theme: f.theme,
+    mode: f.mode,
+    status: f.status,
+    startsAt: f.startsAt.toISOString(),
+    hostId: f.hostId,
+    hostName: hostName.get(f.hostId) ?? "",
+    weights: f.weights,
+    currentTalkId: f.currentTalkId,
+    highlightedQuestionId: f.highlightedQuestionId,
+    startedAt: iso(f.startedAt),
+    endedAt: iso(f.endedAt),
+    createdAt: f.createdAt.toISOString(),
+    talks: talks
+      .filter((t) => t.talk.forumId === f.id)
+      .map(({ talk, presenterName, deckName, deckSize, deckPages, deckAt }): Talk => ({
+        id: talk.id,
+        forumId: talk.forumId,
+        position: talk.position,
+        title: talk.title,
+        presenterId: talk.presenterId,
+        presenterName,
+        capability: talk.capability,
+        plannedMinutes: talk.plannedMinutes,
+        slide: talk.slide,
+        startedAt: iso(talk.startedAt),
+        endedAt: iso(talk.endedAt),
+        roundStatus: talk.roundStatus,
+        deck:
+          deckName !== null && deckAt !== null
+            ? {
+                fileName: deckName,
+                size: deckSize ?? 0,
+                pageCount: deckPages,
+                uploadedAt: deckAt.toISOString(),
+                url: `/api/forums/${f.id}/talks/${talk.id}/deck?v=${deckAt.getTime()}`,
+              }
+            : null,
+      })),
+  }));
+}
+
+export async function getForum(db: Db, forumId: string): Promise<Forum> {
+  const [forum] = await loadForums(db, [await findForumRow(db, forumId)]);
+  return forum!;
+}
+
+/** Live first, then upcoming (soonest first), then past (latest first). */
+export async function listForums(db: Db): Promise<Forum[]> {
+  const rows = await db.select().from(forums).orderBy(desc(forums.startsAt)).limit(200);
+  const rank = { live: 0, scheduled: 1, ended: 2 } as const;
+  rows.sort((a, b) =>
+    rank[a.status] - rank[b.status] ||
+    (a.status === "scheduled" ? a.startsAt.getTime() - b.startsAt.getTime() : b.startsAt.getTime() - a.startsAt.getTime()),
+  );
+  return loadForums(db, rows);
+}
+
+async function requirePresenters(db: Db, talks: CreateTalk[]): Promise<void> {
+  const ids = [...new Set(talks.map((t) => t.presenterId))];
+  if (ids.length === 0) return;
+  const found = await db.select({ id: users.id }).from(users).where(inArray(users.id, ids));
+  if (found.length !== ids.length) throw invalidInput("发言人不存在");
+}
+
+export async function createForum(ctx: AppContext, user: UserRow, input: CreateForum): Promise<Forum> {
+  if (!canCreateForum(user)) throw forbidden("只有管理员和社区书记可以创建论坛");
+  const talks = input.talks ?? [];
+  await requirePresenters(ctx.db, talks);
+  const forumId = await ctx.db.transaction(async (tx) => {
+    const [forum] = await tx
+      .insert(forums)
+      .values({
+        title: input.title,
+        theme: input.theme || null,
+        mode: input.mode,
+        startsAt: new Date(input.startsAt),
+        hostId: user.id,
+        weights: input.weights ?? EQUAL_WEIGHTS,
+      })
+      .returning({ id: forums.id });
+    if (talks.length) {
+      await tx.insert(forumTalks).values(
+        talks.map((t, i) => ({
+          forumId: forum!.id,
+          position: i + 1,
+          title: t.title,
+          presenterId: t.presenterId,
+          capability: t.capability ?? null,
+          plannedMinutes: t.plannedMinutes ?? null,
+        })),
+      );
+    }
+    return forum!.id;
+  });
+  return getForum(ctx.db, forumId);
+}
+
+export async function addTalk(ctx: AppContext, user: UserRow, forumId: string, input: CreateTalk): Promise<Talk> {
+  const forum = await findForumRow(ctx.db, forumId);
+  requireHost(user, forum);
+  if (forum.status === "ended") throw readOnly("论坛已结束");
+  await requirePresenters(ctx.db, [input]);
+  const [{ last } = { last: 0 }] = await ctx.db
+    .select({ last: max(forumTalks.position) })
+    .from(forumTalks)
+    .where(eq(forumTalks.forumId, forumId));
+  const [row] = await ctx.db
+    .insert(forumTalks)
+    .values({
+      forumId,
+      position: (last ?? 0) + 1,
+      title: input.title,
+      presenterId: input.presenterId,
+      capability: input.capability ?? null,
+      plannedMinutes: input.plannedMinutes ?? null,
+    })
+    .returning({ id: forumTalks.id });
+  const updated = await getForum(ctx.db, forumId);
+  broadcastState(ctx, updated);
+  return updated.talks.find((t) => t.id === row!.id)!;
+}
+
+export async function updateWeights(ctx: AppContext, user: UserRow, forumId: string, weights: GroupWeights): Promise<Forum> {
+  const forum = await findForumRow(ctx.db, forumId);
+  requireHost(user, forum);
+  if (forum.status === "ended") throw readOnly("论坛已结束");
+  await ctx.db.update(forums).set({ weights }).where(eq(forums.id, forumId));
+  const updated = await getForum(ctx.db, forumId);
+  broadcastState(ctx, updated);
+  return updated;
+}
+
+export function broadcastState(ctx: AppContext, forum: Forum): void {
+  ctx.io.to(forumRoom(forum.id)).emit("forum:state", { forum });
+}
+
+// ——— chat and question shaping ———
+
+export async function authorsOf(db: Db, ids: string[]): Promise<Map<string, Author>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .select({ id: users.id, displayName: users.displayName, role: users.role })
+    .from(users)
+    .where(inArray(users.id, unique));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export function toChatMessage(row: typeof forumChat.$inferSelect, author: Author): ForumChatMessage {
+  return {
+    id: row.id,
+    forumId: row.forumId,
+    clientId: row.clientId,
+    author: { id: author.id, displayName: author.displayName, role: author.role },
+    text: row.text,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/**
+ * A question as one recipient may see it: an anonymous author is removed from the payload unless
+ * the recipient may see authors (admins) or asked it.
+ */
+export function toQuestion(
+  row: QuestionRow,
+  author: Author | undefined,
+  viewer: { seesAuthors: boolean; userId?: string },
+): ForumQuestion {
+  const showAuthor = !row.anonymous || viewer.seesAuthors || viewer.userId === row.authorId;
+  return {
+    id: row.id,
+    forumId: row.forumId,
+    talkId: row.talkId,
+    clientId: row.clientId,
+    text: row.text,
+    anonymous: row.anonymous,
+    author: showAuthor && author ? { id: author.id, displayName: author.displayName, role: author.role } : null,
+    status: row.status,
+    votes: row.votes,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export const CHAT_HISTORY = 200;
+
+export async function chatHistory(db: Db, forumId: string, limit = CHAT_HISTORY): Promise<ForumChatMessage[]> {
+  const rows = await db
+    .select()
+    .from(forumChat)
+    .where(eq(forumChat.forumId, forumId))
+    .orderBy(desc(forumChat.createdAt), desc(forumChat.id))
+    .limit(limit);
+  rows.reverse();
+  const authors = await authorsOf(db, rows.map((r) => r.authorId));
+  return rows.map((r) => toChatMessage(r, authors.get(r.authorId)!));
+}
+
+/**
+ * The questions a viewer may see: everything for the host (pending and dismissed included); for
+ * everyone else the open and answered ones plus their own pending questions.
+ */
+export async function questionsFor(
+  db: Db,
+  forumId: string,
+  viewer: { userId: string; seesAuthors: boolean; seesPending: boolean },
+): Promise<ForumQuestion[]> {
+  const rows = await db
+    .select()
+    .from(forumQuestions)
+    .where(eq(forumQuestions.forumId, forumId))
+    .orderBy(asc(forumQuestions.createdAt));
+  const visible = viewer.seesPending
+    ? rows
+    : rows.filter((r) => r.status === "open" || r.status === "answered" || (r.status === "pending" && r.authorId === viewer.userId));
+  const authors = await authorsOf(db, visible.map((r) => r.authorId));
+  return visible.map((r) => toQuestion(r, authors.get(r.authorId), viewer));
+}
+
+export function requireNotEnded(forum: ForumRow): void {
+  if (forum.status === "ended") throw readOnly("论坛已结束，只能查看归档");
+}
+
+export function requireLive(forum: ForumRow): void {
+  if (forum.status !== "live") throw conflict(forum.status === "ended" ? "论坛已结束" : "论坛尚未开始");
+}
+

@@ -1,0 +1,55 @@
+import {
+  ForumAskSchema,
+  ForumChatSchema,
+  ForumControlSchema,
+  ForumJoinSchema,
+  ForumModerateSchema,
+  ForumRoundSchema,
+  ForumScoreSchema,
+  ForumSlideSchema,
+  ForumVoteSchema,
+} from "../../shared/forums.ts";
+import type { AppContext, IoSocket } from "../context.ts";
+import { handle } from "../realtime/handle.ts";
+import { forumLive } from "./live.ts";
+import { forumAdminsRoom, forumHostsRoom, forumRoom } from "./service.ts";
+
+/** Socket.IO handlers of the forums feature: parse, call the live service, shape the ack. */
+export function forumSocket(socket: IoSocket, ctx: AppContext): void {
+  const live = forumLive(ctx);
+  const user = () => socket.data.user;
+  const joined = new Set<string>();
+
+  // Joining again (after a reconnect) is the resync: the ack carries the whole current state.
+  handle(socket, ctx, "forum:join", ForumJoinSchema, async ({ forumId }) => {
+    const state = await live.snapshot(user(), forumId);
+    const rooms = [forumRoom(forumId)];
+    if (state.viewer.seesPending) rooms.push(forumHostsRoom(forumId));
+    if (state.viewer.seesAuthors) rooms.push(forumAdminsRoom(forumId));
+    await socket.join(rooms);
+    joined.add(forumId);
+    live.schedulePresence(forumId);
+    state.presence = await live.presence(forumId);
+    return { state };
+  });
+
+  handle(socket, ctx, "forum:leave", ForumJoinSchema, async ({ forumId }) => {
+    for (const room of [forumRoom(forumId), forumHostsRoom(forumId), forumAdminsRoom(forumId)]) await socket.leave(room);
+    joined.delete(forumId);
+    live.schedulePresence(forumId);
+    return {};
+  });
+
+  socket.on("disconnect", () => {
+    for (const forumId of joined) live.schedulePresence(forumId);
+  });
+
+  handle(socket, ctx, "forum:control", ForumControlSchema, async (input) => ({ forum: await live.control(user(), input) }));
+  handle(socket, ctx, "forum:slide", ForumSlideSchema, (input) => live.slide(user(), input));
+  handle(socket, ctx, "forum:moderate", ForumModerateSchema, async (input) => ({ question: await live.moderate(user(), input) }));
+  handle(socket, ctx, "forum:round", ForumRoundSchema, async (input) => ({ scoreboard: await live.round(user(), input) }));
+  handle(socket, ctx, "forum:chat", ForumChatSchema, async (input) => ({ message: await live.chat(user(), input) }));
+  handle(socket, ctx, "forum:ask", ForumAskSchema, async (input) => ({ question: await live.ask(user(), input) }));
+  handle(socket, ctx, "forum:vote", ForumVoteSchema, (input) => live.vote(user(), input));
+  handle(socket, ctx, "forum:score", ForumScoreSchema, (input) => live.score(user(), input));
+}
