@@ -34,9 +34,11 @@ export async function createStudio(
 
 export async function joinStudio(server: TestServer, who: TestUser, studioId: string, lastSeq?: number) {
   const socket = await connectSocket(server, who.client);
+  // listen before joining, as the client does: pushes may arrive right behind the ack
+  const live = collect(socket);
   const ack = await emitAck(socket, "studio:join", { studioId, lastSeq });
   if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);
-  return { socket, ack };
+  return { socket, ack, live };
 }
 
 let n = 0;
