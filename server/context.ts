@@ -32,6 +32,8 @@ export interface AppContext {
   };
   io: IoServer;
   yjs: YjsServer;
+  /** ends one session (logout) and closes the sockets and documents opened with it */
+  endSession(sessionId: string, userId: string): Promise<void>;
   /** ends every session and open connection of a user (logout everywhere, disabled account) */
   cutOffUser(userId: string, reason: "logout" | "disabled"): Promise<void>;
 }

@@ -83,6 +83,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     io.in(userRoom(userId)).disconnectSockets(true);
     await yjs.disconnectUser(userId);
   };
+  ctx.endSession = async (sessionId, userId) => {
+    await sessions.invalidate(sessionId);
+    for (const socket of await io.in(userRoom(userId)).fetchSockets()) {
+      if (socket.data.session?.id !== sessionId) continue;
+      socket.emit("session:ended", { reason: "logout" });
+      socket.disconnect(true);
+    }
+    await yjs.disconnectSession(sessionId);
+  };
   attachIoHandlers(io, ctx, features);
   for (const feature of features) for (const kind of feature.docKinds?.(ctx) ?? []) yjs.registerKind(kind);
   routeUpgrades(httpServer, yjs);

@@ -60,6 +60,23 @@ describe("accounts", () => {
     expect(unknown.body.error.message).toBe(wrong.body.error.message);
   });
 
+  it("logging out closes the sockets of that session only", async () => {
+    const { user, client } = await createUser(server);
+    const otherBrowser = new ApiClient(server.url);
+    await otherBrowser.post("/api/auth/login", { username: user.username, password: "password123" });
+    const mine = await connectSocket(server, client);
+    const theirs = await connectSocket(server, otherBrowser);
+    const ended = nextEvent(mine, "session:ended");
+    const closed = new Promise((resolve) => mine.once("disconnect", resolve));
+    expect((await client.post("/api/auth/logout")).status).toBe(200);
+    expect(await ended).toEqual({ reason: "logout" });
+    await closed;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(theirs.connected).toBe(true);
+    expect((await otherBrowser.get("/api/me")).status).toBe(200);
+    theirs.close();
+  });
+
   it("ends every session when the password changes", async () => {
     const { user, client } = await createUser(server);
     const other = new ApiClient(server.url);

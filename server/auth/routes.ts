@@ -37,7 +37,7 @@ export function authRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   api.post("/auth/logout", async (c) => {
     const session = c.get("session");
-    if (session) await ctx.sessions.invalidate(session.id);
+    if (session) await ctx.endSession(session.id, session.userId);
     clearSessionCookie(c);
     return c.json({ ok: true });
   });

@@ -67,10 +67,10 @@ export class YjsServer {
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     try {
       const docName = this.parseName(req);
-      const user = await this.authenticate(req);
+      const { user, sessionId } = await this.authenticate(req);
       const access = await this.authorize(user, docName);
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        void this.connect(ws, docName, user, access);
+        void this.connect(ws, docName, user, sessionId, access);
       });
     } catch (error) {
       const refusal = toRefusal(error, this.deps.log);
@@ -86,7 +86,7 @@ export class YjsServer {
     return docName;
   }
 
-  private async authenticate(req: IncomingMessage): Promise<UserRow> {
+  private async authenticate(req: IncomingMessage): Promise<{ user: UserRow; sessionId: string }> {
     const origin = req.headers.origin;
     if (origin && !isAllowedOrigin(origin, req.headers.host, this.deps.publicOrigin)) {
       throw { status: 403, reason: "Forbidden origin" };
@@ -94,7 +94,7 @@ export class YjsServer {
     const token = sessionTokenFromHeader(req.headers.cookie);
     const found = token ? await this.deps.sessions.validate(token) : null;
     if (!found) throw { status: 401, reason: "Unauthorized" };
-    return found.user;
+    return { user: found.user, sessionId: found.session.id };
   }
 
   private async authorize(user: UserRow, docName: string): Promise<DocAccess> {
@@ -104,8 +104,8 @@ export class YjsServer {
     return access;
   }
 
-  private async connect(ws: WebSocket, docName: string, user: UserRow, access: DocAccess): Promise<void> {
-    const conn: Connection = { ws, user, access, awarenessIds: new Set() };
+  private async connect(ws: WebSocket, docName: string, user: UserRow, sessionId: string, access: DocAccess): Promise<void> {
+    const conn: Connection = { ws, user, sessionId, access, awarenessIds: new Set() };
     this.alive.set(ws, true);
     ws.on("pong", () => this.alive.set(ws, true));
     ws.on("error", (error) => this.deps.log.warn({ err: error, doc: docName }, "yjs socket error"));
@@ -230,6 +230,15 @@ export class YjsServer {
       const access = await kind.access(conn.user, docName).catch(() => null);
       if (!access) conn.ws.close(CLOSE_CODES.forbidden, "access withdrawn");
       else conn.access = access;
+    }
+  }
+
+  /** Closes the document connections opened with one session (logout). */
+  async disconnectSession(sessionId: string): Promise<void> {
+    for (const { shared } of this.docs.values()) {
+      for (const conn of shared.conns.values()) {
+        if (conn.sessionId === sessionId) conn.ws.close(CLOSE_CODES.unauthorized, "session ended");
+      }
     }
   }
 

@@ -14,6 +14,7 @@ import type { DocRelay } from "./relay.ts";
 export interface Connection {
   ws: WebSocket;
   user: UserRow;
+  sessionId: string;
   access: DocAccess;
   /** awareness client ids this connection announced, removed when it leaves */
   awarenessIds: Set<number>;
