@@ -178,6 +178,22 @@ describe("org", () => {
   });
 });
 
+describe("registration switched off", () => {
+  let closed: TestServer;
+  beforeAll(async () => {
+    closed = await startTestServer({ ALLOW_REGISTRATION: "false" });
+  });
+  afterAll(() => closed?.close());
+
+  it("refuses self-registration but still lets existing users sign in", async () => {
+    const res = await new ApiClient(closed.url).post("/api/auth/register", { username: uniqueName(), password: "password1", displayName: "甲" });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe("registration_closed");
+    const { client } = await createUser(closed);
+    expect((await client.get("/api/me")).status).toBe(200);
+  });
+});
+
 describe("login throttling", () => {
   let limited: TestServer;
   beforeAll(async () => {
