@@ -1,10 +1,14 @@
-import { ComingSoon } from "../../components/ComingSoon.tsx";
-import { shell } from "../../strings/shell.ts";
+import { Route, Routes } from "react-router";
+import { EditorPage } from "./EditorPage.tsx";
+import { ListPage } from "./ListPage.tsx";
+import "./proposals.css";
 
-/**
- * The proposals area, mounted at `/proposals/*` (lazily, inside RequireAuth and the app layout).
- * Placeholder until the feature lands: replace this file with the area's own nested <Routes>.
- */
+/** The proposals area (党建创新项目), mounted at `/proposals/*`. */
 export default function ProposalsArea() {
-  return <ComingSoon area={shell.areas.proposals.title} />;
+  return (
+    <Routes>
+      <Route index element={<ListPage />} />
+      <Route path=":id" element={<EditorPage />} />
+    </Routes>
+  );
 }

@@ -1,0 +1,149 @@
+import { useEffect, useState } from "react";
+import { IndexeddbPersistence } from "y-indexeddb";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { PROPOSAL_DOC_FIELD, proposalDocName } from "../../../../shared/proposals.ts";
+
+const LINK = Symbol("link");
+
+export type SyncState = "connecting" | "synced" | "offline";
+
+/**
+ * The collaborative document of one proposal, in two linked Y.Docs:
+ *
+ * - `netDoc` is what the WebsocketProvider and y-indexeddb see;
+ * - `doc` is what the editor binds to.
+ *
+ * Local edits go from `doc` to `netDoc` at once. Remote edits go from `netDoc` to `doc` at once —
+ * except while an input-method composition is in progress (Chinese pinyin): then they are held and
+ * applied right after `compositionend`, so a concurrent edit cannot break the composition (the
+ * known y-prosemirror weakness: pinyin synced early, first character duplicated).
+ */
+export class ProposalDoc {
+  readonly doc = new Y.Doc();
+  readonly netDoc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  readonly idb: IndexeddbPersistence;
+  private held: Uint8Array[] = [];
+  private composing = false;
+  /** local changes not yet known to be on the server */
+  pending = 0;
+  private listeners = new Set<() => void>();
+  state: SyncState = "connecting";
+  /** the server closed the connection because access was withdrawn */
+  accessClosed = false;
+  idbLoaded = false;
+  serverSynced = false;
+
+  constructor(readonly proposalId: string) {
+    // Same client id in both docs: the awareness (carets) then recognises our own cursor.
+    this.netDoc.clientID = this.doc.clientID;
+    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin === LINK) return;
+      Y.applyUpdate(this.netDoc, update, LINK);
+      if (!this.provider.wsconnected || !this.provider.synced) {
+        this.pending += 1;
+        this.emit();
+      }
+    });
+    this.netDoc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin === LINK) return;
+      if (this.composing) this.held.push(update);
+      else Y.applyUpdate(this.doc, update, LINK);
+    });
+    const url = `${location.origin.replace(/^http/, "ws")}/yjs`;
+    this.provider = new WebsocketProvider(url, proposalDocName(proposalId), this.netDoc, { maxBackoffTime: 5000 });
+    this.idb = new IndexeddbPersistence(`proposal:${proposalId}`, this.netDoc);
+    this.idb.once("synced", () => {
+      this.idbLoaded = true;
+      this.emit();
+    });
+    this.provider.on("sync", (synced: boolean) => {
+      if (synced) {
+        this.serverSynced = true;
+        // Our state went to the server in answer to its sync step 1, before it answered ours.
+        this.pending = 0;
+      }
+      this.update();
+    });
+    this.provider.on("status", () => this.update());
+    this.provider.on("connection-close", (event: CloseEvent | null) => {
+      if (event?.code === 4403) {
+        this.accessClosed = true;
+        this.emit();
+      }
+    });
+  }
+
+  get fragment() {
+    return this.doc.getXmlFragment(PROPOSAL_DOC_FIELD);
+  }
+
+  /** Whether the editor can be shown without inventing content (server or local copy loaded). */
+  get ready() {
+    return this.serverSynced || (this.idbLoaded && this.fragment.length > 0);
+  }
+
+  private update() {
+    this.state = this.provider.wsconnected && this.provider.synced ? "synced" : this.provider.wsconnected ? "connecting" : "offline";
+    this.emit();
+  }
+
+  setComposing(composing: boolean) {
+    this.composing = composing;
+    if (!composing && this.held.length > 0) {
+      const held = this.held;
+      this.held = [];
+      Y.applyUpdate(this.doc, Y.mergeUpdates(held), LINK);
+    }
+  }
+
+  subscribe(listener: () => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit() {
+    for (const l of this.listeners) l();
+  }
+
+  /** Reconnect after access changed (e.g. returned for editing). */
+  reconnect() {
+    this.accessClosed = false;
+    this.provider.disconnect();
+    this.provider.connect();
+  }
+
+  destroy() {
+    this.provider.destroy();
+    void this.idb.destroy();
+    this.doc.destroy();
+    this.netDoc.destroy();
+  }
+}
+
+export function useProposalDoc(proposalId: string) {
+  const [pdoc, setPdoc] = useState<ProposalDoc | null>(null);
+  const [, force] = useState(0);
+  useEffect(() => {
+    const d = new ProposalDoc(proposalId);
+    setPdoc(d);
+    const off = d.subscribe(() => force((n) => n + 1));
+    return () => {
+      off();
+      d.destroy();
+      setPdoc(null);
+    };
+  }, [proposalId]);
+  return pdoc;
+}
+
+export const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+export const fromBase64 = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+
+const COLORS = ["#d4380d", "#d46b08", "#389e0d", "#08979c", "#1d39c4", "#531dab", "#c41d7f", "#7cb305"];
+export function colorFor(id: string): string {
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return COLORS[h % COLORS.length]!;
+}

@@ -1,0 +1,84 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type {
+  PmNode,
+  Proposal,
+  ProposalComment,
+  ProposalDetail,
+  ProposalReview,
+  ProposalStatus,
+  ProposalVersion,
+  ReviewAggregate,
+} from "../../../../shared/proposals.ts";
+import { api } from "../../api.ts";
+
+export const keys = {
+  list: (filters: object) => ["proposals", "list", filters] as const,
+  detail: (id: string) => ["proposals", id] as const,
+  versions: (id: string) => ["proposals", id, "versions"] as const,
+  comments: (id: string) => ["proposals", id, "comments"] as const,
+  reviews: (id: string) => ["proposals", id, "reviews"] as const,
+};
+
+export function useProposals(filters: { communityId?: string; status?: ProposalStatus }) {
+  const qs = new URLSearchParams();
+  if (filters.communityId) qs.set("communityId", filters.communityId);
+  if (filters.status) qs.set("status", filters.status);
+  return useQuery({
+    queryKey: keys.list(filters),
+    queryFn: ({ signal }) => api<{ proposals: Proposal[] }>(`/api/proposals?${qs}`, { signal }).then((r) => r.proposals),
+  });
+}
+
+/** The proposal, polled so a status change by someone else (submit, return) shows within seconds. */
+export function useProposal(id: string) {
+  return useQuery({
+    queryKey: keys.detail(id),
+    queryFn: ({ signal }) => api<{ proposal: ProposalDetail }>(`/api/proposals/${id}`, { signal }).then((r) => r.proposal),
+    refetchInterval: 4000,
+  });
+}
+
+export function useVersions(id: string) {
+  return useQuery({
+    queryKey: keys.versions(id),
+    queryFn: ({ signal }) => api<{ versions: ProposalVersion[] }>(`/api/proposals/${id}/versions`, { signal }).then((r) => r.versions),
+  });
+}
+
+export function useVersionContent(id: string, versionId: string | null) {
+  return useQuery({
+    queryKey: ["proposals", id, "version", versionId],
+    enabled: !!versionId,
+    queryFn: ({ signal }) => api<{ content: PmNode }>(`/api/proposals/${id}/versions/${versionId}`, { signal }).then((r) => r.content),
+  });
+}
+
+export function useComments(id: string) {
+  return useQuery({
+    queryKey: keys.comments(id),
+    queryFn: ({ signal }) => api<{ comments: ProposalComment[] }>(`/api/proposals/${id}/comments`, { signal }).then((r) => r.comments),
+    refetchInterval: 8000,
+  });
+}
+
+export function useReviews(id: string) {
+  return useQuery({
+    queryKey: keys.reviews(id),
+    queryFn: ({ signal }) => api<{ reviews: ProposalReview[]; aggregates: ReviewAggregate[] }>(`/api/proposals/${id}/reviews`, { signal }),
+  });
+}
+
+/** POST helper that refreshes the proposal's queries afterwards. */
+export function useProposalAction<TBody, TResult = unknown>(id: string, path: string | ((body: TBody) => string), method: "POST" | "DELETE" = "POST") {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TBody) =>
+      api<TResult>(`/api/proposals/${id}${typeof path === "function" ? path(body) : path}`, { method, body: method === "POST" ? (body ?? {}) : undefined }),
+    onSuccess: (result) => {
+      const proposal = (result as { proposal?: ProposalDetail })?.proposal;
+      if (proposal) qc.setQueryData(keys.detail(id), proposal);
+      void qc.invalidateQueries({ queryKey: ["proposals", id] });
+      void qc.invalidateQueries({ queryKey: ["proposals", "list"] });
+    },
+  });
+}
