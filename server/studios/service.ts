@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { CreateStudio, Studio, StudioEdit, StudioMember, StudioMessage, StudioSend } from "../../shared/studios.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
-import type { AppContext } from "../context.ts";
+import { type AppContext, userRoom } from "../context.ts";
 import { queryRows } from "../db/client.ts";
 import { invalidInput, notFound } from "../lib/errors.ts";
 import { checkText } from "../moderation/index.ts";
@@ -287,9 +287,18 @@ export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend): P
   return { message, created: true };
 }
 
+/**
+ * A new message goes to the studio's room and to every member's own room (Socket.IO sends it once
+ * per socket), so a member's studio list and unread count update live without joining the room.
+ */
+export function broadcastMessage(ctx: Pick<AppContext, "io">, access: StudioAccess, message: StudioMessage) {
+  const rooms = [studioRoom(access.id), ...[...access.members.keys()].map(userRoom)];
+  ctx.io.to(rooms).emit("studio:message", { studioId: access.id, message });
+}
+
 /** Fan-out and @mention notifications, after the commit. */
 export function afterSend(ctx: Ctx, access: StudioAccess, user: UserRow, message: StudioMessage) {
-  ctx.io.to(studioRoom(access.id)).emit("studio:message", { studioId: access.id, message });
+  broadcastMessage(ctx, access, message);
   for (const userId of message.mentions) {
     void notify(ctx, {
       userId,

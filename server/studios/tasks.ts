@@ -10,7 +10,7 @@ import { notify } from "../notifications/service.ts";
 import { messageById, toMessage } from "./messages.ts";
 import { requireMentee, requireMentor } from "./policy.ts";
 import { studioMessages, studios, studioTasks, studioTaskStates } from "./schema.ts";
-import { loadAccess, studioLink, studioRoom } from "./service.ts";
+import { broadcastMessage, loadAccess, studioLink, studioRoom } from "./service.ts";
 
 type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits">;
 
@@ -104,7 +104,7 @@ export async function assignTask(ctx: Ctx, user: UserRow, input: StudioAssignTas
   });
   const message = toMessage(row, user.displayName, null, null);
   const [task] = await listTasks(ctx, input.studioId, [row.taskId!]);
-  ctx.io.to(studioRoom(input.studioId)).emit("studio:message", { studioId: input.studioId, message });
+  broadcastMessage(ctx, access, message);
   ctx.io.to(studioRoom(input.studioId)).emit("studio:task", { studioId: input.studioId, task: task! });
   for (const userId of mentees) {
     void notify(ctx, {

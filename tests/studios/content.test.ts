@@ -19,7 +19,7 @@ const PDF = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Roo
 
 function upload(client: { post: (p: string, b: unknown, h?: Record<string, string>) => Promise<any> }, studioId: string, bytes: Uint8Array, name: string, type: string) {
   const form = new FormData();
-  form.append("file", new Blob([bytes], { type }), name);
+  form.append("file", new Blob([bytes as unknown as BlobPart], { type }), name);
   return client.post(`/api/studios/${studioId}/attachments`, form);
 }
 

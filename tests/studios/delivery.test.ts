@@ -134,7 +134,7 @@ describe("never lose across reconnects", () => {
     const id = clientId("pending");
     const payload = { studioId: studio.id, text: "离线时写的", clientId: id };
     // the first attempt reaches the server but the answer is lost with the connection
-    s.socket.emit("studio:send" as never, payload as never);
+    (s.socket as unknown as { emit(e: string, p: unknown): void }).emit("studio:send", payload);
     s.socket.disconnect();
     const back = await joinStudio(server, mentees[0]!, studio.id, 0);
     const retry = await emitAck(back.socket, "studio:send", payload);

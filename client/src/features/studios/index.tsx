@@ -1,10 +1,27 @@
-import { ComingSoon } from "../../components/ComingSoon.tsx";
-import { shell } from "../../strings/shell.ts";
+import { Route, Routes } from "react-router";
+import { RequireRole, useCurrentUser } from "../../auth.tsx";
+import { CreateStudioPage } from "./CreateStudioPage.tsx";
+import { StudioListPage } from "./StudioListPage.tsx";
+import { StudioRoomPage } from "./StudioRoomPage.tsx";
+import { useStudioUnreadTitle } from "./useStudios.ts";
+import "./studios.css";
 
-/**
- * The studios area, mounted at `/studios/*` (lazily, inside RequireAuth and the app layout).
- * Placeholder until the feature lands: replace this file with the area's own nested <Routes>.
- */
+/** 导师工作室, mounted at `/studios/*`: the list, a studio's room, and the admin's create form. */
 export default function StudiosArea() {
-  return <ComingSoon area={shell.areas.studios.title} />;
+  const me = useCurrentUser();
+  useStudioUnreadTitle(me.id);
+  return (
+    <Routes>
+      <Route index element={<StudioListPage />} />
+      <Route
+        path="new"
+        element={
+          <RequireRole roles={["admin"]}>
+            <CreateStudioPage />
+          </RequireRole>
+        }
+      />
+      <Route path=":studioId" element={<StudioRoomPage />} />
+    </Routes>
+  );
 }
