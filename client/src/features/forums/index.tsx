@@ -1,10 +1,22 @@
-import { ComingSoon } from "../../components/ComingSoon.tsx";
-import { shell } from "../../strings/shell.ts";
+import { Route, Routes } from "react-router";
+import { NotFoundPage } from "../../pages/NotFoundPage.tsx";
+import { ArchivePage } from "./ArchivePage.tsx";
+import { CreateForumPage } from "./CreateForumPage.tsx";
+import { ForumListPage } from "./ForumListPage.tsx";
+import { ForumRoomPage } from "./ForumRoomPage.tsx";
+import { ScreenPage } from "./ScreenPage.tsx";
+import "./forums.css";
 
-/**
- * The forums area, mounted at `/forums/*` (lazily, inside RequireAuth and the app layout).
- * Placeholder until the feature lands: replace this file with the area's own nested <Routes>.
- */
+/** The forums area at `/forums/*`: list, create, live room, projector view, archive. */
 export default function ForumsArea() {
-  return <ComingSoon area={shell.areas.forums.title} />;
+  return (
+    <Routes>
+      <Route index element={<ForumListPage />} />
+      <Route path="new" element={<CreateForumPage />} />
+      <Route path=":id" element={<ForumRoomPage />} />
+      <Route path=":id/screen" element={<ScreenPage />} />
+      <Route path=":id/archive" element={<ArchivePage />} />
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
 }

@@ -1,0 +1,214 @@
+import { useCallback, useEffect, useState } from "react";
+import { Link, useParams } from "react-router";
+import { Alert, App, Button, Empty, List, Modal, Result, Space, Tabs, Tag } from "antd";
+import { DesktopOutlined, LeftOutlined, RightOutlined, TeamOutlined } from "@ant-design/icons";
+import { CAPABILITY_LABELS, ROLE_LABELS } from "../../../../shared/enums.ts";
+import type { ForumControl, Talk } from "../../../../shared/forums.ts";
+import { useCurrentUser } from "../../auth.tsx";
+import { PageSpin } from "../../components/PageSpin.tsx";
+import { emitWithAck, useConnectionState } from "../../socket.ts";
+import { forums as t } from "../../strings/forums.ts";
+import { ChatPanel } from "./ChatPanel.tsx";
+import { TalkTimer } from "./parts.tsx";
+import { PdfSlide } from "./PdfSlide.tsx";
+import { DeckUpload, PresenterNotes } from "./PresenterTools.tsx";
+import { QuestionsPanel } from "./QuestionsPanel.tsx";
+import { ScorePanel } from "./ScorePanel.tsx";
+import { type RoomState, useForumRoom } from "./useForumRoom.ts";
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.isContentEditable);
+}
+
+/** The slide on stage: everyone follows the live page unless they page back on their own. */
+function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled: boolean }) {
+  const { message } = App.useApp();
+  const presenting = room.viewer.isHost || room.viewer.isPresenter;
+  const [follow, setFollow] = useState(true);
+  const [ownPage, setOwnPage] = useState(talk.slide);
+  const [pageCount, setPageCount] = useState<number | null>(talk.deck?.pageCount ?? null);
+  const live = talk.slide;
+  const page = presenting || follow ? live : ownPage;
+  useEffect(() => {
+    setFollow(true);
+    setPageCount(talk.deck?.pageCount ?? null);
+  }, [talk.id, talk.deck?.url]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const go = useCallback(
+    async (target: number) => {
+      if (target < 1 || (pageCount && target > pageCount)) return;
+      if (presenting) {
+        const ack = await emitWithAck("forum:slide", { forumId: room.forum.id, talkId: talk.id, slide: target });
+        if (!ack.ok) message.error(ack.error.message);
+      } else {
+        setOwnPage(target);
+        setFollow(target === live);
+      }
+    },
+    [presenting, pageCount, room.forum.id, talk.id, live, message],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e.target) || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === "ArrowRight" || e.key === "PageDown") void go(page + 1);
+      if (e.key === "ArrowLeft" || e.key === "PageUp") void go(page - 1);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [go, page]);
+
+  return (
+    <section className="stage" aria-label={t.room.current}>
+      <div className="stage-head">
+        <div>
+          <h2 className="stage-title">{talk.title}</h2>
+          <p className="muted small">
+            {t.room.presenter}：{talk.presenterName}
+            {talk.capability && <Tag className="tag-inline">{CAPABILITY_LABELS[talk.capability]}</Tag>}
+            {room.viewer.isPresenter && <Tag className="tag-inline" color="red">{t.room.youPresent}</Tag>}
+          </p>
+        </div>
+        {(presenting || room.viewer.isHost) && <TalkTimer talk={talk} />}
+      </div>
+      {talk.deck ? (
+        <PdfSlide url={talk.deck.url} page={page} onPageCount={setPageCount} label={`${talk.title} ${t.room.page(page, pageCount)}`} />
+      ) : (
+        <div className="pdf-slide pdf-slide-empty"><Empty description={t.room.noDeck} /></div>
+      )}
+      <div className="stage-controls">
+        <Button icon={<LeftOutlined />} onClick={() => void go(page - 1)} disabled={page <= 1 || (presenting && disabled)} aria-label={t.room.prev} />
+        <span className="stage-page" data-testid="page-indicator" aria-live="polite">{t.room.page(page, pageCount)}</span>
+        <Button icon={<RightOutlined />} onClick={() => void go(page + 1)} disabled={(pageCount !== null && page >= pageCount) || (presenting && disabled)} aria-label={t.room.nextPage} />
+        {!presenting && !follow && (
+          <Button type="link" onClick={() => setFollow(true)} data-testid="follow-live">
+            {t.room.followLive}
+          </Button>
+        )}
+      </div>
+      {!presenting && !follow && <p className="muted small center">{t.room.browsing(live)}</p>}
+      {(room.viewer.isHost || talk.presenterId === room.me.id) && room.forum.status !== "ended" && (
+        <div className="presenter-tools">
+          <DeckUpload forumId={room.forum.id} talk={talk} />
+          <PresenterNotes forumId={room.forum.id} talk={talk} page={page} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function HostBar({ room, disabled }: { room: RoomState; disabled: boolean }) {
+  const { message, modal } = App.useApp();
+  const { forum } = room;
+  const control = async (action: ForumControl["action"]) => {
+    const ack = await emitWithAck("forum:control", { forumId: forum.id, action });
+    if (!ack.ok) message.error(ack.error.message);
+  };
+  const current = forum.talks.findIndex((x) => x.id === forum.currentTalkId);
+  return (
+    <div className="host-bar" role="toolbar" aria-label={t.room.youHost}>
+      <Tag color="gold">{t.room.youHost}</Tag>
+      {forum.status === "scheduled" && <Button type="primary" onClick={() => void control("start")} disabled={disabled}>{t.room.start}</Button>}
+      {forum.status === "live" && (
+        <>
+          <Button onClick={() => void control("next")} disabled={disabled || current >= forum.talks.length - 1}>{t.room.next}</Button>
+          <Button danger onClick={() => modal.confirm({ title: t.room.endConfirm, onOk: () => control("end") })} disabled={disabled}>{t.room.end}</Button>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Presence({ room }: { room: RoomState }) {
+  const [open, setOpen] = useState(false);
+  const { presence } = room;
+  return (
+    <>
+      <Button icon={<TeamOutlined />} onClick={() => setOpen(true)} data-testid="presence">
+        {t.presence.title(presence.count)}
+      </Button>
+      <Modal open={open} onCancel={() => setOpen(false)} footer={null} title={t.presence.title(presence.count)}>
+        <Space wrap>
+          {Object.entries(presence.byRole).map(([role, n]) => (
+            <Tag key={role}>{ROLE_LABELS[role as keyof typeof ROLE_LABELS]} {n}</Tag>
+          ))}
+        </Space>
+        <List size="small" dataSource={presence.users} renderItem={(u) => <List.Item>{u.displayName}<span className="muted">{ROLE_LABELS[u.role]}</span></List.Item>} />
+      </Modal>
+    </>
+  );
+}
+
+export function ForumRoomPage() {
+  const { id = "" } = useParams();
+  const me = useCurrentUser();
+  const { room, status, error, dispatch } = useForumRoom(id, me);
+  const connection = useConnectionState();
+  const offline = connection !== "connected" || status === "resyncing";
+
+  if (status === "error" && !room) return <Result status="warning" title={t.room.loadFailed} subTitle={error} extra={<Link to="..">{t.room.back}</Link>} />;
+  if (!room) return <PageSpin />;
+  const { forum } = room;
+  const talk = forum.talks.find((x) => x.id === forum.currentTalkId);
+
+  const side = [
+    { key: "questions", label: `${t.questions.title} (${room.questions.filter((q) => q.status !== "dismissed").length})`, children: <QuestionsPanel room={room} disabled={offline} dispatch={dispatch} /> },
+    { key: "chat", label: t.chat.title, children: <ChatPanel room={room} disabled={offline} /> },
+  ];
+  if (forum.mode === "examination" && talk) {
+    side.push({
+      key: "score",
+      label: t.score.title.replace("群众考书记", ""),
+      children: <ScorePanel room={room} talk={talk} disabled={offline} onBallot={(talkId, scores) => dispatch({ type: "ballot", talkId, scores })} />,
+    });
+  }
+
+  return (
+    <div className="page forum-room" data-testid="forum-room">
+      {offline && <Alert className="reconnect-banner" type="warning" showIcon banner title={t.room.reconnecting} data-testid="reconnecting" />}
+      <div className="forum-room-head">
+        <div>
+          <Link to=".." className="small">← {t.room.back}</Link>
+          <h1 className="page-title">{forum.title}</h1>
+          <Space wrap size={4}>
+            <Tag color={forum.mode === "examination" ? "volcano" : "red"}>{t.mode[forum.mode]}</Tag>
+            <Tag color={forum.status === "live" ? "green" : "default"} data-testid="forum-status">{t.status[forum.status]}</Tag>
+          </Space>
+        </div>
+        <Space wrap>
+          <Presence room={room} />
+          <Link to="screen"><Button icon={<DesktopOutlined />}>{t.screenLink}</Button></Link>
+          {forum.status === "ended" && <Link to="archive"><Button>{t.archive}</Button></Link>}
+        </Space>
+      </div>
+      {room.viewer.isHost && forum.status !== "ended" && <HostBar room={room} disabled={offline} />}
+      <div className="forum-room-body">
+        <div className="forum-room-main">
+          {talk ? (
+            <Stage key={talk.id} room={room} talk={talk} disabled={offline} />
+          ) : (
+            <Alert type="info" showIcon title={forum.status === "ended" ? t.room.ended : t.room.notStarted} />
+          )}
+          <details className="agenda" open={!talk}>
+            <summary>{t.room.agenda}</summary>
+            <ol>
+              {forum.talks.map((x) => (
+                <li key={x.id} className={x.id === forum.currentTalkId ? "agenda-current" : undefined}>
+                  {x.title} — {x.presenterName}
+                  {x.plannedMinutes ? <span className="muted"> · {x.plannedMinutes} 分钟</span> : null}
+                  {!talk && (room.viewer.isHost || x.presenterId === me.id) && forum.status === "scheduled" && (
+                    <span className="agenda-upload"><DeckUpload forumId={forum.id} talk={x} /></span>
+                  )}
+                </li>
+              ))}
+            </ol>
+          </details>
+        </div>
+        <aside className="forum-room-side">
+          <Tabs items={side} />
+        </aside>
+      </div>
+    </div>
+  );
+}

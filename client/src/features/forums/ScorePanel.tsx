@@ -1,0 +1,68 @@
+import { useEffect, useState } from "react";
+import { Alert, App, Button, Rate } from "antd";
+import { type BallotScores, SCORE_GROUP_LABELS, SCORE_ITEMS, type Talk } from "../../../../shared/forums.ts";
+import { emitWithAck } from "../../socket.ts";
+import { forums as t } from "../../strings/forums.ts";
+import { ITEM_LABELS, ScoreboardView } from "./parts.tsx";
+import type { RoomState } from "./useForumRoom.ts";
+
+/** 群众考书记: the host opens/closes the round; everyone else casts (and may change) one ballot. */
+export function ScorePanel({ room, talk, disabled, onBallot }: { room: RoomState; talk: Talk; disabled: boolean; onBallot: (talkId: string, scores: BallotScores) => void }) {
+  const { message } = App.useApp();
+  const mine = room.myBallots[talk.id];
+  const [draft, setDraft] = useState<Partial<BallotScores>>(mine ?? {});
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setDraft(room.myBallots[talk.id] ?? {}), [talk.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  const board = room.scoreboards.find((b) => b.talkId === talk.id);
+  const complete = SCORE_ITEMS.every((i) => draft[i]);
+  const ownTalk = talk.presenterId === room.me.id;
+
+  const round = async (action: "open" | "close") => {
+    setBusy(true);
+    const ack = await emitWithAck("forum:round", { forumId: room.forum.id, talkId: talk.id, action });
+    setBusy(false);
+    if (!ack.ok) message.error(ack.error.message);
+  };
+  const submit = async () => {
+    setBusy(true);
+    const ack = await emitWithAck("forum:score", { forumId: room.forum.id, talkId: talk.id, scores: draft as BallotScores });
+    setBusy(false);
+    if (!ack.ok) return void message.error(ack.error.message);
+    onBallot(talk.id, ack.scores);
+    message.success(t.score.saved);
+  };
+
+  return (
+    <section className="forum-panel score-panel" aria-label={t.score.title}>
+      <h2 className="card-heading">{t.score.title} · {talk.title}</h2>
+      {room.viewer.isHost && room.forum.status === "live" && (
+        <div className="score-host">
+          {talk.roundStatus === "none" && (
+            <Button type="primary" onClick={() => void round("open")} loading={busy} disabled={disabled}>{t.score.open}</Button>
+          )}
+          {talk.roundStatus === "open" && (
+            <Button danger onClick={() => void round("close")} loading={busy} disabled={disabled}>{t.score.close}</Button>
+          )}
+        </div>
+      )}
+      {talk.roundStatus === "none" && <Alert type="info" showIcon title={t.score.notOpen} />}
+      {talk.roundStatus === "closed" && <Alert type="success" showIcon title={t.score.closed} />}
+      {talk.roundStatus === "open" && !ownTalk && (
+        <form className="ballot" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+          <p className="muted small">{t.score.yourGroup(SCORE_GROUP_LABELS[room.viewer.scoreGroup])}</p>
+          {SCORE_ITEMS.map((item) => (
+            <div className="ballot-row" key={item}>
+              <span id={`ballot-${item}`}>{ITEM_LABELS[item]}</span>
+              <Rate aria-labelledby={`ballot-${item}`} value={draft[item] ?? 0} onChange={(v) => setDraft((d) => ({ ...d, [item]: v || undefined }))} />
+            </div>
+          ))}
+          <Button type="primary" htmlType="submit" disabled={!complete || disabled} loading={busy} block>
+            {mine ? t.score.update : t.score.submit}
+          </Button>
+        </form>
+      )}
+      {talk.roundStatus === "open" && ownTalk && <Alert type="warning" showIcon title={t.score.ownTalk} />}
+      {board && <ScoreboardView board={board} />}
+    </section>
+  );
+}

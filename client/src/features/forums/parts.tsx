@@ -1,0 +1,82 @@
+import { useEffect, useState } from "react";
+import { Progress, Table, Tag } from "antd";
+import { ClockCircleOutlined } from "@ant-design/icons";
+import { CAPABILITY_LABELS } from "../../../../shared/enums.ts";
+import { SCORE_GROUP_LABELS, SCORE_ITEMS, type Scoreboard, type ScoreItem, type Talk } from "../../../../shared/forums.ts";
+import { forums as t } from "../../strings/forums.ts";
+
+export const ITEM_LABELS: Record<ScoreItem, string> = { ...CAPABILITY_LABELS, overall: t.score.overall };
+
+export function newClientId(): string {
+  return crypto.randomUUID();
+}
+
+function mmss(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** Elapsed vs planned time of the talk on stage, ticking every second. */
+export function TalkTimer({ talk, big }: { talk: Talk; big?: boolean }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, []);
+  if (!talk.startedAt) return null;
+  const end = talk.endedAt ? Date.parse(talk.endedAt) : now;
+  const elapsed = end - Date.parse(talk.startedAt);
+  const planned = talk.plannedMinutes;
+  const over = planned !== null && elapsed > planned * 60_000;
+  return (
+    <span className={`talk-timer${big ? " talk-timer-big" : ""}${over ? " talk-timer-over" : ""}`} data-testid="talk-timer" role="timer">
+      <ClockCircleOutlined /> {t.room.timer(mmss(elapsed), planned)}
+      {over && <Tag color="red">{t.room.overtime}</Tag>}
+    </span>
+  );
+}
+
+/** Aggregates only: per group means and the weighted result. */
+export function ScoreboardView({ board, compact }: { board: Scoreboard; compact?: boolean }) {
+  const rows = SCORE_ITEMS.map((item) => ({
+    key: item,
+    item: ITEM_LABELS[item],
+    ...Object.fromEntries(board.groups.map((g) => [g.group, g.means ? g.means[item].toFixed(2) : "—"])),
+    weighted: board.weighted ? board.weighted[item].toFixed(2) : "—",
+  }));
+  return (
+    <div className="scoreboard" data-testid="scoreboard">
+      <div className="scoreboard-total">
+        <span>{t.score.total}</span>
+        <strong data-testid="scoreboard-total">{board.total === null ? "—" : board.total.toFixed(2)}</strong>
+        <span className="muted">{t.score.ballots(board.ballots)}</span>
+        <Tag color={board.roundStatus === "open" ? "green" : "default"}>{board.roundStatus === "open" ? t.status.live : t.score.closed}</Tag>
+      </div>
+      {compact ? (
+        <ul className="scoreboard-bars">
+          {SCORE_ITEMS.map((item) => (
+            <li key={item}>
+              <span>{ITEM_LABELS[item]}</span>
+              <Progress percent={board.weighted ? (board.weighted[item] / 5) * 100 : 0} format={() => (board.weighted ? board.weighted[item].toFixed(2) : "—")} />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <Table
+          size="small"
+          pagination={false}
+          scroll={{ x: true }}
+          dataSource={rows}
+          columns={[
+            { title: "", dataIndex: "item" },
+            ...board.groups.map((g) => ({
+              title: `${SCORE_GROUP_LABELS[g.group]}（×${g.weight}，${g.ballots}）`,
+              dataIndex: g.group,
+            })),
+            { title: t.score.total.replace("总分", ""), dataIndex: "weighted" },
+          ]}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,167 @@
+/**
+ * 书记论坛 in a real browser: a presenter and two viewers in separate browser contexts. The presenter
+ * uploads a PDF made here and turns the page, both viewers follow; a viewer asks, the other upvotes,
+ * the presenter marks it answered. Then a 群众考书记 round scored from phones, seen on the projector.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Forum } from "../../shared/forums.ts";
+import { launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
+
+let app: RunningApp;
+let browser: Browser;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const p of pages) await p.context().close().catch(() => {});
+  await browser?.close();
+  await app?.stop();
+});
+
+async function open(username: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await newPage(browser, { baseUrl: app.baseUrl, viewport });
+  pages.push(page);
+  await signIn(page, username);
+  return page;
+}
+
+async function makeDeck(pagesCount: number): Promise<string> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.HelveticaBold);
+  for (let i = 1; i <= pagesCount; i++) {
+    const page = pdf.addPage([960, 540]);
+    page.drawRectangle({ x: 0, y: 440, width: 960, height: 100, color: rgb(0.66, 0.03, 0.1) });
+    page.drawText(`E2E slide ${i}`, { x: 80, y: 240, size: 72, font });
+  }
+  const path = join(mkdtempSync(join(tmpdir(), "deck-")), "deck.pdf");
+  writeFileSync(path, await pdf.save());
+  return path;
+}
+
+/** Creates a forum as the signed-in user of `page`, through the REST API with the page's cookie. */
+async function createForum(page: Page, body: object): Promise<Forum> {
+  const res = await page.request.post("/api/forums", { data: body });
+  expect(res.status(), await res.text()).toBe(201);
+  return ((await res.json()) as { forum: Forum }).forum;
+}
+
+async function userId(page: Page): Promise<string> {
+  return ((await (await page.request.get("/api/me")).json()) as { user: { id: string } }).user.id;
+}
+
+const slideState = (page: Page) => page.getByTestId("pdf-slide").first();
+
+describe("forums in the browser", () => {
+  test("presenter uploads and turns pages; viewers follow; ask, upvote, mark answered", async () => {
+    const presenter = await open("sec1");
+    const viewerA = await open("worker1");
+    const viewerB = await open("resident1", { width: 375, height: 760 });
+    const forum = await createForum(presenter, {
+      title: "E2E 书记论坛",
+      mode: "forum",
+      startsAt: new Date(Date.now() + 60_000).toISOString(),
+      talks: [{ title: "协商议事的五个步骤", presenterId: await userId(presenter), plannedMinutes: 10 }],
+    });
+
+    await presenter.goto(`/forums/${forum.id}`);
+    await presenter.getByRole("button", { name: "开始论坛" }).click();
+    await expect.poll(() => presenter.getByTestId("forum-status").textContent()).toBe("进行中");
+    await presenter.locator('input[type="file"]').first().setInputFiles(await makeDeck(3));
+    await expect.poll(() => presenter.getByTestId("page-indicator").textContent(), { timeout: 15_000 }).toBe("第 1 / 3 页");
+    await expect.poll(() => slideState(presenter).getAttribute("data-state"), { timeout: 15_000 }).toBe("ready");
+
+    for (const viewer of [viewerA, viewerB]) {
+      await viewer.goto(`/forums/${forum.id}`);
+      await expect.poll(() => slideState(viewer).getAttribute("data-state"), { timeout: 15_000 }).toBe("ready");
+      expect(await viewer.getByTestId("page-indicator").textContent()).toBe("第 1 / 3 页");
+    }
+
+    await presenter.getByRole("button", { name: "下一页" }).click();
+    for (const viewer of [viewerA, viewerB]) {
+      await expect.poll(() => viewer.getByTestId("page-indicator").textContent()).toBe("第 2 / 3 页");
+      await expect.poll(() => slideState(viewer).getAttribute("data-page")).toBe("2");
+      await expect.poll(() => slideState(viewer).getAttribute("data-state")).toBe("ready");
+    }
+    // a viewer pages back on their own, then jumps back to live
+    await viewerA.getByRole("button", { name: "上一页" }).click();
+    await expect.poll(() => viewerA.getByTestId("page-indicator").textContent()).toBe("第 1 / 3 页");
+    expect(await presenter.getByTestId("page-indicator").textContent()).toBe("第 2 / 3 页");
+    await viewerA.getByTestId("follow-live").click();
+    await expect.poll(() => viewerA.getByTestId("page-indicator").textContent()).toBe("第 2 / 3 页");
+
+    // viewer A asks; viewer B (on a phone) upvotes; the presenter marks it answered
+    const question = "加装电梯时，一楼住户的顾虑怎么化解？";
+    await viewerA.getByLabel("向发言人提问…").fill(question);
+    await viewerA.getByRole("button", { name: "提 问" }).or(viewerA.getByRole("button", { name: "提问" })).first().click();
+    const onB = viewerB.getByTestId("question").filter({ hasText: question });
+    await onB.waitFor();
+    await onB.getByRole("button", { name: /赞同/ }).click();
+    const onPresenter = presenter.getByTestId("question").filter({ hasText: question });
+    await expect.poll(() => onPresenter.getByTestId("vote-count").textContent()).toBe("1");
+    await expect.poll(() => viewerA.getByTestId("question").filter({ hasText: question }).getByTestId("vote-count").textContent()).toBe("1");
+    await onPresenter.getByRole("button", { name: "标为已回答" }).click();
+    await expect.poll(() => viewerA.getByTestId("question").filter({ hasText: question }).getAttribute("data-status")).toBe("answered");
+    await expect.poll(() => onB.getAttribute("data-status")).toBe("answered");
+
+    await screenshot(presenter, "forums-room-presenter");
+    await screenshot(viewerB, "forums-room-phone");
+
+    // the host ends it and the archive shows what happened
+    await presenter.getByRole("button", { name: "结束论坛" }).click();
+    await presenter.getByRole("button", { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => presenter.getByTestId("forum-status").textContent()).toBe("已结束");
+    await viewerA.goto(`/forums/${forum.id}/archive`);
+    await viewerA.getByTestId("forum-archive").waitFor();
+    expect(await viewerA.getByTestId("forum-archive").textContent()).toContain(question);
+    await screenshot(viewerA, "forums-archive");
+  });
+
+  test("群众考书记: the host opens a round, two phones score, the projector shows the scoreboard", async () => {
+    const host = await open("sec2");
+    const residentPhone = await open("resident1", { width: 375, height: 760 });
+    const workerPhone = await open("worker1", { width: 375, height: 760 });
+    const presenterId = ((await (await host.request.get("/api/forums/presenters")).json()) as { users: { id: string; displayName: string }[] }).users.find((u) => u.displayName.includes("黄海燕"))!.id;
+    const forum = await createForum(host, {
+      title: "E2E 群众考书记",
+      mode: "examination",
+      startsAt: new Date().toISOString(),
+      talks: [{ title: "河东第三社区停车难治理", presenterId, capability: "coordination", plannedMinutes: 15 }],
+    });
+    await host.goto(`/forums/${forum.id}`);
+    await host.getByTestId("forum-room").waitFor();
+    await host.getByRole("button", { name: "开始论坛" }).click({ timeout: 5000 }).catch(async (e) => { await screenshot(host, "debug-host"); throw e; });
+    await host.getByRole("tab", { name: "评分" }).click();
+    await host.getByRole("button", { name: "开始评分" }).click();
+    await host.getByRole("button", { name: "结束评分" }).waitFor();
+
+    for (const [phone, stars] of [[residentPhone, 5], [workerPhone, 3]] as const) {
+      await phone.goto(`/forums/${forum.id}`);
+      await phone.getByRole("tab", { name: "评分" }).click();
+      const rows = phone.locator(".ballot-row");
+      await expect.poll(() => rows.count()).toBe(7);
+      for (let i = 0; i < 7; i++) await rows.nth(i).locator(".ant-rate-star").nth(stars - 1).locator("div[role=radio]").click();
+      await phone.getByRole("button", { name: /提交评分/ }).click();
+      await phone.getByText("评分已提交，结束前可修改").waitFor();
+    }
+    await screenshot(residentPhone, "forums-score-phone");
+
+    const projector = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 1920, height: 1080 } });
+    pages.push(projector);
+    await signIn(projector, "sec2");
+    await projector.goto(`/forums/${forum.id}/screen`);
+    await projector.getByTestId("screen").waitFor();
+    await expect.poll(() => projector.getByTestId("scoreboard-total").textContent()).toBe("4.00");
+    await projector.getByTestId("join-qr").waitFor();
+    expect(await projector.getByTestId("screen").textContent()).toContain("2 份评分");
+    await screenshot(projector, "forums-projector-scoring", { fullPage: false });
+  });
+});
