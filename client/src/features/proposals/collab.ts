@@ -67,6 +67,9 @@ export class ProposalDoc {
       this.update();
     });
     this.provider.on("status", () => this.update());
+    // The browser knows it is offline before the socket times out: stop and resume at once.
+    window.addEventListener("offline", this.onOffline);
+    window.addEventListener("online", this.onOnline);
     this.provider.on("connection-close", (event: CloseEvent | null) => {
       if (event?.code === 4403) {
         this.accessClosed = true;
@@ -114,7 +117,18 @@ export class ProposalDoc {
     this.provider.connect();
   }
 
+  private onOffline = () => {
+    this.provider.disconnect();
+    this.update();
+  };
+
+  private onOnline = () => {
+    this.provider.connect();
+  };
+
   destroy() {
+    window.removeEventListener("offline", this.onOffline);
+    window.removeEventListener("online", this.onOnline);
     this.provider.destroy();
     void this.idb.destroy();
     this.doc.destroy();

@@ -1,0 +1,196 @@
+/**
+ * 党建创新项目 in a real browser: two users co-edit the demo proposal and converge with carets
+ * visible; a viewer cannot type; offline edits merge after reconnecting; submitting locks the
+ * editor; an IME composition is not broken by a concurrent remote edit in the same paragraph.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { DEMO_PASSWORD, launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
+
+let app: RunningApp;
+let browser: Browser;
+let proposalId = "";
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+  const sec1 = await apiLogin("sec1");
+  const res = await fetch(`${app.baseUrl}/api/proposals`, { headers: { cookie: sec1 } });
+  const { proposals } = (await res.json()) as { proposals: { id: string; title: string }[] };
+  proposalId = proposals[0]!.id;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function apiLogin(username: string): Promise<string> {
+  const res = await fetch(`${app.baseUrl}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: app.baseUrl },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  expect(res.status).toBe(200);
+  return res.headers.getSetCookie().find((c) => c.startsWith("session="))!.split(";")[0]!;
+}
+
+async function openProposal(username: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await newPage(browser, { baseUrl: app.baseUrl, viewport });
+  await signIn(page, username);
+  await page.goto(`/proposals/${proposalId}`);
+  try {
+    // Generous: the first visit loads the editor chunk on a busy machine.
+    await page.locator(".tiptap h2").first().waitFor({ timeout: 40_000 });
+    await page.locator('.proposal-sync[data-state="synced"]').waitFor({ timeout: 40_000 });
+  } catch (error) {
+    await screenshot(page, `proposals-open-failed-${username}`);
+    throw error;
+  }
+  return page;
+}
+
+/** The paragraph right after a section heading. */
+const section = (page: Page, title: string) => page.locator(`.tiptap h2:has-text("${title}") + p`);
+
+/** A section's text as a reader sees it (others' caret labels left out). */
+const sectionText = (page: Page, title: string) =>
+  section(page, title).evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll(".collaboration-carets__caret").forEach((c) => c.remove());
+    return copy.textContent ?? "";
+  });
+
+/** Clicks at the end of a section's paragraph, waits for the editor's focus, and types slowly. */
+async function typeInto(page: Page, title: string, text: string) {
+  const p = section(page, title);
+  await p.click();
+  await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains("tiptap"))).toBe(true);
+  await page.keyboard.press("End");
+  await page.keyboard.type(text, { delay: 40 });
+}
+
+describe("proposals in the browser", () => {
+  test("two users co-edit and converge, each seeing the other's named caret", async () => {
+    const a = await openProposal("sec1");
+    const b = await openProposal("sec2");
+    try {
+      await typeInto(a, "风险与应对", "汛期改室内");
+      await typeInto(b, "评估指标", "议事会覆盖率");
+      await expect.poll(() => sectionText(b, "风险与应对")).toBe("汛期改室内");
+      await expect.poll(() => sectionText(a, "评估指标")).toBe("议事会覆盖率");
+      // Carets with names.
+      await a.locator(".collaboration-carets__label", { hasText: "刘洋书记" }).waitFor();
+      await b.locator(".collaboration-carets__label", { hasText: "张丽书记" }).waitFor();
+      // Same document on both sides.
+      const text = (p: Page) =>
+        p.locator(".tiptap").evaluate((el) => {
+          const copy = el.cloneNode(true) as HTMLElement;
+          copy.querySelectorAll(".collaboration-carets__caret").forEach((c) => c.remove());
+          return copy.textContent ?? "";
+        });
+      await expect.poll(async () => (await text(a)) === (await text(b))).toBe(true);
+      // The completeness panel follows.
+      await expect.poll(() => a.locator('[data-section="风险与应对"]').getAttribute("data-filled")).toBe("true");
+      await screenshot(a, "proposals-coedit-sec1");
+      await screenshot(b, "proposals-coedit-sec2", { fullPage: false });
+    } finally {
+      await a.context().close();
+      await b.context().close();
+    }
+  });
+
+  test("a viewer sees live edits but cannot type", async () => {
+    const sec1 = await apiLogin("sec1");
+    const worker = await fetch(`${app.baseUrl}/api/proposals/people?q=worker1`, { headers: { cookie: sec1 } }).then((r) => r.json());
+    const add = await fetch(`${app.baseUrl}/api/proposals/${proposalId}/members`, {
+      method: "POST",
+      headers: { cookie: sec1, "content-type": "application/json", origin: app.baseUrl },
+      body: JSON.stringify({ userId: worker.users[0].id, role: "viewer" }),
+    });
+    expect(add.status).toBe(200);
+    const viewer = await openProposal("worker1", { width: 375, height: 800 });
+    const owner = await openProposal("sec1");
+    try {
+      await viewer.locator(".proposal-readonly").waitFor();
+      expect(await viewer.locator(".tiptap").getAttribute("contenteditable")).toBe("false");
+      const before = await sectionText(viewer, "预期成效");
+      await section(viewer, "预期成效").click();
+      await viewer.keyboard.type("查看者输入", { delay: 20 });
+      await typeInto(owner, "预期成效", "居民满意度提升");
+      await expect.poll(() => sectionText(viewer, "预期成效")).toBe(`${before}居民满意度提升`);
+      expect(await sectionText(owner, "预期成效")).not.toContain("查看者输入");
+      await screenshot(viewer, "proposals-viewer-phone");
+    } finally {
+      await viewer.context().close();
+      await owner.context().close();
+    }
+  });
+
+  test("offline edits merge after setOffline(false)", async () => {
+    const a = await openProposal("sec1");
+    const b = await openProposal("sec2");
+    try {
+      await b.context().setOffline(true);
+      await b.locator('.proposal-sync[data-state="offline"]').waitFor();
+      await typeInto(b, "服务对象", "（离线补充）");
+      await expect.poll(() => b.locator(".proposal-sync").textContent()).toContain("未同步");
+      await typeInto(a, "项目目标", "（在线修改）");
+      await screenshot(b, "proposals-offline", { fullPage: false });
+      await b.context().setOffline(false);
+      await b.locator('.proposal-sync[data-state="synced"]').waitFor();
+      await expect.poll(() => sectionText(a, "服务对象")).toContain("（离线补充）");
+      await expect.poll(() => sectionText(b, "项目目标")).toContain("（在线修改）");
+    } finally {
+      await a.context().close();
+      await b.context().close();
+    }
+  });
+
+  test("an IME composition is not broken by a concurrent remote edit in the same paragraph", async () => {
+    const a = await openProposal("sec1");
+    const b = await openProposal("sec2");
+    try {
+      const title = "风险与应对";
+      const before = (await sectionText(a, title)) ?? "";
+      await section(a, title).click();
+      await expect.poll(() => a.evaluate(() => document.activeElement?.classList.contains("tiptap"))).toBe(true);
+      await a.keyboard.press("End");
+      const cdp = await a.context().newCDPSession(a);
+      await cdp.send("Input.imeSetComposition", { text: "zh", selectionStart: 2, selectionEnd: 2 });
+      await cdp.send("Input.imeSetComposition", { text: "zhong", selectionStart: 5, selectionEnd: 5 });
+      // Meanwhile sec2 types at the start of the same paragraph.
+      await section(b, title).click();
+      await b.keyboard.press("Home");
+      await b.keyboard.type("【", { delay: 40 });
+      await new Promise((r) => setTimeout(r, 400));
+      await cdp.send("Input.imeSetComposition", { text: "zhongw", selectionStart: 6, selectionEnd: 6 });
+      await cdp.send("Input.insertText", { text: "中文" });
+      const expected = `【${before}中文`;
+      await expect.poll(() => sectionText(a, title)).toBe(expected);
+      await expect.poll(() => sectionText(b, title)).toBe(expected);
+    } finally {
+      await a.context().close();
+      await b.context().close();
+    }
+  });
+
+  test("submitting locks the editor for every editor at once", async () => {
+    const a = await openProposal("sec1");
+    const b = await openProposal("sec2");
+    try {
+      expect(await b.locator(".tiptap").getAttribute("contenteditable")).toBe("true");
+      await a.getByRole("button", { name: "提交评审" }).click();
+      await a.locator(".ant-modal-confirm").getByRole("button", { name: /确\s*定|OK/ }).click();
+      await expect.poll(() => a.locator(".tiptap").getAttribute("contenteditable")).toBe("false");
+      await expect.poll(() => b.locator(".tiptap").getAttribute("contenteditable"), { timeout: 10_000 }).toBe("false");
+      await a.locator(".proposal-readonly").waitFor();
+      await a.getByRole("tab", { name: "版本" }).click();
+      await a.getByText("第1轮 提交").waitFor();
+      await screenshot(a, "proposals-submitted");
+    } finally {
+      await a.context().close();
+      await b.context().close();
+    }
+  });
+});
