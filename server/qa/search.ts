@@ -198,7 +198,8 @@ export function excerpt(markdown: string, terms: string[], size = 120): string {
     .replace(/```[\s\S]*?```/g, " ")
     .replace(/!\[[^\]]*\]\([^)]*\)/g, " ")
     .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/[#>*_`~|-]+/g, " ")
+    .replace(/(^|\n)\s*(#{1,6}|>|[-+*]|\d+\.)\s+/g, "$1")
+    .replace(/[*_`~]+/g, "")
     .replace(/\s+/g, " ")
     .trim();
   const chars = [...plain];

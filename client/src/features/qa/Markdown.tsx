@@ -1,0 +1,38 @@
+import { useMemo } from "react";
+import DOMPurify from "dompurify";
+import MarkdownIt from "markdown-it";
+
+/**
+ * Safe Markdown for user text. Two locks: markdown-it with `html: false` escapes raw HTML and
+ * refuses `javascript:`-style links; DOMPurify then removes anything executable that might
+ * remain (event-handler attributes, script, unsafe URLs). This is the only place in the area
+ * that sets inner HTML.
+ */
+const md = new MarkdownIt({ html: false, linkify: true, breaks: true });
+
+let hooked = false;
+function purifier() {
+  if (!hooked) {
+    // every link opens in a new tab without handing it our window
+    DOMPurify.addHook("afterSanitizeAttributes", (node) => {
+      if (node.tagName === "A" && node.getAttribute("href")) {
+        node.setAttribute("target", "_blank");
+        node.setAttribute("rel", "noopener noreferrer nofollow");
+      }
+    });
+    hooked = true;
+  }
+  return DOMPurify;
+}
+
+export function renderSafeMarkdown(source: string): string {
+  return purifier().sanitize(md.render(source), {
+    FORBID_TAGS: ["style", "form", "input", "button", "iframe", "object", "embed"],
+    FORBID_ATTR: ["style"],
+  });
+}
+
+export function Markdown({ source, className }: { source: string; className?: string }) {
+  const html = useMemo(() => renderSafeMarkdown(source), [source]);
+  return <div className={`qa-markdown ${className ?? ""}`} dangerouslySetInnerHTML={{ __html: html }} />;
+}

@@ -1,0 +1,138 @@
+/**
+ * 老书记问答 in a real browser: a worker asks and sees similar questions while typing, a
+ * 老书记 answers (the asker sees it arrive), the worker accepts it, and a two-character search
+ * finds it. Also the phone layout and a live 老书记论坛 page.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function signedIn(username: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await newPage(browser, { baseUrl: app.baseUrl, viewport });
+  await signIn(page, username);
+  return page;
+}
+
+describe("老书记问答", () => {
+  test("ask with similar questions, a veteran answers, the asker accepts, a two-character search finds it", async () => {
+    const worker = await signedIn("worker1");
+    const veteran = await signedIn("veteran1");
+    try {
+      // the board shows the seeded questions
+      await worker.goto("/qa");
+      await worker.getByTestId("qa-list").waitFor({ timeout: 30_000 }).catch(async (e) => {
+        await screenshot(worker, "qa-debug");
+        throw e;
+      });
+      await screenshot(worker, "qa-board-desktop");
+
+      // asking: similar questions appear while the title is typed
+      await worker.getByRole("link", { name: "我要提问" }).click();
+      const title = worker.getByLabel("标题");
+      await title.click();
+      await title.pressSequentially("加装电梯时一楼住户要求补偿", { delay: 40 });
+      const similar = worker.getByTestId("qa-similar");
+      await expect.poll(() => similar.textContent(), { timeout: 10_000 }).toContain("老旧小区加装电梯，一楼住户坚决反对怎么协调？");
+      await screenshot(worker, "qa-ask-similar");
+      await title.pressSequentially("，补偿标准怎么定？", { delay: 20 });
+      await worker.getByLabel("详细描述").fill("一楼两户说采光受影响，要求**每户补偿**，高层住户觉得太高。");
+      await worker.getByRole("button", { name: "发布问题" }).click();
+      await worker.waitForURL(/\/qa\/questions\/[0-9a-f-]+$/);
+      const questionUrl = new URL(worker.url()).pathname;
+      await expect.poll(() => worker.getByTestId("qa-question-title").textContent()).toBe("加装电梯时一楼住户要求补偿，补偿标准怎么定？");
+      expect(await worker.locator(".qa-markdown strong").first().textContent()).toBe("每户补偿");
+
+      // a 老书记 answers; the asker's open page shows it without reloading
+      await veteran.goto(questionUrl);
+      await veteran.getByLabel("我来回答").fill("按楼层系数分摊，请第三方评估采光影响，补偿写进协议。");
+      await veteran.getByRole("button", { name: "发布回答" }).click();
+      await veteran.getByText("回答已发布").waitFor();
+      const answers = worker.getByTestId("qa-answers");
+      await expect.poll(() => answers.textContent(), { timeout: 10_000 }).toContain("按楼层系数分摊");
+      expect(await answers.locator(".qa-answer-veteran").count()).toBe(1);
+      expect(await answers.textContent()).toContain("老书记");
+
+      // the asker accepts
+      await worker.getByRole("button", { name: "采纳" }).click();
+      await worker.getByText("已采纳该回答").waitFor();
+      await expect.poll(() => answers.locator(".qa-answer-accepted").count()).toBe(1);
+      await screenshot(worker, "qa-question-accepted");
+
+      // a two-character search finds it, with the characters highlighted
+      await worker.goto("/qa");
+      const search = worker.getByRole("searchbox", { name: "搜索问题和回答" });
+      await search.fill("补偿");
+      await search.press("Enter");
+      await expect.poll(() => new URL(worker.url()).searchParams.get("q")).toBe("补偿");
+      const list = worker.getByTestId("qa-list");
+      await expect.poll(() => list.locator("li").first().textContent(), { timeout: 10_000 }).toContain("加装电梯时一楼住户要求补偿");
+      expect(await list.locator("li").first().locator("mark").first().textContent()).toBe("补偿");
+      await screenshot(worker, "qa-search-two-chars");
+
+      // the answer counts on the veteran's profile and the leaderboard
+      await worker.goto("/qa/leaders");
+      await expect.poll(() => worker.locator("table").textContent()).toContain("陈国强老书记");
+    } finally {
+      await worker.context().close();
+      await veteran.context().close();
+    }
+  });
+
+  test("phone layout: the board and a question fit 375 px", async () => {
+    const page = await signedIn("sec2", { width: 375, height: 812 });
+    try {
+      await page.goto("/qa");
+      await page.getByTestId("qa-list").waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(1);
+      await screenshot(page, "qa-board-phone");
+      await page.getByTestId("qa-list").locator("a.qa-row-title").first().click();
+      await page.getByTestId("qa-question-title").waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
+      await screenshot(page, "qa-question-phone");
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test("a live 老书记论坛: the host starts it and a worker sees the current question and new answers", async () => {
+    const admin = await signedIn("admin");
+    const worker = await signedIn("sec3");
+    try {
+      await admin.goto("/qa/events");
+      await admin.getByRole("link", { name: "第四季度老书记论坛" }).first().click();
+      await admin.waitForURL(/\/qa\/events\/[0-9a-f-]+$/);
+      const eventUrl = new URL(admin.url()).pathname;
+      await worker.goto(eventUrl);
+      await worker.getByRole("heading", { name: /第四季度老书记论坛/ }).waitFor();
+
+      await admin.getByRole("button", { name: "开始论坛" }).click();
+      const current = worker.getByTestId("qa-live-current");
+      await current.waitFor({ timeout: 10_000 });
+      const currentTitle = await current.locator("h3").textContent();
+      expect(currentTitle).toBeTruthy();
+
+      await admin.getByLabel("回答这个问题").fill("现场回答：先把党员骨干组织起来。");
+      await admin.getByRole("button", { name: "发布回答" }).click();
+      await expect.poll(() => current.textContent(), { timeout: 10_000 }).toContain("先把党员骨干组织起来");
+      await expect.poll(() => worker.getByTestId("qa-live-summary").textContent()).toMatch(/已解答 1 个/);
+      await screenshot(worker, "qa-live-event");
+    } finally {
+      await admin.context().close();
+      await worker.context().close();
+    }
+  });
+});
