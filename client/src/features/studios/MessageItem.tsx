@@ -146,7 +146,8 @@ export const MessageItem = memo(function MessageItem(props: Props) {
           ) : (
             m.text && (
               <div className="studio-text">
-                {m.kind === "task" && <CheckSquareOutlined aria-label={t.taskCard} />} <RichText text={m.text} mentionNames={mentionNames} />
+                {m.kind === "task" && <CheckSquareOutlined aria-label={t.taskCard} style={{ marginRight: 4 }} />}
+                <RichText text={m.text} mentionNames={mentionNames} />
               </div>
             )
           )}

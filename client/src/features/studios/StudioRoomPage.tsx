@@ -197,8 +197,8 @@ export function StudioRoomPage() {
           showIcon
           className="studio-banner"
           data-testid="studio-offline"
-          title={connection === "offline" ? t.offlineBanner : t.reconnecting}
-          description={state.pending.length ? t.pendingCount(state.pending.length) : undefined}
+          banner
+          title={`${connection === "offline" ? t.offlineBanner : t.reconnecting}${state.pending.length ? `（${t.pendingCount(state.pending.length)}）` : ""}`}
         />
       )}
 

@@ -1,0 +1,152 @@
+/**
+ * 导师工作室 in a real browser: the demo mentor and a mentee chat on phone-sized screens; the mentee
+ * drops offline while the mentor sends three messages and, back online, sees each once and in order;
+ * typing indicator, read receipt, unread count, pending message sent on reconnect, tasks.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const PHONE = { width: 375, height: 740 };
+
+async function phonePage() {
+  const page = await newPage(browser, { baseUrl: app.baseUrl, viewport: PHONE });
+  page.on("pageerror", (e) => console.error("pageerror:", e.message));
+  return page;
+}
+
+async function openDemoStudio(page: Page) {
+  await page.goto("/studios");
+  await page.getByTestId("studio-row").first().click();
+  await page.waitForURL(/\/studios\/[0-9a-f-]{36}/);
+  try {
+    await page.getByTestId("studio-messages").waitFor();
+  } catch (error) {
+    await screenshot(page, `studios-failed-open-${Date.now()}`, { fullPage: false });
+    console.error(await page.locator("#main").innerText());
+    throw error;
+  }
+}
+
+/** The text of every chat line on the page, in order. */
+async function chatTexts(page: Page): Promise<string[]> {
+  return page.getByTestId("studio-message").locator(".studio-text").allTextContents();
+}
+
+async function send(page: Page, text: string) {
+  const input = page.locator(".studio-composer textarea");
+  await input.click();
+  await input.fill(text);
+  await input.press("Enter");
+}
+
+describe("studios in the browser", () => {
+  test("mentor and mentee chat; the mentee goes offline, misses three messages, and gets each once in order", async () => {
+    const mentorPage = await phonePage();
+    const menteePage = await phonePage();
+    try {
+      await signIn(mentorPage, "mentor1");
+      await signIn(menteePage, "sec1");
+
+      // the list shows the demo studio with sec1's unread count, also in the page title
+      await menteePage.goto("/studios");
+      const unread = menteePage.getByTestId("studio-unread");
+      await expect.poll(() => unread.textContent()).toBe("2");
+      await expect.poll(() => menteePage.title()).toMatch(/^\(2\) /);
+      await screenshot(menteePage, "studios-list-phone");
+
+      await openDemoStudio(mentorPage);
+      await openDemoStudio(menteePage);
+      await expect.poll(() => chatTexts(menteePage)).toContain("收到，本周内交。");
+      // having read to the bottom, sec1 has no unread left
+      await expect.poll(() => menteePage.title()).not.toMatch(/^\(\d+\) /);
+
+      // typing indicator
+      const mentorInput = mentorPage.locator(".studio-composer textarea");
+      await mentorInput.click();
+      await mentorInput.pressSequentially("今天", { delay: 50 });
+      await expect.poll(() => menteePage.getByTestId("studio-typing").textContent()).toContain("李建华导师 正在输入");
+      await screenshot(menteePage, "studios-typing-phone", { fullPage: false });
+      await mentorInput.fill("");
+
+      // a message and its read receipt: sec1 reads it, so the mentor sees 已读 1/2 (sec2 is away)
+      await send(mentorPage, "大家好，今天讨论加装电梯的议事流程 https://example.org/guide");
+      await expect.poll(() => chatTexts(menteePage)).toContain("大家好，今天讨论加装电梯的议事流程 https://example.org/guide");
+      const lastReceipt = mentorPage.getByTestId("studio-receipt").last();
+      await expect.poll(() => lastReceipt.textContent()).toBe("已读 1/2");
+      // the link is an anchor, not raw HTML
+      await expect.poll(() => menteePage.locator('a.studio-link[href="https://example.org/guide"]').count()).toBe(1);
+      await screenshot(mentorPage, "studios-receipt-phone", { fullPage: false });
+
+      // the mentee drops off the network
+      await menteePage.context().setOffline(true);
+      await expect.poll(() => menteePage.getByTestId("studio-offline").count(), { timeout: 40_000 }).toBe(1);
+      // something written offline waits as pending
+      await send(menteePage, "我这边网络不好，稍后回复");
+      await expect.poll(() => menteePage.getByTestId("studio-pending").count()).toBe(1);
+
+      const three = ["第一条：先摸清楼栋意见", "第二条：分歧大的户单独上门", "第三条：议事结果张榜公示"];
+      for (const text of three) await send(mentorPage, text);
+      await expect.poll(async () => (await chatTexts(mentorPage)).filter((x) => three.includes(x))).toEqual(three);
+      await screenshot(menteePage, "studios-offline-phone", { fullPage: false });
+      expect((await chatTexts(menteePage)).filter((x) => three.includes(x))).toEqual([]);
+
+      // back online: the three arrive once each, in order, and the pending message goes out once
+      await menteePage.context().setOffline(false);
+      await expect.poll(async () => (await chatTexts(menteePage)).filter((x) => three.includes(x)), { timeout: 30_000 }).toEqual(three);
+      await expect.poll(() => menteePage.getByTestId("studio-pending").count(), { timeout: 20_000 }).toBe(0);
+      await expect
+        .poll(async () => (await chatTexts(mentorPage)).filter((x) => x === "我这边网络不好，稍后回复").length)
+        .toBe(1);
+      const seqs = await menteePage.getByTestId("studio-message").evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-seq"))));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+      expect((await chatTexts(menteePage)).filter((x) => x === "我这边网络不好，稍后回复")).toHaveLength(1);
+      await screenshot(menteePage, "studios-back-online-phone", { fullPage: false });
+    } finally {
+      await mentorPage.context().close();
+      await menteePage.context().close();
+    }
+  });
+
+  test("the mentee acknowledges the demo task and marks it done; the mentor sees the states", async () => {
+    const mentorPage = await phonePage();
+    const menteePage = await phonePage();
+    try {
+      await signIn(mentorPage, "mentor1");
+      await signIn(menteePage, "sec1");
+      await openDemoStudio(mentorPage);
+      await openDemoStudio(menteePage);
+      await menteePage.getByTestId("studio-tasks-button").click();
+      const card = menteePage.locator(".ant-drawer").getByTestId("studio-task").first();
+      await card.getByRole("button", { name: /^收\s*到$/ }).click();
+      await expect.poll(() => card.textContent()).toContain("已收到");
+      await screenshot(menteePage, "studios-tasks-phone", { fullPage: false });
+      await card.getByRole("button", { name: "标记完成" }).click();
+      await expect.poll(() => card.textContent()).toContain("已完成");
+      const inChat = mentorPage.getByTestId("studio-messages").getByTestId("studio-task").first();
+      await expect.poll(() => inChat.textContent()).toContain("张丽书记 已完成");
+
+      // the pinned guidance bar and the desktop layout
+      await mentorPage.setViewportSize({ width: 1280, height: 800 });
+      await mentorPage.getByTestId("studio-pinbar").waitFor();
+      await screenshot(mentorPage, "studios-room-desktop", { fullPage: false });
+    } finally {
+      await mentorPage.context().close();
+      await menteePage.context().close();
+    }
+  });
+});
