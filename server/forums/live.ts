@@ -51,6 +51,8 @@ import {
 const VOTE_PUSH_MS = 100;
 const SCOREBOARD_PUSH_MS = 200;
 const PRESENCE_PUSH_MS = 250;
+/** The list is for the side panel; the count and the per-role figures are always exact. */
+const PRESENCE_LIST_MAX = 100;
 
 export function viewerOf(user: UserRow, forum: Forum | ForumRow): ForumViewer {
   const talks = "talks" in forum ? forum.talks : [];
@@ -77,6 +79,7 @@ export class ForumLive {
   stop(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    this.presenceCounts.clear();
   }
 
   /** Runs `push` once, `delayMs` after the first request in a burst. */
@@ -135,12 +138,22 @@ export class ForumLive {
     const byRole: Partial<Record<Role, number>> = {};
     for (const u of users) byRole[u.role] = (byRole[u.role] ?? 0) + 1;
     // A projector hall can hold hundreds; the list is for the side panel, the count is exact.
-    return { forumId, count: users.length, byRole, users: users.slice(0, 300) };
+    return { forumId, count: users.length, byRole, users: users.slice(0, PRESENCE_LIST_MAX) };
   }
 
+  private readonly presenceCounts = new Map<string, number>();
+
+  /**
+   * Presence goes to everyone in the room, so in a full hall a join wave would otherwise cost
+   * N pushes to N people: the push waits longer the bigger the room (about 1 ms per person, ≤ 2 s).
+   */
   schedulePresence(forumId: string): void {
-    this.coalesce(`presence:${forumId}`, PRESENCE_PUSH_MS, async () => {
-      this.ctx.io.to(forumRoom(forumId)).emit("forum:presence", await this.presence(forumId));
+    const size = this.presenceCounts.get(forumId) ?? 0;
+    this.coalesce(`presence:${forumId}`, Math.min(2000, Math.max(PRESENCE_PUSH_MS, size)), async () => {
+      const presence = await this.presence(forumId);
+      if (presence.count === 0) this.presenceCounts.delete(forumId);
+      else this.presenceCounts.set(forumId, presence.count);
+      this.ctx.io.to(forumRoom(forumId)).emit("forum:presence", presence);
     });
   }
 

@@ -12,7 +12,8 @@ import {
 import type { AppContext, IoSocket } from "../context.ts";
 import { handle } from "../realtime/handle.ts";
 import { forumLive } from "./live.ts";
-import { forumAdminsRoom, forumHostsRoom, forumRoom } from "./service.ts";
+import { seesAuthors, seesPending } from "./policy.ts";
+import { findForumRow, forumAdminsRoom, forumHostsRoom, forumRoom } from "./service.ts";
 
 /** Socket.IO handlers of the forums feature: parse, call the live service, shape the ack. */
 export function forumSocket(socket: IoSocket, ctx: AppContext): void {
@@ -22,15 +23,15 @@ export function forumSocket(socket: IoSocket, ctx: AppContext): void {
 
   // Joining again (after a reconnect) is the resync: the ack carries the whole current state.
   handle(socket, ctx, "forum:join", ForumJoinSchema, async ({ forumId }) => {
-    const state = await live.snapshot(user(), forumId);
+    const forum = await findForumRow(ctx.db, forumId);
+    // rooms first, so the snapshot's presence includes this person and no push falls between the two
     const rooms = [forumRoom(forumId)];
-    if (state.viewer.seesPending) rooms.push(forumHostsRoom(forumId));
-    if (state.viewer.seesAuthors) rooms.push(forumAdminsRoom(forumId));
+    if (seesPending(user(), forum)) rooms.push(forumHostsRoom(forumId));
+    if (seesAuthors(user())) rooms.push(forumAdminsRoom(forumId));
     await socket.join(rooms);
     joined.add(forumId);
     live.schedulePresence(forumId);
-    state.presence = await live.presence(forumId);
-    return { state };
+    return { state: await live.snapshot(user(), forumId) };
   });
 
   handle(socket, ctx, "forum:leave", ForumJoinSchema, async ({ forumId }) => {

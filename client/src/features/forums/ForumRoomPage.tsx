@@ -77,7 +77,7 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
       ) : (
         <div className="pdf-slide pdf-slide-empty"><Empty description={t.room.noDeck} /></div>
       )}
-      <div className="stage-controls">
+      {talk.deck && <div className="stage-controls">
         <Button icon={<LeftOutlined />} onClick={() => void go(page - 1)} disabled={page <= 1 || (presenting && disabled)} aria-label={t.room.prev} />
         <span className="stage-page" data-testid="page-indicator" aria-live="polite">{t.room.page(page, pageCount)}</span>
         <Button icon={<RightOutlined />} onClick={() => void go(page + 1)} disabled={(pageCount !== null && page >= pageCount) || (presenting && disabled)} aria-label={t.room.nextPage} />
@@ -86,7 +86,7 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
             {t.room.followLive}
           </Button>
         )}
-      </div>
+      </div>}
       {!presenting && !follow && <p className="muted small center">{t.room.browsing(live)}</p>}
       {(room.viewer.isHost || talk.presenterId === room.me.id) && room.forum.status !== "ended" && (
         <div className="presenter-tools">

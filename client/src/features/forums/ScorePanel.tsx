@@ -62,7 +62,7 @@ export function ScorePanel({ room, talk, disabled, onBallot }: { room: RoomState
         </form>
       )}
       {talk.roundStatus === "open" && ownTalk && <Alert type="warning" showIcon title={t.score.ownTalk} />}
-      {board && <ScoreboardView board={board} />}
+      {board && <ScoreboardView board={board} compact />}
     </section>
   );
 }

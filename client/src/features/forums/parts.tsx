@@ -53,6 +53,15 @@ export function ScoreboardView({ board, compact }: { board: Scoreboard; compact?
         <Tag color={board.roundStatus === "open" ? "green" : "default"}>{board.roundStatus === "open" ? t.status.live : t.score.closed}</Tag>
       </div>
       {compact ? (
+        <>
+        <ul className="scoreboard-groups">
+          {board.groups.map((g) => (
+            <li key={g.group}>
+              {SCORE_GROUP_LABELS[g.group]} ×{g.weight} · {t.score.ballots(g.ballots)}
+              {g.means ? ` · ${(SCORE_ITEMS.reduce((s, i) => s + g.means![i], 0) / SCORE_ITEMS.length).toFixed(2)}` : ""}
+            </li>
+          ))}
+        </ul>
         <ul className="scoreboard-bars">
           {SCORE_ITEMS.map((item) => (
             <li key={item}>
@@ -61,6 +70,7 @@ export function ScoreboardView({ board, compact }: { board: Scoreboard; compact?
             </li>
           ))}
         </ul>
+        </>
       ) : (
         <Table
           size="small"
