@@ -61,6 +61,28 @@ async function userId(page: Page): Promise<string> {
 const slideState = (page: Page) => page.getByTestId("pdf-slide").first();
 
 describe("forums in the browser", () => {
+  test("the demo forum is listed as upcoming with its deck; a secretary builds an agenda on a phone", async () => {
+    const secretary = await open("sec1", { width: 375, height: 800 });
+    await secretary.goto("/forums");
+    await secretary.getByRole("tab", { name: /即将开始/ }).click();
+    await secretary.getByText("第三期书记论坛：老旧小区改造中的居民动员").waitFor();
+    await screenshot(secretary, "forums-list-phone");
+    await secretary.getByText("第三期书记论坛：老旧小区改造中的居民动员").click();
+    await expect.poll(() => secretary.getByTestId("forum-status").textContent()).toBe("未开始");
+    // sec1 presents the first talk: the seeded deck can be replaced before the start
+    expect(await secretary.getByTestId("deck-upload").first().textContent()).toContain("更换 PDF");
+
+    await secretary.goto("/forums/new");
+    await secretary.getByLabel("论坛标题").fill("手机上新建的论坛");
+    await secretary.getByLabel("发言题目").fill("社区议事厅的三年");
+    await secretary.getByLabel("发言人").click();
+    await secretary.getByTitle(/刘洋书记/).click();
+    await screenshot(secretary, "forums-create-phone");
+    await secretary.getByRole("button", { name: /创\s*建/ }).click();
+    await secretary.getByTestId("forum-room").waitFor();
+    expect(await secretary.locator(".page-title").textContent()).toBe("手机上新建的论坛");
+  });
+
   test("presenter uploads and turns pages; viewers follow; ask, upvote, mark answered", async () => {
     const presenter = await open("sec1");
     const viewerA = await open("worker1");
@@ -163,5 +185,56 @@ describe("forums in the browser", () => {
     await projector.getByTestId("join-qr").waitFor();
     expect(await projector.getByTestId("screen").textContent()).toContain("2 份评分");
     await screenshot(projector, "forums-projector-scoring", { fullPage: false });
+  });
+
+  test("a dropped connection shows 正在重连, then resyncs without a reload and a line sent meanwhile appears once", async () => {
+    const presenter = await open("sec3");
+    const viewer = await newPage(browser, { baseUrl: app.baseUrl });
+    pages.push(viewer);
+    // every Socket.IO WebSocket of the viewer goes through here, so the test can cut it and hold it down
+    let cut = false;
+    const live: import("playwright-core").WebSocketRoute[] = [];
+    await viewer.context().routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (cut) return void ws.close({ code: 1006 }).catch(() => ws.close());
+      ws.connectToServer();
+      live.push(ws);
+    });
+    await signIn(viewer, "veteran1");
+    const forum = await createForum(presenter, {
+      title: "E2E 重连",
+      mode: "forum",
+      startsAt: new Date().toISOString(),
+      talks: [{ title: "断线重连", presenterId: await userId(presenter) }],
+    });
+    const deck = await presenter.request.post(`/api/forums/${forum.id}/talks/${forum.talks[0]!.id}/deck`, {
+      multipart: { file: { name: "deck.pdf", mimeType: "application/pdf", buffer: Buffer.from(await (await import("node:fs/promises")).readFile(await makeDeck(3))) } },
+    });
+    expect(deck.status()).toBe(201);
+    await presenter.goto(`/forums/${forum.id}`);
+    await presenter.getByRole("button", { name: "开始论坛" }).click();
+    await viewer.goto(`/forums/${forum.id}`);
+    await expect.poll(() => viewer.getByTestId("page-indicator").textContent(), { timeout: 15_000 }).toBe("第 1 / 3 页");
+
+    cut = true;
+    for (const ws of live.splice(0)) await ws.close({ code: 1006 }).catch(() => ws.close());
+    await viewer.getByTestId("reconnecting").waitFor();
+    await screenshot(viewer, "forums-reconnecting", { fullPage: false });
+    // while the viewer is away the presenter moves on, and the viewer sends a line
+    await presenter.getByRole("button", { name: "下一页" }).click();
+    await presenter.getByRole("button", { name: "下一页" }).click();
+    await expect.poll(() => presenter.getByTestId("page-indicator").textContent()).toBe("第 3 / 3 页");
+    await viewer.getByRole("tab", { name: "讨论" }).click();
+    await viewer.getByLabel("说点什么…").fill("断线时发的一句话");
+    await viewer.getByLabel("说点什么…").press("Enter");
+
+    cut = false;
+    await viewer.getByTestId("reconnecting").waitFor({ state: "detached", timeout: 30_000 });
+    await expect.poll(() => viewer.getByTestId("page-indicator").textContent()).toBe("第 3 / 3 页");
+    await presenter.getByRole("tab", { name: "讨论" }).click();
+    for (const page of [presenter, viewer]) {
+      await expect.poll(() => page.getByTestId("chat-list").getByText("断线时发的一句话").count(), { timeout: 15_000 }).toBe(1);
+    }
+    await viewer.waitForTimeout(1000);
+    for (const page of [presenter, viewer]) expect(await page.getByTestId("chat-list").getByText("断线时发的一句话").count()).toBe(1);
   });
 });
