@@ -158,6 +158,10 @@ describe("forums in the browser", () => {
       startsAt: new Date().toISOString(),
       talks: [{ title: "河东第三社区停车难治理", presenterId, capability: "coordination", plannedMinutes: 15 }],
     });
+    const deck = await host.request.post(`/api/forums/${forum.id}/talks/${forum.talks[0]!.id}/deck`, {
+      multipart: { file: { name: "停车治理.pdf", mimeType: "application/pdf", buffer: Buffer.from(await (await import("node:fs/promises")).readFile(await makeDeck(2))) } },
+    });
+    expect(deck.status(), "the host uploads the deck for the presenter").toBe(201);
     await host.goto(`/forums/${forum.id}`);
     await host.getByTestId("forum-room").waitFor();
     await host.getByRole("button", { name: "开始论坛" }).click({ timeout: 5000 }).catch(async (e) => { await screenshot(host, "debug-host"); throw e; });
@@ -176,6 +180,20 @@ describe("forums in the browser", () => {
     }
     await screenshot(residentPhone, "forums-score-phone");
 
+    // a pre-moderated question: the host approves it and puts it on the big screen
+    const asked = "晚上小区门口的临时停车位能不能延长开放时间？";
+    await residentPhone.getByRole("tab", { name: /提问/ }).click();
+    await residentPhone.getByLabel("向发言人提问…").fill(asked);
+    await residentPhone.getByRole("button", { name: /提\s*问/ }).last().click();
+    await residentPhone.getByText("提问将在主持人审核后公开").first().waitFor();
+    expect(await workerPhone.getByText(asked).count()).toBe(0);
+    await host.getByRole("tab", { name: /提问/ }).click();
+    const onHost = host.getByTestId("question").filter({ hasText: asked });
+    await onHost.getByRole("button", { name: /通\s*过/ }).click();
+    await workerPhone.getByRole("tab", { name: /提问/ }).click();
+    await workerPhone.getByTestId("question").filter({ hasText: asked }).waitFor();
+    await onHost.getByRole("button", { name: "投到大屏" }).click();
+
     const projector = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 1920, height: 1080 } });
     pages.push(projector);
     await signIn(projector, "sec2");
@@ -183,6 +201,8 @@ describe("forums in the browser", () => {
     await projector.getByTestId("screen").waitFor();
     await expect.poll(() => projector.getByTestId("scoreboard-total").textContent()).toBe("4.00");
     await projector.getByTestId("join-qr").waitFor();
+    await expect.poll(() => projector.getByTestId("screen-highlight").textContent()).toContain(asked);
+    await expect.poll(() => slideState(projector).getAttribute("data-state"), { timeout: 15_000 }).toBe("ready");
     expect(await projector.getByTestId("screen").textContent()).toContain("2 份评分");
     await screenshot(projector, "forums-projector-scoring", { fullPage: false });
   });

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { Result } from "antd";
+import { LikeOutlined } from "@ant-design/icons";
 import QRCode from "qrcode";
 import { useCurrentUser } from "../../auth.tsx";
 import { PageSpin } from "../../components/PageSpin.tsx";
@@ -86,7 +87,7 @@ export function ScreenPage() {
             <div className="screen-highlight" data-testid="screen-highlight">
               <h2>{t.screen.highlighted}</h2>
               <p>{highlighted.text}</p>
-              <span>{highlighted.author?.displayName ?? t.questions.anonymousName} · 👍 {highlighted.votes}</span>
+              <span>{highlighted.author?.displayName ?? t.questions.anonymousName} · <LikeOutlined /> {highlighted.votes}</span>
             </div>
           )}
           {top.length > 0 && (
@@ -96,7 +97,7 @@ export function ScreenPage() {
                 {top.map((q) => (
                   <li key={q.id}>
                     <span>{q.text}</span>
-                    <b>👍 {q.votes}</b>
+                    <b><LikeOutlined /> {q.votes}</b>
                   </li>
                 ))}
               </ol>
