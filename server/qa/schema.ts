@@ -41,12 +41,17 @@ export const qaQuestions = pgTable(
     eventId: uuid("event_id"),
     /** title (weight A), body (B) and visible answers (C) as character unigrams and bigrams */
     searchVector: tsvector("search_vector").notNull().default(sql`''::tsvector`),
+    /** the title alone, for the "matches in the title" relevance tier and similar titles */
+    titleVector: tsvector("title_vector").notNull().default(sql`''::tsvector`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     lastActivityAt: timestamp("last_activity_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index("qa_questions_search_idx").using("gin", t.searchVector),
+    index("qa_questions_title_search_idx").using("gin", t.titleVector),
+    index("qa_questions_title_lower_idx").on(sql`lower(${t.title})`),
+    index("qa_questions_created_idx").on(t.createdAt),
     index("qa_questions_tags_idx").using("gin", t.tags),
     index("qa_questions_author_idx").on(t.authorId),
     index("qa_questions_votes_idx").on(t.votes),

@@ -143,8 +143,8 @@ export function parseQuery(input: string): ParsedQuery {
 }
 
 /**
- * For "similar questions" while a title is typed: any shared bigram counts (OR), restricted to
- * title lexemes (weight A); ranking puts titles sharing more bigrams first.
+ * For "similar questions" while a title is typed: any shared bigram counts (OR), matched against
+ * the title vector; ranking puts titles sharing more bigrams first.
  */
 export function similarQuery(title: string): string | null {
   const bigrams = new Set<string>();
@@ -155,7 +155,7 @@ export function similarQuery(title: string): string | null {
   if (bigrams.size === 0) return null;
   return [...bigrams]
     .slice(0, 40)
-    .map((b) => `${quoteLexeme(b)}:A`)
+    .map((b) => quoteLexeme(b))
     .join(" | ");
 }
 

@@ -11,13 +11,13 @@ import type {
 import { isAdmin } from "../auth/policy.ts";
 import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
-import type { Db } from "../db/client.ts";
+import { type Db, queryRows } from "../db/client.ts";
 import { forbidden, invalidInput, notFound } from "../lib/errors.ts";
 import { checkText } from "../moderation/index.ts";
 import { notify } from "../notifications/service.ts";
 import { assertCanAccept, assertCanEdit, assertCanSee, invitable, type Viewer } from "./policy.ts";
 import { qaAnswers, qaAnswerVotes, qaInvites, qaQuestions, qaQuestionVotes } from "./schema.ts";
-import { parseQuery, searchVectorLiteral, similarQuery } from "./search.ts";
+import { type ParsedQuery, parseQuery, searchVectorLiteral, similarQuery } from "./search.ts";
 import { toAnswer, toListItem, toQuestion, type AnswerRow, type QuestionRow } from "./views.ts";
 import { onAnswerPosted, onQuestionAsked } from "./live.ts";
 
@@ -129,18 +129,17 @@ export async function listQuestions(
 
   const parsed = filters.q ? parseQuery(filters.q) : null;
   if (parsed && !parsed.tsquery) return { questions: [], hasMore: false };
-  const order: SQL[] = [];
-  if (parsed?.tsquery) {
-    const tsquery = sql`${parsed.tsquery}::tsquery`;
-    where.push(sql`${qaQuestions.searchVector} @@ ${tsquery}`);
-    if (!filters.sort) {
-      // relevance: an exact title match first, then ts_rank (title lexemes weigh most), then votes
-      order.push(
-        sql`(lower(${qaQuestions.title}) = lower(${parsed.text})) desc`,
-        sql`ts_rank(${qaQuestions.searchVector}, ${tsquery}) desc`,
-      );
-    }
+  if (parsed?.tsquery && !filters.sort) {
+    const ids = await rankedSearch(ctx.db, and(...where), parsed, limit + 1, filters.offset ?? 0);
+    const rows = new Map((await loadQuestionRows(ctx.db, viewer, ids)).map((r) => [r.id, r]));
+    const ordered = ids.flatMap((id) => rows.get(id) ?? []);
+    return {
+      questions: ordered.slice(0, limit).map((row) => toListItem(viewer, row, parsed.terms)),
+      hasMore: ordered.length > limit,
+    };
   }
+  const order: SQL[] = [];
+  if (parsed?.tsquery) where.push(sql`${qaQuestions.searchVector} @@ ${parsed.tsquery}::tsquery`);
   switch (filters.sort) {
     case "newest":
     case "unanswered":
@@ -168,6 +167,43 @@ export async function listQuestions(
   };
 }
 
+/**
+ * Relevance, then votes: tier 0 is a title equal to the query, tier 1 a title containing it,
+ * tier 2 a match only in the body or the answers; within a tier, votes then recent activity.
+ * Each tier is its own indexed sub-query with a LIMIT, so a one-character query matching half
+ * the board stops after a page's worth of rows (walking the votes index) instead of ranking
+ * every match, and a rare term is answered from the GIN index. (Method: docs/qa-search.md.)
+ */
+async function rankedSearch(
+  db: Db,
+  where: SQL | undefined,
+  parsed: ParsedQuery,
+  limit: number,
+  offset: number,
+): Promise<string[]> {
+  const q = sql`${parsed.tsquery}::tsquery`;
+  const exact = parsed.text.replace(/^["“”「」『』]+|["“”「」『』]+$/g, "").trim().toLowerCase();
+  const w = where ?? sql`true`;
+  const k = limit + offset;
+  const order = sql`order by votes desc, last_activity_at desc, id desc limit ${k}`;
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select id from (
+      (select id, 0 as tier, votes, last_activity_at from qa_questions
+        where ${w} and lower(title) = ${exact} and search_vector @@ ${q} ${order})
+      union all
+      (select id, 1 as tier, votes, last_activity_at from qa_questions
+        where ${w} and title_vector @@ ${q} and lower(title) <> ${exact} ${order})
+      union all
+      (select id, 2 as tier, votes, last_activity_at from qa_questions
+        where ${w} and search_vector @@ ${q} and not (title_vector @@ ${q}) ${order})
+    ) ranked
+    order by tier, votes desc, last_activity_at desc, id desc
+    limit ${limit} offset ${offset}`,
+  );
+  return rows.map((r) => r.id);
+}
+
 /** Questions whose titles share the most bigrams with a title being typed. */
 export async function similarQuestions(ctx: AppContext, viewer: Viewer, title: string): Promise<QuestionListItem[]> {
   const tsquery = similarQuery(title);
@@ -177,8 +213,8 @@ export async function similarQuestions(ctx: AppContext, viewer: Viewer, title: s
     .select(questionColumns(viewer.id))
     .from(qaQuestions)
     .innerJoin(users, eq(users.id, qaQuestions.authorId))
-    .where(and(eq(qaQuestions.hidden, false), sql`${qaQuestions.searchVector} @@ ${q}`))
-    .orderBy(sql`ts_rank(${qaQuestions.searchVector}, ${q}) desc`, desc(qaQuestions.votes))
+    .where(and(eq(qaQuestions.hidden, false), sql`${qaQuestions.titleVector} @@ ${q}`))
+    .orderBy(sql`ts_rank(${qaQuestions.titleVector}, ${q}) desc`, desc(qaQuestions.votes))
     .limit(5)) as QuestionRow[];
   const terms = parseQuery(title).terms.flatMap((run) => {
     const chars = [...run];
@@ -210,6 +246,7 @@ export async function reindexQuestion(db: Db, questionId: string): Promise<void>
     .update(qaQuestions)
     .set({
       searchVector: sql`${literal}::tsvector`,
+      titleVector: sql`${searchVectorLiteral([{ text: question.title, weight: "A" }])}::tsvector`,
       answerCount: sql`(select count(*)::int from qa_answers a where a.question_id = ${questionId} and not a.hidden)`,
     })
     .where(eq(qaQuestions.id, questionId));
