@@ -47,6 +47,7 @@ export const forums = {
     endConfirm: "确定结束论坛？结束后只能查看归档。",
     current: "当前发言",
     agenda: "议程",
+    switchTo: "切换到此发言",
     noDeck: "该发言还没有上传演示文稿",
     uploadDeck: "上传 PDF",
     replaceDeck: "更换 PDF",

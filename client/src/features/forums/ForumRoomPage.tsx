@@ -8,6 +8,7 @@ import { useCurrentUser } from "../../auth.tsx";
 import { PageSpin } from "../../components/PageSpin.tsx";
 import { emitWithAck, useConnectionState } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
+import { AddTalkButton } from "./AgendaEditor.tsx";
 import { ChatPanel } from "./ChatPanel.tsx";
 import { TalkTimer } from "./parts.tsx";
 import { PdfSlide } from "./PdfSlide.tsx";
@@ -144,6 +145,7 @@ export function ForumRoomPage() {
   const { id = "" } = useParams();
   const me = useCurrentUser();
   const { room, status, error, dispatch } = useForumRoom(id, me);
+  const { message } = App.useApp();
   const connection = useConnectionState();
   const offline = connection !== "connected" || status === "resyncing";
 
@@ -197,12 +199,18 @@ export function ForumRoomPage() {
                 <li key={x.id} className={x.id === forum.currentTalkId ? "agenda-current" : undefined}>
                   {x.title} — {x.presenterName}
                   {x.plannedMinutes ? <span className="muted"> · {x.plannedMinutes} 分钟</span> : null}
-                  {!talk && (room.viewer.isHost || x.presenterId === me.id) && forum.status === "scheduled" && (
+                  {x.id !== forum.currentTalkId && (room.viewer.isHost || x.presenterId === me.id) && forum.status !== "ended" && (
                     <span className="agenda-upload"><DeckUpload forumId={forum.id} talk={x} /></span>
+                  )}
+                  {room.viewer.isHost && forum.status === "live" && x.id !== forum.currentTalkId && (
+                    <Button size="small" type="link" onClick={() => void emitWithAck("forum:control", { forumId: forum.id, action: "next", talkId: x.id }).then((ack) => !ack.ok && message.error(ack.error.message))}>
+                      {t.room.switchTo}
+                    </Button>
                   )}
                 </li>
               ))}
             </ol>
+            {room.viewer.isHost && forum.status !== "ended" && <AddTalkButton forumId={forum.id} />}
           </details>
         </div>
         <aside className="forum-room-side">
