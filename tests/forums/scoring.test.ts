@@ -80,6 +80,40 @@ describe("群众考书记 scoring", () => {
     h.socket.close();
   });
 
+  it("the host changes the weights and the live scoreboard follows; others may not", async () => {
+    const { forum, host, presenterA, talkA } = await setupForum(server, { mode: "examination" });
+    const resident = await createUser(server, { role: "resident" });
+    const member = await createUser(server, { role: "worker", partyMember: true });
+    expect((await presenterA.client.request("PUT", `/api/forums/${forum.id}/weights`, { weights: { residents: 1, partyMembers: 1, secretaries: 1 } })).status).toBe(403);
+    expect((await host.client.request("PUT", `/api/forums/${forum.id}/weights`, { weights: { residents: 0, partyMembers: 0, secretaries: 0 } })).status).toBe(400);
+    const h = await joinForum(server, host.client, forum.id);
+    await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" });
+    await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkA.id, action: "open" });
+    for (const [who, n] of [[resident, 5], [member, 2]] as const) {
+      const j = await joinForum(server, who.client, forum.id);
+      await emitAck(j.socket, "forum:score", { forumId: forum.id, talkId: talkA.id, scores: all(n) });
+      j.socket.close();
+    }
+    const res = await host.client.request("PUT", `/api/forums/${forum.id}/weights`, { weights: { residents: 3, partyMembers: 1, secretaries: 1 } });
+    expect(res.status).toBe(200);
+    const { scoreboard } = await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkA.id, action: "close" });
+    expect(scoreboard.total).toBe((3 * 5 + 1 * 2) / 4); // 4.25
+    h.socket.close();
+  });
+
+  it("the host jumps to a talk out of order; moving on freezes the open round", async () => {
+    const { forum, host, talkA, talkB } = await setupForum(server, { mode: "examination" });
+    const h = await joinForum(server, host.client, forum.id);
+    const started = await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start", talkId: talkB.id });
+    expect(started.forum.currentTalkId).toBe(talkB.id);
+    await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkB.id, action: "open" });
+    const back = await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "next", talkId: talkA.id });
+    expect(back.forum.currentTalkId).toBe(talkA.id);
+    expect(back.forum.talks.find((t: { id: string }) => t.id === talkB.id).roundStatus).toBe("closed");
+    expect(await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" })).toMatchObject({ ok: false, error: { code: "conflict" } });
+    h.socket.close();
+  });
+
   it("scoring exists only in examination mode", async () => {
     const { forum, host, talkA } = await setupForum(server, { mode: "forum" });
     const h = await joinForum(server, host.client, forum.id);
