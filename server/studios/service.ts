@@ -7,6 +7,7 @@ import { queryRows } from "../db/client.ts";
 import { invalidInput, notFound } from "../lib/errors.ts";
 import { checkText } from "../moderation/index.ts";
 import { notify } from "../notifications/service.ts";
+import { commitQueue } from "./commitQueue.ts";
 import { attachmentsByIds, messageById, type ReplyRef, toMessage } from "./messages.ts";
 import { requireAdmin, requireAuthor, requireMember, requireMentor, requireWritable, type StudioAccess } from "./policy.ts";
 import { studioMembers, studioMessages, studios } from "./schema.ts";
@@ -208,16 +209,6 @@ async function findMentions(ctx: Pick<AppContext, "db">, access: StudioAccess, a
   return rows.filter((u) => text.includes(`@${u.displayName}`) || text.includes(`@${u.username}`)).map((u) => u.id);
 }
 
-class DuplicateClientId extends Error {}
-
-async function existingByClientId(ctx: Ctx, studioId: string, clientId: string) {
-  const [row] = await ctx.db
-    .select({ id: studioMessages.id })
-    .from(studioMessages)
-    .where(and(eq(studioMessages.studioId, studioId), eq(studioMessages.clientId, clientId)));
-  return row ? messageById(ctx.db, studioId, row.id) : null;
-}
-
 export interface Sent {
   message: StudioMessage;
   /** false when this was a retry of a message already stored */
@@ -225,9 +216,9 @@ export interface Sent {
 }
 
 /**
- * Stores a message and returns it once committed. The studio's counter row is incremented in the
- * same transaction, so the seq is ordered across processes and has no gaps; a retry with the same
- * clientId (even one racing the original) rolls back and returns the stored message.
+ * Stores a message and returns it once committed (see commitQueue.ts: the studio's counter row is
+ * advanced in the same transaction, so seqs are ordered across processes and have no gaps); a retry
+ * with the same clientId, even one racing the original, returns the stored message.
  */
 export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend): Promise<Sent> {
   const access = await loadAccess(ctx, input.studioId);
@@ -249,39 +240,21 @@ export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend): P
   }
   const mentions = await findMentions(ctx, access, user.id, text);
 
-  let row;
-  try {
-    row = await ctx.db.transaction(async (tx) => {
-      const [counter] = await tx
-        .update(studios)
-        .set({ lastSeq: sql`${studios.lastSeq} + 1` })
-        .where(eq(studios.id, input.studioId))
-        .returning({ seq: studios.lastSeq });
-      const [inserted] = await tx
-        .insert(studioMessages)
-        .values({
-          studioId: input.studioId,
-          seq: counter!.seq,
-          clientId: input.clientId,
-          authorId: user.id,
-          text,
-          replyToId: input.replyTo ?? null,
-          attachmentId: input.attachmentId ?? null,
-          mentions,
-        })
-        .onConflictDoNothing({ target: [studioMessages.studioId, studioMessages.clientId] })
-        .returning();
-      // Rolling back gives the counter its number back.
-      if (!inserted) throw new DuplicateClientId();
-      return inserted;
-    });
-  } catch (error) {
-    if (!(error instanceof DuplicateClientId)) throw error;
-    const existing = await existingByClientId(ctx, input.studioId, input.clientId);
-    if (!existing) throw error;
+  const result = await commitQueue(ctx).submit({
+    studioId: input.studioId,
+    clientId: input.clientId,
+    authorId: user.id,
+    text,
+    replyToId: input.replyTo ?? null,
+    attachmentId: input.attachmentId ?? null,
+    mentions,
+  });
+  if ("duplicateOf" in result) {
+    const existing = (await messageById(ctx.db, input.studioId, result.duplicateOf))!;
     if (existing.authorId !== user.id) throw invalidInput("clientId 已被使用");
     return { message: existing, created: false };
   }
+  const row = result.row;
   const message = toMessage(row, user.displayName, reply, attachment ?? null);
   afterSend(ctx, access, user, message);
   return { message, created: true };

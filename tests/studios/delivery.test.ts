@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StudioMessage } from "../../shared/studios.ts";
 import { emitAck, eventually, nextEvent } from "../helpers/clients.ts";
+import { CommitQueue, commitQueue } from "../../server/studios/commitQueue.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { clientId, collect, createStudio, joinStudio, send } from "./helpers.ts";
 
@@ -232,5 +233,34 @@ describe("receipts, unread counts, presence and typing", () => {
     const view = (await mentor.client.get(`/api/studios/${studio.id}`)).body.studio;
     expect(view.members.find((x: { userId: string }) => x.userId === mentees[0]!.user.id).lastSeenAt).toBe(gone.lastSeenAt);
     m.socket.close();
+  });
+});
+
+describe("several server processes", () => {
+  it("two commit queues (one per process) racing on the same studios give gapless seqs and store a clientId once", async () => {
+    const fixtures = await Promise.all([createStudio(server), createStudio(server)]);
+    // the default queue of this server, and a second one as another process on the same database would have
+    const queues = [commitQueue(server.ctx), new CommitQueue(server.ctx)];
+    const submits: Promise<unknown>[] = [];
+    const shared = clientId("both");
+    for (let i = 0; i < 120; i++) {
+      const f = fixtures[i % 2]!;
+      submits.push(
+        queues[Math.floor(i / 2) % 2]!.submit({ studioId: f.studio.id, clientId: clientId("q"), authorId: f.mentor.user.id, text: `q${i}` }),
+      );
+    }
+    // the same clientId through both queues at once
+    for (const q of queues) {
+      submits.push(q.submit({ studioId: fixtures[0]!.studio.id, clientId: shared, authorId: fixtures[0]!.mentor.user.id, text: "两边都发" }));
+    }
+    await Promise.all(submits);
+    for (const f of fixtures) {
+      const stored: StudioMessage[] = (await f.mentor.client.get(`/api/studios/${f.studio.id}/messages?after=0&limit=100`)).body.messages;
+      const expected = f === fixtures[0] ? 61 : 60;
+      expect(stored.map((m) => m.seq)).toEqual(range(1, expected));
+      expect(new Set(stored.map((m) => m.clientId)).size).toBe(expected);
+      const studio = (await f.mentor.client.get(`/api/studios/${f.studio.id}`)).body.studio;
+      expect(studio.lastSeq).toBe(expected);
+    }
   });
 });
