@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { fileTypeFromBuffer } from "file-type";
 import { PDFDocument } from "pdf-lib";
 import type { Talk } from "../../shared/forums.ts";
@@ -94,10 +94,44 @@ export async function uploadDeck(ctx: AppContext, c: ApiContext, user: UserRow, 
   return updated.talks.find((t) => t.id === talk.id)!;
 }
 
-/** The deck's bytes, for signed-in members only (the route requires a session). */
-export async function readDeck(ctx: AppContext, forumId: string, talkId: string) {
+/** A deck's stored facts without its bytes. */
+export async function deckInfo(ctx: AppContext, forumId: string, talkId: string) {
   await findTalkRow(ctx.db, forumId, talkId);
-  const [deck] = await ctx.db.select().from(forumDecks).where(eq(forumDecks.talkId, talkId));
+  const [deck] = await ctx.db
+    .select({ fileName: forumDecks.fileName, size: forumDecks.size })
+    .from(forumDecks)
+    .where(eq(forumDecks.talkId, talkId));
   if (!deck) throw notFound("该发言还没有上传演示文稿");
   return deck;
+}
+
+/**
+ * Bytes `start..end` (inclusive) of a deck, cut out by the database so a phone asking pdf.js for one
+ * page's objects never makes the server load the whole 50 MB file.
+ */
+export async function readDeckRange(ctx: AppContext, talkId: string, start: number, end: number): Promise<Uint8Array> {
+  const [row] = await ctx.db
+    .select({ part: sql<Uint8Array>`substring(${forumDecks.data} from ${start + 1} for ${end - start + 1})`.mapWith(forumDecks.data) })
+    .from(forumDecks)
+    .where(eq(forumDecks.talkId, talkId));
+  if (!row) throw notFound("该发言还没有上传演示文稿");
+  return row.part;
+}
+
+/** Parses a single `bytes=a-b` / `bytes=a-` / `bytes=-n` range; null means "send it all", "invalid" means 416. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | "invalid" {
+  if (!header) return null;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === "" && match[2] === "")) return null; // multiple or odd ranges: whole file
+  let start: number;
+  let end: number;
+  if (match[1] === "") {
+    start = Math.max(0, size - Number(match[2]));
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  if (start >= size || start > end) return "invalid";
+  return { start, end };
 }

@@ -8,7 +8,7 @@ import type { AppContext } from "../context.ts";
 import { type ApiContext, type ApiEnv, readJson, readQuery, requireUser } from "../http/env.ts";
 import { forbidden, parseWith } from "../lib/errors.ts";
 import { archiveMarkdown, archiveScoresCsv, buildArchive } from "./archive.ts";
-import { readDeck, uploadDeck } from "./decks.ts";
+import { deckInfo, parseRange, readDeckRange, uploadDeck } from "./decks.ts";
 import { canCreateForum, canManageTalk } from "./policy.ts";
 import { forumTalks } from "./schema.ts";
 import { addTalk, createForum, findForumRow, findTalkRow, getForum, listForums, updateWeights } from "./service.ts";
@@ -66,19 +66,28 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     return c.json({ talk: await uploadDeck(ctx, c, user, forumId(c), talkId(c)) }, 201);
   });
 
+  // Range requests let pdf.js fetch only what the page on screen needs.
   api.get("/forums/:id/talks/:talkId/deck", async (c) => {
     requireUser(c);
-    const deck = await readDeck(ctx, forumId(c), talkId(c));
-    return new Response(deck.data as BodyInit, {
-      headers: {
-        "content-type": "application/pdf",
-        "content-length": String(deck.data.byteLength),
-        "content-disposition": `inline; filename*=UTF-8''${encodeURIComponent(deck.fileName)}`,
-        // the URL carries the upload time, so a new upload is a new URL
-        "cache-control": "private, max-age=86400",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    const talk = talkId(c);
+    const deck = await deckInfo(ctx, forumId(c), talk);
+    const range = parseRange(c.req.header("range"), deck.size);
+    const headers: Record<string, string> = {
+      "content-type": "application/pdf",
+      "accept-ranges": "bytes",
+      "content-disposition": `inline; filename*=UTF-8''${encodeURIComponent(deck.fileName)}`,
+      // the URL carries the upload time, so a new upload is a new URL
+      "cache-control": "private, max-age=86400",
+      "x-content-type-options": "nosniff",
+    };
+    if (range === "invalid") {
+      return new Response(null, { status: 416, headers: { ...headers, "content-range": `bytes */${deck.size}` } });
+    }
+    const { start, end } = range ?? { start: 0, end: deck.size - 1 };
+    const bytes = await readDeckRange(ctx, talk, start, end);
+    headers["content-length"] = String(bytes.byteLength);
+    if (range) headers["content-range"] = `bytes ${start}-${end}/${deck.size}`;
+    return new Response(bytes as BodyInit, { status: range ? 206 : 200, headers });
   });
 
   api.get("/forums/:id/talks/:talkId/notes", async (c) => {

@@ -27,6 +27,15 @@ describe("slide decks", () => {
     expect(got.status).toBe(200);
     expect(got.headers.get("content-type")).toBe("application/pdf");
     expect(new Uint8Array(await got.arrayBuffer())).toEqual(new Uint8Array(pdf));
+    // pdf.js asks for byte ranges so a phone loads only what the page on screen needs
+    const part = await fetch(server.url + res.body.talk.deck.url, { headers: { cookie: viewer.client.cookie, range: "bytes=5-14" } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 5-14/${pdf.byteLength}`);
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(new Uint8Array(pdf).slice(5, 15));
+    const tail = await fetch(server.url + res.body.talk.deck.url, { headers: { cookie: viewer.client.cookie, range: "bytes=-4" } });
+    expect(new Uint8Array(await tail.arrayBuffer())).toEqual(new Uint8Array(pdf).slice(-4));
+    const beyond = await fetch(server.url + res.body.talk.deck.url, { headers: { cookie: viewer.client.cookie, range: `bytes=${pdf.byteLength}-` } });
+    expect(beyond.status).toBe(416);
     const anonymous = await fetch(server.url + res.body.talk.deck.url);
     expect(anonymous.status).toBe(401);
     v.socket.close();

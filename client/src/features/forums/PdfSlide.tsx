@@ -12,7 +12,8 @@ const documents = new Map<string, Promise<PDFDocumentProxy>>();
 function loadDeck(url: string): Promise<PDFDocumentProxy> {
   let doc = documents.get(url);
   if (!doc) {
-    doc = pdfjs.getDocument({ url, withCredentials: true }).promise;
+    // ranges only: the server answers Range requests, so pdf.js fetches what each page needs
+    doc = pdfjs.getDocument({ url, withCredentials: true, disableAutoFetch: true, disableStream: true, rangeChunkSize: 256 * 1024 }).promise;
     doc.catch(() => documents.delete(url));
     documents.set(url, doc);
   }
