@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import type { BallotScores } from "../../shared/forums.ts";
+import { archiveScoresCsv } from "../../server/forums/archive.ts";
+import { parseRange } from "../../server/forums/decks.ts";
+import { computeScoreboard } from "../../server/forums/scoreboard.ts";
+
+const all = (n: number): BallotScores => ({ service: n, mobilization: n, deliberation: n, projectOps: n, coordination: n, innovation: n, overall: n });
+const meta = { forumId: "f", talkId: "t", roundStatus: "open" as const };
+
+describe("computeScoreboard", () => {
+  it("has no result without ballots", () => {
+    const board = computeScoreboard(meta, { residents: 1, partyMembers: 1, secretaries: 1 }, []);
+    expect(board).toMatchObject({ ballots: 0, weighted: null, total: null });
+    expect(board.groups.every((g) => g.means === null && g.ballots === 0)).toBe(true);
+  });
+
+  it("leaves out groups without ballots and groups weighted zero, instead of counting them as zero", () => {
+    const ballots = [
+      { scoreGroup: "residents" as const, scores: all(4) },
+      { scoreGroup: "secretaries" as const, scores: all(1) },
+    ];
+    expect(computeScoreboard(meta, { residents: 1, partyMembers: 5, secretaries: 0 }, ballots).total).toBe(4);
+    expect(computeScoreboard(meta, { residents: 1, partyMembers: 5, secretaries: 1 }, ballots).total).toBe(2.5);
+  });
+
+  it("one loud group cannot drown the others: group means first, then weights", () => {
+    const ballots = [
+      ...Array.from({ length: 99 }, () => ({ scoreGroup: "residents" as const, scores: all(5) })),
+      { scoreGroup: "partyMembers" as const, scores: all(1) },
+    ];
+    expect(computeScoreboard(meta, { residents: 1, partyMembers: 1, secretaries: 1 }, ballots).total).toBe(3);
+  });
+});
+
+describe("parseRange", () => {
+  it("reads the single ranges pdf.js sends and refuses unsatisfiable ones", () => {
+    expect(parseRange(undefined, 100)).toBeNull();
+    expect(parseRange("bytes=0-9", 100)).toEqual({ start: 0, end: 9 });
+    expect(parseRange("bytes=90-", 100)).toEqual({ start: 90, end: 99 });
+    expect(parseRange("bytes=-10", 100)).toEqual({ start: 90, end: 99 });
+    expect(parseRange("bytes=50-500", 100)).toEqual({ start: 50, end: 99 });
+    expect(parseRange("bytes=100-", 100)).toBe("invalid");
+    expect(parseRange("bytes=0-1,5-6", 100)).toBeNull();
+  });
+});
+
+describe("archiveScoresCsv", () => {
+  it("neutralises spreadsheet formulas in talk titles and quotes commas", () => {
+    const board = computeScoreboard({ ...meta, roundStatus: "closed" }, { residents: 1, partyMembers: 1, secretaries: 1 }, [{ scoreGroup: "residents", scores: all(3) }]);
+    const csv = archiveScoresCsv({
+      forum: { talks: [{ id: "t", title: "=HYPERLINK(\"x\")", presenterName: "张, 丽" }] } as never,
+      questions: [],
+      chat: [],
+      scoreboards: [board],
+    });
+    expect(csv).toContain(`"'=HYPERLINK(""x"")","张, 丽",weighted`);
+    expect(csv).not.toMatch(/(^|\n)=/);
+  });
+});
