@@ -4,7 +4,7 @@ import { App, Button, Card, DatePicker, Form, Input, InputNumber, Radio, Select,
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs, { type Dayjs } from "dayjs";
 import { CAPABILITIES, CAPABILITY_LABELS, ROLE_LABELS, type Capability, type Role } from "../../../../shared/enums.ts";
-import type { CreateForum, Forum, ForumMode } from "../../../../shared/forums.ts";
+import { type CreateForum, type Forum, type ForumMode, SCORE_GROUP_LABELS } from "../../../../shared/forums.ts";
 import { api, ApiError } from "../../api.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { forumsKey } from "./ForumListPage.tsx";
@@ -77,7 +77,7 @@ export function CreateForumPage() {
               <Space wrap>
                 {(["residents", "partyMembers", "secretaries"] as const).map((g) => (
                   <Form.Item key={g} name={g} noStyle>
-                    <InputNumber min={0} max={100} step={0.5} aria-label={g} />
+                    <InputNumber min={0} max={100} step={0.5} prefix={SCORE_GROUP_LABELS[g]} aria-label={SCORE_GROUP_LABELS[g]} style={{ width: 150 }} />
                   </Form.Item>
                 ))}
               </Space>
