@@ -136,7 +136,9 @@ async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online
   const unreadBy = new Map(unread.map((u) => [u.studio_id, Number(u.n)]));
   const lastBy = new Map(last.map((l) => [l.studio_id, l]));
   return rows.map((s) => {
-    const l = lastBy.get(s.id);
+    // an admin listing every studio sees who is in it, never what they wrote
+    const isMember = members.some((m) => m.studioId === s.id && m.userId === viewerId);
+    const l = isMember ? lastBy.get(s.id) : undefined;
     const onlineHere = online?.get(s.id);
     return {
       id: s.id,

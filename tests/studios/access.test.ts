@@ -87,6 +87,22 @@ describe("membership", () => {
     expect((await mentor.client.get(`/api/studios/not-an-id/messages`)).status).toBe(400);
   });
 
+  it("an admin lists every studio and its members but not its messages; others cannot list all", async () => {
+    const { studio, admin, mentor } = await createStudio(server);
+    const m = await joinStudio(server, mentor, studio.id);
+    await send(m.socket, studio.id, "只给成员看的话");
+    const all = await admin.client.get("/api/studios?scope=all");
+    const listed = all.body.studios.find((x: { id: string }) => x.id === studio.id);
+    expect(listed.members).toHaveLength(3);
+    expect(listed.lastMessage).toBeNull();
+    expect(JSON.stringify(all.body)).not.toContain("只给成员看的话");
+    expect((await admin.client.get(`/api/studios/${studio.id}/messages`)).status).toBe(403);
+    expect((await mentor.client.get("/api/studios?scope=all")).status).toBe(403);
+    const mine = await mentor.client.get("/api/studios");
+    expect(mine.body.studios.find((x: { id: string }) => x.id === studio.id).lastMessage.text).toBe("只给成员看的话");
+    m.socket.close();
+  });
+
   it("a signed-out visitor gets 401", async () => {
     const { studio } = await createStudio(server);
     expect((await fetch(`${server.url}/api/studios/${studio.id}/messages`)).status).toBe(401);

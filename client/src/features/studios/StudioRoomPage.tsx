@@ -174,7 +174,7 @@ export function StudioRoomPage() {
           <div className="studio-members">{memberLine}</div>
         </div>
         <Badge count={isMentor ? overdueCount : myOpenTasks} size="small" color={overdueCount ? "red" : "blue"}>
-          <Button icon={<CheckSquareOutlined />} onClick={() => setPanel("tasks")} data-testid="studio-tasks-button">
+          <Button icon={<CheckSquareOutlined />} onClick={() => setPanel("tasks")} data-testid="studio-tasks-button" aria-label={t.taskPanel}>
             <span className="studio-btn-label">{t.tasks}</span>
           </Button>
         </Badge>
