@@ -222,7 +222,8 @@ export interface Sent {
  * advanced in the same transaction, so seqs are ordered across processes and have no gaps); a retry
  * with the same clientId, even one racing the original, returns the stored message.
  */
-export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend): Promise<Sent> {
+/** `senderSocketId`: the socket the send came from gets the message in its ack, not again as a push. */
+export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend, senderSocketId?: string): Promise<Sent> {
   const access = await loadAccess(ctx, input.studioId);
   requireWritable(access, user);
   await ctx.limits.posting.consume(user.id);
@@ -258,7 +259,7 @@ export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend): P
   }
   const row = result.row;
   const message = toMessage(row, user.displayName, reply, attachment ?? null);
-  afterSend(ctx, access, user, message);
+  afterSend(ctx, access, user, message, senderSocketId);
   return { message, created: true };
 }
 
@@ -266,14 +267,15 @@ export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend): P
  * A new message goes to the studio's room and to every member's own room (Socket.IO sends it once
  * per socket), so a member's studio list and unread count update live without joining the room.
  */
-export function broadcastMessage(ctx: Pick<AppContext, "io">, access: StudioAccess, message: StudioMessage) {
+export function broadcastMessage(ctx: Pick<AppContext, "io">, access: StudioAccess, message: StudioMessage, exceptSocketId?: string) {
   const rooms = [studioRoom(access.id), ...[...access.members.keys()].map(userRoom)];
-  ctx.io.to(rooms).emit("studio:message", { studioId: access.id, message });
+  const to = exceptSocketId ? ctx.io.to(rooms).except(exceptSocketId) : ctx.io.to(rooms);
+  to.emit("studio:message", { studioId: access.id, message });
 }
 
 /** Fan-out and @mention notifications, after the commit. */
-export function afterSend(ctx: Ctx, access: StudioAccess, user: UserRow, message: StudioMessage) {
-  broadcastMessage(ctx, access, message);
+export function afterSend(ctx: Ctx, access: StudioAccess, user: UserRow, message: StudioMessage, senderSocketId?: string) {
+  broadcastMessage(ctx, access, message, senderSocketId);
   for (const userId of message.mentions) {
     void notify(ctx, {
       userId,

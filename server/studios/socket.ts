@@ -76,7 +76,7 @@ export function studioSocket(socket: IoSocket, ctx: AppContext): void {
   });
 
   handle(socket, ctx, "studio:send", StudioSendSchema, async (input) => {
-    const { message } = await sendMessage(ctx, user(), input);
+    const { message } = await sendMessage(ctx, user(), input, socket.id);
     return { message };
   });
 
