@@ -21,6 +21,8 @@ export interface Connection {
 }
 
 const FROM_STORAGE = "storage";
+/** Most updates stored in one statement (2 parameters each; PostgreSQL allows 65,535 per statement). */
+const MAX_BATCH = 5_000;
 const FROM_RELAY = "relay";
 
 /**
@@ -127,7 +129,7 @@ export class SharedDoc {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0);
+      const batch = this.queue.splice(0, MAX_BATCH);
       try {
         await appendUpdates(
           this.db,

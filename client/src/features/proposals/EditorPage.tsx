@@ -52,7 +52,10 @@ function Workspace({ proposal }: { proposal: ProposalDetail }) {
   const me = useCurrentUser();
   const pdoc = useProposalDoc(proposal.id);
   const [json, setJson] = useState<PmNode | null>(null);
-  const editor = useCollabEditor(pdoc && pdoc.ready ? pdoc : null, me, proposal.canEdit, setJson);
+  const ready = !!pdoc && pdoc.ready;
+  const collabEditor = useCollabEditor(ready ? pdoc : null, me, proposal.canEdit, setJson);
+  // Until the document is loaded (server or this browser's offline copy) nothing is shown or typed.
+  const editor = ready ? collabEditor : null;
   const comments = useComments(proposal.id);
   const [tab, setTab] = useState("outline");
 
