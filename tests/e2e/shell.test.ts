@@ -61,9 +61,14 @@ describe("application shell", () => {
       expect(await page.getByTestId("home-role").textContent()).toBe(ROLE_LABELS[sec1.role]);
       expect(await page.getByTestId("home-level").textContent()).toBe(LEVEL_LABELS[sec1.level]);
 
+      const areaList = page.getByRole("list", { name: "功能板块" });
       for (const area of ["书记论坛", "导师工作室", "党建项目", "老书记问答"]) {
-        expect(await page.getByRole("main").getByRole("link", { name: new RegExp(area) }).count()).toBe(1);
+        expect(await areaList.getByRole("link", { name: new RegExp(area) }).count()).toBe(1);
       }
+      // 近期动态 shows the demo content this secretary takes part in
+      const activity = page.getByRole("region", { name: "近期动态" });
+      await activity.getByRole("link", { name: /李建华导师工作室/ }).waitFor();
+      await activity.getByRole("link", { name: /红色管家/ }).waitFor();
       // the Socket.IO handshake authenticated by the session cookie succeeds
       await expect
         .poll(() => page.getByRole("status").filter({ hasText: /已连接|正在重连|离线/ }).textContent(), { timeout: 15_000 })
@@ -73,10 +78,9 @@ describe("application shell", () => {
       await screenshot(page, "home-projector");
 
       // an area opens its (lazily loaded) page inside the layout
-      await page.getByRole("main").getByRole("link", { name: /书记论坛/ }).click();
+      await areaList.getByRole("link", { name: /书记论坛/ }).click();
       await page.waitForURL("**/forums");
-      await page.getByRole("heading", { name: "书记论坛功能即将上线" }).waitFor();
-      await screenshot(page, "forums-placeholder");
+      await page.getByRole("heading", { name: "论坛与群众考书记" }).waitFor();
     });
   });
 
@@ -176,7 +180,7 @@ describe("application shell", () => {
       await screenshot(page, "nav-drawer-375", { fullPage: false });
       await drawerNav.getByRole("link", { name: /老书记问答/ }).click();
       await page.waitForURL("**/qa");
-      await page.getByText("老书记问答功能即将上线").waitFor();
+      await page.getByRole("heading", { level: 1 }).filter({ hasText: "老书记问答" }).waitFor();
     });
   });
 

@@ -6,6 +6,7 @@ import { useCurrentUser } from "../auth.tsx";
 import { AREAS } from "../areas.tsx";
 import { useCommunityIndex } from "../org.ts";
 import { shell } from "../strings/shell.ts";
+import { HomeActivity } from "./HomeActivity.tsx";
 
 export function HomePage() {
   const user = useCurrentUser();
@@ -59,6 +60,8 @@ export function HomePage() {
           </li>
         ))}
       </ul>
+
+      <HomeActivity />
     </div>
   );
 }
