@@ -5,7 +5,8 @@ import { studioSocket } from "./socket.ts";
 import { remindDueSoon } from "./tasks.ts";
 
 const REMINDER_INTERVAL_MS = 60_000;
-let reminderTimer: NodeJS.Timeout | undefined;
+/** one per server started in this process (tests start several) */
+const reminderTimers = new Set<NodeJS.Timeout>();
 
 /** 导师工作室: mentor chat rooms with tasks, pins, read receipts and the 带教记录 export. */
 export const studiosFeature: Feature = {
@@ -15,12 +16,13 @@ export const studiosFeature: Feature = {
   seed: seedStudios,
   start(ctx) {
     const sweep = () => remindDueSoon(ctx).catch((err) => ctx.log.warn({ err }, "task reminder sweep failed"));
-    reminderTimer = setInterval(sweep, REMINDER_INTERVAL_MS);
-    reminderTimer.unref();
+    const timer = setInterval(sweep, REMINDER_INTERVAL_MS);
+    timer.unref();
+    reminderTimers.add(timer);
     void sweep();
   },
   stop() {
-    clearInterval(reminderTimer);
-    reminderTimer = undefined;
+    for (const timer of reminderTimers) clearInterval(timer);
+    reminderTimers.clear();
   },
 };

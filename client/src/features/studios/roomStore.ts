@@ -112,7 +112,9 @@ export class RoomStore {
 
   // ---------- lifecycle ----------
 
+  /** Can follow stop() on the same store (React StrictMode mounts, unmounts and mounts again). */
   start() {
+    this.stopped = false;
     const socket = getSocket();
     // Listen before joining: pushes can arrive right behind the join acknowledgement.
     socket.on("connect", this.onConnect);
