@@ -175,6 +175,50 @@ describe("proposals in the browser", () => {
     }
   });
 
+  test("the list filters by status; a selection becomes a comment thread the other member can reply to and resolve", async () => {
+    const a = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 375, height: 800 } });
+    await signIn(a, "sec1");
+    await a.goto("/proposals");
+    await a.getByText("“红色管家”楼栋微治理项目").waitFor();
+    await screenshot(a, "proposals-list-phone");
+    await a.goto("/proposals?status=approved");
+    await a.getByText("还没有项目").waitFor();
+    await a.context().close();
+
+    const b = await openProposal("sec2");
+    const c = await openProposal("sec1");
+    try {
+      // Select the first four characters of 项目目标 and comment on them.
+      await section(b, "项目目标").click();
+      await b.keyboard.press("Home");
+      await b.keyboard.down("Shift");
+      for (let i = 0; i < 4; i++) await b.keyboard.press("ArrowRight");
+      await b.keyboard.up("Shift");
+      await b.getByRole("tab", { name: /评论/ }).click();
+      await b.getByPlaceholder("写下你的意见…").fill("目标要量化到楼栋");
+      await b.getByRole("button", { name: "评论所选文字" }).click();
+      await b.locator(".proposal-thread").first().waitFor();
+      await expect.poll(() => b.locator(".proposal-comment-anchor").count()).toBeGreaterThan(0);
+      // The owner types before the anchor; the highlight still covers the same words.
+      await c.getByRole("tab", { name: /评论/ }).click();
+      const thread = c.locator(".proposal-thread").first();
+      await thread.waitFor({ timeout: 15_000 });
+      await section(c, "项目目标").click();
+      await c.keyboard.press("Home");
+      await c.keyboard.type("★", { delay: 40 });
+      await expect.poll(() => b.locator(".proposal-comment-anchor").first().textContent()).toBe("一年内每");
+      await thread.getByPlaceholder("回复…").fill("好的，下周补充");
+      await thread.getByRole("button", { name: /回\s*复/ }).click();
+      await thread.getByText("好的，下周补充").waitFor();
+      await screenshot(c, "proposals-comments");
+      await thread.getByRole("button", { name: "标记解决" }).click();
+      await expect.poll(() => c.locator(".proposal-thread").count()).toBe(0);
+    } finally {
+      await b.context().close();
+      await c.context().close();
+    }
+  });
+
   test("submitting locks the editor for every editor at once", async () => {
     const a = await openProposal("sec1");
     const b = await openProposal("sec2");
@@ -191,6 +235,33 @@ describe("proposals in the browser", () => {
     } finally {
       await a.context().close();
       await b.context().close();
+    }
+  });
+
+  test("the reviewer scores the submitted round and the owner sees the aggregate", async () => {
+    const m = await openProposal("mentor1");
+    try {
+      await m.locator(".proposal-readonly").waitFor();
+      await m.getByRole("tab", { name: "评审" }).click();
+      for (const label of ["创新性", "可行性", "能力匹配", "预算合理性", "预期成效"]) {
+        await m.locator(".ant-form-item", { hasText: label }).locator(".ant-rate-star > div").nth(3).click();
+      }
+      await m.getByLabel("评审意见").fill("思路清晰，预算可再细化");
+      await m.getByRole("button", { name: "提交评分" }).click();
+      await m.getByText(/20\/25/).first().waitFor();
+      await screenshot(m, "proposals-review-mentor", { fullPage: false });
+    } finally {
+      await m.context().close();
+    }
+    const o = await openProposal("sec1");
+    try {
+      await o.getByRole("tab", { name: "评审" }).click();
+      await o.getByText("第1轮 · 1 位评审").waitFor();
+      await o.getByText("思路清晰，预算可再细化").waitFor();
+      await expect.poll(() => o.locator(".ant-tag", { hasText: "评审中" }).count()).toBeGreaterThan(0);
+      await screenshot(o, "proposals-review-owner");
+    } finally {
+      await o.context().close();
     }
   });
 });

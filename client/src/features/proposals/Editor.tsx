@@ -100,8 +100,15 @@ export function selectionAnchor(editor: Editor): { anchor: { start: string; end:
   const { from, to } = editor.state.selection;
   const y = binding(editor);
   if (from === to || !y) return null;
-  const enc = (pos: number) => toBase64(Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, y.type, y.binding.mapping as never)));
-  return { anchor: { start: enc(from), end: enc(to) }, quote: editor.state.doc.textBetween(from, to, " ").slice(0, 500) };
+  // The start sticks to the first selected character and the end to the last one, so text typed
+  // just before or just after the selection stays outside the thread's anchor.
+  const enc = (pos: number, assoc: number) => {
+    let rel = absolutePositionToRelativePosition(pos, y.type, y.binding.mapping as never) as Y.RelativePosition;
+    const abs = y.type.doc ? Y.createAbsolutePositionFromRelativePosition(rel, y.type.doc) : null;
+    if (abs && abs.type instanceof Y.XmlText) rel = Y.createRelativePositionFromTypeIndex(abs.type, abs.index, assoc);
+    return toBase64(Y.encodeRelativePosition(rel));
+  };
+  return { anchor: { start: enc(from, 0), end: enc(to, -1) }, quote: editor.state.doc.textBetween(from, to, " ").slice(0, 500) };
 }
 
 /** Where a comment's anchor is now, or null when its text is gone. */
