@@ -170,9 +170,12 @@ export async function listQuestions(
 /**
  * Relevance, then votes: tier 0 is a title equal to the query, tier 1 a title containing it,
  * tier 2 a match only in the body or the answers; within a tier, votes then recent activity.
- * Each tier is its own indexed sub-query with a LIMIT, so a one-character query matching half
- * the board stops after a page's worth of rows (walking the votes index) instead of ranking
- * every match, and a rare term is answered from the GIN index. (Method: docs/qa-search.md.)
+ * Each tier is an indexed sub-query with a LIMIT, so a one-character query matching half the
+ * board stops after a page's worth of rows (walking the votes index) instead of ranking every
+ * match, while a rare term is answered from the GIN index. Tier 2 is asked only when the title
+ * tiers don't fill the page, and as "the best matches anywhere, minus the title ones" — never as
+ * `… and not title_vector @@ q`, whose row estimate the planner gets badly wrong when a term
+ * occurs mostly in titles. (Method and figures: docs/qa-search.md, docs/PERFORMANCE.md.)
  */
 async function rankedSearch(
   db: Db,
@@ -185,19 +188,28 @@ async function rankedSearch(
   const exact = parsed.text.replace(/^["“”「」『』]+|["“”「」『』]+$/g, "").trim().toLowerCase();
   const w = where ?? sql`true`;
   const k = limit + offset;
-  const order = sql`order by votes desc, last_activity_at desc, id desc limit ${k}`;
+  const order = sql`order by votes desc, last_activity_at desc, id desc`;
+  // One statement. The third branch's WHERE starts with a condition on the title tiers alone,
+  // which PostgreSQL evaluates once ("one-time filter") and skips the branch when it is false.
+  // Every title-tier row is also a match anywhere, so k + (title rows) leaves k after removing them.
   const rows = await queryRows<{ id: string }>(
     db,
-    sql`select id from (
+    sql`with titled as (
       (select id, 0 as tier, votes, last_activity_at from qa_questions
-        where ${w} and lower(title) = ${exact} and search_vector @@ ${q} ${order})
+        where ${w} and lower(title) = ${exact} and search_vector @@ ${q} ${order} limit ${k})
       union all
       (select id, 1 as tier, votes, last_activity_at from qa_questions
-        where ${w} and title_vector @@ ${q} and lower(title) <> ${exact} ${order})
-      union all
-      (select id, 2 as tier, votes, last_activity_at from qa_questions
-        where ${w} and search_vector @@ ${q} and not (title_vector @@ ${q}) ${order})
-    ) ranked
+        where ${w} and title_vector @@ ${q} and lower(title) <> ${exact} ${order} limit ${k})
+    ),
+    anywhere as (
+      select id, 2 as tier, votes, last_activity_at from (
+        select id, votes, last_activity_at, title_vector from qa_questions
+        where (select count(*) from titled) < ${k} and ${w} and search_vector @@ ${q}
+        ${order} limit ${k} + (select count(*) from titled)
+      ) best
+      where not (title_vector @@ ${q}) and id not in (select id from titled)
+    )
+    select id from (select * from titled union all select * from anywhere) ranked
     order by tier, votes desc, last_activity_at desc, id desc
     limit ${limit} offset ${offset}`,
   );

@@ -91,6 +91,80 @@ describe("老书记问答", () => {
     }
   });
 
+  test("Markdown with a script tag, a javascript: link and an event handler runs nothing in the browser", async () => {
+    const page = await signedIn("sec1");
+    try {
+      const body = [
+        "**正常加粗**，[正常链接](https://example.org)",
+        "<script>window.__xss = 'script'</script>",
+        "[点我](javascript:window.__xss='link') <a href=\"javascript:window.__xss='a'\">a</a>",
+        "<img src=x onerror=\"window.__xss='img'\"> <div onmouseover=\"window.__xss='div'\">块</div>",
+      ].join("\n\n");
+      const res = await page.request.post("/api/questions", { data: { title: "Markdown 安全测试", body } });
+      expect(res.status()).toBe(201);
+      const { question } = (await res.json()) as { question: { id: string } };
+      await page.goto(`/qa/questions/${question.id}`);
+      const markdown = page.locator(".qa-markdown").first();
+      await markdown.locator("strong").waitFor();
+      await page.getByRole("link", { name: "点我" }).click().catch(() => {});
+      await markdown.hover();
+      expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss)).toBeUndefined();
+      expect(await markdown.locator("script, img, iframe, svg").count()).toBe(0);
+      const unsafe = await markdown.evaluate((root) =>
+        [...root.querySelectorAll("*")].filter(
+          (el) => el.getAttributeNames().some((a) => a.startsWith("on")) || /^\s*javascript:/i.test(el.getAttribute("href") ?? ""),
+        ).length,
+      );
+      expect(unsafe).toBe(0);
+      expect(await markdown.textContent()).toContain("<script>");
+      expect(await markdown.locator('a[href="https://example.org"]').getAttribute("rel")).toBe("noopener noreferrer nofollow");
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test("a report reaches the admin, who hides the answer with a reason and restores it; the trail shows both", async () => {
+    const reporter = await signedIn("sec2");
+    const admin = await signedIn("admin");
+    try {
+      await reporter.goto("/qa?q=" + encodeURIComponent("议事会"));
+      await reporter.getByRole("link", { name: "居民议事会开成了吵架会，怎么引导大家有序协商？" }).click();
+      const answers = reporter.getByTestId("qa-answers");
+      await answers.waitFor();
+      await answers.getByRole("button", { name: "举报" }).first().click();
+      await reporter.getByLabel("举报原因").fill("内容与问题无关");
+      await reporter.getByRole("dialog").getByRole("button", { name: "举报" }).click();
+      await reporter.getByText("已收到举报").waitFor();
+      const questionUrl = new URL(reporter.url()).pathname;
+
+      await admin.goto("/qa/moderation");
+      const reports = admin.locator(".ant-card").filter({ hasText: "待处理举报" });
+      await expect.poll(() => reports.textContent()).toContain("内容与问题无关");
+      await reports.getByRole("button", { name: "隐藏" }).first().click();
+      await admin.getByLabel("原因（将记入审计记录）").fill("核实后与问题无关");
+      await admin.getByRole("dialog").getByRole("button", { name: "隐藏" }).click();
+      const trail = admin.locator(".ant-card").filter({ hasText: "审计记录" });
+      await expect.poll(() => trail.textContent()).toContain("核实后与问题无关");
+      await screenshot(admin, "qa-moderation");
+
+      await reporter.reload();
+      await reporter.getByTestId("qa-question-title").waitFor();
+      await expect.poll(() => reporter.locator("main").textContent()).toContain("还没有回答");
+
+      await admin.goto(questionUrl);
+      await expect.poll(() => admin.getByTestId("qa-answers").textContent()).toContain("此内容已被管理员隐藏：核实后与问题无关");
+      await admin.getByTestId("qa-answers").getByRole("button", { name: "恢复" }).click();
+      await admin.getByLabel("原因（将记入审计记录）").fill("复核后恢复");
+      await admin.getByRole("dialog").getByRole("button", { name: "恢复" }).click();
+      await expect.poll(() => admin.getByTestId("qa-answers").textContent()).not.toContain("此内容已被管理员隐藏");
+      await reporter.reload();
+      await expect.poll(() => reporter.getByTestId("qa-answers").textContent()).toContain("先定规则");
+    } finally {
+      await reporter.context().close();
+      await admin.context().close();
+    }
+  });
+
   test("phone layout: the board and a question fit 375 px", async () => {
     const page = await signedIn("sec2", { width: 375, height: 812 });
     try {

@@ -83,6 +83,28 @@ describe("Chinese search", () => {
     expect(results.map((r) => r.id)).toEqual([ids.parking, ids.wuye]);
   });
 
+  it("pages through relevance tiers without losing or repeating a question", async () => {
+    const pager = await createUser(server);
+    const created: { id: string; inTitle: boolean }[] = [];
+    for (let i = 0; i < 13; i++) {
+      const inTitle = i % 4 === 0;
+      const res = await pager.client.post("/api/questions", {
+        title: inTitle ? `楼道灯坏了第${i}次` : `公共照明问题${i}`,
+        body: inTitle ? "物业说在排期。" : `第${i}栋的楼道灯一直不亮。`,
+      });
+      created.push({ id: res.body.question.id, inTitle });
+    }
+    const seen: string[] = [];
+    for (let offset = 0; offset < 20; offset += 5) {
+      const res = await pager.client.get(`/api/questions?mine=1&q=${encodeURIComponent("楼道灯")}&limit=5&offset=${offset}`);
+      seen.push(...res.body.questions.map((q: { id: string }) => q.id));
+      if (!res.body.hasMore) break;
+    }
+    expect([...seen].sort()).toEqual(created.map((c) => c.id).sort());
+    const titled = created.filter((c) => c.inTitle).map((c) => c.id);
+    expect(seen.slice(0, titled.length).sort()).toEqual([...titled].sort());
+  });
+
   it("highlights the matched characters in title and excerpt", async () => {
     const [hit] = await search("上海");
     expect(hit!.highlight!.excerpt.filter((p) => p.hit).map((p) => p.text)).toEqual(["上海"]);
