@@ -19,7 +19,7 @@ export async function buildArchive(ctx: AppContext, user: UserRow, forumId: stri
   const [questions, chat, scoreboards] = await Promise.all([
     questionsFor(ctx.db, forumId, { userId: user.id, seesAuthors: seesAuthors(user), seesPending: host }),
     chatHistory(ctx.db, forumId, ARCHIVE_CHAT_LIMIT),
-    forumLive(ctx).scoreboards(forum),
+    forumLive(ctx).scoring.scoreboards(forum),
   ]);
   return { forum, questions, chat, scoreboards };
 }

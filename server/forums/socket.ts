@@ -47,10 +47,10 @@ export function forumSocket(socket: IoSocket, ctx: AppContext): void {
 
   handle(socket, ctx, "forum:control", ForumControlSchema, async (input) => ({ forum: await live.control(user(), input) }));
   handle(socket, ctx, "forum:slide", ForumSlideSchema, (input) => live.slide(user(), input));
-  handle(socket, ctx, "forum:moderate", ForumModerateSchema, async (input) => ({ question: await live.moderate(user(), input) }));
-  handle(socket, ctx, "forum:round", ForumRoundSchema, async (input) => ({ scoreboard: await live.round(user(), input) }));
+  handle(socket, ctx, "forum:moderate", ForumModerateSchema, async (input) => ({ question: await live.questions.moderate(user(), input) }));
+  handle(socket, ctx, "forum:round", ForumRoundSchema, async (input) => ({ scoreboard: await live.scoring.round(user(), input) }));
   handle(socket, ctx, "forum:chat", ForumChatSchema, async (input) => ({ message: await live.chat(user(), input) }));
-  handle(socket, ctx, "forum:ask", ForumAskSchema, async (input) => ({ question: await live.ask(user(), input) }));
-  handle(socket, ctx, "forum:vote", ForumVoteSchema, (input) => live.vote(user(), input));
-  handle(socket, ctx, "forum:score", ForumScoreSchema, (input) => live.score(user(), input));
+  handle(socket, ctx, "forum:ask", ForumAskSchema, async (input) => ({ question: await live.questions.ask(user(), input) }));
+  handle(socket, ctx, "forum:vote", ForumVoteSchema, (input) => live.questions.vote(user(), input));
+  handle(socket, ctx, "forum:score", ForumScoreSchema, (input) => live.scoring.score(user(), input));
 }

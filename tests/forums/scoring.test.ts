@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BallotScores, Scoreboard } from "../../shared/forums.ts";
-import { createUser, emitAck, eventually, nextEvent } from "../helpers/clients.ts";
+import { createUser, emitAck, eventually } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { clientId, collect, joinForum, setupForum } from "./helpers.ts";
 
@@ -64,9 +64,10 @@ describe("群众考书记 scoring", () => {
       expect((await emitAck(j.socket, "forum:score", { forumId: forum.id, talkId: talkA.id, scores: marks[i] })).ok).toBe(true);
       j.socket.close();
     }
-    const seen = nextEvent<Scoreboard>(h.socket, "forum:scoreboard");
+    const seen = collect<Scoreboard>(h.socket, "forum:scoreboard");
     const { scoreboard } = await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkA.id, action: "close" });
-    expect(await seen).toEqual(scoreboard);
+    await eventually(() => seen.some((b) => b.roundStatus === "closed"));
+    expect(seen.find((b) => b.roundStatus === "closed")).toEqual(scoreboard);
     const group = (g: string) => scoreboard.groups.find((x: { group: string }) => x.group === g);
     // residents mean 4, party members 2, secretaries 4 (overall 5)
     expect(group("residents")).toMatchObject({ ballots: 2, weight: 1, means: { service: 4, overall: 4 } });

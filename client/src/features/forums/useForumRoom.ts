@@ -61,6 +61,9 @@ function reduce(state: RoomState | null, action: Action): RoomState | null {
       return { ...state, questions: upsert(state.questions, merged) };
     }
     case "scoreboard": {
+      // a closed round is final: a live push that was computed just before the close must not replace it
+      const known = state.scoreboards.find((b) => b.talkId === action.board.talkId);
+      if (known?.roundStatus === "closed" && action.board.roundStatus !== "closed") return state;
       const others = state.scoreboards.filter((b) => b.talkId !== action.board.talkId);
       return { ...state, scoreboards: [...others, action.board] };
     }
