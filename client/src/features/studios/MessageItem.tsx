@@ -29,11 +29,11 @@ export function AttachmentView({ attachment }: { attachment: Attachment }) {
   );
 }
 
-function Quote({ replyTo }: { replyTo: NonNullable<StudioMessage["replyTo"]> }) {
+function Quote({ replyTo, onJump }: { replyTo: NonNullable<StudioMessage["replyTo"]>; onJump?(seq: number): void }) {
   return (
-    <a className="studio-quote" href={`#msg-${replyTo.seq}`} aria-label={`${t.reply} ${replyTo.authorName}`}>
+    <button type="button" className="studio-quote" onClick={() => onJump?.(replyTo.seq)} disabled={!onJump}>
       <strong>{replyTo.authorName}</strong>：{replyTo.withdrawn ? <em>{t.quoteWithdrawn}</em> : replyTo.text}
-    </a>
+    </button>
   );
 }
 
@@ -46,6 +46,8 @@ interface Props {
   task?: StudioTask;
   meId: string;
   onReply(m: StudioMessage): void;
+  /** scrolls to a quoted message */
+  onJump(seq: number): void;
   onEdit(m: StudioMessage, text: string): Promise<string | null>;
   onWithdraw(m: StudioMessage): Promise<string | null>;
   onPin(m: StudioMessage, pinned: boolean): Promise<string | null>;
@@ -112,7 +114,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
       </div>
       <div className="studio-bubble-row">
         <div className={`studio-bubble ${m.kind === "task" ? "studio-bubble-task" : ""}`}>
-          {m.replyTo && <Quote replyTo={m.replyTo} />}
+          {m.replyTo && <Quote replyTo={m.replyTo} onJump={props.onJump} />}
           {editing ? (
             <Space.Compact orientation="vertical" style={{ width: "100%" }}>
               <Input.TextArea

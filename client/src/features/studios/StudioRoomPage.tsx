@@ -232,6 +232,7 @@ export function StudioRoomPage() {
                     task={m.taskId ? tasksById.get(m.taskId) : undefined}
                     meId={me.id}
                     onReply={setReplyTo}
+                    onJump={(seq) => void showSeq(seq)}
                     onEdit={(msg, text) => store.edit(msg.id, text)}
                     onWithdraw={(msg) => store.withdraw(msg.id)}
                     onPin={(msg, pinned) => store.pin(msg.id, pinned)}
