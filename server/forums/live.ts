@@ -40,6 +40,7 @@ import {
 const PRESENCE_PUSH_MS = 250;
 /** The list is for the side panel; the count and the per-role figures are always exact. */
 const PRESENCE_LIST_MAX = 100;
+const PRESENCE_REUSE_MS = 2000;
 
 export function viewerOf(user: UserRow, forum: Forum | ForumRow): ForumViewer {
   const talks = "talks" in forum ? forum.talks : [];
@@ -75,6 +76,7 @@ export class ForumLive {
   stop(): void {
     this.pushes.stop();
     this.presenceCounts.clear();
+    this.presenceSeen.clear();
   }
 
   // ——— joining, presence ———
@@ -95,7 +97,7 @@ export class ForumLive {
         .select({ talkId: forumBallots.talkId, scores: forumBallots.scores })
         .from(forumBallots)
         .where(and(eq(forumBallots.forumId, forumId), eq(forumBallots.userId, user.id))),
-      this.presence(forumId),
+      this.recentPresence(forumId),
     ]);
     return {
       forum,
@@ -125,6 +127,18 @@ export class ForumLive {
   }
 
   private readonly presenceCounts = new Map<string, number>();
+  private readonly presenceSeen = new Map<string, { at: number; presence: ForumPresence }>();
+
+  /**
+   * Presence for a join snapshot. Counting the room visits every socket in it, so in a join wave of
+   * N people a fresh count per join would cost N²; a count up to 2 s old is used instead — the push
+   * this join schedules brings everyone the exact figure moments later.
+   */
+  private async recentPresence(forumId: string): Promise<ForumPresence> {
+    const seen = this.presenceSeen.get(forumId);
+    if (seen && Date.now() - seen.at < PRESENCE_REUSE_MS) return seen.presence;
+    return this.presence(forumId);
+  }
 
   /**
    * Presence goes to everyone in the room, so in a full hall a join wave would otherwise cost
@@ -136,6 +150,8 @@ export class ForumLive {
       const presence = await this.presence(forumId);
       if (presence.count === 0) this.presenceCounts.delete(forumId);
       else this.presenceCounts.set(forumId, presence.count);
+      if (presence.count === 0) this.presenceSeen.delete(forumId);
+      else this.presenceSeen.set(forumId, { at: Date.now(), presence });
       this.ctx.io.to(forumRoom(forumId)).emit("forum:presence", presence);
     });
   }
