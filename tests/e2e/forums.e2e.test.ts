@@ -134,8 +134,8 @@ describe("forums in the browser", () => {
     await expect.poll(() => viewerA.getByTestId("question").filter({ hasText: question }).getAttribute("data-status")).toBe("answered");
     await expect.poll(() => onB.getAttribute("data-status")).toBe("answered");
 
-    await screenshot(presenter, "forums-room-presenter");
-    await screenshot(viewerB, "forums-room-phone");
+    await screenshot(presenter, "forums-room-presenter", { fullPage: false });
+    await screenshot(viewerB, "forums-room-phone", { fullPage: false });
 
     // the host ends it and the archive shows what happened
     await presenter.getByRole("button", { name: "结束论坛" }).click();
@@ -178,7 +178,7 @@ describe("forums in the browser", () => {
       await phone.getByRole("button", { name: /提交评分/ }).click();
       await phone.getByText("评分已提交，结束前可修改").waitFor();
     }
-    await screenshot(residentPhone, "forums-score-phone");
+    await screenshot(residentPhone, "forums-score-phone", { fullPage: false });
 
     // a pre-moderated question: the host approves it and puts it on the big screen
     const asked = "晚上小区门口的临时停车位能不能延长开放时间？";
