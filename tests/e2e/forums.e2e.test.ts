@@ -164,7 +164,7 @@ describe("forums in the browser", () => {
     expect(deck.status(), "the host uploads the deck for the presenter").toBe(201);
     await host.goto(`/forums/${forum.id}`);
     await host.getByTestId("forum-room").waitFor();
-    await host.getByRole("button", { name: "开始论坛" }).click({ timeout: 5000 }).catch(async (e) => { await screenshot(host, "debug-host"); throw e; });
+    await host.getByRole("button", { name: "开始论坛" }).click();
     await host.getByRole("tab", { name: "评分" }).click();
     await host.getByRole("button", { name: "开始评分" }).click();
     await host.getByRole("button", { name: "结束评分" }).waitFor();
