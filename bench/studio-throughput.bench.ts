@@ -211,13 +211,16 @@ async function run(kind: "postgres" | "pglite") {
     // warm-up: every sender once (connection pools, JIT, caches)
     await Promise.all(senders.map((m) => sendOne(m)));
     const cpu0 = (await ask<{ cpu: NodeJS.CpuUsage }>(child, "cpu")).cpu;
+    const own0 = process.cpuUsage();
     const sat = await saturate(senders, SECONDS);
+    const own1 = process.cpuUsage(own0);
     const cpu1 = (await ask<{ cpu: NodeJS.CpuUsage }>(child, "cpu")).cpu;
     await sleep(500);
     const off = await offered(senders, OFFERED_RATE, SECONDS);
     const integrity = await ask<{ stored: number; studiosWithGapsOrDuplicates: number }>(child, "verify");
     const serverCpuPerMessageUs = Math.round((cpu1.user - cpu0.user + cpu1.system - cpu0.system) / sat.acked);
-    return { dbKind: ready.dbKind, sat, off, integrity, serverCpuPerMessageUs };
+    const clientCpuPerMessageUs = Math.round((own1.user + own1.system) / sat.acked);
+    return { dbKind: ready.dbKind, sat, off, integrity, serverCpuPerMessageUs, clientCpuPerMessageUs };
   } finally {
     for (const m of members) m.socket.close();
     await stopChild(child);
@@ -244,6 +247,7 @@ const row = (name: string, r: Awaited<ReturnType<typeof run>>, base: { perSecond
   "baseline conns": base.connections,
   "ratio msg/INSERT": +(r.sat.perSecond / base.perSecond).toFixed(2),
   "server CPU µs/msg": r.serverCpuPerMessageUs,
+  "load generator CPU µs/msg": r.clientCpuPerMessageUs,
   "stored / gaps+dups": `${r.integrity.stored} / ${r.integrity.studiosWithGapsOrDuplicates}`,
 });
 
@@ -255,8 +259,8 @@ report(
     membersOnline: 210,
     senders: SENDERS,
     seconds: SECONDS,
-    postgres: { saturated: pg.sat, offered1000: pg.off, baseline: pgBase, ratio: +(pg.sat.perSecond / pgBase.perSecond).toFixed(2), integrity: pg.integrity, serverCpuPerMessageUs: pg.serverCpuPerMessageUs },
-    pglite: { saturated: lite.sat, offered1000: lite.off, baseline: liteBase, ratio: +(lite.sat.perSecond / liteBase.perSecond).toFixed(2), integrity: lite.integrity, serverCpuPerMessageUs: lite.serverCpuPerMessageUs },
+    postgres: { saturated: pg.sat, offered1000: pg.off, baseline: pgBase, ratio: +(pg.sat.perSecond / pgBase.perSecond).toFixed(2), integrity: pg.integrity, serverCpuPerMessageUs: pg.serverCpuPerMessageUs, clientCpuPerMessageUs: pg.clientCpuPerMessageUs },
+    pglite: { saturated: lite.sat, offered1000: lite.off, baseline: liteBase, ratio: +(lite.sat.perSecond / liteBase.perSecond).toFixed(2), integrity: lite.integrity, serverCpuPerMessageUs: lite.serverCpuPerMessageUs, clientCpuPerMessageUs: lite.clientCpuPerMessageUs },
   },
   rows,
 );

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../context.ts";
 import { type Db, queryRows } from "../db/client.ts";
-import { studioMessages } from "./schema.ts";
+import type { studioMessages } from "./schema.ts";
 
 /**
  * Group commit for studio messages. Sends that arrive while a commit is in flight wait and go
@@ -102,41 +102,52 @@ export class CommitQueue {
         sql`, `,
       );
       await queryRows(txDb, sql`select id from studios where id in (${idList}) order by id for update`);
-      // Both lists as arrays keep this an index scan on unique(studio_id, client_id); the
-      // cross-product matches are narrowed to the real pairs below.
-      const clientIds = sql.join(
-        items.map((i) => sql`${i.message.clientId}`),
+      // One statement, its snapshot taken after the locks: find the clientIds already stored, advance
+      // each counter by the number of new messages, insert those with consecutive seqs in arrival
+      // order. (Each statement with parameters costs the driver an extra describe round trip, so the
+      // work is in one rather than three.)
+      const incoming = sql.join(
+        items.map(
+          (i, ord) =>
+            sql`(${ord}::int, ${i.message.studioId}::uuid, ${i.message.clientId}::text, ${i.message.authorId}::uuid, ${i.message.text}::text, ${i.message.replyToId ?? null}::uuid, ${i.message.attachmentId ?? null}::uuid, ${JSON.stringify(i.message.mentions ?? [])}::jsonb)`,
+        ),
         sql`, `,
       );
-      const stored = await queryRows<{ id: string; studio_id: string; client_id: string }>(
+      const result = await queryRows<{ duplicate: boolean; row: unknown }>(
         txDb,
-        sql`select id, studio_id, client_id from studio_messages
-            where studio_id in (${idList}) and client_id in (${clientIds})`,
+        sql`with incoming (ord, studio_id, client_id, author_id, text, reply_to_id, attachment_id, mentions) as (values ${incoming}),
+          dup as (
+            select m.id, m.studio_id, m.client_id from studio_messages m
+            join incoming i on m.studio_id = i.studio_id and m.client_id = i.client_id
+          ),
+          fresh as (
+            select i.* from incoming i
+            where not exists (select 1 from dup d where d.studio_id = i.studio_id and d.client_id = i.client_id)
+          ),
+          counts as (select studio_id, count(*)::int as k from fresh group by studio_id),
+          bumped as (
+            update studios s set last_seq = s.last_seq + c.k from counts c where s.id = c.studio_id
+            returning s.id, s.last_seq, c.k
+          ),
+          ins as (
+            insert into studio_messages (studio_id, seq, client_id, author_id, text, reply_to_id, attachment_id, mentions)
+            select f.studio_id, (b.last_seq - b.k + row_number() over (partition by f.studio_id order by f.ord))::int,
+                   f.client_id, f.author_id, f.text, f.reply_to_id, f.attachment_id, f.mentions
+            from fresh f join bumped b on b.id = f.studio_id
+            returning *
+          )
+        select false as duplicate, to_jsonb(ins) as row from ins
+        union all
+        select true as duplicate, to_jsonb(dup) as row from dup`,
       );
-      const storedBy = new Map(stored.map((s) => [key({ studioId: s.studio_id, clientId: s.client_id }), s.id]));
-      for (const k of [...storedBy.keys()]) if (!first.has(k)) storedBy.delete(k);
-      const fresh = items.filter((i) => !storedBy.has(key(i.message)));
-      if (fresh.length === 0) return { rows: [] as MessageRow[], storedBy };
-
-      const counts = new Map<string, number>();
-      for (const i of fresh) counts.set(i.message.studioId, (counts.get(i.message.studioId) ?? 0) + 1);
-      const values = sql.join(
-        [...counts].map(([id, k]) => sql`(${id}::uuid, ${k}::int)`),
-        sql`, `,
-      );
-      const counters = await queryRows<{ id: string; last_seq: number }>(
-        txDb,
-        sql`update studios s set last_seq = s.last_seq + v.k from (values ${values}) as v(id, k)
-            where s.id = v.id returning s.id, s.last_seq`,
-      );
-      const next = new Map(counters.map((c) => [c.id, Number(c.last_seq) - counts.get(c.id)! + 1]));
-      const rows = fresh.map((i) => {
-        const seq = next.get(i.message.studioId)!;
-        next.set(i.message.studioId, seq + 1);
-        return { ...i.message, seq };
-      });
-      const inserted = await tx.insert(studioMessages).values(rows).returning();
-      return { rows: inserted, storedBy };
+      const rows: MessageRow[] = [];
+      const storedBy = new Map<string, string>();
+      for (const r of result) {
+        const json = (typeof r.row === "string" ? JSON.parse(r.row) : r.row) as Record<string, unknown>;
+        if (r.duplicate) storedBy.set(key({ studioId: String(json.studio_id), clientId: String(json.client_id) }), String(json.id));
+        else rows.push(rowFromJson(json));
+      }
+      return { rows, storedBy };
     });
 
     const byKey = new Map(outcome.rows.map((r) => [key(r), r]));
@@ -153,4 +164,28 @@ export class CommitQueue {
       rider.resolve({ duplicateOf: row ? row.id : outcome.storedBy.get(k)! });
     }
   }
+}
+
+const date = (v: unknown) => (v === null || v === undefined ? null : new Date(String(v)));
+
+/** A `studio_messages` row read back through `to_jsonb` (snake_case, ISO timestamps). */
+function rowFromJson(j: Record<string, unknown>): MessageRow {
+  return {
+    id: String(j.id),
+    studioId: String(j.studio_id),
+    seq: Number(j.seq),
+    clientId: String(j.client_id),
+    authorId: String(j.author_id),
+    kind: j.kind as MessageRow["kind"],
+    text: String(j.text),
+    replyToId: (j.reply_to_id as string | null) ?? null,
+    attachmentId: (j.attachment_id as string | null) ?? null,
+    taskId: (j.task_id as string | null) ?? null,
+    mentions: (j.mentions as string[] | null) ?? [],
+    createdAt: date(j.created_at)!,
+    editedAt: date(j.edited_at),
+    withdrawnAt: date(j.withdrawn_at),
+    pinnedAt: date(j.pinned_at),
+    changedAt: date(j.changed_at),
+  };
 }
