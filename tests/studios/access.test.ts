@@ -67,6 +67,13 @@ describe("membership", () => {
     const sent = await send(socket, studio.id, "我不是成员");
     expect(sent.ok).toBe(false);
     expect(sent.error!.code).toBe("forbidden");
+    for (const [event, payload] of [
+      ["studio:typing", { studioId: studio.id, typing: true }],
+      ["studio:read", { studioId: studio.id, seq: 1 }],
+      ["studio:task", { studioId: studio.id, title: "x", dueAt: new Date().toISOString(), clientId: clientId() }],
+    ] as const) {
+      expect((await emitAck(socket, event, payload)).error.code, event).toBe("forbidden");
+    }
     socket.close();
 
     // an attachment uploaded by the mentor is not readable by a stranger; a stranger cannot upload
