@@ -330,7 +330,10 @@ async function main() {
   const rows: Record<string, unknown>[] = [];
   const figures: Record<string, unknown> = { questions: ROWS, answers, queries: queries.length, pageSize: PAGE };
   for (const engine of ENGINES) {
-    const checkEvery = engine === "postgres" ? 1 : Math.max(1, Number(process.env.QA_BENCH_PGLITE_CHECK_EVERY ?? 4));
+    const checkEvery = Math.max(
+      1,
+      Number(engine === "postgres" ? (process.env.QA_BENCH_PG_CHECK_EVERY ?? 1) : (process.env.QA_BENCH_PGLITE_CHECK_EVERY ?? 8)),
+    );
     const result = await (engine === "postgres" ? withPostgres : withPglite)((db) => measure(engine, db, data, queries, checkEvery));
     rows.push(...result.rows);
     figures[engine] = result.figures;

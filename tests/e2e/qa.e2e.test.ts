@@ -131,18 +131,18 @@ describe("老书记问答", () => {
       await reporter.getByRole("link", { name: "居民议事会开成了吵架会，怎么引导大家有序协商？" }).click();
       const answers = reporter.getByTestId("qa-answers");
       await answers.waitFor();
-      await answers.getByRole("button", { name: "举报" }).first().click();
+      await answers.getByRole("button", { name: /^举\s*报$/ }).first().click();
       await reporter.getByLabel("举报原因").fill("内容与问题无关");
-      await reporter.getByRole("dialog").getByRole("button", { name: "举报" }).click();
+      await reporter.getByRole("dialog").getByRole("button", { name: /^举\s*报$/ }).click();
       await reporter.getByText("已收到举报").waitFor();
       const questionUrl = new URL(reporter.url()).pathname;
 
       await admin.goto("/qa/moderation");
       const reports = admin.locator(".ant-card").filter({ hasText: "待处理举报" });
       await expect.poll(() => reports.textContent()).toContain("内容与问题无关");
-      await reports.getByRole("button", { name: "隐藏" }).first().click();
+      await reports.getByRole("button", { name: /^隐\s*藏$/ }).first().click();
       await admin.getByLabel("原因（将记入审计记录）").fill("核实后与问题无关");
-      await admin.getByRole("dialog").getByRole("button", { name: "隐藏" }).click();
+      await admin.getByRole("dialog").getByRole("button", { name: /^隐\s*藏$/ }).click();
       const trail = admin.locator(".ant-card").filter({ hasText: "审计记录" });
       await expect.poll(() => trail.textContent()).toContain("核实后与问题无关");
       await screenshot(admin, "qa-moderation");
@@ -153,9 +153,9 @@ describe("老书记问答", () => {
 
       await admin.goto(questionUrl);
       await expect.poll(() => admin.getByTestId("qa-answers").textContent()).toContain("此内容已被管理员隐藏：核实后与问题无关");
-      await admin.getByTestId("qa-answers").getByRole("button", { name: "恢复" }).click();
+      await admin.getByTestId("qa-answers").getByRole("button", { name: /^恢\s*复$/ }).click();
       await admin.getByLabel("原因（将记入审计记录）").fill("复核后恢复");
-      await admin.getByRole("dialog").getByRole("button", { name: "恢复" }).click();
+      await admin.getByRole("dialog").getByRole("button", { name: /^恢\s*复$/ }).click();
       await expect.poll(() => admin.getByTestId("qa-answers").textContent()).not.toContain("此内容已被管理员隐藏");
       await reporter.reload();
       await expect.poll(() => reporter.getByTestId("qa-answers").textContent()).toContain("先定规则");
