@@ -150,7 +150,7 @@ export function StudioRoomPage() {
       {m.displayName}
       <span className="studio-muted">
         {m.role === "mentor" ? `（${t.mentor}）` : ""}
-        {m.userId === me.id ? "" : m.online ? ` ${t.online}` : m.lastSeenAt ? ` ${t.lastSeen(fromNow(m.lastSeenAt))}` : ""}
+        {m.userId === me.id ? "" : m.online ? ` ${t.online}` : ` ${m.lastSeenAt ? t.lastSeen(fromNow(m.lastSeenAt)) : t.neverSeen}`}
       </span>
     </span>
   ));
