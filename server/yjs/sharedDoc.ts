@@ -86,6 +86,8 @@ export class SharedDoc {
 
   /** Queues an edit from a writer; it is stored before anyone else sees it. */
   submit(update: Uint8Array, from: Connection): void {
+    // An empty update (every client's sync-step-2 answer when it has nothing new) is not stored.
+    if (update.byteLength === 2 && update[0] === 0 && update[1] === 0) return;
     if (this.storedBytes + update.byteLength > LIMITS.yjsDocumentBytes) {
       from.ws.close(CLOSE_CODES.tooLarge, "document too large");
       return;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import * as Y from "yjs";
 import { CLOSE_CODES } from "../../shared/errors.ts";
+import { LIMITS } from "../../shared/limits.ts";
 import { PROPOSAL_SECTIONS } from "../../shared/proposals.ts";
 import { compactDoc, countRows, loadDoc } from "../../server/yjs/persistence.ts";
 import { connectDoc, createUser, eventually, waitForSync } from "../helpers/clients.ts";
@@ -117,6 +118,23 @@ describe("proposal document /yjs/proposal:<id>", () => {
     await owner.client.delete(`/api/proposals/${proposal.id}/members/${viewer.user.id}`);
     expect(await closed).toBe(CLOSE_CODES.forbidden);
     v.provider.destroy();
+  });
+
+  it("an oversized update closes the writer's connection with 4413 and is neither stored nor relayed", async () => {
+    const { owner, proposal, docName } = await ownerWithProposal(server);
+    const editor = await addMember(server, owner, proposal.id, "editor");
+    const w = connectDoc(server, editor.client, docName);
+    const o = connectDoc(server, owner.client, docName);
+    await Promise.all([waitForSync(w.provider), waitForSync(o.provider)]);
+    const rowsBefore = await countRows(server.ctx.db, docName);
+    const closed = new Promise<number>((resolve) => w.provider.ws!.addEventListener("close", (ev) => resolve((ev as CloseEvent).code)));
+    sectionText(w.doc, "背景与问题").insert(0, "大".repeat(Math.ceil(LIMITS.yjsMessageBytes / 3) + 10));
+    expect(await closed).toBe(CLOSE_CODES.tooLarge);
+    w.provider.destroy();
+    await server.ctx.yjs.settled();
+    expect(await countRows(server.ctx.db, docName)).toBe(rowsBefore);
+    expect(sectionText(o.doc, "背景与问题").length).toBe(0);
+    o.provider.destroy();
   });
 
   it("compaction leaves the content identical and loading reads the snapshot plus the tail", async () => {

@@ -49,7 +49,7 @@ describe("proposal content survives the server", () => {
     } finally {
       await server.close();
     }
-  });
+  }, 90_000);
 
   it("an update relayed to another client survives SIGKILL of the server right after", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "proposal-kill-"));
