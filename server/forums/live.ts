@@ -16,6 +16,7 @@ import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, forbidden, invalidInput, notFound } from "../lib/errors.ts";
 import { checkText } from "../moderation/index.ts";
+import { notify } from "../notifications/service.ts";
 import { Coalescer } from "./coalesce.ts";
 import { canPresent, isCurrentPresenter, isHost, requireHost, scoreGroupOf, seesAuthors, seesPending } from "./policy.ts";
 import { ForumQuestions } from "./questions.ts";
@@ -209,6 +210,15 @@ export class ForumLive {
 
     const updated = await getForum(this.db, forum.id);
     broadcastState(this.ctx, updated);
+    if (input.action === "start") {
+      // presenters who are not in the room yet learn that their forum has begun
+      for (const presenterId of new Set(updated.talks.map((t) => t.presenterId))) {
+        if (presenterId === user.id) continue;
+        await notify(this.ctx, { userId: presenterId, kind: "forum_starting", title: `「${updated.title}」已开始`, link: `/forums/${updated.id}` }).catch(
+          (err) => this.ctx.log.error({ err }, "forum start notification failed"),
+        );
+      }
+    }
     for (const board of frozen) this.ctx.io.to(forumRoom(forum.id)).emit("forum:scoreboard", board);
     return updated;
   }

@@ -15,6 +15,7 @@ import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, forbidden, invalidInput, notFound, readOnly } from "../lib/errors.ts";
+import { notify } from "../notifications/service.ts";
 import { canCreateForum, requireHost } from "./policy.ts";
 import { forumChat, forumDecks, forumQuestions, forums, forumTalks } from "./schema.ts";
 
@@ -171,7 +172,23 @@ export async function createForum(ctx: AppContext, user: UserRow, input: CreateF
     }
     return forum!.id;
   });
-  return getForum(ctx.db, forumId);
+  const forum = await getForum(ctx.db, forumId);
+  await tellPresenters(ctx, forum, forum.talks, user.id);
+  return forum;
+}
+
+/** Each presenter put on an agenda by someone else hears of it (bell and push). */
+async function tellPresenters(ctx: AppContext, forum: Forum, talks: Talk[], byUserId: string): Promise<void> {
+  for (const talk of talks) {
+    if (talk.presenterId === byUserId) continue;
+    await notify(ctx, {
+      userId: talk.presenterId,
+      kind: "forum_talk",
+      title: `您被安排在「${forum.title}」发言`,
+      body: `发言题目：${talk.title}。可在会场上传 PDF 演示文稿和演讲备注。`,
+      link: `/forums/${forum.id}`,
+    }).catch((err) => ctx.log.error({ err }, "forum presenter notification failed")); // the forum exists either way
+  }
 }
 
 export async function addTalk(ctx: AppContext, user: UserRow, forumId: string, input: CreateTalk): Promise<Talk> {
@@ -196,7 +213,9 @@ export async function addTalk(ctx: AppContext, user: UserRow, forumId: string, i
     .returning({ id: forumTalks.id });
   const updated = await getForum(ctx.db, forumId);
   broadcastState(ctx, updated);
-  return updated.talks.find((t) => t.id === row!.id)!;
+  const talk = updated.talks.find((t) => t.id === row!.id)!;
+  await tellPresenters(ctx, updated, [talk], user.id);
+  return talk;
 }
 
 export async function updateWeights(ctx: AppContext, user: UserRow, forumId: string, weights: GroupWeights): Promise<Forum> {

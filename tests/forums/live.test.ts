@@ -28,6 +28,24 @@ describe("scheduling", () => {
     expect(list.body.forums.some((f: { id: string }) => f.id === forum.id)).toBe(true);
   });
 
+  it("presenters put on an agenda by someone else are notified, with a link to the forum", async () => {
+    const { forum, presenterA, host } = await setupForum(server);
+    const list = await presenterA.client.get("/api/notifications");
+    const mine = list.body.notifications.filter((n: { link: string }) => n.link === `/forums/${forum.id}`);
+    expect(mine).toHaveLength(1);
+    expect(mine[0].title).toContain("测试论坛");
+    expect(mine[0].body).toContain("第一个发言");
+    const hostList = await host.client.get("/api/notifications");
+    expect(hostList.body.notifications.some((n: { link: string }) => n.link === `/forums/${forum.id}`)).toBe(false);
+
+    const presenterSocket = await connectSocket(server, presenterA.client);
+    const pushed = nextEvent(presenterSocket, "notification:new");
+    const h = await joinForum(server, host.client, forum.id);
+    await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" });
+    expect(await pushed).toMatchObject({ kind: "forum_starting", link: `/forums/${forum.id}` });
+    for (const s of [presenterSocket, h.socket]) s.close();
+  });
+
   it("only the host adds talks", async () => {
     const { forum, host, presenterA } = await setupForum(server);
     const added = await host.client.post(`/api/forums/${forum.id}/talks`, { title: "第三个发言", presenterId: presenterA.user.id, capability: "innovation" });
