@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import os from "node:os";
 import * as Y from "yjs";
 import { ApiClient, connectDoc, waitForSync } from "../tests/helpers/clients.ts";
 import { sectionText } from "../tests/proposals/helpers.ts";
@@ -40,7 +41,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "forum-bench-load-"));
 const port = await freePort();
 process.on("exit", () => child.kill("SIGKILL"));
 const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-  env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, SEED_DEMO: "true", LOG_LEVEL: "warn", DATABASE_URL: "", REDIS_URL: "" },
+  env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, SEED_DEMO: "true", LOG_LEVEL: "warn", DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "", REDIS_URL: "" },
   stdio: ["ignore", "inherit", "inherit"],
 });
 const server = { port, url: `http://127.0.0.1:${port}` } as never;
@@ -193,6 +194,7 @@ try {
 
   const figures = {
     goal_p99_ms: 30,
+    machine_load_average_1min: Math.round(os.loadavg()[0]! * 10) / 10,
     rate_per_editor: RATE,
     seconds: SECONDS,
     note: "cpu_pct = percent of one core; the load generator (all editors in one process) shares the 2 cores with the server",

@@ -3,6 +3,7 @@
  * returns to its baseline: documents nobody has open are unloaded. Server in this process; heap
  * measured after a forced GC, with a warm-up round first so code and caches count in the baseline.
  */
+import os from "node:os";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { connectDoc, waitForSync } from "../tests/helpers/clients.ts";
@@ -67,6 +68,7 @@ try {
   const after = await settle();
   report("proposal-memory", {
     documents: DOCS,
+    machine_load_average_1min: Math.round(os.loadavg()[0]! * 10) / 10,
     open_at_once: peakOpen,
     seconds: Math.round(seconds * 10) / 10,
     open_after: server.ctx.yjs.openDocuments,

@@ -4,6 +4,7 @@
  * Martin Kleppmann writing a paper; read in place from ../shared/data/editing-traces/) and a
  * generated Chinese one. Figures: replay rate, bytes stored before/after compaction, cold load.
  */
+import os from "node:os";
 import * as Y from "yjs";
 import { compactDoc, loadDoc } from "../server/yjs/persistence.ts";
 import { connectDoc, waitForSync } from "../tests/helpers/clients.ts";
@@ -96,7 +97,7 @@ try {
   rows.push(await replay(server, "automerge-paper", paper.txns.map((t) => t.patches), paper.endContent));
   const zh = chineseTrace(20_000);
   rows.push(await replay(server, "generated Chinese (IME commits)", zh.patches.map((p) => [p]), zh.endContent));
-  report("proposal-trace", { goal_cold_load_ms: 100, note: "stored_bytes_before = every update row as received; after = one compacted snapshot" }, rows);
+  report("proposal-trace", { goal_cold_load_ms: 100, machine_load_average_1min: Math.round(os.loadavg()[0]! * 10) / 10, note: "stored_bytes_before = every update row as received; after = one compacted snapshot" }, rows);
 } finally {
   await server.dispose();
 }
