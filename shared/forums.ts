@@ -118,6 +118,7 @@ export interface ForumQuestion {
   id: string;
   forumId: string;
   talkId: string | null;
+  /** the asker's idempotency key; empty for everyone but the asker */
   clientId: string;
   text: string;
   anonymous: boolean;

@@ -269,7 +269,8 @@ export function toQuestion(
     id: row.id,
     forumId: row.forumId,
     talkId: row.talkId,
-    clientId: row.clientId,
+    // the idempotency key is the asker's business only (a client could pick one that gives them away)
+    clientId: viewer.userId === row.authorId ? row.clientId : "",
     text: row.text,
     anonymous: row.anonymous,
     author: showAuthor && author ? { id: author.id, displayName: author.displayName, role: author.role } : null,
