@@ -51,7 +51,7 @@ async function openProposal(username: string, viewport?: { width: number; height
 }
 
 /** The paragraph right after a section heading. */
-const section = (page: Page, title: string) => page.locator(`.tiptap h2:has-text("${title}") + p`);
+const section = (page: Page, title: string) => page.locator(`.proposal-editor-card .tiptap h2:has-text("${title}") + p`);
 
 /** A section's text as a reader sees it (others' caret labels left out). */
 const sectionText = (page: Page, title: string) =>
@@ -216,6 +216,34 @@ describe("proposals in the browser", () => {
     } finally {
       await b.context().close();
       await c.context().close();
+    }
+  });
+
+  test("versions: save one, change the text, view the version read-only, restore it; export Word", async () => {
+    const a = await openProposal("sec1");
+    try {
+      await a.getByRole("tab", { name: "版本" }).click();
+      await a.getByPlaceholder("版本名称").fill("评审前定稿");
+      await a.getByRole("button", { name: "保存版本" }).click();
+      await a.locator(".proposal-versions").getByText("评审前定稿").waitFor();
+      const saved = await sectionText(a, "评估指标");
+      await typeInto(a, "评估指标", "（待删）");
+      await expect.poll(() => sectionText(a, "评估指标")).toBe(`${saved}（待删）`);
+      const item = a.locator(".proposal-versions .ant-list-item", { hasText: "评审前定稿" });
+      await item.getByRole("button", { name: /查\s*看/ }).click();
+      const modal = a.locator(".ant-modal", { hasText: "版本：评审前定稿" });
+      await modal.locator(".proposal-static .tiptap").waitFor();
+      expect(await modal.locator(".proposal-static .tiptap").getAttribute("contenteditable")).toBe("false");
+      expect(await modal.locator(".proposal-static").textContent()).not.toContain("（待删）");
+      const [download] = await Promise.all([a.waitForEvent("download"), modal.getByRole("button", { name: "导出 Word" }).click()]);
+      expect(download.suggestedFilename()).toMatch(/\.docx$/);
+      await screenshot(a, "proposals-version-view", { fullPage: false });
+      await modal.getByRole("button", { name: /Close|关闭/ }).click();
+      await item.getByRole("button", { name: /恢\s*复/ }).click();
+      await a.locator(".ant-modal-confirm").getByRole("button", { name: /确\s*定|OK/ }).click();
+      await expect.poll(() => sectionText(a, "评估指标")).toBe(saved);
+    } finally {
+      await a.context().close();
     }
   });
 

@@ -252,6 +252,7 @@ export function VersionsPanel({ proposal }: { proposal: ProposalDetail }) {
           )
         }
         width={820}
+        destroyOnHidden
       >
         {content.isLoading || !content.data ? <Spin /> : <StaticDoc content={content.data} />}
       </Modal>
