@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   "answer_accepted",
   "answer_invited",
   "forum_starting",
+  "forum_talk",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

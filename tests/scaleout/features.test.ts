@@ -33,6 +33,12 @@ describe("features across two processes", () => {
     expect((await emitAck(hostSocket, "forum:control", { forumId, action: "start" })).ok).toBe(true);
     expect((await emitAck(viewerSocket, "forum:join", { forumId })).ok).toBe(true);
 
+    // Presence counts the people on both processes, by role.
+    await eventually(async () => {
+      const joined = await emitAck(hostSocket, "forum:join", { forumId });
+      return joined.state.presence.count === 2 && joined.state.presence.byRole.secretary === 1;
+    });
+
     const slide = nextEvent(viewerSocket, "forum:slide");
     expect((await emitAck(hostSocket, "forum:slide", { forumId, talkId, slide: 3 })).ok).toBe(true);
     expect(await slide).toMatchObject({ forumId, talkId, slide: 3 });
