@@ -86,6 +86,25 @@ describe("proposals REST", () => {
     b.provider.destroy();
   });
 
+  it("restoring a version of a document nobody has open stores the change and leaves nothing loaded", async () => {
+    const { owner, proposal, docName } = await ownerWithProposal(server);
+    const first = await owner.client.post(`/api/proposals/${proposal.id}/versions`, { name: "模板" });
+    const a = connectDoc(server, owner.client, docName);
+    await waitForSync(a.provider);
+    sectionText(a.doc, "评估指标").insert(0, "改动");
+    await eventually(async () => (await countRows(server.ctx.db, docName)) >= 2);
+    a.provider.destroy();
+    await eventually(() => server.ctx.yjs.openDocuments === 0);
+
+    expect((await owner.client.post(`/api/proposals/${proposal.id}/versions/${first.body.version.id}/restore`)).status).toBe(200);
+    expect(server.ctx.yjs.openDocuments).toBe(0);
+    const b = connectDoc(server, owner.client, docName);
+    await waitForSync(b.provider);
+    expect(sectionText(b.doc, "评估指标").toString()).toBe("");
+    expect(sectionText(b.doc, "项目名称").toString()).toBe(proposal.title);
+    b.provider.destroy();
+  });
+
   it("exports Markdown and a .docx that unzips and holds the section text and the budget table with its total", async () => {
     const { owner, proposal, docName } = await ownerWithProposal(server, "红色管家");
     const a = connectDoc(server, owner.client, docName);
