@@ -30,7 +30,7 @@ async function phonePage() {
 
 async function openDemoStudio(page: Page) {
   await page.goto("/studios");
-  await page.getByTestId("studio-row").first().click();
+  await page.getByTestId("studio-row").filter({ hasText: "李建华导师工作室" }).click();
   await page.waitForURL(/\/studios\/[0-9a-f-]{36}/);
   try {
     await page.getByTestId("studio-messages").waitFor();
@@ -132,13 +132,16 @@ describe("studios in the browser", () => {
       await openDemoStudio(menteePage);
       await menteePage.getByTestId("studio-tasks-button").click();
       const card = menteePage.locator(".ant-drawer").getByTestId("studio-task").first();
+      const mine = card.locator("li", { hasText: "张丽书记" });
+      await expect.poll(() => mine.textContent()).toContain("待确认");
       await card.getByRole("button", { name: /^收\s*到$/ }).click();
-      await expect.poll(() => card.textContent()).toContain("已收到");
+      await expect.poll(() => mine.textContent()).toContain("已收到");
       await screenshot(menteePage, "studios-tasks-phone", { fullPage: false });
       await card.getByRole("button", { name: "标记完成" }).click();
-      await expect.poll(() => card.textContent()).toContain("已完成");
-      const inChat = mentorPage.getByTestId("studio-messages").getByTestId("studio-task").first();
-      await expect.poll(() => inChat.textContent()).toContain("张丽书记 已完成");
+      await expect.poll(() => mine.textContent()).toContain("已完成");
+      // the mentor sees it on the task card in the chat, live
+      const inChat = mentorPage.getByTestId("studio-messages").getByTestId("studio-task").first().locator("li", { hasText: "张丽书记" });
+      await expect.poll(() => inChat.textContent()).toContain("已完成");
 
       // the pinned guidance bar and the desktop layout
       await mentorPage.setViewportSize({ width: 1280, height: 800 });
@@ -147,6 +150,43 @@ describe("studios in the browser", () => {
     } finally {
       await mentorPage.context().close();
       await menteePage.context().close();
+    }
+  });
+
+  test("an admin creates a studio of mentor1 with sec3 and sec2 on a phone; sec3 finds it in the list", async () => {
+    const admin = await phonePage();
+    const sec3 = await phonePage();
+    try {
+      await signIn(admin, "admin");
+      await admin.goto("/studios/new");
+      await admin.getByLabel("工作室名称").fill("黄海燕书记结对工作室");
+      const pick = async (label: string, name: string) => {
+        await admin.getByLabel(label).click();
+        await admin.getByLabel(label).fill(name);
+        await admin.locator(".ant-select-item-option", { hasText: name }).first().click();
+      };
+      await pick("社区导师", "李建华导师");
+      // one mentee is not enough
+      await pick("结对书记（2–3 名）", "黄海燕书记");
+      await admin.getByRole("button", { name: "创建工作室" }).click();
+      await expect.poll(() => admin.getByText("请选择 2–3 名书记").count()).toBe(1);
+      await pick("结对书记（2–3 名）", "刘洋书记");
+      await admin.keyboard.press("Escape");
+      await screenshot(admin, "studios-admin-create-phone", { fullPage: false });
+      await admin.getByRole("button", { name: "创建工作室" }).click();
+      await admin.waitForURL((url) => url.pathname === "/studios");
+      await expect.poll(() => admin.getByTestId("studio-list").textContent()).toContain("黄海燕书记结对工作室");
+
+      await signIn(sec3, "sec3");
+      await sec3.goto("/studios");
+      await expect.poll(() => sec3.getByTestId("studio-list").textContent()).toContain("黄海燕书记结对工作室");
+      await sec3.getByTestId("studio-row").first().click();
+      await sec3.getByText("还没有消息").waitFor();
+      await send(sec3, "李导师好，我是黄海燕");
+      await expect.poll(() => chatTexts(sec3)).toEqual(["李导师好，我是黄海燕"]);
+    } finally {
+      await admin.context().close();
+      await sec3.context().close();
     }
   });
 });
