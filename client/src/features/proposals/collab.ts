@@ -16,8 +16,9 @@ export type SyncState = "connecting" | "synced" | "offline";
  *
  * Local edits go from `doc` to `netDoc` at once. Remote edits go from `netDoc` to `doc` at once —
  * except while an input-method composition is in progress (Chinese pinyin): then they are held and
- * applied right after `compositionend`, so a concurrent edit cannot break the composition (the
- * known y-prosemirror weakness: pinyin synced early, first character duplicated).
+ * applied right after `compositionend`, so a concurrent edit cannot break the composition; and the
+ * composition's own intermediate states (pinyin) are not sent before it ends (the known
+ * y-prosemirror weaknesses: pinyin synced early, first character duplicated).
  */
 export class ProposalDoc {
   readonly doc = new Y.Doc();
@@ -25,6 +26,7 @@ export class ProposalDoc {
   readonly provider: WebsocketProvider;
   readonly idb: IndexeddbPersistence;
   private held: Uint8Array[] = [];
+  private heldLocal: Uint8Array[] = [];
   private composing = false;
   /** local changes not yet known to be on the server */
   pending = 0;
@@ -40,6 +42,11 @@ export class ProposalDoc {
     this.netDoc.clientID = this.doc.clientID;
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === LINK) return;
+      // The pinyin of a composition in progress stays here; the composed text goes out at its end.
+      if (this.composing) {
+        this.heldLocal.push(update);
+        return;
+      }
       Y.applyUpdate(this.netDoc, update, LINK);
       if (!this.provider.wsconnected || !this.provider.synced) {
         this.pending += 1;
@@ -94,6 +101,15 @@ export class ProposalDoc {
 
   setComposing(composing: boolean) {
     this.composing = composing;
+    if (!composing && this.heldLocal.length > 0) {
+      const local = this.heldLocal;
+      this.heldLocal = [];
+      Y.applyUpdate(this.netDoc, Y.mergeUpdates(local), LINK);
+      if (!this.provider.wsconnected || !this.provider.synced) {
+        this.pending += 1;
+        this.emit();
+      }
+    }
     if (!composing && this.held.length > 0) {
       const held = this.held;
       this.held = [];
