@@ -185,9 +185,18 @@ let lastPresenceBytes = 0;
 
 async function startViewer(spec: UserSpec) {
   const socket = await connectSocket(spec);
+  // In the room once the join is acknowledged — or once a slide arrives, when the acknowledgement
+  // timed out on an overloaded machine but the server did put the socket in the room.
+  let inRoom = false;
+  const entered = () => {
+    if (inRoom) return;
+    inRoom = true;
+    viewersJoined += 1;
+  };
   socket.on("forum:slide", (p: { slide: number }) => {
     const t = now();
     (samples.slides[p.slide] ??= []).push(t);
+    entered();
   });
   socket.on("forum:chat", (m: { clientId: string }) => {
     const t = now();
@@ -199,7 +208,7 @@ async function startViewer(spec: UserSpec) {
     samples.presenceBytes += lastPresenceBytes;
   });
   await ack(socket, "forum:join", { forumId: spec.forumId });
-  viewersJoined += 1;
+  entered();
 }
 
 // ——— studio chatters ———
