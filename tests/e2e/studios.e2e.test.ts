@@ -22,6 +22,17 @@ afterAll(async () => {
 
 const PHONE = { width: 375, height: 740 };
 
+/** The harness's sign-in, with a screenshot and the page text when it fails (to tell slowness from a bug). */
+async function logIn(page: Page, username: string) {
+  try {
+    await signIn(page, username);
+  } catch (error) {
+    await screenshot(page, `studios-failed-login-${username}-${Date.now()}`, { fullPage: false });
+    console.error(page.url(), await page.locator("body").innerText().catch(() => ""));
+    throw error;
+  }
+}
+
 async function phonePage() {
   const page = await newPage(browser, { baseUrl: app.baseUrl, viewport: PHONE });
   page.on("pageerror", (e) => console.error("pageerror:", e.message));
@@ -58,8 +69,8 @@ describe("studios in the browser", () => {
     const mentorPage = await phonePage();
     const menteePage = await phonePage();
     try {
-      await signIn(mentorPage, "mentor1");
-      await signIn(menteePage, "sec1");
+      await logIn(mentorPage, "mentor1");
+      await logIn(menteePage, "sec1");
 
       // the list shows the demo studio with sec1's unread count, also in the page title
       await menteePage.goto("/studios");
@@ -126,8 +137,8 @@ describe("studios in the browser", () => {
     const mentorPage = await phonePage();
     const menteePage = await phonePage();
     try {
-      await signIn(mentorPage, "mentor1");
-      await signIn(menteePage, "sec1");
+      await logIn(mentorPage, "mentor1");
+      await logIn(menteePage, "sec1");
       await openDemoStudio(mentorPage);
       await openDemoStudio(menteePage);
       await menteePage.getByTestId("studio-tasks-button").click();
@@ -157,7 +168,7 @@ describe("studios in the browser", () => {
     const admin = await phonePage();
     const sec3 = await phonePage();
     try {
-      await signIn(admin, "admin");
+      await logIn(admin, "admin");
       await admin.goto("/studios/new");
       await admin.getByLabel("工作室名称").fill("黄海燕书记结对工作室");
       const pick = async (label: string, name: string) => {
@@ -177,7 +188,7 @@ describe("studios in the browser", () => {
       await admin.waitForURL((url) => url.pathname === "/studios");
       await expect.poll(() => admin.getByTestId("studio-list").textContent()).toContain("黄海燕书记结对工作室");
 
-      await signIn(sec3, "sec3");
+      await logIn(sec3, "sec3");
       await sec3.goto("/studios");
       await expect.poll(() => sec3.getByTestId("studio-list").textContent()).toContain("黄海燕书记结对工作室");
       await sec3.getByTestId("studio-row").first().click();
