@@ -49,11 +49,17 @@ describe("老书记问答", () => {
       await screenshot(worker, "qa-ask-similar");
       await title.pressSequentially("，补偿标准怎么定？", { delay: 20 });
       await worker.getByLabel("详细描述").fill("一楼两户说采光受影响，要求**每户补偿**，高层住户觉得太高。");
+      await worker.getByLabel("能力分类").click();
+      await worker.locator(".ant-select-item-option", { hasText: "协商议事力" }).click();
+      await worker.getByLabel("标签").fill("加装电梯");
+      await worker.getByLabel("标签").press("Enter");
       await worker.getByRole("button", { name: "发布问题" }).click();
       await worker.waitForURL(/\/qa\/questions\/[0-9a-f-]+$/);
       const questionUrl = new URL(worker.url()).pathname;
       await expect.poll(() => worker.getByTestId("qa-question-title").textContent()).toBe("加装电梯时一楼住户要求补偿，补偿标准怎么定？");
       expect(await worker.locator(".qa-markdown strong").first().textContent()).toBe("每户补偿");
+      expect(await worker.locator(".ant-card").first().textContent()).toContain("#加装电梯");
+      expect(await worker.locator(".ant-card").first().textContent()).toContain("协商议事力");
 
       // a 老书记 answers; the asker's open page shows it without reloading
       await veteran.goto(questionUrl);
@@ -85,6 +91,11 @@ describe("老书记问答", () => {
       // the answer counts on the veteran's profile and the leaderboard
       await worker.goto("/qa/leaders");
       await expect.poll(() => worker.locator("table").textContent()).toContain("陈国强老书记");
+      await screenshot(worker, "qa-leaderboard");
+      await worker.getByRole("link", { name: "陈国强老书记" }).click();
+      await expect.poll(() => worker.locator(".qa-profile").textContent()).toContain("加装电梯时一楼住户要求补偿");
+      expect(await worker.locator(".qa-profile").textContent()).toContain("协商议事力");
+      await screenshot(worker, "qa-veteran-profile");
     } finally {
       await worker.context().close();
       await veteran.context().close();
@@ -187,6 +198,8 @@ describe("老书记问答", () => {
     const worker = await signedIn("sec3");
     try {
       await admin.goto("/qa/events");
+      await admin.getByRole("link", { name: "第四季度老书记论坛" }).first().waitFor();
+      await screenshot(admin, "qa-events-admin");
       await admin.getByRole("link", { name: "第四季度老书记论坛" }).first().click();
       await admin.waitForURL(/\/qa\/events\/[0-9a-f-]+$/);
       const eventUrl = new URL(admin.url()).pathname;

@@ -111,7 +111,7 @@ export function AskForm({ eventId, onDone }: { eventId?: string; onDone: (id: st
           label={qa.form.tags}
           rules={[{ type: "array", max: QA_LIMITS.tagsMax, message: qa.form.tagsPlaceholder }]}
         >
-          <Select mode="tags" placeholder={qa.form.tagsPlaceholder} maxCount={QA_LIMITS.tagsMax} tokenSeparators={[",", "，", " "]} open={false} suffixIcon={null} />
+          <Select mode="tags" placeholder={qa.form.tagsPlaceholder} maxCount={QA_LIMITS.tagsMax} tokenSeparators={[",", "，", " "]} suffixIcon={null} />
         </Form.Item>
       </div>
       <Form.Item name="anonymous" label={qa.form.anonymous} valuePropName="checked" extra={qa.form.anonymousHint}>

@@ -307,7 +307,7 @@ function EditQuestionButton({ question, onSaved }: { question: Question; onSaved
             <Select allowClear options={CAPABILITIES.map((c) => ({ value: c, label: CAPABILITY_LABELS[c] }))} />
           </Form.Item>
           <Form.Item name="tags" label={qa.form.tags}>
-            <Select mode="tags" maxCount={5} open={false} suffixIcon={null} tokenSeparators={[",", "，", " "]} />
+            <Select mode="tags" maxCount={5} suffixIcon={null} tokenSeparators={[",", "，", " "]} />
           </Form.Item>
         </Form>
       </Modal>
