@@ -221,8 +221,8 @@ export interface Sent {
  * Stores a message and returns it once committed (see commitQueue.ts: the studio's counter row is
  * advanced in the same transaction, so seqs are ordered across processes and have no gaps); a retry
  * with the same clientId, even one racing the original, returns the stored message.
+ * `senderSocketId`: the socket the send came from gets the message in its ack, not again as a push.
  */
-/** `senderSocketId`: the socket the send came from gets the message in its ack, not again as a push. */
 export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend, senderSocketId?: string): Promise<Sent> {
   const access = await loadAccess(ctx, input.studioId);
   requireWritable(access, user);
