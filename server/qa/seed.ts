@@ -132,7 +132,7 @@ export async function seedQa(db: Db, users: DemoUsers): Promise<void> {
   if (!admin) return;
   const [event] = await db
     .insert(qaEvents)
-    .values({ title: "第四季度老书记论坛", startsAt: new Date(Date.now() + 7 * 24 * 3600_000), hostId: admin })
+    .values({ title: "第四季度老书记论坛", startsAt: nextWeekAfternoon(), hostId: admin })
     .returning({ id: qaEvents.id });
   const unanswered = QUESTIONS.flatMap((q, i) => (q.answers.length === 0 && ids[i] ? [ids[i]!] : []));
   if (unanswered.length) {
@@ -140,4 +140,10 @@ export async function seedQa(db: Db, users: DemoUsers): Promise<void> {
       .insert(qaEventItems)
       .values(unanswered.map((questionId, i) => ({ eventId: event!.id, questionId, position: i + 1, source: "pulled" as const })));
   }
+}
+
+/** 14:30 Beijing time, a week from today: when the district holds its forums. */
+function nextWeekAfternoon(): Date {
+  const day = new Date(Date.now() + 7 * 24 * 3600_000);
+  return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 6, 30));
 }
