@@ -52,6 +52,9 @@ function newClientId() {
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
+/** Open room stores per studio in this tab: the room is left only when none is open any more. */
+const openRooms = new Map<string, number>();
+
 export class RoomStore {
   private bySeq = new Map<number, StudioMessage>();
   private serverTime: string | undefined;
@@ -115,6 +118,7 @@ export class RoomStore {
   /** Can follow stop() on the same store (React StrictMode mounts, unmounts and mounts again). */
   start() {
     this.stopped = false;
+    openRooms.set(this.studioId, (openRooms.get(this.studioId) ?? 0) + 1);
     const socket = getSocket();
     // Listen before joining: pushes can arrive right behind the join acknowledgement.
     socket.on("connect", this.onConnect);
@@ -146,7 +150,12 @@ export class RoomStore {
     socket.off("studio:task", this.onTask);
     clearInterval(this.typingTimer);
     clearTimeout(this.gapTimer);
-    if (socket.connected) void emitWithAck("studio:leave", { studioId: this.studioId }, 3000);
+    openRooms.set(this.studioId, Math.max(0, (openRooms.get(this.studioId) ?? 0) - 1));
+    // Left a moment later and only if no view of this room opened meanwhile (a remount, or coming
+    // straight back), so presence does not flicker and a newer view is never taken out of the room.
+    setTimeout(() => {
+      if (!openRooms.get(this.studioId) && socket.connected) void emitWithAck("studio:leave", { studioId: this.studioId }, 3000);
+    }, 200);
   }
 
   private onConnect = () => void this.join();
