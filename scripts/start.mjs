@@ -22,6 +22,7 @@ if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   console.log("正在构建前端…");
   const result = spawnSync(process.execPath, [join(root, "node_modules/vite/bin/vite.js"), "build"], {
     cwd: root,
+    env: { ...process.env, NODE_ENV: "production" },
     stdio: "inherit",
   });
   if (result.status !== 0) process.exit(result.status ?? 1);

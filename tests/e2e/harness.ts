@@ -61,6 +61,8 @@ export function ensureClientBuilt(): void {
   const vite = join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js");
   const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn"], {
     cwd: REPO_ROOT,
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    env: { ...process.env, NODE_ENV: "production" },
     encoding: "utf8",
     timeout: 180_000,
   });
