@@ -365,4 +365,10 @@ export interface ReviewAggregate {
 export interface ProposalClientEvents {}
 
 /** Events the server pushes. */
-export interface ProposalServerEvents {}
+export const PROPOSAL_CHANGES = ["status", "members", "versions", "comments", "reviews"] as const;
+export type ProposalChange = (typeof PROPOSAL_CHANGES)[number];
+
+export interface ProposalServerEvents {
+  /** something about a proposal changed (sent to everyone with a role on it): refetch that part */
+  "proposal:changed": (payload: { proposalId: string; what: ProposalChange }) => void;
+}

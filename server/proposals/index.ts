@@ -20,12 +20,14 @@ import { type ApiEnv, readJson, readQuery, requireUser } from "../http/env.ts";
 import { notFound } from "../lib/errors.ts";
 import type { DocKind } from "../yjs/docKinds.ts";
 import { parseDocName } from "../yjs/docKinds.ts";
+import { announceWrites } from "./announce.ts";
 import { toDocx } from "./export.ts";
 import { docAccess } from "./policy.ts";
 import { seedProposals } from "./seed.ts";
 import * as service from "./service.ts";
 
 function routes(api: Hono<ApiEnv>, ctx: AppContext): void {
+  api.use("/proposals/:id/*", announceWrites(ctx));
   api.post("/proposals", async (c) => {
     const proposal = await service.createProposal(ctx, requireUser(c), await readJson(c, CreateProposalSchema));
     return c.json({ proposal }, 201);

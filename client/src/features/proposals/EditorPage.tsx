@@ -10,12 +10,13 @@ import { t } from "../../strings/proposals.ts";
 import { useProposalDoc, type ProposalDoc } from "./collab.ts";
 import { EditorContent, showCommentHighlights, Toolbar, useCollabEditor } from "./Editor.tsx";
 import { CommentsPanel, CompletenessPanel, MembersPanel, ReviewPanel, VersionsPanel } from "./Panels.tsx";
-import { useComments, useProposal, useProposalAction } from "./queries.ts";
+import { useComments, useProposal, useProposalAction, useProposalPush } from "./queries.ts";
 import { StatusTag } from "./StatusTag.tsx";
 
 export function EditorPage() {
   const { id = "" } = useParams();
   const proposal = useProposal(id);
+  useProposalPush(id);
   if (proposal.isLoading) {
     return (
       <Card>

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import type {
   PmNode,
   Proposal,
@@ -10,6 +11,7 @@ import type {
   ReviewAggregate,
 } from "../../../../shared/proposals.ts";
 import { api } from "../../api.ts";
+import { getSocket } from "../../socket.ts";
 
 export const keys = {
   list: (filters: object) => ["proposals", "list", filters] as const,
@@ -29,12 +31,40 @@ export function useProposals(filters: { communityId?: string; status?: ProposalS
   });
 }
 
-/** The proposal, polled so a status change by someone else (submit, return) shows within seconds. */
+/**
+ * Changes made by others (submit, return, a comment, a score) arrive as `proposal:changed` pushes
+ * and refetch just that part; after a reconnect everything is refetched, as pushes may have been missed.
+ */
+export function useProposalPush(id: string) {
+  const qc = useQueryClient();
+  useEffect(() => {
+    const socket = getSocket();
+    const onChanged = ({ proposalId, what }: { proposalId: string; what: string }) => {
+      if (proposalId !== id) return;
+      const key = { status: keys.detail(id), members: keys.detail(id), versions: keys.versions(id), comments: keys.comments(id), reviews: keys.reviews(id) }[what];
+      void qc.invalidateQueries({ queryKey: key ?? keys.detail(id), exact: !!key });
+      // A submission also makes a version, and a return or approval changes what the reviews show.
+      if (what === "status") {
+        void qc.invalidateQueries({ queryKey: keys.versions(id) });
+        void qc.invalidateQueries({ queryKey: keys.reviews(id) });
+      }
+    };
+    const onReconnect = () => void qc.invalidateQueries({ queryKey: keys.detail(id) });
+    socket.on("proposal:changed", onChanged);
+    socket.on("connect", onReconnect);
+    return () => {
+      socket.off("proposal:changed", onChanged);
+      socket.off("connect", onReconnect);
+    };
+  }, [id, qc]);
+}
+
+/** The proposal; pushes keep it fresh, and a slow poll covers admins who are not members. */
 export function useProposal(id: string) {
   return useQuery({
     queryKey: keys.detail(id),
     queryFn: ({ signal }) => api<{ proposal: ProposalDetail }>(`/api/proposals/${id}`, { signal }).then((r) => r.proposal),
-    refetchInterval: 4000,
+    refetchInterval: 15_000,
   });
 }
 
@@ -57,7 +87,7 @@ export function useComments(id: string) {
   return useQuery({
     queryKey: keys.comments(id),
     queryFn: ({ signal }) => api<{ comments: ProposalComment[] }>(`/api/proposals/${id}/comments`, { signal }).then((r) => r.comments),
-    refetchInterval: 8000,
+    refetchInterval: 30_000,
   });
 }
 
