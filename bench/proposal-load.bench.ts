@@ -7,7 +7,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import os from "node:os";
@@ -16,20 +15,12 @@ import { ApiClient, connectDoc, waitForSync } from "../tests/helpers/clients.ts"
 import { sectionText } from "../tests/proposals/helpers.ts";
 import { report, summarize } from "./lib.ts";
 import { readTrace, until } from "./proposal-lib.ts";
+import { freePort } from "../tests/helpers/processes.ts";
 
 process.setMaxListeners(0);
 const EDITOR_COUNTS = (process.env.BENCH_EDITORS ?? "10,50").split(",").map(Number).filter((n) => n > 0);
 const RATE = 5;
 const SECONDS = 10;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** utime + stime of a process, in seconds (Linux /proc). */
 function cpuSeconds(pid: number): number {

@@ -1,22 +1,13 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { report, summarize } from "./lib.ts";
+import { freePort } from "../tests/helpers/processes.ts";
 
 /** Start-up to the first HTTP 200 with an existing (already migrated and seeded) data directory. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TIMEOUT_MS = 60_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function startOnce(dataDir: string): Promise<number> {
   const port = await freePort();

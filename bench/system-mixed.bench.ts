@@ -13,7 +13,6 @@
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -27,6 +26,7 @@ import { qaQuestions } from "../server/qa/schema.ts";
 import { searchVectorLiteral } from "../server/qa/search.ts";
 import { report, summarize } from "./lib.ts";
 import type { Kind, ToWorker, UserSpec, WorkerSamples } from "./system-worker.ts";
+import { freePort } from "../tests/helpers/processes.ts";
 
 // ——— configuration ———
 
@@ -211,17 +211,6 @@ async function populate(maxMix: Mix): Promise<Population> {
 }
 
 // ——— server processes ———
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface ServerProc {
   url: string;

@@ -79,6 +79,9 @@ export const HistoryQuerySchema = z.object({
 });
 export type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
 
+/** `GET /api/studios?scope=all`: an admin's overview of every studio (members only, no messages). */
+export const StudioListQuerySchema = z.object({ scope: z.enum(["mine", "all"]).default("mine") });
+
 export const SearchQuerySchema = z.object({ q: z.string().trim().min(1, "请输入搜索内容").max(100) });
 
 export const ExportQuerySchema = z.object({

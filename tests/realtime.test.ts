@@ -1,7 +1,6 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
-import { connectDoc, connectSocket, createUser, eventually, waitForSync } from "./helpers/clients.ts";
+import { connectDoc, connectSocket, createUser, eventually, upgradeStatus, waitForSync } from "./helpers/clients.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
 let server: TestServer;
@@ -13,22 +12,6 @@ beforeAll(async () => {
   server.ctx.yjs.registerKind({ prefix: "closed", access: async () => null });
 });
 afterAll(() => server?.close());
-
-/** Opens a raw upgrade and returns the HTTP status line the server answers with. */
-function upgradeStatus(path: string, cookie = ""): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, { headers: cookie ? { cookie } : {} });
-    ws.on("unexpected-response", (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on("open", () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.on("error", reject);
-  });
-}
 
 describe("health", () => {
   it("reports the database and the fan-out in use", async () => {
@@ -66,11 +49,11 @@ describe("Socket.IO door", () => {
 describe("/yjs/ door", () => {
   it("refuses without a cookie (401), a forbidden document (403), an unknown kind and unknown paths (404)", async () => {
     const { client } = await createUser(server);
-    expect(await upgradeStatus("/yjs/scratch:abc")).toBe(401);
-    expect(await upgradeStatus("/yjs/closed:abc", client.cookie)).toBe(403);
-    expect(await upgradeStatus("/yjs/nosuchkind:abc", client.cookie)).toBe(404);
-    expect(await upgradeStatus("/yjs/scratch:abc", client.cookie)).toBe(101);
-    expect(await upgradeStatus("/elsewhere", client.cookie)).toBe(404);
+    expect(await upgradeStatus(server, "/yjs/scratch:abc")).toBe(401);
+    expect(await upgradeStatus(server, "/yjs/closed:abc", client.cookie)).toBe(403);
+    expect(await upgradeStatus(server, "/yjs/nosuchkind:abc", client.cookie)).toBe(404);
+    expect(await upgradeStatus(server, "/yjs/scratch:abc", client.cookie)).toBe(101);
+    expect(await upgradeStatus(server, "/elsewhere", client.cookie)).toBe(404);
   });
 
   it("two providers converge on a document and survive a restart-free reload from storage", async () => {

@@ -29,6 +29,30 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
+describe("malformed ids in REST paths", () => {
+  it("answer 400 invalid_input before any query, on every feature", async () => {
+    const admin = await createUser(server, { role: "admin", communityId: "wuxing" });
+    const proposal = (await admin.client.post("/api/proposals", { title: "编号检查", communityId: "wuxing" })).body.proposal;
+    const calls: [string, string][] = [
+      ["GET", "/api/forums/not-a-uuid"],
+      ["GET", "/api/studios/not-a-uuid/messages"],
+      ["GET", "/api/questions/not-a-uuid"],
+      ["PATCH", "/api/users/not-a-uuid"],
+      ["GET", "/api/proposals/not-a-uuid"],
+      ["DELETE", `/api/proposals/${proposal.id}/members/not-a-uuid`],
+      ["DELETE", `/api/proposals/${proposal.id}/reviewers/not-a-uuid`],
+      ["GET", `/api/proposals/${proposal.id}/versions/not-a-uuid`],
+      ["POST", `/api/proposals/${proposal.id}/comments/not-a-uuid/resolve`],
+    ];
+    for (const [method, path] of calls) {
+      const res = await admin.client.request(method, path, method === "GET" || method === "DELETE" ? undefined : { resolved: true, level: "core" });
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(res.body.error.code).toBe("invalid_input");
+    }
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+  });
+});
+
 describe("bad socket payloads", () => {
   it("every event answers garbage with an error acknowledgement and the server carries on", async () => {
     const { client } = await createUser(server);

@@ -1,11 +1,10 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Hono } from "hono";
 import { ChangePasswordSchema, LoginSchema, RegisterSchema, UserPatchSchema } from "../../shared/auth.ts";
-import { IdSchema } from "../../shared/ids.ts";
 import type { AppContext } from "../context.ts";
 import { clearSessionCookie, setSessionCookie } from "../http/cookies.ts";
-import { type ApiContext, type ApiEnv, readJson, requireUser } from "../http/env.ts";
-import { invalidInput, parseWith } from "../lib/errors.ts";
+import { type ApiContext, type ApiEnv, readId, readJson, requireUser } from "../http/env.ts";
+import { invalidInput } from "../lib/errors.ts";
 import { requireAdmin } from "./policy.ts";
 import { changePassword, listUsers, registerUser, signIn, startSession, updateUser } from "./service.ts";
 import { toPublicUser } from "./users.ts";
@@ -61,7 +60,7 @@ export function authRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   api.patch("/users/:id", async (c) => {
     const admin = requireUser(c);
     requireAdmin(admin);
-    const userId = parseWith(IdSchema, c.req.param("id"));
+    const userId = readId(c);
     const patch = await readJson(c, UserPatchSchema);
     if (Object.keys(patch).length === 0) throw invalidInput("没有需要修改的内容");
     if (userId === admin.id && (patch.disabled || (patch.role && patch.role !== "admin"))) {

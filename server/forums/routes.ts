@@ -2,19 +2,18 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { CreateForumSchema, CreateTalkSchema, TalkNotesSchema, UpdateWeightsSchema } from "../../shared/forums.ts";
-import { IdSchema } from "../../shared/ids.ts";
 import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
-import { type ApiContext, type ApiEnv, readJson, readQuery, requireUser } from "../http/env.ts";
-import { forbidden, parseWith } from "../lib/errors.ts";
+import { type ApiContext, type ApiEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
+import { forbidden } from "../lib/errors.ts";
 import { archiveMarkdown, archiveScoresCsv, buildArchive } from "./archive.ts";
 import { deckInfo, parseRange, readDeckRange, uploadDeck } from "./decks.ts";
 import { canCreateForum, canManageTalk } from "./policy.ts";
 import { forumTalks } from "./schema.ts";
 import { addTalk, createForum, findForumRow, findTalkRow, getForum, listForums, updateWeights } from "./service.ts";
 
-const forumId = (c: ApiContext) => parseWith(IdSchema, c.req.param("id"));
-const talkId = (c: ApiContext) => parseWith(IdSchema, c.req.param("talkId"));
+const forumId = (c: ApiContext) => readId(c);
+const talkId = (c: ApiContext) => readId(c, "talkId");
 const ArchiveQuerySchema = z.object({ format: z.enum(["json", "md", "csv"]).default("json") });
 
 /** Roles that present talks at 书记论坛 / 群众考书记, offered when building an agenda. */

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
+import { IdSchema } from "../../shared/ids.ts";
 import type { SessionRow, UserRow } from "../auth/sessions.ts";
 import { invalidInput, parseWith, unauthorized } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -36,4 +37,9 @@ export async function readJson<S extends z.ZodType>(c: ApiContext, schema: S): P
 /** Parses query parameters with a schema (400 on bad values). */
 export function readQuery<S extends z.ZodType>(c: ApiContext, schema: S): z.infer<S> {
   return parseWith(schema, c.req.query());
+}
+
+/** A path parameter that names an object: a UUID, or the contract's 400 before any query sees it. */
+export function readId(c: ApiContext, name = "id"): string {
+  return parseWith(IdSchema, c.req.param(name));
 }

@@ -7,7 +7,7 @@ import type { DemoUsers } from "../db/seed.ts";
 import type { Db } from "../db/client.ts";
 import type { Feature } from "../features.ts";
 import { type ApiEnv, readJson, requireUser } from "../http/env.ts";
-import { AppError } from "../lib/errors.ts";
+import { AppError, parseWith } from "../lib/errors.ts";
 import { normalizeForMatch } from "./normalize.ts";
 import { sensitiveWords } from "./schema.ts";
 
@@ -70,7 +70,8 @@ function moderationRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   api.delete("/moderation/words/:word", async (c) => {
     requireAdmin(requireUser(c));
-    await ctx.db.delete(sensitiveWords).where(eq(sensitiveWords.word, c.req.param("word")));
+    const word = parseWith(WordListSchema.shape.words.element, c.req.param("word"));
+    await ctx.db.delete(sensitiveWords).where(eq(sensitiveWords.word, word));
     cache = null;
     return c.json({ ok: true });
   });

@@ -16,7 +16,7 @@ import {
 } from "../../shared/proposals.ts";
 import type { AppContext } from "../context.ts";
 import type { Feature } from "../features.ts";
-import { type ApiEnv, readJson, readQuery, requireUser } from "../http/env.ts";
+import { type ApiEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
 import { notFound } from "../lib/errors.ts";
 import type { DocKind } from "../yjs/docKinds.ts";
 import { parseDocName } from "../yjs/docKinds.ts";
@@ -34,49 +34,49 @@ function routes(api: Hono<ApiEnv>, ctx: AppContext): void {
   });
   api.get("/proposals", async (c) => c.json({ proposals: await service.listProposals(ctx, requireUser(c), readQuery(c, ListProposalsQuerySchema)) }));
   api.get("/proposals/people", async (c) => {
-    const { q } = readQuery(c, CandidatesQuerySchema.extend({ reviewers: z.enum(["true", "false"]).optional() }));
-    return c.json({ users: await service.searchPeople(ctx, requireUser(c), q, c.req.query("reviewers") === "true") });
+    const { q, reviewers } = readQuery(c, CandidatesQuerySchema.extend({ reviewers: z.enum(["true", "false"]).optional() }));
+    return c.json({ users: await service.searchPeople(ctx, requireUser(c), q, reviewers === "true") });
   });
-  api.get("/proposals/:id", async (c) => c.json({ proposal: await service.getProposal(ctx, requireUser(c), c.req.param("id")) }));
+  api.get("/proposals/:id", async (c) => c.json({ proposal: await service.getProposal(ctx, requireUser(c), readId(c)) }));
 
   api.post("/proposals/:id/members", async (c) => {
-    const proposal = await service.addMember(ctx, requireUser(c), c.req.param("id"), await readJson(c, AddMemberSchema));
+    const proposal = await service.addMember(ctx, requireUser(c), readId(c), await readJson(c, AddMemberSchema));
     return c.json({ proposal });
   });
   api.delete("/proposals/:id/members/:userId", async (c) =>
-    c.json({ proposal: await service.removeMember(ctx, requireUser(c), c.req.param("id"), c.req.param("userId")) }),
+    c.json({ proposal: await service.removeMember(ctx, requireUser(c), readId(c), readId(c, "userId")) }),
   );
   api.post("/proposals/:id/reviewers", async (c) => {
     const { userId } = await readJson(c, AddReviewerSchema);
-    return c.json({ proposal: await service.addReviewer(ctx, requireUser(c), c.req.param("id"), userId) });
+    return c.json({ proposal: await service.addReviewer(ctx, requireUser(c), readId(c), userId) });
   });
   api.delete("/proposals/:id/reviewers/:userId", async (c) =>
-    c.json({ proposal: await service.removeReviewer(ctx, requireUser(c), c.req.param("id"), c.req.param("userId")) }),
+    c.json({ proposal: await service.removeReviewer(ctx, requireUser(c), readId(c), readId(c, "userId")) }),
   );
 
-  api.post("/proposals/:id/submit", async (c) => c.json({ proposal: await service.submitProposal(ctx, requireUser(c), c.req.param("id")) }));
-  api.post("/proposals/:id/start-review", async (c) => c.json({ proposal: await service.startReview(ctx, requireUser(c), c.req.param("id")) }));
+  api.post("/proposals/:id/submit", async (c) => c.json({ proposal: await service.submitProposal(ctx, requireUser(c), readId(c)) }));
+  api.post("/proposals/:id/start-review", async (c) => c.json({ proposal: await service.startReview(ctx, requireUser(c), readId(c)) }));
   api.post("/proposals/:id/return", async (c) => {
     const { reason } = await readJson(c, ReturnProposalSchema);
-    return c.json({ proposal: await service.returnProposal(ctx, requireUser(c), c.req.param("id"), reason) });
+    return c.json({ proposal: await service.returnProposal(ctx, requireUser(c), readId(c), reason) });
   });
-  api.post("/proposals/:id/approve", async (c) => c.json({ proposal: await service.approveProposal(ctx, requireUser(c), c.req.param("id")) }));
+  api.post("/proposals/:id/approve", async (c) => c.json({ proposal: await service.approveProposal(ctx, requireUser(c), readId(c)) }));
 
-  api.get("/proposals/:id/versions", async (c) => c.json({ versions: await service.listVersions(ctx, requireUser(c), c.req.param("id")) }));
+  api.get("/proposals/:id/versions", async (c) => c.json({ versions: await service.listVersions(ctx, requireUser(c), readId(c)) }));
   api.post("/proposals/:id/versions", async (c) => {
     const { name } = await readJson(c, SaveVersionSchema);
-    return c.json({ version: await service.saveVersion(ctx, requireUser(c), c.req.param("id"), name) }, 201);
+    return c.json({ version: await service.saveVersion(ctx, requireUser(c), readId(c), name) }, 201);
   });
   api.get("/proposals/:id/versions/:versionId", async (c) =>
-    c.json({ content: await service.versionContent(ctx, requireUser(c), c.req.param("id"), c.req.param("versionId")) }),
+    c.json({ content: await service.versionContent(ctx, requireUser(c), readId(c), readId(c, "versionId")) }),
   );
   api.post("/proposals/:id/versions/:versionId/restore", async (c) =>
-    c.json({ version: await service.restoreVersion(ctx, requireUser(c), c.req.param("id"), c.req.param("versionId")) }),
+    c.json({ version: await service.restoreVersion(ctx, requireUser(c), readId(c), readId(c, "versionId")) }),
   );
 
   api.get("/proposals/:id/export", async (c) => {
     const { format, versionId } = readQuery(c, ExportQuerySchema);
-    const { title, content } = await service.contentFor(ctx, requireUser(c), c.req.param("id"), versionId);
+    const { title, content } = await service.contentFor(ctx, requireUser(c), readId(c), versionId);
     const filename = encodeURIComponent(`${title}.${format}`);
     const disposition = `attachment; filename="proposal.${format}"; filename*=UTF-8''${filename}`;
     if (format === "md") {
@@ -89,20 +89,20 @@ function routes(api: Hono<ApiEnv>, ctx: AppContext): void {
     });
   });
 
-  api.get("/proposals/:id/comments", async (c) => c.json({ comments: await service.listComments(ctx, requireUser(c), c.req.param("id")) }));
+  api.get("/proposals/:id/comments", async (c) => c.json({ comments: await service.listComments(ctx, requireUser(c), readId(c)) }));
   api.post("/proposals/:id/comments", async (c) => {
-    const comment = await service.addComment(ctx, requireUser(c), c.req.param("id"), await readJson(c, CreateCommentSchema));
+    const comment = await service.addComment(ctx, requireUser(c), readId(c), await readJson(c, CreateCommentSchema));
     return c.json({ comment }, 201);
   });
   api.post("/proposals/:id/comments/:commentId/resolve", async (c) => {
     const { resolved } = await readJson(c, ResolveCommentSchema);
-    await service.resolveComment(ctx, requireUser(c), c.req.param("id"), c.req.param("commentId"), resolved);
+    await service.resolveComment(ctx, requireUser(c), readId(c), readId(c, "commentId"), resolved);
     return c.json({ ok: true });
   });
 
-  api.get("/proposals/:id/reviews", async (c) => c.json(await service.listReviews(ctx, requireUser(c), c.req.param("id"))));
+  api.get("/proposals/:id/reviews", async (c) => c.json(await service.listReviews(ctx, requireUser(c), readId(c))));
   api.post("/proposals/:id/reviews", async (c) => {
-    const review = await service.submitReview(ctx, requireUser(c), c.req.param("id"), await readJson(c, SubmitReviewSchema));
+    const review = await service.submitReview(ctx, requireUser(c), readId(c), await readJson(c, SubmitReviewSchema));
     return c.json({ review }, 201);
   });
 }

@@ -14,7 +14,7 @@ import {
   VoteSchema,
 } from "../../shared/qa.ts";
 import type { AppContext } from "../context.ts";
-import { type ApiContext, type ApiEnv, readJson, readQuery, requireUser } from "../http/env.ts";
+import { type ApiContext, type ApiEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
 import { parseWith } from "../lib/errors.ts";
 import { createEvent, eventState, listEvents, pullTopUnanswered } from "./live.ts";
 import { listAudit, listReports, reportPost, setHidden } from "./moderation.ts";
@@ -33,7 +33,7 @@ import {
   voteQuestion,
 } from "./service.ts";
 
-const id = (c: ApiContext) => parseWith(IdSchema, c.req.param("id"));
+const id = (c: ApiContext) => readId(c);
 
 /** A body that may be left out entirely (a bare POST to vote). */
 async function readOptionalJson<S extends z.ZodType>(c: ApiContext, schema: S): Promise<z.infer<S>> {

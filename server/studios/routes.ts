@@ -1,10 +1,9 @@
 import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { IdSchema } from "../../shared/ids.ts";
-import { CreateStudioSchema, ExportQuerySchema, HistoryQuerySchema, SearchQuerySchema } from "../../shared/studios.ts";
+import { CreateStudioSchema, ExportQuerySchema, HistoryQuerySchema, SearchQuerySchema, StudioListQuerySchema } from "../../shared/studios.ts";
 import type { AppContext } from "../context.ts";
-import { type ApiEnv, readJson, readQuery, requireUser } from "../http/env.ts";
-import { invalidInput, parseWith, tooLarge } from "../lib/errors.ts";
+import { type ApiEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
+import { invalidInput, tooLarge } from "../lib/errors.ts";
 import { readAttachment, storeAttachment } from "./attachments.ts";
 import { exportRecord } from "./exports.ts";
 import { historyPage, searchMessages } from "./messages.ts";
@@ -23,18 +22,19 @@ export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   api.get("/studios", async (c) => {
     const user = requireUser(c);
-    const studios = await listStudios(ctx, user, c.req.query("scope") === "all");
+    const { scope } = readQuery(c, StudioListQuerySchema);
+    const studios = await listStudios(ctx, user, scope === "all");
     return c.json({ studios });
   });
 
   api.get("/studios/:id", async (c) => {
-    const studio = await getStudio(ctx, requireUser(c), parseWith(IdSchema, c.req.param("id")));
+    const studio = await getStudio(ctx, requireUser(c), readId(c));
     return c.json({ studio });
   });
 
   api.get("/studios/:id/messages", async (c) => {
     const user = requireUser(c);
-    const id = parseWith(IdSchema, c.req.param("id"));
+    const id = readId(c);
     const query = readQuery(c, HistoryQuerySchema);
     await memberAccess(ctx, id, user);
     const messages = await historyPage(ctx.db, id, query);
@@ -43,7 +43,7 @@ export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   api.get("/studios/:id/search", async (c) => {
     const user = requireUser(c);
-    const id = parseWith(IdSchema, c.req.param("id"));
+    const id = readId(c);
     const { q } = readQuery(c, SearchQuerySchema);
     await memberAccess(ctx, id, user);
     return c.json({ messages: await searchMessages(ctx.db, id, q) });
@@ -51,14 +51,14 @@ export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   api.get("/studios/:id/tasks", async (c) => {
     const user = requireUser(c);
-    const id = parseWith(IdSchema, c.req.param("id"));
+    const id = readId(c);
     await memberAccess(ctx, id, user);
     return c.json({ tasks: await listTasks(ctx, id) });
   });
 
   api.get("/studios/:id/export", async (c) => {
     const user = requireUser(c);
-    const id = parseWith(IdSchema, c.req.param("id"));
+    const id = readId(c);
     const query = readQuery(c, ExportQuerySchema);
     const file = await exportRecord(ctx, user, id, query);
     c.header("Content-Type", file.type);
@@ -83,7 +83,7 @@ export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     }),
     async (c) => {
       const user = requireUser(c);
-      const id = parseWith(IdSchema, c.req.param("id"));
+      const id = readId(c);
       // Membership before reading the body: a stranger's upload is refused without storing anything.
       await memberAccess(ctx, id, user);
       let form;
@@ -101,8 +101,8 @@ export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   api.get("/studios/:id/attachments/:attachmentId", async (c) => {
     const user = requireUser(c);
-    const id = parseWith(IdSchema, c.req.param("id"));
-    const attachmentId = parseWith(IdSchema, c.req.param("attachmentId"));
+    const id = readId(c);
+    const attachmentId = readId(c, "attachmentId");
     const row = await readAttachment(ctx, user, id, attachmentId);
     const inline = row.mime.startsWith("image/") || row.mime === "application/pdf";
     c.header("Content-Type", row.mime);

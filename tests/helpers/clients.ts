@@ -196,3 +196,19 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 500
   }
   throw last instanceof Error ? last : new Error("condition not met in time");
 }
+
+/** Opens a raw WebSocket upgrade and resolves with the HTTP status the server answers (101 when accepted). */
+export function upgradeStatus(server: ServerLike, path: string, cookie = ""): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, { headers: cookie ? { cookie } : {} });
+    ws.on("unexpected-response", (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on("open", () => {
+      resolve(101);
+      ws.close();
+    });
+    ws.on("error", reject);
+  });
+}

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import * as Y from "yjs";
 import { CLOSE_CODES } from "../../shared/errors.ts";
 import { LIMITS } from "../../shared/limits.ts";
 import { PROPOSAL_SECTIONS } from "../../shared/proposals.ts";
 import { compactDoc, countRows, loadDoc } from "../../server/yjs/persistence.ts";
-import { connectDoc, createUser, eventually, waitForSync } from "../helpers/clients.ts";
+import { connectDoc, createUser, eventually, upgradeStatus, waitForSync } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { addMember, docText, fragment, ownerWithProposal, sectionText } from "./helpers.ts";
 
@@ -14,21 +13,6 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server?.close());
-
-function upgradeStatus(path: string, cookie = ""): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, { headers: cookie ? { cookie } : {} });
-    ws.on("unexpected-response", (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on("open", () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.on("error", reject);
-  });
-}
 
 describe("proposal document /yjs/proposal:<id>", () => {
   it("starts from the template and two editors' providers converge", async () => {
@@ -73,10 +57,10 @@ describe("proposal document /yjs/proposal:<id>", () => {
   it("refuses a non-member (403), a signed-out visitor (401) and an unknown proposal (404) at the upgrade", async () => {
     const { docName } = await ownerWithProposal(server);
     const stranger = await createUser(server, { role: "secretary", communityId: "wuxing" });
-    expect(await upgradeStatus(`/yjs/${docName}`, stranger.client.cookie)).toBe(403);
-    expect(await upgradeStatus(`/yjs/${docName}`)).toBe(401);
-    expect(await upgradeStatus(`/yjs/proposal:${crypto.randomUUID()}`, stranger.client.cookie)).toBe(404);
-    expect(await upgradeStatus(`/yjs/proposal:not-a-uuid`, stranger.client.cookie)).toBe(404);
+    expect(await upgradeStatus(server, `/yjs/${docName}`, stranger.client.cookie)).toBe(403);
+    expect(await upgradeStatus(server, `/yjs/${docName}`)).toBe(401);
+    expect(await upgradeStatus(server, `/yjs/proposal:${crypto.randomUUID()}`, stranger.client.cookie)).toBe(404);
+    expect(await upgradeStatus(server, `/yjs/proposal:not-a-uuid`, stranger.client.cookie)).toBe(404);
   });
 
   it("locks editing at once after submit (open connections too) and opens it again when returned", async () => {

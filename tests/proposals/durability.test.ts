@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,6 +11,7 @@ import { countRows } from "../../server/yjs/persistence.ts";
 import { ApiClient, connectDoc, eventually, uniqueName, waitForSync } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { addMember, ownerWithProposal, sectionText } from "./helpers.ts";
+import { freePort } from "../helpers/processes.ts";
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -103,17 +103,6 @@ describe("proposal content survives the server", () => {
     await new Promise((resolve) => child.once("exit", resolve));
   }, 90_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 /** The real server as its own process (`node --import tsx server/main.ts`), ready when /api/health answers. */
 async function spawnServer(port: number, dataDir: string): Promise<ChildProcess> {

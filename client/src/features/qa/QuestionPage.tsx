@@ -110,16 +110,7 @@ export default function QuestionPage() {
           />
           {(question.mine || isAdmin) && <EditQuestionButton question={question} onSaved={refresh} />}
           {!question.hidden && <InviteButton questionId={question.id} />}
-          <ReasonButton
-            label={qa.question.report}
-            title={qa.question.reportTitle}
-            reasonLabel={qa.question.reportReason}
-            placeholder={qa.question.reportPlaceholder}
-            onSubmit={async (reason) => {
-              await qaApi.report("questions", question.id, reason);
-              void message.success(qa.question.reported);
-            }}
-          />
+          <ReportButton kind="questions" id={question.id} />
           {isAdmin && <ModerateButton kind="questions" id={question.id} hidden={question.hidden} onDone={refresh} />}
         </div>
       </Card>
@@ -157,16 +148,7 @@ export default function QuestionPage() {
                     </Button>
                   )}
                   {(answer.mine || isAdmin) && <EditAnswerButton answer={answer} onSaved={refresh} />}
-                  <ReasonButton
-                    label={qa.question.report}
-                    title={qa.question.reportTitle}
-                    reasonLabel={qa.question.reportReason}
-                    placeholder={qa.question.reportPlaceholder}
-                    onSubmit={async (reason) => {
-                      await qaApi.report("answers", answer.id, reason);
-                      void message.success(qa.question.reported);
-                    }}
-                  />
+                  <ReportButton kind="answers" id={answer.id} />
                   {isAdmin && <ModerateButton kind="answers" id={answer.id} hidden={answer.hidden} onDone={refresh} />}
                 </div>
               </Card>
@@ -343,5 +325,22 @@ function EditAnswerButton({ answer, onSaved }: { answer: Answer; onSaved: () => 
         <MarkdownInput value={body} onChange={setBody} label={qa.question.editAnswer} />
       </Modal>
     </>
+  );
+}
+
+/** 举报: asks for a reason and sends the report to the admins. */
+function ReportButton({ kind, id }: { kind: "questions" | "answers"; id: string }) {
+  const { message } = AntApp.useApp();
+  return (
+    <ReasonButton
+      label={qa.question.report}
+      title={qa.question.reportTitle}
+      reasonLabel={qa.question.reportReason}
+      placeholder={qa.question.reportPlaceholder}
+      onSubmit={async (reason) => {
+        await qaApi.report(kind, id, reason);
+        void message.success(qa.question.reported);
+      }}
+    />
   );
 }
