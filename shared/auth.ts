@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LevelSchema, RoleSchema } from "./enums.ts";
+import { FlagSchema, LevelSchema, RoleSchema } from "./enums.ts";
 import { LIMITS } from "./limits.ts";
 
 export const UsernameSchema = z
@@ -38,9 +38,14 @@ export const UserSchema = z.object({
   id: z.string(),
   username: z.string(),
   displayName: z.string(),
+  /** the primary role: the first of `roles` in precedence order */
   role: RoleSchema,
+  roles: z.array(RoleSchema),
+  flags: z.array(FlagSchema),
   level: LevelSchema,
   communityId: z.string().nullable(),
+  streetId: z.string().nullable(),
+  hireDate: z.string().nullable(),
   partyMember: z.boolean(),
   disabled: z.boolean(),
   createdAt: z.string(),

@@ -1,7 +1,17 @@
 import { z } from "zod";
 
 /** Roles, levels and capabilities from the district's programme (glossary in DESIGN.md). */
-export const ROLES = ["admin", "mentor", "veteran", "secretary", "worker", "resident"] as const;
+/** In order of precedence: a person's primary `role` is the first of these they hold. */
+export const ROLES = [
+  "admin",
+  "organiser",
+  "street_admin",
+  "secretary",
+  "mentor",
+  "veteran",
+  "worker",
+  "resident",
+] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
@@ -22,8 +32,28 @@ export const CAPABILITIES = [
 export const CapabilitySchema = z.enum(CAPABILITIES);
 export type Capability = z.infer<typeof CapabilitySchema>;
 
+/** The plan's statuses: 两委成员, 书记后备人选, 头雁计划, 全科社工, 新招聘. */
+export const FLAGS = ["liangwei", "reserve", "touyan", "generalist", "new_hire"] as const;
+export const FlagSchema = z.enum(FLAGS);
+export type Flag = z.infer<typeof FlagSchema>;
+
+export const FLAG_LABELS: Record<Flag, string> = {
+  liangwei: "两委成员",
+  reserve: "书记后备人选",
+  touyan: "头雁计划",
+  generalist: "全科社工",
+  new_hire: "新招聘",
+};
+
+/** The primary role of a set of roles: the first in `ROLES` order. */
+export function primaryRole(roles: readonly Role[]): Role {
+  return ROLES.find((role) => roles.includes(role)) ?? "resident";
+}
+
 export const ROLE_LABELS: Record<Role, string> = {
   admin: "管理员",
+  organiser: "组织部",
+  street_admin: "街道管理员",
   mentor: "社区导师",
   veteran: "老书记",
   secretary: "社区书记",

@@ -65,7 +65,12 @@ export async function updateUser(ctx: AppContext, userId: string, patch: UserPat
     const [community] = await ctx.db.select().from(communities).where(eq(communities.id, patch.communityId));
     if (!community) throw invalidInput("communityId: 社区不存在");
   }
-  const [row] = await ctx.db.update(users).set(patch).where(eq(users.id, userId)).returning();
+  const roles = patch.role ? { roles: [patch.role] } : {};
+  const [row] = await ctx.db
+    .update(users)
+    .set({ ...patch, ...roles })
+    .where(eq(users.id, userId))
+    .returning();
   if (!row) throw notFound("用户不存在");
   if (patch.disabled) await ctx.cutOffUser(userId, "disabled");
   return row;

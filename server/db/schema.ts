@@ -1,6 +1,7 @@
 /** Every table, gathered for Drizzle and drizzle-kit. Each feature keeps its tables in its own folder. */
 export * from "../org/schema.ts";
 export * from "../auth/schema.ts";
+export * from "../audit/schema.ts";
 export * from "../yjs/schema.ts";
 export * from "../notifications/schema.ts";
 export * from "../moderation/schema.ts";

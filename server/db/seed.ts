@@ -71,7 +71,7 @@ export async function seedDemo(db: Db, log: Logger, features: Feature[]): Promis
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const rows = await db
     .insert(users)
-    .values(DEMO_USERS.map((u) => ({ ...u, passwordHash })))
+    .values(DEMO_USERS.map((u) => ({ ...u, roles: [u.role], passwordHash })))
     .returning();
   const demoUsers: DemoUsers = Object.fromEntries(rows.map((row) => [row.username, row]));
   for (const feature of features) await feature.seed?.(db, demoUsers);

@@ -91,6 +91,7 @@ export async function createUser(
     displayName: options.displayName ?? `测试${username.slice(-4)}`,
     passwordHash: await passwordHash,
     role: options.role ?? "worker",
+    roles: [options.role ?? "worker"],
     level: options.level ?? "novice",
     communityId: options.communityId ?? null,
     partyMember: options.partyMember ?? false,
