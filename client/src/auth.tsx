@@ -3,7 +3,7 @@ import { Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { App as AntApp, Button, Result } from "antd";
 import type { User } from "../../shared/auth.ts";
-import type { Role } from "../../shared/enums.ts";
+import type { Role } from "../../shared/vocabulary.ts";
 import { api, isUnauthorized } from "./api.ts";
 import { connectSocket, disconnectSocket, getSocket } from "./socket.ts";
 import { PageSpin } from "./components/PageSpin.tsx";
