@@ -8,7 +8,7 @@
  * OUTAGE_MS sets the long server outage (default 60 s, as the issue asks); the other outages are
  * shorter but longer than the editor's 15 s metadata poll, which used to replace the page.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_PASSWORD, launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
 
@@ -76,7 +76,7 @@ async function openProposal(page: Page, name: string) {
     await page.locator('.proposal-sync[data-state="synced"]').waitFor({ timeout: 40_000 });
   } catch (error) {
     await screenshot(page, `outage-open-failed-${name}`);
-    throw error;
+    throw new Error(`${(error as Error).message}\npage errors: ${pageErrors.join("\n")}`);
   }
 }
 
@@ -100,6 +100,31 @@ async function typeInto(page: Page, title: string, text: string) {
 
 const localCopies = (page: Page) =>
   page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? "").filter((name) => name.startsWith("local-copy:")));
+
+/**
+ * Signs out through the user menu. The editor is left first (blurred, scrolled to the top): while
+ * it holds the focus its caret updates can move the page under the opening menu.
+ */
+async function signOut(page: Page) {
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+  });
+  for (let attempt = 1; ; attempt++) {
+    const item = page.getByRole("menuitem", { name: "退出登录" });
+    if (!(await item.isVisible())) await page.getByRole("button", { name: /用户菜单/ }).click();
+    await item.click();
+    try {
+      await page.waitForURL((url) => url.pathname.startsWith("/login"), { timeout: 8_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) {
+        await screenshot(page, "outage-signout-failed");
+        throw error;
+      }
+    }
+  }
+}
 
 const expectNoPageErrors = () => expect(pageErrors.splice(0)).toEqual([]);
 
@@ -190,27 +215,60 @@ describe("the proposal editor through an outage", () => {
     await b.context().close();
   }, 120_000);
 
+  test("a tab opened while the server can't answer shows the local copy, read-only until the rights are known", async () => {
+    const page = await signedIn("sec1");
+    let refuse = false;
+    await page.context().routeWebSocket(/\/yjs\//, (ws) => {
+      if (refuse) return void ws.close({ code: 1011, reason: "test: document server unreachable" });
+      ws.connectToServer();
+    });
+    await openProposal(page, "sec1");
+    await typeInto(page, "实施步骤与时间表", "【本机副本】");
+    await expect.poll(() => page.locator(".proposal-sync").getAttribute("data-state")).toBe("synced");
+
+    // The page itself loads, but the proposal's metadata and document don't.
+    refuse = true;
+    await page.route(/\/api\/proposals\//, (route) => route.abort("connectionrefused"));
+    await page.reload();
+    const banner = page.getByTestId("proposal-offline");
+    await banner.waitFor({ timeout: 30_000 });
+    await expect.poll(() => sectionText(page, "实施步骤与时间表"), { timeout: 20_000 }).toContain("【本机副本】");
+    expect(await banner.textContent()).toContain("本机保存的副本（只读）");
+    expect(await page.locator(".tiptap").getAttribute("contenteditable")).toBe("false");
+    expect(await page.locator(".proposal-title").textContent()).toBe("“红色管家”楼栋微治理项目");
+    await screenshot(page, "outage-local-copy-read-only", { fullPage: false });
+
+    // The server answers again: the same page becomes the normal, editable editor.
+    refuse = false;
+    await page.unroute(/\/api\/proposals\//);
+    await page.locator('.proposal-sync[data-state="synced"]').waitFor({ timeout: 40_000 });
+    await expect.poll(() => page.locator(".tiptap").getAttribute("contenteditable"), { timeout: 30_000 }).toBe("true");
+    await banner.waitFor({ state: "detached" });
+    expectNoPageErrors();
+    await page.context().close();
+  }, 120_000);
+
   test("signing out deletes the local copy; the next user on the browser never sees it", async () => {
     const page = await signedIn("sec1");
+    // The document socket goes through the test, which can cut it while REST still works: the
+    // edit below then exists only in this browser, and signing out still reaches the server.
+    let refuseDocuments = false;
+    const open: WebSocketRoute[] = [];
+    await page.context().routeWebSocket(/\/yjs\//, (ws) => {
+      if (refuseDocuments) return void ws.close({ code: 1011, reason: "test: document server unreachable" });
+      ws.connectToServer();
+      open.push(ws);
+    });
     await openProposal(page, "sec1");
     const sec1 = ((await (await page.request.get("/api/me")).json()) as { user: { id: string } }).user.id;
-    // The document socket is refused while REST still works, so the edit exists only in this
-    // browser and signing out reaches the server.
-    let refuseDocuments = true;
-    await page.context().routeWebSocket(/\/yjs\//, (ws) => {
-      if (refuseDocuments) void ws.close({ code: 1011, reason: "test: document server unreachable" });
-      else ws.connectToServer();
-    });
-    await page.context().setOffline(true);
+    refuseDocuments = true;
+    for (const ws of open.splice(0)) await ws.close({ code: 1006 }).catch(() => ws.close());
     await page.getByTestId("proposal-offline").waitFor();
-    await page.context().setOffline(false);
     await typeInto(page, "背景与问题", "【只在这台电脑上】");
     await expect.poll(() => localCopies(page)).toContain(`local-copy:${sec1}:proposal:${proposalId}`);
     expect(await page.locator(".proposal-sync").textContent()).toContain("未同步");
 
-    await page.getByRole("button", { name: /用户菜单/ }).click();
-    await page.getByRole("menuitem", { name: "退出登录" }).click();
-    await page.waitForURL((url) => url.pathname.startsWith("/login"));
+    await signOut(page);
     await expect.poll(() => localCopies(page), { timeout: 15_000 }).toEqual([]);
 
     refuseDocuments = false;
