@@ -4,6 +4,7 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { PROPOSAL_DOC_FIELD, proposalDocName } from "../../../../shared/proposals.ts";
 import { localCopyName } from "../../localCopies.ts";
+import { applyOwnUpdate } from "./linkDocs.ts";
 
 const LINK = Symbol("link");
 
@@ -26,8 +27,8 @@ export type SyncState = "connecting" | "synced" | "offline";
  * gives a doc a new client id when an applied update adds items under its own id ("another client
  * seems to be using it") — which is what copying our edits into `netDoc` does. The provider then
  * asks its awareness about an id it has never heard of and throws `reading 'clock'` (in
- * `disconnectBc` when going offline or being destroyed, in `onopen` on reconnect). So `link`
- * keeps `netDoc`'s id out of the way while it applies our edit (see there).
+ * `disconnectBc` when going offline or being destroyed, in `onopen` on reconnect). So our edits
+ * are copied with `applyOwnUpdate`, which keeps `netDoc`'s id.
  *
  * `netDoc` is also kept in this browser (y-indexeddb, under the user's id): edits are stored as
  * they are typed, a server outage costs nothing, and the copy merges with everyone else's on
@@ -114,21 +115,9 @@ export class ProposalDoc {
     this.emit();
   }
 
-  /**
-   * Copies a local edit into `netDoc` (and so to the server and the local copy). Yjs applies every
-   * update as a remote transaction, and one that adds items under the doc's own client id makes it
-   * pick a new id; during the apply `netDoc` therefore goes by an id no client can have (-1), and
-   * gets its own back right after. `netDoc` never makes items itself, so nothing is written under
-   * the stand-in id.
-   */
+  /** Copies a local edit into `netDoc` (and so to the server and the local copy), keeping its client id. */
   private link(update: Uint8Array) {
-    const id = this.netDoc.clientID;
-    this.netDoc.clientID = -1;
-    try {
-      Y.applyUpdate(this.netDoc, update, LINK);
-    } finally {
-      this.netDoc.clientID = id;
-    }
+    applyOwnUpdate(this.netDoc, update, LINK);
     if (!this.provider.wsconnected || !this.provider.synced) {
       this.pending += 1;
       this.emit();
