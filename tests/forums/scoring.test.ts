@@ -174,8 +174,9 @@ describe("archive", () => {
     const csv = await resident.client.get(`/api/forums/${forum.id}/archive?format=csv`);
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const rows = (csv.body as string).replace(/^\uFEFF/, "").trim().split("\r\n");
-    expect(rows[0]).toBe("talk,presenter,group,weight,ballots,service,mobilization,deliberation,projectOps,coordination,innovation,overall,total");
-    expect(rows).toContain(`第一个发言,${talkA.presenterName},weighted,,1,4,4,4,4,4,4,4,4`);
+    expect(rows[0]).toBe("发言,发言人,群体,权重,评分份数,为民服务力,居民动员力,协商议事力,项目运营力,统筹协调力,治理创新力,总体评价,加权总分");
+    expect(rows).toContain(`第一个发言,${talkA.presenterName},加权结果,,1,4,4,4,4,4,4,4,4`);
+    expect(rows.some((r) => r.includes(",居民群众,"))).toBe(true);
     expect(rows).toHaveLength(1 + 2 * 4);
     for (const s of [h.socket, r.socket]) s.close();
   });
