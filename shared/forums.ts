@@ -69,6 +69,17 @@ export const UpdateTalkSchema = z
   .refine((v) => Object.keys(v).length > 0, "没有要修改的内容");
 export type UpdateTalk = z.infer<typeof UpdateTalkSchema>;
 
+/**
+ * The agenda rule both sides apply: a talk can be edited before the start, and once live only while
+ * it has not been given (never started, not on stage); nothing changes after the end. Deleting and
+ * reordering talks, and editing or deleting the forum, are for before the start only.
+ */
+export function isTalkEditable(forum: { status: ForumStatus; currentTalkId: string | null }, talk: { id: string; startedAt: unknown }): boolean {
+  if (forum.status === "scheduled") return true;
+  if (forum.status === "ended") return false;
+  return talk.startedAt === null && forum.currentTalkId !== talk.id;
+}
+
 /** `PUT /api/forums/:id/talks/order` (host, before the start): every talk of the agenda exactly once. */
 export const ReorderTalksSchema = z.object({
   talkIds: z.array(IdSchema).min(1).max(200),

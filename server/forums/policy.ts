@@ -1,4 +1,4 @@
-import type { ScoreGroup } from "../../shared/forums.ts";
+import { isTalkEditable, type ScoreGroup } from "../../shared/forums.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { forbidden } from "../lib/errors.ts";
 
@@ -40,15 +40,8 @@ type AgendaTalk = { id: string; startedAt: Date | null };
 /** The forum itself (title, mode, time, theme), its deletion and the order of talks: only before the start. */
 export const agendaOpen = (forum: AgendaForum) => forum.status === "scheduled";
 
-/**
- * A talk can be edited before the start, and once live only while it has not been given: never on
- * stage, never started. After the end nothing changes.
- */
-export function talkEditable(forum: AgendaForum, talk: AgendaTalk): boolean {
-  if (forum.status === "scheduled") return true;
-  if (forum.status === "ended") return false;
-  return talk.startedAt === null && forum.currentTalkId !== talk.id;
-}
+/** Before the start any talk; once live only one not yet given; nothing after the end (shared with the client). */
+export const talkEditable = (forum: AgendaForum, talk: AgendaTalk) => isTalkEditable(forum, talk);
 
 /**
  * Approving a pre-moderated question is the host's call; the presenter of the talk on stage may
