@@ -64,7 +64,9 @@ export async function eventState(ctx: AppContext, viewer: Viewer, eventId: strin
     items.map((i) => i.questionId),
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const queue = items.flatMap((item) => {
+  // shown in running order even if the stored positions lag (e.g. a queue written by the seed)
+  const ordered = runningOrder(items, event, (id) => byId.get(id)?.votes ?? 0);
+  const queue = ordered.flatMap((item) => {
     const row = byId.get(item.questionId);
     return row ? [{ question: toListItem(viewer, row), position: item.position, source: item.source }] : [];
   });
@@ -98,6 +100,24 @@ async function appendToQueue(db: Db, eventId: string, questionIds: string[], sou
     .onConflictDoNothing();
 }
 
+type Item = { questionId: string; position: number };
+
+/**
+ * The queue in the order it runs: until the host orders it by hand, the questions still to come
+ * (after the one on stage) follow the votes, most first, equal votes keeping their stored order.
+ */
+export function runningOrder<T extends Item>(
+  items: T[],
+  event: { orderedByHost: boolean; status: string; currentQuestionId: string | null },
+  votesOf: (questionId: string) => number,
+): T[] {
+  const stored = [...items].sort((a, b) => a.position - b.position);
+  if (event.orderedByHost || event.status === "ended") return stored;
+  const at = stored.findIndex((i) => i.questionId === event.currentQuestionId);
+  const toCome = stored.slice(at + 1).sort((a, b) => votesOf(b.questionId) - votesOf(a.questionId) || a.position - b.position);
+  return [...stored.slice(0, at + 1), ...toCome];
+}
+
 /**
  * Until the host orders the queue by hand, the questions still to come follow the votes (most
  * first; equal votes keep their order, so floor questions stay first come, first served). Those
@@ -110,19 +130,17 @@ export async function followVotes(db: Db, eventId: string): Promise<void> {
     const [event] = await tx.select().from(qaEvents).where(eq(qaEvents.id, eventId)).for("update");
     if (!event || event.orderedByHost || event.status === "ended") return;
     const items = await tx.select().from(qaEventItems).where(eq(qaEventItems.eventId, eventId)).orderBy(asc(qaEventItems.position));
-    const at = items.findIndex((i) => i.questionId === event.currentQuestionId);
-    const toCome = items.slice(at + 1);
-    if (toCome.length < 2) return;
+    if (items.length < 2) return;
     const votes = new Map(
       (
         await tx
           .select({ id: qaQuestions.id, votes: qaQuestions.votes })
           .from(qaQuestions)
-          .where(inArray(qaQuestions.id, toCome.map((i) => i.questionId)))
+          .where(inArray(qaQuestions.id, items.map((i) => i.questionId)))
       ).map((q) => [q.id, q.votes]),
     );
-    const sorted = [...toCome].sort((a, b) => (votes.get(b.questionId) ?? 0) - (votes.get(a.questionId) ?? 0) || a.position - b.position);
-    const positions = toCome.map((i) => i.position);
+    const sorted = runningOrder(items, event, (id) => votes.get(id) ?? 0);
+    const positions = items.map((i) => i.position);
     for (const [i, item] of sorted.entries()) {
       if (item.position === positions[i]) continue;
       await tx
@@ -195,6 +213,7 @@ export async function listEvents(ctx: AppContext): Promise<QaEvent[]> {
 
 export async function controlEvent(ctx: AppContext, viewer: Viewer, input: QaControl): Promise<QaEventState> {
   assertCanHost(viewer);
+  if (input.action === "start" || input.action === "next") await followVotes(ctx.db, input.eventId);
   const event = await findEvent(ctx.db, input.eventId);
   if (event.status === "ended") throw invalidInput("本场论坛已结束");
   const items = await queueItems(ctx.db, input.eventId);

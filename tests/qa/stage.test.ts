@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QaEventState, QaVoteChange } from "../../shared/qa.ts";
 import { connectSocket, createUser, emitAck, eventually, type TestUser } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { runningOrder } from "../../server/qa/live.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -167,5 +168,25 @@ describe("the live queue", () => {
     expect(ids(resorted.state)).toEqual([floor.id, many.id, few.id, some.id]);
     host.close();
     audience.close();
+  });
+});
+
+describe("runningOrder", () => {
+  const items = [
+    { questionId: "a", position: 1 },
+    { questionId: "b", position: 2 },
+    { questionId: "c", position: 3 },
+    { questionId: "d", position: 4 },
+  ];
+  const votes: Record<string, number> = { a: 0, b: 1, c: 5, d: 1 };
+  const order = (event: { orderedByHost: boolean; status: string; currentQuestionId: string | null }) =>
+    runningOrder(items, event, (id) => votes[id]!).map((i) => i.questionId);
+
+  it("sorts what is still to come by votes, ties in stored order, and leaves the rest alone", () => {
+    expect(order({ orderedByHost: false, status: "scheduled", currentQuestionId: null })).toEqual(["c", "b", "d", "a"]);
+    expect(order({ orderedByHost: false, status: "live", currentQuestionId: "b" })).toEqual(["a", "b", "c", "d"]);
+    expect(order({ orderedByHost: false, status: "live", currentQuestionId: "a" })).toEqual(["a", "c", "b", "d"]);
+    expect(order({ orderedByHost: true, status: "live", currentQuestionId: "a" })).toEqual(["a", "b", "c", "d"]);
+    expect(order({ orderedByHost: false, status: "ended", currentQuestionId: null })).toEqual(["a", "b", "c", "d"]);
   });
 });
