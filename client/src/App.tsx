@@ -23,6 +23,7 @@ const AccountPage = lazy(() => import("./pages/AccountPage.tsx"));
 const AdminUsersPage = lazy(() => import("./pages/AdminUsersPage.tsx"));
 const RosterImportPage = lazy(() => import("./features/roster/RosterImportPage.tsx"));
 const OrgPage = lazy(() => import("./features/roster/OrgPage.tsx"));
+const WordsPage = lazy(() => import("./features/moderation/WordsPage.tsx"));
 
 export function App() {
   return (
@@ -65,6 +66,14 @@ export function App() {
             element={
               <RequireRole roles={["admin", "organiser"]}>
                 <Lazy><OrgPage /></Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="admin/words"
+            element={
+              <RequireRole roles={["admin", "organiser"]}>
+                <Lazy><WordsPage /></Lazy>
               </RequireRole>
             }
           />
