@@ -19,9 +19,11 @@ type Action =
   | { type: "scoreboard"; board: Scoreboard }
   | { type: "presence"; presence: ForumPresence }
   | { type: "vote"; questionId: string; votes: number; voted: boolean }
-  | { type: "ballot"; talkId: string; scores: ForumSnapshot["myBallots"][string] };
+  | { type: "ballot"; talkId: string; scores: ForumSnapshot["myBallots"][string] }
+  | { type: "deleted" };
 
-export type RoomState = ForumSnapshot & { me: User };
+/** `deleted`: the host withdrew the forum while this page was open. */
+export type RoomState = ForumSnapshot & { me: User; deleted?: boolean };
 
 function withViewer(state: RoomState, forum: Forum): RoomState {
   const current = forum.talks.find((t) => t.id === forum.currentTalkId);
@@ -75,6 +77,8 @@ function reduce(state: RoomState | null, action: Action): RoomState | null {
     }
     case "ballot":
       return { ...state, myBallots: { ...state.myBallots, [action.talkId]: action.scores } };
+    case "deleted":
+      return { ...state, deleted: true };
   }
 }
 
@@ -115,6 +119,7 @@ export function useForumRoom(forumId: string, me: User) {
     const onQuestion = mine((question: ForumQuestion) => dispatch({ type: "question", question }));
     const onBoard = mine((board: Scoreboard) => dispatch({ type: "scoreboard", board }));
     const onPresence = mine((presence: ForumPresence) => dispatch({ type: "presence", presence }));
+    const onDeleted = mine(() => dispatch({ type: "deleted" }));
     const onConnect = () => void join(true);
     socket.on("forum:state", onState);
     socket.on("forum:slide", onSlide);
@@ -122,6 +127,7 @@ export function useForumRoom(forumId: string, me: User) {
     socket.on("forum:question", onQuestion);
     socket.on("forum:scoreboard", onBoard);
     socket.on("forum:presence", onPresence);
+    socket.on("forum:deleted", onDeleted);
     socket.on("connect", onConnect);
     void join(false);
     return () => {
@@ -132,6 +138,7 @@ export function useForumRoom(forumId: string, me: User) {
       socket.off("forum:question", onQuestion);
       socket.off("forum:scoreboard", onBoard);
       socket.off("forum:presence", onPresence);
+      socket.off("forum:deleted", onDeleted);
       socket.off("connect", onConnect);
       if (socket.connected) void emitWithAck("forum:leave", { forumId }, 2000);
     };

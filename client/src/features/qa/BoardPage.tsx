@@ -169,7 +169,7 @@ function QuestionRow({ question, onTag }: { question: QuestionListItem; onTag: (
     <li className={`qa-row${question.hidden ? " qa-row-hidden" : ""}`}>
       <div className="qa-stats" aria-hidden="true">
         <span className="qa-stat">
-          <strong>{question.votes}</strong>
+          <strong data-testid="qa-row-votes">{question.votes}</strong>
           <small>{qa.board.votes}</small>
         </span>
         <span className={`qa-stat${answered ? " qa-stat-accepted" : question.answerCount ? " qa-stat-answered" : ""}`}>

@@ -105,6 +105,7 @@ export default function QuestionPage() {
             votes={question.votes}
             voted={question.voted}
             label={question.title}
+            own={question.mine ? "question" : undefined}
             disabled={vote.isPending}
             onVote={() => vote.mutate({ kind: "questions", targetId: question.id, up: !question.voted })}
           />
@@ -139,6 +140,7 @@ export default function QuestionPage() {
                     votes={answer.votes}
                     voted={answer.voted}
                     label={`${answer.author.displayName}的回答`}
+                    own={answer.mine ? "answer" : undefined}
                     disabled={vote.isPending}
                     onVote={() => vote.mutate({ kind: "answers", targetId: answer.id, up: !answer.voted })}
                   />

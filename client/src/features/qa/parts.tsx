@@ -59,13 +59,26 @@ export function VoteButton({
   onVote,
   label,
   disabled,
+  own,
 }: {
   votes: number;
   voted: boolean;
   onVote: () => void;
   label: string;
   disabled?: boolean;
+  /** the viewer wrote it: the count shows, the button is off (the server refuses self-votes too) */
+  own?: "question" | "answer";
 }) {
+  if (own) {
+    const why = own === "question" ? qa.question.ownQuestion : qa.question.ownAnswer;
+    return (
+      <Tooltip title={why}>
+        <Button size="small" icon={<LikeOutlined />} disabled aria-label={`${why}（${label}），${votes}`} data-testid="vote-own">
+          {votes}
+        </Button>
+      </Tooltip>
+    );
+  }
   return (
     <Button
       size="small"
@@ -76,6 +89,7 @@ export function VoteButton({
       aria-label={`${voted ? qa.question.voted : qa.question.vote}（${label}），${votes}`}
       onClick={onVote}
       disabled={disabled}
+      data-testid="vote-button"
     >
       {votes}
     </Button>
