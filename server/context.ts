@@ -4,6 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from "../shared/event
 import type { SessionRow, SessionStore, UserRow } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
+import type { ForumLive } from "./forums/live.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { RateLimit } from "./lib/rateLimit.ts";
 import type { YjsServer } from "./yjs/server.ts";
@@ -32,6 +33,8 @@ export interface AppContext {
   };
   io: IoServer;
   yjs: YjsServer;
+  /** running forums' live state on this server (created on first use, stopped by the forums feature) */
+  forums?: ForumLive;
   /** ends one session (logout) and closes the sockets and documents opened with it */
   endSession(sessionId: string, userId: string): Promise<void>;
   /** ends every session and open connection of a user (logout everywhere, disabled account) */

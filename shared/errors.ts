@@ -19,6 +19,9 @@ export const ERROR_CODES = [
   "account_disabled",
   "blocked_content",
   "read_only",
+  /** a command based on a state that has moved on (e.g. 下一位 pressed twice): reload and decide again */
+  "stale_agenda",
+  "unavailable",
   "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number] | (string & {});

@@ -228,8 +228,16 @@ export async function updateWeights(ctx: AppContext, user: UserRow, forumId: str
   return updated;
 }
 
+/**
+ * After a REST change to a forum's agenda (talks, decks, weights): the forum's owner merges it into
+ * the live state — whose stage may be newer than the database — and pushes the result to the room.
+ */
 export function broadcastState(ctx: AppContext, forum: Forum): void {
-  ctx.io.to(forumRoom(forum.id)).emit("forum:state", { forum });
+  if (!ctx.forums) {
+    ctx.io.to(forumRoom(forum.id)).emit("forum:state", { forum });
+    return;
+  }
+  ctx.forums.announceAgenda(forum.id).catch((err) => ctx.log.error({ err, forumId: forum.id }, "forum agenda push failed"));
 }
 
 // ——— chat and question shaping ———
