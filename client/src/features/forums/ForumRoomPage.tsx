@@ -102,11 +102,12 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
 function HostBar({ room, disabled }: { room: RoomState; disabled: boolean }) {
   const { message, modal } = App.useApp();
   const { forum } = room;
+  const current = forum.talks.findIndex((x) => x.id === forum.currentTalkId);
   const control = async (action: ForumControl["action"]) => {
-    const ack = await emitWithAck("forum:control", { forumId: forum.id, action });
+    // 下一位 names the talk this host sees on stage, so a second host's simultaneous press is refused
+    const ack = await emitWithAck("forum:control", { forumId: forum.id, action, ...(action === "next" ? { expectedIndex: current } : {}) });
     if (!ack.ok) message.error(ack.error.message);
   };
-  const current = forum.talks.findIndex((x) => x.id === forum.currentTalkId);
   return (
     <div className="host-bar" role="toolbar" aria-label={t.room.youHost}>
       <Tag color="gold">{t.room.youHost}</Tag>
@@ -203,7 +204,7 @@ export function ForumRoomPage() {
                     <span className="agenda-upload"><DeckUpload forumId={forum.id} talk={x} /></span>
                   )}
                   {room.viewer.isHost && forum.status === "live" && x.id !== forum.currentTalkId && (
-                    <Button size="small" type="link" onClick={() => void emitWithAck("forum:control", { forumId: forum.id, action: "next", talkId: x.id }).then((ack) => !ack.ok && message.error(ack.error.message))}>
+                    <Button size="small" type="link" onClick={() => void emitWithAck("forum:control", { forumId: forum.id, action: "next", talkId: x.id, expectedIndex: forum.talks.findIndex((y) => y.id === forum.currentTalkId) }).then((ack) => !ack.ok && message.error(ack.error.message))}>
                       {t.room.switchTo}
                     </Button>
                   )}
