@@ -138,6 +138,8 @@ async function spawnServer(port: number, dataDir: string): Promise<ChildProcess>
     SEED_DEMO: "false",
     LOG_LEVEL: "error",
     POST_LIMIT_PER_MINUTE: "100000",
+    LOGIN_LIMIT_PER_ACCOUNT: "1000",
+    LOGIN_LIMIT_PER_ADDRESS: "100000",
   };
   const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
   children.push(child);
