@@ -24,26 +24,32 @@ export async function writeStage(db: Db, live: LiveForum): Promise<void> {
   live.dirtyTalks.clear();
   const { forum } = live;
   const talks = forum.talks.filter((t) => talkIds.includes(t.id));
+  const writeForum = (q: Db) =>
+    q
+      .update(forums)
+      .set({ currentTalkId: forum.currentTalkId, highlightedQuestionId: forum.highlightedQuestionId })
+      .where(eq(forums.id, forum.id));
+  const writeTalks = (q: Db) => {
+    // one statement for all changed talks: the page and the start/end of each
+    const values = sql.join(
+      talks.map((t) => sql`(${t.id}::uuid, ${t.slide}::int, ${t.startedAt}::timestamptz, ${t.endedAt}::timestamptz)`),
+      sql`, `,
+    );
+    return q.execute(sql`
+      update ${forumTalks} set slide = v.slide, started_at = v.started_at, ended_at = v.ended_at
+      from (values ${values}) as v(id, slide, started_at, ended_at)
+      where ${forumTalks.id} = v.id and ${inArray(forumTalks.forumId, [forum.id])}`);
+  };
   try {
-    await db.transaction(async (tx) => {
-      if (forumDirty) {
-        await tx
-          .update(forums)
-          .set({ currentTalkId: forum.currentTalkId, highlightedQuestionId: forum.highlightedQuestionId })
-          .where(eq(forums.id, forum.id));
-      }
-      if (talks.length) {
-        // one statement for all changed talks: the page and the start/end of each
-        const values = sql.join(
-          talks.map((t) => sql`(${t.id}::uuid, ${t.slide}::int, ${t.startedAt}::timestamptz, ${t.endedAt}::timestamptz)`),
-          sql`, `,
-        );
-        await tx.execute(sql`
-          update ${forumTalks} set slide = v.slide, started_at = v.started_at, ended_at = v.ended_at
-          from (values ${values}) as v(id, slide, started_at, ended_at)
-          where ${forumTalks.id} = v.id and ${inArray(forumTalks.forumId, [forum.id])}`);
-      }
-    });
+    // Page turns alone are one statement, without a transaction around it: on the embedded database
+    // every statement runs on the server's thread, between the pushes.
+    if (forumDirty && talks.length) {
+      await db.transaction(async (tx) => {
+        await writeForum(tx);
+        await writeTalks(tx);
+      });
+    } else if (forumDirty) await writeForum(db);
+    else if (talks.length) await writeTalks(db);
   } catch (error) {
     // keep the change for the next attempt
     if (forumDirty) live.forumDirty = true;
