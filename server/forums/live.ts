@@ -18,7 +18,7 @@ import type {
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import { AppError, conflict, forbidden, invalidInput, notFound, readOnly } from "../lib/errors.ts";
-import { checkText } from "../moderation/index.ts";
+import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
 import { Coalescer } from "./coalesce.ts";
 import { LiveForum } from "./liveForum.ts";

@@ -4,7 +4,7 @@ import type { UserRow } from "../auth/sessions.ts";
 import { type AppContext, userRoom } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, forbidden, notFound, readOnly } from "../lib/errors.ts";
-import { checkText } from "../moderation/index.ts";
+import { checkText } from "../moderation/service.ts";
 import type { Coalescer } from "./coalesce.ts";
 import type { LiveForum } from "./liveForum.ts";
 import { canModerate, seesAuthors, seesPending } from "./policy.ts";
