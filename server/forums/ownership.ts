@@ -82,7 +82,8 @@ export function redisOwners(pub: Redis, subscriber: Redis, log: Logger): ForumOw
   let handler: ((request: ForwardedRequest) => Promise<unknown>) | undefined;
   let lost: (forumId: string) => void = () => {};
   let stopped = false;
-  const ready = subscriber.subscribe(channelOf(processId));
+  // handled here: a failed subscribe must not become an unhandled rejection; commands then fail to resolve owners
+  const ready = subscriber.subscribe(channelOf(processId)).catch((err) => log.error({ err }, "forum command channel not subscribed"));
 
   subscriber.on("message", (channel: string, raw: string) => {
     if (channel !== channelOf(processId)) return;
