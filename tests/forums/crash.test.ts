@@ -125,7 +125,7 @@ describe("a forum survives a crash of the process that runs it", () => {
     for (const s of [h, v, w]) s.close();
     child.kill("SIGTERM");
     await new Promise((resolve) => child.once("exit", resolve));
-  }, 120_000);
+  }, 300_000); // two server starts on PGlite, slow on a loaded machine
 });
 
 /** The real server as its own process (`node --import tsx server/main.ts`), ready when /api/health answers. */
@@ -149,7 +149,7 @@ async function spawnServer(port: number, dataDir: string): Promise<ChildProcess>
       const res = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null);
       return res?.status === 200;
     },
-    60_000,
+    150_000,
     100,
   );
   return child;

@@ -106,5 +106,5 @@ describe("the stage is written behind", () => {
       await own.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 180_000); // two server starts on one data directory, slow on a loaded machine
 });
