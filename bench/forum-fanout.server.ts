@@ -51,7 +51,7 @@ const forum = await createForum(server.ctx, host, {
   startsAt: new Date().toISOString(),
   talks: [{ title: "压测发言", presenterId: host.id }],
 });
-await forumLive(server.ctx).control(host, { forumId: forum.id, action: "start" });
+await forumLive(server.ctx).exec(forum.id, "control", host, { forumId: forum.id, action: "start" });
 
 process.on("message", async (msg: { cmd: string }) => {
   if (msg.cmd === "cpu") process.send!({ cpu: process.cpuUsage(), memory: process.memoryUsage().rss });

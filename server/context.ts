@@ -4,6 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from "../shared/event
 import type { SessionRow, SessionStore, UserRow } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
+import type { ForumLive } from "./forums/live.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { RateLimit } from "./lib/rateLimit.ts";
 import type { SensitiveWordList } from "./moderation/wordList.ts";
@@ -33,6 +34,8 @@ export interface AppContext {
   };
   io: IoServer;
   yjs: YjsServer;
+  /** running forums' live state on this server (created on first use, stopped by the forums feature) */
+  forums?: ForumLive;
   /** the sensitive-word list every post is checked against (moderation/wordList.ts) */
   words: SensitiveWordList;
   /** ends one session (logout) and closes the sockets and documents opened with it */

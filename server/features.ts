@@ -34,7 +34,8 @@ export interface Feature {
   seed?(db: Db, users: DemoUsers): Promise<void>;
   /** background work (timers, subscriptions) started once the server listens */
   start?(ctx: AppContext): Promise<void> | void;
-  stop?(): Promise<void> | void;
+  /** tears down what start (or first use) built for this server: timers, caches, live state */
+  stop?(ctx: AppContext): Promise<void> | void;
 }
 
 export const features: Feature[] = [

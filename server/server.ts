@@ -118,7 +118,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     url: `http://127.0.0.1:${port}`,
     close: () =>
       (closing ??= (async () => {
-        for (const feature of features) await feature.stop?.();
+        for (const feature of features) await feature.stop?.(ctx);
         ctx.words.stop();
         await yjs.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));

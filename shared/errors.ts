@@ -21,6 +21,9 @@ export const ERROR_CODES = [
   "read_only",
   /** voting for one's own question or answer */
   "self_vote",
+  /** a command based on a state that has moved on (e.g. 下一位 pressed twice): reload and decide again */
+  "stale_agenda",
+  "unavailable",
   "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number] | (string & {});

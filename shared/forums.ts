@@ -268,6 +268,12 @@ export const ForumControlSchema = z.object({
   action: z.enum(["start", "next", "end"]),
   /** for start/next: jump to this talk instead of the next one in the agenda */
   talkId: IdSchema.optional(),
+  /**
+   * for next: the agenda index (0-based, -1 before the first talk) of the talk the sender sees on
+   * stage. The server refuses the press when the stage has already moved, so two hosts pressing
+   * 下一位 together advance once. The client always sends it; without it the press is not checked.
+   */
+  expectedIndex: z.number().int().min(-1).max(1000).optional(),
 });
 export type ForumControl = z.infer<typeof ForumControlSchema>;
 

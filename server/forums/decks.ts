@@ -90,7 +90,7 @@ export async function uploadDeck(ctx: AppContext, c: ApiContext, user: UserRow, 
     .onConflictDoUpdate({ target: forumDecks.talkId, set: values });
 
   const updated = await getForum(ctx.db, forumId);
-  broadcastState(ctx, updated);
+  await broadcastState(ctx, updated);
   return updated.talks.find((t) => t.id === talk.id)!;
 }
 

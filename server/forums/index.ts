@@ -1,11 +1,8 @@
-import type { AppContext } from "../context.ts";
 import type { Feature } from "../features.ts";
 import { forumLive } from "./live.ts";
 import { forumRoutes } from "./routes.ts";
 import { seedForums } from "./seed.ts";
 import { forumSocket } from "./socket.ts";
-
-const running = new Set<AppContext>();
 
 /** 书记论坛 / 群众考书记: live forum sessions with synced slides, questions and scoring. */
 export const forumsFeature: Feature = {
@@ -14,11 +11,10 @@ export const forumsFeature: Feature = {
   socket: forumSocket,
   seed: seedForums,
   start(ctx) {
-    running.add(ctx);
+    forumLive(ctx); // the write-behind runs from the start
   },
-  stop() {
-    // pending coalesced pushes would otherwise fire into a closed server
-    for (const ctx of running) forumLive(ctx).stop();
-    running.clear();
+  async stop(ctx) {
+    // the stage of every running forum is written and its ownership handed back before the database closes
+    await ctx.forums?.stop();
   },
 };

@@ -3,119 +3,139 @@ import type { BallotScores, Forum, ForumRound, ForumScore, Scoreboard } from "..
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
-import { conflict, forbidden, invalidInput } from "../lib/errors.ts";
+import { conflict, forbidden, invalidInput, notFound } from "../lib/errors.ts";
 import type { Coalescer } from "./coalesce.ts";
+import type { LiveForum } from "./liveForum.ts";
 import { requireHost, scoreGroupOf } from "./policy.ts";
-import { forumBallots, forums, forumTalks } from "./schema.ts";
+import { forumBallots, forumTalks } from "./schema.ts";
 import { computeScoreboard } from "./scoreboard.ts";
-import { broadcastState, findForumRow, findTalkRow, forumRoom, type ForumRow, getForum, requireLive, type TalkRow } from "./service.ts";
+import { forumRoom } from "./service.ts";
 
 const SCOREBOARD_PUSH_MS = 200;
 
-/** 群众考书记 scoring: rounds per talk, one changeable ballot per person, the live and the frozen scoreboard. */
+const requireExamination = (live: LiveForum) => {
+  if (live.forum.mode !== "examination") throw invalidInput("只有群众考书记模式可以评分");
+};
+
+/**
+ * 群众考书记 scoring: rounds per talk, one changeable ballot per person, the live and the frozen
+ * scoreboard. Runs on the forum's owner. Ballots and round changes are committed before they are
+ * acknowledged; the live board is tallied from the ballots held in memory.
+ */
 export class ForumScoring {
   constructor(
     private readonly ctx: AppContext,
     private readonly pushes: Coalescer,
+    private readonly stillLive: (live: LiveForum) => boolean,
   ) {}
 
   private get db(): Db {
     return this.ctx.db;
   }
 
-  async round(user: UserRow, input: ForumRound): Promise<Scoreboard> {
-    const forum = await findForumRow(this.db, input.forumId);
-    requireHost(user, forum);
-    if (forum.mode !== "examination") throw invalidInput("只有群众考书记模式可以评分");
-    requireLive(forum);
-    const talk = await findTalkRow(this.db, forum.id, input.talkId);
+  async round(user: UserRow, live: LiveForum, input: ForumRound): Promise<Scoreboard> {
+    requireHost(user, live.forum);
+    requireExamination(live);
+    if (live.forum.status !== "live") throw conflict(live.forum.status === "ended" ? "论坛已结束" : "论坛尚未开始");
+    const talk = live.talk(input.talkId);
+    if (!talk) throw notFound("找不到该发言");
     let board: Scoreboard;
     if (input.action === "open") {
-      const opened = await this.db
-        .update(forumTalks)
-        .set({ roundStatus: "open" })
-        .where(and(eq(forumTalks.id, talk.id), eq(forumTalks.roundStatus, "none")))
-        .returning({ id: forumTalks.id });
-      if (!opened.length) throw conflict(talk.roundStatus === "open" ? "评分已经开始" : "该发言的评分已结束");
-      board = await this.liveScoreboard(forum, { ...talk, roundStatus: "open" });
+      if (talk.roundStatus !== "none") throw conflict(talk.roundStatus === "open" ? "评分已经开始" : "该发言的评分已结束");
+      // applied first, so a second press is refused at once; undone if the write fails
+      live.setTalk(talk.id, { roundStatus: "open" });
+      if (!live.ballots.has(talk.id)) live.ballots.set(talk.id, new Map());
+      try {
+        const opened = await this.db
+          .update(forumTalks)
+          .set({ roundStatus: "open" })
+          .where(and(eq(forumTalks.id, talk.id), eq(forumTalks.roundStatus, "none")))
+          .returning({ id: forumTalks.id });
+        if (!opened.length) throw conflict("该发言的评分状态已变化，请刷新");
+      } catch (error) {
+        live.setTalk(talk.id, { roundStatus: "none" });
+        throw error;
+      }
+      board = live.scoreboard(talk.id)!;
     } else {
       if (talk.roundStatus !== "open") throw conflict("评分尚未开始或已结束");
-      board = await this.closeRound(forum, talk);
+      board = await this.closeRound(live, talk.id);
     }
-    broadcastState(this.ctx, await getForum(this.db, forum.id));
-    this.ctx.io.to(forumRoom(forum.id)).emit("forum:scoreboard", board);
+    this.ctx.io.to(forumRoom(live.forum.id)).emit("forum:state", { forum: live.forum });
+    this.ctx.io.to(forumRoom(live.forum.id)).emit("forum:scoreboard", board);
     return board;
   }
 
   /**
-   * Closes a round and freezes its result. The status change takes the talk's row lock, so a ballot
-   * either committed before (and is counted) or sees the round closed (and is refused).
+   * Closes a round and freezes its result. The round is closed in memory first, so later ballots
+   * are refused; ballots already being written are waited for, so every acknowledged ballot is in
+   * the frozen board; then the close and the board are committed together.
    */
-  async closeRound(forum: ForumRow, talk: TalkRow): Promise<Scoreboard> {
-    return this.db.transaction(async (tx) => {
-      const closed = await tx
-        .update(forumTalks)
-        .set({ roundStatus: "closed" })
-        .where(and(eq(forumTalks.id, talk.id), eq(forumTalks.roundStatus, "open")))
-        .returning({ id: forumTalks.id });
-      if (!closed.length) throw conflict("评分尚未开始或已结束");
-      const ballots = await tx
-        .select({ scoreGroup: forumBallots.scoreGroup, scores: forumBallots.scores })
-        .from(forumBallots)
-        .where(eq(forumBallots.talkId, talk.id));
-      const board = computeScoreboard({ forumId: forum.id, talkId: talk.id, roundStatus: "closed" }, forum.weights, ballots);
-      await tx.update(forumTalks).set({ frozenScoreboard: board }).where(eq(forumTalks.id, talk.id));
-      return board;
-    });
+  async closeRound(live: LiveForum, talkId: string): Promise<Scoreboard> {
+    live.setTalk(talkId, { roundStatus: "closed" });
+    await Promise.allSettled([...(live.ballotsInFlight.get(talkId) ?? [])]);
+    const talk = live.talk(talkId)!;
+    const board = computeScoreboard({ forumId: live.forum.id, talkId, roundStatus: "closed" }, live.forum.weights, [
+      ...(live.ballots.get(talkId)?.values() ?? []),
+    ]);
+    await this.db
+      .update(forumTalks)
+      .set({ roundStatus: "closed", frozenScoreboard: board })
+      .where(eq(forumTalks.id, talk.id));
+    live.frozen.set(talkId, board);
+    return board;
   }
 
-  private async liveScoreboard(forum: { id: string; weights: ForumRow["weights"] }, talk: Pick<TalkRow, "id" | "roundStatus">): Promise<Scoreboard> {
-    const ballots = await this.db
-      .select({ scoreGroup: forumBallots.scoreGroup, scores: forumBallots.scores })
-      .from(forumBallots)
-      .where(eq(forumBallots.talkId, talk.id));
-    return computeScoreboard({ forumId: forum.id, talkId: talk.id, roundStatus: talk.roundStatus }, forum.weights, ballots);
-  }
-
-  /** Scoreboards of every talk that has had a round: frozen ones as stored, open ones computed now. */
+  /** Scoreboards of a forum from the database (the archive, after the end): frozen as stored, open ones tallied. */
   async scoreboards(forum: Forum): Promise<Scoreboard[]> {
     const talkIds = forum.talks.filter((t) => t.roundStatus !== "none").map((t) => t.id);
     if (!talkIds.length) return [];
     const rows = await this.db.select().from(forumTalks).where(inArray(forumTalks.id, talkIds)).orderBy(asc(forumTalks.position));
     return Promise.all(
-      rows.map((t) =>
-        t.roundStatus === "closed" && t.frozenScoreboard ? Promise.resolve(t.frozenScoreboard) : this.liveScoreboard(forum, t),
-      ),
+      rows.map(async (t) => {
+        if (t.roundStatus === "closed" && t.frozenScoreboard) return t.frozenScoreboard;
+        const ballots = await this.db
+          .select({ scoreGroup: forumBallots.scoreGroup, scores: forumBallots.scores })
+          .from(forumBallots)
+          .where(eq(forumBallots.talkId, t.id));
+        return computeScoreboard({ forumId: forum.id, talkId: t.id, roundStatus: t.roundStatus }, forum.weights, ballots);
+      }),
     );
   }
 
-  async score(user: UserRow, input: ForumScore): Promise<{ scores: BallotScores }> {
-    const forum = await findForumRow(this.db, input.forumId);
-    if (forum.mode !== "examination") throw invalidInput("只有群众考书记模式可以评分");
-    const talk = await findTalkRow(this.db, forum.id, input.talkId);
+  async score(user: UserRow, live: LiveForum, input: ForumScore): Promise<{ scores: BallotScores }> {
+    requireExamination(live);
+    const talk = live.talk(input.talkId);
+    if (!talk) throw notFound("找不到该发言");
     if (talk.presenterId === user.id) throw forbidden("不能给自己的发言评分");
-    await this.db.transaction(async (tx) => {
-      // FOR SHARE waits for a closing round to commit, then sees it closed.
-      const [locked] = await tx
-        .select({ roundStatus: forumTalks.roundStatus })
-        .from(forumTalks)
-        .where(eq(forumTalks.id, talk.id))
-        .for("share");
-      if (locked?.roundStatus !== "open") throw conflict(locked?.roundStatus === "closed" ? "评分已结束，结果已锁定" : "评分尚未开始");
-      await tx
-        .insert(forumBallots)
-        .values({ talkId: talk.id, userId: user.id, forumId: forum.id, scoreGroup: scoreGroupOf(user), scores: input.scores })
-        .onConflictDoUpdate({
-          target: [forumBallots.talkId, forumBallots.userId],
-          set: { scores: input.scores, scoreGroup: scoreGroupOf(user), updatedAt: new Date() },
-        });
-    });
+    if (talk.roundStatus !== "open") throw conflict(talk.roundStatus === "closed" ? "评分已结束，结果已锁定" : "评分尚未开始");
+    const ballot = { scoreGroup: scoreGroupOf(user), scores: input.scores };
+    // A person's ballots on a talk commit and apply in the order they were cast.
+    const key = `ballot:${talk.id}:${user.id}`;
+    const previous = live.chains.get(key) ?? Promise.resolve();
+    const write = previous
+      .catch(() => {})
+      .then(() =>
+        this.db
+          .insert(forumBallots)
+          .values({ talkId: talk.id, userId: user.id, forumId: live.forum.id, ...ballot })
+          .onConflictDoUpdate({ target: [forumBallots.talkId, forumBallots.userId], set: { ...ballot, updatedAt: new Date() } }),
+      )
+      .then(() => void live.ballots.get(talk.id)?.set(user.id, ballot));
+    live.chains.set(key, write);
+    // registered in the same turn as the open-round check, so a closing round waits for it
+    const inFlight = live.ballotsInFlight.get(talk.id) ?? new Set();
+    live.ballotsInFlight.set(talk.id, inFlight.add(write));
+    try {
+      await write;
+    } finally {
+      inFlight.delete(write);
+      if (live.chains.get(key) === write) live.chains.delete(key);
+    }
     this.pushes.run(`scores:${talk.id}`, SCOREBOARD_PUSH_MS, async () => {
-      const [fresh] = await this.db.select().from(forumTalks).where(eq(forumTalks.id, talk.id));
-      const [freshForum] = await this.db.select().from(forums).where(eq(forums.id, forum.id));
       // once closed, the frozen board was already pushed by the close
-      if (!fresh || !freshForum || fresh.roundStatus !== "open") return;
-      this.ctx.io.to(forumRoom(forum.id)).emit("forum:scoreboard", await this.liveScoreboard(freshForum, fresh));
+      if (!this.stillLive(live) || live.talk(talk.id)?.roundStatus !== "open") return;
+      this.ctx.io.to(forumRoom(live.forum.id)).emit("forum:scoreboard", live.scoreboard(talk.id)!);
     });
     return { scores: input.scores };
   }

@@ -212,7 +212,7 @@ export async function addTalk(ctx: AppContext, user: UserRow, forumId: string, i
     })
     .returning({ id: forumTalks.id });
   const updated = await getForum(ctx.db, forumId);
-  broadcastState(ctx, updated);
+  await broadcastState(ctx, updated);
   const talk = updated.talks.find((t) => t.id === row!.id)!;
   await tellPresenters(ctx, updated, [talk], user.id);
   return talk;
@@ -224,12 +224,21 @@ export async function updateWeights(ctx: AppContext, user: UserRow, forumId: str
   if (forum.status === "ended") throw readOnly("论坛已结束");
   await ctx.db.update(forums).set({ weights }).where(eq(forums.id, forumId));
   const updated = await getForum(ctx.db, forumId);
-  broadcastState(ctx, updated);
+  await broadcastState(ctx, updated);
   return updated;
 }
 
-export function broadcastState(ctx: AppContext, forum: Forum): void {
-  ctx.io.to(forumRoom(forum.id)).emit("forum:state", { forum });
+/**
+ * After a REST change to a forum's agenda (talks, decks, weights): the forum's owner merges it into
+ * the live state — whose stage may be newer than the database — and pushes the result to the room.
+ */
+export async function broadcastState(ctx: AppContext, forum: Forum): Promise<void> {
+  if (!ctx.forums) {
+    ctx.io.to(forumRoom(forum.id)).emit("forum:state", { forum });
+    return;
+  }
+  // awaited by the routes, so once a REST change is answered the live state (and every join) has it
+  await ctx.forums.announceAgenda(forum.id).catch((err) => ctx.log.error({ err, forumId: forum.id }, "forum agenda push failed"));
 }
 
 // ——— chat and question shaping ———

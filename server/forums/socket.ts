@@ -13,9 +13,12 @@ import type { AppContext, IoSocket } from "../context.ts";
 import { handle } from "../realtime/handle.ts";
 import { forumLive } from "./live.ts";
 import { seesAuthors, seesPending } from "./policy.ts";
-import { findForumRow, forumAdminsRoom, forumHostsRoom, forumRoom } from "./service.ts";
+import { forumAdminsRoom, forumHostsRoom, forumRoom } from "./service.ts";
 
-/** Socket.IO handlers of the forums feature: parse, call the live service, shape the ack. */
+/**
+ * Socket.IO handlers of the forums feature: parse, hand the command to the forum's owner (this
+ * process or another one), shape the ack.
+ */
 export function forumSocket(socket: IoSocket, ctx: AppContext): void {
   const live = forumLive(ctx);
   const user = () => socket.data.user;
@@ -23,34 +26,32 @@ export function forumSocket(socket: IoSocket, ctx: AppContext): void {
 
   // Joining again (after a reconnect) is the resync: the ack carries the whole current state.
   handle(socket, ctx, "forum:join", ForumJoinSchema, async ({ forumId }) => {
-    const forum = await findForumRow(ctx.db, forumId);
+    const hostId = await live.hostOf(forumId);
     // rooms first, so the snapshot's presence includes this person and no push falls between the two
     const rooms = [forumRoom(forumId)];
-    if (seesPending(user(), forum)) rooms.push(forumHostsRoom(forumId));
+    if (seesPending(user(), { hostId, currentTalkId: null })) rooms.push(forumHostsRoom(forumId));
     if (seesAuthors(user())) rooms.push(forumAdminsRoom(forumId));
     await socket.join(rooms);
     joined.add(forumId);
-    live.schedulePresence(forumId);
-    return { state: await live.snapshot(user(), forumId) };
+    return { state: await live.exec(forumId, "join", user(), null) };
   });
 
   handle(socket, ctx, "forum:leave", ForumJoinSchema, async ({ forumId }) => {
     for (const room of [forumRoom(forumId), forumHostsRoom(forumId), forumAdminsRoom(forumId)]) await socket.leave(room);
-    joined.delete(forumId);
-    live.schedulePresence(forumId);
+    if (joined.delete(forumId)) live.presenceChanged(user(), forumId);
     return {};
   });
 
   socket.on("disconnect", () => {
-    for (const forumId of joined) live.schedulePresence(forumId);
+    for (const forumId of joined) live.presenceChanged(user(), forumId);
   });
 
-  handle(socket, ctx, "forum:control", ForumControlSchema, async (input) => ({ forum: await live.control(user(), input) }));
-  handle(socket, ctx, "forum:slide", ForumSlideSchema, (input) => live.slide(user(), input));
-  handle(socket, ctx, "forum:moderate", ForumModerateSchema, async (input) => ({ question: await live.questions.moderate(user(), input) }));
-  handle(socket, ctx, "forum:round", ForumRoundSchema, async (input) => ({ scoreboard: await live.scoring.round(user(), input) }));
-  handle(socket, ctx, "forum:chat", ForumChatSchema, async (input) => ({ message: await live.chat(user(), input) }));
-  handle(socket, ctx, "forum:ask", ForumAskSchema, async (input) => ({ question: await live.questions.ask(user(), input) }));
-  handle(socket, ctx, "forum:vote", ForumVoteSchema, (input) => live.questions.vote(user(), input));
-  handle(socket, ctx, "forum:score", ForumScoreSchema, (input) => live.scoring.score(user(), input));
+  handle(socket, ctx, "forum:control", ForumControlSchema, async (input) => ({ forum: await live.exec(input.forumId, "control", user(), input) }));
+  handle(socket, ctx, "forum:slide", ForumSlideSchema, (input) => live.exec(input.forumId, "slide", user(), input));
+  handle(socket, ctx, "forum:moderate", ForumModerateSchema, async (input) => ({ question: await live.exec(input.forumId, "moderate", user(), input) }));
+  handle(socket, ctx, "forum:round", ForumRoundSchema, async (input) => ({ scoreboard: await live.exec(input.forumId, "round", user(), input) }));
+  handle(socket, ctx, "forum:chat", ForumChatSchema, async (input) => ({ message: await live.exec(input.forumId, "chat", user(), input) }));
+  handle(socket, ctx, "forum:ask", ForumAskSchema, async (input) => ({ question: await live.exec(input.forumId, "ask", user(), input) }));
+  handle(socket, ctx, "forum:vote", ForumVoteSchema, (input) => live.exec(input.forumId, "vote", user(), input));
+  handle(socket, ctx, "forum:score", ForumScoreSchema, (input) => live.exec(input.forumId, "score", user(), input));
 }

@@ -106,7 +106,13 @@ export function AgendaList({ forum, isHost, meId }: { forum: Forum; isHost: bool
   };
   const remove = (talk: Talk) => api(`/api/forums/${forum.id}/talks/${talk.id}`, { method: "DELETE" }).catch(fail);
   const switchTo = (talk: Talk) =>
-    void emitWithAck("forum:control", { forumId: forum.id, action: "next", talkId: talk.id }).then((ack) => !ack.ok && message.error(ack.error.message));
+    void emitWithAck("forum:control", {
+      forumId: forum.id,
+      action: "next",
+      talkId: talk.id,
+      // the talk this host sees on stage, so a second host's simultaneous press is refused
+      expectedIndex: forum.talks.findIndex((y) => y.id === forum.currentTalkId),
+    }).then((ack) => !ack.ok && message.error(ack.error.message));
 
   return (
     <>

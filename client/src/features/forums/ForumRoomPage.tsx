@@ -105,11 +105,12 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
 function HostBar({ room, disabled }: { room: RoomState; disabled: boolean }) {
   const { message, modal } = App.useApp();
   const { forum } = room;
+  const current = forum.talks.findIndex((x) => x.id === forum.currentTalkId);
   const control = async (action: ForumControl["action"]) => {
-    const ack = await emitWithAck("forum:control", { forumId: forum.id, action });
+    // 下一位 names the talk this host sees on stage, so a second host's simultaneous press is refused
+    const ack = await emitWithAck("forum:control", { forumId: forum.id, action, ...(action === "next" ? { expectedIndex: current } : {}) });
     if (!ack.ok) message.error(ack.error.message);
   };
-  const current = forum.talks.findIndex((x) => x.id === forum.currentTalkId);
   return (
     <>
     <LoopbackWarning forumId={forum.id} className="reconnect-banner" />
