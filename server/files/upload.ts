@@ -116,12 +116,22 @@ export async function receiveFile(request: Request, options: ReceiveOptions): Pr
     });
   });
 
+  // .pipe, not pipeline: a refusal must stop reading without destroying the request, or the
+  // socket is reset before the 413 reaches the client
+  const piped = new Promise<void>((resolve, reject) => {
+    body.once("error", reject);
+    bodyMeter.once("error", reject);
+    parser.once("error", reject);
+    parser.once("close", resolve);
+    body.pipe(bodyMeter).pipe(parser);
+  });
   try {
-    const [, file] = await Promise.all([pipeline(body, bodyMeter, parser), result]);
+    const [, file] = await Promise.all([piped, result]);
     if (file.size === 0) throw invalidInput("文件是空的");
     return file;
   } catch (error) {
-    body.destroy();
+    body.unpipe();
+    bodyMeter.unpipe();
     parser.destroy();
     // the temp file's stream must be closed before it is removed, or a late open could recreate it
     await written?.catch(() => {});
