@@ -17,8 +17,6 @@ export interface ReceivedFile {
   size: number;
   /** the name the browser sent, unsanitised: never store or echo it as is */
   clientName: string;
-  /** the first bytes, for recognising the type by content */
-  head: Uint8Array;
   discard(): Promise<void>;
 }
 
@@ -32,14 +30,11 @@ export interface ReceiveOptions {
   missingMessage: string;
 }
 
-const HEAD_BYTES = 4100;
-
 /** Counts and hashes bytes as they pass, failing the stream the moment they exceed the limit. */
 class Meter extends Transform {
   readonly hash = createHash("sha256");
   size = 0;
   exceeded = false;
-  head = Buffer.alloc(0);
   constructor(
     private readonly limit: number,
     private readonly onTooLarge: () => Error,
@@ -52,7 +47,6 @@ class Meter extends Transform {
       this.exceeded = true;
       return done(this.onTooLarge());
     }
-    if (this.head.byteLength < HEAD_BYTES) this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.byteLength)]);
     this.hash.update(chunk);
     done(null, chunk);
   }
@@ -102,7 +96,6 @@ export async function receiveFile(request: Request, options: ReceiveOptions): Pr
         sha256: meter.hash.digest("hex"),
         size: meter.size,
         clientName: info.filename ?? "",
-        head: new Uint8Array(meter.head),
         discard,
       }));
       // refuse at once: the rest of an oversized body is never read

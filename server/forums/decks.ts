@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import { eq } from "drizzle-orm";
-import { fileTypeFromBuffer } from "file-type";
+import { fileTypeFromFile } from "file-type";
 import type { DeckProgress, Talk } from "../../shared/forums.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { type AppContext, userRoom } from "../context.ts";
@@ -25,8 +25,8 @@ const conversionTimedOut = () =>
 const notPdf = () => invalidInput("文件不是有效的 PDF（请上传 PDF，或 PPT/PPTX/ODP 演示文稿）");
 
 /** What the bytes are, by content: a PDF, an Office deck to convert, or neither (400). */
-async function deckKind(head: Uint8Array, clientName: string): Promise<"pdf" | OfficeDeckExtension> {
-  const found = await fileTypeFromBuffer(head);
+async function deckKind(path: string, clientName: string): Promise<"pdf" | OfficeDeckExtension> {
+  const found = await fileTypeFromFile(path);
   if (found?.mime === "application/pdf") return "pdf";
   if (found && OFFICE_MIME[found.mime]) return OFFICE_MIME[found.mime]!;
   // an old binary PowerPoint is a compound file, like every old Office file: the name says which
@@ -56,7 +56,7 @@ export async function uploadDeck(ctx: AppContext, request: Request, user: UserRo
   let pdfPath = upload.tempPath;
   let cleanup = upload.discard;
   try {
-    const kind = await deckKind(upload.head, upload.clientName);
+    const kind = await deckKind(upload.tempPath, upload.clientName);
     let fileName = cleanFileName(upload.clientName, "演示文稿.pdf");
     if (kind !== "pdf") {
       if (!ctx.files.converter.available) throw converterMissing();

@@ -1,5 +1,5 @@
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
-import { fileTypeFromBuffer } from "file-type";
+import { fileTypeFromFile } from "file-type";
 import type { Attachment } from "../../shared/studios.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
@@ -29,9 +29,9 @@ const LEGACY_OFFICE: Record<string, string> = {
   ppt: "application/vnd.ms-powerpoint",
 };
 
-/** The type of an upload from its first bytes (never from the name or the browser's claim), or 400. */
-export async function detectType(head: Uint8Array, name: string): Promise<string> {
-  const found = await fileTypeFromBuffer(head);
+/** The type of an upload from its content (never from the name or the browser's claim), or 400. */
+export async function detectType(path: string, name: string): Promise<string> {
+  const found = await fileTypeFromFile(path);
   if (found && ALLOWED.has(found.mime)) return found.mime;
   if (found?.mime === "application/x-cfb") {
     const legacy = LEGACY_OFFICE[extensionOf(name)];
@@ -56,7 +56,7 @@ export async function storeAttachment(ctx: AppContext, user: UserRow, studioId: 
   });
   try {
     const name = cleanFileName(upload.clientName, "附件");
-    const mime = await detectType(upload.head, name);
+    const mime = await detectType(upload.tempPath, name);
     if (mime === "application/pdf" && !(await ctx.files.inspector.inspect(upload.tempPath)).ok) {
       throw invalidInput("文件不是有效的 PDF");
     }

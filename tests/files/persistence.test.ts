@@ -125,7 +125,7 @@ describe("files outlive restarts and the move out of the database", () => {
       expect((await send(m.socket, studio.id, "看图", { attachmentId: sent.body.attachment.id, clientId: clientId() })).ok).toBe(true);
       m.socket.close();
       const unsentForm = new FormData();
-      unsentForm.append("file", new Blob([await makePdf(4)]), "unsent.pdf");
+      unsentForm.append("file", new Blob([(await makePdf(4)) as BlobPart]), "unsent.pdf");
       const unsent = await mentor.client.post(`/api/studios/${studio.id}/attachments`, unsentForm);
 
       // within the grace period nothing goes
