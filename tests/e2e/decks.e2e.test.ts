@@ -33,9 +33,9 @@ describe.skipIf(!soffice)("PowerPoint decks in the browser", () => {
   let browser: Browser;
   const pages: Page[] = [];
   beforeAll(async () => {
-    app = await startApp();
+    app = await startApp({ readyTimeoutMs: 180_000 });
     browser = await launchBrowser();
-  });
+  }, 240_000);
   afterAll(async () => {
     for (const p of pages) await p.context().close().catch(() => {});
     await browser?.close();
@@ -79,7 +79,7 @@ describe.skipIf(!soffice)("PowerPoint decks in the browser", () => {
           seen.add(text.replace(/\d+%/, "").trim());
           return text;
         },
-        { timeout: 120_000, intervals: [100] },
+        { timeout: 120_000, interval: 100 },
       )
       .toBe("更换演示文稿");
     expect([...seen].some((s) => /排队中|转换中/.test(s)), `steps seen: ${[...seen].join(", ")}`).toBe(true);
