@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { and, asc, between, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { fileChunks } from "./schema.ts";
 
@@ -98,8 +98,7 @@ export class ChunkStore implements BlobStore {
         const [row] = await db
           .select({ part: sql<Uint8Array>`substring(${fileChunks.data} from ${from + 1} for ${to - from + 1})`.mapWith(fileChunks.data) })
           .from(fileChunks)
-          .where(and(eq(fileChunks.sha256, sha256), between(fileChunks.seq, seq, seq)))
-          .orderBy(asc(fileChunks.seq));
+          .where(and(eq(fileChunks.sha256, sha256), eq(fileChunks.seq, seq)));
         if (!row) throw new Error(`file ${sha256} is missing chunk ${seq}`);
         yield Buffer.from(row.part.buffer, row.part.byteOffset, row.part.byteLength);
       }
