@@ -10,6 +10,11 @@ export interface StreamedUpload {
   sentBeforeResponse: number;
   /** whether the client still had bytes to send when the server answered */
   cutOff: boolean;
+  /**
+   * the server closed the connection (after its 413) while the client was still writing, and the
+   * client's write failed before it had read the answer: a loaded machine's race, still a cut-off
+   */
+  reset: boolean;
 }
 
 /**
@@ -42,11 +47,15 @@ export function streamUpload(
       res.on("data", (d) => (body += d));
       res.on("end", () => {
         req.destroy();
-        resolve({ status: res.statusCode ?? 0, body, sentBeforeResponse: sent, cutOff });
+        resolve({ status: res.statusCode ?? 0, body, sentBeforeResponse: sent, cutOff, reset: false });
       });
     });
-    req.on("error", (error) => {
-      if (!answered) reject(error);
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (answered) return;
+      answered = true;
+      if (error.code === "EPIPE" || error.code === "ECONNRESET") {
+        resolve({ status: 0, body: "", sentBeforeResponse: sent, cutOff: slice < options.slices, reset: true });
+      } else reject(error);
     });
     req.write(head);
     if (options.firstBytes) {

@@ -150,5 +150,5 @@ describe("files outlive restarts and the move out of the database", () => {
     } finally {
       await server.close();
     }
-  });
+  }, 120_000);
 });
