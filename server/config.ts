@@ -37,6 +37,16 @@ const ConfigSchema = z.object({
   MAX_DECK_BYTES: positiveInt.default(50 * 1024 * 1024),
   MAX_ATTACHMENT_BYTES: positiveInt.default(20 * 1024 * 1024),
   TRUST_PROXY: bool.default(false),
+  /** PostgreSQL only: a directory every process shares for file bytes; unset keeps them in 1 MB database rows */
+  FILES_DIR: z.string().min(1).optional(),
+  /** worker threads that inspect uploaded PDFs at once; more uploads wait in line */
+  PDF_INSPECT_THREADS: z.coerce.number().int().min(1).max(4).default(2),
+  /** LibreOffice for .ppt/.pptx/.odp decks; unset looks for `soffice` on the PATH */
+  SOFFICE_PATH: z.string().min(1).optional(),
+  /** a conversion running longer is killed (keep ≥ 60 in production; big decks take a while) */
+  CONVERT_TIMEOUT_SECONDS: positiveInt.default(120),
+  /** a deck or attachment nobody references is deleted after this many hours */
+  FILE_GRACE_HOURS: z.coerce.number().min(0).default(24),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { seedDemo: boolean };

@@ -4,6 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from "../shared/event
 import type { SessionRow, SessionStore, UserRow } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
+import type { FileService } from "./files/service.ts";
 import type { ForumLive } from "./forums/live.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { RateLimit } from "./lib/rateLimit.ts";
@@ -24,6 +25,8 @@ export interface AppContext {
   dbKind: "pglite" | "postgres";
   log: Logger;
   sessions: SessionStore;
+  /** uploads, stored file bytes, PDF inspection and deck conversion (server/files) */
+  files: FileService;
   /** present when REDIS_URL is set: one connection for commands and publishing, one for subscribing */
   redis?: { pub: Redis; sub: Redis };
   limits: {

@@ -8,6 +8,7 @@ import { authFeature } from "./auth/index.ts";
 import { orgFeature } from "./org/index.ts";
 import { notificationsFeature } from "./notifications/index.ts";
 import { moderationFeature } from "./moderation/index.ts";
+import { filesFeature } from "./files/index.ts";
 import { forumsFeature } from "./forums/index.ts";
 import { studiosFeature } from "./studios/index.ts";
 import { proposalsFeature } from "./proposals/index.ts";
@@ -32,6 +33,8 @@ export interface Feature {
   docKinds?(ctx: AppContext): DocKind[];
   /** demo content for a fresh embedded database (see db/seed.ts) */
   seed?(db: Db, users: DemoUsers): Promise<void>;
+  /** start-up work that must finish before the first request (e.g. moving stored bytes out of the database) */
+  prepare?(ctx: AppContext): Promise<void>;
   /** background work (timers, subscriptions) started once the server listens */
   start?(ctx: AppContext): Promise<void> | void;
   /** tears down what start (or first use) built for this server: timers, caches, live state */
@@ -45,6 +48,7 @@ export const features: Feature[] = [
   orgFeature,
   notificationsFeature,
   moderationFeature,
+  filesFeature,
   forumsFeature,
   studiosFeature,
   proposalsFeature,

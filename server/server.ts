@@ -8,6 +8,7 @@ import { type AppContext, type IoServer, userRoom } from "./context.ts";
 import { type Database, openDatabase } from "./db/client.ts";
 import { seedDemo } from "./db/seed.ts";
 import { features } from "./features.ts";
+import { FileService } from "./files/service.ts";
 import { createHttpApp } from "./http/app.ts";
 import { SensitiveWordList } from "./moderation/wordList.ts";
 import { routeUpgrades } from "./http/upgrade.ts";
@@ -56,12 +57,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     publicOrigin: config.PUBLIC_ORIGIN,
   });
 
+  const files = await FileService.create(config, database.db, database.kind, log);
+
   const ctx = {
     config,
     db: database.db,
     dbKind: database.kind,
     log,
     sessions,
+    files,
     redis,
     yjs,
     words: new SensitiveWordList(database.db, log, redis),
@@ -72,6 +76,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   } as AppContext;
 
+  for (const feature of features) await feature.prepare?.(ctx);
   const app = createHttpApp(ctx, features);
   const httpServer = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }) as HttpServer;
   const io: IoServer = createIoServer(httpServer);
@@ -123,6 +128,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await yjs.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         httpServer.closeAllConnections?.();
+        await files.close();
         await database.close();
         if (redis) {
           redis.pub.disconnect();

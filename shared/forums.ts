@@ -324,7 +324,21 @@ export interface ForumClientEvents {
 }
 
 /** Events the server pushes. */
+/** File types a deck may be uploaded as; Office decks are converted to PDF on the server. */
+export const DECK_EXTENSIONS = ["pdf", "ppt", "pptx", "odp"] as const;
+
+/**
+ * Sent to the uploader only, while the server works on an uploaded Office deck: waiting for the
+ * converter, then converting. The upload's own response says when it is done or why it failed.
+ */
+export interface DeckProgress {
+  forumId: string;
+  talkId: string;
+  step: "queued" | "converting";
+}
+
 export interface ForumServerEvents {
+  "forum:deckProgress": (payload: DeckProgress) => void;
   /** agenda, status, current talk, round states, highlighted question changed */
   "forum:state": (payload: { forum: Forum }) => void;
   "forum:slide": (payload: { forumId: string; talkId: string; slide: number }) => void;

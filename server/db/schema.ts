@@ -5,6 +5,7 @@ export * from "../audit/schema.ts";
 export * from "../yjs/schema.ts";
 export * from "../notifications/schema.ts";
 export * from "../moderation/schema.ts";
+export * from "../files/schema.ts";
 export * from "../forums/schema.ts";
 export * from "../studios/schema.ts";
 export * from "../proposals/schema.ts";

@@ -1,6 +1,8 @@
 import type { Feature } from "../features.ts";
+import { moveBytesOut } from "../files/moveOut.ts";
 import { forumLive } from "./live.ts";
 import { forumRoutes } from "./routes.ts";
+import { forumDecks } from "./schema.ts";
 import { seedForums } from "./seed.ts";
 import { forumSocket } from "./socket.ts";
 
@@ -10,6 +12,10 @@ export const forumsFeature: Feature = {
   routes: forumRoutes,
   socket: forumSocket,
   seed: seedForums,
+  async prepare(ctx) {
+    const moved = await moveBytesOut(ctx.files, ctx.db, { table: forumDecks, key: forumDecks.talkId, data: forumDecks.data, sha256: forumDecks.fileSha256 });
+    if (moved) ctx.log.info({ moved }, "slide decks moved out of the database");
+  },
   start(ctx) {
     forumLive(ctx); // the write-behind runs from the start
   },

@@ -17,7 +17,8 @@ import { type ApiContext, type ApiEnv, readId, readJson, readQuery, requireUser 
 import { forbidden } from "../lib/errors.ts";
 import { deleteForum, deleteTalk, reorderTalks, updateForum, updateTalk } from "./agenda.ts";
 import { archiveMarkdown, archiveScoresCsv, buildArchive } from "./archive.ts";
-import { deckInfo, parseRange, readDeckRange, uploadDeck } from "./decks.ts";
+import { fileResponse } from "../files/serve.ts";
+import { deckFile, uploadDeck } from "./decks.ts";
 import { canCreateForum, canUseNotes } from "./policy.ts";
 import { forumTalks } from "./schema.ts";
 import { addTalk, createForum, findForumRow, findTalkRow, getForum, listForums, updateWeights } from "./service.ts";
@@ -108,31 +109,13 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   api.post("/forums/:id/talks/:talkId/deck", async (c) => {
     const user = requireUser(c);
-    return c.json({ talk: await uploadDeck(ctx, c, user, forumId(c), talkId(c)) }, 201);
+    return c.json({ talk: await uploadDeck(ctx, c.req.raw, user, forumId(c), talkId(c)) }, 201);
   });
 
-  // Range requests let pdf.js fetch only what the page on screen needs.
+  // Streamed from the file store; Range requests let pdf.js fetch only what the page on screen needs.
   api.get("/forums/:id/talks/:talkId/deck", async (c) => {
     requireUser(c);
-    const talk = talkId(c);
-    const deck = await deckInfo(ctx, forumId(c), talk);
-    const range = parseRange(c.req.header("range"), deck.size);
-    const headers: Record<string, string> = {
-      "content-type": "application/pdf",
-      "accept-ranges": "bytes",
-      "content-disposition": `inline; filename*=UTF-8''${encodeURIComponent(deck.fileName)}`,
-      // the URL carries the upload time, so a new upload is a new URL
-      "cache-control": "private, max-age=86400",
-      "x-content-type-options": "nosniff",
-    };
-    if (range === "invalid") {
-      return new Response(null, { status: 416, headers: { ...headers, "content-range": `bytes */${deck.size}` } });
-    }
-    const { start, end } = range ?? { start: 0, end: deck.size - 1 };
-    const bytes = await readDeckRange(ctx, talk, start, end);
-    headers["content-length"] = String(bytes.byteLength);
-    if (range) headers["content-range"] = `bytes ${start}-${end}/${deck.size}`;
-    return new Response(bytes as BodyInit, { status: range ? 206 : 200, headers });
+    return fileResponse(ctx.files, c.req.raw, await deckFile(ctx, forumId(c), talkId(c)));
   });
 
   api.get("/forums/:id/talks/:talkId/notes", async (c) => {

@@ -3,6 +3,7 @@ import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, u
 import type { BallotScores, GroupWeights, Scoreboard } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
 import { bytea } from "../db/types.ts";
+import { storedFiles } from "../files/schema.ts";
 
 export const forums = pgTable(
   "forums",
@@ -60,7 +61,10 @@ export const forumTalks = pgTable(
   (t) => [index("forum_talks_forum_idx").on(t.forumId, t.position)],
 );
 
-/** Slide decks live in the database so every server process can serve them. */
+/**
+ * A talk's slide deck: metadata here, bytes in the file store (server/files) under `fileSha256`.
+ * `data` only holds bytes written before the file store existed, until the start-up move takes them out.
+ */
 export const forumDecks = pgTable("forum_decks", {
   talkId: uuid("talk_id")
     .primaryKey()
@@ -68,7 +72,8 @@ export const forumDecks = pgTable("forum_decks", {
   fileName: text("file_name").notNull(),
   size: integer("size").notNull(),
   pageCount: integer("page_count"),
-  data: bytea("data").notNull(),
+  fileSha256: text("file_sha256").references(() => storedFiles.sha256),
+  data: bytea("data"),
   uploadedBy: uuid("uploaded_by")
     .notNull()
     .references(() => users.id),

@@ -44,8 +44,8 @@ export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<Public
 function renderError(ctx: AppContext, error: Error, c: import("hono").Context<PublicEnv>) {
   if (error instanceof AppError) {
     if (error.retryAfterSeconds) c.header("Retry-After", String(error.retryAfterSeconds));
-    // The rest of an oversized body is never read, so this connection cannot carry another request.
-    if (error.status === 413) c.header("Connection", "close");
+    // The rest of an oversized or refused upload is never read, so this connection cannot carry another request.
+    if (error.status === 413 || c.req.header("content-type")?.startsWith("multipart/form-data")) c.header("Connection", "close");
     return c.json(error.toBody(), error.status as 400);
   }
   (c.get("log") ?? ctx.log).error({ err: error }, "unhandled error");

@@ -1,12 +1,14 @@
-import { and, eq } from "drizzle-orm";
-import { fileTypeFromBuffer } from "file-type";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { fileTypeFromFile } from "file-type";
 import type { Attachment } from "../../shared/studios.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
-import { invalidInput, notFound, tooLarge } from "../lib/errors.ts";
+import { cleanFileName, extensionOf } from "../files/names.ts";
+import type { ServedFile } from "../files/serve.ts";
+import { invalidInput, notFound } from "../lib/errors.ts";
 import { toAttachment } from "./messages.ts";
 import { requireWritable } from "./policy.ts";
-import { studioAttachments } from "./schema.ts";
+import { studioAttachments, studioMessages } from "./schema.ts";
 import { loadAccess, memberAccess } from "./service.ts";
 
 /** What a studio accepts, by detected type: images, PDF and Office files. */
@@ -27,56 +29,81 @@ const LEGACY_OFFICE: Record<string, string> = {
   ppt: "application/vnd.ms-powerpoint",
 };
 
-export function cleanFileName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = name.replace(/[\u0000-\u001f\u007f/\\]/g, "_").trim().slice(0, 120);
-  return cleaned || "附件";
-}
-
-/** The type of an upload from its bytes (never from the name or the browser's claim), or 400. */
-export async function detectType(bytes: Uint8Array, name: string): Promise<string> {
-  const found = await fileTypeFromBuffer(bytes);
+/** The type of an upload from its content (never from the name or the browser's claim), or 400. */
+export async function detectType(path: string, name: string): Promise<string> {
+  const found = await fileTypeFromFile(path);
   if (found && ALLOWED.has(found.mime)) return found.mime;
   if (found?.mime === "application/x-cfb") {
-    const ext = name.split(".").pop()?.toLowerCase() ?? "";
-    if (LEGACY_OFFICE[ext]) return LEGACY_OFFICE[ext]!;
+    const legacy = LEGACY_OFFICE[extensionOf(name)];
+    if (legacy) return legacy;
   }
   throw invalidInput("只能上传图片（JPG/PNG/GIF/WebP）、PDF 或 Office 文件");
 }
 
-export async function storeAttachment(
-  ctx: Pick<AppContext, "db" | "config">,
-  user: UserRow,
-  studioId: string,
-  file: File,
-): Promise<Attachment> {
+/**
+ * `POST /api/studios/:id/attachments`: streams the file to a temp file (413 the moment it passes
+ * MAX_ATTACHMENT_BYTES), checks its type by content (a PDF is parsed in a worker thread), stores
+ * the bytes by hash and keeps only the metadata here. Sending a message then refers to it.
+ */
+export async function storeAttachment(ctx: AppContext, user: UserRow, studioId: string, request: Request): Promise<Attachment> {
   const access = await loadAccess(ctx, studioId);
   requireWritable(access, user);
-  if (file.size > ctx.config.MAX_ATTACHMENT_BYTES) throw tooLarge(`附件不能超过 ${Math.round(ctx.config.MAX_ATTACHMENT_BYTES / 1024 / 1024)} MB`);
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (bytes.byteLength > ctx.config.MAX_ATTACHMENT_BYTES) throw tooLarge("附件过大");
-  if (bytes.byteLength === 0) throw invalidInput("文件为空");
-  const name = cleanFileName(file.name);
-  const mime = await detectType(bytes, name);
-  const [row] = await ctx.db
-    .insert(studioAttachments)
-    .values({ studioId, uploaderId: user.id, name, mime, size: bytes.byteLength, data: bytes })
-    .returning({
-      id: studioAttachments.id,
-      studioId: studioAttachments.studioId,
-      name: studioAttachments.name,
-      mime: studioAttachments.mime,
-      size: studioAttachments.size,
-    });
-  return toAttachment(row!);
+  const mb = Math.round(ctx.config.MAX_ATTACHMENT_BYTES / 1024 / 1024);
+  const upload = await ctx.files.receive(request, {
+    limit: ctx.config.MAX_ATTACHMENT_BYTES,
+    tooLargeMessage: `附件不能超过 ${mb} MB`,
+    missingMessage: "请选择文件",
+  });
+  try {
+    const name = cleanFileName(upload.clientName, "附件");
+    const mime = await detectType(upload.tempPath, name);
+    if (mime === "application/pdf" && !(await ctx.files.inspector.inspect(upload.tempPath)).ok) {
+      throw invalidInput("文件不是有效的 PDF");
+    }
+    await ctx.files.keep(upload.tempPath, upload.sha256, upload.size);
+    const [row] = await ctx.db
+      .insert(studioAttachments)
+      .values({ studioId, uploaderId: user.id, name, mime, size: upload.size, fileSha256: upload.sha256 })
+      .returning({
+        id: studioAttachments.id,
+        studioId: studioAttachments.studioId,
+        name: studioAttachments.name,
+        mime: studioAttachments.mime,
+        size: studioAttachments.size,
+      });
+    return toAttachment(row!);
+  } finally {
+    await upload.discard();
+  }
 }
 
-export async function readAttachment(ctx: Pick<AppContext, "db">, user: UserRow, studioId: string, attachmentId: string) {
+/** An attachment as the file to serve, for members of its studio. */
+export async function attachmentFile(ctx: Pick<AppContext, "db">, user: UserRow, studioId: string, attachmentId: string): Promise<ServedFile> {
   await memberAccess(ctx, studioId, user);
   const [row] = await ctx.db
-    .select()
+    .select({ name: studioAttachments.name, mime: studioAttachments.mime, size: studioAttachments.size, sha256: studioAttachments.fileSha256 })
     .from(studioAttachments)
     .where(and(eq(studioAttachments.id, attachmentId), eq(studioAttachments.studioId, studioId)));
-  if (!row) throw notFound("附件不存在");
-  return row;
+  if (!row?.sha256) throw notFound("附件不存在");
+  const inline = row.mime.startsWith("image/") || row.mime === "application/pdf";
+  return { sha256: row.sha256, size: row.size, mime: row.mime, fileName: row.name, inline };
+}
+
+/**
+ * Attachments uploaded but never sent in a message (the sender gave up) are deleted after the
+ * grace period; their bytes follow in the file store's own sweep.
+ */
+export async function sweepUnsentAttachments(ctx: Pick<AppContext, "db">, graceMs: number): Promise<number> {
+  const cutoff = new Date(Date.now() - graceMs);
+  const gone = await ctx.db
+    .delete(studioAttachments)
+    .where(
+      and(
+        lt(studioAttachments.createdAt, cutoff),
+        isNull(studioAttachments.data),
+        sql`not exists (select 1 from ${studioMessages} where ${studioMessages.attachmentId} = ${studioAttachments.id})`,
+      ),
+    )
+    .returning({ id: studioAttachments.id });
+  return gone.length;
 }

@@ -1,10 +1,14 @@
 import type { Feature } from "../features.ts";
+import { moveBytesOut } from "../files/moveOut.ts";
+import { sweepUnsentAttachments } from "./attachments.ts";
 import { studioRoutes } from "./routes.ts";
+import { studioAttachments } from "./schema.ts";
 import { seedStudios } from "./seed.ts";
 import { studioSocket } from "./socket.ts";
 import { remindDueSoon } from "./tasks.ts";
 
 const REMINDER_INTERVAL_MS = 60_000;
+const ATTACHMENT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** one per server started in this process (tests start several) */
 const reminderTimers = new Set<NodeJS.Timeout>();
 
@@ -14,12 +18,22 @@ export const studiosFeature: Feature = {
   routes: studioRoutes,
   socket: studioSocket,
   seed: seedStudios,
+  async prepare(ctx) {
+    const target = { table: studioAttachments, key: studioAttachments.id, data: studioAttachments.data, sha256: studioAttachments.fileSha256 };
+    const moved = await moveBytesOut(ctx.files, ctx.db, target);
+    if (moved) ctx.log.info({ moved }, "studio attachments moved out of the database");
+  },
   start(ctx) {
     const sweep = () => remindDueSoon(ctx).catch((err) => ctx.log.warn({ err }, "task reminder sweep failed"));
     const timer = setInterval(sweep, REMINDER_INTERVAL_MS);
     timer.unref();
     reminderTimers.add(timer);
     void sweep();
+    const graceMs = ctx.config.FILE_GRACE_HOURS * 60 * 60 * 1000;
+    const sweepUnsent = () => sweepUnsentAttachments(ctx, graceMs).catch((err) => ctx.log.warn({ err }, "attachment sweep failed"));
+    const unsentTimer = setInterval(sweepUnsent, ATTACHMENT_SWEEP_INTERVAL_MS);
+    unsentTimer.unref();
+    reminderTimers.add(unsentTimer);
   },
   stop() {
     for (const timer of reminderTimers) clearInterval(timer);

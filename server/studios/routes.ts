@@ -1,17 +1,13 @@
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { CreateStudioSchema, ExportQuerySchema, HistoryQuerySchema, SearchQuerySchema, StudioListQuerySchema } from "../../shared/studios.ts";
 import type { AppContext } from "../context.ts";
 import { type ApiEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
-import { invalidInput, tooLarge } from "../lib/errors.ts";
-import { readAttachment, storeAttachment } from "./attachments.ts";
+import { fileResponse } from "../files/serve.ts";
+import { attachmentFile, storeAttachment } from "./attachments.ts";
 import { exportRecord } from "./exports.ts";
 import { historyPage, searchMessages } from "./messages.ts";
 import { createStudio, getStudio, listStudios, memberAccess } from "./service.ts";
 import { listTasks } from "./tasks.ts";
-
-/** Room for the multipart envelope around a file of the maximum size. */
-const MULTIPART_OVERHEAD = 64 * 1024;
 
 export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   api.post("/studios", async (c) => {
@@ -66,54 +62,18 @@ export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     return c.body(file.body);
   });
 
-  api.post(
-    "/studios/:id/attachments",
-    async (c, next) => {
-      // Refuse before reading anything when the declared size is already too big.
-      const declared = Number(c.req.header("content-length") ?? "0");
-      if (declared > ctx.config.MAX_ATTACHMENT_BYTES + MULTIPART_OVERHEAD) throw tooLarge("附件不能超过 20 MB");
-      return next();
-    },
-    // Counts the bytes actually received (a chunked body has no Content-Length).
-    bodyLimit({
-      maxSize: ctx.config.MAX_ATTACHMENT_BYTES + MULTIPART_OVERHEAD,
-      onError: () => {
-        throw tooLarge("附件不能超过 20 MB");
-      },
-    }),
-    async (c) => {
-      const user = requireUser(c);
-      const id = readId(c);
-      // Membership before reading the body: a stranger's upload is refused without storing anything.
-      await memberAccess(ctx, id, user);
-      let form;
-      try {
-        form = await c.req.parseBody();
-      } catch {
-        throw invalidInput("上传内容不正确");
-      }
-      const file = form.file;
-      if (!(file instanceof File)) throw invalidInput("请选择文件");
-      const attachment = await storeAttachment(ctx, user, id, file);
-      return c.json({ attachment }, 201);
-    },
-  );
+  api.post("/studios/:id/attachments", async (c) => {
+    const user = requireUser(c);
+    const id = readId(c);
+    // Membership before reading the body: a stranger's upload is refused without storing anything.
+    await memberAccess(ctx, id, user);
+    const attachment = await storeAttachment(ctx, user, id, c.req.raw);
+    return c.json({ attachment }, 201);
+  });
 
   api.get("/studios/:id/attachments/:attachmentId", async (c) => {
     const user = requireUser(c);
-    const id = readId(c);
-    const attachmentId = readId(c, "attachmentId");
-    const row = await readAttachment(ctx, user, id, attachmentId);
-    const inline = row.mime.startsWith("image/") || row.mime === "application/pdf";
-    c.header("Content-Type", row.mime);
-    c.header("Content-Length", String(row.data.byteLength));
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("Cache-Control", "private, max-age=86400");
-    c.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
-    c.header(
-      "Content-Disposition",
-      `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(row.name)}`,
-    );
-    return c.body(new Uint8Array(row.data));
+    const file = await attachmentFile(ctx, user, readId(c), readId(c, "attachmentId"));
+    return fileResponse(ctx.files, c.req.raw, file);
   });
 }

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { users } from "../auth/schema.ts";
 import { bytea } from "../db/types.ts";
+import { storedFiles } from "../files/schema.ts";
 
 export const studios = pgTable("studios", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -53,7 +54,10 @@ export const studioAttachments = pgTable(
     /** detected from the content, never taken from the client */
     mime: text("mime").notNull(),
     size: integer("size").notNull(),
-    data: bytea("data").notNull(),
+    /** the bytes, in the file store (server/files) */
+    fileSha256: text("file_sha256").references(() => storedFiles.sha256),
+    /** bytes written before the file store existed, until the start-up move takes them out */
+    data: bytea("data"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("studio_attachments_studio_idx").on(t.studioId)],

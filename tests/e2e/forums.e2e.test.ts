@@ -84,7 +84,7 @@ describe("forums in the browser", () => {
     await secretary.getByText("第三期书记论坛：老旧小区改造中的居民动员").click();
     await expect.poll(() => secretary.getByTestId("forum-status").textContent()).toBe("未开始");
     // sec1 presents the first talk: the seeded deck can be replaced before the start
-    expect(await secretary.getByTestId("deck-upload").first().textContent()).toContain("更换 PDF");
+    expect(await secretary.getByTestId("deck-upload").first().textContent()).toContain("更换演示文稿");
 
     await secretary.goto("/forums/new");
     await secretary.getByLabel("论坛标题").fill("手机上新建的论坛");

@@ -15,7 +15,8 @@ describe("slide decks", () => {
     const { forum, presenterA, talkA } = await setupForum(server);
     const viewer = await createUser(server, { role: "resident" });
     const v = await joinForum(server, viewer.client, forum.id);
-    const announced = nextEvent(v.socket, "forum:state");
+    // the PDF is parsed in a worker thread before it is accepted: generous on a loaded machine
+    const announced = nextEvent(v.socket, "forum:state", 30_000);
     const pdf = await makePdf(3);
     const res = await presenterA.client.post(`/api/forums/${forum.id}/talks/${talkA.id}/deck`, pdfForm(pdf, "协商六步法.pdf"));
     expect(res.status).toBe(201);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BallotScores } from "../../shared/forums.ts";
 import { archiveScoresCsv } from "../../server/forums/archive.ts";
-import { parseRange } from "../../server/forums/decks.ts";
+import { parseRange } from "../../server/files/serve.ts";
 import { computeScoreboard } from "../../server/forums/scoreboard.ts";
 
 const all = (n: number): BallotScores => ({ service: n, mobilization: n, deliberation: n, projectOps: n, coordination: n, innovation: n, overall: n });

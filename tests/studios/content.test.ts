@@ -3,6 +3,7 @@ import type { StudioMessage, StudioTask } from "../../shared/studios.ts";
 import { remindDueSoon } from "../../server/studios/tasks.ts";
 import { emitAck, eventually, nextEvent } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { makePdf } from "../forums/helpers.ts";
 import { clientId, createStudio, joinStudio, send } from "./helpers.ts";
 
 let server: TestServer;
@@ -15,7 +16,10 @@ const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
   "base64",
 );
-const PDF = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+let PDF: Uint8Array;
+beforeAll(async () => {
+  PDF = await makePdf(1);
+});
 
 function upload(client: { post: (p: string, b: unknown, h?: Record<string, string>) => Promise<any> }, studioId: string, bytes: Uint8Array, name: string, type: string) {
   const form = new FormData();

@@ -3,33 +3,61 @@ import { App, Button, Input, Upload } from "antd";
 import { UploadOutlined } from "@ant-design/icons";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { LIMITS } from "../../../../shared/limits.ts";
-import type { Talk } from "../../../../shared/forums.ts";
+import type { DeckProgress, Talk } from "../../../../shared/forums.ts";
 import { api, ApiError, apiUpload } from "../../api.ts";
+import { getSocket } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
 
-/** Upload (or replace) a talk's PDF; the server checks the type by content and the size. */
+type DeckStep = { kind: "uploading"; percent: number } | { kind: "checking" | "queued" | "converting" };
+
+/**
+ * Upload (or replace) a talk's deck: a PDF, or a PowerPoint/Impress file the server converts to
+ * PDF. The button shows each step: 上传中 (bytes going up), then 排队中 / 转换中 as the server
+ * reports them over the socket, then 完成 when the answer comes.
+ */
 export function DeckUpload({ forumId, talk }: { forumId: string; talk: Talk }) {
   const { message } = App.useApp();
-  const [progress, setProgress] = useState<number | null>(null);
+  const [step, setStep] = useState<DeckStep | null>(null);
+
+  useEffect(() => {
+    const socket = getSocket();
+    const onProgress = (p: DeckProgress) => {
+      if (p.talkId === talk.id) setStep((current) => (current ? { kind: p.step } : current));
+    };
+    socket.on("forum:deckProgress", onProgress);
+    return () => {
+      socket.off("forum:deckProgress", onProgress);
+    };
+  }, [talk.id]);
+
+  const label = !step
+    ? talk.deck
+      ? t.room.replaceDeck
+      : t.room.uploadDeck
+    : step.kind === "uploading"
+      ? t.room.deckStep.uploading(step.percent)
+      : t.room.deckStep[step.kind];
   return (
     <Upload
-      accept="application/pdf,.pdf"
+      accept=".pdf,.ppt,.pptx,.odp,application/pdf"
       showUploadList={false}
       beforeUpload={(file) => {
         if (file.size > LIMITS.deckBytes) {
           message.error(t.room.uploadTooBig(LIMITS.deckBytes / 1024 / 1024));
           return Upload.LIST_IGNORE;
         }
-        setProgress(0);
-        apiUpload(`/api/forums/${forumId}/talks/${talk.id}/deck`, file, { onProgress: (f) => setProgress(Math.round(f * 100)) })
-          .then(() => message.success(t.room.uploaded))
+        setStep({ kind: "uploading", percent: 0 });
+        apiUpload(`/api/forums/${forumId}/talks/${talk.id}/deck`, file, {
+          onProgress: (f) => setStep(f < 1 ? { kind: "uploading", percent: Math.round(f * 100) } : { kind: "checking" }),
+        })
+          .then(() => message.success(`${t.room.deckStep.done}：${t.room.uploaded}`))
           .catch((err) => message.error(err instanceof ApiError ? err.message : String(err)))
-          .finally(() => setProgress(null));
+          .finally(() => setStep(null));
         return false;
       }}
     >
-      <Button icon={<UploadOutlined />} loading={progress !== null} data-testid="deck-upload">
-        {progress !== null ? `${progress}%` : talk.deck ? t.room.replaceDeck : t.room.uploadDeck}
+      <Button icon={<UploadOutlined />} loading={step !== null} data-testid="deck-upload" title={t.room.deckHint} aria-label={`${label}（${t.room.deckHint}）`}>
+        <span data-testid="deck-upload-label">{label}</span>
       </Button>
     </Upload>
   );
