@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   "account_disabled",
   "blocked_content",
   "read_only",
+  "password_change_required",
+  "last_admin",
   "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number] | (string & {});

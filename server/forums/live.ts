@@ -48,7 +48,7 @@ export function viewerOf(user: UserRow, forum: Forum | ForumRow): ForumViewer {
   return {
     isHost: isHost(user, forum),
     isPresenter: isCurrentPresenter(user, forum, current),
-    seesAuthors: seesAuthors(user),
+    seesAuthors: seesAuthors(user, forum),
     seesPending: seesPending(user, forum),
     scoreGroup: scoreGroupOf(user),
   };

@@ -42,7 +42,7 @@ export class ForumQuestions {
   async ask(user: UserRow, input: ForumAsk): Promise<ForumQuestion> {
     const forum = await findForumRow(this.db, input.forumId);
     requireNotEnded(forum);
-    const mine = { userId: user.id, seesAuthors: seesAuthors(user) };
+    const mine = { userId: user.id, seesAuthors: seesAuthors(user, forum) };
     const existing = await this.findQuestionByClientId(forum.id, user.id, input.clientId);
     if (existing) return toQuestion(existing, user, mine);
     await this.ctx.limits.posting.consume(user.id);
@@ -148,7 +148,7 @@ export class ForumQuestions {
     // Peers learn of a change only to a question they could already see, or one now made public.
     this.emitQuestion(row, authors.get(row.authorId), previous !== "pending" || next === "open");
     if (highlightChange !== undefined) broadcastState(this.ctx, await getForum(this.db, forum.id));
-    return toQuestion(row, authors.get(row.authorId), { seesAuthors: seesAuthors(user), userId: user.id });
+    return toQuestion(row, authors.get(row.authorId), { seesAuthors: seesAuthors(user, forum), userId: user.id });
   }
 
   /** Upvote toggle: a second vote by the same person takes the first back. Count and rows change together. */

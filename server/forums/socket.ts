@@ -27,7 +27,7 @@ export function forumSocket(socket: IoSocket, ctx: AppContext): void {
     // rooms first, so the snapshot's presence includes this person and no push falls between the two
     const rooms = [forumRoom(forumId)];
     if (seesPending(user(), forum)) rooms.push(forumHostsRoom(forumId));
-    if (seesAuthors(user())) rooms.push(forumAdminsRoom(forumId));
+    if (seesAuthors(user(), forum)) rooms.push(forumAdminsRoom(forumId));
     await socket.join(rooms);
     joined.add(forumId);
     live.schedulePresence(forumId);

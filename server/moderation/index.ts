@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Hono } from "hono";
 import { z } from "zod";
-import { requireAdmin } from "../auth/policy.ts";
+import { requireOrganiser } from "../auth/policy.ts";
 import type { AppContext } from "../context.ts";
 import type { DemoUsers } from "../db/seed.ts";
 import type { Db } from "../db/client.ts";
@@ -51,14 +51,14 @@ export const WordListSchema = z.object({
 
 function moderationRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   api.get("/moderation/words", async (c) => {
-    requireAdmin(requireUser(c));
+    requireOrganiser(requireUser(c));
     const rows = await ctx.db.select({ word: sensitiveWords.word }).from(sensitiveWords).orderBy(sensitiveWords.word);
     return c.json({ words: rows.map((r) => r.word) });
   });
 
   /** Adds words to the list (existing ones are kept). */
   api.post("/moderation/words", async (c) => {
-    requireAdmin(requireUser(c));
+    requireOrganiser(requireUser(c));
     const { words } = await readJson(c, WordListSchema);
     await ctx.db
       .insert(sensitiveWords)
@@ -69,7 +69,7 @@ function moderationRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   });
 
   api.delete("/moderation/words/:word", async (c) => {
-    requireAdmin(requireUser(c));
+    requireOrganiser(requireUser(c));
     const word = parseWith(WordListSchema.shape.words.element, c.req.param("word"));
     await ctx.db.delete(sensitiveWords).where(eq(sensitiveWords.word, word));
     cache = null;
