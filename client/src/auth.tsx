@@ -74,10 +74,12 @@ export function RequireAuth({ children }: { children?: ReactNode }) {
     return <PageSpin />;
   }
   if (me.data === null) return <Navigate to={loginPath(location)} replace />;
+  // An initial or temporary password: the server refuses everything else until it is changed.
+  if (me.data.mustChangePassword) return <Navigate to="/change-password" replace />;
   return <>{children ?? <Outlet />}</>;
 }
 
-/** Like RequireAuth, and the user's role must be one of `roles`; otherwise a 无权访问 page. */
+/** Like RequireAuth, and the user must hold one of `roles`; otherwise a 无权访问 page. */
 export function RequireRole({ roles, children }: { roles: readonly Role[]; children?: ReactNode }) {
   return (
     <RequireAuth>
@@ -89,7 +91,7 @@ export function RequireRole({ roles, children }: { roles: readonly Role[]; child
 function RoleGate({ roles, children }: { roles: readonly Role[]; children?: ReactNode }) {
   const user = useCurrentUser();
   const navigate = useNavigate();
-  if (!roles.includes(user.role)) {
+  if (!roles.some((role) => user.roles.includes(role))) {
     return (
       <Result
         status="403"
@@ -161,7 +163,8 @@ export function SessionWatcher() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const { message } = AntApp.useApp();
-  const signedIn = Boolean(me);
+  // no realtime connection until an initial or temporary password is changed (the server refuses it)
+  const signedIn = Boolean(me) && !me?.mustChangePassword;
 
   useEffect(() => {
     if (signedIn) connectSocket();

@@ -1,9 +1,11 @@
 import { Avatar, Button, Dropdown, type MenuProps } from "antd";
-import { DownOutlined, LogoutOutlined, SettingOutlined, TeamOutlined } from "@ant-design/icons";
+import { AuditOutlined, DownOutlined, LogoutOutlined, SettingOutlined, TeamOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router";
 import type { User } from "../../../shared/auth.ts";
 import { ROLE_LABELS } from "../../../shared/enums.ts";
 import { useLogout } from "../auth.tsx";
+import { isAnyOrganiser, isOrganiser } from "../roles.ts";
+import { accounts } from "../strings/accounts.ts";
 import { shell } from "../strings/shell.ts";
 
 export function UserMenu({ user }: { user: User }) {
@@ -13,7 +15,8 @@ export function UserMenu({ user }: { user: User }) {
   const items: MenuProps["items"] = [
     { key: "who", type: "group", label: `${user.displayName} · ${ROLE_LABELS[user.role]}` },
     { key: "account", icon: <SettingOutlined />, label: shell.userMenu.account },
-    ...(user.role === "admin" ? [{ key: "admin", icon: <TeamOutlined />, label: shell.userMenu.admin }] : []),
+    ...(isAnyOrganiser(user) ? [{ key: "admin", icon: <TeamOutlined />, label: shell.userMenu.admin }] : []),
+    ...(isOrganiser(user) ? [{ key: "audit", icon: <AuditOutlined />, label: accounts.audit.title }] : []),
     { type: "divider" as const },
     { key: "logout", icon: <LogoutOutlined />, label: shell.userMenu.logout, danger: true },
   ];
@@ -21,6 +24,7 @@ export function UserMenu({ user }: { user: User }) {
   const onClick: MenuProps["onClick"] = ({ key }) => {
     if (key === "account") navigate("/account");
     else if (key === "admin") navigate("/admin/users");
+    else if (key === "audit") navigate("/admin/audit");
     else if (key === "logout") void logout();
   };
 
