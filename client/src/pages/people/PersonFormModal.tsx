@@ -87,12 +87,13 @@ export function PersonFormModal({
         <Form.Item label={t.roles} name="roles" rules={[{ required: true, type: "array", min: 1, message: t.rolesRequired }]}>
           <Select<Role[]>
             mode="multiple"
+            showSearch={{ optionFilterProp: "label" }}
             aria-label={t.roles}
             options={grantable.map((role) => ({ value: role, label: ROLE_LABELS[role] }))}
           />
         </Form.Item>
         <Form.Item label={t.flags} name="flags">
-          <Select<Flag[]> mode="multiple" aria-label={t.flags} options={FLAGS.map((flag) => ({ value: flag, label: FLAG_LABELS[flag] }))} />
+          <Select<Flag[]> mode="multiple" showSearch={{ optionFilterProp: "label" }} aria-label={t.flags} options={FLAGS.map((flag) => ({ value: flag, label: FLAG_LABELS[flag] }))} />
         </Form.Item>
         <Form.Item label={t.community} name="communityId">
           <CommunitySelect aria-label={t.community} />
