@@ -9,6 +9,7 @@ import { type Database, openDatabase } from "./db/client.ts";
 import { seedDemo } from "./db/seed.ts";
 import { features } from "./features.ts";
 import { createHttpApp } from "./http/app.ts";
+import { SensitiveWordList } from "./moderation/wordList.ts";
 import { routeUpgrades } from "./http/upgrade.ts";
 import { createLogger } from "./lib/logger.ts";
 import { createRateLimit } from "./lib/rateLimit.ts";
@@ -19,6 +20,7 @@ import { YjsServer } from "./yjs/server.ts";
 export interface RunningServer {
   ctx: AppContext;
   httpServer: HttpServer;
+  routes: { method: string; path: string }[];
   port: number;
   url: string;
   /** graceful: stop accepting, flush document edits, close sockets, close the database */
@@ -62,6 +64,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     sessions,
     redis,
     yjs,
+    words: new SensitiveWordList(database.db, log, redis),
     limits: {
       loginPerAccount: createRateLimit({ name: "login-account", points: config.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds, redis: redis?.pub }),
       loginPerAddress: createRateLimit({ name: "login-address", points: config.LOGIN_LIMIT_PER_ADDRESS, windowSeconds, redis: redis?.pub }),
@@ -101,6 +104,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     httpServer.once("listening", resolve);
     httpServer.once("error", reject);
   });
+  await ctx.words.start();
   for (const feature of features) await feature.start?.(ctx);
 
   const port = (httpServer.address() as AddressInfo).port;
@@ -108,11 +112,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return {
     ctx,
     httpServer,
+    /** every registered HTTP route, for the deny-by-default test */
+    routes: app.routes.map((route) => ({ method: route.method, path: route.path })),
     port,
     url: `http://127.0.0.1:${port}`,
     close: () =>
       (closing ??= (async () => {
         for (const feature of features) await feature.stop?.();
+        ctx.words.stop();
         await yjs.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         httpServer.closeAllConnections?.();

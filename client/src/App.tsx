@@ -23,6 +23,8 @@ const AccountPage = lazy(() => import("./pages/AccountPage.tsx"));
 const AdminUsersPage = lazy(() => import("./pages/AdminUsersPage.tsx"));
 const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
 const ChangePasswordPage = lazy(() => import("./pages/ChangePasswordPage.tsx"));
+const RosterImportPage = lazy(() => import("./features/roster/RosterImportPage.tsx"));
+const OrgPage = lazy(() => import("./features/roster/OrgPage.tsx"));
 
 export function App() {
   return (
@@ -58,6 +60,22 @@ export function App() {
             element={
               <RequireRole roles={["admin", "organiser"]}>
                 <Lazy><AuditPage /></Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="admin/roster"
+            element={
+              <RequireRole roles={["admin", "organiser", "street_admin"]}>
+                <Lazy><RosterImportPage /></Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="admin/org"
+            element={
+              <RequireRole roles={["admin", "organiser"]}>
+                <Lazy><OrgPage /></Lazy>
               </RequireRole>
             }
           />

@@ -91,7 +91,7 @@ export function RequireRole({ roles, children }: { roles: readonly Role[]; child
 function RoleGate({ roles, children }: { roles: readonly Role[]; children?: ReactNode }) {
   const user = useCurrentUser();
   const navigate = useNavigate();
-  if (!roles.some((role) => user.roles.includes(role))) {
+  if (!user.roles.some((role) => roles.includes(role))) {
     return (
       <Result
         status="403"

@@ -1,22 +1,27 @@
 import { Avatar, Button, Dropdown, type MenuProps } from "antd";
-import { AuditOutlined, DownOutlined, LogoutOutlined, SettingOutlined, TeamOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, AuditOutlined, DownOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UploadOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router";
 import type { User } from "../../../shared/auth.ts";
 import { ROLE_LABELS } from "../../../shared/enums.ts";
 import { useLogout } from "../auth.tsx";
 import { isAnyOrganiser, isOrganiser } from "../roles.ts";
 import { accounts } from "../strings/accounts.ts";
+import { roster } from "../strings/roster.ts";
 import { shell } from "../strings/shell.ts";
 
 export function UserMenu({ user }: { user: User }) {
   const navigate = useNavigate();
   const logout = useLogout();
 
+  const organiser = isOrganiser(user);
+  const managesPeople = isAnyOrganiser(user);
   const items: MenuProps["items"] = [
     { key: "who", type: "group", label: `${user.displayName} · ${ROLE_LABELS[user.role]}` },
     { key: "account", icon: <SettingOutlined />, label: shell.userMenu.account },
-    ...(isAnyOrganiser(user) ? [{ key: "admin", icon: <TeamOutlined />, label: shell.userMenu.admin }] : []),
-    ...(isOrganiser(user) ? [{ key: "audit", icon: <AuditOutlined />, label: accounts.audit.title }] : []),
+    ...(managesPeople ? [{ key: "admin", icon: <TeamOutlined />, label: shell.userMenu.admin }] : []),
+    ...(managesPeople ? [{ key: "roster", icon: <UploadOutlined />, label: roster.nav.roster }] : []),
+    ...(organiser ? [{ key: "org", icon: <ApartmentOutlined />, label: roster.nav.org }] : []),
+    ...(organiser ? [{ key: "audit", icon: <AuditOutlined />, label: accounts.audit.title }] : []),
     { type: "divider" as const },
     { key: "logout", icon: <LogoutOutlined />, label: shell.userMenu.logout, danger: true },
   ];
@@ -25,6 +30,8 @@ export function UserMenu({ user }: { user: User }) {
     if (key === "account") navigate("/account");
     else if (key === "admin") navigate("/admin/users");
     else if (key === "audit") navigate("/admin/audit");
+    else if (key === "roster") navigate("/admin/roster");
+    else if (key === "org") navigate("/admin/org");
     else if (key === "logout") void logout();
   };
 
