@@ -25,6 +25,7 @@ const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
 const ChangePasswordPage = lazy(() => import("./pages/ChangePasswordPage.tsx"));
 const RosterImportPage = lazy(() => import("./features/roster/RosterImportPage.tsx"));
 const OrgPage = lazy(() => import("./features/roster/OrgPage.tsx"));
+const WordsPage = lazy(() => import("./features/moderation/WordsPage.tsx"));
 
 export function App() {
   return (
@@ -76,6 +77,14 @@ export function App() {
             element={
               <RequireRole roles={["admin", "organiser"]}>
                 <Lazy><OrgPage /></Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="admin/words"
+            element={
+              <RequireRole roles={["admin", "organiser"]}>
+                <Lazy><WordsPage /></Lazy>
               </RequireRole>
             }
           />

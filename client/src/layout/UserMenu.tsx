@@ -1,9 +1,10 @@
 import { Avatar, Button, Dropdown, type MenuProps } from "antd";
-import { ApartmentOutlined, AuditOutlined, DownOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UploadOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, AuditOutlined, DownOutlined, FilterOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UploadOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router";
 import type { User } from "../../../shared/auth.ts";
 import { ROLE_LABELS } from "../../../shared/enums.ts";
 import { useLogout } from "../auth.tsx";
+import { moderation } from "../strings/moderation.ts";
 import { isAnyOrganiser, isOrganiser } from "../roles.ts";
 import { accounts } from "../strings/accounts.ts";
 import { roster } from "../strings/roster.ts";
@@ -21,6 +22,7 @@ export function UserMenu({ user }: { user: User }) {
     ...(managesPeople ? [{ key: "admin", icon: <TeamOutlined />, label: shell.userMenu.admin }] : []),
     ...(managesPeople ? [{ key: "roster", icon: <UploadOutlined />, label: roster.nav.roster }] : []),
     ...(organiser ? [{ key: "org", icon: <ApartmentOutlined />, label: roster.nav.org }] : []),
+    ...(organiser ? [{ key: "words", icon: <FilterOutlined />, label: moderation.nav }] : []),
     ...(organiser ? [{ key: "audit", icon: <AuditOutlined />, label: accounts.audit.title }] : []),
     { type: "divider" as const },
     { key: "logout", icon: <LogoutOutlined />, label: shell.userMenu.logout, danger: true },
@@ -32,6 +34,7 @@ export function UserMenu({ user }: { user: User }) {
     else if (key === "audit") navigate("/admin/audit");
     else if (key === "roster") navigate("/admin/roster");
     else if (key === "org") navigate("/admin/org");
+    else if (key === "words") navigate("/admin/words");
     else if (key === "logout") void logout();
   };
 
