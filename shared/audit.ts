@@ -16,6 +16,19 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "account.update": "本人修改资料",
   "account.password_change": "本人修改密码",
   "audit.export": "导出审计日志",
+  "user.import": "导入人员名单",
+  "user.export": "导出人员名单",
+  "user.import_passwords_download": "下载初始密码表",
+  "org.street_create": "新增街道",
+  "org.street_update": "修改街道",
+  "org.street_merge": "合并街道",
+  "org.community_create": "新增社区",
+  "org.community_update": "修改社区",
+  "org.community_merge": "合并社区",
+  "org.community_restore": "恢复社区",
+  "moderation.words_add": "添加敏感词",
+  "moderation.words_import": "导入敏感词",
+  "moderation.words_remove": "删除敏感词",
 };
 
 /** Filters of the audit screen and its export; dates are inclusive days (YYYY-MM-DD, Beijing time). */
