@@ -1,5 +1,5 @@
 import type { User } from "../../shared/auth.ts";
-import type { Role } from "../../shared/enums.ts";
+import type { Role } from "../../shared/vocabulary.ts";
 
 /**
  * What the interface offers, read from the person's role set like the server's policy

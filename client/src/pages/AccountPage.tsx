@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, App as AntApp, Button, Card, Descriptions, Form, Input, Tag } from "antd";
 import type { ChangePassword, OwnAccountPatch, User } from "../../../shared/auth.ts";
-import { FLAG_LABELS, LEVEL_LABELS, ROLE_LABELS } from "../../../shared/enums.ts";
+import { FLAG_LABELS, LEVEL_LABELS, ROLE_LABELS } from "../../../shared/vocabulary.ts";
 import { LIMITS } from "../../../shared/limits.ts";
 import { api, ApiError } from "../api.ts";
 import { ME_QUERY_KEY, useCurrentUser, withSessionRotation } from "../auth.tsx";

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App as AntApp, Button, Card, Empty, Grid, Input, List, Popconfirm, Select, Space, Table, Tag, type TableColumnsType } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import type { CreatedUser, PasswordReset, User, UserPatch } from "../../../shared/auth.ts";
-import { FLAG_LABELS, ROLE_LABELS, ROLES, type Role } from "../../../shared/enums.ts";
+import { FLAG_LABELS, ROLE_LABELS, ROLES, type Role } from "../../../shared/vocabulary.ts";
 import { api, ApiError } from "../api.ts";
 import { ME_QUERY_KEY, useCurrentUser } from "../auth.tsx";
 import { useCommunityIndex, useOrg } from "../org.ts";

@@ -2,7 +2,7 @@ import { useEffect } from "react";
 import { DatePicker, Form, Input, Modal, Select, Switch } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import type { User } from "../../../../shared/auth.ts";
-import { FLAG_LABELS, FLAGS, type Flag, LEVEL_LABELS, LEVELS, type Level, ROLE_LABELS, type Role } from "../../../../shared/enums.ts";
+import { FLAG_LABELS, FLAGS, type Flag, LEVEL_LABELS, LEVELS, type Level, ROLE_LABELS, type Role } from "../../../../shared/vocabulary.ts";
 import { LIMITS } from "../../../../shared/limits.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { CommunitySelect } from "../../components/CommunitySelect.tsx";
