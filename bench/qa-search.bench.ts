@@ -201,7 +201,7 @@ async function measure(engine: string, db: Database, data: GeneratedQuestion[], 
   console.log(`[${engine}] loaded and indexed in ${loadSeconds.toFixed(1)} s`);
   const ctx = { db: db.db } as AppContext;
   // a worker who is not the author: the visibility filter (hidden = false or mine) applies
-  const viewer = { id: crypto.randomUUID(), role: "worker" as const };
+  const viewer = { id: crypto.randomUUID(), roles: ["worker" as const], streetId: null };
   void authorId;
 
   // warm-up: a few queries of each kind, not timed

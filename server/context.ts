@@ -43,8 +43,8 @@ export interface AppContext {
   words: SensitiveWordList;
   /** ends one session (logout) and closes the sockets and documents opened with it */
   endSession(sessionId: string, userId: string): Promise<void>;
-  /** ends every session and open connection of a user (logout everywhere, disabled account) */
-  cutOffUser(userId: string, reason: "logout" | "disabled"): Promise<void>;
+  /** ends every session and open connection of a user (logout everywhere, disabled account, password reset) */
+  cutOffUser(userId: string, reason: "logout" | "disabled" | "password_reset"): Promise<void>;
 }
 
 /** The room every socket of a user joins, so the user can be reached or cut off on every process. */

@@ -5,6 +5,8 @@ import type { DocKind } from "./yjs/docKinds.ts";
 import type { Db } from "./db/client.ts";
 import type { DemoUsers } from "./db/seed.ts";
 import { authFeature } from "./auth/index.ts";
+import { accountsFeature } from "./accounts/index.ts";
+import { auditFeature } from "./audit/index.ts";
 import { orgFeature } from "./org/index.ts";
 import { notificationsFeature } from "./notifications/index.ts";
 import { moderationFeature } from "./moderation/index.ts";
@@ -45,6 +47,8 @@ export const features: Feature[] = [
   // before auth: its fixed paths (/users/export.xlsx, /users/import/…) must win over /users/:id
   createRosterFeature(),
   authFeature,
+  accountsFeature,
+  auditFeature,
   orgFeature,
   notificationsFeature,
   moderationFeature,

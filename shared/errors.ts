@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   /** a command based on a state that has moved on (e.g. 下一位 pressed twice): reload and decide again */
   "stale_agenda",
   "unavailable",
+  "password_change_required",
+  "last_admin",
   "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number] | (string & {});

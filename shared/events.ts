@@ -23,5 +23,5 @@ export interface ServerToClientEvents
     QaServerEvents,
     NotificationServerEvents {
   /** the session behind this socket ended (logout, disabled account); the client should sign in again */
-  "session:ended": (payload: { reason: "logout" | "disabled" | "expired" }) => void;
+  "session:ended": (payload: { reason: "logout" | "disabled" | "expired" | "password_reset" }) => void;
 }

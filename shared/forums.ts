@@ -41,6 +41,8 @@ export const CreateForumSchema = z.object({
   theme: z.string().trim().max(500).optional(),
   weights: GroupWeightsSchema.optional(),
   talks: z.array(CreateTalkSchema).max(30).optional(),
+  /** the street holding the forum (organisers choose; a street admin's is always their street) */
+  streetId: z.string().min(1).max(64).nullable().optional(),
 });
 export type CreateForum = z.infer<typeof CreateForumSchema>;
 
@@ -140,6 +142,8 @@ export interface Forum {
   startsAt: string;
   hostId: string;
   hostName: string;
+  /** the street holding the forum; null for a district-level one */
+  streetId: string | null;
   weights: GroupWeights;
   currentTalkId: string | null;
   highlightedQuestionId: string | null;

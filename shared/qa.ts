@@ -99,6 +99,8 @@ export const CreateEventSchema = z.object({
   startsAt: z.iso.datetime({ offset: true }),
   /** how many top-voted unanswered questions to pull into the queue now */
   pull: z.number().int().min(0).max(QA_LIMITS.eventQueueMax).optional(),
+  /** the street holding the event; omitted or null for a district-level one */
+  streetId: z.string().min(1).max(64).nullable().optional(),
 });
 export type CreateEvent = z.infer<typeof CreateEventSchema>;
 
@@ -218,6 +220,8 @@ export interface QaEvent {
   startsAt: string;
   status: QaEventStatus;
   host: { id: string; displayName: string };
+  /** the street holding the event; null for a district-level one */
+  streetId: string | null;
   currentQuestionId: string | null;
   /** false: the questions still to come follow the votes; true: the host has put them in order */
   orderedByHost: boolean;

@@ -30,6 +30,8 @@ export const CreateStudioSchema = z
     termStartsAt: IsoDate.optional(),
     /** default: two years after the start */
     termEndsAt: IsoDate.optional(),
+    /** the street running the studio (organisers choose; a street admin's is always their street) */
+    streetId: z.string().min(1).max(64).nullable().optional(),
   })
   .refine((v) => new Set(v.menteeIds).size === v.menteeIds.length, { message: "学员不能重复", path: ["menteeIds"] })
   .refine((v) => !v.menteeIds.includes(v.mentorId), { message: "导师不能同时是学员", path: ["menteeIds"] })
@@ -55,6 +57,8 @@ export const StudioSchema = z.object({
   id: z.string(),
   name: z.string(),
   mentorId: z.string(),
+  /** the street running the studio; null for a district-level one */
+  streetId: z.string().nullable(),
   termStartsAt: z.string(),
   termEndsAt: z.string(),
   /** true once the term has ended: readable, no longer writable */

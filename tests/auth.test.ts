@@ -81,11 +81,11 @@ describe("accounts", () => {
     const { user, client } = await createUser(server);
     const other = new ApiClient(server.url);
     await other.post("/api/auth/login", { username: user.username, password: "password123" });
-    const changed = await client.post("/api/auth/password", { currentPassword: "password123", newPassword: "brand-new-pass" });
+    const changed = await client.post("/api/auth/password", { currentPassword: "password123", newPassword: "brand-new-pass1" });
     expect(changed.status).toBe(200);
     expect((await other.get("/api/me")).status).toBe(401);
     expect((await client.get("/api/me")).status).toBe(200);
-    const relogin = await new ApiClient(server.url).post("/api/auth/login", { username: user.username, password: "brand-new-pass" });
+    const relogin = await new ApiClient(server.url).post("/api/auth/login", { username: user.username, password: "brand-new-pass1" });
     expect(relogin.status).toBe(200);
   });
 

@@ -22,6 +22,8 @@ const ProposalsArea = lazy(() => import("./features/proposals/index.tsx"));
 const QaArea = lazy(() => import("./features/qa/index.tsx"));
 const AccountPage = lazy(() => import("./pages/AccountPage.tsx"));
 const AdminUsersPage = lazy(() => import("./pages/AdminUsersPage.tsx"));
+const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
+const ChangePasswordPage = lazy(() => import("./pages/ChangePasswordPage.tsx"));
 const RosterImportPage = lazy(() => import("./features/roster/RosterImportPage.tsx"));
 const OrgPage = lazy(() => import("./features/roster/OrgPage.tsx"));
 const WordsPage = lazy(() => import("./features/moderation/WordsPage.tsx"));
@@ -33,6 +35,7 @@ export function App() {
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route path="/register" element={<Lazy><RegisterPage /></Lazy>} />
+        <Route path="/change-password" element={<Lazy><ChangePasswordPage /></Lazy>} />
         <Route
           element={
             <RequireAuth>
@@ -49,8 +52,16 @@ export function App() {
           <Route
             path="admin/users"
             element={
-              <RequireRole roles={["admin"]}>
+              <RequireRole roles={["admin", "organiser", "street_admin"]}>
                 <Lazy><AdminUsersPage /></Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="admin/audit"
+            element={
+              <RequireRole roles={["admin", "organiser"]}>
+                <Lazy><AuditPage /></Lazy>
               </RequireRole>
             }
           />

@@ -75,10 +75,12 @@ export function RequireAuth({ children }: { children?: ReactNode }) {
     return <PageSpin />;
   }
   if (me.data === null) return <Navigate to={loginPath(location)} replace />;
+  // An initial or temporary password: the server refuses everything else until it is changed.
+  if (me.data.mustChangePassword) return <Navigate to="/change-password" replace />;
   return <>{children ?? <Outlet />}</>;
 }
 
-/** Like RequireAuth, and the user's role must be one of `roles`; otherwise a 无权访问 page. */
+/** Like RequireAuth, and the user must hold one of `roles`; otherwise a 无权访问 page. */
 export function RequireRole({ roles, children }: { roles: readonly Role[]; children?: ReactNode }) {
   return (
     <RequireAuth>
@@ -167,7 +169,8 @@ export function SessionWatcher() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const { message } = AntApp.useApp();
-  const signedIn = Boolean(me);
+  // no realtime connection until an initial or temporary password is changed (the server refuses it)
+  const signedIn = Boolean(me) && !me?.mustChangePassword;
 
   useEffect(() => {
     if (signedIn) connectSocket();

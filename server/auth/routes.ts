@@ -1,12 +1,11 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Hono } from "hono";
-import { ChangePasswordSchema, LoginSchema, RegisterSchema, UserPatchSchema } from "../../shared/auth.ts";
+import { ChangePasswordSchema, LoginSchema, OwnAccountPatchSchema, RegisterSchema } from "../../shared/auth.ts";
+import { updateOwnAccount } from "../accounts/service.ts";
 import type { AppContext } from "../context.ts";
 import { clearSessionCookie, setSessionCookie } from "../http/cookies.ts";
-import { type ApiEnv, type PublicContext, type PublicEnv, readId, readJson, requireUser } from "../http/env.ts";
-import { invalidInput } from "../lib/errors.ts";
-import { requireAdmin } from "./policy.ts";
-import { changePassword, listUsers, registerUser, signIn, startSession, updateUser } from "./service.ts";
+import { type ApiEnv, type PublicContext, type PublicEnv, readJson, requireUser } from "../http/env.ts";
+import { changePassword, registerUser, signIn, startSession } from "./service.ts";
 import { toPublicUser } from "./users.ts";
 
 function clientAddress(c: PublicContext, trustProxy: boolean): string {
@@ -54,22 +53,10 @@ export function authRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   api.get("/me", (c) => c.json({ user: toPublicUser(requireUser(c)) }));
 
-  api.get("/users", async (c) => {
-    requireAdmin(requireUser(c));
-    const rows = await listUsers(ctx);
-    return c.json({ users: rows.map(toPublicUser) });
-  });
-
-  api.patch("/users/:id", async (c) => {
-    const admin = requireUser(c);
-    requireAdmin(admin);
-    const userId = readId(c);
-    const patch = await readJson(c, UserPatchSchema);
-    if (Object.keys(patch).length === 0) throw invalidInput("没有需要修改的内容");
-    if (userId === admin.id && (patch.disabled || (patch.role && patch.role !== "admin"))) {
-      throw invalidInput("不能停用自己或取消自己的管理员身份");
-    }
-    const user = await updateUser(ctx, userId, patch);
-    return c.json({ user: toPublicUser(user) });
+  /** The person's own display name and phone (the account page). */
+  api.patch("/me", async (c) => {
+    const user = requireUser(c);
+    const patch = await readJson(c, OwnAccountPatchSchema);
+    return c.json({ user: await updateOwnAccount(ctx, user, patch) });
   });
 }

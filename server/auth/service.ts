@@ -1,8 +1,8 @@
-import { asc, eq } from "drizzle-orm";
-import type { ChangePassword, Login, Register, UserPatch } from "../../shared/auth.ts";
+import { eq } from "drizzle-orm";
+import type { ChangePassword, Login, Register } from "../../shared/auth.ts";
+import { recordAudit } from "../audit/service.ts";
 import type { AppContext } from "../context.ts";
-import { communities } from "../org/schema.ts";
-import { AppError, conflict, invalidInput, notFound } from "../lib/errors.ts";
+import { AppError, conflict, invalidInput } from "../lib/errors.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { users } from "./schema.ts";
 import { generateSessionToken, type UserRow } from "./sessions.ts";
@@ -43,37 +43,28 @@ export async function startSession(ctx: AppContext, userId: string) {
   return { token, session };
 }
 
-/** Changing the password ends every session of the user, then opens a fresh one for this browser. */
+/**
+ * Changing the password ends every session of the user, then opens a fresh one for this browser.
+ * It is also how an initial or temporary password stops being one, so the new one must differ.
+ */
 export async function changePassword(ctx: AppContext, user: UserRow, input: ChangePassword) {
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw new AppError(400, "invalid_credentials", "当前密码不正确");
   }
-  await ctx.db
-    .update(users)
-    .set({ passwordHash: await hashPassword(input.newPassword) })
-    .where(eq(users.id, user.id));
+  if (input.newPassword === input.currentPassword) throw invalidInput("newPassword: 新密码不能与当前密码相同");
+  const passwordHash = await hashPassword(input.newPassword);
+  await ctx.db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, user.id));
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "account.password_change",
+      targetType: "user",
+      targetId: user.id,
+      meta: user.mustChangePassword ? { replaced: "temporary" } : null,
+    });
+  });
   await ctx.cutOffUser(user.id, "logout");
   return startSession(ctx, user.id);
-}
-
-export function listUsers(ctx: AppContext): Promise<UserRow[]> {
-  return ctx.db.select().from(users).orderBy(asc(users.createdAt), asc(users.username));
-}
-
-export async function updateUser(ctx: AppContext, userId: string, patch: UserPatch): Promise<UserRow> {
-  if (patch.communityId) {
-    const [community] = await ctx.db.select().from(communities).where(eq(communities.id, patch.communityId));
-    if (!community) throw invalidInput("communityId: 社区不存在");
-  }
-  const roles = patch.role ? { roles: [patch.role] } : {};
-  const [row] = await ctx.db
-    .update(users)
-    .set({ ...patch, ...roles })
-    .where(eq(users.id, userId))
-    .returning();
-  if (!row) throw notFound("用户不存在");
-  if (patch.disabled) await ctx.cutOffUser(userId, "disabled");
-  return row;
 }
 
 export async function findUser(ctx: AppContext, userId: string): Promise<UserRow | undefined> {

@@ -1,7 +1,10 @@
 import type { User } from "../../shared/auth.ts";
 import type { UserRow } from "./sessions.ts";
 
-/** The public shape of a user; never includes the password hash. */
+/**
+ * The public shape of a user, as the person themselves sees it; never includes the password hash.
+ * Shown to anyone else, it goes through the accounts feature's `personFor`, which masks the phone.
+ */
 export function toPublicUser(row: UserRow): User {
   return {
     id: row.id,
@@ -14,8 +17,10 @@ export function toPublicUser(row: UserRow): User {
     communityId: row.communityId,
     streetId: row.streetId,
     hireDate: row.hireDate,
+    phone: row.phone,
     partyMember: row.partyMember,
     disabled: row.disabled,
+    mustChangePassword: row.mustChangePassword,
     createdAt: row.createdAt.toISOString(),
   };
 }

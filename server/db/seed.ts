@@ -44,8 +44,21 @@ export function districtCommunities() {
 
 export const DEMO_PASSWORD = "demo1234";
 
-const DEMO_USERS: { username: string; displayName: string; role: Role; level: Level; communityId: string | null; partyMember: boolean }[] = [
+type DemoUser = {
+  username: string;
+  displayName: string;
+  role: Role;
+  level: Level;
+  communityId: string | null;
+  partyMember: boolean;
+  /** the street a street admin manages */
+  streetId?: string;
+};
+
+const DEMO_USERS: DemoUser[] = [
   { username: "admin", displayName: "王敏（组织部）", role: "admin", level: "core", communityId: null, partyMember: true },
+  { username: "organiser1", displayName: "韦志刚（组织部）", role: "organiser", level: "core", communityId: null, partyMember: true },
+  { username: "street1", displayName: "覃秀兰（城中街道）", role: "street_admin", level: "core", communityId: null, partyMember: true, streetId: "chengzhong" },
   { username: "mentor1", displayName: "李建华导师", role: "mentor", level: "core", communityId: "wuxing", partyMember: true },
   { username: "veteran1", displayName: "陈国强老书记", role: "veteran", level: "core", communityId: "gongyuan-2", partyMember: true },
   { username: "sec1", displayName: "张丽书记", role: "secretary", level: "backbone", communityId: "wuxing", partyMember: true },
@@ -77,7 +90,7 @@ export async function seedDemo(db: Db, log: Logger, features: Feature[]): Promis
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const rows = await db
     .insert(users)
-    .values(DEMO_USERS.map((u) => ({ ...u, roles: [u.role], passwordHash })))
+    .values(DEMO_USERS.map((u) => ({ ...u, roles: [u.role], streetId: u.streetId ?? null, passwordHash })))
     .returning();
   const demoUsers: DemoUsers = Object.fromEntries(rows.map((row) => [row.username, row]));
   for (const feature of features) await feature.seed?.(db, demoUsers);

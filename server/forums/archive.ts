@@ -17,7 +17,7 @@ export async function buildArchive(ctx: AppContext, user: UserRow, forumId: stri
   if (forum.status !== "ended") throw conflict("论坛结束后才能查看归档");
   const host = seesPending(user, forum);
   const [questions, chat, scoreboards] = await Promise.all([
-    questionsFor(ctx.db, forumId, { userId: user.id, seesAuthors: seesAuthors(user), seesPending: host }),
+    questionsFor(ctx.db, forumId, { userId: user.id, seesAuthors: seesAuthors(user, forum), seesPending: host }),
     chatHistory(ctx.db, forumId, ARCHIVE_CHAT_LIMIT),
     forumLive(ctx).scoring.scoreboards(forum),
   ]);

@@ -44,7 +44,7 @@ export function viewerOf(user: UserRow, forum: Forum | ForumRow): ForumViewer {
   return {
     isHost: isHost(user, forum),
     isPresenter: isCurrentPresenter(user, forum, current),
-    seesAuthors: seesAuthors(user),
+    seesAuthors: seesAuthors(user, forum),
     seesPending: seesPending(user, forum),
     scoreGroup: scoreGroupOf(user),
   };
@@ -388,19 +388,21 @@ export class ForumLive {
     return toChatMessage(row, authors.get(row.authorId)!);
   }
 
-  private readonly hosts = new Map<string, string>();
+  private readonly hosts = new Map<string, { hostId: string; streetId: string | null }>();
 
   /**
    * The host of a forum, for the rooms a joining socket enters before its snapshot is taken. It never
    * changes, so each process reads it once per forum.
    */
-  async hostOf(forumId: string): Promise<string> {
-    const known = this.forums.get(forumId)?.forum.hostId ?? this.hosts.get(forumId);
+  /** Who hosts a forum and which street holds it: what a join needs to pick the socket's rooms. */
+  async hostOf(forumId: string): Promise<{ hostId: string; streetId: string | null }> {
+    const running = this.forums.get(forumId)?.forum;
+    const known = running ? { hostId: running.hostId, streetId: running.streetId } : this.hosts.get(forumId);
     if (known) return known;
-    const { hostId } = await findForumRow(this.ctx.db, forumId);
+    const { hostId, streetId } = await findForumRow(this.ctx.db, forumId);
     if (this.hosts.size > 10_000) this.hosts.clear();
-    this.hosts.set(forumId, hostId);
-    return hostId;
+    this.hosts.set(forumId, { hostId, streetId });
+    return { hostId, streetId };
   }
 }
 

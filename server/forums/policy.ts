@@ -1,20 +1,27 @@
 import { isTalkEditable, type ScoreGroup } from "../../shared/forums.ts";
+import { canManageStreet, hasAnyRole, hasRole, isAnyOrganiser } from "../auth/policy.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { forbidden } from "../lib/errors.ts";
 
 /**
  * Who may do what in a forum — the one place REST routes, socket handlers and payload shaping ask,
- * so they cannot disagree.
+ * so they cannot disagree. Organisers host any forum; a street admin hosts their street's forums.
  */
-type Who = Pick<UserRow, "id" | "role" | "partyMember">;
-type ForumLike = { hostId: string; currentTalkId: string | null };
+type Who = Pick<UserRow, "id" | "roles" | "streetId">;
+type ForumLike = { hostId: string; currentTalkId: string | null; streetId: string | null };
 type TalkLike = { id: string; presenterId: string };
 
-/** 书记论坛 and 群众考书记 are scheduled by 区委组织部 staff and by secretaries. */
-export const canCreateForum = (user: Who) => user.role === "admin" || user.role === "secretary";
+/** Roles that present talks at 书记论坛 / 群众考书记, offered when building an agenda. */
+export const PRESENTER_ROLES = ["secretary", "veteran", "mentor", "organiser", "street_admin", "admin"] as const;
 
-/** The host runs the forum: its creator, or any admin. */
-export const isHost = (user: Who, forum: ForumLike) => user.role === "admin" || forum.hostId === user.id;
+/** 书记论坛 and 群众考书记 are scheduled by organisers (district or street) and by secretaries. */
+export const canCreateForum = (user: Who) => isAnyOrganiser(user) || hasRole(user, "secretary");
+
+/** The host runs the forum: its creator, or an organiser over the forum's street. */
+export const isHost = (user: Who, forum: ForumLike) => forum.hostId === user.id || canManageStreet(user, forum.streetId);
+
+/** Who may be put on an agenda: anyone holding one of the presenting roles. */
+export const canPresentTalks = (user: Pick<UserRow, "roles">) => hasAnyRole(user, PRESENTER_ROLES);
 
 /** The presenter of the talk that is on now. */
 export const isCurrentPresenter = (user: Who, forum: ForumLike, talk: TalkLike | undefined) =>
@@ -53,15 +60,18 @@ export function canModerate(user: Who, forum: ForumLike, currentTalk: TalkLike |
   return isCurrentPresenter(user, forum, currentTalk);
 }
 
-/** Anonymous authors are visible to admins only — in the payloads, not just the UI. */
-export const seesAuthors = (user: Pick<UserRow, "role">) => user.role === "admin";
+/**
+ * Anonymous authors are visible — in the payloads, not just the UI — to the organisers who
+ * moderate this forum (district organisers, or the street admin of its street).
+ */
+export const seesAuthors = (user: Who, forum: Pick<ForumLike, "streetId">) => canManageStreet(user, forum.streetId);
 
-/** Questions awaiting approval (群众考书记) reach only the host (and admins). */
+/** Questions awaiting approval (群众考书记) reach only the host (and the forum's organisers). */
 export const seesPending = (user: Who, forum: ForumLike) => isHost(user, forum);
 
 /** Scoring group: 同行书记 first, then 党员, everyone else counts with 居民群众. */
-export function scoreGroupOf(user: Pick<UserRow, "role" | "partyMember">): ScoreGroup {
-  if (user.role === "secretary") return "secretaries";
+export function scoreGroupOf(user: Pick<UserRow, "roles" | "partyMember">): ScoreGroup {
+  if (hasRole(user, "secretary")) return "secretaries";
   if (user.partyMember) return "partyMembers";
   return "residents";
 }

@@ -36,7 +36,7 @@ export class ForumQuestions {
 
   async ask(user: UserRow, live: LiveForum, input: ForumAsk): Promise<ForumQuestion> {
     requireNotEnded(live);
-    const mine = { userId: user.id, seesAuthors: seesAuthors(user) };
+    const mine = { userId: user.id, seesAuthors: seesAuthors(user, live.forum) };
     const existing = live.findByClientId(user.id, input.clientId);
     if (existing) return toQuestion(existing, live.authors.get(user.id), mine);
     await this.ctx.limits.posting.consume(user.id);
@@ -138,7 +138,7 @@ export class ForumQuestions {
     // Peers learn of a change only to a question they could already see, or one now made public.
     this.emitQuestion(live, row, previous !== "pending" || next === "open");
     if (highlightChange !== undefined) this.ctx.io.to(forumRoom(forum.id)).emit("forum:state", { forum: live.forum });
-    return toQuestion(row, live.authors.get(row.authorId), { seesAuthors: seesAuthors(user), userId: user.id });
+    return toQuestion(row, live.authors.get(row.authorId), { seesAuthors: seesAuthors(user, live.forum), userId: user.id });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, arrayOverlaps, eq } from "drizzle-orm";
 import type { Hono } from "hono";
 import { z } from "zod";
 import {
@@ -19,16 +19,13 @@ import { deleteForum, deleteTalk, reorderTalks, updateForum, updateTalk } from "
 import { archiveMarkdown, archiveScoresCsv, buildArchive } from "./archive.ts";
 import { fileResponse } from "../files/serve.ts";
 import { deckFile, uploadDeck } from "./decks.ts";
-import { canCreateForum, canUseNotes } from "./policy.ts";
+import { canCreateForum, canUseNotes, PRESENTER_ROLES } from "./policy.ts";
 import { forumTalks } from "./schema.ts";
 import { addTalk, createForum, findForumRow, findTalkRow, getForum, listForums, updateWeights } from "./service.ts";
 
 const forumId = (c: ApiContext) => readId(c);
 const talkId = (c: ApiContext) => readId(c, "talkId");
 const ArchiveQuerySchema = z.object({ format: z.enum(["json", "md", "csv"]).default("json") });
-
-/** Roles that present talks at 书记论坛 / 群众考书记, offered when building an agenda. */
-const PRESENTER_ROLES = ["secretary", "veteran", "mentor", "admin"] as const;
 
 export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   api.get("/forums", async (c) => {
@@ -44,11 +41,11 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   api.get("/forums/presenters", async (c) => {
     const user = requireUser(c);
-    if (!canCreateForum(user)) throw forbidden("只有管理员和社区书记可以安排发言");
+    if (!canCreateForum(user)) throw forbidden("只有组织部、街道管理员和社区书记可以安排发言");
     const rows = await ctx.db
-      .select({ id: users.id, displayName: users.displayName, role: users.role, communityId: users.communityId })
+      .select({ id: users.id, displayName: users.displayName, role: users.role, roles: users.roles, communityId: users.communityId })
       .from(users)
-      .where(and(inArray(users.role, [...PRESENTER_ROLES]), eq(users.disabled, false)))
+      .where(and(arrayOverlaps(users.roles, [...PRESENTER_ROLES]), eq(users.disabled, false)))
       .orderBy(users.displayName)
       .limit(1000);
     return c.json({ users: rows });

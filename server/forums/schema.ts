@@ -2,6 +2,7 @@
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import type { BallotScores, GroupWeights, Scoreboard } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
+import { streets } from "../org/schema.ts";
 import { bytea } from "../db/types.ts";
 import { storedFiles } from "../files/schema.ts";
 
@@ -21,6 +22,8 @@ export const forums = pgTable(
       .notNull()
       .references(() => users.id),
     weights: jsonb("weights").$type<GroupWeights>().notNull(),
+    /** the street holding the forum; null for district-level ones (see auth/policy.ts) */
+    streetId: text("street_id").references(() => streets.id),
     currentTalkId: uuid("current_talk_id"),
     highlightedQuestionId: uuid("highlighted_question_id"),
     startedAt: timestamp("started_at", { withTimezone: true }),

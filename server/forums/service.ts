@@ -16,6 +16,7 @@ import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, forbidden, invalidInput, notFound, readOnly } from "../lib/errors.ts";
 import { notify } from "../notifications/service.ts";
+import { activityStreet } from "../auth/policy.ts";
 import { canCreateForum, requireHost } from "./policy.ts";
 import { forumChat, forumDecks, forumQuestions, forums, forumTalks } from "./schema.ts";
 
@@ -84,6 +85,7 @@ export async function loadForums(db: Db, forumRows: ForumRow[]): Promise<Forum[]
     startsAt: f.startsAt.toISOString(),
     hostId: f.hostId,
     hostName: hostName.get(f.hostId) ?? "",
+    streetId: f.streetId,
     weights: f.weights,
     currentTalkId: f.currentTalkId,
     highlightedQuestionId: f.highlightedQuestionId,
@@ -143,7 +145,8 @@ export async function requirePresenters(db: Db, talks: Pick<CreateTalk, "present
 }
 
 export async function createForum(ctx: AppContext, user: UserRow, input: CreateForum): Promise<Forum> {
-  if (!canCreateForum(user)) throw forbidden("只有管理员和社区书记可以创建论坛");
+  if (!canCreateForum(user)) throw forbidden("只有组织部、街道管理员和社区书记可以创建论坛");
+  const streetId = activityStreet(user, input.streetId);
   const talks = input.talks ?? [];
   await requirePresenters(ctx.db, talks);
   const forumId = await ctx.db.transaction(async (tx) => {
@@ -155,6 +158,7 @@ export async function createForum(ctx: AppContext, user: UserRow, input: CreateF
         mode: input.mode,
         startsAt: new Date(input.startsAt),
         hostId: user.id,
+        streetId,
         weights: input.weights ?? EQUAL_WEIGHTS,
       })
       .returning({ id: forums.id });

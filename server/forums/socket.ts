@@ -26,11 +26,11 @@ export function forumSocket(socket: IoSocket, ctx: AppContext): void {
 
   // Joining again (after a reconnect) is the resync: the ack carries the whole current state.
   handle(socket, ctx, "forum:join", ForumJoinSchema, async ({ forumId }) => {
-    const hostId = await live.hostOf(forumId);
+    const access = await live.hostOf(forumId);
     // rooms first, so the snapshot's presence includes this person and no push falls between the two
     const rooms = [forumRoom(forumId)];
-    if (seesPending(user(), { hostId, currentTalkId: null })) rooms.push(forumHostsRoom(forumId));
-    if (seesAuthors(user())) rooms.push(forumAdminsRoom(forumId));
+    if (seesPending(user(), { ...access, currentTalkId: null })) rooms.push(forumHostsRoom(forumId));
+    if (seesAuthors(user(), access)) rooms.push(forumAdminsRoom(forumId));
     await socket.join(rooms);
     joined.add(forumId);
     return { state: await live.exec(forumId, "join", user(), null) };

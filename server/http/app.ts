@@ -5,7 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { AppContext } from "../context.ts";
 import type { Feature } from "../features.ts";
-import { AppError, tooLarge } from "../lib/errors.ts";
+import { AppError, passwordChangeRequired, tooLarge } from "../lib/errors.ts";
 import { readSessionCookie, setSessionCookie } from "./cookies.ts";
 import { type ApiEnv, type PublicEnv, requireSignIn } from "./env.ts";
 import { isAllowedOrigin } from "./origin.ts";
@@ -92,6 +92,19 @@ function limitJsonBody(ctx: AppContext): MiddlewareHandler<PublicEnv> {
   };
 }
 
+/**
+ * What someone holding an initial or temporary password may still do: read who they are, change
+ * the password, sign out — and the public routes that don't act as anyone.
+ */
+const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set([
+  "GET /api/me",
+  "POST /api/auth/password",
+  "POST /api/auth/logout",
+  "POST /api/auth/login",
+  "GET /api/health",
+  "GET /api/org",
+]);
+
 function loadSession(ctx: AppContext): MiddlewareHandler<PublicEnv> {
   return async (c, next) => {
     c.set("user", null);
@@ -103,6 +116,9 @@ function loadSession(ctx: AppContext): MiddlewareHandler<PublicEnv> {
         c.set("user", found.user);
         c.set("session", found.session);
         if (found.renewed) setSessionCookie(c, ctx.config, token, found.session.expiresAt);
+        if (found.user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${c.req.method} ${c.req.path}`)) {
+          throw passwordChangeRequired();
+        }
       }
     }
     return next();

@@ -27,6 +27,8 @@ export const notFound = (message = "找不到该内容") => new AppError(404, "n
 export const conflict = (message = "与现有内容冲突") => new AppError(409, "conflict", message);
 export const tooLarge = (message = "内容过大") => new AppError(413, "too_large", message);
 export const readOnly = (message = "当前为只读状态") => new AppError(403, "read_only", message);
+/** Signed in with an initial or temporary password: REST, sockets and /yjs/ refuse everything else. */
+export const passwordChangeRequired = () => new AppError(403, "password_change_required", "请先修改初始密码后再使用");
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError(429, "rate_limited", `操作过于频繁，请 ${retryAfterSeconds} 秒后再试`, retryAfterSeconds);
 

@@ -1,13 +1,11 @@
-import type { Role } from "../../shared/enums.ts";
+import { isOrganiser, managedStreet } from "../auth/policy.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { forbidden } from "../lib/errors.ts";
 
 type Person = Pick<UserRow, "roles" | "streetId">;
 
-const hasAny = (user: Person, roles: Role[]) => user.roles.some((role) => roles.includes(role));
-
-/** 区委组织部 / 民政局 organisers and system admins: the whole district. */
-export const isOrganiser = (user: Person) => hasAny(user, ["admin", "organiser"]);
+/** 区委组织部 / 民政局 organisers and system admins: the whole district (the shared helper). */
+export { isOrganiser };
 
 /** Streets and communities are edited district-wide, so only organisers change them. */
 export function requireOrgEditor(user: Person): void {
@@ -20,6 +18,7 @@ export function requireOrgEditor(user: Person): void {
  */
 export function peopleScope(user: Person): { streetId: string | null } {
   if (isOrganiser(user)) return { streetId: null };
-  if (user.roles.includes("street_admin") && user.streetId) return { streetId: user.streetId };
+  const own = managedStreet(user);
+  if (own) return { streetId: own };
   throw forbidden("仅组织部、管理员或街道管理员可以管理人员");
 }

@@ -7,7 +7,10 @@ import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, invalidInput, notFound } from "../lib/errors.ts";
+import { forums } from "../forums/schema.ts";
 import { proposals } from "../proposals/schema.ts";
+import { qaEvents } from "../qa/schema.ts";
+import { studios } from "../studios/schema.ts";
 import { communities, streets } from "./schema.ts";
 
 /** 街道 with their 社区, in the district's order; retired units are left out (pickers never offer them). */
@@ -146,6 +149,10 @@ export async function mergeStreet(db: Db, actor: UserRow, id: string, intoId: st
       .where(eq(communities.streetId, id))
       .returning({ id: communities.id });
     await tx.update(users).set({ streetId: intoId }).where(eq(users.streetId, id));
+    // the street's activities move too, so the merged street's admins keep managing them
+    await tx.update(forums).set({ streetId: intoId }).where(eq(forums.streetId, id));
+    await tx.update(studios).set({ streetId: intoId }).where(eq(studios.streetId, id));
+    await tx.update(qaEvents).set({ streetId: intoId }).where(eq(qaEvents.streetId, id));
     await tx.update(streets).set({ retired: true }).where(eq(streets.id, id));
     await recordAudit(tx, {
       actorId: actor.id,

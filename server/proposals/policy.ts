@@ -1,6 +1,13 @@
 import { EDITABLE_STATUSES, type MemberRole, type ProposalRole, type ProposalStatus } from "../../shared/proposals.ts";
+import { hasRole, isOrganiser } from "../auth/policy.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { forbidden, readOnly } from "../lib/errors.ts";
+
+/** Reviewers are mentors, organisers or admins. */
+export const canReview = (user: Pick<UserRow, "roles">) => hasRole(user, "mentor") || isOrganiser(user);
+
+/** Who may look people up to add them: proposal owners-to-be (secretaries) and organisers. */
+export const canSearchPeople = (user: Pick<UserRow, "roles">) => hasRole(user, "secretary") || isOrganiser(user);
 
 /**
  * Who may do what on a proposal. Every route and the Yjs door ask here; nothing else decides.
@@ -16,11 +23,12 @@ export interface ProposalFacts {
   isReviewer: boolean;
 }
 
-export function roleOf(user: Pick<UserRow, "id" | "role">, facts: ProposalFacts): ProposalRole | null {
+export function roleOf(user: Pick<UserRow, "id" | "roles">, facts: ProposalFacts): ProposalRole | null {
   if (facts.ownerId === user.id) return "owner";
   if (facts.memberRole) return facts.memberRole;
   if (facts.isReviewer) return "reviewer";
-  if (user.role === "admin") return "admin";
+  // organisers (and admins, who hold their powers) oversee every proposal
+  if (isOrganiser(user)) return "admin";
   return null;
 }
 
@@ -50,20 +58,20 @@ export function requireEditable(role: ProposalRole | null, status: ProposalStatu
   if (!EDITABLE_STATUSES.includes(status)) throw readOnly("项目已提交，退回前不能修改");
 }
 
-export function requireOwnerOrAdmin(user: Pick<UserRow, "role">, role: ProposalRole | null): void {
+export function requireOwnerOrAdmin(user: Pick<UserRow, "roles">, role: ProposalRole | null): void {
   requireRead(role);
-  if (role !== "owner" && user.role !== "admin") throw forbidden("只有项目负责人或管理员可以管理成员");
+  if (role !== "owner" && !isOrganiser(user)) throw forbidden("只有项目负责人或管理员可以管理成员");
 }
 
 /** Who may create a proposal for a community: its secretary, or an admin. */
-export function requireCanCreate(user: Pick<UserRow, "role" | "communityId">, communityId: string): void {
-  if (user.role === "admin") return;
-  if (user.role === "secretary" && user.communityId === communityId) return;
+export function requireCanCreate(user: Pick<UserRow, "roles" | "communityId">, communityId: string): void {
+  if (isOrganiser(user)) return;
+  if (hasRole(user, "secretary") && user.communityId === communityId) return;
   throw forbidden("只有本社区书记或管理员可以创建党建创新项目");
 }
 
 /** Review decisions: return by a reviewer or an admin; approve by an admin. */
-export function requireReviewerOrAdmin(user: Pick<UserRow, "role">, role: ProposalRole | null): void {
+export function requireReviewerOrAdmin(user: Pick<UserRow, "roles">, role: ProposalRole | null): void {
   requireRead(role);
-  if (role !== "reviewer" && user.role !== "admin") throw forbidden("只有评审人或管理员可以执行此操作");
+  if (role !== "reviewer" && !isOrganiser(user)) throw forbidden("只有评审人或管理员可以执行此操作");
 }

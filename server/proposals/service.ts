@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, or, sql } from "drizzle-orm";
+import { and, arrayOverlaps, asc, desc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import {
   EDITABLE_STATUSES,
@@ -20,6 +20,7 @@ import {
   type ReviewScores,
   type SubmitReview,
 } from "../../shared/proposals.ts";
+import { isOrganiser } from "../auth/policy.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
@@ -39,6 +40,8 @@ import {
   requireReviewerOrAdmin,
   requireWriter,
   roleOf,
+  canReview,
+  canSearchPeople,
 } from "./policy.ts";
 import { proposalComments, proposalMembers, proposalReviewers, proposalReviews, proposalVersions, proposals } from "./schema.ts";
 
@@ -55,7 +58,7 @@ export interface Loaded {
 }
 
 /** The proposal and the user's role on it; 404 for an unknown id. */
-export async function loadFor(db: Db, user: Pick<UserRow, "id" | "role">, id: string): Promise<Loaded> {
+export async function loadFor(db: Db, user: Pick<UserRow, "id" | "roles">, id: string): Promise<Loaded> {
   if (!UUID.test(id)) throw notFound("找不到该项目");
   const [row] = await db.select().from(proposals).where(eq(proposals.id, id));
   if (!row) throw notFound("找不到该项目");
@@ -71,7 +74,7 @@ export async function loadFor(db: Db, user: Pick<UserRow, "id" | "role">, id: st
   return { row, role };
 }
 
-async function toProposals(db: Db, rows: ProposalRow[], user: Pick<UserRow, "id" | "role">): Promise<Proposal[]> {
+async function toProposals(db: Db, rows: ProposalRow[], user: Pick<UserRow, "id" | "roles">): Promise<Proposal[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const owners = await db
@@ -114,7 +117,7 @@ async function toProposals(db: Db, rows: ProposalRow[], user: Pick<UserRow, "id"
   });
 }
 
-export async function toDetail(db: Db, row: ProposalRow, user: Pick<UserRow, "id" | "role">): Promise<ProposalDetail> {
+export async function toDetail(db: Db, row: ProposalRow, user: Pick<UserRow, "id" | "roles">): Promise<ProposalDetail> {
   const [proposal] = await toProposals(db, [row], user);
   const members = await db
     .select({ id: users.id, displayName: users.displayName, role: users.role, memberRole: proposalMembers.role })
@@ -152,7 +155,7 @@ export async function listProposals(ctx: Ctx, user: UserRow, query: ListProposal
   const filters = [];
   if (query.communityId) filters.push(eq(proposals.communityId, query.communityId));
   if (query.status) filters.push(eq(proposals.status, query.status));
-  if (user.role !== "admin") {
+  if (!isOrganiser(user)) {
     filters.push(
       or(
         eq(proposals.ownerId, user.id),
@@ -211,10 +214,10 @@ export async function removeMember(ctx: Ctx, user: UserRow, id: string, userId: 
 }
 
 export async function addReviewer(ctx: Ctx, user: UserRow, id: string, userId: string): Promise<ProposalDetail> {
-  if (user.role !== "admin") throw forbidden("只有管理员可以指派评审人");
+  if (!isOrganiser(user)) throw forbidden("只有组织部或管理员可以指派评审人");
   const { row } = await loadFor(ctx.db, user, id);
   const target = await findUser(ctx.db, userId);
-  if (target.role !== "mentor" && target.role !== "admin") throw invalidInput("评审人须为社区导师或管理员");
+  if (!canReview(target)) throw invalidInput("评审人须为社区导师、组织部人员或管理员");
   if (target.id === row.ownerId) throw conflict("负责人不能评审自己的项目");
   await ctx.db.insert(proposalReviewers).values({ proposalId: id, userId: target.id }).onConflictDoNothing();
   await ctx.yjs.refreshAccess(proposalDocName(id));
@@ -228,7 +231,7 @@ export async function addReviewer(ctx: Ctx, user: UserRow, id: string, userId: s
 }
 
 export async function removeReviewer(ctx: Ctx, user: UserRow, id: string, userId: string): Promise<ProposalDetail> {
-  if (user.role !== "admin") throw forbidden("只有管理员可以指派评审人");
+  if (!isOrganiser(user)) throw forbidden("只有组织部或管理员可以指派评审人");
   const { row } = await loadFor(ctx.db, user, id);
   await ctx.db.delete(proposalReviewers).where(and(eq(proposalReviewers.proposalId, id), eq(proposalReviewers.userId, userId)));
   await ctx.yjs.refreshAccess(proposalDocName(id));
@@ -237,10 +240,10 @@ export async function removeReviewer(ctx: Ctx, user: UserRow, id: string, userId
 
 /** People to add: any active user by name (members), or mentors and admins (reviewers). */
 export async function searchPeople(ctx: Ctx, user: UserRow, q: string, reviewers: boolean) {
-  if (user.role !== "admin" && user.role !== "secretary") throw forbidden();
+  if (!canSearchPeople(user)) throw forbidden();
   const filters = [eq(users.disabled, false)];
   if (q) filters.push(or(ilike(users.displayName, `%${q}%`), ilike(users.username, `%${q}%`))!);
-  if (reviewers) filters.push(inArray(users.role, ["mentor", "admin"]));
+  if (reviewers) filters.push(arrayOverlaps(users.roles, ["mentor", "organiser", "admin"]));
   const rows = await ctx.db
     .select({ id: users.id, displayName: users.displayName, role: users.role, username: users.username })
     .from(users)
@@ -320,7 +323,7 @@ export async function returnProposal(ctx: Ctx, user: UserRow, id: string, reason
 }
 
 export async function approveProposal(ctx: Ctx, user: UserRow, id: string): Promise<ProposalDetail> {
-  if (user.role !== "admin") throw forbidden("只有管理员可以通过项目");
+  if (!isOrganiser(user)) throw forbidden("只有组织部或管理员可以通过项目");
   const { row } = await loadFor(ctx.db, user, id);
   const updated = await setStatus(ctx, id, ["submitted", "in_review"], "approved");
   await notifyMany(ctx, await writers(ctx, row), {
@@ -489,7 +492,7 @@ export async function resolveComment(ctx: Ctx, user: UserRow, id: string, commen
     .from(proposalComments)
     .where(and(eq(proposalComments.id, commentId), eq(proposalComments.proposalId, id)));
   if (!c || c.parentId) throw notFound("找不到该评论");
-  if (c.authorId !== user.id && role !== "owner" && role !== "editor" && user.role !== "admin") {
+  if (c.authorId !== user.id && role !== "owner" && role !== "editor" && !isOrganiser(user)) {
     throw forbidden("只有评论人、项目负责人或编辑可以标记解决");
   }
   await ctx.db.update(proposalComments).set({ resolved }).where(eq(proposalComments.id, commentId));

@@ -5,6 +5,7 @@ import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, invalidInput, notFound } from "../lib/errors.ts";
+import { activityStreet } from "../auth/policy.ts";
 import { assertCanHost, type Viewer } from "./policy.ts";
 import { qaEventItems, qaEvents, qaQuestions } from "./schema.ts";
 import { findQuestion, listAnswers, loadQuestionRows } from "./service.ts";
@@ -39,6 +40,7 @@ function toEvent(row: EventRow & { hostName: string }): QaEvent {
     startsAt: row.startsAt.toISOString(),
     status: row.status,
     host: { id: row.hostId, displayName: row.hostName },
+    streetId: row.streetId,
     currentQuestionId: row.currentQuestionId,
     orderedByHost: row.orderedByHost,
     startedAt: row.startedAt?.toISOString() ?? null,
@@ -163,8 +165,8 @@ async function eventsHolding(db: Db, questionId: string): Promise<EventRow[]> {
 
 /** The top-voted unanswered questions on the board that the queue doesn't hold yet. */
 export async function pullTopUnanswered(ctx: AppContext, viewer: Viewer, eventId: string, count: number = QA_LIMITS.eventPull) {
-  assertCanHost(viewer);
   const event = await findEvent(ctx.db, eventId);
+  assertCanHost(viewer, event.streetId);
   if (event.status === "ended") throw invalidInput("本场论坛已结束");
   const queued = (await queueItems(ctx.db, eventId)).map((i) => i.questionId);
   const room = Math.max(0, Math.min(count, QA_LIMITS.eventQueueMax - queued.length));
@@ -193,10 +195,11 @@ export async function pullTopUnanswered(ctx: AppContext, viewer: Viewer, eventId
 }
 
 export async function createEvent(ctx: AppContext, viewer: Viewer, input: CreateEvent): Promise<QaEventState> {
-  assertCanHost(viewer);
+  const streetId = activityStreet(viewer, input.streetId);
+  assertCanHost(viewer, streetId);
   const [created] = await ctx.db
     .insert(qaEvents)
-    .values({ title: input.title, startsAt: new Date(input.startsAt), hostId: viewer.id })
+    .values({ title: input.title, startsAt: new Date(input.startsAt), hostId: viewer.id, streetId })
     .returning({ id: qaEvents.id });
   return pullTopUnanswered(ctx, viewer, created!.id, input.pull ?? QA_LIMITS.eventPull);
 }
@@ -212,9 +215,9 @@ export async function listEvents(ctx: AppContext): Promise<QaEvent[]> {
 }
 
 export async function controlEvent(ctx: AppContext, viewer: Viewer, input: QaControl): Promise<QaEventState> {
-  assertCanHost(viewer);
-  if (input.action === "start" || input.action === "next") await followVotes(ctx.db, input.eventId);
   const event = await findEvent(ctx.db, input.eventId);
+  assertCanHost(viewer, event.streetId);
+  if (input.action === "start" || input.action === "next") await followVotes(ctx.db, input.eventId);
   if (event.status === "ended") throw invalidInput("本场论坛已结束");
   const items = await queueItems(ctx.db, input.eventId);
   const patch: Partial<EventRow> = {};
@@ -254,8 +257,8 @@ export async function controlEvent(ctx: AppContext, viewer: Viewer, input: QaCon
 }
 
 export async function reorderQueue(ctx: AppContext, viewer: Viewer, input: QaReorder): Promise<QaEventState> {
-  assertCanHost(viewer);
   const event = await findEvent(ctx.db, input.eventId);
+  assertCanHost(viewer, event.streetId);
   if (event.status === "ended") throw invalidInput("本场论坛已结束");
   const items = await queueItems(ctx.db, input.eventId);
   const queued = new Set(items.map((i) => i.questionId));
@@ -278,8 +281,8 @@ export async function reorderQueue(ctx: AppContext, viewer: Viewer, input: QaReo
 }
 
 export async function addToQueue(ctx: AppContext, viewer: Viewer, input: QaQueueAdd): Promise<QaEventState> {
-  assertCanHost(viewer);
   const event = await findEvent(ctx.db, input.eventId);
+  assertCanHost(viewer, event.streetId);
   if (event.status === "ended") throw invalidInput("本场论坛已结束");
   const question = await findQuestion(ctx.db, viewer, input.questionId);
   if (question.hidden) throw invalidInput("已隐藏的问题不能加入队列");

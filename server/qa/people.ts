@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, arrayOverlaps, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Capability } from "../../shared/enums.ts";
 import type { LeaderboardEntry, VeteranProfile } from "../../shared/qa.ts";
 import { users } from "../auth/schema.ts";
@@ -85,7 +85,7 @@ export async function listVeterans(ctx: AppContext) {
   const people = await ctx.db
     .select({ id: users.id, displayName: users.displayName, role: users.role, level: users.level })
     .from(users)
-    .where(and(inArray(users.role, ["veteran", "mentor"]), eq(users.disabled, false)))
+    .where(and(arrayOverlaps(users.roles, ["veteran", "mentor"]), eq(users.disabled, false)))
     .orderBy(users.displayName)
     .limit(200);
   const board = new Map((await leaderboard(ctx, 500)).map((e) => [e.user.id, e]));

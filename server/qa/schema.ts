@@ -13,6 +13,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { users } from "../auth/schema.ts";
+import { streets } from "../org/schema.ts";
 
 /** PostgreSQL's `tsvector`; written as a literal built by qa/search.ts, never by to_tsvector(). */
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
@@ -179,6 +180,8 @@ export const qaEvents = pgTable("qa_events", {
   currentQuestionId: uuid("current_question_id"),
   /** once the host orders the queue by hand it stays so; until then it follows the votes */
   orderedByHost: boolean("ordered_by_host").notNull().default(false),
+  /** the street holding the event; null for district-level ones (see auth/policy.ts) */
+  streetId: text("street_id").references(() => streets.id),
   startedAt: timestamp("started_at", { withTimezone: true }),
   endedAt: timestamp("ended_at", { withTimezone: true }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -8,7 +8,7 @@ import type {
   QuestionListItem,
   VoteResult,
 } from "../../shared/qa.ts";
-import { isAdmin } from "../auth/policy.ts";
+import { isOrganiser } from "../auth/policy.ts";
 import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
 import { type Db, queryRows } from "../db/client.ts";
@@ -64,13 +64,14 @@ function answerColumns(viewerId: string) {
     authorName: users.displayName,
     authorRole: users.role,
     authorLevel: users.level,
+    authorVeteran: sql<boolean>`'veteran' = any(${users.roles})`,
     voted: sql<boolean>`exists (select 1 from qa_answer_votes v where v.answer_id = ${qaAnswers.id} and v.user_id = ${viewerId})`,
   };
 }
 
 /** Hidden questions exist only for admins and their authors. */
 function visibleTo(viewer: Viewer): SQL | undefined {
-  if (isAdmin(viewer)) return undefined;
+  if (isOrganiser(viewer)) return undefined;
   return or(eq(qaQuestions.hidden, false), eq(qaQuestions.authorId, viewer.id));
 }
 
@@ -96,7 +97,7 @@ export async function findQuestion(db: Db, viewer: Viewer, id: string): Promise<
 }
 
 export async function listAnswers(db: Db, viewer: Viewer, question: QuestionRow): Promise<Answer[]> {
-  const visible = isAdmin(viewer) ? undefined : or(eq(qaAnswers.hidden, false), eq(qaAnswers.authorId, viewer.id));
+  const visible = isOrganiser(viewer) ? undefined : or(eq(qaAnswers.hidden, false), eq(qaAnswers.authorId, viewer.id));
   const rows = (await db
     .select(answerColumns(viewer.id))
     .from(qaAnswers)

@@ -16,6 +16,8 @@ export interface AuthorRow {
   authorName: string;
   authorRole: Role;
   authorLevel: Level;
+  /** holds the veteran role (whatever their primary role): their answers carry the 老书记 badge */
+  authorVeteran?: boolean;
 }
 
 export interface QuestionRow extends AuthorRow {
@@ -50,7 +52,7 @@ export interface AnswerRow extends AuthorRow {
 }
 
 /** A viewer who is nobody in particular: what a broadcast to a room may carry. */
-export const PEER: Viewer = { id: "00000000-0000-0000-0000-000000000000", role: "worker" };
+export const PEER: Viewer = { id: "00000000-0000-0000-0000-000000000000", roles: ["worker"], streetId: null };
 
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
@@ -112,7 +114,7 @@ export function toAnswer(
     body: row.body,
     bodyHtml: renderMarkdown(row.body),
     author: shown,
-    veteran: shown.role === "veteran",
+    veteran: shown.role !== null && Boolean(row.authorVeteran ?? row.authorRole === "veteran"),
     mine: row.authorId === viewer.id,
     votes: Number(row.votes),
     voted: Boolean(row.voted),

@@ -30,6 +30,7 @@ export function attachIoHandlers(io: IoServer, ctx: AppContext, features: Featur
       const token = sessionTokenFromHeader(socket.handshake.headers.cookie);
       const found = token ? await ctx.sessions.validate(token) : null;
       if (!found) return next(new Error("unauthorized"));
+      if (found.user.mustChangePassword) return next(new Error("password_change_required"));
       socket.data.user = found.user;
       socket.data.session = found.session;
       next();

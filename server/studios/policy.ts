@@ -1,3 +1,4 @@
+import { canManageStreet, hasRole, isOrganiser, managedStreet } from "../auth/policy.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { forbidden, readOnly } from "../lib/errors.ts";
 
@@ -51,7 +52,22 @@ export function requireAuthor(message: { authorId: string }, user: Pick<UserRow,
   if (message.authorId !== user.id) throw forbidden("只能修改自己发送的消息");
 }
 
-/** Only an admin (区委组织部 / 民政局) creates studios. */
-export function requireAdmin(user: Pick<UserRow, "role">): void {
-  if (user.role !== "admin") throw forbidden("只有管理员可以创建工作室");
+/**
+ * Studios are created by organisers, and by a street admin for their own street (the people in it
+ * must be of that street too: see `createStudio`). Membership, not office, opens a studio's room.
+ */
+export function requireCanCreateStudio(user: Pick<UserRow, "roles" | "streetId">, streetId: string | null): void {
+  if (!canManageStreet(user, streetId)) throw forbidden("只有组织部或本街道管理员可以创建工作室");
 }
+
+/** Every studio (the organisers' overview): organisers see all, a street admin their street's. */
+export function studioListScope(user: Pick<UserRow, "roles" | "streetId">): "all" | { streetId: string } {
+  if (isOrganiser(user)) return "all";
+  const own = managedStreet(user);
+  if (own) return { streetId: own };
+  throw forbidden("只有组织部或街道管理员可以查看全部工作室");
+}
+
+/** Who may lead a studio and who may be taught in one, read from the role set. */
+export const canLeadStudio = (user: Pick<UserRow, "roles">) => hasRole(user, "mentor");
+export const canJoinAsMentee = (user: Pick<UserRow, "roles">) => hasRole(user, "secretary");

@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { users } from "../auth/schema.ts";
+import { streets } from "../org/schema.ts";
 import { bytea } from "../db/types.ts";
 import { storedFiles } from "../files/schema.ts";
 
@@ -20,6 +21,8 @@ export const studios = pgTable("studios", {
    */
   lastSeq: integer("last_seq").notNull().default(0),
   createdBy: uuid("created_by").references(() => users.id),
+  /** the street that runs the studio; null for district-level ones (see auth/policy.ts) */
+  streetId: text("street_id").references(() => streets.id),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

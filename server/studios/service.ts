@@ -4,12 +4,24 @@ import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { type AppContext, userRoom } from "../context.ts";
 import { queryRows } from "../db/client.ts";
-import { invalidInput, notFound } from "../lib/errors.ts";
+import { forbidden, invalidInput, notFound } from "../lib/errors.ts";
 import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
 import { commitQueue } from "./commitQueue.ts";
 import { attachmentsByIds, messageById, type ReplyRef, toMessage } from "./messages.ts";
-import { requireAdmin, requireAuthor, requireMember, requireMentor, requireWritable, type StudioAccess } from "./policy.ts";
+import { factsOf, loadPeople } from "../accounts/people.ts";
+import { activityStreet, isOrganiser } from "../auth/policy.ts";
+import {
+  canJoinAsMentee,
+  canLeadStudio,
+  requireAuthor,
+  requireCanCreateStudio,
+  requireMember,
+  requireMentor,
+  requireWritable,
+  studioListScope,
+  type StudioAccess,
+} from "./policy.ts";
 import { studioMembers, studioMessages, studios } from "./schema.ts";
 
 type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits" | "words">;
@@ -56,17 +68,22 @@ export async function memberAccess(ctx: Pick<AppContext, "db">, studioId: string
 // ---------- studios ----------
 
 export async function createStudio(ctx: Ctx, admin: UserRow, input: CreateStudio): Promise<Studio> {
-  requireAdmin(admin);
+  const streetId = activityStreet(admin, input.streetId);
+  requireCanCreateStudio(admin, streetId);
   const ids = [input.mentorId, ...input.menteeIds];
-  const people = await ctx.db.select().from(users).where(inArray(users.id, ids));
+  const people = await loadPeople(ctx.db, inArray(users.id, ids));
   const byId = new Map(people.map((p) => [p.id, p]));
   const mentor = byId.get(input.mentorId);
   if (!mentor) throw invalidInput("导师不存在");
-  if (mentor.role !== "mentor") throw invalidInput("导师必须是“社区导师”角色的用户");
+  if (!canLeadStudio(mentor)) throw invalidInput("导师必须是“社区导师”角色的用户");
   for (const id of input.menteeIds) {
     const mentee = byId.get(id);
     if (!mentee) throw invalidInput("学员不存在");
-    if (mentee.role !== "secretary") throw invalidInput(`${mentee.displayName} 不是社区党组织书记`);
+    if (!canJoinAsMentee(mentee)) throw invalidInput(`${mentee.displayName} 不是社区党组织书记`);
+  }
+  // A street admin's studio keeps to the street: its mentor and mentees are the street's people.
+  if (!isOrganiser(admin) && people.some((p) => factsOf(p).street !== streetId)) {
+    throw forbidden("街道管理员只能为本街道的导师和书记创建工作室");
   }
   const startsAt = input.termStartsAt ? new Date(input.termStartsAt) : new Date();
   const endsAt = input.termEndsAt ? new Date(input.termEndsAt) : new Date(startsAt.getTime() + TWO_YEARS_MS);
@@ -75,7 +92,7 @@ export async function createStudio(ctx: Ctx, admin: UserRow, input: CreateStudio
   const studioId = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(studios)
-      .values({ name: input.name, mentorId: mentor.id, termStartsAt: startsAt, termEndsAt: endsAt, createdBy: admin.id })
+      .values({ name: input.name, mentorId: mentor.id, termStartsAt: startsAt, termEndsAt: endsAt, createdBy: admin.id, streetId })
       .returning({ id: studios.id });
     await tx.insert(studioMembers).values([
       { studioId: row!.id, userId: mentor.id, role: "mentor" as const },
@@ -144,6 +161,7 @@ async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online
       id: s.id,
       name: s.name,
       mentorId: s.mentorId,
+      streetId: s.streetId,
       termStartsAt: s.termStartsAt.toISOString(),
       termEndsAt: s.termEndsAt.toISOString(),
       readOnly: s.termEndsAt.getTime() <= Date.now(),
@@ -180,8 +198,9 @@ async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online
 export async function listStudios(ctx: Ctx, user: UserRow, all = false): Promise<Studio[]> {
   let ids: string[];
   if (all) {
-    requireAdmin(user);
-    ids = (await ctx.db.select({ id: studios.id }).from(studios)).map((r) => r.id);
+    const scope = studioListScope(user);
+    const where = scope === "all" ? undefined : eq(studios.streetId, scope.streetId);
+    ids = (await ctx.db.select({ id: studios.id }).from(studios).where(where)).map((r) => r.id);
   } else {
     ids = (
       await ctx.db.select({ id: studioMembers.studioId }).from(studioMembers).where(eq(studioMembers.userId, user.id))

@@ -94,6 +94,7 @@ export class YjsServer {
     const token = sessionTokenFromHeader(req.headers.cookie);
     const found = token ? await this.deps.sessions.validate(token) : null;
     if (!found) throw { status: 401, reason: "Unauthorized" };
+    if (found.user.mustChangePassword) throw { status: 403, reason: "Password change required" };
     return { user: found.user, sessionId: found.session.id };
   }
 

@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import type { User } from "../../shared/auth.ts";
-import type { Level, Role } from "../../shared/enums.ts";
+import { type Flag, type Level, primaryRole, type Role } from "../../shared/enums.ts";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/events.ts";
 import { hashPassword } from "../../server/auth/passwords.ts";
 import { users } from "../../server/auth/schema.ts";
@@ -80,18 +80,35 @@ export interface TestUser {
   client: ApiClient;
 }
 
-/** Factory: a user with the given role, signed in through the real login route. */
+/**
+ * Factory: a user with the given role (or several: `roles`, the first-in-precedence becomes the
+ * primary role), signed in through the real login route.
+ */
 export async function createUser(
   server: ServerLike,
-  options: { role?: Role; level?: Level; communityId?: string | null; partyMember?: boolean; displayName?: string } = {},
+  options: {
+    role?: Role;
+    roles?: Role[];
+    flags?: Flag[];
+    streetId?: string | null;
+    phone?: string | null;
+    level?: Level;
+    communityId?: string | null;
+    partyMember?: boolean;
+    displayName?: string;
+  } = {},
 ): Promise<TestUser> {
-  const username = uniqueName(options.role ?? "u");
+  const roles = options.roles ?? [options.role ?? "worker"];
+  const username = uniqueName(primaryRole(roles).replace("_", ""));
   await server.ctx.db.insert(users).values({
     username,
     displayName: options.displayName ?? `测试${username.slice(-4)}`,
     passwordHash: await passwordHash,
-    role: options.role ?? "worker",
-    roles: [options.role ?? "worker"],
+    role: primaryRole(roles),
+    roles,
+    flags: options.flags ?? [],
+    streetId: options.streetId ?? null,
+    phone: options.phone ?? null,
     level: options.level ?? "novice",
     communityId: options.communityId ?? null,
     partyMember: options.partyMember ?? false,

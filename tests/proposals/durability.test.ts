@@ -67,7 +67,7 @@ describe("proposal content survives the server", () => {
     for (const u of [owner, editor]) {
       const [row] = await db.db
         .insert(users)
-        .values({ username: u.username, displayName: "测试", passwordHash, role: "secretary", communityId: "wuxing" })
+        .values({ username: u.username, displayName: "测试", passwordHash, role: "secretary", roles: ["secretary"], communityId: "wuxing" })
         .returning();
       u.id = row!.id;
     }

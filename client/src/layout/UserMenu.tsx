@@ -1,10 +1,12 @@
 import { Avatar, Button, Dropdown, type MenuProps } from "antd";
-import { ApartmentOutlined, DownOutlined, FilterOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UploadOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, AuditOutlined, DownOutlined, FilterOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UploadOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router";
 import type { User } from "../../../shared/auth.ts";
 import { ROLE_LABELS } from "../../../shared/vocabulary.ts";
 import { useLogout } from "../auth.tsx";
 import { moderation } from "../strings/moderation.ts";
+import { isAnyOrganiser, isOrganiser } from "../roles.ts";
+import { accounts } from "../strings/accounts.ts";
 import { roster } from "../strings/roster.ts";
 import { shell } from "../strings/shell.ts";
 
@@ -12,15 +14,16 @@ export function UserMenu({ user }: { user: User }) {
   const navigate = useNavigate();
   const logout = useLogout();
 
-  const organiser = user.roles.some((role) => role === "admin" || role === "organiser");
-  const managesPeople = organiser || user.roles.includes("street_admin");
+  const organiser = isOrganiser(user);
+  const managesPeople = isAnyOrganiser(user);
   const items: MenuProps["items"] = [
     { key: "who", type: "group", label: `${user.displayName} · ${ROLE_LABELS[user.role]}` },
     { key: "account", icon: <SettingOutlined />, label: shell.userMenu.account },
-    ...(user.roles.includes("admin") ? [{ key: "admin", icon: <TeamOutlined />, label: shell.userMenu.admin }] : []),
+    ...(managesPeople ? [{ key: "admin", icon: <TeamOutlined />, label: shell.userMenu.admin }] : []),
     ...(managesPeople ? [{ key: "roster", icon: <UploadOutlined />, label: roster.nav.roster }] : []),
     ...(organiser ? [{ key: "org", icon: <ApartmentOutlined />, label: roster.nav.org }] : []),
     ...(organiser ? [{ key: "words", icon: <FilterOutlined />, label: moderation.nav }] : []),
+    ...(organiser ? [{ key: "audit", icon: <AuditOutlined />, label: accounts.audit.title }] : []),
     { type: "divider" as const },
     { key: "logout", icon: <LogoutOutlined />, label: shell.userMenu.logout, danger: true },
   ];
@@ -28,6 +31,7 @@ export function UserMenu({ user }: { user: User }) {
   const onClick: MenuProps["onClick"] = ({ key }) => {
     if (key === "account") navigate("/account");
     else if (key === "admin") navigate("/admin/users");
+    else if (key === "audit") navigate("/admin/audit");
     else if (key === "roster") navigate("/admin/roster");
     else if (key === "org") navigate("/admin/org");
     else if (key === "words") navigate("/admin/words");

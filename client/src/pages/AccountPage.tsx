@@ -1,19 +1,107 @@
 import { useState } from "react";
-import { Alert, App as AntApp, Button, Card, Descriptions, Form, Input } from "antd";
-import type { ChangePassword } from "../../../shared/auth.ts";
-import { LEVEL_LABELS, ROLE_LABELS } from "../../../shared/vocabulary.ts";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Alert, App as AntApp, Button, Card, Descriptions, Form, Input, Tag } from "antd";
+import type { ChangePassword, OwnAccountPatch, User } from "../../../shared/auth.ts";
+import { FLAG_LABELS, LEVEL_LABELS, ROLE_LABELS } from "../../../shared/vocabulary.ts";
 import { LIMITS } from "../../../shared/limits.ts";
 import { api, ApiError } from "../api.ts";
-import { useCurrentUser, withSessionRotation } from "../auth.tsx";
-import { useCommunityIndex } from "../org.ts";
+import { ME_QUERY_KEY, useCurrentUser, withSessionRotation } from "../auth.tsx";
+import { PasswordFields } from "../components/PasswordFields.tsx";
+import { useCommunityIndex, useOrg } from "../org.ts";
+import { accounts } from "../strings/accounts.ts";
 import { shell } from "../strings/shell.ts";
 
 type PasswordForm = ChangePassword & { confirm: string };
+type ProfileForm = { displayName: string; phone: string };
 
+/** The person's own account: everything the system holds about them, their name and phone, their password. */
 export default function AccountPage() {
   const user = useCurrentUser();
+  const a = shell.account;
+  return (
+    <div className="page page-narrow">
+      <h1 className="page-title">{a.title}</h1>
+      <HeldData user={user} />
+      <ProfileCard user={user} />
+      <PasswordCard />
+    </div>
+  );
+}
+
+function HeldData({ user }: { user: User }) {
   const communities = useCommunityIndex();
+  const { data: streets } = useOrg();
   const community = user.communityId ? communities.get(user.communityId) : undefined;
+  const street = streets?.find((s) => s.id === user.streetId);
+  const t = accounts.account;
+  return (
+    <Card title={<h2 className="card-heading">{t.held}</h2>} className="stack-gap">
+      <p className="muted">{t.heldHelp}</p>
+      <Descriptions column={1} size="small" data-testid="held-data">
+        <Descriptions.Item label={shell.account.displayName}>{user.displayName}</Descriptions.Item>
+        <Descriptions.Item label={shell.account.username}>{user.username}</Descriptions.Item>
+        <Descriptions.Item label={t.roles}>
+          {user.roles.map((role) => (
+            <Tag key={role}>{ROLE_LABELS[role]}</Tag>
+          ))}
+        </Descriptions.Item>
+        <Descriptions.Item label={t.flags}>
+          {user.flags.length ? user.flags.map((flag) => <Tag key={flag}>{FLAG_LABELS[flag]}</Tag>) : t.none}
+        </Descriptions.Item>
+        <Descriptions.Item label={shell.home.level}>{LEVEL_LABELS[user.level]}</Descriptions.Item>
+        <Descriptions.Item label={shell.home.community}>
+          {community ? `${community.streetName} · ${community.name}` : shell.home.noCommunity}
+        </Descriptions.Item>
+        {user.streetId && <Descriptions.Item label={t.street}>{street?.name ?? user.streetId}</Descriptions.Item>}
+        <Descriptions.Item label={t.phone}>{user.phone ?? t.none}</Descriptions.Item>
+        <Descriptions.Item label={t.hireDate}>{user.hireDate ?? t.none}</Descriptions.Item>
+        <Descriptions.Item label={t.partyMember}>{user.partyMember ? t.yes : t.no}</Descriptions.Item>
+        <Descriptions.Item label={t.createdAt}>{new Date(user.createdAt).toLocaleString("zh-CN")}</Descriptions.Item>
+      </Descriptions>
+    </Card>
+  );
+}
+
+function ProfileCard({ user }: { user: User }) {
+  const queryClient = useQueryClient();
+  const { message } = AntApp.useApp();
+  const t = accounts.account;
+  const save = useMutation({
+    mutationFn: (patch: OwnAccountPatch) => api<{ user: User }>("/api/me", { method: "PATCH", body: patch }).then((r) => r.user),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(ME_QUERY_KEY, updated);
+      void message.success(t.saved);
+    },
+  });
+  const onFinish = ({ displayName, phone }: ProfileForm) =>
+    save.mutate({ displayName: displayName.trim(), phone: phone.trim() ? phone.trim() : null });
+  return (
+    <Card title={<h2 className="card-heading">{t.editProfile}</h2>} className="stack-gap">
+      {save.isError && (
+        <Alert type="error" showIcon className="stack-gap" title={save.error instanceof ApiError ? save.error.message : shell.httpErrors.other} />
+      )}
+      <Form<ProfileForm>
+        layout="vertical"
+        requiredMark={false}
+        initialValues={{ displayName: user.displayName, phone: user.phone ?? "" }}
+        onFinish={onFinish}
+        disabled={save.isPending}
+      >
+        <Form.Item label={shell.account.displayName} name="displayName" rules={[{ required: true, whitespace: true, message: shell.register.displayNameRequired }]}>
+          <Input maxLength={LIMITS.displayNameMax} autoComplete="name" />
+        </Form.Item>
+        <Form.Item label={t.phone} name="phone">
+          <Input inputMode="tel" autoComplete="tel" maxLength={20} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={save.isPending}>
+          {t.saveProfile}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+function PasswordCard() {
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<PasswordForm>();
   const [error, setError] = useState<string | null>(null);
@@ -40,54 +128,14 @@ export default function AccountPage() {
   };
 
   return (
-    <div className="page page-narrow">
-      <h1 className="page-title">{a.title}</h1>
-      <Card title={a.profile} className="stack-gap">
-        <Descriptions column={1} size="small">
-          <Descriptions.Item label={a.displayName}>{user.displayName}</Descriptions.Item>
-          <Descriptions.Item label={a.username}>{user.username}</Descriptions.Item>
-          <Descriptions.Item label={shell.home.role}>{ROLE_LABELS[user.role]}</Descriptions.Item>
-          <Descriptions.Item label={shell.home.level}>{LEVEL_LABELS[user.level]}</Descriptions.Item>
-          <Descriptions.Item label={shell.home.community}>
-            {community ? `${community.streetName} · ${community.name}` : shell.home.noCommunity}
-          </Descriptions.Item>
-        </Descriptions>
-      </Card>
-      <Card title={<h2 className="card-heading">{a.changePassword}</h2>}>
-        <div aria-live="assertive">{error && <Alert type="error" showIcon title={error} className="stack-gap" />}</div>
-        <Form<PasswordForm> form={form} layout="vertical" onFinish={onFinish} requiredMark={false} disabled={submitting}>
-          <Form.Item label={a.currentPassword} name="currentPassword" rules={[{ required: true, message: a.currentRequired }]}>
-            <Input.Password autoComplete="current-password" maxLength={LIMITS.passwordMax} />
-          </Form.Item>
-          <Form.Item
-            label={a.newPassword}
-            name="newPassword"
-            rules={[
-              { required: true, message: a.newRequired },
-              { min: LIMITS.passwordMin, message: shell.register.passwordMin(LIMITS.passwordMin) },
-            ]}
-          >
-            <Input.Password autoComplete="new-password" maxLength={LIMITS.passwordMax} />
-          </Form.Item>
-          <Form.Item
-            label={a.confirmPassword}
-            name="confirm"
-            dependencies={["newPassword"]}
-            rules={[
-              { required: true, message: shell.register.confirmRequired },
-              ({ getFieldValue }) => ({
-                validator: (_, value) =>
-                  !value || getFieldValue("newPassword") === value ? Promise.resolve() : Promise.reject(new Error(a.mismatch)),
-              }),
-            ]}
-          >
-            <Input.Password autoComplete="new-password" maxLength={LIMITS.passwordMax} />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" loading={submitting}>
-            {a.submit}
-          </Button>
-        </Form>
-      </Card>
-    </div>
+    <Card title={<h2 className="card-heading">{a.changePassword}</h2>}>
+      <div aria-live="assertive">{error && <Alert type="error" showIcon title={error} className="stack-gap" />}</div>
+      <Form<PasswordForm> form={form} layout="vertical" onFinish={onFinish} requiredMark={false} disabled={submitting}>
+        <PasswordFields currentLabel={a.currentPassword} />
+        <Button type="primary" htmlType="submit" loading={submitting}>
+          {a.submit}
+        </Button>
+      </Form>
+    </Card>
   );
 }

@@ -6,6 +6,7 @@ import dayjs from "dayjs";
 import type { Forum } from "../../../../shared/forums.ts";
 import { api } from "../../api.ts";
 import { useCurrentUser } from "../../auth.tsx";
+import { hasRole, isAnyOrganiser } from "../../roles.ts";
 import { forums as t } from "../../strings/forums.ts";
 
 export const forumsKey = ["forums"] as const;
@@ -72,7 +73,7 @@ export function ForumListPage() {
   const live = list.filter((f) => f.status === "live");
   const upcoming = list.filter((f) => f.status === "scheduled");
   const past = list.filter((f) => f.status === "ended");
-  const canCreate = user.role === "admin" || user.role === "secretary";
+  const canCreate = isAnyOrganiser(user) || hasRole(user, "secretary");
 
   return (
     <div className="page forums-page">

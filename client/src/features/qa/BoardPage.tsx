@@ -6,6 +6,7 @@ import { CheckCircleFilled, EyeInvisibleOutlined, PlusOutlined, TrophyOutlined, 
 import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
 import type { QuestionListItem, QuestionSort } from "../../../../shared/qa.ts";
 import { useCurrentUser } from "../../auth.tsx";
+import { isOrganiser } from "../../roles.ts";
 import { qa } from "../../strings/qa.ts";
 import { qaApi, useBoardLive } from "./queries.ts";
 import { AuthorName, CapabilityTag, errorText, fromNow, fullTime, Highlighted } from "./parts.tsx";
@@ -69,7 +70,7 @@ export default function BoardPage() {
           <Link to="/qa/events">
             <Button icon={<CalendarOutlined />}>{qa.eventsLink}</Button>
           </Link>
-          {me.role === "admin" && (
+          {isOrganiser(me) && (
             <Link to="/qa/moderation">
               <Button icon={<AuditOutlined />}>{qa.moderationLink}</Button>
             </Link>

@@ -6,6 +6,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { LIMITS } from "../../../../shared/limits.ts";
 import { QA_LIMITS, type QaEventStatus } from "../../../../shared/qa.ts";
 import { useCurrentUser } from "../../auth.tsx";
+import { isAnyOrganiser } from "../../roles.ts";
 import { qa } from "../../strings/qa.ts";
 import { errorText, fullTime } from "./parts.tsx";
 import { qaApi } from "./queries.ts";
@@ -28,7 +29,7 @@ export default function EventsPage() {
       </p>
       <h1 className="page-title">{t.title}</h1>
       <p className="muted">{t.intro}</p>
-      {me.role === "admin" && <ScheduleForm />}
+      {isAnyOrganiser(me) && <ScheduleForm />}
       {events.isError && <Alert type="error" showIcon message={errorText(events.error)} />}
       <Card>
         <List

@@ -4,6 +4,7 @@ import { App as AntApp, Alert, Button, Card, Empty, Form, Modal, Popconfirm, Res
 import { ArrowDownOutlined, ArrowUpOutlined, CaretRightOutlined, PlusOutlined, StepForwardOutlined, StopOutlined } from "@ant-design/icons";
 import type { QaEventState, QuestionListItem } from "../../../../shared/qa.ts";
 import { useCurrentUser } from "../../auth.tsx";
+import { canManageStreet } from "../../roles.ts";
 import { emitWithAck, getSocket, useConnectionState } from "../../socket.ts";
 import { qa } from "../../strings/qa.ts";
 import { AskForm } from "./AskPage.tsx";
@@ -83,7 +84,7 @@ export default function LivePage() {
   const { message } = AntApp.useApp();
   const { state, setState, mark, error } = useEventRoom(id);
   const [asking, setAsking] = useState(false);
-  const isHost = me.role === "admin";
+  const isHost = state ? canManageStreet(me, state.event.streetId) : false;
   const t = qa.live;
 
   const control = useCallback(

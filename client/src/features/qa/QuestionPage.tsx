@@ -8,6 +8,7 @@ import { LIMITS } from "../../../../shared/limits.ts";
 import type { Answer, Question } from "../../../../shared/qa.ts";
 import { ApiError } from "../../api.ts";
 import { useCurrentUser } from "../../auth.tsx";
+import { isOrganiser } from "../../roles.ts";
 import { qa } from "../../strings/qa.ts";
 import { Markdown } from "./Markdown.tsx";
 import { MarkdownInput } from "./MarkdownInput.tsx";
@@ -75,7 +76,7 @@ export default function QuestionPage() {
   }
 
   const { question, answers } = page.data;
-  const isAdmin = me.role === "admin";
+  const isAdmin = isOrganiser(me);
   const canAccept = question.mine || isAdmin;
 
   return (

@@ -23,7 +23,7 @@ export default function QaArea() {
       <Route
         path="moderation"
         element={
-          <RequireRole roles={["admin"]}>
+          <RequireRole roles={["admin", "organiser"]}>
             <ModerationPage />
           </RequireRole>
         }

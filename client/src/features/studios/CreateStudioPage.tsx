@@ -26,8 +26,8 @@ export function CreateStudioPage() {
   const [busy, setBusy] = useState(false);
   const users = useQuery({ queryKey: ["users"], queryFn: async () => (await api<{ users: User[] }>("/api/users")).users });
   const option = (u: User) => ({ value: u.id, label: `${u.displayName}（${u.username}）` });
-  const mentors = (users.data ?? []).filter((u) => u.role === "mentor" && !u.disabled).map(option);
-  const secretaries = (users.data ?? []).filter((u) => u.role === "secretary" && !u.disabled).map(option);
+  const mentors = (users.data ?? []).filter((u) => u.roles.includes("mentor") && !u.disabled).map(option);
+  const secretaries = (users.data ?? []).filter((u) => u.roles.includes("secretary") && !u.disabled).map(option);
 
   const submit = async (v: Values) => {
     setBusy(true);

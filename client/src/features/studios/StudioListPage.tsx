@@ -4,6 +4,7 @@ import { PlusOutlined } from "@ant-design/icons";
 import { useState } from "react";
 import type { Studio } from "../../../../shared/studios.ts";
 import { useCurrentUser } from "../../auth.tsx";
+import { isAnyOrganiser } from "../../roles.ts";
 import { studioStrings as t } from "../../strings/studios.ts";
 import { chatTime, day } from "./format.ts";
 import { useStudios } from "./useStudios.ts";
@@ -11,7 +12,7 @@ import { useStudios } from "./useStudios.ts";
 /** The studios I belong to, with unread counts; an admin can also see every studio and create one. */
 export function StudioListPage() {
   const me = useCurrentUser();
-  const isAdmin = me.role === "admin";
+  const isAdmin = isAnyOrganiser(me);
   const [scope, setScope] = useState<"mine" | "all">(isAdmin ? "all" : "mine");
   const { data, isLoading, isError, refetch } = useStudios(scope);
 

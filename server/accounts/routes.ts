@@ -1,0 +1,39 @@
+import type { Hono } from "hono";
+import { CreateUserSchema, UserListQuerySchema, UserPatchSchema } from "../../shared/auth.ts";
+import type { AppContext } from "../context.ts";
+import { type ApiEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
+import { createPerson, getPerson, listPeople, resetPassword, updatePerson } from "./service.ts";
+
+/**
+ * People management. The answers of create and reset carry a password: they are marked
+ * `no-store` so no cache keeps them, and nothing here logs a body.
+ */
+export function accountRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
+  api.get("/users", async (c) => {
+    const { streetId } = readQuery(c, UserListQuerySchema);
+    return c.json({ users: await listPeople(ctx, requireUser(c), streetId) });
+  });
+
+  api.post("/users", async (c) => {
+    const actor = requireUser(c);
+    const input = await readJson(c, CreateUserSchema);
+    c.header("cache-control", "no-store");
+    return c.json(await createPerson(ctx, actor, input), 201);
+  });
+
+  api.get("/users/:id", async (c) => c.json({ user: await getPerson(ctx, requireUser(c), readId(c)) }));
+
+  api.patch("/users/:id", async (c) => {
+    const actor = requireUser(c);
+    const userId = readId(c);
+    const patch = await readJson(c, UserPatchSchema);
+    return c.json({ user: await updatePerson(ctx, actor, userId, patch) });
+  });
+
+  api.post("/users/:id/reset-password", async (c) => {
+    const actor = requireUser(c);
+    const userId = readId(c);
+    c.header("cache-control", "no-store");
+    return c.json(await resetPassword(ctx, actor, userId));
+  });
+}
