@@ -4,6 +4,7 @@ import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, invalidInput, notFound, readOnly } from "../lib/errors.ts";
+import { forumLive } from "./live.ts";
 import { agendaOpen, requireHost, talkEditable } from "./policy.ts";
 import { forums, forumTalks } from "./schema.ts";
 import { broadcastState, forumRoom, type ForumRow, getForum, requirePresenters, tellPresenters } from "./service.ts";
@@ -61,6 +62,10 @@ export async function deleteForum(ctx: AppContext, user: UserRow, forumId: strin
 
 export async function updateTalk(ctx: AppContext, user: UserRow, forumId: string, talkId: string, input: UpdateTalk): Promise<Talk> {
   if (input.presenterId) await requirePresenters(ctx.db, [{ presenterId: input.presenterId }]);
+  // A running forum's stage is written behind; have its owner write it now, so "not yet given" is
+  // judged against the talk on stage this moment, not the one of 200 ms ago.
+  const [row] = await ctx.db.select({ status: forums.status }).from(forums).where(eq(forums.id, forumId));
+  if (row?.status === "live") await forumLive(ctx).exec(forumId, "stage", user, null);
   const before = await ctx.db.transaction(async (tx) => {
     const forum = await lockForum(tx, forumId);
     requireHost(user, forum);

@@ -61,6 +61,8 @@ type Ops = {
   join: [input: null, result: ForumSnapshot];
   presence: [input: null, result: null];
   agenda: [input: null, result: null];
+  /** write the stage now (an agenda edit checks "not yet given" against the database) */
+  stage: [input: null, result: null];
   control: [input: ForumControl, result: Forum];
   slide: [input: ForumSlide, result: { slide: number }];
   chat: [input: ForumChat, result: ForumChatMessage];
@@ -174,6 +176,7 @@ export class ForumLive {
     join: async (user, live) => this.snapshot(user, live),
     presence: async (_user, live) => (this.schedulePresence(live), null),
     agenda: async (_user, live) => this.agendaChanged(live),
+    stage: async (_user, live) => (await writeStage(this.ctx.db, live), null),
     control: (user, live, input) => this.control(user, live, input),
     slide: async (user, live, input) => this.slide(user, live, input),
     chat: (user, live, input) => this.chat(user, live, input),
