@@ -25,6 +25,11 @@ export interface Feature {
   docKinds?(ctx: AppContext): DocKind[];
   /** demo content for a fresh embedded database (see db/seed.ts) */
   seed?(db: Db, users: DemoUsers): Promise<void>;
+  /**
+   * The user behind `socket` changed role or membership (socket.data.user is already the fresh
+   * row): leave the rooms the user may no longer be in, join those they now may.
+   */
+  authorityChanged?(socket: IoSocket, ctx: AppContext): Promise<void>;
   /** background work (timers, subscriptions) started once the server listens */
   start?(ctx: AppContext): Promise<void> | void;
   stop?(): Promise<void> | void;

@@ -12,6 +12,7 @@ import { createHttpApp } from "./http/app.ts";
 import { routeUpgrades } from "./http/upgrade.ts";
 import { createLogger } from "./lib/logger.ts";
 import { createRateLimit } from "./lib/rateLimit.ts";
+import { createAuthority } from "./realtime/authority.ts";
 import { attachIoHandlers, createIoServer } from "./realtime/io.ts";
 import { localRelay, redisRelay } from "./yjs/relay.ts";
 import { YjsServer } from "./yjs/server.ts";
@@ -92,6 +93,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     await yjs.disconnectSession(sessionId);
   };
+  const authority = await createAuthority(ctx, features, redis);
+  ctx.authorityChanged = (userId) => authority.changed(userId);
   attachIoHandlers(io, ctx, features);
   for (const feature of features) for (const kind of feature.docKinds?.(ctx) ?? []) yjs.registerKind(kind);
   routeUpgrades(httpServer, yjs);
@@ -113,6 +116,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     close: () =>
       (closing ??= (async () => {
         for (const feature of features) await feature.stop?.();
+        await authority.close();
         await yjs.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         httpServer.closeAllConnections?.();

@@ -73,6 +73,7 @@ export async function updateUser(ctx: AppContext, userId: string, patch: UserPat
     .returning();
   if (!row) throw notFound("用户不存在");
   if (patch.disabled) await ctx.cutOffUser(userId, "disabled");
+  else await ctx.authorityChanged(userId);
   return row;
 }
 

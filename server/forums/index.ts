@@ -3,7 +3,7 @@ import type { Feature } from "../features.ts";
 import { forumLive } from "./live.ts";
 import { forumRoutes } from "./routes.ts";
 import { seedForums } from "./seed.ts";
-import { forumSocket } from "./socket.ts";
+import { forumSocket, recheckForumRooms } from "./socket.ts";
 
 const running = new Set<AppContext>();
 
@@ -12,6 +12,7 @@ export const forumsFeature: Feature = {
   name: "forums",
   routes: forumRoutes,
   socket: forumSocket,
+  authorityChanged: recheckForumRooms,
   seed: seedForums,
   start(ctx) {
     running.add(ctx);

@@ -54,3 +54,22 @@ export function forumSocket(socket: IoSocket, ctx: AppContext): void {
   handle(socket, ctx, "forum:vote", ForumVoteSchema, (input) => live.questions.vote(user(), input));
   handle(socket, ctx, "forum:score", ForumScoreSchema, (input) => live.scoring.score(user(), input));
 }
+
+/**
+ * After a role change: the host and admin rooms of each forum this socket is in follow the fresh
+ * user row (a demoted admin stops receiving pending questions and anonymous askers' names).
+ */
+export async function recheckForumRooms(socket: IoSocket, ctx: AppContext): Promise<void> {
+  const forumIds = [...socket.rooms].flatMap((room) => /^forum:([^:]+)$/.exec(room)?.[1] ?? []);
+  for (const forumId of forumIds) {
+    const forum = await findForumRow(ctx.db, forumId);
+    const user = socket.data.user;
+    for (const [room, allowed] of [
+      [forumHostsRoom(forumId), seesPending(user, forum)],
+      [forumAdminsRoom(forumId), seesAuthors(user)],
+    ] as const) {
+      if (allowed) await socket.join(room);
+      else await socket.leave(room);
+    }
+  }
+}
