@@ -29,6 +29,10 @@ export interface AppContext {
     loginPerAddress: RateLimit;
     /** chat lines, questions, answers, studio messages: per user */
     posting: RateLimit;
+    /** `studio:typing` signals: per user */
+    typing: RateLimit;
+    /** `forum:vote` toggles: per user */
+    voting: RateLimit;
   };
   io: IoServer;
   yjs: YjsServer;

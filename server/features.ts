@@ -12,6 +12,7 @@ import { forumsFeature } from "./forums/index.ts";
 import { studiosFeature } from "./studios/index.ts";
 import { proposalsFeature } from "./proposals/index.ts";
 import { qaFeature } from "./qa/index.ts";
+import { documentsFeature } from "./yjs/index.ts";
 
 /**
  * A feature plugs into the three doors here and nowhere else: REST routes under /api,
@@ -50,4 +51,5 @@ export const features: Feature[] = [
   studiosFeature,
   proposalsFeature,
   qaFeature,
+  documentsFeature,
 ];

@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from "node:http";
+import { LIMITS } from "../shared/limits.ts";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Redis } from "ioredis";
@@ -68,6 +69,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       loginPerAccount: createRateLimit({ name: "login-account", points: config.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds, redis: redis?.pub }),
       loginPerAddress: createRateLimit({ name: "login-address", points: config.LOGIN_LIMIT_PER_ADDRESS, windowSeconds, redis: redis?.pub }),
       posting: createRateLimit({ name: "posting", points: config.POST_LIMIT_PER_MINUTE, windowSeconds: 60, redis: redis?.pub }),
+      typing: createRateLimit({ name: "typing", points: LIMITS.typingPerMinute, windowSeconds: 60, redis: redis?.pub }),
+      voting: createRateLimit({ name: "voting", points: LIMITS.votesPerMinute, windowSeconds: 60, redis: redis?.pub }),
     },
   } as AppContext;
 

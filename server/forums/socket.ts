@@ -51,7 +51,10 @@ export function forumSocket(socket: IoSocket, ctx: AppContext): void {
   handle(socket, ctx, "forum:round", ForumRoundSchema, async (input) => ({ scoreboard: await live.scoring.round(user(), input) }));
   handle(socket, ctx, "forum:chat", ForumChatSchema, async (input) => ({ message: await live.chat(user(), input) }));
   handle(socket, ctx, "forum:ask", ForumAskSchema, async (input) => ({ question: await live.questions.ask(user(), input) }));
-  handle(socket, ctx, "forum:vote", ForumVoteSchema, (input) => live.questions.vote(user(), input));
+  handle(socket, ctx, "forum:vote", ForumVoteSchema, async (input) => {
+    await ctx.limits.voting.consume(user().id);
+    return live.questions.vote(user(), input);
+  });
   handle(socket, ctx, "forum:score", ForumScoreSchema, (input) => live.scoring.score(user(), input));
 }
 
