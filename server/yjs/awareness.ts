@@ -47,31 +47,40 @@ export function encodeAwareness(entries: { clientId: number; clock: number; stat
   return encoding.toUint8Array(encoder);
 }
 
-export type AwarenessVerdict = { ok: true; update: Uint8Array } | { ok: false; reason: "too_large" | "foreign_client" | "too_many_clients" };
+export type AwarenessVerdict =
+  | { ok: true; update: Uint8Array | null }
+  | { ok: false; reason: "too_large" | "too_many_clients" };
 
 /**
- * Checks a connection's awareness entries and rewrites them: each state is capped in size, a
- * connection may speak only for client ids it announced itself (not someone else's cursor), and
- * the `user` field (name and colour the carets show) is replaced by the session's user, so nobody
- * can appear under another name.
+ * Checks a connection's awareness entries and rewrites them.
+ *
+ * - A connection speaks for its own client ids: ones it announced, or ones nobody holds yet.
+ *   Entries for other people's ids are dropped without fuss — y-websocket clients echo every
+ *   state they receive, so most of them are harmless echoes, and the rest must not move someone
+ *   else's cursor.
+ * - Each state is capped in size, and one connection may hold only a few client ids.
+ * - The `user` field (the name and colour carets show) is replaced by the session's user, so
+ *   nobody can appear under another name.
+ *
+ * `update` is null when nothing of the connection's own remained.
  */
 export function sanitizeAwareness(
   entries: AwarenessEntry[],
   user: Pick<UserRow, "id" | "displayName">,
   own: ReadonlySet<number>,
-  takenByOthers: (clientId: number) => boolean,
+  heldByAnyone: (clientId: number) => boolean,
 ): AwarenessVerdict {
   const announced = new Set(own);
   const out: { clientId: number; clock: number; state: unknown }[] = [];
   for (const entry of entries) {
+    if (!own.has(entry.clientId) && heldByAnyone(entry.clientId)) continue;
     if (Buffer.byteLength(entry.json) > LIMITS.awarenessStateBytes) return { ok: false, reason: "too_large" };
-    if (!own.has(entry.clientId) && takenByOthers(entry.clientId)) return { ok: false, reason: "foreign_client" };
     announced.add(entry.clientId);
     if (announced.size > MAX_CLIENT_IDS_PER_CONNECTION) return { ok: false, reason: "too_many_clients" };
     const state = entry.state === null ? null : { ...entry.state, user: { name: user.displayName, color: presenceColour(user.id) } };
     out.push({ clientId: entry.clientId, clock: entry.clock, state });
   }
-  return { ok: true, update: encodeAwareness(out) };
+  return { ok: true, update: out.length > 0 ? encodeAwareness(out) : null };
 }
 
 /** A token bucket: `perSecond` awareness updates a second, in bursts of up to as many. */

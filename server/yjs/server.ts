@@ -144,7 +144,8 @@ export class YjsServer {
 
   /** One frame from one connection: decoded completely, then handled; a bad one closes only this connection. */
   private receive(shared: SharedDoc, conn: Connection, data: Uint8Array, isBinary: boolean): void {
-    if (!shared.conns.has(conn.ws)) return;
+    // Frames queued behind the one that closed this connection are not read.
+    if (!shared.conns.has(conn.ws) || conn.ws.readyState !== conn.ws.OPEN) return;
     if (!isBinary || data.byteLength > LIMITS.yjsMessageBytes) {
       conn.ws.close(CLOSE_CODES.tooLarge, "message too large");
       return;
@@ -184,16 +185,18 @@ export class YjsServer {
    * for the connection's own client ids, and carries the session's name and colour.
    */
   private receiveAwareness(shared: SharedDoc, conn: Connection, entries: AwarenessEntry[]): void {
-    if (!conn.awarenessBudget.take()) {
-      // A client that keeps going far past the budget is not a cursor moving: cut it off.
-      if (conn.awarenessBudget.refused > LIMITS.awarenessPerSecond * 5) conn.ws.close(CLOSE_CODES.rateLimited, "too many presence updates");
-      return;
-    }
     const states = shared.awareness.getStates();
     const verdict = sanitizeAwareness(entries, conn.user, conn.awarenessIds, (id) => states.has(id));
     if (!verdict.ok) {
       this.deps.log.warn({ doc: shared.name, userId: conn.user.id, reason: verdict.reason }, "awareness update refused; connection closed");
       conn.ws.close(verdict.reason === "too_large" ? CLOSE_CODES.tooLarge : CLOSE_CODES.malformed, `awareness ${verdict.reason}`);
+      return;
+    }
+    // Only the connection's own presence counts against its budget (echoes of others' do not).
+    if (!verdict.update) return;
+    if (!conn.awarenessBudget.take()) {
+      // A client that keeps going far past the budget is not a cursor moving: cut it off.
+      if (conn.awarenessBudget.refused > LIMITS.awarenessPerSecond * 5) conn.ws.close(CLOSE_CODES.rateLimited, "too many presence updates");
       return;
     }
     awarenessProtocol.applyAwarenessUpdate(shared.awareness, verdict.update, conn);

@@ -84,7 +84,8 @@ export class SharedDoc {
         const changed = [...added, ...updated, ...removed];
         const conn = origin instanceof Object && "awarenessIds" in origin ? (origin as Connection) : null;
         if (conn) {
-          for (const id of added) conn.awarenessIds.add(id);
+          // `updated` too: a client that comes back after leaving is not "added" again.
+          for (const id of [...added, ...updated]) conn.awarenessIds.add(id);
           for (const id of removed) conn.awarenessIds.delete(id);
         }
         const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
