@@ -299,8 +299,15 @@ export class YjsServer {
     for (const conn of [...shared.conns.values()]) {
       if (onlyUserId && conn.user.id !== onlyUserId) continue;
       const access = await kind.access(conn.user, docName).catch(() => null);
-      if (!access) conn.ws.close(CLOSE_CODES.forbidden, "access withdrawn");
-      else conn.access = access;
+      if (!access) {
+        conn.ws.close(CLOSE_CODES.forbidden, "access withdrawn");
+        continue;
+      }
+      const promoted = conn.access === "read" && access === "write";
+      conn.access = access;
+      // A reader's edits were dropped, so its later ones would lack their predecessors: ask the
+      // client for everything this document is missing, as on connect.
+      if (promoted) send(conn.ws, encodeSyncStep1(shared.doc));
     }
   }
 
