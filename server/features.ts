@@ -13,6 +13,7 @@ import { studiosFeature } from "./studios/index.ts";
 import { proposalsFeature } from "./proposals/index.ts";
 import { qaFeature } from "./qa/index.ts";
 import { documentsFeature } from "./yjs/index.ts";
+import { createRosterFeature } from "./roster/index.ts";
 
 /**
  * A feature plugs into the three doors here and nowhere else: REST routes under /api,
@@ -43,6 +44,8 @@ export interface Feature {
 }
 
 export const features: Feature[] = [
+  // before auth: its fixed paths (/users/export.xlsx, /users/import/…) must win over /users/:id
+  createRosterFeature(),
   authFeature,
   orgFeature,
   notificationsFeature,
