@@ -49,7 +49,7 @@ describe("authority is re-read when it changes (finding 4)", () => {
     for (const s of [d.socket, q.socket]) s.close();
   });
 
-  it("an editor made a viewer while the document is open can no longer write; a promoted viewer can", async () => {
+  it("an editor made a viewer while the document is open can no longer write; made an editor again, they can", async () => {
     const { owner, proposal, docName } = await ownerWithProposal(server);
     const member = await addMember(server, owner, proposal.id, "editor");
     const watcher = connectDoc(server, owner.client, docName);
@@ -67,11 +67,15 @@ describe("authority is re-read when it changes (finding 4)", () => {
     expect(sectionText(watcher.doc, "服务对象").toString()).not.toContain("降级后写的");
     expect(await countRows(server.ctx.db, docName)).toBe(rows);
 
+    // Made an editor again: a fresh connection (the editor reconnects when its role changes) writes.
     expect((await owner.client.post(`/api/proposals/${proposal.id}/members`, { userId: member.user.id, role: "editor" })).status).toBe(200);
-    sectionText(m.doc, "服务对象").insert(0, "恢复后写的");
-    await eventually(() => sectionText(watcher.doc, "服务对象").toString().includes("恢复后写的"));
-    watcher.provider.destroy();
     m.provider.destroy();
+    const again = connectDoc(server, member.client, docName);
+    await waitForSync(again.provider);
+    sectionText(again.doc, "项目目标").insert(0, "恢复后写的");
+    await eventually(() => sectionText(watcher.doc, "项目目标").toString().includes("恢复后写的"));
+    watcher.provider.destroy();
+    again.provider.destroy();
   });
 
   it("a socket's user is the fresh row after a role change (a worker made admin sees anonymous askers)", async () => {

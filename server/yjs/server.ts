@@ -303,11 +303,9 @@ export class YjsServer {
         conn.ws.close(CLOSE_CODES.forbidden, "access withdrawn");
         continue;
       }
-      const promoted = conn.access === "read" && access === "write";
+      // A writer made a reader stays open read-only (its edits are dropped from now on); a reader
+      // made a writer is let write, and the client reconnects to sync what it holds (collab.ts).
       conn.access = access;
-      // A reader's edits were dropped, so its later ones would lack their predecessors: ask the
-      // client for everything this document is missing, as on connect.
-      if (promoted) send(conn.ws, encodeSyncStep1(shared.doc));
     }
   }
 

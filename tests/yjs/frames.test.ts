@@ -78,7 +78,11 @@ describe("a document cannot be poisoned (finding 2)", () => {
     const a = connectDoc(server, owner.client, docName);
     await waitForSync(a.provider);
     sectionText(a.doc, "背景与问题").insert(0, "中毒之前写下的内容");
-    await server.ctx.yjs.settled();
+    await eventually(async () => {
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, await server.ctx.yjs.encodeState(docName));
+      return docText(copy).includes("中毒之前写下的内容");
+    });
     a.provider.destroy();
     await eventually(() => server.ctx.yjs.openDocuments === 0);
 
