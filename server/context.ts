@@ -34,6 +34,10 @@ export interface AppContext {
     loginPerAddress: RateLimit;
     /** chat lines, questions, answers, studio messages: per user */
     posting: RateLimit;
+    /** `studio:typing` signals: per user */
+    typing: RateLimit;
+    /** `forum:vote` toggles: per user */
+    voting: RateLimit;
   };
   io: IoServer;
   yjs: YjsServer;
@@ -45,6 +49,11 @@ export interface AppContext {
   endSession(sessionId: string, userId: string): Promise<void>;
   /** ends every session and open connection of a user (logout everywhere, disabled account, password reset) */
   cutOffUser(userId: string, reason: "logout" | "disabled" | "password_reset"): Promise<void>;
+  /**
+   * the user's role, roles or memberships changed: their open sockets and /yjs/ connections, on
+   * every process, re-read the user and lose what they may no longer do (within a second)
+   */
+  authorityChanged(userId: string): Promise<void>;
 }
 
 /** The room every socket of a user joins, so the user can be reached or cut off on every process. */

@@ -15,6 +15,7 @@ import { forumsFeature } from "./forums/index.ts";
 import { studiosFeature } from "./studios/index.ts";
 import { proposalsFeature } from "./proposals/index.ts";
 import { qaFeature } from "./qa/index.ts";
+import { documentsFeature } from "./yjs/index.ts";
 import { createRosterFeature } from "./roster/index.ts";
 
 /**
@@ -37,6 +38,11 @@ export interface Feature {
   seed?(db: Db, users: DemoUsers): Promise<void>;
   /** start-up work that must finish before the first request (e.g. moving stored bytes out of the database) */
   prepare?(ctx: AppContext): Promise<void>;
+  /**
+   * The user behind `socket` changed role or membership (socket.data.user is already the fresh
+   * row): leave the rooms the user may no longer be in, join those they now may.
+   */
+  authorityChanged?(socket: IoSocket, ctx: AppContext): Promise<void>;
   /** background work (timers, subscriptions) started once the server listens */
   start?(ctx: AppContext): Promise<void> | void;
   /** tears down what start (or first use) built for this server: timers, caches, live state */
@@ -57,4 +63,5 @@ export const features: Feature[] = [
   studiosFeature,
   proposalsFeature,
   qaFeature,
+  documentsFeature,
 ];

@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from "node:http";
+import { LIMITS } from "../shared/limits.ts";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Redis } from "ioredis";
@@ -14,6 +15,7 @@ import { SensitiveWordList } from "./moderation/wordList.ts";
 import { routeUpgrades } from "./http/upgrade.ts";
 import { createLogger } from "./lib/logger.ts";
 import { createRateLimit } from "./lib/rateLimit.ts";
+import { createAuthority } from "./realtime/authority.ts";
 import { attachIoHandlers, createIoServer } from "./realtime/io.ts";
 import { localRelay, redisRelay } from "./yjs/relay.ts";
 import { YjsServer } from "./yjs/server.ts";
@@ -73,6 +75,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       loginPerAccount: createRateLimit({ name: "login-account", points: config.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds, redis: redis?.pub }),
       loginPerAddress: createRateLimit({ name: "login-address", points: config.LOGIN_LIMIT_PER_ADDRESS, windowSeconds, redis: redis?.pub }),
       posting: createRateLimit({ name: "posting", points: config.POST_LIMIT_PER_MINUTE, windowSeconds: 60, redis: redis?.pub }),
+      typing: createRateLimit({ name: "typing", points: LIMITS.typingPerMinute, windowSeconds: 60, redis: redis?.pub }),
+      voting: createRateLimit({ name: "voting", points: LIMITS.votesPerMinute, windowSeconds: 60, redis: redis?.pub }),
     },
   } as AppContext;
 
@@ -100,6 +104,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     await yjs.disconnectSession(sessionId);
   };
+  const authority = await createAuthority(ctx, features, redis);
+  ctx.authorityChanged = (userId) => authority.changed(userId);
   attachIoHandlers(io, ctx, features);
   for (const feature of features) for (const kind of feature.docKinds?.(ctx) ?? []) yjs.registerKind(kind);
   routeUpgrades(httpServer, yjs);
@@ -124,6 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     close: () =>
       (closing ??= (async () => {
         for (const feature of features) await feature.stop?.(ctx);
+        await authority.close();
         ctx.words.stop();
         await yjs.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -51,6 +51,18 @@ export const CLOSE_CODES = {
   forbidden: 4403,
   /** one message exceeded `LIMITS.yjsMessageBytes`, or the document would exceed `LIMITS.yjsDocumentBytes` */
   tooLarge: 4413,
+  /**
+   * a frame could not be decoded or applied (truncated sync step, awareness state that is not JSON,
+   * an update whose structure is broken); it was neither stored nor relayed
+   */
+  malformed: 4400,
+  /** too many awareness (presence) updates in a short time */
+  rateLimited: 4429,
+  /**
+   * the document was reloaded from storage on the server (an edit could not be stored, or an
+   * update broke while being applied); the client reconnects and syncs again, losing nothing
+   */
+  resync: 4500,
   /** the server is shutting down; reconnect to another process */
   goingAway: 1001,
 } as const;

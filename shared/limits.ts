@@ -18,4 +18,12 @@ export const LIMITS = {
   yjsMessageBytes: 1_000_000,
   /** one stored document (sum of its stored updates) */
   yjsDocumentBytes: 20_000_000,
+  /** one awareness (presence) state as JSON: a name, a colour and a cursor need far less */
+  awarenessStateBytes: 4_096,
+  /** awareness updates one /yjs/ connection may send: a burst of this many, refilled per second */
+  awarenessPerSecond: 20,
+  /** `studio:typing` events per user per minute (a client sends one every few seconds while typing) */
+  typingPerMinute: 60,
+  /** `forum:vote` events per user per minute */
+  votesPerMinute: 60,
 } as const;

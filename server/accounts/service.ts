@@ -174,6 +174,8 @@ export async function updatePerson(ctx: AppContext, actor: UserRow, userId: stri
     return { row: updated!, cutOff: changes.disabled === true && !before.disabled };
   });
   if (cutOff) await ctx.cutOffUser(userId, "disabled");
+  // roles, street or community may have changed: open sockets and documents re-read what they may do
+  else await ctx.authorityChanged(userId);
   const person: PersonRow = { ...row, communityStreetId: await communityStreet(ctx.db, row.communityId) };
   return personFor(row, seesPersonalDetails(actor, factsOf(person)));
 }

@@ -4,13 +4,14 @@ import { forumLive } from "./live.ts";
 import { forumRoutes } from "./routes.ts";
 import { forumDecks } from "./schema.ts";
 import { seedForums } from "./seed.ts";
-import { forumSocket } from "./socket.ts";
+import { forumSocket, recheckForumRooms } from "./socket.ts";
 
 /** 书记论坛 / 群众考书记: live forum sessions with synced slides, questions and scoring. */
 export const forumsFeature: Feature = {
   name: "forums",
   routes: forumRoutes,
   socket: forumSocket,
+  authorityChanged: recheckForumRooms,
   seed: seedForums,
   async prepare(ctx) {
     const moved = await moveBytesOut(ctx.files, ctx.db, { table: forumDecks, key: forumDecks.talkId, data: forumDecks.data, sha256: forumDecks.fileSha256 });

@@ -52,6 +52,29 @@ export function forumSocket(socket: IoSocket, ctx: AppContext): void {
   handle(socket, ctx, "forum:round", ForumRoundSchema, async (input) => ({ scoreboard: await live.exec(input.forumId, "round", user(), input) }));
   handle(socket, ctx, "forum:chat", ForumChatSchema, async (input) => ({ message: await live.exec(input.forumId, "chat", user(), input) }));
   handle(socket, ctx, "forum:ask", ForumAskSchema, async (input) => ({ question: await live.exec(input.forumId, "ask", user(), input) }));
-  handle(socket, ctx, "forum:vote", ForumVoteSchema, (input) => live.exec(input.forumId, "vote", user(), input));
+  handle(socket, ctx, "forum:vote", ForumVoteSchema, async (input) => {
+    await ctx.limits.voting.consume(user().id);
+    return live.exec(input.forumId, "vote", user(), input);
+  });
   handle(socket, ctx, "forum:score", ForumScoreSchema, (input) => live.exec(input.forumId, "score", user(), input));
+}
+
+/**
+ * After a role change: the host and admin rooms of each forum this socket is in follow the fresh
+ * user row (a demoted admin stops receiving pending questions and anonymous askers' names).
+ */
+export async function recheckForumRooms(socket: IoSocket, ctx: AppContext): Promise<void> {
+  const live = forumLive(ctx);
+  const forumIds = [...socket.rooms].flatMap((room) => /^forum:([^:]+)$/.exec(room)?.[1] ?? []);
+  for (const forumId of forumIds) {
+    const forum = await live.hostOf(forumId);
+    const user = socket.data.user;
+    for (const [room, allowed] of [
+      [forumHostsRoom(forumId), seesPending(user, { ...forum, currentTalkId: null })],
+      [forumAdminsRoom(forumId), seesAuthors(user, forum)],
+    ] as const) {
+      if (allowed) await socket.join(room);
+      else await socket.leave(room);
+    }
+  }
 }

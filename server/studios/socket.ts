@@ -93,6 +93,7 @@ export function studioSocket(socket: IoSocket, ctx: AppContext): void {
   handle(socket, ctx, "studio:typing", StudioTypingSchema, async ({ studioId, typing }) => {
     // Only a socket that passed the membership check on join may signal in the room.
     if (!joined.has(studioId)) await memberAccess(ctx, studioId, user());
+    await ctx.limits.typing.consume(user().id);
     socket
       .to(studioRoom(studioId))
       .emit("studio:typing", { studioId, userId: user().id, displayName: user().displayName, typing });

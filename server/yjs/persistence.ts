@@ -1,23 +1,80 @@
-import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../db/client.ts";
-import { docUpdates } from "./schema.ts";
+import { docQuarantine, docUpdates } from "./schema.ts";
 
 /** Past this many stored rows a document's log is folded into one snapshot row. */
 export const COMPACT_AFTER_ROWS = 500;
 
-export interface StoredDoc {
-  updates: Uint8Array[];
-  bytes: number;
+interface StoredRow {
+  id: number;
+  data: Uint8Array;
+  createdAt: Date;
 }
 
-/** Reads a document's snapshot and the updates stored after it, in order. */
-export async function loadDoc(db: Db, docName: string): Promise<StoredDoc> {
+export interface LoadedDoc {
+  rows: number;
+  bytes: number;
+  /** rows that failed to apply and were moved to the quarantine */
+  quarantined: { id: number; error: string }[];
+}
+
+/**
+ * Applies stored rows to `doc` one by one inside one transaction. A row that does not decode or
+ * throws while applying is set aside instead of failing the whole load: that is what keeps one
+ * poisoned row from making a document (and the process) unusable for ever.
+ */
+function applyRows(doc: Y.Doc, rows: StoredRow[], origin: unknown): { good: StoredRow[]; bad: { row: StoredRow; error: string }[] } {
+  const good: StoredRow[] = [];
+  const bad: { row: StoredRow; error: string }[] = [];
+  doc.transact(() => {
+    for (const row of rows) {
+      try {
+        // Decoding first means a malformed row never touches the document at all.
+        Y.decodeUpdate(row.data);
+        Y.applyUpdate(doc, row.data, origin);
+        good.push(row);
+      } catch (error) {
+        bad.push({ row, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }, origin);
+  return { good, bad };
+}
+
+/** Moves rows out of a document's log into the quarantine, in one transaction. */
+async function quarantine(db: Db, docName: string, bad: { row: StoredRow; error: string }[]): Promise<void> {
+  if (bad.length === 0) return;
+  await db.transaction(async (tx) => {
+    await tx.insert(docQuarantine).values(
+      bad.map(({ row, error }) => ({ docName, data: row.data, error: error.slice(0, 500), storedAt: row.createdAt })),
+    );
+    await tx.delete(docUpdates).where(inArray(docUpdates.id, bad.map(({ row }) => row.id)));
+  });
+}
+
+/**
+ * Loads a document's snapshot and the updates stored after it into `doc`, in order. Rows that
+ * fail are quarantined (and reported to the caller to log), never fatal.
+ */
+export async function loadDocInto(db: Db, docName: string, doc: Y.Doc, origin: unknown): Promise<LoadedDoc> {
   const rows = await db
-    .select({ data: docUpdates.data })
+    .select({ id: docUpdates.id, data: docUpdates.data, createdAt: docUpdates.createdAt })
     .from(docUpdates)
     .where(eq(docUpdates.docName, docName))
     .orderBy(asc(docUpdates.id));
+  const { good, bad } = applyRows(doc, rows, origin);
+  await quarantine(db, docName, bad);
+  return {
+    rows: good.length,
+    bytes: good.reduce((sum, r) => sum + r.data.byteLength, 0),
+    quarantined: bad.map(({ row, error }) => ({ id: row.id, error })),
+  };
+}
+
+/** A document's stored rows as they are, in order (tests, benchmarks, tools). */
+export async function loadDoc(db: Db, docName: string): Promise<{ updates: Uint8Array[]; bytes: number }> {
+  const rows = await db.select({ data: docUpdates.data }).from(docUpdates).where(eq(docUpdates.docName, docName)).orderBy(asc(docUpdates.id));
   const updates = rows.map((r) => r.data);
   return { updates, bytes: updates.reduce((sum, u) => sum + u.byteLength, 0) };
 }
@@ -32,21 +89,25 @@ export async function appendUpdates(db: Db, docName: string, updates: Uint8Array
  * Folds every stored row of a document into one encoded state, in one transaction. The state is
  * built by applying the rows to a fresh Y.Doc (linear), never with Y.mergeUpdates over a long
  * list (quadratic). An advisory lock keeps two processes from compacting the same document at once.
+ * A row that fails to apply is quarantined rather than folded in.
  */
 export async function compactDoc(db: Db, docName: string): Promise<{ before: number; after: number }> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${docName}))`);
     const rows = await tx
-      .select({ id: docUpdates.id, data: docUpdates.data })
+      .select({ id: docUpdates.id, data: docUpdates.data, createdAt: docUpdates.createdAt })
       .from(docUpdates)
       .where(eq(docUpdates.docName, docName))
       .orderBy(asc(docUpdates.id));
     if (rows.length <= 1) return { before: rows.length, after: rows.length };
     const doc = new Y.Doc();
     try {
-      doc.transact(() => {
-        for (const row of rows) Y.applyUpdate(doc, row.data);
-      });
+      const { bad } = applyRows(doc, rows, null);
+      if (bad.length > 0) {
+        await tx.insert(docQuarantine).values(
+          bad.map(({ row, error }) => ({ docName, data: row.data, error: error.slice(0, 500), storedAt: row.createdAt })),
+        );
+      }
       const state = Y.encodeStateAsUpdate(doc);
       const lastId = rows[rows.length - 1]!.id;
       await tx.delete(docUpdates).where(and(eq(docUpdates.docName, docName), lte(docUpdates.id, lastId)));
@@ -64,4 +125,20 @@ export async function countRows(db: Db, docName: string): Promise<number> {
     .from(docUpdates)
     .where(eq(docUpdates.docName, docName));
   return Number(row?.n ?? 0);
+}
+
+/** The quarantine, newest first, without the data itself (admins see what and where, not content). */
+export function listQuarantine(db: Db, limit = 200) {
+  return db
+    .select({
+      id: docQuarantine.id,
+      docName: docQuarantine.docName,
+      bytes: sql<number>`octet_length(${docQuarantine.data})::int`,
+      error: docQuarantine.error,
+      storedAt: docQuarantine.storedAt,
+      quarantinedAt: docQuarantine.quarantinedAt,
+    })
+    .from(docQuarantine)
+    .orderBy(desc(docQuarantine.id))
+    .limit(limit);
 }

@@ -3,6 +3,7 @@ import * as encoding from "lib0/encoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
+import { type AwarenessEntry, decodeAwareness } from "./awareness.ts";
 
 /** y-websocket message types (first varUint of every message). */
 export const MESSAGE_SYNC = 0;
@@ -12,27 +13,47 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 export type IncomingMessage =
   | { type: "syncStep1"; stateVector: Uint8Array }
   | { type: "update"; update: Uint8Array }
-  | { type: "awareness"; update: Uint8Array }
-  | { type: "queryAwareness" }
-  | { type: "unknown" };
+  | { type: "awareness"; entries: AwarenessEntry[] }
+  | { type: "queryAwareness" };
 
-/** Decodes a client message without applying it, so each step can decide what to do with it. */
-export function decodeMessage(data: Uint8Array): IncomingMessage {
-  const decoder = decoding.createDecoder(data);
-  const messageType = decoding.readVarUint(decoder);
-  if (messageType === MESSAGE_SYNC) {
-    const syncType = decoding.readVarUint(decoder);
-    if (syncType === syncProtocol.messageYjsSyncStep1) {
-      return { type: "syncStep1", stateVector: decoding.readVarUint8Array(decoder) };
-    }
-    if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
-      return { type: "update", update: decoding.readVarUint8Array(decoder) };
-    }
-    return { type: "unknown" };
+/** A frame that cannot be decoded: the connection that sent it is closed, nothing else notices. */
+export class MalformedFrame extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "MalformedFrame";
   }
-  if (messageType === MESSAGE_AWARENESS) return { type: "awareness", update: decoding.readVarUint8Array(decoder) };
-  if (messageType === MESSAGE_QUERY_AWARENESS) return { type: "queryAwareness" };
-  return { type: "unknown" };
+}
+
+/**
+ * Decodes a client message completely without touching any document: a state vector is parsed,
+ * an update's whole struct stream and delete set are parsed by Yjs's own decoder, an awareness
+ * update's states are parsed as JSON. Anything that does not decode throws MalformedFrame.
+ */
+export function decodeMessage(data: Uint8Array): IncomingMessage {
+  try {
+    const decoder = decoding.createDecoder(data);
+    const messageType = decoding.readVarUint(decoder);
+    if (messageType === MESSAGE_SYNC) {
+      const syncType = decoding.readVarUint(decoder);
+      if (syncType === syncProtocol.messageYjsSyncStep1) {
+        const stateVector = decoding.readVarUint8Array(decoder);
+        Y.decodeStateVector(stateVector);
+        return { type: "syncStep1", stateVector };
+      }
+      if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
+        const update = decoding.readVarUint8Array(decoder);
+        Y.decodeUpdate(update);
+        return { type: "update", update };
+      }
+      throw new MalformedFrame(`unknown sync message ${syncType}`);
+    }
+    if (messageType === MESSAGE_AWARENESS) return { type: "awareness", entries: decodeAwareness(decoding.readVarUint8Array(decoder)) };
+    if (messageType === MESSAGE_QUERY_AWARENESS) return { type: "queryAwareness" };
+    throw new MalformedFrame(`unknown message type ${messageType}`);
+  } catch (error) {
+    if (error instanceof MalformedFrame) throw error;
+    throw new MalformedFrame(error instanceof Error ? error.message : String(error));
+  }
 }
 
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {

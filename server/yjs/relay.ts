@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 
-export type RelayKind = "update" | "awareness";
+/** `access`: who may open the document changed; each process re-checks its own connections. */
+export type RelayKind = "update" | "awareness" | "access";
 export type RelayHandler = (kind: RelayKind, data: Uint8Array) => void;
 
 /**
@@ -22,7 +23,8 @@ export const localRelay: DocRelay = {
   async close() {},
 };
 
-const KIND_BYTE: Record<RelayKind, number> = { update: 0, awareness: 1 };
+const KIND_BYTE: Record<RelayKind, number> = { update: 0, awareness: 1, access: 2 };
+const KIND_OF: RelayKind[] = ["update", "awareness", "access"];
 
 /**
  * Redis pub/sub, one channel per document. Messages carry a process id so a process ignores its
@@ -37,8 +39,8 @@ export function redisRelay(pub: Redis, sub: Redis): DocRelay {
   sub.on("messageBuffer", (channelBuffer: Buffer, message: Buffer) => {
     const handler = handlers.get(channelBuffer.toString().slice(4));
     if (!handler || message.subarray(0, origin.length).equals(origin)) return;
-    const kind = message[origin.length] === KIND_BYTE.update ? "update" : "awareness";
-    handler(kind, new Uint8Array(message.subarray(origin.length + 1)));
+    const kind = KIND_OF[message[origin.length] ?? -1];
+    if (kind) handler(kind, new Uint8Array(message.subarray(origin.length + 1)));
   });
 
   return {

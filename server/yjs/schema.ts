@@ -15,3 +15,21 @@ export const docUpdates = pgTable(
   },
   (t) => [index("doc_updates_doc_idx").on(t.docName, t.id)],
 );
+
+/**
+ * Stored updates that failed to apply when their document was loaded (a poisoned row). They are
+ * moved here, out of the document's log, so every later load works; admins list them.
+ */
+export const docQuarantine = pgTable(
+  "doc_quarantine",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    docName: text("doc_name").notNull(),
+    data: bytea("data").notNull(),
+    error: text("error").notNull(),
+    /** when the update was first stored in the document's log */
+    storedAt: timestamp("stored_at", { withTimezone: true }).notNull(),
+    quarantinedAt: timestamp("quarantined_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("doc_quarantine_doc_idx").on(t.docName, t.id)],
+);

@@ -12,7 +12,8 @@ import { isAllowedOrigin } from "../http/origin.ts";
 import { AppError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { type DocAccess, type DocKind, parseDocName } from "./docKinds.ts";
-import { decodeMessage, encodeAwarenessStates, encodeSyncStep1, encodeSyncStep2 } from "./protocol.ts";
+import { type AwarenessEntry, AwarenessBudget, sanitizeAwareness } from "./awareness.ts";
+import { decodeMessage, encodeAwarenessStates, encodeSyncStep1, encodeSyncStep2, type IncomingMessage as Message, MalformedFrame } from "./protocol.ts";
 import type { DocRelay } from "./relay.ts";
 import { type Connection, send, SharedDoc } from "./sharedDoc.ts";
 
@@ -80,7 +81,13 @@ export class YjsServer {
 
   private parseName(req: IncomingMessage): string {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const docName = decodeURIComponent(path.slice("/yjs/".length));
+    let docName: string;
+    try {
+      docName = decodeURIComponent(path.slice("/yjs/".length));
+    } catch {
+      // A broken %-escape names no document.
+      throw { status: 404, reason: "Unknown document" };
+    }
     const parsed = parseDocName(docName);
     if (!parsed || !this.kinds.has(parsed.prefix)) throw { status: 404, reason: "Unknown document" };
     return docName;
@@ -106,21 +113,22 @@ export class YjsServer {
   }
 
   private async connect(ws: WebSocket, docName: string, user: UserRow, sessionId: string, access: DocAccess): Promise<void> {
-    const conn: Connection = { ws, user, sessionId, access, awarenessIds: new Set() };
+    const conn: Connection = { ws, user, sessionId, access, awarenessIds: new Set(), awarenessBudget: new AwarenessBudget() };
     this.alive.set(ws, true);
     ws.on("pong", () => this.alive.set(ws, true));
     ws.on("error", (error) => this.deps.log.warn({ err: error, doc: docName }, "yjs socket error"));
 
     // The connection counts from the first moment, so a neighbour leaving during the load cannot
-    // unload the document under it; its messages wait in order until the load is done.
+    // unload the document under it; its messages wait in order until the load is done. The chain
+    // never rejects: whatever one frame does ends at `receive`, never at the process's top level.
     const { shared, ready } = this.open(docName);
     shared.conns.set(ws, conn);
-    let chain = ready;
+    let chain = ready.catch(() => {});
     ws.on("message", (data: RawData, isBinary: boolean) => {
       chain = chain.then(() => this.receive(shared, conn, toBytes(data), isBinary));
     });
     ws.on("close", () => {
-      chain = chain.finally(() => this.disconnect(shared, conn));
+      chain = chain.then(() => this.disconnect(shared, conn)).catch((error) => this.deps.log.error({ err: error, doc: docName }, "yjs disconnect failed"));
     });
 
     try {
@@ -135,19 +143,27 @@ export class YjsServer {
     if (states.length > 0) send(ws, encodeAwarenessStates(shared.awareness, states));
   }
 
+  /** One frame from one connection: decoded completely, then handled; a bad one closes only this connection. */
   private receive(shared: SharedDoc, conn: Connection, data: Uint8Array, isBinary: boolean): void {
-    if (!shared.conns.has(conn.ws)) return;
+    // Frames queued behind the one that closed this connection are not read.
+    if (!shared.conns.has(conn.ws) || conn.ws.readyState !== conn.ws.OPEN) return;
     if (!isBinary || data.byteLength > LIMITS.yjsMessageBytes) {
       conn.ws.close(CLOSE_CODES.tooLarge, "message too large");
       return;
     }
-    let message;
     try {
-      message = decodeMessage(data);
-    } catch {
-      conn.ws.close(1003, "malformed message");
-      return;
+      this.handleMessage(shared, conn, decodeMessage(data));
+    } catch (error) {
+      const malformed = error instanceof MalformedFrame;
+      this.deps.log.warn(
+        { err: error, doc: shared.name, userId: conn.user.id, bytes: data.byteLength },
+        malformed ? "malformed yjs frame; connection closed" : "yjs frame failed; connection closed",
+      );
+      conn.ws.close(malformed ? CLOSE_CODES.malformed : 1011, malformed ? "malformed message" : "internal error");
     }
+  }
+
+  private handleMessage(shared: SharedDoc, conn: Connection, message: Message): void {
     switch (message.type) {
       case "syncStep1":
         send(conn.ws, encodeSyncStep2(shared.doc, message.stateVector));
@@ -157,26 +173,55 @@ export class YjsServer {
         if (conn.access === "write") shared.submit(message.update, conn);
         break;
       case "awareness":
-        awarenessProtocol.applyAwarenessUpdate(shared.awareness, message.update, conn);
+        this.receiveAwareness(shared, conn, message.entries);
         break;
       case "queryAwareness":
         send(conn.ws, encodeAwarenessStates(shared.awareness, [...shared.awareness.getStates().keys()]));
         break;
-      default:
-        break;
     }
+  }
+
+  /**
+   * Presence: readers may show theirs too, but each state is capped, rate-limited, may only speak
+   * for the connection's own client ids, and carries the session's name and colour.
+   */
+  private receiveAwareness(shared: SharedDoc, conn: Connection, entries: AwarenessEntry[]): void {
+    const states = shared.awareness.getStates();
+    const verdict = sanitizeAwareness(entries, conn.user, conn.awarenessIds, (id) => states.has(id));
+    if (!verdict.ok) {
+      this.deps.log.warn({ doc: shared.name, userId: conn.user.id, reason: verdict.reason }, "awareness update refused; connection closed");
+      conn.ws.close(verdict.reason === "too_large" ? CLOSE_CODES.tooLarge : CLOSE_CODES.malformed, `awareness ${verdict.reason}`);
+      return;
+    }
+    // Only the connection's own presence counts against its budget (echoes of others' do not).
+    if (!verdict.update) return;
+    if (!conn.awarenessBudget.take()) {
+      // A client that keeps going far past the budget is not a cursor moving: cut it off.
+      if (conn.awarenessBudget.refused > LIMITS.awarenessPerSecond * 5) conn.ws.close(CLOSE_CODES.rateLimited, "too many presence updates");
+      return;
+    }
+    awarenessProtocol.applyAwarenessUpdate(shared.awareness, verdict.update, conn);
   }
 
   /** One SharedDoc per document name, created at once and loaded in the background. */
   private open(docName: string): OpenDoc {
     let entry = this.docs.get(docName);
     if (!entry) {
-      const shared = new SharedDoc(docName, this.deps.db, this.deps.relay, this.deps.log);
+      const shared: SharedDoc = new SharedDoc(docName, this.deps.db, this.deps.relay, this.deps.log, {
+        onReset: () => this.evict(shared),
+        onAccessChanged: () => void this.recheck(docName),
+      });
       entry = { shared, ready: shared.load(), holds: 0 };
       entry.ready.catch(() => {});
       this.docs.set(docName, entry);
     }
     return entry;
+  }
+
+  /** Forgets a document whose in-memory copy was dropped; the next open loads it afresh. */
+  private evict(shared: SharedDoc): void {
+    if (this.docs.get(shared.name)?.shared === shared) this.docs.delete(shared.name);
+    shared.destroy().catch((error) => this.deps.log.warn({ err: error, doc: shared.name }, "destroying a reset document failed"));
   }
 
   private async disconnect(shared: SharedDoc, conn: Connection): Promise<void> {
@@ -222,15 +267,46 @@ export class YjsServer {
     }
   }
 
-  /** Re-asks the document's kind for every open connection (membership or status changed). */
+  /**
+   * Who may open a document changed (membership, status): every process re-asks the document's
+   * kind for each of its open connections — this one at once, the others through the relay.
+   */
   async refreshAccess(docName: string): Promise<void> {
+    this.deps.relay.publish(docName, "access", new Uint8Array(0));
+    await this.recheck(docName);
+  }
+
+  /**
+   * A user's authority changed (role, roles): the fresh row replaces the one each of their open
+   * connections was opened with, and access is asked again — a demoted writer becomes a reader
+   * or is closed. Called on every process (see AppContext.authorityChanged).
+   */
+  async refreshUser(user: UserRow): Promise<void> {
+    const names = new Set<string>();
+    for (const { shared } of this.docs.values()) {
+      for (const conn of shared.conns.values()) {
+        if (conn.user.id !== user.id) continue;
+        conn.user = user;
+        names.add(shared.name);
+      }
+    }
+    for (const name of names) await this.recheck(name, user.id);
+  }
+
+  private async recheck(docName: string, onlyUserId?: string): Promise<void> {
     const shared = this.docs.get(docName)?.shared;
     if (!shared) return;
     const kind = this.kinds.get(parseDocName(docName)!.prefix)!;
-    for (const conn of shared.conns.values()) {
+    for (const conn of [...shared.conns.values()]) {
+      if (onlyUserId && conn.user.id !== onlyUserId) continue;
       const access = await kind.access(conn.user, docName).catch(() => null);
-      if (!access) conn.ws.close(CLOSE_CODES.forbidden, "access withdrawn");
-      else conn.access = access;
+      if (!access) {
+        conn.ws.close(CLOSE_CODES.forbidden, "access withdrawn");
+        continue;
+      }
+      // A writer made a reader stays open read-only (its edits are dropped from now on); a reader
+      // made a writer is let write, and the client reconnects to sync what it holds (collab.ts).
+      conn.access = access;
     }
   }
 

@@ -6,8 +6,9 @@ import { LIMITS } from "../../shared/limits.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../lib/logger.ts";
+import type { AwarenessBudget } from "./awareness.ts";
 import type { DocAccess } from "./docKinds.ts";
-import { appendUpdates, COMPACT_AFTER_ROWS, compactDoc, loadDoc } from "./persistence.ts";
+import { appendUpdates, COMPACT_AFTER_ROWS, compactDoc, loadDocInto } from "./persistence.ts";
 import { encodeAwareness, encodeUpdate } from "./protocol.ts";
 import type { DocRelay } from "./relay.ts";
 
@@ -18,16 +19,27 @@ export interface Connection {
   access: DocAccess;
   /** awareness client ids this connection announced, removed when it leaves */
   awarenessIds: Set<number>;
+  awarenessBudget: AwarenessBudget;
 }
 
 const FROM_STORAGE = "storage";
+const FROM_RELAY = "relay";
 /** Most updates stored in one statement (2 parameters each; PostgreSQL allows 65,535 per statement). */
 const MAX_BATCH = 5_000;
-const FROM_RELAY = "relay";
+
+/** An edit applied to the document and waiting to be stored; sent on to others only once stored. */
+interface QueuedEdit {
+  update: Uint8Array;
+  from: Connection | null;
+  done?: (error?: unknown) => void;
+}
 
 /**
- * One document held in memory while anybody has it open. Incoming edits go through a queue:
- * stored in one commit, then applied and relayed, so an edit anyone has seen is never lost.
+ * One document held in memory while anybody has it open.
+ *
+ * A writer's edit is applied to the document first — so an update that cannot be applied is
+ * never stored — and what the document took from it (Yjs emits exactly the integrated part) is
+ * queued, stored in one commit, and only then sent to the other connections and processes.
  */
 export class SharedDoc {
   readonly doc = new Y.Doc();
@@ -35,23 +47,36 @@ export class SharedDoc {
   readonly conns = new Map<WebSocket, Connection>();
   private storedBytes = 0;
   private storedRows = 0;
-  private queue: { update: Uint8Array; from: Connection | null; done?: (error?: unknown) => void }[] = [];
+  private queue: QueuedEdit[] = [];
   private flushing: Promise<void> | null = null;
+  /** the edit being applied right now: its emitted update joins the queue under this sender */
+  private applying: { from: Connection | null; done?: (error?: unknown) => void } | null = null;
+  /** set once the in-memory copy can no longer be trusted; the server then drops it */
+  private broken = false;
 
   constructor(
     readonly name: string,
     private readonly db: Db,
     private readonly relay: DocRelay,
     private readonly log: Logger,
+    private readonly hooks: {
+      /** the in-memory copy was dropped: forget it, the next connection loads from storage */
+      onReset(): void;
+      /** another process changed who may open this document */
+      onAccessChanged(): void;
+    },
   ) {
     // The server has no presence of its own.
     this.awareness.setLocalState(null);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
-      const message = encodeUpdate(update);
-      for (const conn of this.conns.values()) {
-        if (conn !== origin) send(conn.ws, message);
+      if (origin === FROM_STORAGE) return;
+      if (origin === FROM_RELAY) {
+        // Already stored by the process that received it.
+        this.broadcast(update, null);
+        return;
       }
-      if (origin !== FROM_RELAY && origin !== FROM_STORAGE) this.relay.publish(this.name, "update", update);
+      this.storedBytes += update.byteLength;
+      this.queue.push({ update, from: this.applying?.from ?? null, done: this.applying?.done });
     });
     this.awareness.on(
       "update",
@@ -59,7 +84,8 @@ export class SharedDoc {
         const changed = [...added, ...updated, ...removed];
         const conn = origin instanceof Object && "awarenessIds" in origin ? (origin as Connection) : null;
         if (conn) {
-          for (const id of added) conn.awarenessIds.add(id);
+          // `updated` too: a client that comes back after leaving is not "added" again.
+          for (const id of [...added, ...updated]) conn.awarenessIds.add(id);
           for (const id of removed) conn.awarenessIds.delete(id);
         }
         const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
@@ -73,38 +99,52 @@ export class SharedDoc {
   /** Subscribes to other processes first, then loads storage, so no relayed edit falls between. */
   async load(): Promise<void> {
     await this.relay.subscribe(this.name, (kind, data) => {
-      if (kind === "update") Y.applyUpdate(this.doc, data, FROM_RELAY);
-      else awarenessProtocol.applyAwarenessUpdate(this.awareness, data, FROM_RELAY);
+      // A relayed message comes from a process that already checked it; still, nothing from
+      // outside may throw out of the subscriber (that would end the process).
+      try {
+        if (kind === "update") Y.applyUpdate(this.doc, data, FROM_RELAY);
+        else if (kind === "awareness") awarenessProtocol.applyAwarenessUpdate(this.awareness, data, FROM_RELAY);
+        else this.hooks.onAccessChanged();
+      } catch (error) {
+        this.log.warn({ err: error, doc: this.name, kind }, "relayed document message could not be applied");
+      }
     });
-    const stored = await loadDoc(this.db, this.name);
-    this.doc.transact(() => {
-      for (const update of stored.updates) Y.applyUpdate(this.doc, update);
-    }, FROM_STORAGE);
-    this.storedBytes = stored.bytes;
-    this.storedRows = stored.updates.length;
+    const loaded = await loadDocInto(this.db, this.name, this.doc, FROM_STORAGE);
+    if (loaded.quarantined.length > 0) {
+      this.log.error({ doc: this.name, quarantined: loaded.quarantined }, "stored updates failed to apply and were quarantined");
+    }
+    this.storedBytes = loaded.bytes;
+    this.storedRows = loaded.rows;
   }
 
-  /** Queues an edit from a writer; it is stored before anyone else sees it. */
+  /**
+   * Applies a writer's edit (already decoded by the caller) and queues what the document took
+   * from it for storage. An edit that throws while applying closes its sender; if it had changed
+   * the document before throwing, the in-memory copy is dropped and reloaded from storage.
+   */
   submit(update: Uint8Array, from: Connection): void {
-    // An empty update (every client's sync-step-2 answer when it has nothing new) is not stored.
-    if (update.byteLength === 2 && update[0] === 0 && update[1] === 0) return;
+    if (this.broken) return;
     if (this.storedBytes + update.byteLength > LIMITS.yjsDocumentBytes) {
       from.ws.close(CLOSE_CODES.tooLarge, "document too large");
       return;
     }
-    this.storedBytes += update.byteLength;
-    this.queue.push({ update, from });
-    this.flushing ??= this.flush().finally(() => {
-      this.flushing = null;
-    });
+    try {
+      this.apply(update, { from });
+    } catch (error) {
+      this.log.warn({ err: error, doc: this.name, userId: from.user.id }, "yjs update failed to apply; connection closed");
+      from.ws.close(CLOSE_CODES.malformed, "update failed to apply");
+      return;
+    }
+    this.startFlush();
   }
 
   /**
    * A change made by the server itself (template, restore): `change` runs on a copy of the
-   * document, and the difference goes through the same queue as a client's edit — stored, then
-   * applied and relayed. Resolves once stored and applied.
+   * document, and the difference goes through the same path as a client's edit — applied,
+   * stored, then relayed. Resolves once stored.
    */
   applyServerChange(change: (doc: Y.Doc) => void): Promise<void> {
+    if (this.broken) return Promise.reject(new Error("document is being reloaded"));
     const copy = new Y.Doc();
     let update: Uint8Array;
     try {
@@ -116,12 +156,33 @@ export class SharedDoc {
       copy.destroy();
     }
     return new Promise((resolve, reject) => {
-      this.storedBytes += update.byteLength;
-      this.queue.push({ update, from: null, done: (error) => (error ? reject(error) : resolve()) });
-      this.flushing ??= this.flush().finally(() => {
-        this.flushing = null;
-      });
+      const done = (error?: unknown) => (error ? reject(error) : resolve());
+      try {
+        if (!this.apply(update, { from: null, done })) resolve();
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      this.startFlush();
     });
+  }
+
+  /** Applies one update; returns whether anything was queued. Throws when the update fails. */
+  private apply(update: Uint8Array, edit: { from: Connection | null; done?: (error?: unknown) => void }): boolean {
+    const before = this.queue.length;
+    this.applying = edit;
+    try {
+      Y.applyUpdate(this.doc, update, edit.from ?? "server");
+    } catch (error) {
+      // What a failing update integrated before it threw is never stored nor relayed. If it
+      // integrated nothing, the document is as it was and only the sender notices.
+      const partial = this.queue.splice(before);
+      if (partial.length > 0) this.reset("an update failed half-way through being applied");
+      throw error;
+    } finally {
+      this.applying = null;
+    }
+    return this.queue.length > before;
   }
 
   /** Resolves when every queued edit has been stored and relayed. */
@@ -129,8 +190,14 @@ export class SharedDoc {
     while (this.flushing) await this.flushing;
   }
 
+  private startFlush(): void {
+    this.flushing ??= this.flush().finally(() => {
+      this.flushing = null;
+    });
+  }
+
   private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && !this.broken) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
         await appendUpdates(
@@ -139,21 +206,38 @@ export class SharedDoc {
           batch.map((item) => item.update),
         );
       } catch (error) {
-        // Not stored means not applied: the senders reconnect and sync again from their copy.
         this.log.error({ err: error, doc: this.name }, "storing document updates failed");
-        for (const item of batch) {
-          item.from?.ws.close(1011, "storage failed");
-          item.done?.(error);
-        }
-        continue;
+        for (const item of [...batch, ...this.queue]) item.done?.(error);
+        this.queue = [];
+        // The copy in memory is now ahead of storage: drop it. Every client still holds its own
+        // edits and sends them again when it reconnects and syncs.
+        this.reset("storage failed");
+        return;
       }
       for (const item of batch) {
-        Y.applyUpdate(this.doc, item.update, item.from);
+        this.broadcast(item.update, item.from);
+        this.relay.publish(this.name, "update", item.update);
         item.done?.();
       }
       this.storedRows += batch.length;
       if (this.storedRows > COMPACT_AFTER_ROWS) await this.compact();
     }
+  }
+
+  private broadcast(update: Uint8Array, except: Connection | null): void {
+    const message = encodeUpdate(update);
+    for (const conn of this.conns.values()) {
+      if (conn !== except) send(conn.ws, message);
+    }
+  }
+
+  /** Drops the in-memory copy: every connection reconnects and syncs against a fresh load. */
+  private reset(reason: string): void {
+    if (this.broken) return;
+    this.broken = true;
+    this.log.error({ doc: this.name, reason }, "document reloaded from storage");
+    for (const conn of this.conns.values()) conn.ws.close(CLOSE_CODES.resync, "document reloaded");
+    this.hooks.onReset();
   }
 
   private async compact(): Promise<void> {

@@ -102,7 +102,10 @@ describe("features across two processes", () => {
     b.doc.getText("scale").insert(0, "进程B写的");
     await eventually(() => a.doc.getText("scale").toString() === b.doc.getText("scale").toString() && a.doc.getText("scale").length === 10);
     const names = (awareness: Awareness) => [...awareness.getStates().values()].map((s) => s.user?.name).filter(Boolean).sort();
-    await eventually(() => names(a.provider.awareness).join() === "乙,甲" && names(b.provider.awareness).join() === "乙,甲");
+    // Each sees its own local state as set, and the other's under the name the server stamps from the session.
+    const expectA = ["甲", editor.user.displayName].sort().join();
+    const expectB = ["乙", owner.user.displayName].sort().join();
+    await eventually(() => names(a.provider.awareness).join() === expectA && names(b.provider.awareness).join() === expectB);
     a.provider.destroy();
     b.provider.destroy();
   });

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { presenceColour } from "../../../../shared/presence.ts";
 import { PROPOSAL_DOC_FIELD, proposalDocName } from "../../../../shared/proposals.ts";
 import { localCopyName } from "../../localCopies.ts";
 import { applyOwnUpdate } from "./linkDocs.ts";
@@ -210,9 +211,5 @@ export function useProposalDoc(proposalId: string, userId: string) {
 export const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 export const fromBase64 = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 
-const COLORS = ["#d4380d", "#d46b08", "#389e0d", "#08979c", "#1d39c4", "#531dab", "#c41d7f", "#7cb305"];
-export function colorFor(id: string): string {
-  let h = 0;
-  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return COLORS[h % COLORS.length]!;
-}
+/** The same colour the server writes into this user's presence (awareness) state. */
+export const colorFor = presenceColour;

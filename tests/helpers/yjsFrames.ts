@@ -1,0 +1,69 @@
+import * as encoding from "lib0/encoding";
+import WebSocket from "ws";
+import type { ServerLike } from "./clients.ts";
+
+/** A raw /yjs/ connection: sends hand-made frames and records what comes back and how it closes. */
+export interface RawDocSocket {
+  ws: WebSocket;
+  received: Uint8Array[];
+  closed: Promise<{ code: number; reason: string }>;
+  send(frame: Uint8Array): void;
+}
+
+export function openRawDoc(server: ServerLike, cookie: string, docName: string, timeoutMs = 10_000): Promise<RawDocSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/yjs/${docName}`, { headers: cookie ? { cookie } : {} });
+  const received: Uint8Array[] = [];
+  ws.on("message", (data: Buffer) => received.push(new Uint8Array(data)));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("raw /yjs/ connection did not open")), timeoutMs);
+    ws.once("open", () => {
+      clearTimeout(timer);
+      resolve({ ws, received, closed, send: (frame) => ws.readyState === ws.OPEN && ws.send(frame) });
+    });
+    ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    ws.once("error", reject);
+  });
+}
+
+/** Resolves with the close, or null if the connection is still open after `ms`. */
+export function closedWithin(raw: RawDocSocket, ms: number): Promise<{ code: number; reason: string } | null> {
+  return Promise.race([raw.closed, new Promise<null>((r) => setTimeout(() => r(null), ms))]);
+}
+
+function frame(write: (e: encoding.Encoder) => void): Uint8Array {
+  const e = encoding.createEncoder();
+  write(e);
+  return encoding.toUint8Array(e);
+}
+
+/** A y-websocket sync "update" message carrying `update` as is. */
+export const updateFrame = (update: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 2);
+    encoding.writeVarUint8Array(e, update);
+  });
+
+/** A sync step 1 whose state vector claims more bytes than follow. */
+export const truncatedSyncStep1 = () =>
+  frame((e) => {
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 50);
+    encoding.writeUint8(e, 1);
+  });
+
+/** An awareness message for one client whose state is the given text (JSON or not). */
+export const awarenessFrame = (clientId: number, clock: number, stateText: string) =>
+  frame((e) => {
+    encoding.writeVarUint(e, 1);
+    const inner = encoding.createEncoder();
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarUint(inner, clientId);
+    encoding.writeVarUint(inner, clock);
+    encoding.writeVarString(inner, stateText);
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+  });
