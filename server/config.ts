@@ -37,6 +37,13 @@ const ConfigSchema = z.object({
   MAX_DECK_BYTES: positiveInt.default(50 * 1024 * 1024),
   MAX_ATTACHMENT_BYTES: positiveInt.default(20 * 1024 * 1024),
   TRUST_PROXY: bool.default(false),
+  /** 签到: a check-in code is replaced this often; the one before stays valid for the grace period */
+  CHECKIN_CODE_SECONDS: positiveInt.default(60),
+  CHECKIN_CODE_GRACE_SECONDS: z.coerce.number().int().min(0).default(180),
+  /** check-in attempts per person per minute (a wrong code costs one too) */
+  CHECKIN_LIMIT_PER_MINUTE: positiveInt.default(20),
+  /** 学时 in one training day: the plan's 7 and 5 days become 56 and 40 学时 at 8 */
+  TRAINING_HOURS_PER_DAY: z.coerce.number().positive().max(24).default(8),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { seedDemo: boolean };
