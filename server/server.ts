@@ -19,6 +19,7 @@ import { YjsServer } from "./yjs/server.ts";
 export interface RunningServer {
   ctx: AppContext;
   httpServer: HttpServer;
+  routes: { method: string; path: string }[];
   port: number;
   url: string;
   /** graceful: stop accepting, flush document edits, close sockets, close the database */
@@ -108,6 +109,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return {
     ctx,
     httpServer,
+    /** every registered HTTP route, for the deny-by-default test */
+    routes: app.routes.map((route) => ({ method: route.method, path: route.path })),
     port,
     url: `http://127.0.0.1:${port}`,
     close: () =>

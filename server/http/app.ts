@@ -7,17 +7,17 @@ import type { AppContext } from "../context.ts";
 import type { Feature } from "../features.ts";
 import { AppError, tooLarge } from "../lib/errors.ts";
 import { readSessionCookie, setSessionCookie } from "./cookies.ts";
-import type { ApiEnv } from "./env.ts";
+import { type ApiEnv, type PublicEnv, requireSignIn } from "./env.ts";
 import { isAllowedOrigin } from "./origin.ts";
 
 const CLIENT_DIST = new URL("../../client/dist", import.meta.url).pathname;
 
 /** The HTTP door: /api routes from every feature, then the built client with an SPA fallback. */
-export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<ApiEnv> {
-  const app = new Hono<ApiEnv>();
+export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<PublicEnv> {
+  const app = new Hono<PublicEnv>();
   app.onError((error, c) => renderError(ctx, error, c));
 
-  const api = new Hono<ApiEnv>();
+  const api = new Hono<PublicEnv>();
   api.use(requestId());
   api.use(requestLog(ctx));
   api.use(refuseCrossSite(ctx));
@@ -26,8 +26,14 @@ export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<ApiEnv
   api.get("/health", (c) =>
     c.json({ ok: true, db: ctx.dbKind, scaleOut: ctx.redis ? "redis" : "memory" }),
   );
-  for (const feature of features) feature.routes?.(api, ctx);
-  api.all("*", (c) => c.json({ error: { code: "not_found", message: "接口不存在" } }, 404));
+  for (const feature of features) feature.publicRoutes?.(api, ctx);
+  // Deny by default: Hono runs matching handlers in the order they were added, so a public
+  // route above answers before this check, and every route below it needs a session.
+  api.use(requireSignIn);
+  const signedIn = new Hono<ApiEnv>();
+  for (const feature of features) feature.routes?.(signedIn, ctx);
+  signedIn.all("*", (c) => c.json({ error: { code: "not_found", message: "接口不存在" } }, 404));
+  api.route("/", signedIn);
   api.onError((error, c) => renderError(ctx, error, c));
   app.route("/api", api);
 
@@ -35,7 +41,7 @@ export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<ApiEnv
   return app;
 }
 
-function renderError(ctx: AppContext, error: Error, c: import("hono").Context<ApiEnv>) {
+function renderError(ctx: AppContext, error: Error, c: import("hono").Context<PublicEnv>) {
   if (error instanceof AppError) {
     if (error.retryAfterSeconds) c.header("Retry-After", String(error.retryAfterSeconds));
     // The rest of an oversized body is never read, so this connection cannot carry another request.
@@ -46,7 +52,7 @@ function renderError(ctx: AppContext, error: Error, c: import("hono").Context<Ap
   return c.json({ error: { code: "internal", message: "服务器内部错误，请稍后再试" } }, 500);
 }
 
-function requestLog(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+function requestLog(ctx: AppContext): MiddlewareHandler<PublicEnv> {
   return async (c, next) => {
     const log = ctx.log.child({ requestId: c.get("requestId") });
     c.set("log", log);
@@ -60,7 +66,7 @@ function requestLog(ctx: AppContext): MiddlewareHandler<ApiEnv> {
 }
 
 /** CSRF protection: state-changing requests must come from our own origin. */
-function refuseCrossSite(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+function refuseCrossSite(ctx: AppContext): MiddlewareHandler<PublicEnv> {
   return async (c, next) => {
     if (["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return next();
     const origin = c.req.header("origin");
@@ -73,7 +79,7 @@ function refuseCrossSite(ctx: AppContext): MiddlewareHandler<ApiEnv> {
 }
 
 /** JSON bodies are small; upload routes (multipart) set their own, larger limit. */
-function limitJsonBody(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+function limitJsonBody(ctx: AppContext): MiddlewareHandler<PublicEnv> {
   const limit = bodyLimit({
     maxSize: ctx.config.MAX_JSON_BYTES,
     onError: () => {
@@ -86,7 +92,7 @@ function limitJsonBody(ctx: AppContext): MiddlewareHandler<ApiEnv> {
   };
 }
 
-function loadSession(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+function loadSession(ctx: AppContext): MiddlewareHandler<PublicEnv> {
   return async (c, next) => {
     c.set("user", null);
     c.set("session", null);
@@ -103,7 +109,7 @@ function loadSession(ctx: AppContext): MiddlewareHandler<ApiEnv> {
   };
 }
 
-function serveClient(app: Hono<ApiEnv>): void {
+function serveClient(app: Hono<PublicEnv>): void {
   app.use("/*", serveStatic({ root: CLIENT_DIST }));
   app.get("*", async (c) => {
     if (!existsSync(`${CLIENT_DIST}/index.html`)) {

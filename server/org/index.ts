@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import type { Street } from "../../shared/auth.ts";
 import type { AppContext } from "../context.ts";
 import type { Feature } from "../features.ts";
-import type { ApiEnv } from "../http/env.ts";
+import type { PublicEnv } from "../http/env.ts";
 import { communities, streets } from "./schema.ts";
 
 /** 街道 with their 社区, in the district's order. */
@@ -19,9 +19,9 @@ export async function loadOrg(ctx: AppContext): Promise<Street[]> {
   }));
 }
 
-function orgRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
+function orgRoutes(api: Hono<PublicEnv>, ctx: AppContext): void {
   // The district's structure is public knowledge; signed-out visitors see it on the register page.
   api.get("/org", async (c) => c.json({ streets: await loadOrg(ctx) }));
 }
 
-export const orgFeature: Feature = { name: "org", routes: orgRoutes };
+export const orgFeature: Feature = { name: "org", publicRoutes: orgRoutes };
