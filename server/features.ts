@@ -12,6 +12,7 @@ import { forumsFeature } from "./forums/index.ts";
 import { studiosFeature } from "./studios/index.ts";
 import { proposalsFeature } from "./proposals/index.ts";
 import { qaFeature } from "./qa/index.ts";
+import { trainingsFeature } from "./trainings/index.ts";
 
 /**
  * A feature plugs into the three doors here and nowhere else: REST routes under /api,
@@ -45,4 +46,5 @@ export const features: Feature[] = [
   studiosFeature,
   proposalsFeature,
   qaFeature,
+  trainingsFeature,
 ];

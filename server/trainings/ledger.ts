@@ -62,7 +62,7 @@ export async function computeLedger(ctx: AppContext, filter: LedgerFilter): Prom
     with people as (
       select u.id, u.display_name, u.community_id, c.name as community_name, c.street_id, s.name as street_name,
              u.flags, u.hire_date,
-             case when 'liangwei' = any(u.flags) then ${LIANGWEI_DAYS} else ${OTHER_DAYS} end as days,
+             case when 'liangwei' = any(u.flags) then ${LIANGWEI_DAYS}::int else ${OTHER_DAYS}::int end as days,
              case when u.hire_date is null or u.hire_date < ${yearStart}::date then 12
                   when u.hire_date > ${yearEnd}::date then 0
                   else 13 - extract(month from u.hire_date)::int end as months,

@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import type { User } from "../../shared/auth.ts";
-import type { Level, Role } from "../../shared/enums.ts";
+import { type Flag, type Level, primaryRole, type Role } from "../../shared/enums.ts";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/events.ts";
 import { hashPassword } from "../../server/auth/passwords.ts";
 import { users } from "../../server/auth/schema.ts";
@@ -80,18 +80,38 @@ export interface TestUser {
   client: ApiClient;
 }
 
-/** Factory: a user with the given role, signed in through the real login route. */
+/**
+ * Factory: a user with the given role (or set of roles, flags, hire date, managed street), inserted
+ * directly and signed in through the real login route.
+ */
 export async function createUser(
   server: ServerLike,
-  options: { role?: Role; level?: Level; communityId?: string | null; partyMember?: boolean; displayName?: string } = {},
+  options: {
+    role?: Role;
+    /** the whole role set; defaults to `[role]` */
+    roles?: Role[];
+    flags?: Flag[];
+    /** YYYY-MM-DD */
+    hireDate?: string | null;
+    /** the street a street admin manages */
+    streetId?: string | null;
+    level?: Level;
+    communityId?: string | null;
+    partyMember?: boolean;
+    displayName?: string;
+  } = {},
 ): Promise<TestUser> {
-  const username = uniqueName(options.role ?? "u");
+  const roles = options.roles ?? [options.role ?? "worker"];
+  const username = uniqueName(options.role ?? roles[0] ?? "u");
   await server.ctx.db.insert(users).values({
     username,
     displayName: options.displayName ?? `测试${username.slice(-4)}`,
     passwordHash: await passwordHash,
-    role: options.role ?? "worker",
-    roles: [options.role ?? "worker"],
+    role: options.role ?? primaryRole(roles),
+    roles,
+    flags: options.flags ?? [],
+    hireDate: options.hireDate ?? null,
+    streetId: options.streetId ?? null,
     level: options.level ?? "novice",
     communityId: options.communityId ?? null,
     partyMember: options.partyMember ?? false,
