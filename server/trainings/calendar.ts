@@ -13,7 +13,7 @@ import { qaEvents } from "../qa/schema.ts";
 import { isDistrictOrganiser, managedStreet } from "./policy.ts";
 import { calendarTokens, checkins, trainings } from "./schema.ts";
 
-const MAX_RANGE_MS = 400 * 86_400_000;
+const MAX_RANGE_MS = 500 * 86_400_000;
 /** A forum or event without an end is shown as lasting this long. */
 const EVENT_LENGTH_MS = 2 * 3_600_000;
 
@@ -40,7 +40,7 @@ function concerns(person: Person, personStreet: string | null, t: TrainingRow, a
 
 /** Trainings that concern the person, and every forum and 老书记论坛 event, in [from, to). */
 export async function calendarItems(ctx: AppContext, person: Person, from: Date, to: Date): Promise<CalendarItem[]> {
-  if (to.getTime() <= from.getTime() || to.getTime() - from.getTime() > MAX_RANGE_MS) throw invalidInput("日期范围须在 400 天以内");
+  if (to.getTime() <= from.getTime() || to.getTime() - from.getTime() > MAX_RANGE_MS) throw invalidInput("日期范围须在 500 天以内");
   const [place] = person.communityId
     ? await ctx.db.select({ streetId: communities.streetId }).from(communities).where(eq(communities.id, person.communityId))
     : [];
