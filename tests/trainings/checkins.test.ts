@@ -194,7 +194,7 @@ describe("calendar", () => {
     expect(res.headers.get("content-type")).toContain("text/calendar");
     const parsed = nodeIcal.sync.parseICS(await res.text());
     const titles = Object.values(parsed)
-      .filter((c) => c.type === "VEVENT")
+      .filter((c) => c?.type === "VEVENT")
       .map((e) => (e as { summary: string }).summary)
       .sort();
     expect(titles).toEqual(["两委成员轮训", "公园街道集中培训"].sort());
