@@ -1,14 +1,15 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, ilike } from "drizzle-orm";
 import type { ActivityKind, Checkin, CheckinBoard } from "../../shared/trainings.ts";
 import { recordAudit } from "../audit/service.ts";
 import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
 import { forums } from "../forums/schema.ts";
 import { AppError, forbidden, notFound } from "../lib/errors.ts";
+import { communities } from "../org/schema.ts";
 import { qaEvents } from "../qa/schema.ts";
 import { checkinWindow, isCheckinOpen, loadActivity, type Activity } from "./activities.ts";
 import { checkinCodes } from "./keys.ts";
-import type { Viewer } from "./policy.ts";
+import { isDistrictOrganiser, managedStreet, type Viewer } from "./policy.ts";
 import { checkins } from "./schema.ts";
 
 /** The Socket.IO room of the people watching one activity's attendance (its hosts). */
@@ -173,4 +174,19 @@ export async function setEventHours(ctx: AppContext, viewer: Viewer, kind: "foru
     await recordAudit(tx, { actorId: viewer.id, action: "activity.set_hours", targetType: kind, targetId: id, before: { hours: activity.hours }, after: { hours } });
   });
   return { hours };
+}
+
+/** People a host may add by hand, found by name (a street admin's search stays in their street). */
+export async function findAttendees(ctx: AppContext, viewer: Viewer, kind: ActivityKind, activityId: string, q: string) {
+  const activity = await loadActivity(ctx, viewer, kind, activityId);
+  assertHost(activity);
+  const street = isDistrictOrganiser(viewer) ? null : managedStreet(viewer);
+  const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return ctx.db
+    .select({ id: users.id, displayName: users.displayName, communityId: users.communityId })
+    .from(users)
+    .leftJoin(communities, eq(communities.id, users.communityId))
+    .where(and(eq(users.disabled, false), ilike(users.displayName, pattern), street ? eq(communities.streetId, street) : undefined))
+    .orderBy(asc(users.displayName))
+    .limit(20);
 }

@@ -16,13 +16,14 @@ import { type ApiContext, type ApiEnv, type PublicEnv, readId, readJson, readQue
 import { notFound, parseWith } from "../lib/errors.ts";
 import { createRateLimit } from "../lib/rateLimit.ts";
 import { calendarFeed, calendarItems, calendarTokenStatus, issueCalendarToken, revokeCalendarToken } from "./calendar.ts";
-import { addAttendance, checkInWithCode, checkinBoard, removeAttendance, setEventHours } from "./checkins.ts";
+import { addAttendance, checkInWithCode, findAttendees, checkinBoard, removeAttendance, setEventHours } from "./checkins.ts";
 import { computeLedger } from "./ledger.ts";
 import { ledgerWorkbook } from "./ledgerXlsx.ts";
 import { ledgerStreetScope } from "./policy.ts";
 import { createTraining, getTraining, listPlan } from "./service.ts";
 
 const readKind = (c: ApiContext) => parseWith(ActivityKindSchema, c.req.param("kind"));
+const CandidateQuerySchema = z.object({ q: z.string().trim().min(1).max(40) });
 const YearSchema = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
 export function trainingRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
@@ -61,9 +62,16 @@ export function trainingRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     await checkinLimit.consume(user.id);
     const { code } = await readJson(c, CheckinBodySchema);
     const result = await checkInWithCode(ctx, user, code);
-    return c.json({ checkin: result.checkin, activity: { title: result.title, hours: result.hours } }, result.created ? 201 : 200);
+    return c.json(
+      { checkin: result.checkin, created: result.created, activity: { title: result.title, hours: result.hours } },
+      result.created ? 201 : 200,
+    );
   });
   api.get("/checkins/:kind/:id", async (c) => c.json({ board: await checkinBoard(ctx, requireUser(c), readKind(c), readId(c)) }));
+  api.get("/checkins/:kind/:id/candidates", async (c) => {
+    const { q } = readQuery(c, CandidateQuerySchema);
+    return c.json({ users: await findAttendees(ctx, requireUser(c), readKind(c), readId(c), q) });
+  });
   api.post("/checkins/:kind/:id/attendees", async (c) => {
     const input = await readJson(c, ManualAttendanceSchema);
     const result = await addAttendance(ctx, requireUser(c), readKind(c), readId(c), input);

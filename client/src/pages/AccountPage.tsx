@@ -7,6 +7,7 @@ import { api, ApiError } from "../api.ts";
 import { useCurrentUser, withSessionRotation } from "../auth.tsx";
 import { useCommunityIndex } from "../org.ts";
 import { shell } from "../strings/shell.ts";
+import { MyTrainingCard } from "../features/trainings/MyTrainingCard.tsx";
 
 type PasswordForm = ChangePassword & { confirm: string };
 
@@ -53,6 +54,7 @@ export default function AccountPage() {
           </Descriptions.Item>
         </Descriptions>
       </Card>
+      <MyTrainingCard />
       <Card title={<h2 className="card-heading">{a.changePassword}</h2>}>
         <div aria-live="assertive">{error && <Alert type="error" showIcon title={error} className="stack-gap" />}</div>
         <Form<PasswordForm> form={form} layout="vertical" onFinish={onFinish} requiredMark={false} disabled={submitting}>
