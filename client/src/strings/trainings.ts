@@ -112,5 +112,6 @@ export const tr = {
     empty: "近期没有与您相关的培训和活动",
     kinds: { training: "培训", forum: "书记论坛", qa_event: "老书记论坛" },
   },
+  eventHours: { label: "学时（设置后参加即计入培训台账）", none: "不计学时", save: "保存学时", saved: "学时已保存" },
   loadFailed: "加载失败，请稍后重试",
 };

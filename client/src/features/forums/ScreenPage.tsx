@@ -10,6 +10,7 @@ import { forums as t } from "../../strings/forums.ts";
 import { ScoreboardView, TalkTimer } from "./parts.tsx";
 import { PdfSlide } from "./PdfSlide.tsx";
 import { useForumRoom } from "./useForumRoom.ts";
+import { ActivityCheckinQr } from "../trainings/CheckinQr.tsx";
 
 function JoinCode({ forumId }: { forumId: string }) {
   const [src, setSrc] = useState("");
@@ -72,6 +73,7 @@ export function ScreenPage() {
           )}
         </section>
         <aside className="screen-side">
+          <ActivityCheckinQr kind="forum" activityId={id} size={220} />
           {board && talk?.roundStatus === "open" ? (
             <div className="screen-board">
               <h2>{t.score.board}</h2>
