@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { NEW_HIRE_REQUIRED_HOURS, NEW_HIRE_TRAINING_TYPE, type LedgerRow } from "../../shared/trainings.ts";
-import type { AppContext } from "../context.ts";
-import { queryRows } from "../db/client.ts";
+import type { Config } from "../config.ts";
+import { type Db, queryRows } from "../db/client.ts";
 import { DISTRICT_UTC_OFFSET_HOURS, yearRange } from "./time.ts";
 
 /** The plan's minimum days a year: 两委 members 7, every other counted worker 5. */
@@ -39,7 +39,10 @@ interface Raw {
  * 岗位基本业务知识 hours within 12 months of hiring. The database aggregates; Node only shapes
  * the rows it gets back, one per person. See docs/trainings.md for the rules.
  */
-export async function computeLedger(ctx: AppContext, filter: LedgerFilter): Promise<LedgerRow[]> {
+export async function computeLedger(
+  ctx: { db: Db; config: Pick<Config, "TRAINING_HOURS_PER_DAY"> },
+  filter: LedgerFilter,
+): Promise<LedgerRow[]> {
   const { from, to } = yearRange(filter.year);
   const yearStart = `${filter.year}-01-01`;
   const yearEnd = `${filter.year}-12-31`;
@@ -58,6 +61,9 @@ export async function computeLedger(ctx: AppContext, filter: LedgerFilter): Prom
   const inNewHireWindow = sql`case when p.hire_date is null then ${inYear}
     else a.starts_at >= ${midnight(sql`p.hire_date`)} and a.starts_at < ${midnight(sql`${deadline} + 1`)} end`;
 
+  // Only activities that can count: the year, widened by the new-hire windows that overlap it.
+  const near = sql`starts_at >= ${from.toISOString()}::timestamptz - interval '13 months'
+    and starts_at < ${to.toISOString()}::timestamptz + interval '13 months'`;
   const query = sql`
     with people as (
       select u.id, u.display_name, u.community_id, c.name as community_name, c.street_id, s.name as street_name,
@@ -75,9 +81,9 @@ export async function computeLedger(ctx: AppContext, filter: LedgerFilter): Prom
       where ${sql.join(where, sql` and `)}
     ),
     activities as (
-      select 'training' as kind, id, hours, type, starts_at from trainings
-      union all select 'forum', id, hours, null, starts_at from forums where hours is not null
-      union all select 'qa_event', id, hours, null, starts_at from qa_events where hours is not null
+      select 'training' as kind, id, hours, type, starts_at from trainings where ${near}
+      union all select 'forum', id, hours, null, starts_at from forums where hours is not null and ${near}
+      union all select 'qa_event', id, hours, null, starts_at from qa_events where hours is not null and ${near}
     )
     select p.id, p.display_name, p.community_id, p.community_name, p.street_id, p.street_name, p.flags,
            to_char(p.hire_date, 'YYYY-MM-DD') as hire_date,
