@@ -12,6 +12,7 @@ import { forumsFeature } from "./forums/index.ts";
 import { studiosFeature } from "./studios/index.ts";
 import { proposalsFeature } from "./proposals/index.ts";
 import { qaFeature } from "./qa/index.ts";
+import { createRosterFeature } from "./roster/index.ts";
 import { trainingsFeature } from "./trainings/index.ts";
 
 /**
@@ -38,6 +39,8 @@ export interface Feature {
 }
 
 export const features: Feature[] = [
+  // before auth: its fixed paths (/users/export.xlsx, /users/import/…) must win over /users/:id
+  createRosterFeature(),
   authFeature,
   orgFeature,
   notificationsFeature,

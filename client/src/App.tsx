@@ -22,6 +22,8 @@ const QaArea = lazy(() => import("./features/qa/index.tsx"));
 const TrainingsArea = lazy(() => import("./features/trainings/index.tsx"));
 const AccountPage = lazy(() => import("./pages/AccountPage.tsx"));
 const AdminUsersPage = lazy(() => import("./pages/AdminUsersPage.tsx"));
+const RosterImportPage = lazy(() => import("./features/roster/RosterImportPage.tsx"));
+const OrgPage = lazy(() => import("./features/roster/OrgPage.tsx"));
 
 export function App() {
   return (
@@ -49,6 +51,22 @@ export function App() {
             element={
               <RequireRole roles={["admin"]}>
                 <Lazy><AdminUsersPage /></Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="admin/roster"
+            element={
+              <RequireRole roles={["admin", "organiser", "street_admin"]}>
+                <Lazy><RosterImportPage /></Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="admin/org"
+            element={
+              <RequireRole roles={["admin", "organiser"]}>
+                <Lazy><OrgPage /></Lazy>
               </RequireRole>
             }
           />
