@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
+import { communities } from "../../server/org/schema.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LedgerRow } from "../../shared/trainings.ts";
 import { createUser } from "../helpers/clients.ts";
@@ -114,7 +116,8 @@ describe("the training ledger", () => {
     const headers = (sheet.getRow(1).values as unknown[]).slice(1);
     expect(headers).toEqual(["街道", "社区", "姓名", "身份", "入职日期", "应修学时", "已修学时", "欠缺学时", "参训次数", "新招聘应修岗位基本业务知识学时", "新招聘已修", "新招聘截止日期"]);
     const line = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(3).value === "表格测试人")!;
-    expect((line.values as unknown[]).slice(1)).toEqual(["静兰街道", "静兰第二社区", "表格测试人", "", "2026-07-15", 20, 6, 14, 1, 30, 0, "2027-07-15"]);
+    const [place] = await server.ctx.db.select().from(communities).where(eq(communities.id, "jinglan-2"));
+    expect((line.values as unknown[]).slice(1)).toEqual(["静兰街道", place!.name, "表格测试人", "", "2026-07-15", 20, 6, 14, 1, 30, 0, "2027-07-15"]);
     expect((line.getCell(8).fill as { fgColor?: { argb?: string } }).fgColor?.argb).toBe("FFFFCCCC");
   });
 });
