@@ -38,11 +38,12 @@ export function HostPanel({ kind, activityId }: { kind: ActivityKind; activityId
       setBusy(false);
     }
   };
+  const [removeReason, setRemoveReason] = useState("");
   const remove = async (userId: string) => {
-    const reason = window.prompt(t.reasonRequired);
-    if (!reason?.trim()) return;
+    if (!removeReason.trim()) return;
     try {
-      await trainingsApi.removeAttendee(kind, activityId, userId, reason.trim());
+      await trainingsApi.removeAttendee(kind, activityId, userId, removeReason.trim());
+      setRemoveReason("");
     } catch (err) {
       void message.error(err instanceof ApiError ? err.message : tr.loadFailed);
     }
@@ -66,7 +67,14 @@ export function HostPanel({ kind, activityId }: { kind: ActivityKind; activityId
               renderItem={(c) => (
                 <List.Item
                   actions={[
-                    <Popconfirm key="rm" title={`${t.manualRemove} ${c.displayName}？`} onConfirm={() => remove(c.userId)}>
+                    <Popconfirm
+                      key="rm"
+                      title={`${t.manualRemove} ${c.displayName}？`}
+                      description={<Input aria-label={t.reason} placeholder={t.reasonRequired} maxLength={200} value={removeReason} onChange={(e) => setRemoveReason(e.target.value)} />}
+                      okButtonProps={{ disabled: !removeReason.trim() }}
+                      onConfirm={() => remove(c.userId)}
+                      onOpenChange={(open) => open && setRemoveReason("")}
+                    >
                       <Button size="small" type="link" danger>
                         {t.manualRemove}
                       </Button>
