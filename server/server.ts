@@ -9,6 +9,7 @@ import { type Database, openDatabase } from "./db/client.ts";
 import { seedDemo } from "./db/seed.ts";
 import { features } from "./features.ts";
 import { createHttpApp } from "./http/app.ts";
+import { SensitiveWordList } from "./moderation/wordList.ts";
 import { routeUpgrades } from "./http/upgrade.ts";
 import { createLogger } from "./lib/logger.ts";
 import { createRateLimit } from "./lib/rateLimit.ts";
@@ -63,6 +64,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     sessions,
     redis,
     yjs,
+    words: new SensitiveWordList(database.db, log, redis),
     limits: {
       loginPerAccount: createRateLimit({ name: "login-account", points: config.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds, redis: redis?.pub }),
       loginPerAddress: createRateLimit({ name: "login-address", points: config.LOGIN_LIMIT_PER_ADDRESS, windowSeconds, redis: redis?.pub }),
@@ -102,6 +104,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     httpServer.once("listening", resolve);
     httpServer.once("error", reject);
   });
+  await ctx.words.start();
   for (const feature of features) await feature.start?.(ctx);
 
   const port = (httpServer.address() as AddressInfo).port;
@@ -116,6 +119,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     close: () =>
       (closing ??= (async () => {
         for (const feature of features) await feature.stop?.();
+        ctx.words.stop();
         await yjs.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         httpServer.closeAllConnections?.();

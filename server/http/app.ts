@@ -109,12 +109,20 @@ function loadSession(ctx: AppContext): MiddlewareHandler<PublicEnv> {
   };
 }
 
+/**
+ * The built client. Hashed files under /assets never change, so browsers keep them for a year;
+ * index.html (and the SPA fallback) must be revalidated so a new release is picked up at once.
+ * Text files are served from the .br / .gz made at build time when the browser accepts them.
+ */
 function serveClient(app: Hono<PublicEnv>): void {
-  app.use("/*", serveStatic({ root: CLIENT_DIST }));
+  const cacheHeaders = (path: string, c: import("hono").Context) => {
+    c.header("Cache-Control", path.includes("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+  };
+  app.use("/*", serveStatic({ root: CLIENT_DIST, precompressed: true, onFound: cacheHeaders }));
   app.get("*", async (c) => {
     if (!existsSync(`${CLIENT_DIST}/index.html`)) {
       return c.text("客户端尚未构建：请运行 npm start（会自动构建）或 npm run build。", 503);
     }
-    return serveStatic({ root: CLIENT_DIST, path: "index.html" })(c, async () => {});
+    return serveStatic({ root: CLIENT_DIST, path: "index.html", precompressed: true, onFound: cacheHeaders })(c, async () => {});
   });
 }

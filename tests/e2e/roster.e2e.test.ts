@@ -67,7 +67,7 @@ describe("roster import", () => {
       const saved = join(dir, "passwords.xlsx");
       await download.saveAs(saved);
       const workbook = new ExcelJS.Workbook();
-      await workbook.xlsx.load(readFileSync(saved));
+      await workbook.xlsx.load(new Uint8Array(readFileSync(saved)).buffer);
       const handed = workbook.worksheets[0]!.getSheetValues().slice(2).map((r) => (r as string[])[1]);
       expect(handed.sort()).toEqual(["覃秀兰", "韦建国"].sort());
       await page.getByText("初始密码表已下载").waitFor();

@@ -1,9 +1,10 @@
 import { Avatar, Button, Dropdown, type MenuProps } from "antd";
-import { ApartmentOutlined, DownOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UploadOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, DownOutlined, FilterOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UploadOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router";
 import type { User } from "../../../shared/auth.ts";
-import { ROLE_LABELS } from "../../../shared/enums.ts";
+import { ROLE_LABELS } from "../../../shared/vocabulary.ts";
 import { useLogout } from "../auth.tsx";
+import { moderation } from "../strings/moderation.ts";
 import { roster } from "../strings/roster.ts";
 import { shell } from "../strings/shell.ts";
 
@@ -19,6 +20,7 @@ export function UserMenu({ user }: { user: User }) {
     ...(user.roles.includes("admin") ? [{ key: "admin", icon: <TeamOutlined />, label: shell.userMenu.admin }] : []),
     ...(managesPeople ? [{ key: "roster", icon: <UploadOutlined />, label: roster.nav.roster }] : []),
     ...(organiser ? [{ key: "org", icon: <ApartmentOutlined />, label: roster.nav.org }] : []),
+    ...(organiser ? [{ key: "words", icon: <FilterOutlined />, label: moderation.nav }] : []),
     { type: "divider" as const },
     { key: "logout", icon: <LogoutOutlined />, label: shell.userMenu.logout, danger: true },
   ];
@@ -28,6 +30,7 @@ export function UserMenu({ user }: { user: User }) {
     else if (key === "admin") navigate("/admin/users");
     else if (key === "roster") navigate("/admin/roster");
     else if (key === "org") navigate("/admin/org");
+    else if (key === "words") navigate("/admin/words");
     else if (key === "logout") void logout();
   };
 

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { App, Button, Form, Input, InputNumber, Modal, Select, Space } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
-import { CAPABILITIES, CAPABILITY_LABELS, ROLE_LABELS, type Role } from "../../../../shared/enums.ts";
+import { CAPABILITIES, CAPABILITY_LABELS, ROLE_LABELS, type Role } from "../../../../shared/vocabulary.ts";
 import type { CreateTalk } from "../../../../shared/forums.ts";
 import { api, ApiError } from "../../api.ts";
 import { forums as t } from "../../strings/forums.ts";

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { Alert, App, Button, Empty, List, Modal, Result, Space, Tabs, Tag } from "antd";
 import { DesktopOutlined, LeftOutlined, RightOutlined, TeamOutlined } from "@ant-design/icons";
-import { CAPABILITY_LABELS, ROLE_LABELS } from "../../../../shared/enums.ts";
+import { CAPABILITY_LABELS, ROLE_LABELS } from "../../../../shared/vocabulary.ts";
 import type { ForumControl, Talk } from "../../../../shared/forums.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { PageSpin } from "../../components/PageSpin.tsx";

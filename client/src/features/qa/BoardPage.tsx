@@ -3,7 +3,7 @@ import { Link, useSearchParams } from "react-router";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Alert, Button, Card, Checkbox, Empty, Input, Segmented, Select, Skeleton, Space, Tag } from "antd";
 import { CheckCircleFilled, EyeInvisibleOutlined, PlusOutlined, TrophyOutlined, CalendarOutlined, AuditOutlined } from "@ant-design/icons";
-import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/enums.ts";
+import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
 import type { QuestionListItem, QuestionSort } from "../../../../shared/qa.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { qa } from "../../strings/qa.ts";

@@ -21,12 +21,17 @@ function useEventRoom(eventId: string) {
   useEffect(() => {
     const socket = getSocket();
     let alive = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const subscribe = async () => {
+      clearTimeout(retry);
       const res = await emitWithAck("qa:subscribe", { eventId });
       if (!alive) return;
       if (res.ok) {
         setState(res.state);
         setError(null);
+      } else if (res.error.code === "timeout") {
+        // A server that is restarting answers late or not at all: ask again while connected.
+        if (socket.connected) retry = setTimeout(() => void subscribe(), 3_000);
       } else setError(res.error);
     };
     const onEvent = ({ state: next }: { state: QaEventState }) => {
@@ -37,6 +42,7 @@ function useEventRoom(eventId: string) {
     socket.on("qa:event", onEvent);
     return () => {
       alive = false;
+      clearTimeout(retry);
       socket.off("connect", subscribe);
       socket.off("qa:event", onEvent);
       if (socket.connected) void emitWithAck("qa:unsubscribe", { eventId });
@@ -66,7 +72,8 @@ export default function LivePage() {
     [message, setState],
   );
 
-  if (error) {
+  // Once the event was shown it stays on screen: a later refusal is said above it, not instead of it.
+  if (error && !state) {
     return (
       <Result status={error.code === "not_found" ? "404" : "warning"} title={error.message} extra={<Link to="/qa/events"><Button>{qa.events.title}</Button></Link>} />
     );
@@ -97,7 +104,8 @@ export default function LivePage() {
       <p>
         <Link to="/qa/events">← {qa.events.title}</Link>
       </p>
-      {connection !== "connected" && <Alert type="warning" showIcon message={t.reconnecting} className="stack-gap" role="status" />}
+      {connection !== "connected" && <Alert type="warning" showIcon message={t.reconnecting} className="stack-gap" role="status" data-testid="reconnecting" />}
+      {error && <Alert type="error" showIcon message={error.message} className="stack-gap" />}
       <div className="page-header">
         <h1 className="page-title">
           {event.title} <EventStatus status={event.status} />

@@ -3,7 +3,7 @@ import { Link, useParams } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App as AntApp, Alert, Button, Card, Empty, Form, Input, Modal, Result, Select, Skeleton, Space, Tag } from "antd";
 import { CheckOutlined, EditOutlined, UserAddOutlined } from "@ant-design/icons";
-import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/enums.ts";
+import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
 import { LIMITS } from "../../../../shared/limits.ts";
 import type { Answer, Question } from "../../../../shared/qa.ts";
 import { ApiError } from "../../api.ts";

@@ -6,7 +6,7 @@ import dayjs from "dayjs";
 import relativeTime from "dayjs/plugin/relativeTime";
 import "dayjs/locale/zh-cn";
 import type { HighlightPart, QaAuthor } from "../../../../shared/qa.ts";
-import { CAPABILITY_LABELS, LEVEL_LABELS, type Capability } from "../../../../shared/enums.ts";
+import { CAPABILITY_LABELS, LEVEL_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
 import { ApiError } from "../../api.ts";
 import { qa } from "../../strings/qa.ts";
 import { shell } from "../../strings/shell.ts";

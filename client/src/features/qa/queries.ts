@@ -11,7 +11,7 @@ import type {
   QuestionListItem,
   VeteranProfile,
 } from "../../../../shared/qa.ts";
-import type { Level, Role } from "../../../../shared/enums.ts";
+import type { Level, Role } from "../../../../shared/vocabulary.ts";
 import { api } from "../../api.ts";
 import { emitWithAck, getSocket } from "../../socket.ts";
 
