@@ -47,6 +47,13 @@ const ConfigSchema = z.object({
   CONVERT_TIMEOUT_SECONDS: positiveInt.default(120),
   /** a deck or attachment nobody references is deleted after this many hours */
   FILE_GRACE_HOURS: z.coerce.number().min(0).default(24),
+  /** 签到: a check-in code is replaced this often; the one before stays valid for the grace period */
+  CHECKIN_CODE_SECONDS: positiveInt.default(60),
+  CHECKIN_CODE_GRACE_SECONDS: z.coerce.number().int().min(0).default(180),
+  /** check-in attempts per person per minute (a wrong code costs one too) */
+  CHECKIN_LIMIT_PER_MINUTE: positiveInt.default(20),
+  /** 学时 in one training day: the plan's 7 and 5 days become 56 and 40 学时 at 8 */
+  TRAINING_HOURS_PER_DAY: z.coerce.number().positive().max(24).default(8),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { seedDemo: boolean };

@@ -17,6 +17,7 @@ import { proposalsFeature } from "./proposals/index.ts";
 import { qaFeature } from "./qa/index.ts";
 import { documentsFeature } from "./yjs/index.ts";
 import { createRosterFeature } from "./roster/index.ts";
+import { trainingsFeature } from "./trainings/index.ts";
 
 /**
  * A feature plugs into the three doors here and nowhere else: REST routes under /api,
@@ -64,4 +65,5 @@ export const features: Feature[] = [
   proposalsFeature,
   qaFeature,
   documentsFeature,
+  trainingsFeature,
 ];

@@ -4,6 +4,7 @@ import type { StudioClientEvents, StudioServerEvents } from "./studios.ts";
 import type { ProposalClientEvents, ProposalServerEvents } from "./proposals.ts";
 import type { QaClientEvents, QaServerEvents } from "./qa.ts";
 import type { NotificationServerEvents } from "./notifications.ts";
+import type { CheckinClientEvents, CheckinServerEvents } from "./trainings.ts";
 
 /** Shape of one client→server event: a payload and an acknowledgement callback. */
 export type AckHandler<P, R extends object = object> = (payload: P, ack: (res: Ack<R>) => void) => void;
@@ -13,7 +14,8 @@ export interface ClientToServerEvents
   extends ForumClientEvents,
     StudioClientEvents,
     ProposalClientEvents,
-    QaClientEvents {}
+    QaClientEvents,
+    CheckinClientEvents {}
 
 /** Every event the server pushes over Socket.IO. */
 export interface ServerToClientEvents
@@ -21,7 +23,8 @@ export interface ServerToClientEvents
     StudioServerEvents,
     ProposalServerEvents,
     QaServerEvents,
-    NotificationServerEvents {
+    NotificationServerEvents,
+    CheckinServerEvents {
   /** the session behind this socket ended (logout, disabled account); the client should sign in again */
   "session:ended": (payload: { reason: "logout" | "disabled" | "expired" | "password_reset" }) => void;
 }

@@ -10,3 +10,4 @@ export * from "../forums/schema.ts";
 export * from "../studios/schema.ts";
 export * from "../proposals/schema.ts";
 export * from "../qa/schema.ts";
+export * from "../trainings/schema.ts";

@@ -1,5 +1,5 @@
 // Tables of the forums feature (书记论坛 / 群众考书记).
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import type { BallotScores, GroupWeights, Scoreboard } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
 import { streets } from "../org/schema.ts";
@@ -28,6 +28,8 @@ export const forums = pgTable(
     highlightedQuestionId: uuid("highlighted_question_id"),
     startedAt: timestamp("started_at", { withTimezone: true }),
     endedAt: timestamp("ended_at", { withTimezone: true }),
+    /** 学时 set by the host; with it, attending counts in the training ledger */
+    hours: numeric("hours", { precision: 5, scale: 1, mode: "number" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("forums_starts_idx").on(t.startsAt)],

@@ -5,6 +5,7 @@ import {
   customType,
   index,
   integer,
+  numeric,
   pgTable,
   primaryKey,
   text,
@@ -184,6 +185,8 @@ export const qaEvents = pgTable("qa_events", {
   streetId: text("street_id").references(() => streets.id),
   startedAt: timestamp("started_at", { withTimezone: true }),
   endedAt: timestamp("ended_at", { withTimezone: true }),
+  /** 学时 set by the host; with it, attending counts in the training ledger */
+  hours: numeric("hours", { precision: 5, scale: 1, mode: "number" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

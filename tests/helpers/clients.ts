@@ -82,14 +82,18 @@ export interface TestUser {
 
 /**
  * Factory: a user with the given role (or several: `roles`, the first-in-precedence becomes the
- * primary role), signed in through the real login route.
+ * primary role; flags, hire date, managed street, phone), signed in through the real login route.
  */
 export async function createUser(
   server: ServerLike,
   options: {
     role?: Role;
+    /** the whole role set; defaults to `[role]` */
     roles?: Role[];
     flags?: Flag[];
+    /** YYYY-MM-DD */
+    hireDate?: string | null;
+    /** the street a street admin manages */
     streetId?: string | null;
     phone?: string | null;
     level?: Level;
@@ -107,6 +111,7 @@ export async function createUser(
     role: primaryRole(roles),
     roles,
     flags: options.flags ?? [],
+    hireDate: options.hireDate ?? null,
     streetId: options.streetId ?? null,
     phone: options.phone ?? null,
     level: options.level ?? "novice",

@@ -10,6 +10,7 @@ import { PasswordFields } from "../components/PasswordFields.tsx";
 import { useCommunityIndex, useOrg } from "../org.ts";
 import { accounts } from "../strings/accounts.ts";
 import { shell } from "../strings/shell.ts";
+import { MyTrainingCard } from "../features/trainings/MyTrainingCard.tsx";
 
 type PasswordForm = ChangePassword & { confirm: string };
 type ProfileForm = { displayName: string; phone: string };
@@ -22,6 +23,7 @@ export default function AccountPage() {
     <div className="page page-narrow">
       <h1 className="page-title">{a.title}</h1>
       <HeldData user={user} />
+      <MyTrainingCard />
       <ProfileCard user={user} />
       <PasswordCard />
     </div>

@@ -19,6 +19,7 @@ export const shell = {
     studios: { title: "导师工作室", description: "社区导师与结对书记的长期交流空间，随时沟通、答疑。" },
     proposals: { title: "党建项目", description: "多人协同撰写党建创新项目书，保存版本，参加课题评比。" },
     qa: { title: "老书记问答", description: "新书记提问，老书记答疑解惑，按六项能力分类检索。" },
+    trainings: { title: "培训", description: "年度培训计划、扫码签到、学时台账与个人日历。" },
   },
   comingSoon: (area: string) => `${area}功能即将上线`,
   comingSoonHint: "这一板块正在建设中，敬请期待。",

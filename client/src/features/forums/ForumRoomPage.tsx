@@ -15,6 +15,7 @@ import { ChatPanel } from "./ChatPanel.tsx";
 import { TalkTimer } from "./parts.tsx";
 import { PdfSlide } from "./PdfSlide.tsx";
 import { DeckUpload, PresenterNotes } from "./PresenterTools.tsx";
+import { EventCheckinSection } from "../trainings/EventCheckinSection.tsx";
 import { QuestionsPanel } from "./QuestionsPanel.tsx";
 import { ScorePanel } from "./ScorePanel.tsx";
 import { type RoomState, useForumRoom } from "./useForumRoom.ts";
@@ -199,6 +200,7 @@ export function ForumRoomPage() {
         </Space>
       </div>
       {room.viewer.isHost && forum.status !== "ended" && <HostBar room={room} disabled={offline} />}
+      {room.viewer.isHost && <EventCheckinSection kind="forum" activityId={forum.id} />}
       <div className="forum-room-body">
         <div className="forum-room-main">
           {talk ? (

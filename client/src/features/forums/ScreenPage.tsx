@@ -12,6 +12,7 @@ import { TalkTimer } from "./parts.tsx";
 import { ScreenQuestion, ScreenScoreboard, SideScore } from "./ScreenBoards.tsx";
 import { PdfSlide } from "./PdfSlide.tsx";
 import { useForumRoom } from "./useForumRoom.ts";
+import { ActivityCheckinQr } from "../trainings/CheckinQr.tsx";
 
 function JoinCode({ forumId }: { forumId: string }) {
   const [src, setSrc] = useState("");
@@ -116,6 +117,7 @@ export function ScreenPage() {
             )}
           </section>
           <aside className="screen-side" data-testid="screen-side">
+            <ActivityCheckinQr kind="forum" activityId={id} size={220} />
             {board && <SideScore board={board} />}
             {highlighted && (
               <div className="screen-highlight" data-testid="screen-highlight">

@@ -13,6 +13,7 @@ import { Markdown } from "./Markdown.tsx";
 import { MarkdownInput } from "./MarkdownInput.tsx";
 import { AcceptedMark, AuthorName, CapabilityTag, errorText, fullTime, VoteButton } from "./parts.tsx";
 import { qaApi } from "./queries.ts";
+import { EventCheckinSection } from "../trainings/EventCheckinSection.tsx";
 
 type Marks = Map<string, { mine: boolean; voted: boolean }>;
 
@@ -173,6 +174,7 @@ export default function LivePage() {
         {fullTime(event.startsAt)} · {qa.events.host} {event.host.displayName} · <span data-testid="qa-live-summary">{t.summary(summary.answered, summary.total)}</span>
       </p>
       {ended && <Alert type="success" showIcon message={t.ended} className="stack-gap" />}
+      {isHost && <EventCheckinSection kind="qa_event" activityId={event.id} />}
 
       <div className="qa-live-grid">
         <section aria-labelledby="qa-current-heading">

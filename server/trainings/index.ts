@@ -1,0 +1,11 @@
+import type { Feature } from "../features.ts";
+import { trainingPublicRoutes, trainingRoutes } from "./routes.ts";
+import { trainingSocket } from "./socket.ts";
+
+/** 培训台账: trainings and the yearly plan, check-in by rotating QR code, the ledger, the calendar. */
+export const trainingsFeature: Feature = {
+  name: "trainings",
+  publicRoutes: trainingPublicRoutes,
+  routes: trainingRoutes,
+  socket: trainingSocket,
+};
