@@ -5,7 +5,7 @@ import type { SessionRow, SessionStore, UserRow } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import type { Logger } from "./lib/logger.ts";
-import type { RateLimit } from "./lib/rateLimit.ts";
+import type { FailureThrottle, RateLimit } from "./lib/rateLimit.ts";
 import type { YjsServer } from "./yjs/server.ts";
 
 export interface SocketData {
@@ -25,8 +25,12 @@ export interface AppContext {
   /** present when REDIS_URL is set: one connection for commands and publishing, one for subscribing */
   redis?: { pub: Redis; sub: Redis };
   limits: {
-    loginPerAccount: RateLimit;
-    loginPerAddress: RateLimit;
+    /** wrong passwords for one account from one address: a thief elsewhere never locks the owner out */
+    loginFailuresByAccountAndAddress: FailureThrottle;
+    /** wrong passwords from one address for any accounts (password spraying); successes don't count */
+    loginFailuresByAddress: FailureThrottle;
+    /** registrations per address per hour */
+    registration: RateLimit;
     /** chat lines, questions, answers, studio messages: per user */
     posting: RateLimit;
   };

@@ -11,7 +11,7 @@ import { features } from "./features.ts";
 import { createHttpApp } from "./http/app.ts";
 import { routeUpgrades } from "./http/upgrade.ts";
 import { createLogger } from "./lib/logger.ts";
-import { createRateLimit } from "./lib/rateLimit.ts";
+import { createFailureThrottle, createRateLimit } from "./lib/rateLimit.ts";
 import { attachIoHandlers, createIoServer } from "./realtime/io.ts";
 import { localRelay, redisRelay } from "./yjs/relay.ts";
 import { YjsServer } from "./yjs/server.ts";
@@ -44,7 +44,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ? { pub: new Redis(config.REDIS_URL, { lazyConnect: false }), sub: new Redis(config.REDIS_URL) }
     : undefined;
 
-  const windowSeconds = config.LOGIN_LIMIT_WINDOW_SECONDS;
+  const loginDelays = {
+    windowSeconds: config.LOGIN_LIMIT_WINDOW_SECONDS,
+    firstDelaySeconds: config.LOGIN_DELAY_SECONDS,
+    maxDelaySeconds: Math.max(config.LOGIN_DELAY_SECONDS, config.LOGIN_LIMIT_WINDOW_SECONDS),
+    redis: redis?.pub,
+  };
   const sessions = new SessionStore(database.db, config.SESSION_DAYS * 24 * 60 * 60 * 1000);
   const yjs = new YjsServer({
     db: database.db,
@@ -63,8 +68,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     redis,
     yjs,
     limits: {
-      loginPerAccount: createRateLimit({ name: "login-account", points: config.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds, redis: redis?.pub }),
-      loginPerAddress: createRateLimit({ name: "login-address", points: config.LOGIN_LIMIT_PER_ADDRESS, windowSeconds, redis: redis?.pub }),
+      loginFailuresByAccountAndAddress: createFailureThrottle({ name: "login-account-address", failures: config.LOGIN_LIMIT_PER_ACCOUNT, ...loginDelays }),
+      loginFailuresByAddress: createFailureThrottle({ name: "login-address", failures: config.LOGIN_LIMIT_PER_ADDRESS, ...loginDelays }),
+      registration: createRateLimit({ name: "register-address", points: config.REGISTER_LIMIT_PER_HOUR, windowSeconds: 60 * 60, redis: redis?.pub }),
       posting: createRateLimit({ name: "posting", points: config.POST_LIMIT_PER_MINUTE, windowSeconds: 60, redis: redis?.pub }),
     },
   } as AppContext;
