@@ -6,6 +6,7 @@ import type { AppContext } from "../context.ts";
 import type { Feature } from "../features.ts";
 import { AppError } from "../lib/errors.ts";
 import { limitBody } from "./bodyLimit.ts";
+import { securityHeaders } from "./securityHeaders.ts";
 import { readSessionCookie, setSessionCookie } from "./cookies.ts";
 import type { ApiEnv } from "./env.ts";
 import { isAllowedOrigin } from "./origin.ts";
@@ -16,6 +17,7 @@ const CLIENT_DIST = new URL("../../client/dist", import.meta.url).pathname;
 export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.onError((error, c) => renderError(ctx, error, c));
+  app.use("*", securityHeaders());
   // Pages and files never read a body, but a junk one must still not be drained for ever.
   const limitPageBody = limitBody(ctx.config);
   app.use("*", (c, next) => (c.req.path.startsWith("/api/") ? next() : limitPageBody(c, next)));
