@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { Redis } from "ioredis";
 import { SessionStore } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import { type AppContext, type IoServer, userRoom } from "./context.ts";
@@ -11,8 +10,10 @@ import { features } from "./features.ts";
 import { createHttpApp } from "./http/app.ts";
 import { routeUpgrades } from "./http/upgrade.ts";
 import { createLogger } from "./lib/logger.ts";
+import { connectRedis } from "./lib/redis.ts";
 import { createFailureThrottle, createRateLimit } from "./lib/rateLimit.ts";
 import { attachIoHandlers, createIoServer } from "./realtime/io.ts";
+import { softRedisAdapter } from "./realtime/redisAdapter.ts";
 import { localRelay, redisRelay } from "./yjs/relay.ts";
 import { YjsServer } from "./yjs/server.ts";
 
@@ -40,9 +41,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   if (config.seedDemo) await seedDemo(database.db, log, features);
 
-  const redis = config.REDIS_URL
-    ? { pub: new Redis(config.REDIS_URL, { lazyConnect: false }), sub: new Redis(config.REDIS_URL) }
-    : undefined;
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : undefined;
 
   const loginDelays = {
     windowSeconds: config.LOGIN_LIMIT_WINDOW_SECONDS,
@@ -78,10 +77,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = createHttpApp(ctx, features);
   const httpServer = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }) as HttpServer;
   const io: IoServer = createIoServer(httpServer);
-  if (redis) {
-    const { createAdapter } = await import("@socket.io/redis-adapter");
-    io.adapter(createAdapter(redis.pub, redis.sub.duplicate()));
-  }
+  if (redis) io.adapter(softRedisAdapter(redis));
   ctx.io = io;
   ctx.cutOffUser = async (userId, reason) => {
     await sessions.invalidateAllForUser(userId);

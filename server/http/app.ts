@@ -6,6 +6,7 @@ import type { AppContext } from "../context.ts";
 import type { Feature } from "../features.ts";
 import { AppError } from "../lib/errors.ts";
 import { limitBody } from "./bodyLimit.ts";
+import { healthRoute } from "./health.ts";
 import { securityHeaders } from "./securityHeaders.ts";
 import { readSessionCookie, setSessionCookie } from "./cookies.ts";
 import type { ApiEnv } from "./env.ts";
@@ -28,9 +29,7 @@ export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<ApiEnv
   api.use(refuseCrossSite(ctx));
   api.use(loadSession(ctx));
   api.use(limitBody(ctx.config));
-  api.get("/health", (c) =>
-    c.json({ ok: true, db: ctx.dbKind, scaleOut: ctx.redis ? "redis" : "memory" }),
-  );
+  healthRoute(api, ctx);
   for (const feature of features) feature.routes?.(api, ctx);
   api.all("*", (c) => c.json({ error: { code: "not_found", message: "接口不存在" } }, 404));
   api.onError((error, c) => renderError(ctx, error, c));
