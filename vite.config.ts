@@ -1,5 +1,6 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
+import { compression } from "vite-plugin-compression2";
 import { fileURLToPath } from "node:url";
 
 const clientRoot = fileURLToPath(new URL("./client", import.meta.url));
@@ -9,7 +10,9 @@ const apiTarget = process.env.API_TARGET ?? "http://127.0.0.1:3000";
 
 export default defineConfig({
   root: clientRoot,
-  plugins: [react()],
+  // Text assets are compressed once at build time (gzip and brotli side by side); the server
+  // sends whichever the browser accepts and never compresses per request.
+  plugins: [react(), compression({ algorithms: ["gzip", "brotliCompress"], include: /\.(html|css|js|mjs|json|svg|webmanifest)$/, threshold: 1024, logLevel: "silent" })],
   build: {
     // Absolute, so it means client/dist whatever the working directory (relative paths resolve from root).
     outDir: fileURLToPath(new URL("./client/dist", import.meta.url)),

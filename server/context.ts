@@ -6,6 +6,7 @@ import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { FailureThrottle, RateLimit } from "./lib/rateLimit.ts";
+import type { SensitiveWordList } from "./moderation/wordList.ts";
 import type { YjsServer } from "./yjs/server.ts";
 
 export interface SocketData {
@@ -36,6 +37,8 @@ export interface AppContext {
   };
   io: IoServer;
   yjs: YjsServer;
+  /** the sensitive-word list every post is checked against (moderation/wordList.ts) */
+  words: SensitiveWordList;
   /** ends one session (logout) and closes the sockets and documents opened with it */
   endSession(sessionId: string, userId: string): Promise<void>;
   /** ends every session and open connection of a user (logout everywhere, disabled account) */

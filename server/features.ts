@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import type { AppContext, IoSocket } from "./context.ts";
-import type { ApiEnv } from "./http/env.ts";
+import type { ApiEnv, PublicEnv } from "./http/env.ts";
 import type { DocKind } from "./yjs/docKinds.ts";
 import type { Db } from "./db/client.ts";
 import type { DemoUsers } from "./db/seed.ts";
@@ -12,6 +12,7 @@ import { forumsFeature } from "./forums/index.ts";
 import { studiosFeature } from "./studios/index.ts";
 import { proposalsFeature } from "./proposals/index.ts";
 import { qaFeature } from "./qa/index.ts";
+import { createRosterFeature } from "./roster/index.ts";
 
 /**
  * A feature plugs into the three doors here and nowhere else: REST routes under /api,
@@ -20,6 +21,12 @@ import { qaFeature } from "./qa/index.ts";
  */
 export interface Feature {
   name: string;
+  /**
+   * Routes anonymous visitors may call. Keep this list short: everything else goes in `routes`,
+   * which the sign-in middleware guards, so a forgotten check can't make a route public.
+   */
+  publicRoutes?(api: Hono<PublicEnv>, ctx: AppContext): void;
+  /** Routes for signed-in people; `c.var.user` is always set in them. */
   routes?(api: Hono<ApiEnv>, ctx: AppContext): void;
   socket?(socket: IoSocket, ctx: AppContext): void;
   docKinds?(ctx: AppContext): DocKind[];
@@ -31,6 +38,8 @@ export interface Feature {
 }
 
 export const features: Feature[] = [
+  // before auth: its fixed paths (/users/export.xlsx, /users/import/…) must win over /users/:id
+  createRosterFeature(),
   authFeature,
   orgFeature,
   notificationsFeature,

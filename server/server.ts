@@ -8,6 +8,7 @@ import { type Database, openDatabase } from "./db/client.ts";
 import { seedDemo } from "./db/seed.ts";
 import { features } from "./features.ts";
 import { createHttpApp } from "./http/app.ts";
+import { SensitiveWordList } from "./moderation/wordList.ts";
 import { routeUpgrades } from "./http/upgrade.ts";
 import { createLogger } from "./lib/logger.ts";
 import { connectRedis } from "./lib/redis.ts";
@@ -20,6 +21,7 @@ import { YjsServer } from "./yjs/server.ts";
 export interface RunningServer {
   ctx: AppContext;
   httpServer: HttpServer;
+  routes: { method: string; path: string }[];
   port: number;
   url: string;
   /** graceful: stop accepting, flush document edits, close sockets, close the database */
@@ -66,6 +68,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     sessions,
     redis,
     yjs,
+    words: new SensitiveWordList(database.db, log, redis),
     limits: {
       loginFailuresByAccountAndAddress: createFailureThrottle({ name: "login-account-address", failures: config.LOGIN_LIMIT_PER_ACCOUNT, ...loginDelays }),
       loginFailuresByAddress: createFailureThrottle({ name: "login-address", failures: config.LOGIN_LIMIT_PER_ADDRESS, ...loginDelays }),
@@ -103,6 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     httpServer.once("listening", resolve);
     httpServer.once("error", reject);
   });
+  await ctx.words.start();
   for (const feature of features) await feature.start?.(ctx);
 
   const port = (httpServer.address() as AddressInfo).port;
@@ -110,11 +114,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return {
     ctx,
     httpServer,
+    /** every registered HTTP route, for the deny-by-default test */
+    routes: app.routes.map((route) => ({ method: route.method, path: route.path })),
     port,
     url: `http://127.0.0.1:${port}`,
     close: () =>
       (closing ??= (async () => {
         for (const feature of features) await feature.stop?.();
+        ctx.words.stop();
         await yjs.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         httpServer.closeAllConnections?.();

@@ -21,6 +21,9 @@ const ProposalsArea = lazy(() => import("./features/proposals/index.tsx"));
 const QaArea = lazy(() => import("./features/qa/index.tsx"));
 const AccountPage = lazy(() => import("./pages/AccountPage.tsx"));
 const AdminUsersPage = lazy(() => import("./pages/AdminUsersPage.tsx"));
+const RosterImportPage = lazy(() => import("./features/roster/RosterImportPage.tsx"));
+const OrgPage = lazy(() => import("./features/roster/OrgPage.tsx"));
+const WordsPage = lazy(() => import("./features/moderation/WordsPage.tsx"));
 
 export function App() {
   return (
@@ -47,6 +50,30 @@ export function App() {
             element={
               <RequireRole roles={["admin"]}>
                 <Lazy><AdminUsersPage /></Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="admin/roster"
+            element={
+              <RequireRole roles={["admin", "organiser", "street_admin"]}>
+                <Lazy><RosterImportPage /></Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="admin/org"
+            element={
+              <RequireRole roles={["admin", "organiser"]}>
+                <Lazy><OrgPage /></Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="admin/words"
+            element={
+              <RequireRole roles={["admin", "organiser"]}>
+                <Lazy><WordsPage /></Lazy>
               </RequireRole>
             }
           />

@@ -89,7 +89,7 @@ export function RequireRole({ roles, children }: { roles: readonly Role[]; child
 function RoleGate({ roles, children }: { roles: readonly Role[]; children?: ReactNode }) {
   const user = useCurrentUser();
   const navigate = useNavigate();
-  if (!roles.includes(user.role)) {
+  if (!user.roles.some((role) => roles.includes(role))) {
     return (
       <Result
         status="403"

@@ -1,4 +1,4 @@
 import type { Feature } from "../features.ts";
-import { authRoutes } from "./routes.ts";
+import { authPublicRoutes, authRoutes } from "./routes.ts";
 
-export const authFeature: Feature = { name: "auth", routes: authRoutes };
+export const authFeature: Feature = { name: "auth", publicRoutes: authPublicRoutes, routes: authRoutes };

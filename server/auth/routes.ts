@@ -3,13 +3,13 @@ import type { Hono } from "hono";
 import { ChangePasswordSchema, LoginSchema, RegisterSchema, UserPatchSchema } from "../../shared/auth.ts";
 import type { AppContext } from "../context.ts";
 import { clearSessionCookie, setSessionCookie } from "../http/cookies.ts";
-import { type ApiContext, type ApiEnv, readId, readJson, requireUser } from "../http/env.ts";
+import { type ApiEnv, type PublicContext, type PublicEnv, readId, readJson, requireUser } from "../http/env.ts";
 import { invalidInput } from "../lib/errors.ts";
 import { requireAdmin } from "./policy.ts";
 import { changePassword, listUsers, registerUser, signIn, startSession, updateUser } from "./service.ts";
 import { toPublicUser } from "./users.ts";
 
-function clientAddress(c: ApiContext, trustProxy: boolean): string {
+function clientAddress(c: PublicContext, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
     if (forwarded) return forwarded;
@@ -17,7 +17,8 @@ function clientAddress(c: ApiContext, trustProxy: boolean): string {
   return getConnInfo(c).remote.address ?? "unknown";
 }
 
-export function authRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
+/** Registration, sign-in and sign-out: the only auth routes an anonymous visitor may call. */
+export function authPublicRoutes(api: Hono<PublicEnv>, ctx: AppContext): void {
   api.post("/auth/register", async (c) => {
     const input = await readJson(c, RegisterSchema);
     const user = await registerUser(ctx, input, clientAddress(c, ctx.config.TRUST_PROXY));
@@ -40,7 +41,9 @@ export function authRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     clearSessionCookie(c);
     return c.json({ ok: true });
   });
+}
 
+export function authRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   api.post("/auth/password", async (c) => {
     const user = requireUser(c);
     const input = await readJson(c, ChangePasswordSchema);

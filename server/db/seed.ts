@@ -18,21 +18,27 @@ const DISTRICT: { id: string; name: string; communities: number }[] = [
   { id: "tanzhong", name: "潭中街道", communities: 3 },
 ];
 
-const NUMERALS = ["一", "二", "三", "四", "五", "六"];
+/** 一 … 九十九, for numbering the placeholder communities. */
+export function chineseNumeral(n: number): string {
+  const digits = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+  if (n < 10) return digits[n]!;
+  const tens = Math.floor(n / 10);
+  return `${tens === 1 ? "" : digits[tens]}十${digits[n % 10]}`;
+}
 
-/** Communities: 五星社区 is real; the others are plainly named placeholders marked `demo`. */
-function districtCommunities() {
+/**
+ * Communities: 五星社区 is real; the others are placeholders named 示例社区一, 示例社区二, … and marked
+ * `demo` until an organiser renames them or imports the real roster. (Never 示范: in official usage
+ * 示范社区 means a model community.)
+ */
+export function districtCommunities() {
+  let placeholder = 0;
   return DISTRICT.flatMap((street) =>
-    Array.from({ length: street.communities }, (_, i) =>
-      street.id === "chengzhong" && i === 0
-        ? { id: "wuxing", streetId: street.id, name: "五星社区", demo: false }
-        : {
-            id: `${street.id}-${i + 1}`,
-            streetId: street.id,
-            name: `${street.name.replace("街道", "")}第${NUMERALS[i]}社区`,
-            demo: true,
-          },
-    ),
+    Array.from({ length: street.communities }, (_, i) => {
+      if (street.id === "chengzhong" && i === 0) return { id: "wuxing", streetId: street.id, name: "五星社区", demo: false };
+      placeholder += 1;
+      return { id: `${street.id}-${i + 1}`, streetId: street.id, name: `示例社区${chineseNumeral(placeholder)}`, demo: true };
+    }),
   );
 }
 

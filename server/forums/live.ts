@@ -15,7 +15,7 @@ import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, forbidden, invalidInput, notFound } from "../lib/errors.ts";
-import { checkText } from "../moderation/index.ts";
+import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
 import { Coalescer } from "./coalesce.ts";
 import { canPresent, isCurrentPresenter, isHost, requireHost, scoreGroupOf, seesAuthors, seesPending } from "./policy.ts";

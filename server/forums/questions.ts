@@ -5,7 +5,7 @@ import type { UserRow } from "../auth/sessions.ts";
 import { type AppContext, userRoom } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, forbidden, notFound } from "../lib/errors.ts";
-import { checkText } from "../moderation/index.ts";
+import { checkText } from "../moderation/service.ts";
 import type { Coalescer } from "./coalesce.ts";
 import { canModerate, seesAuthors, seesPending } from "./policy.ts";
 import { forumQuestions, forumQuestionVotes, forums } from "./schema.ts";

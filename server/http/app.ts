@@ -9,29 +9,35 @@ import { limitBody } from "./bodyLimit.ts";
 import { healthRoute } from "./health.ts";
 import { securityHeaders } from "./securityHeaders.ts";
 import { readSessionCookie, setSessionCookie } from "./cookies.ts";
-import type { ApiEnv } from "./env.ts";
+import { type ApiEnv, type PublicEnv, requireSignIn } from "./env.ts";
 import { isAllowedOrigin } from "./origin.ts";
 
 const CLIENT_DIST = new URL("../../client/dist", import.meta.url).pathname;
 
 /** The HTTP door: /api routes from every feature, then the built client with an SPA fallback. */
-export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<ApiEnv> {
-  const app = new Hono<ApiEnv>();
+export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<PublicEnv> {
+  const app = new Hono<PublicEnv>();
   app.onError((error, c) => renderError(ctx, error, c));
   app.use("*", securityHeaders());
   // Pages and files never read a body, but a junk one must still not be drained for ever.
   const limitPageBody = limitBody(ctx.config);
   app.use("*", (c, next) => (c.req.path.startsWith("/api/") ? next() : limitPageBody(c, next)));
 
-  const api = new Hono<ApiEnv>();
+  const api = new Hono<PublicEnv>();
   api.use(requestId());
   api.use(requestLog(ctx));
   api.use(refuseCrossSite(ctx));
   api.use(loadSession(ctx));
   api.use(limitBody(ctx.config));
   healthRoute(api, ctx);
-  for (const feature of features) feature.routes?.(api, ctx);
-  api.all("*", (c) => c.json({ error: { code: "not_found", message: "接口不存在" } }, 404));
+  for (const feature of features) feature.publicRoutes?.(api, ctx);
+  // Deny by default: Hono runs matching handlers in the order they were added, so a public
+  // route above answers before this check, and every route below it needs a session.
+  api.use(requireSignIn);
+  const signedIn = new Hono<ApiEnv>();
+  for (const feature of features) feature.routes?.(signedIn, ctx);
+  signedIn.all("*", (c) => c.json({ error: { code: "not_found", message: "接口不存在" } }, 404));
+  api.route("/", signedIn);
   api.onError((error, c) => renderError(ctx, error, c));
   app.route("/api", api);
 
@@ -39,7 +45,7 @@ export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<ApiEnv
   return app;
 }
 
-function renderError(ctx: AppContext, error: Error, c: import("hono").Context<ApiEnv>) {
+function renderError(ctx: AppContext, error: Error, c: import("hono").Context<PublicEnv>) {
   if (error instanceof AppError) {
     if (error.retryAfterSeconds) c.header("Retry-After", String(error.retryAfterSeconds));
     // The rest of an oversized body is never read, so this connection cannot carry another request.
@@ -50,7 +56,7 @@ function renderError(ctx: AppContext, error: Error, c: import("hono").Context<Ap
   return c.json({ error: { code: "internal", message: "服务器内部错误，请稍后再试" } }, 500);
 }
 
-function requestLog(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+function requestLog(ctx: AppContext): MiddlewareHandler<PublicEnv> {
   return async (c, next) => {
     const log = ctx.log.child({ requestId: c.get("requestId") });
     c.set("log", log);
@@ -64,7 +70,7 @@ function requestLog(ctx: AppContext): MiddlewareHandler<ApiEnv> {
 }
 
 /** CSRF protection: state-changing requests must come from our own origin. */
-function refuseCrossSite(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+function refuseCrossSite(ctx: AppContext): MiddlewareHandler<PublicEnv> {
   return async (c, next) => {
     if (["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return next();
     const origin = c.req.header("origin");
@@ -76,7 +82,7 @@ function refuseCrossSite(ctx: AppContext): MiddlewareHandler<ApiEnv> {
   };
 }
 
-function loadSession(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+function loadSession(ctx: AppContext): MiddlewareHandler<PublicEnv> {
   return async (c, next) => {
     c.set("user", null);
     c.set("session", null);
@@ -93,12 +99,20 @@ function loadSession(ctx: AppContext): MiddlewareHandler<ApiEnv> {
   };
 }
 
-function serveClient(app: Hono<ApiEnv>): void {
-  app.use("/*", serveStatic({ root: CLIENT_DIST }));
+/**
+ * The built client. Hashed files under /assets never change, so browsers keep them for a year;
+ * index.html (and the SPA fallback) must be revalidated so a new release is picked up at once.
+ * Text files are served from the .br / .gz made at build time when the browser accepts them.
+ */
+function serveClient(app: Hono<PublicEnv>): void {
+  const cacheHeaders = (path: string, c: import("hono").Context) => {
+    c.header("Cache-Control", path.includes("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+  };
+  app.use("/*", serveStatic({ root: CLIENT_DIST, precompressed: true, onFound: cacheHeaders }));
   app.get("*", async (c) => {
     if (!existsSync(`${CLIENT_DIST}/index.html`)) {
       return c.text("客户端尚未构建：请运行 npm start（会自动构建）或 npm run build。", 503);
     }
-    return serveStatic({ root: CLIENT_DIST, path: "index.html" })(c, async () => {});
+    return serveStatic({ root: CLIENT_DIST, path: "index.html", precompressed: true, onFound: cacheHeaders })(c, async () => {});
   });
 }

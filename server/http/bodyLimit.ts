@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Config } from "../config.ts";
 import { tooLarge } from "../lib/errors.ts";
-import type { ApiEnv } from "./env.ts";
+import type { PublicEnv } from "./env.ts";
 
 /** Room for the multipart boundary and part headers around a file of the maximum size. */
 export const MULTIPART_OVERHEAD = 64 * 1024;
@@ -33,7 +33,7 @@ export function bodyBudget(config: Config, method: string, path: string, signedI
  * 413 carries `Connection: close` (see renderError), so the unread rest is never taken in.
  * Runs after the session is loaded, so only a signed-in user can reach an upload route's budget.
  */
-export function limitBody(config: Config): MiddlewareHandler<ApiEnv> {
+export function limitBody(config: Config): MiddlewareHandler<PublicEnv> {
   const limiters = new Map<number, MiddlewareHandler>();
   const limiterFor = (maxSize: number) => {
     let limiter = limiters.get(maxSize);

@@ -1,10 +1,10 @@
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { SESSION_COOKIE } from "../auth/sessions.ts";
 import type { Config } from "../config.ts";
-import type { ApiContext } from "./env.ts";
+import type { Context } from "hono";
 
 /** httpOnly, SameSite=Lax; Secure when the public address is https. */
-export function setSessionCookie(c: ApiContext, config: Config, token: string, expiresAt: Date): void {
+export function setSessionCookie(c: Context, config: Config, token: string, expiresAt: Date): void {
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "Lax",
@@ -14,11 +14,11 @@ export function setSessionCookie(c: ApiContext, config: Config, token: string, e
   });
 }
 
-export function clearSessionCookie(c: ApiContext): void {
+export function clearSessionCookie(c: Context): void {
   deleteCookie(c, SESSION_COOKIE, { path: "/" });
 }
 
-export function readSessionCookie(c: ApiContext): string | undefined {
+export function readSessionCookie(c: Context): string | undefined {
   return getCookie(c, SESSION_COOKIE);
 }
 

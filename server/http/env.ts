@@ -1,12 +1,15 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { IdSchema } from "../../shared/ids.ts";
 import type { SessionRow, UserRow } from "../auth/sessions.ts";
 import { invalidInput, parseWith, unauthorized } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 
-/** Variables every /api handler can read from `c.var`. */
-export interface ApiEnv {
+/**
+ * Variables of the few routes that anonymous visitors may call (a feature's `publicRoutes`):
+ * the visitor may or may not be signed in.
+ */
+export interface PublicEnv {
   Variables: {
     requestId: string;
     log: Logger;
@@ -14,17 +17,35 @@ export interface ApiEnv {
     session: SessionRow | null;
   };
 }
+export type PublicContext = Context<PublicEnv>;
+
+/**
+ * Variables of every other /api route. The sign-in middleware runs before all of them, so a
+ * handler always has a user and session here (deny by default: see http/app.ts).
+ */
+export interface ApiEnv {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    user: UserRow;
+    session: SessionRow;
+  };
+}
 export type ApiContext = Context<ApiEnv>;
 
-/** The signed-in user, or the contract's 401. */
+/** The signed-in user of an authenticated route (the middleware already refused anonymous calls). */
 export function requireUser(c: ApiContext): UserRow {
-  const user = c.get("user");
-  if (!user) throw unauthorized();
-  return user;
+  return c.var.user;
 }
 
+/** Refuses every request without a valid session; mounted before all non-public routes. */
+export const requireSignIn: MiddlewareHandler<PublicEnv> = async (c, next) => {
+  if (!c.var.user || !c.var.session) throw unauthorized();
+  await next();
+};
+
 /** Reads the JSON body and parses it with its schema from shared/ (400 on bad JSON or shape). */
-export async function readJson<S extends z.ZodType>(c: ApiContext, schema: S): Promise<z.infer<S>> {
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   let body: unknown;
   try {
     body = await c.req.json();

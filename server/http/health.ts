@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Hono } from "hono";
 import type { AppContext } from "../context.ts";
 import { redisReady } from "../lib/redis.ts";
-import type { ApiEnv } from "./env.ts";
+import type { PublicEnv } from "./env.ts";
 
 /** When this process started: a restart changes it, so a monitor (or a test) can tell one happened. */
 const startedAt = new Date(performance.timeOrigin).toISOString();
@@ -30,7 +30,7 @@ async function databaseState(ctx: AppContext): Promise<DependencyState> {
  * healthy process. `db` and `scaleOut` keep their meaning (which kind is in use); `dependencies`
  * says whether each is reachable now (`redis` only when REDIS_URL is set).
  */
-export function healthRoute(api: Hono<ApiEnv>, ctx: AppContext): void {
+export function healthRoute(api: Hono<PublicEnv>, ctx: AppContext): void {
   api.get("/health", async (c) => {
     const dependencies: Record<string, DependencyState> = { db: await databaseState(ctx) };
     if (ctx.redis) dependencies.redis = redisReady(ctx.redis) ? "up" : "down";

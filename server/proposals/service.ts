@@ -25,7 +25,7 @@ import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, forbidden, invalidInput, notFound, readOnly } from "../lib/errors.ts";
-import { checkText } from "../moderation/index.ts";
+import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
 import { communities } from "../org/schema.ts";
 import { appendUpdates } from "../yjs/persistence.ts";
@@ -43,7 +43,7 @@ import {
 import { proposalComments, proposalMembers, proposalReviewers, proposalReviews, proposalVersions, proposals } from "./schema.ts";
 
 type ProposalRow = typeof proposals.$inferSelect;
-type Ctx = Pick<AppContext, "db" | "yjs" | "io" | "log">;
+type Ctx = Pick<AppContext, "db" | "yjs" | "io" | "log" | "words">;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -13,7 +13,7 @@ import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
 import { type Db, queryRows } from "../db/client.ts";
 import { forbidden, invalidInput, notFound } from "../lib/errors.ts";
-import { checkText } from "../moderation/index.ts";
+import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
 import { assertCanAccept, assertCanEdit, assertCanSee, invitable, type Viewer } from "./policy.ts";
 import { qaAnswers, qaAnswerVotes, qaInvites, qaQuestions, qaQuestionVotes } from "./schema.ts";

@@ -52,7 +52,7 @@ function taskState(task: StudioTask, s: StudioTask["states"][number], now: Date)
   return `${TASK_STATE_LABELS[s.state]}${overdue ? "（已逾期）" : ""}`;
 }
 
-export async function exportRecord(ctx: Pick<AppContext, "db" | "io" | "log" | "limits">, user: UserRow, studioId: string, query: ExportQuery) {
+export async function exportRecord(ctx: Pick<AppContext, "db" | "io" | "log" | "limits" | "words">, user: UserRow, studioId: string, query: ExportQuery) {
   const studio = await getStudio(ctx, user, studioId);
   const from = parseBound(query.from, false, new Date(studio.termStartsAt));
   const to = parseBound(query.to, true, new Date());

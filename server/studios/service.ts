@@ -5,14 +5,14 @@ import type { UserRow } from "../auth/sessions.ts";
 import { type AppContext, userRoom } from "../context.ts";
 import { queryRows } from "../db/client.ts";
 import { invalidInput, notFound } from "../lib/errors.ts";
-import { checkText } from "../moderation/index.ts";
+import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
 import { commitQueue } from "./commitQueue.ts";
 import { attachmentsByIds, messageById, type ReplyRef, toMessage } from "./messages.ts";
 import { requireAdmin, requireAuthor, requireMember, requireMentor, requireWritable, type StudioAccess } from "./policy.ts";
 import { studioMembers, studioMessages, studios } from "./schema.ts";
 
-type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits">;
+type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits" | "words">;
 
 export const studioRoom = (studioId: string) => `studio:${studioId}`;
 export const studioLink = (studioId: string, seq?: number) => `/studios/${studioId}${seq ? `?seq=${seq}` : ""}`;

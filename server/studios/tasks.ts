@@ -5,14 +5,14 @@ import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import { invalidInput, notFound } from "../lib/errors.ts";
-import { checkText } from "../moderation/index.ts";
+import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
 import { messageById, toMessage } from "./messages.ts";
 import { requireMentee, requireMentor } from "./policy.ts";
 import { studioMessages, studios, studioTasks, studioTaskStates } from "./schema.ts";
 import { broadcastMessage, loadAccess, studioLink, studioRoom } from "./service.ts";
 
-type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits">;
+type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits" | "words">;
 
 /** Tasks of a studio (or the given ids) with each mentee's state. */
 export async function listTasks(ctx: Pick<AppContext, "db">, studioId: string, ids?: string[]): Promise<StudioTask[]> {

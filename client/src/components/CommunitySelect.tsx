@@ -16,7 +16,7 @@ export function CommunitySelect({ value, onChange, ...rest }: Props) {
     title: street.name,
     options: street.communities.map((c) => ({
       value: c.id,
-      label: c.demo ? `${c.name}（${shell.admin.demo}）` : c.name,
+      label: c.name,
       search: `${street.name}${c.name}`,
     })),
   }));
@@ -30,7 +30,6 @@ export function CommunitySelect({ value, onChange, ...rest }: Props) {
       value={value ?? null}
       onChange={(v) => onChange?.(v ?? null)}
       popupMatchSelectWidth={false}
-      // the closed select shows just the community's name; the list marks demo communities
       labelRender={({ value, label }) => index.get(String(value))?.name ?? label}
       {...rest}
     />

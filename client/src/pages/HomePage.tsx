@@ -6,6 +6,7 @@ import { useCurrentUser } from "../auth.tsx";
 import { AREAS } from "../areas.tsx";
 import { useCommunityIndex } from "../org.ts";
 import { shell } from "../strings/shell.ts";
+import { WordListWarning } from "../features/moderation/WordListWarning.tsx";
 import { HomeActivity } from "./HomeActivity.tsx";
 
 export function HomePage() {
@@ -16,6 +17,7 @@ export function HomePage() {
 
   return (
     <div className="page home">
+      <WordListWarning />
       <Card className="home-welcome">
         <h1 className="home-greeting" data-testid="home-greeting">
           {h.greeting(user.displayName)}

@@ -149,7 +149,7 @@ export const shell = {
     self: "（我）",
     cannotEditSelf: "不能停用自己的账号",
     empty: "没有符合条件的用户",
-    demo: "示范",
+    demo: "示例",
   },
 
   forbidden: {

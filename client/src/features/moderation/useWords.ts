@@ -1,0 +1,1 @@
+export const WORDS_QUERY_KEY = ["moderation", "words"] as const;

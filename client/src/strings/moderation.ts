@@ -1,0 +1,26 @@
+/** Interface text of the sensitive-word screen. */
+export const moderation = {
+  nav: "敏感词管理",
+  title: "敏感词管理",
+  intro:
+    "聊天、提问、回答、工作室消息和项目评论在保存前都会检查敏感词。匹配时会忽略全角/半角、大小写、插入的符号和繁体写法。本系统不附带词表，请导入本单位使用的词表。",
+  emptyWarning: "敏感词表为空：聊天、提问和投影屏上的内容目前不会被过滤。",
+  emptyAction: "去导入词表",
+  count: (n: number) => `共 ${n} 个词`,
+  search: "搜索词表",
+  add: "添加",
+  addPlaceholder: "每行一个词，可一次添加多个",
+  added: (n: number) => `已添加 ${n} 个新词`,
+  import: "导入 .txt 词表",
+  importHint: "UTF-8 编码的文本文件，每行一个词；以 # 开头的行视为注释",
+  imported: (read: number, added: number) => `读取 ${read} 个词，新增 ${added} 个`,
+  remove: "删除",
+  removeConfirm: (word: string) => `确定从词表中删除「${word}」？`,
+  removed: "已删除",
+  testTitle: "测试一句话",
+  testPlaceholder: "输入一句话，看看会匹配到哪些词",
+  test: "测试",
+  testNone: "没有匹配到敏感词，可以发送",
+  testHit: (words: string) => `会被拦截，匹配到：${words}`,
+  empty: "词表中还没有词",
+};
