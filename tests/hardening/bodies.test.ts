@@ -71,8 +71,9 @@ function sendJunk(path: string, contentType: string, total: number, declared: bo
 }
 
 beforeAll(async () => {
-  server = await startServerProcess({ LOG_LEVEL: "warn" });
-}, 90_000);
+  // generous: a first PGlite start migrates, and the machine may be busy
+  server = await startServerProcess({ LOG_LEVEL: "warn" }, 180_000);
+}, 200_000);
 afterAll(() => server?.stop());
 
 describe("request bodies are limited before they are read", () => {

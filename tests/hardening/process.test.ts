@@ -37,7 +37,8 @@ async function environment() {
     LOG_LEVEL: "info",
     NODE_ENV: "production",
   };
-  return { env, url: `http://127.0.0.1:${port}`, cleanUp: () => rmSync(dataDir, { recursive: true, force: true }) };
+  // retried: a server still closing may write its last pages while the directory is removed
+  return { env, url: `http://127.0.0.1:${port}`, cleanUp: () => rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }) };
 }
 
 describe("a bug that reaches the top of the process", () => {
@@ -55,7 +56,7 @@ describe("a bug that reaches the top of the process", () => {
       try {
         const result = await Promise.race([
           exited(child),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit in time:\n${output}`)), 60_000)),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit in time:\n${output}`)), 150_000)),
         ]);
         expect(result, output).toEqual({ code: 1, signal: null });
         const fatal = output.split("\n").filter((line) => line.includes('"level":60')).map((line) => JSON.parse(line));
@@ -67,7 +68,7 @@ describe("a bug that reaches the top of the process", () => {
         child.kill("SIGKILL");
         cleanUp();
       }
-    }, 90_000);
+    }, 180_000);
   }
 });
 
@@ -80,7 +81,7 @@ describe("npm start (scripts/start.mjs)", () => {
     supervisor.stdout!.on("data", (d) => (output += d));
     supervisor.stderr!.on("data", (d) => (output += d));
     try {
-      const first = await eventually(() => health(url), 90_000, 200);
+      const first = await eventually(() => health(url), 180_000, 200);
       const serverPid = Number(readFileSync(`/proc/${supervisor.pid}/task/${supervisor.pid}/children`, "utf8").trim().split(/\s+/)[0]);
       expect(serverPid).toBeGreaterThan(0);
 
@@ -89,7 +90,7 @@ describe("npm start (scripts/start.mjs)", () => {
       const second = await eventually(async () => {
         const now = await health(url);
         return now && now.startedAt !== first!.startedAt ? now : null;
-      }, 90_000, 200);
+      }, 180_000, 200);
       expect(Date.parse(second!.startedAt)).toBeGreaterThan(Date.parse(first!.startedAt));
       expect(output).toContain("重新启动");
 
@@ -100,8 +101,11 @@ describe("npm start (scripts/start.mjs)", () => {
       await new Promise((r) => setTimeout(r, 1_500));
       expect(await health(url)).toBeNull();
     } finally {
+      // SIGTERM lets the supervisor stop its server before the data directory goes
+      supervisor.kill("SIGTERM");
+      await Promise.race([exited(supervisor), new Promise((r) => setTimeout(r, 20_000))]);
       supervisor.kill("SIGKILL");
       cleanUp();
     }
-  }, 240_000);
+  }, 400_000);
 });
