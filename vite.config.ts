@@ -1,6 +1,7 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import { compression } from "vite-plugin-compression2";
+import { VitePWA } from "vite-plugin-pwa";
 import { fileURLToPath } from "node:url";
 
 const clientRoot = fileURLToPath(new URL("./client", import.meta.url));
@@ -12,11 +13,49 @@ export default defineConfig({
   root: clientRoot,
   // Text assets are compressed once at build time (gzip and brotli side by side); the server
   // sends whichever the browser accepts and never compresses per request.
-  plugins: [react(), compression({ algorithms: ["gzip", "brotliCompress"], include: /\.(html|css|js|mjs|json|svg|webmanifest)$/, threshold: 1024, logLevel: "silent" })],
+  plugins: [
+    react(),
+    // An installable shell: the service worker caches the app's own files only — never API
+    // answers, sockets or documents — so a phone can open the hub (and its local copies) while
+    // the server is away, and a new release replaces the old shell by itself.
+    VitePWA({
+      registerType: "autoUpdate",
+      injectRegister: false,
+      includeAssets: ["icon.svg", "apple-touch-icon.png"],
+      manifest: {
+        name: "社区工作者协作论坛",
+        short_name: "协作论坛",
+        description: "柳州市城中区社区工作者协作论坛：书记论坛、导师工作室、党建项目、老书记问答",
+        lang: "zh-CN",
+        start_url: "/",
+        display: "standalone",
+        background_color: "#f4f5f7",
+        theme_color: "#2b5d8c",
+        icons: [
+          { src: "/icon-192.png", sizes: "192x192", type: "image/png" },
+          { src: "/icon-512.png", sizes: "512x512", type: "image/png" },
+          { src: "/icon-maskable-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
+        ],
+      },
+      workbox: {
+        globPatterns: ["**/*.{js,css,html,svg,png,webmanifest}"],
+        // the PDF viewer's worker is large and only needed on forum pages: fetched when used
+        globIgnores: ["**/pdf.worker*"],
+        navigateFallback: "/index.html",
+        navigateFallbackDenylist: [/^\/api\//, /^\/socket\.io\//, /^\/yjs\//],
+        runtimeCaching: [],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+    compression({ algorithms: ["gzip", "brotliCompress"], include: /\.(html|css|js|mjs|json|svg|webmanifest)$/, threshold: 1024, logLevel: "silent" })],
   build: {
     // Absolute, so it means client/dist whatever the working directory (relative paths resolve from root).
     outDir: fileURLToPath(new URL("./client/dist", import.meta.url)),
     emptyOutDir: true,
+    // read by scripts/build-check.mjs to add up what each route loads
+    manifest: true,
     // antd alone is ~1 MB before splitting; route-level chunks keep the first load small.
     chunkSizeWarningLimit: 1500,
   },

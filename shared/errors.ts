@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   "account_disabled",
   "blocked_content",
   "read_only",
+  /** voting for one's own question or answer */
+  "self_vote",
   "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number] | (string & {});

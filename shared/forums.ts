@@ -44,6 +44,53 @@ export const CreateForumSchema = z.object({
 });
 export type CreateForum = z.infer<typeof CreateForumSchema>;
 
+/** `PATCH /api/forums/:id` (host, before the start): any of the fields set at creation except the agenda. */
+export const UpdateForumSchema = z
+  .object({
+    title: TitleSchema.optional(),
+    mode: ForumModeSchema.optional(),
+    startsAt: z.iso.datetime({ offset: true }).optional(),
+    theme: z.string().trim().max(500).nullable().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "没有要修改的内容");
+export type UpdateForum = z.infer<typeof UpdateForumSchema>;
+
+/**
+ * `PATCH /api/forums/:id/talks/:talkId` (host): before the start any talk; once live, only a talk
+ * not yet given (never started and not on stage); never after the end.
+ */
+export const UpdateTalkSchema = z
+  .object({
+    title: TitleSchema.optional(),
+    presenterId: IdSchema.optional(),
+    capability: CapabilitySchema.nullable().optional(),
+    plannedMinutes: z.number().int().min(1).max(240).nullable().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "没有要修改的内容");
+export type UpdateTalk = z.infer<typeof UpdateTalkSchema>;
+
+/**
+ * The agenda rule both sides apply: a talk can be edited before the start, and once live only while
+ * it has not been given (never started, not on stage); nothing changes after the end. Deleting and
+ * reordering talks, and editing or deleting the forum, are for before the start only.
+ */
+export function isTalkEditable(forum: { status: ForumStatus; currentTalkId: string | null }, talk: { id: string; startedAt: unknown }): boolean {
+  if (forum.status === "scheduled") return true;
+  if (forum.status === "ended") return false;
+  return talk.startedAt === null && forum.currentTalkId !== talk.id;
+}
+
+/** `PUT /api/forums/:id/talks/order` (host, before the start): every talk of the agenda exactly once. */
+export const ReorderTalksSchema = z.object({
+  talkIds: z.array(IdSchema).min(1).max(200),
+});
+export type ReorderTalks = z.infer<typeof ReorderTalksSchema>;
+
+/** `GET /api/forums/join-origin`: where phones should open the join link (PUBLIC_ORIGIN), if configured. */
+export interface JoinOrigin {
+  publicOrigin: string | null;
+}
+
 /** `PUT /api/forums/:id/weights` (host, before the first round opens) */
 export const UpdateWeightsSchema = z.object({ weights: GroupWeightsSchema });
 
@@ -280,6 +327,8 @@ export interface ForumServerEvents {
   "forum:question": (payload: ForumQuestion) => void;
   "forum:scoreboard": (payload: Scoreboard) => void;
   "forum:presence": (payload: ForumPresence) => void;
+  /** the host withdrew the forum before it started */
+  "forum:deleted": (payload: { forumId: string }) => void;
 }
 
 export const SCORE_GROUP_LABELS: Record<ScoreGroup, string> = {

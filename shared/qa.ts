@@ -30,15 +30,21 @@ const ReasonSchema = z.string().trim().min(1, "请填写原因").max(QA_LIMITS.r
 
 // ---------------------------------------------------------------- REST bodies
 
-/** `POST /api/questions`; `eventId` marks a question asked from the floor of a live event. */
-export const CreateQuestionSchema = z.object({
-  title: TitleSchema,
-  body: BodySchema,
-  capability: CapabilitySchema.nullish(),
-  tags: TagsSchema.optional(),
-  anonymous: z.boolean().optional(),
-  eventId: IdSchema.optional(),
-});
+/**
+ * `POST /api/questions`; `eventId` marks a question asked from the floor of a live event. A floor
+ * question needs only its title (someone raising a hand says one sentence); a board question needs
+ * a description too.
+ */
+export const CreateQuestionSchema = z
+  .object({
+    title: TitleSchema,
+    body: z.string().trim().max(LIMITS.bodyMax, `内容不超过 ${LIMITS.bodyMax} 字`).optional(),
+    capability: CapabilitySchema.nullish(),
+    tags: TagsSchema.optional(),
+    anonymous: z.boolean().optional(),
+    eventId: IdSchema.optional(),
+  })
+  .refine((q) => q.eventId || q.body, { message: "内容不能为空", path: ["body"] });
 export type CreateQuestion = z.infer<typeof CreateQuestionSchema>;
 
 /** `PATCH /api/questions/:id` (author or admin). */
@@ -213,6 +219,8 @@ export interface QaEvent {
   status: QaEventStatus;
   host: { id: string; displayName: string };
   currentQuestionId: string | null;
+  /** false: the questions still to come follow the votes; true: the host has put them in order */
+  orderedByHost: boolean;
   startedAt: string | null;
   endedAt: string | null;
 }
@@ -248,6 +256,8 @@ export const QaControlSchema = z.discriminatedUnion("action", [
   z.object({ eventId: IdSchema, action: z.literal("next") }),
   z.object({ eventId: IdSchema, action: z.literal("end") }),
   z.object({ eventId: IdSchema, action: z.literal("current"), questionId: IdSchema }),
+  /** hand the order of the questions still to come back to the votes */
+  z.object({ eventId: IdSchema, action: z.literal("sortByVotes") }),
 ]);
 export type QaControl = z.infer<typeof QaControlSchema>;
 
@@ -276,4 +286,15 @@ export interface QaServerEvents {
   "qa:question": (payload: { question: QuestionListItem; eventId: string | null }) => void;
   "qa:answer": (payload: { answer: Answer; questionId: string }) => void;
   "qa:event": (payload: { state: QaEventState }) => void;
+  /** a vote count changed (the count only: who voted is nobody else's business) */
+  "qa:vote": (payload: QaVoteChange) => void;
+  /** the asker (or an admin) accepted an answer */
+  "qa:accepted": (payload: { questionId: string; acceptedAnswerId: string }) => void;
+}
+
+export interface QaVoteChange {
+  target: "question" | "answer";
+  id: string;
+  questionId: string;
+  votes: number;
 }

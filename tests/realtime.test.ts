@@ -23,10 +23,13 @@ describe("health", () => {
     expect(Date.parse(body.startedAt)).toBeLessThanOrEqual(Date.now());
   });
 
-  it("answers unknown /api routes with a JSON 404 and an oversized body with 413", async () => {
-    const missing = await fetch(`${server.url}/api/no-such-thing`);
+  it("answers unknown /api routes with a JSON 404 (401 before sign-in) and an oversized body with 413", async () => {
+    const anonymous = await fetch(`${server.url}/api/no-such-thing`);
+    expect(anonymous.status).toBe(401);
+    const { client } = await createUser(server);
+    const missing = await client.get("/api/no-such-thing");
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe("not_found");
+    expect(missing.body.error.code).toBe("not_found");
     const huge = await fetch(`${server.url}/api/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },

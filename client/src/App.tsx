@@ -1,12 +1,8 @@
 import { lazy, Suspense } from "react";
 import { Route, Routes } from "react-router";
 import { RequireAuth, RequireRole, SessionWatcher } from "./auth.tsx";
-import { AppLayout } from "./layout/AppLayout.tsx";
 import { PageSpin } from "./components/PageSpin.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
-import { RegisterPage } from "./pages/RegisterPage.tsx";
-import { HomePage } from "./pages/HomePage.tsx";
-import { NotFoundPage } from "./pages/NotFoundPage.tsx";
 
 /*
  * Feature engineers: your routes live inside your own `features/<name>/index.tsx`, which is
@@ -15,6 +11,11 @@ import { NotFoundPage } from "./pages/NotFoundPage.tsx";
  * first load. Shared helpers: `api`/`apiUpload` (api.ts), `getSocket`/`emitWithAck`/
  * `useConnectionState` (socket.ts), `useMe`/`useCurrentUser`/`RequireRole` (auth.tsx).
  */
+// Only the sign-in page is in the first load: a phone that scanned a QR code gets the form first.
+const AppLayout = lazy(() => import("./layout/AppLayout.tsx").then((m) => ({ default: m.AppLayout })));
+const HomePage = lazy(() => import("./pages/HomePage.tsx").then((m) => ({ default: m.HomePage })));
+const RegisterPage = lazy(() => import("./pages/RegisterPage.tsx").then((m) => ({ default: m.RegisterPage })));
+const NotFoundPage = lazy(() => import("./pages/NotFoundPage.tsx").then((m) => ({ default: m.NotFoundPage })));
 const ForumsArea = lazy(() => import("./features/forums/index.tsx"));
 const StudiosArea = lazy(() => import("./features/studios/index.tsx"));
 const ProposalsArea = lazy(() => import("./features/proposals/index.tsx"));
@@ -31,15 +32,15 @@ export function App() {
       <SessionWatcher />
       <Routes>
         <Route path="/login" element={<LoginPage />} />
-        <Route path="/register" element={<RegisterPage />} />
+        <Route path="/register" element={<Lazy><RegisterPage /></Lazy>} />
         <Route
           element={
             <RequireAuth>
-              <AppLayout />
+              <Lazy><AppLayout /></Lazy>
             </RequireAuth>
           }
         >
-          <Route index element={<HomePage />} />
+          <Route index element={<Lazy><HomePage /></Lazy>} />
           <Route path="forums/*" element={<Lazy><ForumsArea /></Lazy>} />
           <Route path="studios/*" element={<Lazy><StudiosArea /></Lazy>} />
           <Route path="proposals/*" element={<Lazy><ProposalsArea /></Lazy>} />
@@ -77,7 +78,7 @@ export function App() {
               </RequireRole>
             }
           />
-          <Route path="*" element={<NotFoundPage />} />
+          <Route path="*" element={<Lazy><NotFoundPage /></Lazy>} />
         </Route>
       </Routes>
     </>

@@ -3,8 +3,9 @@ import { Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { App as AntApp, Button, Result } from "antd";
 import type { User } from "../../shared/auth.ts";
-import type { Role } from "../../shared/enums.ts";
+import type { Role } from "../../shared/vocabulary.ts";
 import { api, isUnauthorized } from "./api.ts";
+import { clearLocalCopies } from "./localCopies.ts";
 import { connectSocket, disconnectSocket, getSocket } from "./socket.ts";
 import { PageSpin } from "./components/PageSpin.tsx";
 import { shell } from "./strings/shell.ts";
@@ -106,7 +107,10 @@ function RoleGate({ roles, children }: { roles: readonly Role[]; children?: Reac
   return <>{children ?? <Outlet />}</>;
 }
 
-/** Signs out on the server, drops every cached query and closes the realtime connection. */
+/**
+ * Signs out on the server, drops every cached query, closes the realtime connection and deletes
+ * this browser's local copies of documents (office PCs are shared).
+ */
 export function useLogout(): () => Promise<void> {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -120,6 +124,8 @@ export function useLogout(): () => Promise<void> {
     queryClient.clear();
     queryClient.setQueryData(ME_QUERY_KEY, null);
     navigate("/login", { replace: true });
+    // After leaving the page: an editor still open holds its database until it unmounts.
+    await clearLocalCopies();
   };
 }
 

@@ -43,6 +43,13 @@ function ThemedRoot({ children }: { children: ReactNode }) {
   );
 }
 
+// The offline shell (see vite.config.ts) registers after the first paint, so it never delays sign-in.
+if (import.meta.env.PROD && "serviceWorker" in navigator) {
+  window.addEventListener("load", () => {
+    void import("virtual:pwa-register").then(({ registerSW }) => registerSW({ immediate: true }));
+  });
+}
+
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <ThemedRoot>

@@ -84,14 +84,14 @@ export function archiveScoresCsv(archive: ForumArchive): string {
     const safe = /^[=+\-@]/.test(s) && typeof v === "string" ? `'${s}` : s;
     return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
-  const header = ["talk", "presenter", "group", "weight", "ballots", ...SCORE_ITEMS, "total"];
+  const header = ["发言", "发言人", "群体", "权重", "评分份数", ...SCORE_ITEMS.map((i) => ITEM_LABELS[i]), "加权总分"];
   const rows: (string | number | null)[][] = [header];
   for (const board of archive.scoreboards) {
     const talk = archive.forum.talks.find((t) => t.id === board.talkId);
     for (const g of board.groups) {
-      rows.push([talk?.title ?? "", talk?.presenterName ?? "", g.group, g.weight, g.ballots, ...SCORE_ITEMS.map((i) => (g.means ? g.means[i] : null)), null]);
+      rows.push([talk?.title ?? "", talk?.presenterName ?? "", SCORE_GROUP_LABELS[g.group], g.weight, g.ballots, ...SCORE_ITEMS.map((i) => (g.means ? g.means[i] : null)), null]);
     }
-    rows.push([talk?.title ?? "", talk?.presenterName ?? "", "weighted", null, board.ballots, ...SCORE_ITEMS.map((i) => (board.weighted ? board.weighted[i] : null)), board.total]);
+    rows.push([talk?.title ?? "", talk?.presenterName ?? "", "加权结果", null, board.ballots, ...SCORE_ITEMS.map((i) => (board.weighted ? board.weighted[i] : null)), board.total]);
   }
   return "\uFEFF" + rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
 }

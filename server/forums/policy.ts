@@ -1,4 +1,4 @@
-import type { ScoreGroup } from "../../shared/forums.ts";
+import { isTalkEditable, type ScoreGroup } from "../../shared/forums.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { forbidden } from "../lib/errors.ts";
 
@@ -24,9 +24,24 @@ export const isCurrentPresenter = (user: Who, forum: ForumLike, talk: TalkLike |
 export const canPresent = (user: Who, forum: ForumLike, talk: TalkLike | undefined) =>
   isHost(user, forum) || isCurrentPresenter(user, forum, talk);
 
-/** A talk's deck and notes are managed by its presenter or the host, whether or not it is on now. */
+/** A talk's deck is managed by its presenter or the host, whether or not it is on now (notes: `canUseNotes`). */
 export const canManageTalk = (user: Who, forum: ForumLike, talk: TalkLike) =>
   isHost(user, forum) || talk.presenterId === user.id;
+
+/**
+ * Presenter notes are the presenter's own crib sheet: nobody else reads or writes them — not the
+ * host, not an admin — so they are never part of a payload sent to anyone else.
+ */
+export const canUseNotes = (user: Who, talk: TalkLike) => talk.presenterId === user.id;
+
+type AgendaForum = { status: "scheduled" | "live" | "ended"; currentTalkId: string | null };
+type AgendaTalk = { id: string; startedAt: Date | null };
+
+/** The forum itself (title, mode, time, theme), its deletion and the order of talks: only before the start. */
+export const agendaOpen = (forum: AgendaForum) => forum.status === "scheduled";
+
+/** Before the start any talk; once live only one not yet given; nothing after the end (shared with the client). */
+export const talkEditable = (forum: AgendaForum, talk: AgendaTalk) => isTalkEditable(forum, talk);
 
 /**
  * Approving a pre-moderated question is the host's call; the presenter of the talk on stage may

@@ -1,14 +1,24 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Hono } from "hono";
 import { z } from "zod";
-import { CreateForumSchema, CreateTalkSchema, TalkNotesSchema, UpdateWeightsSchema } from "../../shared/forums.ts";
+import {
+  CreateForumSchema,
+  CreateTalkSchema,
+  type JoinOrigin,
+  ReorderTalksSchema,
+  TalkNotesSchema,
+  UpdateForumSchema,
+  UpdateTalkSchema,
+  UpdateWeightsSchema,
+} from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
 import { type ApiContext, type ApiEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
 import { forbidden } from "../lib/errors.ts";
+import { deleteForum, deleteTalk, reorderTalks, updateForum, updateTalk } from "./agenda.ts";
 import { archiveMarkdown, archiveScoresCsv, buildArchive } from "./archive.ts";
 import { deckInfo, parseRange, readDeckRange, uploadDeck } from "./decks.ts";
-import { canCreateForum, canManageTalk } from "./policy.ts";
+import { canCreateForum, canUseNotes } from "./policy.ts";
 import { forumTalks } from "./schema.ts";
 import { addTalk, createForum, findForumRow, findTalkRow, getForum, listForums, updateWeights } from "./service.ts";
 
@@ -43,9 +53,45 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     return c.json({ users: rows });
   });
 
+  // The join QR must carry the address phones can reach, which only the server's configuration knows.
+  api.get("/forums/join-origin", (c) => {
+    requireUser(c);
+    const body: JoinOrigin = { publicOrigin: ctx.config.PUBLIC_ORIGIN ? new URL(ctx.config.PUBLIC_ORIGIN).origin : null };
+    return c.json(body);
+  });
+
   api.get("/forums/:id", async (c) => {
     requireUser(c);
     return c.json({ forum: await getForum(ctx.db, forumId(c)) });
+  });
+
+  api.patch("/forums/:id", async (c) => {
+    const user = requireUser(c);
+    const input = await readJson(c, UpdateForumSchema);
+    return c.json({ forum: await updateForum(ctx, user, forumId(c), input) });
+  });
+
+  api.delete("/forums/:id", async (c) => {
+    const user = requireUser(c);
+    await deleteForum(ctx, user, forumId(c));
+    return c.json({ ok: true });
+  });
+
+  api.put("/forums/:id/talks/order", async (c) => {
+    const user = requireUser(c);
+    const input = await readJson(c, ReorderTalksSchema);
+    return c.json({ forum: await reorderTalks(ctx, user, forumId(c), input) });
+  });
+
+  api.patch("/forums/:id/talks/:talkId", async (c) => {
+    const user = requireUser(c);
+    const input = await readJson(c, UpdateTalkSchema);
+    return c.json({ talk: await updateTalk(ctx, user, forumId(c), talkId(c), input) });
+  });
+
+  api.delete("/forums/:id/talks/:talkId", async (c) => {
+    const user = requireUser(c);
+    return c.json({ forum: await deleteTalk(ctx, user, forumId(c), talkId(c)) });
   });
 
   api.post("/forums/:id/talks", async (c) => {
@@ -93,7 +139,7 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     const user = requireUser(c);
     const forum = await findForumRow(ctx.db, forumId(c));
     const talk = await findTalkRow(ctx.db, forum.id, talkId(c));
-    if (!canManageTalk(user, forum, talk)) throw forbidden("演讲备注只有发言人和主持人可见");
+    if (!canUseNotes(user, talk)) throw forbidden("演讲备注只有发言人本人可见");
     return c.json({ notes: talk.notes });
   });
 
@@ -102,7 +148,7 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     const { notes } = await readJson(c, TalkNotesSchema);
     const forum = await findForumRow(ctx.db, forumId(c));
     const talk = await findTalkRow(ctx.db, forum.id, talkId(c));
-    if (!canManageTalk(user, forum, talk)) throw forbidden("只有发言人或主持人可以编辑备注");
+    if (!canUseNotes(user, talk)) throw forbidden("只有发言人本人可以编辑备注");
     await ctx.db.update(forumTalks).set({ notes }).where(eq(forumTalks.id, talk.id));
     return c.json({ notes });
   });

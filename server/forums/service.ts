@@ -135,7 +135,7 @@ export async function listForums(db: Db): Promise<Forum[]> {
   return loadForums(db, rows);
 }
 
-async function requirePresenters(db: Db, talks: CreateTalk[]): Promise<void> {
+export async function requirePresenters(db: Db, talks: Pick<CreateTalk, "presenterId">[]): Promise<void> {
   const ids = [...new Set(talks.map((t) => t.presenterId))];
   if (ids.length === 0) return;
   const found = await db.select({ id: users.id }).from(users).where(inArray(users.id, ids));
@@ -178,7 +178,7 @@ export async function createForum(ctx: AppContext, user: UserRow, input: CreateF
 }
 
 /** Each presenter put on an agenda by someone else hears of it (bell and push). */
-async function tellPresenters(ctx: AppContext, forum: Forum, talks: Talk[], byUserId: string): Promise<void> {
+export async function tellPresenters(ctx: AppContext, forum: Forum, talks: Talk[], byUserId: string): Promise<void> {
   for (const talk of talks) {
     if (talk.presenterId === byUserId) continue;
     await notify(ctx, {

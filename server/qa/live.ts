@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, ne, notInArray, sql } from "drizzle-orm";
-import type { CreateEvent, QaControl, QaEvent, QaEventState, QaQueueAdd, QaReorder } from "../../shared/qa.ts";
+import { and, asc, desc, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
+import type { CreateEvent, QaControl, QaEvent, QaEventState, QaQueueAdd, QaReorder, QaVoteChange } from "../../shared/qa.ts";
 import { QA_LIMITS } from "../../shared/qa.ts";
 import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
@@ -40,6 +40,7 @@ function toEvent(row: EventRow & { hostName: string }): QaEvent {
     status: row.status,
     host: { id: row.hostId, displayName: row.hostName },
     currentQuestionId: row.currentQuestionId,
+    orderedByHost: row.orderedByHost,
     startedAt: row.startedAt?.toISOString() ?? null,
     endedAt: row.endedAt?.toISOString() ?? null,
   };
@@ -63,7 +64,9 @@ export async function eventState(ctx: AppContext, viewer: Viewer, eventId: strin
     items.map((i) => i.questionId),
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const queue = items.flatMap((item) => {
+  // shown in running order even if the stored positions lag (e.g. a queue written by the seed)
+  const ordered = runningOrder(items, event, (id) => byId.get(id)?.votes ?? 0);
+  const queue = ordered.flatMap((item) => {
     const row = byId.get(item.questionId);
     return row ? [{ question: toListItem(viewer, row), position: item.position, source: item.source }] : [];
   });
@@ -97,6 +100,67 @@ async function appendToQueue(db: Db, eventId: string, questionIds: string[], sou
     .onConflictDoNothing();
 }
 
+type Item = { questionId: string; position: number };
+
+/**
+ * The queue in the order it runs: until the host orders it by hand, the questions still to come
+ * (after the one on stage) follow the votes, most first, equal votes keeping their stored order.
+ */
+export function runningOrder<T extends Item>(
+  items: T[],
+  event: { orderedByHost: boolean; status: string; currentQuestionId: string | null },
+  votesOf: (questionId: string) => number,
+): T[] {
+  const stored = [...items].sort((a, b) => a.position - b.position);
+  if (event.orderedByHost || event.status === "ended") return stored;
+  const at = stored.findIndex((i) => i.questionId === event.currentQuestionId);
+  const toCome = stored.slice(at + 1).sort((a, b) => votesOf(b.questionId) - votesOf(a.questionId) || a.position - b.position);
+  return [...stored.slice(0, at + 1), ...toCome];
+}
+
+/**
+ * Until the host orders the queue by hand, the questions still to come follow the votes (most
+ * first; equal votes keep their order, so floor questions stay first come, first served). Those
+ * already discussed and the one on stage keep their places. The event's row is locked first, so
+ * two re-sorts triggered by votes at the same moment run one after the other and the later one
+ * sees both votes.
+ */
+export async function followVotes(db: Db, eventId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [event] = await tx.select().from(qaEvents).where(eq(qaEvents.id, eventId)).for("update");
+    if (!event || event.orderedByHost || event.status === "ended") return;
+    const items = await tx.select().from(qaEventItems).where(eq(qaEventItems.eventId, eventId)).orderBy(asc(qaEventItems.position));
+    if (items.length < 2) return;
+    const votes = new Map(
+      (
+        await tx
+          .select({ id: qaQuestions.id, votes: qaQuestions.votes })
+          .from(qaQuestions)
+          .where(inArray(qaQuestions.id, items.map((i) => i.questionId)))
+      ).map((q) => [q.id, q.votes]),
+    );
+    const sorted = runningOrder(items, event, (id) => votes.get(id) ?? 0);
+    const positions = items.map((i) => i.position);
+    for (const [i, item] of sorted.entries()) {
+      if (item.position === positions[i]) continue;
+      await tx
+        .update(qaEventItems)
+        .set({ position: positions[i]! })
+        .where(and(eq(qaEventItems.eventId, eventId), eq(qaEventItems.questionId, item.questionId)));
+    }
+  });
+}
+
+/** Events still to come or running whose queue holds the question. */
+async function eventsHolding(db: Db, questionId: string): Promise<EventRow[]> {
+  const rows = await db
+    .select({ event: qaEvents })
+    .from(qaEventItems)
+    .innerJoin(qaEvents, eq(qaEvents.id, qaEventItems.eventId))
+    .where(and(eq(qaEventItems.questionId, questionId), ne(qaEvents.status, "ended")));
+  return rows.map((r) => r.event);
+}
+
 /** The top-voted unanswered questions on the board that the queue doesn't hold yet. */
 export async function pullTopUnanswered(ctx: AppContext, viewer: Viewer, eventId: string, count: number = QA_LIMITS.eventPull) {
   assertCanHost(viewer);
@@ -123,6 +187,7 @@ export async function pullTopUnanswered(ctx: AppContext, viewer: Viewer, eventId
       top.map((t) => t.id),
       "pulled",
     );
+    await followVotes(ctx.db, eventId);
   }
   return broadcastEvent(ctx, eventId).then(() => eventState(ctx, viewer, eventId));
 }
@@ -148,6 +213,7 @@ export async function listEvents(ctx: AppContext): Promise<QaEvent[]> {
 
 export async function controlEvent(ctx: AppContext, viewer: Viewer, input: QaControl): Promise<QaEventState> {
   assertCanHost(viewer);
+  if (input.action === "start" || input.action === "next") await followVotes(ctx.db, input.eventId);
   const event = await findEvent(ctx.db, input.eventId);
   if (event.status === "ended") throw invalidInput("本场论坛已结束");
   const items = await queueItems(ctx.db, input.eventId);
@@ -172,6 +238,9 @@ export async function controlEvent(ctx: AppContext, viewer: Viewer, input: QaCon
       if (!items.some((i) => i.questionId === input.questionId)) throw invalidInput("该问题不在本场队列中");
       patch.currentQuestionId = input.questionId;
       break;
+    case "sortByVotes":
+      patch.orderedByHost = false;
+      break;
     case "end":
       patch.status = "ended";
       patch.endedAt = new Date();
@@ -179,6 +248,7 @@ export async function controlEvent(ctx: AppContext, viewer: Viewer, input: QaCon
       break;
   }
   await ctx.db.update(qaEvents).set(patch).where(eq(qaEvents.id, input.eventId));
+  if (input.action === "sortByVotes") await followVotes(ctx.db, input.eventId);
   await broadcastEvent(ctx, input.eventId);
   return eventState(ctx, viewer, input.eventId);
 }
@@ -200,6 +270,8 @@ export async function reorderQueue(ctx: AppContext, viewer: Viewer, input: QaReo
         .set({ position: i + 1 })
         .where(and(eq(qaEventItems.eventId, input.eventId), eq(qaEventItems.questionId, questionId)));
     }
+    // from now on the votes no longer move the queue ("按票数排序" hands it back)
+    await tx.update(qaEvents).set({ orderedByHost: true }).where(eq(qaEvents.id, input.eventId));
   });
   await broadcastEvent(ctx, input.eventId);
   return eventState(ctx, viewer, input.eventId);
@@ -215,6 +287,7 @@ export async function addToQueue(ctx: AppContext, viewer: Viewer, input: QaQueue
   if (items.some((i) => i.questionId === input.questionId)) throw conflict("该问题已在队列中");
   if (items.length >= QA_LIMITS.eventQueueMax) throw invalidInput("队列已满");
   await appendToQueue(ctx.db, input.eventId, [input.questionId], "added");
+  await followVotes(ctx.db, input.eventId);
   await broadcastEvent(ctx, input.eventId);
   return eventState(ctx, viewer, input.eventId);
 }
@@ -227,6 +300,7 @@ export async function onQuestionAsked(ctx: AppContext, row: QuestionRow): Promis
   ctx.io.to(boardRoom).emit("qa:question", { question, eventId: row.eventId });
   if (row.eventId) {
     await appendToQueue(ctx.db, row.eventId, [row.id], "floor");
+    await followVotes(ctx.db, row.eventId);
     ctx.io.to(eventRoom(row.eventId)).emit("qa:question", { question, eventId: row.eventId });
     await broadcastEvent(ctx, row.eventId);
   }
@@ -237,15 +311,32 @@ export async function onAnswerPosted(ctx: AppContext, question: QuestionRow, row
   if (question.hidden) return;
   const answer = toAnswer(PEER, row, question);
   ctx.io.to(boardRoom).emit("qa:answer", { answer, questionId: question.id });
-  const events = await ctx.db
-    .select({ id: qaEvents.id })
-    .from(qaEventItems)
-    .innerJoin(qaEvents, eq(qaEvents.id, qaEventItems.eventId))
-    .where(and(eq(qaEventItems.questionId, question.id), ne(qaEvents.status, "ended")));
-  for (const { id } of events) {
+  for (const { id } of await eventsHolding(ctx.db, question.id)) {
     ctx.io.to(eventRoom(id)).emit("qa:answer", { answer, questionId: question.id });
     await broadcastEvent(ctx, id);
   }
+}
+
+/**
+ * A vote count changed: open lists and question pages update the figure; an event whose queue
+ * holds the question re-sorts what is still to come and pushes its state. Hidden questions stay
+ * quiet (the board room is everyone).
+ */
+export async function onVoteChanged(ctx: AppContext, question: QuestionRow, change: QaVoteChange): Promise<void> {
+  if (question.hidden) return;
+  ctx.io.to(boardRoom).emit("qa:vote", change);
+  for (const event of await eventsHolding(ctx.db, question.id)) {
+    if (change.target === "question") await followVotes(ctx.db, event.id);
+    // an answer's votes matter to an event only while its question is on stage
+    if (change.target === "question" || event.currentQuestionId === question.id) await broadcastEvent(ctx, event.id);
+  }
+}
+
+/** An answer was accepted: open pages mark it, and events holding the question show it. */
+export async function onAnswerAccepted(ctx: AppContext, question: QuestionRow, answerId: string): Promise<void> {
+  if (question.hidden) return;
+  ctx.io.to(boardRoom).emit("qa:accepted", { questionId: question.id, acceptedAnswerId: answerId });
+  for (const event of await eventsHolding(ctx.db, question.id)) await broadcastEvent(ctx, event.id);
 }
 
 /** Subscribing to an event checks that it exists and answers the viewer's view of it. */

@@ -1,6 +1,6 @@
 import { isAdmin } from "../auth/policy.ts";
 import type { UserRow } from "../auth/sessions.ts";
-import { forbidden, notFound } from "../lib/errors.ts";
+import { AppError, forbidden, notFound } from "../lib/errors.ts";
 
 /**
  * Every permission of the Q&A board in one place, so a REST route and a socket event can't
@@ -33,6 +33,14 @@ export function assertCanEdit(viewer: Viewer, post: Post): void {
 export function assertCanAccept(viewer: Viewer, question: Post): void {
   assertCanSee(viewer, question);
   if (question.authorId !== viewer.id && !isAdmin(viewer)) throw forbidden("只有提问人或管理员可以采纳回答");
+}
+
+/** A vote says "others found this useful": nobody votes for their own question or answer. */
+export function assertCanVote(viewer: Viewer, post: Post, kind: "question" | "answer"): void {
+  assertCanSee(viewer, post);
+  if (post.authorId === viewer.id) {
+    throw new AppError(403, "self_vote", kind === "question" ? "不能给自己的问题点赞" : "不能给自己的回答点赞");
+  }
 }
 
 export function assertModerator(viewer: Viewer): void {

@@ -177,6 +177,8 @@ export const qaEvents = pgTable("qa_events", {
     .notNull()
     .references(() => users.id),
   currentQuestionId: uuid("current_question_id"),
+  /** once the host orders the queue by hand it stays so; until then it follows the votes */
+  orderedByHost: boolean("ordered_by_host").notNull().default(false),
   startedAt: timestamp("started_at", { withTimezone: true }),
   endedAt: timestamp("ended_at", { withTimezone: true }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -15,11 +15,11 @@ import { type Db, queryRows } from "../db/client.ts";
 import { forbidden, invalidInput, notFound } from "../lib/errors.ts";
 import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
-import { assertCanAccept, assertCanEdit, assertCanSee, invitable, type Viewer } from "./policy.ts";
+import { assertCanAccept, assertCanEdit, assertCanSee, assertCanVote, invitable, type Viewer } from "./policy.ts";
 import { qaAnswers, qaAnswerVotes, qaInvites, qaQuestions, qaQuestionVotes } from "./schema.ts";
 import { type ParsedQuery, parseQuery, searchVectorLiteral, similarQuery } from "./search.ts";
 import { toAnswer, toListItem, toQuestion, type AnswerRow, type QuestionRow } from "./views.ts";
-import { onAnswerPosted, onQuestionAsked } from "./live.ts";
+import { onAnswerAccepted, onAnswerPosted, onQuestionAsked, onVoteChanged } from "./live.ts";
 
 const questionLink = (id: string) => `/qa/questions/${id}`;
 
@@ -268,14 +268,14 @@ export async function reindexQuestion(db: Db, questionId: string): Promise<void>
 
 export async function askQuestion(ctx: AppContext, viewer: Viewer, input: CreateQuestion): Promise<Question> {
   await ctx.limits.posting.consume(viewer.id);
-  await checkText(ctx, input.title, input.body, ...(input.tags ?? []));
+  await checkText(ctx, input.title, input.body ?? "", ...(input.tags ?? []));
   if (input.eventId) await assertEventOpenForFloor(ctx.db, input.eventId);
   const [created] = await ctx.db
     .insert(qaQuestions)
     .values({
       authorId: viewer.id,
       title: input.title,
-      body: input.body,
+      body: input.body ?? "",
       capability: input.capability ?? null,
       tags: input.tags ?? [],
       anonymous: input.anonymous ?? false,
@@ -371,7 +371,8 @@ export async function editAnswer(ctx: AppContext, viewer: Viewer, id: string, bo
  * Without `up` the vote toggles; with it, the call is idempotent.
  */
 export async function voteQuestion(ctx: AppContext, viewer: Viewer, id: string, up?: boolean): Promise<VoteResult> {
-  await findQuestion(ctx.db, viewer, id);
+  const question = await findQuestion(ctx.db, viewer, id);
+  assertCanVote(viewer, question, "question");
   const key = and(eq(qaQuestionVotes.questionId, id), eq(qaQuestionVotes.userId, viewer.id));
   const wantUp = up ?? (await ctx.db.select().from(qaQuestionVotes).where(key)).length === 0;
   if (wantUp) await ctx.db.insert(qaQuestionVotes).values({ questionId: id, userId: viewer.id }).onConflictDoNothing();
@@ -381,11 +382,13 @@ export async function voteQuestion(ctx: AppContext, viewer: Viewer, id: string, 
     .set({ votes: sql`(select count(*)::int from qa_question_votes v where v.question_id = ${id})` })
     .where(eq(qaQuestions.id, id))
     .returning({ votes: qaQuestions.votes });
+  await onVoteChanged(ctx, question, { target: "question", id, questionId: id, votes: row!.votes });
   return { votes: row!.votes, voted: wantUp };
 }
 
 export async function voteAnswer(ctx: AppContext, viewer: Viewer, id: string, up?: boolean): Promise<VoteResult> {
-  await findAnswer(ctx.db, viewer, id);
+  const { row: answer, question } = await findAnswer(ctx.db, viewer, id);
+  assertCanVote(viewer, answer, "answer");
   const key = and(eq(qaAnswerVotes.answerId, id), eq(qaAnswerVotes.userId, viewer.id));
   const wantUp = up ?? (await ctx.db.select().from(qaAnswerVotes).where(key)).length === 0;
   if (wantUp) await ctx.db.insert(qaAnswerVotes).values({ answerId: id, userId: viewer.id }).onConflictDoNothing();
@@ -395,6 +398,7 @@ export async function voteAnswer(ctx: AppContext, viewer: Viewer, id: string, up
     .set({ votes: sql`(select count(*)::int from qa_answer_votes v where v.answer_id = ${id})` })
     .where(eq(qaAnswers.id, id))
     .returning({ votes: qaAnswers.votes });
+  if (!answer.hidden) await onVoteChanged(ctx, question, { target: "answer", id, questionId: question.id, votes: row!.votes });
   return { votes: row!.votes, voted: wantUp };
 }
 
@@ -407,6 +411,7 @@ export async function acceptAnswer(ctx: AppContext, viewer: Viewer, answerId: st
     .update(qaQuestions)
     .set({ acceptedAnswerId: answerId, lastActivityAt: new Date() })
     .where(eq(qaQuestions.id, question.id));
+  await onAnswerAccepted(ctx, question, answerId);
   if (question.acceptedAnswerId !== answerId && row.authorId !== viewer.id) {
     await notify(ctx, {
       userId: row.authorId,

@@ -55,3 +55,39 @@ describe("client delivery", () => {
     expect(gzip.headers.get("content-encoding")).toBe("gzip");
   });
 });
+
+describe("installable shell", () => {
+  test("the manifest is served, the service worker takes over, and the sign-in page opens while the server is down", async () => {
+    const manifest = await fetch(`${app.baseUrl}/manifest.webmanifest`);
+    expect(manifest.status).toBe(200);
+    const body = (await manifest.json()) as { name: string; lang: string; icons: { sizes: string }[] };
+    expect(body.name).toBe("社区工作者协作论坛");
+    expect(body.lang).toBe("zh-CN");
+    expect(body.icons.map((i) => i.sizes)).toContain("512x512");
+    const worker = await fetch(`${app.baseUrl}/sw.js`);
+    expect(worker.headers.get("cache-control")).toBe("no-cache");
+
+    const page = await newPage(browser, { baseUrl: app.baseUrl });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto("/login");
+    await page.getByLabel("用户名").waitFor();
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 20_000 }).toBe(true);
+
+    await app.pause();
+    try {
+      const fresh = await page.context().newPage();
+      fresh.on("pageerror", (e) => errors.push(e.message));
+      await fresh.goto(`${app.baseUrl}/login`);
+      await fresh.getByLabel("用户名").waitFor();
+      // API answers are never cached: with the server down, they fail instead of being made up.
+      const status = await fresh.evaluate(() => fetch("/api/health").then((r) => r.status, () => 0));
+      expect(status).not.toBe(200);
+    } finally {
+      await app.resume();
+    }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});

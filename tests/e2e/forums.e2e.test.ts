@@ -60,6 +60,20 @@ async function userId(page: Page): Promise<string> {
 
 const slideState = (page: Page) => page.getByTestId("pdf-slide").first();
 
+/** The smallest computed font size (px) of any visible text inside the element with this test id. */
+function smallestText(page: Page, testId: string): Promise<number> {
+  return page.getByTestId(testId).evaluate((root) => {
+    let smallest = Infinity;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || !node.textContent?.trim() || el.getClientRects().length === 0) continue;
+      smallest = Math.min(smallest, parseFloat(getComputedStyle(el).fontSize));
+    }
+    return smallest;
+  });
+}
+
 describe("forums in the browser", () => {
   test("the demo forum is listed as upcoming with its deck; a secretary builds an agenda on a phone", async () => {
     const secretary = await open("sec1", { width: 375, height: 800 });
@@ -194,17 +208,60 @@ describe("forums in the browser", () => {
     await workerPhone.getByTestId("question").filter({ hasText: asked }).waitFor();
     await onHost.getByRole("button", { name: "投到大屏" }).click();
 
+    // the projector at 1920×1080, opened by the host on 127.0.0.1 without PUBLIC_ORIGIN
     const projector = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 1920, height: 1080 } });
     pages.push(projector);
+    const errors: Error[] = [];
+    projector.on("pageerror", (e) => errors.push(e));
     await signIn(projector, "sec2");
     await projector.goto(`/forums/${forum.id}/screen`);
     await projector.getByTestId("screen").waitFor();
-    await expect.poll(() => projector.getByTestId("scoreboard-total").textContent()).toBe("4.00");
-    await projector.getByTestId("join-qr").waitFor();
+    // the host is told that phones cannot reach the address the QR would carry
+    await projector.getByTestId("loopback-warning").waitFor();
+    expect(await projector.getByTestId("loopback-warning").textContent()).toContain("PUBLIC_ORIGIN");
+
+    // an open round puts the scoreboard full screen: bars, the weighted total, ballots per group
+    expect(await projector.getByTestId("screen").getAttribute("data-view")).toBe("score");
+    await expect.poll(() => projector.getByTestId("screen-total").textContent()).toBe("4.00");
+    const board = projector.getByTestId("screen-scoreboard");
+    expect(await board.textContent()).toContain("2 份评分");
+    expect(await board.textContent()).toMatch(/居民群众 · 权重 1 · \d+ 份/);
+    expect(await board.locator(".screen-bars li").count()).toBe(6);
+    expect(await smallestText(projector, "screen-scoreboard")).toBeGreaterThanOrEqual(28);
+    await screenshot(projector, "forums-projector-scoreboard", { fullPage: false });
+
+    // slides with the side panel: every piece of its text ≥ 28 px
+    await projector.getByTestId("screen-view-slides").click();
     await expect.poll(() => projector.getByTestId("screen-highlight").textContent()).toContain(asked);
     await expect.poll(() => slideState(projector).getAttribute("data-state"), { timeout: 15_000 }).toBe("ready");
-    expect(await projector.getByTestId("screen").textContent()).toContain("2 份评分");
+    await projector.getByTestId("join-qr").waitFor();
+    expect(await projector.getByTestId("screen-side").textContent()).toContain("2 份评分");
+    expect(await smallestText(projector, "screen-side")).toBeGreaterThanOrEqual(28);
     await screenshot(projector, "forums-projector-scoring", { fullPage: false });
+
+    // one question, large
+    await projector.getByTestId("screen-view-question").click();
+    expect(await projector.getByTestId("screen-question").textContent()).toContain(asked);
+    expect(await smallestText(projector, "screen-question")).toBeGreaterThanOrEqual(40);
+    expect(parseFloat(await projector.locator(".screen-question-text").evaluate((el) => getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(80);
+    await screenshot(projector, "forums-projector-question", { fullPage: false });
+
+    // the text follows the viewport: a smaller window gets smaller text, not a clipped panel
+    await projector.setViewportSize({ width: 1280, height: 720 });
+    await projector.getByTestId("screen-view-slides").click();
+    const small = await smallestText(projector, "screen-side");
+    expect(small).toBeLessThan(28);
+    expect(small).toBeGreaterThanOrEqual(18);
+
+    // someone else on the projector page is not shown the host's warning
+    const other = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 1920, height: 1080 } });
+    pages.push(other);
+    await signIn(other, "worker1");
+    await other.goto(`/forums/${forum.id}/screen?view=slides`);
+    await other.getByTestId("join-qr").waitFor();
+    expect(await other.getByTestId("loopback-warning").count()).toBe(0);
+    expect(await other.getByTestId("join-qr").getAttribute("data-url")).toBe(`${app.baseUrl}/forums/${forum.id}`);
+    expect(errors).toEqual([]);
   });
 
   test("a dropped connection shows 正在重连, then resyncs without a reload and a line sent meanwhile appears once", async () => {

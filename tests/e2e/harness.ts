@@ -78,6 +78,10 @@ export type RunningApp = {
   baseUrl: string;
   /** stdout+stderr of the server so far, for failure messages */
   output: () => string;
+  /** Stops the server process (as a deploy does) but keeps its port and data directory. */
+  pause: () => Promise<void>;
+  /** Starts the server again on the same port with the same data, once paused. */
+  resume: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -99,6 +103,8 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
 /**
  * Starts the real server (`node --import tsx server/main.ts`) on a free port with a fresh
  * DATA_DIR and the demo data, and resolves once `GET /api/health` answers.
@@ -110,56 +116,73 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const baseUrl = `http://127.0.0.1:${port}`;
   let output = "";
 
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      SEED_DEMO: "true",
-      LOG_LEVEL: "warn",
-      DATABASE_URL: "",
-      REDIS_URL: "",
-      ...options.env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const spawnServer = () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        SEED_DEMO: "true",
+        LOG_LEVEL: "warn",
+        DATABASE_URL: "",
+        REDIS_URL: "",
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    return child;
+  };
+
+  let child = spawnServer();
+
+  const kill = async () => {
+    if (exited(child)) return;
+    child.kill("SIGTERM");
+    if (!(await waitForExit(child, 10_000))) {
+      child.kill("SIGKILL");
+      await waitForExit(child, 5_000);
+    }
+  };
 
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      if (!(await waitForExit(child, 10_000))) {
-        child.kill("SIGKILL");
-        await waitForExit(child, 5_000);
-      }
-    }
+    await kill();
     rmSync(dataDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
-  while (true) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      await stop();
-      throw new Error(`server exited before it was ready (code ${child.exitCode}, signal ${child.signalCode}):\n${output}`);
+  const waitReady = async () => {
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+    while (true) {
+      if (exited(child)) {
+        await stop();
+        throw new Error(`server exited before it was ready (code ${child.exitCode}, signal ${child.signalCode}):\n${output}`);
+      }
+      try {
+        const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(2_000) });
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`server did not answer /api/health within the timeout:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
     }
-    try {
-      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`server did not answer /api/health within the timeout:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  };
 
-  return { baseUrl, output: () => output, stop };
+  const resume = async () => {
+    if (!exited(child)) throw new Error("resume() while the server is still running");
+    child = spawnServer();
+    await waitReady();
+  };
+
+  await waitReady();
+  return { baseUrl, output: () => output, pause: kill, resume, stop };
 }
 
 // ---------- browser ----------

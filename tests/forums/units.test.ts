@@ -53,7 +53,7 @@ describe("archiveScoresCsv", () => {
       chat: [],
       scoreboards: [board],
     });
-    expect(csv).toContain(`"'=HYPERLINK(""x"")","张, 丽",weighted`);
+    expect(csv).toContain(`"'=HYPERLINK(""x"")","张, 丽",加权结果`);
     expect(csv).not.toMatch(/(^|\n)=/);
   });
 });

@@ -2,7 +2,7 @@ import { Avatar, Button, Dropdown, type MenuProps } from "antd";
 import { ApartmentOutlined, DownOutlined, FilterOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UploadOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router";
 import type { User } from "../../../shared/auth.ts";
-import { ROLE_LABELS } from "../../../shared/enums.ts";
+import { ROLE_LABELS } from "../../../shared/vocabulary.ts";
 import { useLogout } from "../auth.tsx";
 import { moderation } from "../strings/moderation.ts";
 import { roster } from "../strings/roster.ts";

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Alert, App as AntApp, Button, Card, Descriptions, Form, Input } from "antd";
 import type { ChangePassword } from "../../../shared/auth.ts";
-import { LEVEL_LABELS, ROLE_LABELS } from "../../../shared/enums.ts";
+import { LEVEL_LABELS, ROLE_LABELS } from "../../../shared/vocabulary.ts";
 import { LIMITS } from "../../../shared/limits.ts";
 import { api, ApiError } from "../api.ts";
 import { useCurrentUser, withSessionRotation } from "../auth.tsx";

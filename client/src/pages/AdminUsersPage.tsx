@@ -2,7 +2,7 @@ import { useMemo, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App as AntApp, Button, Input, Popconfirm, Select, Space, Switch, Table, Tag, type TableColumnsType } from "antd";
 import type { User, UserPatch } from "../../../shared/auth.ts";
-import { LEVEL_LABELS, LEVELS, ROLE_LABELS, ROLES, type Role } from "../../../shared/enums.ts";
+import { LEVEL_LABELS, LEVELS, ROLE_LABELS, ROLES, type Role } from "../../../shared/vocabulary.ts";
 import { api, ApiError } from "../api.ts";
 import { ME_QUERY_KEY, useCurrentUser } from "../auth.tsx";
 import { CommunitySelect } from "../components/CommunitySelect.tsx";

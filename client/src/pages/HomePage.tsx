@@ -1,7 +1,7 @@
 import { Link } from "react-router";
 import { Card, Tag } from "antd";
 import { ArrowRightOutlined } from "@ant-design/icons";
-import { LEVEL_LABELS, ROLE_LABELS } from "../../../shared/enums.ts";
+import { LEVEL_LABELS, ROLE_LABELS } from "../../../shared/vocabulary.ts";
 import { useCurrentUser } from "../auth.tsx";
 import { AREAS } from "../areas.tsx";
 import { useCommunityIndex } from "../org.ts";

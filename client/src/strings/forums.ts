@@ -58,7 +58,7 @@ export const forums = {
     page: (n: number, total: number | null) => `第 ${n} / ${total ?? "?"} 页`,
     followLive: "回到直播页",
     browsing: (n: number) => `您正在自行浏览；直播在第 ${n} 页`,
-    notes: "演讲备注（仅您可见）",
+    notes: "演讲备注（仅发言人本人可见）",
     notesPlaceholder: "本页备注…",
     notesSave: "保存备注",
     notesSaved: "备注已保存",
@@ -126,12 +126,44 @@ export const forums = {
   },
 
   screen: {
+    views: { slides: "幻灯片", score: "评分大屏", question: "提问大屏" },
+    viewsLabel: "大屏显示内容",
+    noQuestion: "暂无提问",
+    groupLine: (label: string, weight: number, ballots: number) => `${label} · 权重 ${weight} · ${ballots} 份`,
+    noScore: "本发言尚未开始评分",
     scanToJoin: "扫码参与提问",
     topQuestions: "热门提问",
     highlighted: "正在回答",
     waiting: "论坛即将开始",
     ended: "论坛已结束，感谢参与",
     exit: "退出大屏",
+  },
+
+  join: {
+    loopbackTitle: "手机无法访问本机地址",
+    loopback: (host: string) =>
+      `大屏是用 ${host} 打开的，二维码里的地址手机扫了也打不开。请在服务器上设置 PUBLIC_ORIGIN 为大家能访问的地址（例如 http://192.168.1.10:3000），或用本机的局域网地址打开大屏。`,
+  },
+
+  hostTools: {
+    editForum: "编辑论坛",
+    deleteForum: "删除论坛",
+    deleteForumConfirm: "删除后议程、演示文稿和备注都会一并删除，且无法恢复。确定删除？",
+    deleted: "论坛已删除",
+    deletedByHost: "主持人已删除该论坛",
+    editTalk: "编辑发言",
+    deleteTalk: "删除发言",
+    deleteTalkConfirm: "确定从议程中删除这个发言？",
+    moveUp: "上移",
+    moveDown: "下移",
+    saved: "已保存",
+    lockedAfterStart: "论坛开始后只能修改尚未进行的发言",
+    weights: "评分权重",
+    weightsHint: "加权总分 = Σ 权重 × 该群体平均分 ÷ Σ 权重（只计有评分的群体）。权重为 0 的群体不计入。",
+    weightShare: (pct: number) => `占 ${pct}%`,
+    weightsAllZero: "至少一个群体的权重大于 0",
+    save: "保存",
+    cancel: "取消",
   },
 
   archivePage: {

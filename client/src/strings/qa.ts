@@ -54,6 +54,8 @@ export const qa = {
     cancel: "取消",
     saved: "已保存",
     floorFor: (title: string) => `现场提问 · ${title}`,
+    floorBodyOptional: "补充说明（可不填）",
+    floorHint: "现场提问只需一句话标题，主持人会请老书记当场回答",
   },
 
   question: {
@@ -62,6 +64,8 @@ export const qa = {
     editTitle: "编辑问题",
     vote: "赞同",
     voted: "已赞同",
+    ownQuestion: "不能给自己的问题点赞",
+    ownAnswer: "不能给自己的回答点赞",
     report: "举报",
     reportTitle: "举报内容",
     reportReason: "举报原因",
@@ -155,6 +159,9 @@ export const qa = {
     reconnecting: "连接中断，正在重连…",
     source: { pulled: "预选", added: "主持人添加", floor: "现场提问" },
     open: "打开问题",
+    byVotes: "按票数排序中",
+    byHost: "主持人已手动排序",
+    sortByVotes: "恢复按票数排序",
   },
 
   moderation: {

@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Button, Card, Empty, Result, Skeleton, Space, Tag } from "antd";
 import { DownloadOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
-import { ROLE_LABELS } from "../../../../shared/enums.ts";
+import { ROLE_LABELS } from "../../../../shared/vocabulary.ts";
 import type { ForumArchive } from "../../../../shared/forums.ts";
 import { api, ApiError } from "../../api.ts";
 import { forums as t } from "../../strings/forums.ts";

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { App, Button, Empty, Input } from "antd";
-import { ROLE_LABELS } from "../../../../shared/enums.ts";
+import { ROLE_LABELS } from "../../../../shared/vocabulary.ts";
 import dayjs from "dayjs";
 import { LIMITS } from "../../../../shared/limits.ts";
 import { forums as t } from "../../strings/forums.ts";

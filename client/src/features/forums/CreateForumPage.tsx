@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Card, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs, { type Dayjs } from "dayjs";
-import { CAPABILITIES, CAPABILITY_LABELS, ROLE_LABELS, type Capability, type Role } from "../../../../shared/enums.ts";
+import { CAPABILITIES, CAPABILITY_LABELS, ROLE_LABELS, type Capability, type Role } from "../../../../shared/vocabulary.ts";
 import { type CreateForum, type Forum, type ForumMode, SCORE_GROUP_LABELS } from "../../../../shared/forums.ts";
 import { api, ApiError } from "../../api.ts";
 import { forums as t } from "../../strings/forums.ts";

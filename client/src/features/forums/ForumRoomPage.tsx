@@ -2,13 +2,15 @@ import { useCallback, useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { Alert, App, Button, Empty, List, Modal, Result, Space, Tabs, Tag } from "antd";
 import { DesktopOutlined, LeftOutlined, RightOutlined, TeamOutlined } from "@ant-design/icons";
-import { CAPABILITY_LABELS, ROLE_LABELS } from "../../../../shared/enums.ts";
+import { CAPABILITY_LABELS, ROLE_LABELS } from "../../../../shared/vocabulary.ts";
 import type { ForumControl, Talk } from "../../../../shared/forums.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { PageSpin } from "../../components/PageSpin.tsx";
 import { emitWithAck, useConnectionState } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
-import { AddTalkButton } from "./AgendaEditor.tsx";
+import { AgendaList } from "./AgendaEditor.tsx";
+import { DeleteForumButton, EditForumButton, WeightsButton } from "./HostTools.tsx";
+import { LoopbackWarning } from "./joinLink.tsx";
 import { ChatPanel } from "./ChatPanel.tsx";
 import { TalkTimer } from "./parts.tsx";
 import { PdfSlide } from "./PdfSlide.tsx";
@@ -92,7 +94,8 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
       {(room.viewer.isHost || talk.presenterId === room.me.id) && room.forum.status !== "ended" && (
         <div className="presenter-tools">
           <DeckUpload forumId={room.forum.id} talk={talk} />
-          <PresenterNotes forumId={room.forum.id} talk={talk} page={page} />
+          {/* notes are the presenter's alone: the server refuses them to anyone else, the host included */}
+          {talk.presenterId === room.me.id && <PresenterNotes forumId={room.forum.id} talk={talk} page={page} />}
         </div>
       )}
     </section>
@@ -108,6 +111,8 @@ function HostBar({ room, disabled }: { room: RoomState; disabled: boolean }) {
   };
   const current = forum.talks.findIndex((x) => x.id === forum.currentTalkId);
   return (
+    <>
+    <LoopbackWarning forumId={forum.id} className="reconnect-banner" />
     <div className="host-bar" role="toolbar" aria-label={t.room.youHost}>
       <Tag color="gold">{t.room.youHost}</Tag>
       {forum.status === "scheduled" && <Button type="primary" onClick={() => void control("start")} disabled={disabled}>{t.room.start}</Button>}
@@ -117,7 +122,15 @@ function HostBar({ room, disabled }: { room: RoomState; disabled: boolean }) {
           <Button danger onClick={() => modal.confirm({ title: t.room.endConfirm, onOk: () => control("end") })} disabled={disabled}>{t.room.end}</Button>
         </>
       )}
+      {forum.mode === "examination" && <WeightsButton forum={forum} />}
+      {forum.status === "scheduled" && (
+        <>
+          <EditForumButton forum={forum} />
+          <DeleteForumButton forum={forum} />
+        </>
+      )}
     </div>
+    </>
   );
 }
 
@@ -145,11 +158,11 @@ export function ForumRoomPage() {
   const { id = "" } = useParams();
   const me = useCurrentUser();
   const { room, status, error, dispatch } = useForumRoom(id, me);
-  const { message } = App.useApp();
   const connection = useConnectionState();
   const offline = connection !== "connected" || status === "resyncing";
 
   if (status === "error" && !room) return <Result status="warning" title={t.room.loadFailed} subTitle={error} extra={<Link to="..">{t.room.back}</Link>} />;
+  if (room?.deleted) return <Result status="info" title={t.hostTools.deletedByHost} extra={<Link to="..">{t.room.back}</Link>} />;
   if (!room) return <PageSpin />;
   const { forum } = room;
   const talk = forum.talks.find((x) => x.id === forum.currentTalkId);
@@ -194,23 +207,7 @@ export function ForumRoomPage() {
           )}
           <details className="agenda" open={!talk}>
             <summary>{t.room.agenda}</summary>
-            <ol>
-              {forum.talks.map((x) => (
-                <li key={x.id} className={x.id === forum.currentTalkId ? "agenda-current" : undefined}>
-                  {x.title} — {x.presenterName}
-                  {x.plannedMinutes ? <span className="muted"> · {x.plannedMinutes} 分钟</span> : null}
-                  {x.id !== forum.currentTalkId && (room.viewer.isHost || x.presenterId === me.id) && forum.status !== "ended" && (
-                    <span className="agenda-upload"><DeckUpload forumId={forum.id} talk={x} /></span>
-                  )}
-                  {room.viewer.isHost && forum.status === "live" && x.id !== forum.currentTalkId && (
-                    <Button size="small" type="link" onClick={() => void emitWithAck("forum:control", { forumId: forum.id, action: "next", talkId: x.id }).then((ack) => !ack.ok && message.error(ack.error.message))}>
-                      {t.room.switchTo}
-                    </Button>
-                  )}
-                </li>
-              ))}
-            </ol>
-            {room.viewer.isHost && forum.status !== "ended" && <AddTalkButton forumId={forum.id} />}
+            <AgendaList forum={forum} isHost={room.viewer.isHost} meId={me.id} />
           </details>
         </div>
         <aside className="forum-room-side">

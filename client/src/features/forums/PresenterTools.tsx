@@ -35,7 +35,7 @@ export function DeckUpload({ forumId, talk }: { forumId: string; talk: Talk }) {
   );
 }
 
-/** Notes for the page on screen, seen only by the presenter and the host. */
+/** Notes for the page on screen, the presenter's own: the server gives them to nobody else, the host included. */
 export function PresenterNotes({ forumId, talk, page }: { forumId: string; talk: Talk; page: number }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();

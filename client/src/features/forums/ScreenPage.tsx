@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useParams, useSearchParams } from "react-router";
 import { Result } from "antd";
 import { LikeOutlined } from "@ant-design/icons";
 import QRCode from "qrcode";
@@ -7,44 +7,70 @@ import { useCurrentUser } from "../../auth.tsx";
 import { PageSpin } from "../../components/PageSpin.tsx";
 import { useConnectionState } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
-import { ScoreboardView, TalkTimer } from "./parts.tsx";
+import { LoopbackWarning, useJoinLink } from "./joinLink.tsx";
+import { TalkTimer } from "./parts.tsx";
+import { ScreenQuestion, ScreenScoreboard, SideScore } from "./ScreenBoards.tsx";
 import { PdfSlide } from "./PdfSlide.tsx";
 import { useForumRoom } from "./useForumRoom.ts";
 
 function JoinCode({ forumId }: { forumId: string }) {
   const [src, setSrc] = useState("");
-  const url = `${window.location.origin}/forums/${forumId}`;
+  const { url, ready } = useJoinLink(forumId);
   useEffect(() => {
-    void QRCode.toDataURL(url, { margin: 1, width: 320, errorCorrectionLevel: "M" }).then(setSrc);
-  }, [url]);
+    if (ready) void QRCode.toDataURL(url, { margin: 1, width: 320, errorCorrectionLevel: "M" }).then(setSrc);
+  }, [url, ready]);
   return (
     <figure className="screen-qr">
-      {src && <img src={src} alt={`${t.screen.scanToJoin}：${url}`} data-testid="join-qr" />}
+      {src && <img src={src} alt={`${t.screen.scanToJoin}：${url}`} data-testid="join-qr" data-url={url} />}
       <figcaption>{t.screen.scanToJoin}</figcaption>
     </figure>
   );
 }
 
-/** The projector view: the live slide large, the highlighted question, top questions, the scoreboard during a round. */
+const VIEWS = ["slides", "score", "question"] as const;
+type View = (typeof VIEWS)[number];
+
+/**
+ * The projector view. Slides with a side panel (highlighted question, top questions, score summary,
+ * join QR), or one of two full-screen boards: the 群众考书记 scoreboard and a single question.
+ * The view is in the URL (`?view=`), so a projector laptop can be left on one; without it, an open
+ * scoring round shows the scoreboard and anything else the slides.
+ */
 export function ScreenPage() {
   const { id = "" } = useParams();
   const me = useCurrentUser();
   const { room, status, error } = useForumRoom(id, me);
   const connection = useConnectionState();
+  const [params, setParams] = useSearchParams();
+  const chosen = VIEWS.find((v) => v === params.get("view"));
+  const choose = (view: View) => setParams({ view }, { replace: true });
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      const view = VIEWS[Number(e.key) - 1];
+      if (view) setParams({ view }, { replace: true });
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [setParams]);
 
   if (status === "error" && !room) return <Result status="warning" title={t.room.loadFailed} subTitle={error} />;
+  if (room?.deleted) return <Result status="info" title={t.hostTools.deletedByHost} />;
   if (!room) return <PageSpin />;
   const { forum } = room;
   const talk = forum.talks.find((x) => x.id === forum.currentTalkId);
   const highlighted = room.questions.find((q) => q.id === forum.highlightedQuestionId);
-  const top = room.questions
-    .filter((q) => (q.status === "open" || q.status === "answered") && q.id !== highlighted?.id)
-    .sort((a, b) => b.votes - a.votes)
-    .slice(0, 4);
+  const shown = room.questions.filter((q) => q.status === "open" || q.status === "answered");
+  const byVotes = [...shown].sort((a, b) => b.votes - a.votes);
+  const top = byVotes.filter((q) => q.id !== highlighted?.id).slice(0, 4);
   const board = talk && talk.roundStatus !== "none" ? room.scoreboards.find((b) => b.talkId === talk.id) : undefined;
+  const scoring = forum.mode === "examination";
+  const view: View = chosen ?? (scoring && talk?.roundStatus === "open" ? "score" : "slides");
+  const views = VIEWS.filter((v) => v !== "score" || scoring);
 
   return (
-    <div className="screen" data-testid="screen">
+    <div className={`screen screen-view-${view}`} data-testid="screen" data-view={view}>
       <header className="screen-head">
         <div>
           <h1>{forum.title}</h1>
@@ -58,54 +84,63 @@ export function ScreenPage() {
           {talk && <TalkTimer talk={talk} big />}
           <span className="screen-presence">{t.presence.title(room.presence.count)}</span>
           {connection !== "connected" && <span className="screen-offline">{t.room.reconnecting}</span>}
+          <nav className="screen-views" aria-label={t.screen.viewsLabel}>
+            {views.map((v, i) => (
+              <button key={v} type="button" aria-pressed={v === view} onClick={() => choose(v)} title={`${i + 1}`} data-testid={`screen-view-${v}`}>
+                {t.screen.views[v]}
+              </button>
+            ))}
+          </nav>
           <Link to=".." relative="path" className="screen-exit">{t.screen.exit}</Link>
         </div>
       </header>
-      <main className="screen-body">
-        <section className="screen-slide">
-          {forum.status === "ended" ? (
-            <p className="screen-message">{t.screen.ended}</p>
-          ) : talk?.deck ? (
-            <PdfSlide url={talk.deck.url} page={talk.slide} />
-          ) : (
-            <p className="screen-message">{talk ? talk.title : t.screen.waiting}</p>
-          )}
-        </section>
-        <aside className="screen-side">
-          {board && talk?.roundStatus === "open" ? (
-            <div className="screen-board">
-              <h2>{t.score.board}</h2>
-              <ScoreboardView board={board} compact />
-            </div>
-          ) : board ? (
-            <div className="screen-board">
-              <h2>{t.score.total}</h2>
-              <ScoreboardView board={board} compact />
-            </div>
-          ) : null}
-          {highlighted && (
-            <div className="screen-highlight" data-testid="screen-highlight">
-              <h2>{t.screen.highlighted}</h2>
-              <p>{highlighted.text}</p>
-              <span>{highlighted.author?.displayName ?? t.questions.anonymousName} · <LikeOutlined /> {highlighted.votes}</span>
-            </div>
-          )}
-          {top.length > 0 && (
-            <div className="screen-top">
-              <h2>{t.screen.topQuestions}</h2>
-              <ol>
-                {top.map((q) => (
-                  <li key={q.id}>
-                    <span>{q.text}</span>
-                    <b><LikeOutlined /> {q.votes}</b>
-                  </li>
-                ))}
-              </ol>
-            </div>
-          )}
-          <JoinCode forumId={forum.id} />
-        </aside>
-      </main>
+      {/* for the host at the laptop, not the hall: it floats over the slide, out of the side panel */}
+      {room.viewer.isHost && <LoopbackWarning forumId={forum.id} className="screen-warning" />}
+      {view === "score" && talk ? (
+        <main className="screen-full">
+          <ScreenScoreboard board={board} talk={talk} />
+        </main>
+      ) : view === "question" ? (
+        <main className="screen-full">
+          <ScreenQuestion question={highlighted ?? byVotes.find((q) => q.status === "open") ?? byVotes[0]} />
+        </main>
+      ) : (
+        <main className="screen-body">
+          <section className="screen-slide">
+            {forum.status === "ended" ? (
+              <p className="screen-message">{t.screen.ended}</p>
+            ) : talk?.deck ? (
+              <PdfSlide url={talk.deck.url} page={talk.slide} />
+            ) : (
+              <p className="screen-message">{talk ? talk.title : t.screen.waiting}</p>
+            )}
+          </section>
+          <aside className="screen-side" data-testid="screen-side">
+            {board && <SideScore board={board} />}
+            {highlighted && (
+              <div className="screen-highlight" data-testid="screen-highlight">
+                <h2>{t.screen.highlighted}</h2>
+                <p>{highlighted.text}</p>
+                <span>{highlighted.author?.displayName ?? t.questions.anonymousName} · <LikeOutlined /> {highlighted.votes}</span>
+              </div>
+            )}
+            {top.length > 0 && (
+              <div className="screen-top">
+                <h2>{t.screen.topQuestions}</h2>
+                <ol>
+                  {top.map((q) => (
+                    <li key={q.id}>
+                      <span>{q.text}</span>
+                      <b><LikeOutlined /> {q.votes}</b>
+                    </li>
+                  ))}
+                </ol>
+              </div>
+            )}
+            <JoinCode forumId={forum.id} />
+          </aside>
+        </main>
+      )}
     </div>
   );
 }

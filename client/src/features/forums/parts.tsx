@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { Progress, Table, Tag } from "antd";
 import { ClockCircleOutlined } from "@ant-design/icons";
-import { CAPABILITY_LABELS } from "../../../../shared/enums.ts";
+import { CAPABILITY_LABELS } from "../../../../shared/vocabulary.ts";
 import { SCORE_GROUP_LABELS, SCORE_ITEMS, type Scoreboard, type ScoreItem, type Talk } from "../../../../shared/forums.ts";
 import { forums as t } from "../../strings/forums.ts";
 

@@ -11,7 +11,8 @@ import type { User } from "../../../../shared/auth.ts";
 /** How many chat lines the room keeps in memory. */
 export const CHAT_KEPT = 500;
 
-export type RoomState = ForumSnapshot & { me: User };
+/** `deleted`: the host withdrew the forum while this page was open. */
+export type RoomState = ForumSnapshot & { me: User; deleted?: boolean };
 
 /**
  * The chat a join ends with. The server joins the room first and reads the history second, so a
@@ -39,7 +40,8 @@ export type Action =
   | { type: "scoreboard"; board: Scoreboard }
   | { type: "presence"; presence: ForumPresence }
   | { type: "vote"; questionId: string; votes: number; voted: boolean }
-  | { type: "ballot"; talkId: string; scores: ForumSnapshot["myBallots"][string] };
+  | { type: "ballot"; talkId: string; scores: ForumSnapshot["myBallots"][string] }
+  | { type: "deleted" };
 
 function withViewer(state: RoomState, forum: Forum): RoomState {
   const current = forum.talks.find((t) => t.id === forum.currentTalkId);
@@ -93,6 +95,8 @@ export function reduce(state: RoomState | null, action: Action): RoomState | nul
       const myVotes = action.voted ? [...new Set([...state.myVotes, action.questionId])] : state.myVotes.filter((id) => id !== action.questionId);
       return { ...state, myVotes, questions: state.questions.map((q) => (q.id === action.questionId ? { ...q, votes: action.votes } : q)) };
     }
+    case "deleted":
+      return { ...state, deleted: true };
     case "ballot":
       return { ...state, myBallots: { ...state.myBallots, [action.talkId]: action.scores } };
   }

@@ -75,6 +75,7 @@ export function useForumRoom(forumId: string, me: User) {
     const onQuestion = mine((question: ForumQuestion) => dispatch({ type: "question", question }));
     const onBoard = mine((board: Scoreboard) => dispatch({ type: "scoreboard", board }));
     const onPresence = mine((presence: ForumPresence) => dispatch({ type: "presence", presence }));
+    const onDeleted = mine(() => dispatch({ type: "deleted" }));
     const onConnect = () => void join(true);
     socket.on("forum:state", onState);
     socket.on("forum:slide", onSlide);
@@ -82,6 +83,7 @@ export function useForumRoom(forumId: string, me: User) {
     socket.on("forum:question", onQuestion);
     socket.on("forum:scoreboard", onBoard);
     socket.on("forum:presence", onPresence);
+    socket.on("forum:deleted", onDeleted);
     socket.on("connect", onConnect);
     void join(false);
     return () => {
@@ -93,6 +95,7 @@ export function useForumRoom(forumId: string, me: User) {
       socket.off("forum:question", onQuestion);
       socket.off("forum:scoreboard", onBoard);
       socket.off("forum:presence", onPresence);
+      socket.off("forum:deleted", onDeleted);
       socket.off("connect", onConnect);
       if (socket.connected) void emitWithAck("forum:leave", { forumId }, 2000);
     };

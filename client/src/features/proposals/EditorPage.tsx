@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, CloudSyncOutlined, DisconnectOutlined, DownloadOutlined, LoadingOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, DownloadOutlined } from "@ant-design/icons";
 import type { Editor } from "@tiptap/core";
 import { Alert, App, Badge, Button, Card, Col, Flex, Input, Modal, Result, Row, Skeleton, Space, Tabs, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
@@ -7,25 +7,29 @@ import type { PmNode, ProposalDetail } from "../../../../shared/proposals.ts";
 import { ApiError } from "../../api.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { t } from "../../strings/proposals.ts";
-import { useProposalDoc, type ProposalDoc } from "./collab.ts";
+import { useProposalDoc } from "./collab.ts";
 import { EditorContent, showCommentHighlights, Toolbar, useCollabEditor } from "./Editor.tsx";
 import { CommentsPanel, CompletenessPanel, MembersPanel, ReviewPanel, VersionsPanel } from "./Panels.tsx";
 import { useComments, useProposal, useProposalAction, useProposalPush } from "./queries.ts";
 import { StatusTag } from "./StatusTag.tsx";
+import { OfflineBanner, SyncBadge } from "./SyncStatus.tsx";
 
+/** Answers that settle the question for good: no such proposal, or no access to it. */
+function isDefinite(error: ApiError | null): boolean {
+  return !!error && (error.status === 400 || error.status === 403 || error.status === 404);
+}
+
+/**
+ * The editor page. Once it has a document to show it never gives way to an error page: a failing
+ * metadata request (server stopped, network gone) is retried in the background while the editor
+ * stays on screen, fed by this browser's local copy until the server is back.
+ */
 export function EditorPage() {
   const { id = "" } = useParams();
   const proposal = useProposal(id);
   useProposalPush(id);
-  if (proposal.isLoading) {
-    return (
-      <Card>
-        <Skeleton active paragraph={{ rows: 8 }} />
-      </Card>
-    );
-  }
-  if (proposal.isError || !proposal.data) {
-    const error = proposal.error as ApiError | null;
+  const error = proposal.error as ApiError | null;
+  if (!proposal.data && isDefinite(error)) {
     return (
       <Result
         status={error?.status === 404 ? "404" : error?.status === 403 ? "403" : "error"}
@@ -38,7 +42,8 @@ export function EditorPage() {
       />
     );
   }
-  return <Workspace proposal={proposal.data} />;
+  // The same Workspace (and so the same document and provider) whatever the metadata does next.
+  return <Workspace key={id} id={id} proposal={proposal.data ?? null} metaError={error} refetchMeta={proposal.refetch} metaLoading={proposal.isLoading && proposal.failureCount === 0} />;
 }
 
 function lockReason(p: ProposalDetail): string | null {
@@ -49,16 +54,32 @@ function lockReason(p: ProposalDetail): string | null {
   return t.readOnlyLocked;
 }
 
-function Workspace({ proposal }: { proposal: ProposalDetail }) {
+type WorkspaceProps = {
+  id: string;
+  /** the last metadata that arrived; null when none has yet (e.g. opened while the server is down) */
+  proposal: ProposalDetail | null;
+  metaError: ApiError | null;
+  metaLoading: boolean;
+  refetchMeta: () => unknown;
+};
+
+function Workspace({ id, proposal, metaError, metaLoading, refetchMeta }: WorkspaceProps) {
   const me = useCurrentUser();
-  const pdoc = useProposalDoc(proposal.id);
+  const pdoc = useProposalDoc(id, me.id);
   const [json, setJson] = useState<PmNode | null>(null);
   const ready = !!pdoc && pdoc.ready;
-  const collabEditor = useCollabEditor(ready ? pdoc : null, me, proposal.canEdit, setJson);
+  // Edits need the user's rights: the last known ones stand through an outage, but with none known
+  // (opened while the server is down) the local copy is read-only. A definite refusal after the
+  // page was open (access withdrawn, proposal gone) locks the editor without taking it away.
+  const withdrawn = !!proposal && isDefinite(metaError);
+  const canEdit = !!proposal && proposal.canEdit && !withdrawn;
+  const collabEditor = useCollabEditor(ready ? pdoc : null, me, canEdit, setJson);
   // Until the document is loaded (server or this browser's offline copy) nothing is shown or typed.
   const editor = ready ? collabEditor : null;
-  const comments = useComments(proposal.id);
+  const comments = useComments(id);
   const [tab, setTab] = useState("outline");
+  const [offlineTitle, setOfflineTitle] = useState<string | null>(null);
+  const metaUnreachable = !!metaError && !isDefinite(metaError);
 
   // Keep the comment highlights in place as comments arrive and the text changes.
   useEffect(() => {
@@ -69,10 +90,30 @@ function Workspace({ proposal }: { proposal: ProposalDetail }) {
 
   // Access regained (returned for editing) after the server closed us: reconnect.
   useEffect(() => {
-    if (pdoc?.accessClosed && proposal.myRole) pdoc.reconnect();
-  }, [pdoc, proposal.myRole, proposal.status]);
+    if (pdoc?.accessClosed && proposal?.myRole) pdoc.reconnect();
+  }, [pdoc, proposal?.myRole, proposal?.status]);
 
-  const reason = lockReason(proposal);
+  // The title travels with the local copy, for a tab opened while the server is down.
+  useEffect(() => {
+    if (pdoc && proposal) pdoc.rememberTitle(proposal.title);
+    else if (pdoc && !proposal) void pdoc.rememberedTitle().then(setOfflineTitle);
+  }, [pdoc, proposal?.title]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // The document reconnected while the metadata was failing: the server is back, ask now.
+  const docSynced = pdoc?.state === "synced";
+  useEffect(() => {
+    if (docSynced && metaError) void refetchMeta();
+  }, [docSynced]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (!proposal && metaLoading) {
+    return (
+      <Card>
+        <Skeleton active paragraph={{ rows: 8 }} />
+      </Card>
+    );
+  }
+
+  const reason = proposal ? lockReason(proposal) : null;
   return (
     <div className="proposals-page">
       <Flex align="center" gap={8} wrap style={{ marginBottom: 8 }}>
@@ -80,35 +121,36 @@ function Workspace({ proposal }: { proposal: ProposalDetail }) {
           <ArrowLeftOutlined />
         </Link>
         <Typography.Title level={3} style={{ margin: 0 }} className="proposal-title">
-          {proposal.title}
+          {proposal?.title ?? offlineTitle ?? t.untitledOffline}
         </Typography.Title>
-        <StatusTag status={proposal.status} />
-        {proposal.myRole && <Tag>{t.roles[proposal.myRole]}</Tag>}
-        {proposal.round > 0 && <Tag>{t.round(proposal.round)}</Tag>}
+        {proposal && <StatusTag status={proposal.status} />}
+        {proposal?.myRole && <Tag>{t.roles[proposal.myRole]}</Tag>}
+        {proposal && proposal.round > 0 && <Tag>{t.round(proposal.round)}</Tag>}
       </Flex>
       <Flex justify="space-between" align="center" wrap gap={8} style={{ marginBottom: 8 }}>
-        <Actions proposal={proposal} />
+        {proposal ? <Actions proposal={proposal} /> : <span />}
         <Space wrap>
           <SyncBadge pdoc={pdoc} />
-          <a href={`/api/proposals/${proposal.id}/export?format=md`} download>
+          <a href={`/api/proposals/${id}/export?format=md`} download>
             <Button size="small" icon={<DownloadOutlined />}>
               {t.exportMd}
             </Button>
           </a>
-          <a href={`/api/proposals/${proposal.id}/export?format=docx`} download>
+          <a href={`/api/proposals/${id}/export?format=docx`} download>
             <Button size="small" icon={<DownloadOutlined />}>
               {t.exportDocx}
             </Button>
           </a>
         </Space>
       </Flex>
-      {reason && <Alert className="proposal-readonly" type="info" showIcon message={reason} style={{ marginBottom: 8 }} />}
-      {pdoc?.accessClosed && <Alert type="warning" showIcon message={t.accessWithdrawn} style={{ marginBottom: 8 }} />}
+      <OfflineBanner pdoc={pdoc} metaUnreachable={metaUnreachable} readOnly={!proposal} />
+      {reason && !withdrawn && <Alert className="proposal-readonly" type="info" showIcon message={reason} style={{ marginBottom: 8 }} />}
+      {(pdoc?.accessClosed || withdrawn) && <Alert type="warning" showIcon message={withdrawn ? metaError?.message : t.accessWithdrawn} style={{ marginBottom: 8 }} />}
       <Row gutter={[12, 12]}>
         <Col xs={24} lg={16}>
-          <Card size="small" className="proposal-editor-card" title={editor && proposal.canEdit ? <Toolbar editor={editor} /> : null}>
+          <Card size="small" className="proposal-editor-card" title={editor && canEdit ? <Toolbar editor={editor} /> : null}>
             {editor ? (
-              <EditorContent editor={editor} className="proposal-editor-wrap" data-editable={proposal.canEdit ? "true" : "false"} />
+              <EditorContent editor={editor} className="proposal-editor-wrap" data-editable={canEdit ? "true" : "false"} />
             ) : (
               <Skeleton active paragraph={{ rows: 10 }} title={false} />
             )}
@@ -117,52 +159,33 @@ function Workspace({ proposal }: { proposal: ProposalDetail }) {
         <Col xs={24} lg={8}>
           <Card size="small" className="proposal-side">
             <Tabs
-              activeKey={tab}
+              activeKey={proposal ? tab : "outline"}
               onChange={setTab}
               size="small"
               items={[
                 { key: "outline", label: t.tabs.outline, children: <CompletenessPanel json={json} editor={editor} /> },
-                {
-                  key: "comments",
-                  label: (
-                    <Badge size="small" count={(comments.data ?? []).filter((c) => !c.parentId && !c.resolved).length} offset={[8, 0]}>
-                      {t.tabs.comments}
-                    </Badge>
-                  ),
-                  children: <CommentsPanel proposal={proposal} editor={editor} doc={pdoc?.doc ?? null} comments={comments.data ?? []} />,
-                },
-                { key: "versions", label: t.tabs.versions, children: <VersionsPanel proposal={proposal} /> },
-                { key: "review", label: t.tabs.review, children: <ReviewPanel proposal={proposal} /> },
-                { key: "members", label: t.tabs.members, children: <MembersPanel proposal={proposal} /> },
+                ...(proposal
+                  ? [
+                      {
+                        key: "comments",
+                        label: (
+                          <Badge size="small" count={(comments.data ?? []).filter((c) => !c.parentId && !c.resolved).length} offset={[8, 0]}>
+                            {t.tabs.comments}
+                          </Badge>
+                        ),
+                        children: <CommentsPanel proposal={proposal} editor={editor} doc={pdoc?.doc ?? null} comments={comments.data ?? []} />,
+                      },
+                      { key: "versions", label: t.tabs.versions, children: <VersionsPanel proposal={proposal} /> },
+                      { key: "review", label: t.tabs.review, children: <ReviewPanel proposal={proposal} /> },
+                      { key: "members", label: t.tabs.members, children: <MembersPanel proposal={proposal} /> },
+                    ]
+                  : []),
               ]}
             />
           </Card>
         </Col>
       </Row>
     </div>
-  );
-}
-
-function SyncBadge({ pdoc }: { pdoc: ProposalDoc | null }) {
-  if (!pdoc) return null;
-  if (pdoc.state === "offline") {
-    return (
-      <Tag icon={<DisconnectOutlined />} color="warning" className="proposal-sync" data-state="offline" role="status">
-        {pdoc.pending > 0 ? `${t.unsynced(pdoc.pending)} · ${t.offline}` : t.offline}
-      </Tag>
-    );
-  }
-  if (pdoc.state === "connecting") {
-    return (
-      <Tag icon={<LoadingOutlined />} className="proposal-sync" data-state="connecting" role="status">
-        {pdoc.pending > 0 ? t.unsynced(pdoc.pending) : t.connecting}
-      </Tag>
-    );
-  }
-  return (
-    <Tag icon={<CloudSyncOutlined />} color="success" className="proposal-sync" data-state="synced" role="status">
-      {t.synced}
-    </Tag>
   );
 }
 

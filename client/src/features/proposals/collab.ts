@@ -3,6 +3,8 @@ import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { PROPOSAL_DOC_FIELD, proposalDocName } from "../../../../shared/proposals.ts";
+import { localCopyName } from "../../localCopies.ts";
+import { applyOwnUpdate } from "./linkDocs.ts";
 
 const LINK = Symbol("link");
 
@@ -19,6 +21,18 @@ export type SyncState = "connecting" | "synced" | "offline";
  * applied right after `compositionend`, so a concurrent edit cannot break the composition; and the
  * composition's own intermediate states (pinyin) are not sent before it ends (the known
  * y-prosemirror weaknesses: pinyin synced early, first character duplicated).
+ *
+ * Both docs share one client id: the provider's awareness is made with `netDoc`'s id and the caret
+ * plugin hides the caret whose id is `doc`'s, so that is how our own cursor is recognised. But Yjs
+ * gives a doc a new client id when an applied update adds items under its own id ("another client
+ * seems to be using it") — which is what copying our edits into `netDoc` does. The provider then
+ * asks its awareness about an id it has never heard of and throws `reading 'clock'` (in
+ * `disconnectBc` when going offline or being destroyed, in `onopen` on reconnect). So our edits
+ * are copied with `applyOwnUpdate`, which keeps `netDoc`'s id.
+ *
+ * `netDoc` is also kept in this browser (y-indexeddb, under the user's id): edits are stored as
+ * they are typed, a server outage costs nothing, and the copy merges with everyone else's on
+ * reconnect. A tab opened while the server is down shows that copy.
  */
 export class ProposalDoc {
   readonly doc = new Y.Doc();
@@ -36,9 +50,13 @@ export class ProposalDoc {
   accessClosed = false;
   idbLoaded = false;
   serverSynced = false;
+  /** when this tab last knew the server had everything (ms since epoch); null before the first sync */
+  lastSyncAt: number | null = null;
 
-  constructor(readonly proposalId: string) {
-    // Same client id in both docs: the awareness (carets) then recognises our own cursor.
+  constructor(
+    readonly proposalId: string,
+    userId: string,
+  ) {
     this.netDoc.clientID = this.doc.clientID;
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === LINK) return;
@@ -47,11 +65,7 @@ export class ProposalDoc {
         this.heldLocal.push(update);
         return;
       }
-      Y.applyUpdate(this.netDoc, update, LINK);
-      if (!this.provider.wsconnected || !this.provider.synced) {
-        this.pending += 1;
-        this.emit();
-      }
+      this.link(update);
     });
     this.netDoc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === LINK) return;
@@ -60,7 +74,7 @@ export class ProposalDoc {
     });
     const url = `${location.origin.replace(/^http/, "ws")}/yjs`;
     this.provider = new WebsocketProvider(url, proposalDocName(proposalId), this.netDoc, { maxBackoffTime: 5000 });
-    this.idb = new IndexeddbPersistence(`proposal:${proposalId}`, this.netDoc);
+    this.idb = new IndexeddbPersistence(localCopyName(userId, proposalDocName(proposalId)), this.netDoc);
     this.idb.once("synced", () => {
       this.idbLoaded = true;
       this.emit();
@@ -95,8 +109,31 @@ export class ProposalDoc {
   }
 
   private update() {
+    const was = this.state;
     this.state = this.provider.wsconnected && this.provider.synced ? "synced" : this.provider.wsconnected ? "connecting" : "offline";
+    if (this.state === "synced" || was === "synced") this.lastSyncAt = Date.now();
     this.emit();
+  }
+
+  /** Copies a local edit into `netDoc` (and so to the server and the local copy), keeping its client id. */
+  private link(update: Uint8Array) {
+    applyOwnUpdate(this.netDoc, update, LINK);
+    if (!this.provider.wsconnected || !this.provider.synced) {
+      this.pending += 1;
+      this.emit();
+    } else {
+      this.lastSyncAt = Date.now();
+    }
+  }
+
+  /** Keeps the title with the local copy, so a tab opened while the server is down can show it. */
+  rememberTitle(title: string) {
+    void this.idb.set("title", title).catch(() => undefined);
+  }
+
+  async rememberedTitle(): Promise<string | null> {
+    const title: unknown = await this.idb.get("title").catch(() => null);
+    return typeof title === "string" ? title : null;
   }
 
   setComposing(composing: boolean) {
@@ -104,11 +141,7 @@ export class ProposalDoc {
     if (!composing && this.heldLocal.length > 0) {
       const local = this.heldLocal;
       this.heldLocal = [];
-      Y.applyUpdate(this.netDoc, Y.mergeUpdates(local), LINK);
-      if (!this.provider.wsconnected || !this.provider.synced) {
-        this.pending += 1;
-        this.emit();
-      }
+      this.link(Y.mergeUpdates(local));
     }
     if (!composing && this.held.length > 0) {
       const held = this.held;
@@ -145,18 +178,24 @@ export class ProposalDoc {
   destroy() {
     window.removeEventListener("offline", this.onOffline);
     window.removeEventListener("online", this.onOnline);
+    // The provider first: its goodbye to other tabs needs the awareness and the doc intact
+    // (destroying netDoc then destroys the awareness).
     this.provider.destroy();
-    void this.idb.destroy();
+    void this.idb.destroy().catch(() => undefined);
     this.doc.destroy();
     this.netDoc.destroy();
   }
 }
 
-export function useProposalDoc(proposalId: string) {
+/**
+ * The proposal's document for as long as the page shows it: made once per proposal and user, and
+ * never re-created by a metadata refetch or an outage (that would drop the typing in flight).
+ */
+export function useProposalDoc(proposalId: string, userId: string) {
   const [pdoc, setPdoc] = useState<ProposalDoc | null>(null);
   const [, force] = useState(0);
   useEffect(() => {
-    const d = new ProposalDoc(proposalId);
+    const d = new ProposalDoc(proposalId, userId);
     setPdoc(d);
     const off = d.subscribe(() => force((n) => n + 1));
     return () => {
@@ -164,7 +203,7 @@ export function useProposalDoc(proposalId: string) {
       d.destroy();
       setPdoc(null);
     };
-  }, [proposalId]);
+  }, [proposalId, userId]);
   return pdoc;
 }
 

@@ -10,7 +10,7 @@ import type {
   ProposalVersion,
   ReviewAggregate,
 } from "../../../../shared/proposals.ts";
-import { api } from "../../api.ts";
+import { api, ApiError } from "../../api.ts";
 import { getSocket } from "../../socket.ts";
 
 export const keys = {
@@ -59,12 +59,22 @@ export function useProposalPush(id: string) {
   }, [id, qc]);
 }
 
-/** The proposal; pushes keep it fresh, and a slow poll covers admins who are not members. */
+/** A failure worth asking again about: no answer at all, or the server having a bad moment. */
+function isTransient(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || error.status === 429 || error.status >= 500);
+}
+
+/**
+ * The proposal; pushes keep it fresh, and a slow poll covers admins who are not members. Through
+ * an outage the poll keeps asking (with quick retries each time) while the page shows the last
+ * answer; the editor page never trades what it shows for the error.
+ */
 export function useProposal(id: string) {
   return useQuery({
     queryKey: keys.detail(id),
     queryFn: ({ signal }) => api<{ proposal: ProposalDetail }>(`/api/proposals/${id}`, { signal }).then((r) => r.proposal),
     refetchInterval: 15_000,
+    retry: (count, error) => isTransient(error) && count < 3,
   });
 }
 

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { App as AntApp, Alert, Button, Card, Form, Input, Select, Switch } from "antd";
-import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/enums.ts";
+import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
 import { LIMITS } from "../../../../shared/limits.ts";
 import { QA_LIMITS } from "../../../../shared/qa.ts";
 import { qa } from "../../strings/qa.ts";
@@ -12,7 +12,7 @@ import { qaApi } from "./queries.ts";
 
 interface AskValues {
   title: string;
-  body: string;
+  body?: string;
   capability?: Capability;
   tags?: string[];
   anonymous?: boolean;
@@ -77,7 +77,7 @@ export function AskForm({ eventId, onDone }: { eventId?: string; onDone: (id: st
     try {
       const { question } = await qaApi.ask({
         title: values.title.trim(),
-        body: values.body,
+        body: values.body?.trim() || undefined,
         capability: values.capability ?? null,
         tags: values.tags ?? [],
         anonymous: values.anonymous ?? false,
@@ -99,9 +99,15 @@ export function AskForm({ eventId, onDone }: { eventId?: string; onDone: (id: st
         <Input placeholder={qa.form.titlePlaceholder} maxLength={LIMITS.titleMax} showCount autoFocus />
       </Form.Item>
       <SimilarQuestions title={title} />
-      <Form.Item name="body" label={qa.form.body} rules={[{ required: true, whitespace: true, message: qa.form.bodyRequired }]}>
-        <MarkdownInput placeholder={qa.form.bodyPlaceholder} label={qa.form.body} />
-      </Form.Item>
+      {eventId ? (
+        <Form.Item name="body" label={qa.form.floorBodyOptional} extra={qa.form.floorHint}>
+          <MarkdownInput placeholder={qa.form.bodyPlaceholder} label={qa.form.floorBodyOptional} rows={2} />
+        </Form.Item>
+      ) : (
+        <Form.Item name="body" label={qa.form.body} rules={[{ required: true, whitespace: true, message: qa.form.bodyRequired }]}>
+          <MarkdownInput placeholder={qa.form.bodyPlaceholder} label={qa.form.body} />
+        </Form.Item>
+      )}
       <div className="qa-form-row">
         <Form.Item name="capability" label={qa.form.capability}>
           <Select allowClear placeholder={qa.form.capabilityPlaceholder} options={CAPABILITIES.map((c) => ({ value: c, label: CAPABILITY_LABELS[c] }))} />

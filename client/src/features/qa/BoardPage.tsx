@@ -3,7 +3,7 @@ import { Link, useSearchParams } from "react-router";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Alert, Button, Card, Checkbox, Empty, Input, Segmented, Select, Skeleton, Space, Tag } from "antd";
 import { CheckCircleFilled, EyeInvisibleOutlined, PlusOutlined, TrophyOutlined, CalendarOutlined, AuditOutlined } from "@ant-design/icons";
-import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/enums.ts";
+import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
 import type { QuestionListItem, QuestionSort } from "../../../../shared/qa.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { qa } from "../../strings/qa.ts";
@@ -169,7 +169,7 @@ function QuestionRow({ question, onTag }: { question: QuestionListItem; onTag: (
     <li className={`qa-row${question.hidden ? " qa-row-hidden" : ""}`}>
       <div className="qa-stats" aria-hidden="true">
         <span className="qa-stat">
-          <strong>{question.votes}</strong>
+          <strong data-testid="qa-row-votes">{question.votes}</strong>
           <small>{qa.board.votes}</small>
         </span>
         <span className={`qa-stat${answered ? " qa-stat-accepted" : question.answerCount ? " qa-stat-answered" : ""}`}>

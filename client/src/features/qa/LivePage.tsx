@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { App as AntApp, Alert, Button, Card, Empty, Form, Modal, Popconfirm, Result, Select, Skeleton, Space, Tag } from "antd";
 import { ArrowDownOutlined, ArrowUpOutlined, CaretRightOutlined, PlusOutlined, StepForwardOutlined, StopOutlined } from "@ant-design/icons";
@@ -10,22 +10,53 @@ import { AskForm } from "./AskPage.tsx";
 import { EventStatus } from "./EventsPage.tsx";
 import { Markdown } from "./Markdown.tsx";
 import { MarkdownInput } from "./MarkdownInput.tsx";
-import { AcceptedMark, AuthorName, CapabilityTag, errorText, fullTime } from "./parts.tsx";
+import { AcceptedMark, AuthorName, CapabilityTag, errorText, fullTime, VoteButton } from "./parts.tsx";
 import { qaApi } from "./queries.ts";
+
+type Marks = Map<string, { mine: boolean; voted: boolean }>;
+
+/**
+ * Pushed states are shaped for nobody in particular (one push serves the whole hall), so they
+ * carry neither "mine" nor "voted": this viewer's marks are laid back over them from what the
+ * viewer's own subscribe answer and own actions said.
+ */
+function withMarks(state: QaEventState, marks: Marks): QaEventState {
+  return {
+    ...state,
+    queue: state.queue.map((item) => {
+      const mark = marks.get(item.question.id);
+      return mark ? { ...item, question: { ...item.question, ...mark } } : item;
+    }),
+  };
+}
 
 /** Subscribes to one event (again after every reconnect) and keeps its latest state. */
 function useEventRoom(eventId: string) {
-  const [state, setState] = useState<QaEventState | null>(null);
+  const [state, setRawState] = useState<QaEventState | null>(null);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  const marks = useRef<Marks>(new Map());
+  const setState = useCallback((next: QaEventState) => setRawState(withMarks(next, marks.current)), []);
+  const mark = useCallback((questionId: string, change: Partial<{ mine: boolean; voted: boolean }>) => {
+    const before = marks.current.get(questionId) ?? { mine: false, voted: false };
+    marks.current.set(questionId, { ...before, ...change });
+    setRawState((s) => (s ? withMarks(s, marks.current) : s));
+  }, []);
   useEffect(() => {
     const socket = getSocket();
     let alive = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const subscribe = async () => {
+      clearTimeout(retry);
       const res = await emitWithAck("qa:subscribe", { eventId });
       if (!alive) return;
       if (res.ok) {
-        setState(res.state);
+        // the answer to this viewer's own subscribe is shaped for this viewer
+        for (const item of res.state!.queue) marks.current.set(item.question.id, { mine: item.question.mine, voted: item.question.voted });
+        setState(res.state!);
         setError(null);
+      } else if (res.error.code === "timeout") {
+        // A server that is restarting answers late or not at all: ask again while connected.
+        if (socket.connected) retry = setTimeout(() => void subscribe(), 3_000);
       } else setError(res.error);
     };
     const onEvent = ({ state: next }: { state: QaEventState }) => {
@@ -36,12 +67,13 @@ function useEventRoom(eventId: string) {
     socket.on("qa:event", onEvent);
     return () => {
       alive = false;
+      clearTimeout(retry);
       socket.off("connect", subscribe);
       socket.off("qa:event", onEvent);
       if (socket.connected) void emitWithAck("qa:unsubscribe", { eventId });
     };
-  }, [eventId]);
-  return { state, setState, error };
+  }, [eventId, setState]);
+  return { state, setState, mark, error };
 }
 
 export default function LivePage() {
@@ -49,7 +81,7 @@ export default function LivePage() {
   const me = useCurrentUser();
   const connection = useConnectionState();
   const { message } = AntApp.useApp();
-  const { state, setState, error } = useEventRoom(id);
+  const { state, setState, mark, error } = useEventRoom(id);
   const [asking, setAsking] = useState(false);
   const isHost = me.role === "admin";
   const t = qa.live;
@@ -65,7 +97,8 @@ export default function LivePage() {
     [message, setState],
   );
 
-  if (error) {
+  // Once the event was shown it stays on screen: a later refusal is said above it, not instead of it.
+  if (error && !state) {
     return (
       <Result status={error.code === "not_found" ? "404" : "warning"} title={error.message} extra={<Link to="/qa/events"><Button>{qa.events.title}</Button></Link>} />
     );
@@ -82,6 +115,14 @@ export default function LivePage() {
   }
 
   const { event, queue, currentAnswers, summary } = state;
+  const vote = async (questionId: string, up: boolean) => {
+    try {
+      const res = await qaApi.vote("questions", questionId, up);
+      mark(questionId, { voted: res.voted });
+    } catch (err) {
+      void message.error(errorText(err));
+    }
+  };
   const current = queue.find((i) => i.question.id === event.currentQuestionId)?.question;
   const ended = event.status === "ended";
   const move = (index: number, delta: number) => {
@@ -96,7 +137,8 @@ export default function LivePage() {
       <p>
         <Link to="/qa/events">← {qa.events.title}</Link>
       </p>
-      {connection !== "connected" && <Alert type="warning" showIcon message={t.reconnecting} className="stack-gap" role="status" />}
+      {connection !== "connected" && <Alert type="warning" showIcon message={t.reconnecting} className="stack-gap" role="status" data-testid="reconnecting" />}
+      {error && <Alert type="error" showIcon message={error.message} className="stack-gap" />}
       <div className="page-header">
         <h1 className="page-title">
           {event.title} <EventStatus status={event.status} />
@@ -147,6 +189,16 @@ export default function LivePage() {
         </section>
         <section aria-labelledby="qa-queue-heading">
           <Card title={<h2 id="qa-queue-heading" className="card-heading">{t.queue}</h2>} extra={isHost && !ended ? <AddToQueue eventId={event.id} onAdd={(questionId) => control("qa:queueAdd", { eventId: event.id, questionId })} /> : null}>
+            {!ended && (
+              <p className="muted small qa-queue-order" data-testid="qa-queue-order">
+                {event.orderedByHost ? t.byHost : t.byVotes}
+                {isHost && event.orderedByHost && (
+                  <Button size="small" type="link" onClick={() => control("qa:control", { eventId: event.id, action: "sortByVotes" })}>
+                    {t.sortByVotes}
+                  </Button>
+                )}
+              </p>
+            )}
             {queue.length === 0 ? (
               <Empty description={t.emptyQueue} />
             ) : (
@@ -160,8 +212,16 @@ export default function LivePage() {
                       </div>
                       <div className="qa-row-meta">
                         <Tag color={item.source === "floor" ? "purple" : item.source === "added" ? "cyan" : "default"}>{t.source[item.source]}</Tag>
+                        <VoteButton
+                          votes={item.question.votes}
+                          voted={item.question.voted}
+                          label={item.question.title}
+                          own={item.question.mine ? "question" : undefined}
+                          disabled={ended}
+                          onVote={() => void vote(item.question.id, !item.question.voted)}
+                        />
                         <span className="muted">
-                          {item.question.votes} {qa.board.votes} · {item.question.answerCount} {qa.board.answers}
+                          {item.question.answerCount} {qa.board.answers}
                         </span>
                         {item.question.acceptedAnswerId && <AcceptedMark />}
                       </div>
@@ -186,7 +246,13 @@ export default function LivePage() {
       </div>
 
       <Modal open={asking} title={qa.form.floorFor(event.title)} footer={null} onCancel={() => setAsking(false)} destroyOnHidden width={720}>
-        <AskForm eventId={event.id} onDone={() => setAsking(false)} />
+        <AskForm
+          eventId={event.id}
+          onDone={(questionId) => {
+            mark(questionId, { mine: true });
+            setAsking(false);
+          }}
+        />
       </Modal>
     </div>
   );

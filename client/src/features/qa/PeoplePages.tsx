@@ -2,7 +2,7 @@ import { Link, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Card, Empty, List, Progress, Skeleton, Statistic, Table, Tag } from "antd";
 import { TrophyFilled } from "@ant-design/icons";
-import { CAPABILITY_LABELS, LEVEL_LABELS, ROLE_LABELS } from "../../../../shared/enums.ts";
+import { CAPABILITY_LABELS, LEVEL_LABELS, ROLE_LABELS } from "../../../../shared/vocabulary.ts";
 import type { LeaderboardEntry } from "../../../../shared/qa.ts";
 import { qa } from "../../strings/qa.ts";
 import { AcceptedMark, errorText, fromNow } from "./parts.tsx";

@@ -3,7 +3,7 @@ import { Link, useParams } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App as AntApp, Alert, Button, Card, Empty, Form, Input, Modal, Result, Select, Skeleton, Space, Tag } from "antd";
 import { CheckOutlined, EditOutlined, UserAddOutlined } from "@ant-design/icons";
-import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/enums.ts";
+import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
 import { LIMITS } from "../../../../shared/limits.ts";
 import type { Answer, Question } from "../../../../shared/qa.ts";
 import { ApiError } from "../../api.ts";
@@ -105,6 +105,7 @@ export default function QuestionPage() {
             votes={question.votes}
             voted={question.voted}
             label={question.title}
+            own={question.mine ? "question" : undefined}
             disabled={vote.isPending}
             onVote={() => vote.mutate({ kind: "questions", targetId: question.id, up: !question.voted })}
           />
@@ -139,6 +140,7 @@ export default function QuestionPage() {
                     votes={answer.votes}
                     voted={answer.voted}
                     label={`${answer.author.displayName}的回答`}
+                    own={answer.mine ? "answer" : undefined}
                     disabled={vote.isPending}
                     onVote={() => vote.mutate({ kind: "answers", targetId: answer.id, up: !answer.voted })}
                   />

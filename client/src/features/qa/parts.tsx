@@ -6,7 +6,7 @@ import dayjs from "dayjs";
 import relativeTime from "dayjs/plugin/relativeTime";
 import "dayjs/locale/zh-cn";
 import type { HighlightPart, QaAuthor } from "../../../../shared/qa.ts";
-import { CAPABILITY_LABELS, LEVEL_LABELS, type Capability } from "../../../../shared/enums.ts";
+import { CAPABILITY_LABELS, LEVEL_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
 import { ApiError } from "../../api.ts";
 import { qa } from "../../strings/qa.ts";
 import { shell } from "../../strings/shell.ts";
@@ -59,13 +59,26 @@ export function VoteButton({
   onVote,
   label,
   disabled,
+  own,
 }: {
   votes: number;
   voted: boolean;
   onVote: () => void;
   label: string;
   disabled?: boolean;
+  /** the viewer wrote it: the count shows, the button is off (the server refuses self-votes too) */
+  own?: "question" | "answer";
 }) {
+  if (own) {
+    const why = own === "question" ? qa.question.ownQuestion : qa.question.ownAnswer;
+    return (
+      <Tooltip title={why}>
+        <Button size="small" icon={<LikeOutlined />} disabled aria-label={`${why}（${label}），${votes}`} data-testid="vote-own">
+          {votes}
+        </Button>
+      </Tooltip>
+    );
+  }
   return (
     <Button
       size="small"
@@ -76,6 +89,7 @@ export function VoteButton({
       aria-label={`${voted ? qa.question.voted : qa.question.vote}（${label}），${votes}`}
       onClick={onVote}
       disabled={disabled}
+      data-testid="vote-button"
     >
       {votes}
     </Button>

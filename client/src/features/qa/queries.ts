@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import { useQueryClient } from "@tanstack/react-query";
+import { type InfiniteData, type QueryClient, useQueryClient } from "@tanstack/react-query";
 import type {
   Answer,
   LeaderboardEntry,
@@ -7,11 +7,12 @@ import type {
   QaEvent,
   QaEventState,
   QaReport,
+  QaVoteChange,
   Question,
   QuestionListItem,
   VeteranProfile,
 } from "../../../../shared/qa.ts";
-import type { Level, Role } from "../../../../shared/enums.ts";
+import type { Level, Role } from "../../../../shared/vocabulary.ts";
 import { api } from "../../api.ts";
 import { emitWithAck, getSocket } from "../../socket.ts";
 
@@ -55,9 +56,46 @@ export const qaKeys = {
   question: (id: string) => ["qa", "question", id] as const,
 };
 
+type ListPage = { questions: QuestionListItem[]; hasMore: boolean };
+type QuestionPageData = { question: Question; answers: Answer[] };
+
+/**
+ * A vote count pushed by the server goes straight into every cached list and question page: in a
+ * hall where hundreds vote, refetching on each vote would cost hundreds of requests per vote.
+ * Only the count changes; whether *this* viewer voted is theirs and stays as it was.
+ */
+function applyVote(queryClient: QueryClient, change: QaVoteChange) {
+  if (change.target === "question") {
+    queryClient.setQueriesData<InfiniteData<ListPage>>({ queryKey: ["qa", "list"] }, (data) =>
+      data?.pages
+        ? { ...data, pages: data.pages.map((p) => ({ ...p, questions: p.questions.map((q) => (q.id === change.id ? { ...q, votes: change.votes } : q)) })) }
+        : data,
+    );
+  }
+  queryClient.setQueryData<QuestionPageData>(qaKeys.question(change.questionId), (page) => {
+    if (!page) return page;
+    if (change.target === "question") return { ...page, question: { ...page.question, votes: change.votes } };
+    return { ...page, answers: page.answers.map((a) => (a.id === change.id ? { ...a, votes: change.votes } : a)) };
+  });
+}
+
+/** Acceptance moves the accepted answer to the top: the marks change at once, the page then refetches. */
+function applyAccepted(queryClient: QueryClient, questionId: string, acceptedAnswerId: string) {
+  queryClient.setQueryData<QuestionPageData>(qaKeys.question(questionId), (page) =>
+    page
+      ? {
+          question: { ...page.question, acceptedAnswerId },
+          answers: page.answers.map((a) => ({ ...a, accepted: a.id === acceptedAnswerId })),
+        }
+      : page,
+  );
+  void queryClient.invalidateQueries({ queryKey: qaKeys.question(questionId) });
+  void queryClient.invalidateQueries({ queryKey: ["qa", "list"] });
+}
+
 /**
  * Keeps board and question pages fresh: joins the board room (again after every reconnect) and
- * refreshes what a new question or answer changes.
+ * applies what a new question, answer, vote or acceptance changes.
  */
 export function useBoardLive(onQuestion?: (q: QuestionListItem) => void, onAnswer?: (questionId: string) => void) {
   const queryClient = useQueryClient();
@@ -73,14 +111,21 @@ export function useBoardLive(onQuestion?: (q: QuestionListItem) => void, onAnswe
       void queryClient.invalidateQueries({ queryKey: ["qa", "list"] });
       onAnswer?.(questionId);
     };
+    const vote = (change: QaVoteChange) => applyVote(queryClient, change);
+    const accepted = ({ questionId, acceptedAnswerId }: { questionId: string; acceptedAnswerId: string }) =>
+      applyAccepted(queryClient, questionId, acceptedAnswerId);
     if (socket.connected) subscribe();
     socket.on("connect", subscribe);
     socket.on("qa:question", question);
     socket.on("qa:answer", answer);
+    socket.on("qa:vote", vote);
+    socket.on("qa:accepted", accepted);
     return () => {
       socket.off("connect", subscribe);
       socket.off("qa:question", question);
       socket.off("qa:answer", answer);
+      socket.off("qa:vote", vote);
+      socket.off("qa:accepted", accepted);
       if (socket.connected) void emitWithAck("qa:unsubscribe", {});
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Button, DatePicker, Empty, Form, Input, Select, Space, Tag } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
-import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/enums.ts";
+import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
 import { LIMITS } from "../../../../shared/limits.ts";
 import { TASK_STATE_LABELS, type StudioTask, type TaskState } from "../../../../shared/studios.ts";
 import { studioStrings as t } from "../../strings/studios.ts";

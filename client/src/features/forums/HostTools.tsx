@@ -1,0 +1,131 @@
+import { useState } from "react";
+import { useNavigate } from "react-router";
+import { useQueryClient } from "@tanstack/react-query";
+import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio } from "antd";
+import { DeleteOutlined, EditOutlined, PercentageOutlined } from "@ant-design/icons";
+import dayjs, { type Dayjs } from "dayjs";
+import { type Forum, type ForumMode, type GroupWeights, SCORE_GROUPS, SCORE_GROUP_LABELS } from "../../../../shared/forums.ts";
+import { api, ApiError } from "../../api.ts";
+import { forums as t } from "../../strings/forums.ts";
+import { forumsKey } from "./ForumListPage.tsx";
+
+const errorText = (err: unknown) => (err instanceof ApiError ? err.message : String(err));
+
+type ForumValues = { title: string; theme?: string | null; mode: ForumMode; startsAt: Dayjs };
+
+/** Before the start: the forum's title, theme, form and time. */
+export function EditForumButton({ forum }: { forum: Forum }) {
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [form] = Form.useForm<ForumValues>();
+  const save = async (v: ForumValues) => {
+    setBusy(true);
+    try {
+      await api(`/api/forums/${forum.id}`, { method: "PATCH", body: { title: v.title, theme: v.theme?.trim() || null, mode: v.mode, startsAt: v.startsAt.toISOString() } });
+      message.success(t.hostTools.saved);
+      setOpen(false);
+    } catch (err) {
+      message.error(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button icon={<EditOutlined />} onClick={() => setOpen(true)} data-testid="edit-forum">{t.hostTools.editForum}</Button>
+      <Modal open={open} title={t.hostTools.editForum} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
+        <Form form={form} layout="vertical" onFinish={(v) => void save(v)} initialValues={{ title: forum.title, theme: forum.theme, mode: forum.mode, startsAt: dayjs(forum.startsAt) }}>
+          <Form.Item name="title" label={t.form.title} rules={[{ required: true, whitespace: true, message: t.form.titleRequired }]}>
+            <Input maxLength={120} />
+          </Form.Item>
+          <Form.Item name="theme" label={t.form.theme}>
+            <Input.TextArea maxLength={500} autoSize={{ minRows: 2, maxRows: 4 }} />
+          </Form.Item>
+          <Form.Item name="mode" label={t.form.mode}>
+            <Radio.Group optionType="button" options={(["forum", "examination"] as const).map((m) => ({ value: m, label: t.mode[m] }))} />
+          </Form.Item>
+          <Form.Item name="startsAt" label={t.form.startsAt} rules={[{ required: true, message: t.form.startsAtRequired }]}>
+            <DatePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+/** Before the start: withdraw the forum (its talks, decks and notes go with it). */
+export function DeleteForumButton({ forum }: { forum: Forum }) {
+  const { message, modal } = App.useApp();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const confirm = () =>
+    modal.confirm({
+      title: t.hostTools.deleteForum,
+      content: t.hostTools.deleteForumConfirm,
+      okText: t.hostTools.deleteForum,
+      okButtonProps: { danger: true },
+      cancelText: t.hostTools.cancel,
+      onOk: async () => {
+        try {
+          await api(`/api/forums/${forum.id}`, { method: "DELETE" });
+          message.success(t.hostTools.deleted);
+          void queryClient.invalidateQueries({ queryKey: forumsKey });
+          navigate("/forums");
+        } catch (err) {
+          message.error(errorText(err));
+        }
+      },
+    });
+  return <Button danger icon={<DeleteOutlined />} onClick={confirm}>{t.hostTools.deleteForum}</Button>;
+}
+
+/** 群众考书记: how much each group's mean counts in the weighted total; shares shown as percentages. */
+export function WeightsButton({ forum }: { forum: Forum }) {
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [weights, setWeights] = useState<GroupWeights>(forum.weights);
+  const sum = SCORE_GROUPS.reduce((s, g) => s + (weights[g] ?? 0), 0);
+  const save = async () => {
+    setBusy(true);
+    try {
+      await api(`/api/forums/${forum.id}/weights`, { method: "PUT", body: { weights } });
+      message.success(t.hostTools.saved);
+      setOpen(false);
+    } catch (err) {
+      message.error(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button icon={<PercentageOutlined />} onClick={() => { setWeights(forum.weights); setOpen(true); }} data-testid="weights-button">
+        {t.hostTools.weights}
+      </Button>
+      <Modal
+        open={open}
+        title={t.hostTools.weights}
+        onCancel={() => setOpen(false)}
+        onOk={() => void save()}
+        okButtonProps={{ disabled: sum <= 0 }}
+        confirmLoading={busy}
+        okText={t.hostTools.save}
+        cancelText={t.hostTools.cancel}
+      >
+        <p className="muted small">{t.hostTools.weightsHint}</p>
+        <div className="weights-grid" data-testid="weights-form">
+          {SCORE_GROUPS.map((g) => (
+            <label key={g} className="weights-row">
+              <span>{SCORE_GROUP_LABELS[g]}</span>
+              <InputNumber min={0} max={100} step={0.5} value={weights[g]} aria-label={SCORE_GROUP_LABELS[g]} onChange={(v) => setWeights((w) => ({ ...w, [g]: v ?? 0 }))} />
+              <span className="muted">{t.hostTools.weightShare(sum > 0 ? Math.round(((weights[g] ?? 0) / sum) * 100) : 0)}</span>
+            </label>
+          ))}
+        </div>
+        {sum <= 0 && <p className="weights-error">{t.hostTools.weightsAllZero}</p>}
+      </Modal>
+    </>
+  );
+}

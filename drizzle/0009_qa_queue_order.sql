@@ -1,0 +1,1 @@
+ALTER TABLE "qa_events" ADD COLUMN "ordered_by_host" boolean DEFAULT false NOT NULL;
