@@ -1,6 +1,9 @@
 // `npm start`: build the client when its build is missing or older than its sources, then run the
-// server in this same process tree (one process: stopping it by pid stops everything).
-import { spawnSync } from "node:child_process";
+// server as a child process and restart it whenever it dies (a crash, an out-of-memory kill), with a
+// growing pause so a server that cannot start does not spin. SIGINT/SIGTERM to this process are
+// passed on to the server and end the restarting; if this process itself is killed, the server
+// notices its IPC channel close and stops too (server/lib/lifecycle.ts).
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -28,6 +31,42 @@ if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const { register } = await import("tsx/esm/api");
-register();
-await import("../server/main.ts");
+/** Exit code of a bad configuration (server/main.ts): restarting cannot help, so don't. */
+const CONFIG_ERROR = 2;
+const FIRST_PAUSE_MS = 1_000;
+const MAX_PAUSE_MS = 30_000;
+/** A server that ran this long before dying counts as having worked: the pause starts small again. */
+const STABLE_MS = 60_000;
+
+let child;
+let stopping = false;
+let pause = FIRST_PAUSE_MS;
+let restartTimer;
+
+function runServer() {
+  const startedAt = Date.now();
+  child = spawn(process.execPath, ["--import", "tsx", join(root, "server/main.ts")], {
+    cwd: root,
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
+  });
+  child.on("exit", (code, signal) => {
+    child = undefined;
+    if (stopping) process.exit(code ?? 0);
+    if (code === CONFIG_ERROR) process.exit(CONFIG_ERROR);
+    if (Date.now() - startedAt > STABLE_MS) pause = FIRST_PAUSE_MS;
+    console.error(`服务器进程已退出（${signal ?? `代码 ${code}`}），${Math.round(pause / 1000)} 秒后重新启动`);
+    restartTimer = setTimeout(runServer, pause);
+    pause = Math.min(pause * 2, MAX_PAUSE_MS);
+  });
+}
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    stopping = true;
+    clearTimeout(restartTimer);
+    if (child) child.kill(signal);
+    else process.exit(0);
+  });
+}
+
+runServer();

@@ -32,6 +32,9 @@ const ConfigSchema = z.object({
   LOGIN_LIMIT_PER_ACCOUNT: positiveInt.default(10),
   LOGIN_LIMIT_PER_ADDRESS: positiveInt.default(100),
   LOGIN_LIMIT_WINDOW_SECONDS: positiveInt.default(15 * 60),
+  /** the first wait after too many wrong passwords; it doubles each time, up to LOGIN_LIMIT_WINDOW_SECONDS */
+  LOGIN_DELAY_SECONDS: positiveInt.default(30),
+  REGISTER_LIMIT_PER_HOUR: positiveInt.default(20),
   POST_LIMIT_PER_MINUTE: positiveInt.default(60),
   MAX_JSON_BYTES: positiveInt.default(1_000_000),
   MAX_DECK_BYTES: positiveInt.default(50 * 1024 * 1024),

@@ -7,7 +7,7 @@ import type { Db } from "./db/client.ts";
 import type { FileService } from "./files/service.ts";
 import type { ForumLive } from "./forums/live.ts";
 import type { Logger } from "./lib/logger.ts";
-import type { RateLimit } from "./lib/rateLimit.ts";
+import type { FailureThrottle, RateLimit } from "./lib/rateLimit.ts";
 import type { SensitiveWordList } from "./moderation/wordList.ts";
 import type { YjsServer } from "./yjs/server.ts";
 
@@ -30,8 +30,12 @@ export interface AppContext {
   /** present when REDIS_URL is set: one connection for commands and publishing, one for subscribing */
   redis?: { pub: Redis; sub: Redis };
   limits: {
-    loginPerAccount: RateLimit;
-    loginPerAddress: RateLimit;
+    /** wrong passwords for one account from one address: a thief elsewhere never locks the owner out */
+    loginFailuresByAccountAndAddress: FailureThrottle;
+    /** wrong passwords from one address for any accounts (password spraying); successes don't count */
+    loginFailuresByAddress: FailureThrottle;
+    /** registrations per address per hour */
+    registration: RateLimit;
     /** chat lines, questions, answers, studio messages: per user */
     posting: RateLimit;
     /** `studio:typing` signals: per user */

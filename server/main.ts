@@ -1,7 +1,8 @@
 import { ConfigError, parseConfig } from "./config.ts";
+import { manageLifecycle } from "./lib/lifecycle.ts";
 import { startServer } from "./server.ts";
 
-/** Entry point: validate the configuration, start, and shut down gracefully on SIGTERM/SIGINT. */
+/** Entry point: validate the configuration, start, and end cleanly on a signal or a bug (lib/lifecycle.ts). */
 async function main(): Promise<void> {
   let config;
   try {
@@ -18,20 +19,11 @@ async function main(): Promise<void> {
     { url: `http://localhost:${server.port}`, db: server.ctx.dbKind, scaleOut: server.ctx.redis ? "redis" : "memory" },
     "社区工作者协作论坛 listening",
   );
-  const shutdown = (signal: string) => {
-    server.ctx.log.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    server.close().then(
-      () => process.exit(0),
-      (error) => {
-        server.ctx.log.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  manageLifecycle(server.close, server.ctx.log);
 }
 
-void main();
+main().catch((error: unknown) => {
+  // failed before it could serve (e.g. the database is unreachable): exit so the supervisor retries
+  console.error("failed to start:", error);
+  process.exit(1);
+});

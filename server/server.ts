@@ -2,7 +2,6 @@ import type { Server as HttpServer } from "node:http";
 import { LIMITS } from "../shared/limits.ts";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { Redis } from "ioredis";
 import { SessionStore } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import { type AppContext, type IoServer, userRoom } from "./context.ts";
@@ -14,9 +13,11 @@ import { createHttpApp } from "./http/app.ts";
 import { SensitiveWordList } from "./moderation/wordList.ts";
 import { routeUpgrades } from "./http/upgrade.ts";
 import { createLogger } from "./lib/logger.ts";
-import { createRateLimit } from "./lib/rateLimit.ts";
+import { connectRedis } from "./lib/redis.ts";
+import { createFailureThrottle, createRateLimit } from "./lib/rateLimit.ts";
 import { createAuthority } from "./realtime/authority.ts";
 import { attachIoHandlers, createIoServer } from "./realtime/io.ts";
+import { softRedisAdapter } from "./realtime/redisAdapter.ts";
 import { localRelay, redisRelay } from "./yjs/relay.ts";
 import { YjsServer } from "./yjs/server.ts";
 
@@ -45,11 +46,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   if (config.seedDemo) await seedDemo(database.db, log, features);
 
-  const redis = config.REDIS_URL
-    ? { pub: new Redis(config.REDIS_URL, { lazyConnect: false }), sub: new Redis(config.REDIS_URL) }
-    : undefined;
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : undefined;
 
-  const windowSeconds = config.LOGIN_LIMIT_WINDOW_SECONDS;
+  const loginDelays = {
+    windowSeconds: config.LOGIN_LIMIT_WINDOW_SECONDS,
+    firstDelaySeconds: config.LOGIN_DELAY_SECONDS,
+    maxDelaySeconds: Math.max(config.LOGIN_DELAY_SECONDS, config.LOGIN_LIMIT_WINDOW_SECONDS),
+    redis: redis?.pub,
+  };
   const sessions = new SessionStore(database.db, config.SESSION_DAYS * 24 * 60 * 60 * 1000);
   const yjs = new YjsServer({
     db: database.db,
@@ -72,8 +76,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     yjs,
     words: new SensitiveWordList(database.db, log, redis),
     limits: {
-      loginPerAccount: createRateLimit({ name: "login-account", points: config.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds, redis: redis?.pub }),
-      loginPerAddress: createRateLimit({ name: "login-address", points: config.LOGIN_LIMIT_PER_ADDRESS, windowSeconds, redis: redis?.pub }),
+      loginFailuresByAccountAndAddress: createFailureThrottle({ name: "login-account-address", failures: config.LOGIN_LIMIT_PER_ACCOUNT, ...loginDelays }),
+      loginFailuresByAddress: createFailureThrottle({ name: "login-address", failures: config.LOGIN_LIMIT_PER_ADDRESS, ...loginDelays }),
+      registration: createRateLimit({ name: "register-address", points: config.REGISTER_LIMIT_PER_HOUR, windowSeconds: 60 * 60, redis: redis?.pub }),
       posting: createRateLimit({ name: "posting", points: config.POST_LIMIT_PER_MINUTE, windowSeconds: 60, redis: redis?.pub }),
       typing: createRateLimit({ name: "typing", points: LIMITS.typingPerMinute, windowSeconds: 60, redis: redis?.pub }),
       voting: createRateLimit({ name: "voting", points: LIMITS.votesPerMinute, windowSeconds: 60, redis: redis?.pub }),
@@ -84,10 +89,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = createHttpApp(ctx, features);
   const httpServer = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }) as HttpServer;
   const io: IoServer = createIoServer(httpServer);
-  if (redis) {
-    const { createAdapter } = await import("@socket.io/redis-adapter");
-    io.adapter(createAdapter(redis.pub, redis.sub.duplicate()));
-  }
+  if (redis) io.adapter(softRedisAdapter(redis));
   ctx.io = io;
   ctx.cutOffUser = async (userId, reason) => {
     await sessions.invalidateAllForUser(userId);

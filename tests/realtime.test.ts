@@ -17,7 +17,10 @@ describe("health", () => {
   it("reports the database and the fan-out in use", async () => {
     const res = await fetch(`${server.url}/api/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, db: server.ctx.dbKind, scaleOut: server.ctx.redis ? "redis" : "memory" });
+    const body = await res.json();
+    expect(body).toMatchObject({ ok: true, db: server.ctx.dbKind, scaleOut: server.ctx.redis ? "redis" : "memory" });
+    expect(body.dependencies).toEqual(server.ctx.redis ? { db: "up", redis: "up" } : { db: "up" });
+    expect(Date.parse(body.startedAt)).toBeLessThanOrEqual(Date.now());
   });
 
   it("answers unknown /api routes with a JSON 404 (401 before sign-in) and an oversized body with 413", async () => {

@@ -20,7 +20,7 @@ function clientAddress(c: PublicContext, trustProxy: boolean): string {
 export function authPublicRoutes(api: Hono<PublicEnv>, ctx: AppContext): void {
   api.post("/auth/register", async (c) => {
     const input = await readJson(c, RegisterSchema);
-    const user = await registerUser(ctx, input);
+    const user = await registerUser(ctx, input, clientAddress(c, ctx.config.TRUST_PROXY));
     const { token, session } = await startSession(ctx, user.id);
     setSessionCookie(c, ctx.config, token, session.expiresAt);
     return c.json({ user: toPublicUser(user) }, 201);

@@ -8,8 +8,9 @@ import { users } from "./schema.ts";
 import { generateSessionToken, type UserRow } from "./sessions.ts";
 
 /** Accounts: registration, sign-in with throttling, password change, admin edits. */
-export async function registerUser(ctx: AppContext, input: Register): Promise<UserRow> {
+export async function registerUser(ctx: AppContext, input: Register, address: string): Promise<UserRow> {
   if (!ctx.config.ALLOW_REGISTRATION) throw new AppError(403, "registration_closed", "暂不开放注册，请联系管理员");
+  await ctx.limits.registration.consume(address);
   const passwordHash = await hashPassword(input.password);
   const [row] = await ctx.db
     .insert(users)
@@ -21,20 +22,41 @@ export async function registerUser(ctx: AppContext, input: Register): Promise<Us
 }
 
 /**
- * Checks the password with two throttles: per account (slows guessing one password) and per
- * address (slows spraying many accounts). A success clears the account's counter.
+ * Checks the password under two throttles that count only failures:
+ * - per account *and* address: guessing one account's password from one place slows down, with a
+ *   growing wait, while the owner signing in from anywhere else is not affected;
+ * - per address: spraying many accounts from one place slows down. Successes are not counted, so
+ *   an office behind one NAT address never locks out its own staff.
  */
 export async function signIn(ctx: AppContext, input: Login, address: string): Promise<UserRow> {
   const username = input.username.toLowerCase();
-  await ctx.limits.loginPerAddress.consume(address);
-  await ctx.limits.loginPerAccount.consume(username);
+  const accountAtAddress = `${username}|${address}`;
+  await mustNotWait([
+    ctx.limits.loginFailuresByAddress.check(address),
+    ctx.limits.loginFailuresByAccountAndAddress.check(accountAtAddress),
+  ]);
   const [row] = await ctx.db.select().from(users).where(eq(users.username, username));
   // Hash even for unknown users so response time does not reveal which usernames exist.
   const ok = row ? await verifyPassword(row.passwordHash, input.password) : await hashPassword(input.password).then(() => false);
-  if (!row || !ok) throw new AppError(401, "invalid_credentials", "用户名或密码错误");
+  if (!row || !ok) {
+    await Promise.all([
+      ctx.limits.loginFailuresByAddress.fail(address),
+      ctx.limits.loginFailuresByAccountAndAddress.fail(accountAtAddress),
+    ]);
+    throw new AppError(401, "invalid_credentials", "用户名或密码错误");
+  }
   if (row.disabled) throw new AppError(403, "account_disabled", "该账号已被停用，请联系管理员");
-  await ctx.limits.loginPerAccount.reset(username);
+  await ctx.limits.loginFailuresByAccountAndAddress.clear(accountAtAddress);
   return row;
+}
+
+/** Runs both throttle checks and, when either refuses, answers with the longer wait so Retry-After is true. */
+async function mustNotWait(checks: Promise<void>[]): Promise<void> {
+  const refusals = (await Promise.allSettled(checks)).flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+  if (refusals.length === 0) return;
+  const waits = refusals.filter((e): e is AppError => e instanceof AppError);
+  if (waits.length < refusals.length) throw refusals.find((e) => !(e instanceof AppError));
+  throw waits.reduce((a, b) => ((a.retryAfterSeconds ?? 0) >= (b.retryAfterSeconds ?? 0) ? a : b));
 }
 
 export async function startSession(ctx: AppContext, userId: string) {

@@ -1,11 +1,13 @@
 import { existsSync } from "node:fs";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { AppContext } from "../context.ts";
 import type { Feature } from "../features.ts";
-import { AppError, passwordChangeRequired, tooLarge } from "../lib/errors.ts";
+import { AppError, passwordChangeRequired } from "../lib/errors.ts";
+import { limitBody } from "./bodyLimit.ts";
+import { healthRoute } from "./health.ts";
+import { securityHeaders } from "./securityHeaders.ts";
 import { readSessionCookie, setSessionCookie } from "./cookies.ts";
 import { type ApiEnv, type PublicEnv, requireSignIn } from "./env.ts";
 import { isAllowedOrigin } from "./origin.ts";
@@ -16,16 +18,18 @@ const CLIENT_DIST = new URL("../../client/dist", import.meta.url).pathname;
 export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<PublicEnv> {
   const app = new Hono<PublicEnv>();
   app.onError((error, c) => renderError(ctx, error, c));
+  app.use("*", securityHeaders());
+  // Pages and files never read a body, but a junk one must still not be drained for ever.
+  const limitPageBody = limitBody(ctx.config);
+  app.use("*", (c, next) => (c.req.path.startsWith("/api/") ? next() : limitPageBody(c, next)));
 
   const api = new Hono<PublicEnv>();
   api.use(requestId());
   api.use(requestLog(ctx));
   api.use(refuseCrossSite(ctx));
-  api.use(limitJsonBody(ctx));
   api.use(loadSession(ctx));
-  api.get("/health", (c) =>
-    c.json({ ok: true, db: ctx.dbKind, scaleOut: ctx.redis ? "redis" : "memory" }),
-  );
+  api.use(limitBody(ctx.config));
+  healthRoute(api, ctx);
   for (const feature of features) feature.publicRoutes?.(api, ctx);
   // Deny by default: Hono runs matching handlers in the order they were added, so a public
   // route above answers before this check, and every route below it needs a session.
@@ -75,20 +79,6 @@ function refuseCrossSite(ctx: AppContext): MiddlewareHandler<PublicEnv> {
       throw new AppError(403, "forbidden_origin", "拒绝来自其他网站的请求");
     }
     return next();
-  };
-}
-
-/** JSON bodies are small; upload routes (multipart) set their own, larger limit. */
-function limitJsonBody(ctx: AppContext): MiddlewareHandler<PublicEnv> {
-  const limit = bodyLimit({
-    maxSize: ctx.config.MAX_JSON_BYTES,
-    onError: () => {
-      throw tooLarge("请求内容过大");
-    },
-  });
-  return (c, next) => {
-    if (c.req.header("content-type")?.startsWith("multipart/form-data")) return next();
-    return limit(c, next);
   };
 }
 

@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../helpers/processes.ts";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterEach } from "vitest";
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const SCREENSHOT_DIR = join(REPO_ROOT, "test-results", "e2e");
@@ -197,9 +198,43 @@ export type NewPageOptions = {
   baseUrl?: string;
 };
 
+// ---------- Content-Security-Policy ----------
+
 /**
- * A page in its own browser context (own cookies), zh-CN, desktop 1280×800 unless told.
- * Close it with `page.context().close()`.
+ * The server always sends its Content-Security-Policy, so every browser test runs under it. Any
+ * violation — reported by the page's `securitypolicyviolation` event or by Chromium's own
+ * "Refused to …" console error (which also covers workers) — fails the test that caused it.
+ */
+const cspViolations: string[] = [];
+const CSP_MARKER = "[csp-violation]";
+const reportViolations = `document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(${JSON.stringify(CSP_MARKER)}, e.violatedDirective, e.blockedURI, e.sourceFile + ":" + e.lineNumber);
+});`;
+
+function watchForCsp(page: Page): void {
+  page.on("console", (message) => {
+    const text = message.text();
+    if (text.startsWith(CSP_MARKER) || /Content Security Policy/i.test(text)) cspViolations.push(`${page.url()}: ${text}`);
+  });
+}
+
+/** Violations seen since the last check (and forgets them). */
+export function takeCspViolations(): string[] {
+  return cspViolations.splice(0);
+}
+
+// Registered for every test file that imports the harness (not for the global setup, which runs
+// outside any test file).
+if (process.env.VITEST_WORKER_ID) {
+  afterEach(() => {
+    const seen = takeCspViolations();
+    if (seen.length > 0) throw new Error(`Content-Security-Policy violations:\n${seen.join("\n")}`);
+  });
+}
+
+/**
+ * A page in its own browser context (own cookies), zh-CN, desktop 1280×800 unless told, watched
+ * for CSP violations. Close it with `page.context().close()`.
  */
 export async function newPage(browser: Browser, options: NewPageOptions = {}): Promise<Page> {
   const context: BrowserContext = await browser.newContext({
@@ -210,7 +245,10 @@ export async function newPage(browser: Browser, options: NewPageOptions = {}): P
     deviceScaleFactor: 1,
   });
   context.setDefaultTimeout(15_000);
-  return context.newPage();
+  await context.addInitScript(reportViolations);
+  context.on("page", watchForCsp);
+  const page = await context.newPage();
+  return page;
 }
 
 /**

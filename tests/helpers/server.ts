@@ -28,6 +28,7 @@ export async function startTestServer(
     SEED_DEMO: "false",
     LOGIN_LIMIT_PER_ACCOUNT: "1000",
     LOGIN_LIMIT_PER_ADDRESS: "100000",
+    REGISTER_LIMIT_PER_HOUR: "100000",
     POST_LIMIT_PER_MINUTE: "100000",
     ...env,
   });

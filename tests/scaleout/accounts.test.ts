@@ -8,7 +8,12 @@ const procs = twoProcesses({ LOGIN_LIMIT_PER_ACCOUNT: "4" });
 describe("two processes on Redis and PostgreSQL", () => {
   it("both report Redis fan-out and PostgreSQL", async () => {
     for (const url of [procs.a.url, procs.b.url]) {
-      expect(await (await fetch(`${url}/api/health`)).json()).toEqual({ ok: true, db: "postgres", scaleOut: "redis" });
+      expect(await (await fetch(`${url}/api/health`)).json()).toMatchObject({
+        ok: true,
+        db: "postgres",
+        scaleOut: "redis",
+        dependencies: { db: "up", redis: "up" },
+      });
     }
   });
 

@@ -12,8 +12,16 @@ const documents = new Map<string, Promise<PDFDocumentProxy>>();
 function loadDeck(url: string): Promise<PDFDocumentProxy> {
   let doc = documents.get(url);
   if (!doc) {
-    // ranges only: the server answers Range requests, so pdf.js fetches what each page needs
-    doc = pdfjs.getDocument({ url, withCredentials: true, disableAutoFetch: true, disableStream: true, rangeChunkSize: 256 * 1024 }).promise;
+    // ranges only: the server answers Range requests, so pdf.js fetches what each page needs;
+    // isEvalSupported: false keeps pdf.js from probing `new Function`, which our CSP forbids
+    doc = pdfjs.getDocument({
+      url,
+      withCredentials: true,
+      disableAutoFetch: true,
+      disableStream: true,
+      rangeChunkSize: 256 * 1024,
+      isEvalSupported: false,
+    }).promise;
     doc.catch(() => documents.delete(url));
     documents.set(url, doc);
   }

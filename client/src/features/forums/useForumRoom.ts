@@ -9,77 +9,13 @@ import type {
 } from "../../../../shared/forums.ts";
 import type { User } from "../../../../shared/auth.ts";
 import { emitWithAck, type EventAck, type EventPayload, getSocket } from "../../socket.ts";
+import { reduce } from "./roomState.ts";
 
-type Action =
-  | { type: "snapshot"; snapshot: ForumSnapshot; me: User }
-  | { type: "forum"; forum: Forum }
-  | { type: "slide"; talkId: string; slide: number }
-  | { type: "chat"; message: ForumChatMessage }
-  | { type: "question"; question: ForumQuestion }
-  | { type: "scoreboard"; board: Scoreboard }
-  | { type: "presence"; presence: ForumPresence }
-  | { type: "vote"; questionId: string; votes: number; voted: boolean }
-  | { type: "ballot"; talkId: string; scores: ForumSnapshot["myBallots"][string] }
-  | { type: "deleted" };
+export type { RoomState } from "./roomState.ts";
 
-/** `deleted`: the host withdrew the forum while this page was open. */
-export type RoomState = ForumSnapshot & { me: User; deleted?: boolean };
-
-function withViewer(state: RoomState, forum: Forum): RoomState {
-  const current = forum.talks.find((t) => t.id === forum.currentTalkId);
-  return { ...state, forum, viewer: { ...state.viewer, isPresenter: !!current && current.presenterId === state.me.id } };
-}
-
-function upsert<T extends { id: string }>(list: T[], item: T): T[] {
-  const i = list.findIndex((x) => x.id === item.id);
-  if (i === -1) return [...list, item];
-  const copy = list.slice();
-  copy[i] = item;
-  return copy;
-}
-
-function reduce(state: RoomState | null, action: Action): RoomState | null {
-  if (action.type === "snapshot") return { ...action.snapshot, me: action.me };
-  if (!state) return state;
-  switch (action.type) {
-    case "forum":
-      return withViewer(state, action.forum);
-    case "slide":
-      return {
-        ...state,
-        forum: { ...state.forum, talks: state.forum.talks.map((t) => (t.id === action.talkId ? { ...t, slide: action.slide } : t)) },
-      };
-    case "chat":
-      // a retried send arrives with the id already shown: keep one line
-      if (state.chat.some((m) => m.id === action.message.id)) return state;
-      return { ...state, chat: [...state.chat, action.message].slice(-500) };
-    case "question": {
-      const q = action.question;
-      const visible = state.viewer.seesPending || q.status === "open" || q.status === "answered" || (q.status === "pending" && q.author?.id === state.me.id);
-      if (!visible) return { ...state, questions: state.questions.filter((x) => x.id !== q.id) };
-      const existing = state.questions.find((x) => x.id === q.id);
-      // an anonymous question keeps the author its own asker was told about
-      const merged = existing && !q.author && existing.author ? { ...q, author: existing.author } : q;
-      return { ...state, questions: upsert(state.questions, merged) };
-    }
-    case "scoreboard": {
-      // a closed round is final: a live push that was computed just before the close must not replace it
-      const known = state.scoreboards.find((b) => b.talkId === action.board.talkId);
-      if (known?.roundStatus === "closed" && action.board.roundStatus !== "closed") return state;
-      const others = state.scoreboards.filter((b) => b.talkId !== action.board.talkId);
-      return { ...state, scoreboards: [...others, action.board] };
-    }
-    case "presence":
-      return { ...state, presence: action.presence };
-    case "vote": {
-      const myVotes = action.voted ? [...new Set([...state.myVotes, action.questionId])] : state.myVotes.filter((id) => id !== action.questionId);
-      return { ...state, myVotes, questions: state.questions.map((q) => (q.id === action.questionId ? { ...q, votes: action.votes } : q)) };
-    }
-    case "ballot":
-      return { ...state, myBallots: { ...state.myBallots, [action.talkId]: action.scores } };
-    case "deleted":
-      return { ...state, deleted: true };
-  }
+/** Pauses between join attempts that timed out: 1 s, 2 s, 4 s … up to 30 s, while the socket is up. */
+export function joinRetryDelay(attempt: number): number {
+  return Math.min(30_000, 1_000 * 2 ** attempt);
 }
 
 export type JoinStatus = "joining" | "joined" | "resyncing" | "error";
@@ -87,7 +23,8 @@ export type JoinStatus = "joining" | "joined" | "resyncing" | "error";
 /**
  * One forum's live state: joins on mount, follows every server push, and joins again after a
  * reconnect — the join acknowledgement is the full current state, so nothing missed while away
- * is lost and nothing is applied twice.
+ * is lost and nothing is applied twice. Chat lines that arrive while a join is running are merged
+ * into its snapshot, and a join that times out is tried again with a growing pause.
  */
 export function useForumRoom(forumId: string, me: User) {
   const [state, dispatch] = useReducer(reduce, null);
@@ -97,15 +34,31 @@ export function useForumRoom(forumId: string, me: User) {
   useEffect(() => {
     const socket = getSocket();
     let alive = true;
-    const join = async (again: boolean) => {
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    // Chat lines pushed while a join is in flight, merged into its snapshot (roomState.mergeChat).
+    let arrivedDuringJoin: ForumChatMessage[] | null = null;
+    let joinRound = 0;
+    const join = async (again: boolean, attempt = 0) => {
+      clearTimeout(retryTimer);
+      const round = ++joinRound;
       if (again) setStatus("resyncing");
+      arrivedDuringJoin = [];
       const ack = await emitWithAck("forum:join", { forumId }, 15_000);
-      if (!alive) return;
+      // a newer join (a reconnect meanwhile) owns the buffer and the outcome
+      if (!alive || round !== joinRound) return;
+      const arrived = arrivedDuringJoin;
+      arrivedDuringJoin = null;
       if (ack.ok) {
-        dispatch({ type: "snapshot", snapshot: ack.state, me });
+        dispatch({ type: "snapshot", snapshot: ack.state, me, arrivedDuringJoin: arrived });
         setStatus("joined");
         setError(null);
-      } else if (ack.error.code !== "timeout" || !again) {
+      } else if (ack.error.code === "timeout") {
+        // the server or the network is slow: keep showing what we have and try again, more slowly
+        setStatus(again || attempt > 0 ? "resyncing" : "joining");
+        retryTimer = setTimeout(() => {
+          if (alive && socket.connected) void join(true, attempt + 1);
+        }, joinRetryDelay(attempt));
+      } else {
         setStatus("error");
         setError(ack.error.message);
       }
@@ -115,7 +68,10 @@ export function useForumRoom(forumId: string, me: User) {
     };
     const onState = ({ forum }: { forum: Forum }) => forum.id === forumId && dispatch({ type: "forum", forum });
     const onSlide = mine((p: { forumId: string; talkId: string; slide: number }) => dispatch({ type: "slide", talkId: p.talkId, slide: p.slide }));
-    const onChat = mine((message: ForumChatMessage) => dispatch({ type: "chat", message }));
+    const onChat = mine((message: ForumChatMessage) => {
+      arrivedDuringJoin?.push(message);
+      dispatch({ type: "chat", message });
+    });
     const onQuestion = mine((question: ForumQuestion) => dispatch({ type: "question", question }));
     const onBoard = mine((board: Scoreboard) => dispatch({ type: "scoreboard", board }));
     const onPresence = mine((presence: ForumPresence) => dispatch({ type: "presence", presence }));
@@ -132,6 +88,7 @@ export function useForumRoom(forumId: string, me: User) {
     void join(false);
     return () => {
       alive = false;
+      clearTimeout(retryTimer);
       socket.off("forum:state", onState);
       socket.off("forum:slide", onSlide);
       socket.off("forum:chat", onChat);

@@ -1,14 +1,15 @@
 import { useMemo } from "react";
 import DOMPurify from "dompurify";
 import MarkdownIt from "markdown-it";
+import { isLocalImageSource, onlyLocalImages } from "../../../../shared/markdownImages.ts";
 
 /**
  * Safe Markdown for user text. Two locks: markdown-it with `html: false` escapes raw HTML and
  * refuses `javascript:`-style links; DOMPurify then removes anything executable that might
  * remain (event-handler attributes, script, unsafe URLs). This is the only place in the area
- * that sets inner HTML.
+ * that sets inner HTML. Images from other sites are shown as links, never loaded (tracking pixels).
  */
-const md = new MarkdownIt({ html: false, linkify: true, breaks: true });
+const md = new MarkdownIt({ html: false, linkify: true, breaks: true }).use(onlyLocalImages);
 
 let hooked = false;
 function purifier() {
@@ -19,6 +20,8 @@ function purifier() {
         node.setAttribute("target", "_blank");
         node.setAttribute("rel", "noopener noreferrer nofollow");
       }
+      // a second lock: whatever produced it, an <img> from another site is never loaded
+      if (node.tagName === "IMG" && !isLocalImageSource(node.getAttribute("src") ?? "")) node.removeAttribute("src");
     });
     hooked = true;
   }
