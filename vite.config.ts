@@ -50,6 +50,10 @@ export default defineConfig({
       },
     }),
     compression({ algorithms: ["gzip", "brotliCompress"], include: /\.(html|css|js|mjs|json|svg|webmanifest)$/, threshold: 1024, logLevel: "silent" })],
+  resolve: {
+    // zod without eval, for our Content-Security-Policy (see client/src/zodConfig.ts)
+    alias: [{ find: /^zod$/, replacement: fileURLToPath(new URL("./client/src/zodConfig.ts", import.meta.url)) }],
+  },
   build: {
     // Absolute, so it means client/dist whatever the working directory (relative paths resolve from root).
     outDir: fileURLToPath(new URL("./client/dist", import.meta.url)),

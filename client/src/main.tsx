@@ -1,4 +1,3 @@
-import "./zodConfig.ts";
 import { StrictMode, useMemo, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
