@@ -4,7 +4,8 @@ import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-q
 import { App as AntApp, Button, Result } from "antd";
 import type { User } from "../../shared/auth.ts";
 import type { Role } from "../../shared/vocabulary.ts";
-import { api, isUnauthorized } from "./api.ts";
+import { api, ApiError, isUnauthorized } from "./api.ts";
+import { forgetLastUser, lastUser, rememberLastUser } from "./lastUser.ts";
 import { clearLocalCopies } from "./localCopies.ts";
 import { connectSocket, disconnectSocket, getSocket } from "./socket.ts";
 import { PageSpin } from "./components/PageSpin.tsx";
@@ -19,9 +20,18 @@ export function useMe(): UseQueryResult<User | null> {
     queryFn: async ({ signal }) => {
       try {
         const { user } = await api<{ user: User }>("/api/me", { signal });
+        rememberLastUser(user);
         return user;
       } catch (err) {
-        if (isUnauthorized(err)) return null;
+        if (isUnauthorized(err)) {
+          forgetLastUser();
+          return null;
+        }
+        // The server can't be reached at all (not: it refused): carry on as the person last signed
+        // in here, so the offline shell can show their local copies; every request still fails
+        // until the server is back, and then answers for itself.
+        const known = err instanceof ApiError && err.status === 0 ? lastUser() : null;
+        if (known) return known;
         throw err;
       }
     },
@@ -127,6 +137,7 @@ export function useLogout(): () => Promise<void> {
     queryClient.setQueryData(ME_QUERY_KEY, null);
     navigate("/login", { replace: true });
     // After leaving the page: an editor still open holds its database until it unmounts.
+    forgetLastUser();
     await clearLocalCopies();
   };
 }

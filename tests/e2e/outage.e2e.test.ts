@@ -248,6 +248,30 @@ describe("the proposal editor through an outage", () => {
     await page.context().close();
   }, 120_000);
 
+  test("a fresh tab opened while the server is stopped starts from the offline shell and shows the local copy, read-only", async () => {
+    const page = await signedIn("sec1");
+    await openProposal(page, "sec1");
+    await typeInto(page, "预期成效", "【冷启动也在】");
+    await expect.poll(() => page.locator(".proposal-sync").getAttribute("data-state")).toBe("synced");
+    await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 }).toBe(true);
+
+    await pause();
+    const fresh = await page.context().newPage();
+    fresh.on("pageerror", (error) => pageErrors.push(`sec1 fresh tab: ${error.stack ?? error.message}`));
+    try {
+      await fresh.goto(`/proposals/${proposalId}`);
+      await fresh.getByTestId("proposal-offline").waitFor({ timeout: 30_000 });
+      await expect.poll(() => sectionText(fresh, "预期成效"), { timeout: 20_000 }).toContain("【冷启动也在】");
+      expect(await fresh.locator(".tiptap").getAttribute("contenteditable")).toBe("false");
+      await screenshot(fresh, "outage-cold-start-local-copy", { fullPage: false });
+    } finally {
+      await resume();
+    }
+    await expect.poll(() => fresh.locator(".tiptap").getAttribute("contenteditable"), { timeout: 60_000 }).toBe("true");
+    expectNoPageErrors();
+    await page.context().close();
+  }, 180_000);
+
   test("signing out deletes the local copy; the next user on the browser never sees it", async () => {
     const page = await signedIn("sec1");
     // The document socket goes through the test, which can cut it while REST still works: the

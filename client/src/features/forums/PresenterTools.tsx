@@ -48,7 +48,12 @@ export function DeckUpload({ forumId, talk }: { forumId: string; talk: Talk }) {
         }
         setStep({ kind: "uploading", percent: 0 });
         apiUpload(`/api/forums/${forumId}/talks/${talk.id}/deck`, file, {
-          onProgress: (f) => setStep(f < 1 ? { kind: "uploading", percent: Math.round(f * 100) } : { kind: "checking" }),
+          // The last upload-progress event can arrive after the server's 排队中/转换中 push; it must not
+          // take the button back to 检查中.
+          onProgress: (f) =>
+            setStep((current) =>
+              f < 1 ? { kind: "uploading", percent: Math.round(f * 100) } : current?.kind === "uploading" ? { kind: "checking" } : current,
+            ),
         })
           .then(() => message.success(`${t.room.deckStep.done}：${t.room.uploaded}`))
           .catch((err) => message.error(err instanceof ApiError ? err.message : String(err)))
