@@ -35,6 +35,7 @@ const rows = Array.from({ length: participants + 1 }, (_, i) => ({
   displayName: i === 0 ? "主持人" : `参与者${i}`,
   passwordHash: "not-a-login-account",
   role: (i === 0 ? "secretary" : i % 3 === 0 ? "secretary" : "resident") as "secretary" | "resident",
+  roles: [i === 0 || i % 3 === 0 ? "secretary" : "resident"] as ("secretary" | "resident")[],
   partyMember: i % 3 === 1,
 }));
 const created = [];

@@ -52,6 +52,7 @@ export async function ownerAndProposal(server: { ctx: RunningServer["ctx"]; url:
     displayName: "压测书记",
     passwordHash: await hashPassword("password123"),
     role: "secretary",
+    roles: ["secretary"],
     communityId: "wuxing",
   });
   const client = new ApiClient(server.url);

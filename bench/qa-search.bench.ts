@@ -144,7 +144,7 @@ async function load(db: Database, data: GeneratedQuestion[]): Promise<{ seconds:
   const started = performance.now();
   const [author] = await db.db
     .insert(users)
-    .values({ username: `bench${Date.now()}`, displayName: "基准测试", passwordHash: "x", role: "worker" })
+    .values({ username: `bench${Date.now()}`, displayName: "基准测试", passwordHash: "x", role: "worker", roles: ["worker"] })
     .returning({ id: users.id });
   const authorId = author!.id;
   // bulk load without the GIN index, then build it once

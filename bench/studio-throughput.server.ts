@@ -37,6 +37,7 @@ const people = Array.from({ length: STUDIOS * 3 }, (_, i) => ({
   displayName: i % 3 === 0 ? `导师${i / 3}` : `书记${i}`,
   passwordHash: "not-a-login-account",
   role: (i % 3 === 0 ? "mentor" : "secretary") as "mentor" | "secretary",
+  roles: [i % 3 === 0 ? "mentor" : "secretary"] as ("mentor" | "secretary")[],
 }));
 const created = await db.insert(users).values(people).returning();
 const tokens = created.map(() => generateSessionToken());

@@ -145,7 +145,7 @@ async function populate(maxMix: Mix): Promise<Population> {
     type Row = typeof users.$inferInsert;
     const rows: Row[] = [];
     const add = (username: string, displayName: string, role: Row["role"], extra: Partial<Row> = {}) => {
-      rows.push({ username, displayName, passwordHash: "bench-no-password", role, ...extra });
+      rows.push({ username, displayName, passwordHash: "bench-no-password", role, ...(role ? { roles: [role] } : {}), ...extra });
       return rows.length - 1;
     };
     const adminI = add("bench_admin", "压测管理员", "admin");
