@@ -30,7 +30,7 @@ export function useMe(): UseQueryResult<User | null> {
         // The server can't be reached at all (not: it refused): carry on as the person last signed
         // in here, so the offline shell can show their local copies; every request still fails
         // until the server is back, and then answers for itself.
-        const known = err instanceof ApiError && err.status === 0 ? lastUser() : null;
+        const known = err instanceof ApiError && err.code === "network" ? lastUser() : null;
         if (known) return known;
         throw err;
       }
