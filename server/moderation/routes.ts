@@ -1,15 +1,15 @@
 import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { SensitiveWordSchema, WORD_LIMITS, WordListSchema, WordTestSchema, type WordTestResult } from "../../shared/moderation.ts";
+import { requireOrganiser } from "../auth/policy.ts";
 import type { AppContext } from "../context.ts";
 import { type ApiContext, type ApiEnv, readJson } from "../http/env.ts";
-import { forbidden, invalidInput, notFound, parseWith, tooLarge } from "../lib/errors.ts";
-import { isOrganiser } from "../org/policy.ts";
+import { invalidInput, notFound, parseWith, tooLarge } from "../lib/errors.ts";
 import { normalizeForMatch } from "./normalize.ts";
 import { addWords, listWords, parseWordFile, removeWords } from "./service.ts";
 
 function requireWordEditor(c: ApiContext) {
-  if (!isOrganiser(c.var.user)) throw forbidden("仅组织部或管理员可以管理敏感词");
+  requireOrganiser(c.var.user, "仅组织部或管理员可以管理敏感词");
   return c.var.user;
 }
 

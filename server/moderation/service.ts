@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, count, inArray } from "drizzle-orm";
 import { WORD_LIMITS } from "../../shared/moderation.ts";
 import { recordAudit } from "../audit/service.ts";
 import type { UserRow } from "../auth/sessions.ts";
@@ -26,8 +26,8 @@ export async function addWords(ctx: Ctx, actor: UserRow, words: string[], via: "
   const unique = [...new Set(words.map((w) => w.trim()).filter((w) => normalizeForMatch(w).length > 0))];
   if (unique.length === 0) throw invalidInput("没有可添加的词（只含符号的词无法匹配）");
   const added = await ctx.db.transaction(async (tx) => {
-    const existing = await tx.select({ n: sensitiveWords.word }).from(sensitiveWords);
-    if (existing.length + unique.length > WORD_LIMITS.listMax) throw invalidInput(`敏感词表最多 ${WORD_LIMITS.listMax} 个词`);
+    const [{ n }] = await tx.select({ n: count() }).from(sensitiveWords);
+    if (Number(n) + unique.length > WORD_LIMITS.listMax) throw invalidInput(`敏感词表最多 ${WORD_LIMITS.listMax} 个词`);
     const rows = await tx
       .insert(sensitiveWords)
       .values(unique.map((word) => ({ word })))
@@ -82,9 +82,4 @@ export function parseWordFile(bytes: Uint8Array): string[] {
   if (tooLong >= 0) throw invalidInput(`第 ${tooLong + 1} 个词过长（最多 ${WORD_LIMITS.wordMax} 个字），请确认每行只有一个词`);
   if (lines.length === 0) throw invalidInput("词表文件中没有词");
   return lines;
-}
-
-export async function wordExists(ctx: Ctx, word: string): Promise<boolean> {
-  const [row] = await ctx.db.select().from(sensitiveWords).where(eq(sensitiveWords.word, word));
-  return Boolean(row);
 }

@@ -1,15 +1,12 @@
-import { isOrganiser, managedStreet } from "../auth/policy.ts";
+import { isOrganiser, managedStreet, requireOrganiser } from "../auth/policy.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { forbidden } from "../lib/errors.ts";
 
 type Person = Pick<UserRow, "roles" | "streetId">;
 
-/** 区委组织部 / 民政局 organisers and system admins: the whole district (the shared helper). */
-export { isOrganiser };
-
 /** Streets and communities are edited district-wide, so only organisers change them. */
 export function requireOrgEditor(user: Person): void {
-  if (!isOrganiser(user)) throw forbidden("仅组织部或管理员可以调整街道和社区");
+  requireOrganiser(user, "仅组织部或管理员可以调整街道和社区");
 }
 
 /**

@@ -39,7 +39,7 @@ export function rosterRoutes(handover: PasswordHandover) {
       async (c) => {
         peopleScope(c.var.user);
         const { file, dryRun } = await readUpload(c);
-        return c.json(await importRoster(ctx.db, c.var.user, file, dryRun, handover));
+        return c.json(await importRoster(ctx, c.var.user, file, dryRun, handover));
       },
     );
 

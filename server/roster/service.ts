@@ -2,9 +2,12 @@ import { randomBytes } from "node:crypto";
 import { asc } from "drizzle-orm";
 import type { Role } from "../../shared/enums.ts";
 import type { RosterImportResult } from "../../shared/roster.ts";
+import { grantableRoles } from "../accounts/policy.ts";
 import { recordAudit } from "../audit/service.ts";
+import { hasAnyRole, isAdmin } from "../auth/policy.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
+import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { communities, streets } from "../org/schema.ts";
 import { peopleScope } from "../org/policy.ts";
@@ -13,24 +16,19 @@ import { type ImportScope, type OrgIndex, planImport } from "./plan.ts";
 import { readRoster } from "./read.ts";
 import { passwordsWorkbook, rosterWorkbook } from "./write.ts";
 
-const STAFF_ROLES: Role[] = ["secretary", "mentor", "veteran", "worker", "resident"];
+const STREET_LEVEL_ROLES: Role[] = ["admin", "organiser", "street_admin"];
 
-/** What the importing person may do: organisers the district (admins alone grant admin), street admins their street. */
+/**
+ * What the importing person may do: the roles they may grant are the accounts policy's
+ * (`grantableRoles`); an organiser may not change an admin's account, a street admin no one who holds
+ * a district or street role, and a street admin only people of their own street.
+ */
 export function importScope(actor: UserRow): ImportScope {
   const { streetId } = peopleScope(actor);
-  if (actor.roles.includes("admin")) return { streetId: null, grantable: new Set<Role>(["admin", "organiser", "street_admin", ...STAFF_ROLES]), untouchable: () => false };
-  if (streetId === null) {
-    return {
-      streetId: null,
-      grantable: new Set<Role>(["organiser", "street_admin", ...STAFF_ROLES]),
-      untouchable: (user) => user.roles.includes("admin"),
-    };
-  }
-  return {
-    streetId,
-    grantable: new Set(STAFF_ROLES),
-    untouchable: (user) => user.roles.some((role) => role === "admin" || role === "organiser" || role === "street_admin"),
-  };
+  const grantable = new Set(grantableRoles(actor));
+  if (isAdmin(actor)) return { streetId: null, grantable, untouchable: () => false };
+  if (streetId === null) return { streetId, grantable, untouchable: (user) => isAdmin(user) };
+  return { streetId, grantable, untouchable: (user) => hasAnyRole(user, STREET_LEVEL_ROLES) };
 }
 
 async function loadOrgIndex(db: Db): Promise<OrgIndex> {
@@ -74,12 +72,13 @@ export class PasswordHandover {
 }
 
 export async function importRoster(
-  db: Db,
+  ctx: Pick<AppContext, "db" | "authorityChanged">,
   actor: UserRow,
   file: { name: string; bytes: Uint8Array },
   dryRun: boolean,
   handover: PasswordHandover,
 ): Promise<RosterImportResult> {
+  const { db } = ctx;
   const scope = importScope(actor);
   const sheet = await readRoster(file.name, file.bytes);
   const people = await db.select().from(users);
@@ -97,6 +96,8 @@ export async function importRoster(
   if (dryRun || plan.errors.length > 0) return result;
   const passwords = await applyPlan(db, actor, plan, file.name);
   result.applied = true;
+  // Changed roles or streets reach the open sockets and documents of the people changed.
+  for (const row of plan.rows) if (row.kind === "update") await ctx.authorityChanged(row.user.id);
   if (passwords.length > 0) result.passwordsUrl = `/api/users/import/passwords/${handover.offer(actor.id, passwords)}`;
   return result;
 }

@@ -1,20 +1,14 @@
-import { useQuery } from "@tanstack/react-query";
 import { Alert, Button } from "antd";
 import { Link } from "react-router";
-import { api } from "../../api.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { moderation as t } from "../../strings/moderation.ts";
-import { WORDS_QUERY_KEY } from "./useWords.ts";
+import { useWordList } from "./useWords.ts";
 
 /** On an organiser's home: a plain warning while the sensitive-word list is empty. */
 export function WordListWarning() {
   const user = useCurrentUser();
   const organiser = user.roles.some((role) => role === "admin" || role === "organiser");
-  const words = useQuery({
-    queryKey: WORDS_QUERY_KEY,
-    queryFn: ({ signal }) => api<{ words: string[] }>("/api/moderation/words", { signal }).then((r) => r.words),
-    enabled: organiser,
-  });
+  const words = useWordList(organiser);
   if (!organiser || words.data?.length !== 0) return null;
   return (
     <Alert

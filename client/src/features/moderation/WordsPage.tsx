@@ -1,11 +1,11 @@
 import { useMemo, useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { App as AntApp, Alert, Button, Card, Input, List, Popconfirm, Space, Typography, Upload } from "antd";
 import { UploadOutlined } from "@ant-design/icons";
 import type { WordTestResult } from "../../../../shared/moderation.ts";
 import { api, ApiError, apiUpload } from "../../api.ts";
 import { moderation as t } from "../../strings/moderation.ts";
-import { WORDS_QUERY_KEY } from "./useWords.ts";
+import { useWordList, WORDS_QUERY_KEY } from "./useWords.ts";
 
 const errorText = (err: unknown) => (err instanceof ApiError ? err.message : String(err));
 
@@ -17,10 +17,7 @@ export default function WordsPage() {
   const [filter, setFilter] = useState("");
   const [sentence, setSentence] = useState("");
 
-  const words = useQuery({
-    queryKey: WORDS_QUERY_KEY,
-    queryFn: ({ signal }) => api<{ words: string[] }>("/api/moderation/words", { signal }).then((r) => r.words),
-  });
+  const words = useWordList();
   const refresh = () => void queryClient.invalidateQueries({ queryKey: WORDS_QUERY_KEY });
 
   const add = useMutation({
