@@ -11,3 +11,4 @@ export * from "../studios/schema.ts";
 export * from "../proposals/schema.ts";
 export * from "../qa/schema.ts";
 export * from "../trainings/schema.ts";
+export * from "../evidence/schema.ts";

@@ -1,0 +1,41 @@
+import type { Capability } from "../../shared/enums.ts";
+import type { EvidenceKind, EvidenceSource } from "../../shared/evidence.ts";
+import type { Db } from "../db/client.ts";
+import { evidence } from "./schema.ts";
+
+export interface EvidenceItem {
+  userId: string;
+  kind: EvidenceKind;
+  sourceKind: EvidenceSource;
+  sourceId: string;
+  at: Date;
+  title: string;
+  capabilities?: Capability[];
+  score?: number | null;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Records facts for the 成长档案. Pass the transaction that makes the fact, so both commit or
+ * neither does. Writing the same fact again changes nothing (see the unique key in schema.ts).
+ */
+export async function recordEvidence(db: Pick<Db, "insert">, items: EvidenceItem | EvidenceItem[]): Promise<void> {
+  const rows = Array.isArray(items) ? items : [items];
+  if (rows.length === 0) return;
+  await db
+    .insert(evidence)
+    .values(
+      rows.map((item) => ({
+        userId: item.userId,
+        kind: item.kind,
+        sourceKind: item.sourceKind,
+        sourceId: item.sourceId,
+        at: item.at,
+        title: item.title,
+        capabilities: item.capabilities ?? [],
+        score: item.score ?? null,
+        detail: item.detail ?? {},
+      })),
+    )
+    .onConflictDoNothing({ target: [evidence.userId, evidence.kind, evidence.sourceKind, evidence.sourceId] });
+}
