@@ -8,7 +8,7 @@ import { conflict, invalidInput, notFound } from "../lib/errors.ts";
 import { activityStreet } from "../auth/policy.ts";
 import { assertCanHost, type Viewer } from "./policy.ts";
 import { qaEventItems, qaEvents, qaQuestions } from "./schema.ts";
-import { findQuestion, listAnswers, loadQuestionRows } from "./service.ts";
+import { findQuestion, listAnswers, loadQuestionRows } from "./reads.ts";
 import { PEER, toAnswer, toListItem, type AnswerRow, type QuestionRow } from "./views.ts";
 
 /**

@@ -5,7 +5,8 @@ import type { AppContext } from "../context.ts";
 import { conflict } from "../lib/errors.ts";
 import { assertModerator, type Viewer } from "./policy.ts";
 import { qaAnswers, qaAudit, qaQuestions, qaReports } from "./schema.ts";
-import { findAnswer, findQuestion, reindexQuestion } from "./service.ts";
+import { findQuestion } from "./reads.ts";
+import { findAnswer, reindexQuestion } from "./service.ts";
 import { excerpt } from "./search.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, arrayOverlaps, desc, eq, sql } from "drizzle-orm";
 import type { Capability } from "../../shared/enums.ts";
 import type { LeaderboardEntry, VeteranProfile } from "../../shared/qa.ts";
 import { users } from "../auth/schema.ts";
