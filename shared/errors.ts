@@ -66,3 +66,6 @@ export const CLOSE_CODES = {
   /** the server is shutting down; reconnect to another process */
   goingAway: 1001,
 } as const;
+
+/** Shape of one client→server event: a payload and an acknowledgement callback. */
+export type AckHandler<P, R extends object = object> = (payload: P, ack: (res: Ack<R>) => void) => void;

@@ -1,4 +1,4 @@
-import type { Ack } from "./errors.ts";
+
 import type { ForumClientEvents, ForumServerEvents } from "./forums.ts";
 import type { StudioClientEvents, StudioServerEvents } from "./studios.ts";
 import type { ProposalClientEvents, ProposalServerEvents } from "./proposals.ts";
@@ -6,8 +6,6 @@ import type { QaClientEvents, QaServerEvents } from "./qa.ts";
 import type { NotificationServerEvents } from "./notifications.ts";
 import type { CheckinClientEvents, CheckinServerEvents } from "./trainings.ts";
 
-/** Shape of one client→server event: a payload and an acknowledgement callback. */
-export type AckHandler<P, R extends object = object> = (payload: P, ack: (res: Ack<R>) => void) => void;
 
 /** Every event a browser may send over Socket.IO. Each feature declares its own in its shared file. */
 export interface ClientToServerEvents

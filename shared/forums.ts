@@ -1,6 +1,6 @@
 /* Wire contract of the forums feature (书记论坛 / 群众考书记): REST bodies and Socket.IO events (see DESIGN.md). */
 import { z } from "zod";
-import type { AckHandler } from "./events.ts";
+import type { AckHandler } from "./errors.ts";
 import { CAPABILITIES, CapabilitySchema, type Role } from "./enums.ts";
 import { ClientIdSchema, IdSchema } from "./ids.ts";
 import { LIMITS } from "./limits.ts";

@@ -1,7 +1,7 @@
 /* Wire contract of the qa feature (老书记问答): REST bodies and Socket.IO events (see DESIGN.md). */
 import { z } from "zod";
 import { CapabilitySchema, type Capability, type Level, type Role } from "./enums.ts";
-import type { AckHandler } from "./events.ts";
+import type { AckHandler } from "./errors.ts";
 import { IdSchema } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 

@@ -1,7 +1,7 @@
 /* Wire contract of the studios feature (导师工作室): REST bodies and Socket.IO events (see DESIGN.md). */
 import { z } from "zod";
 import { CapabilitySchema } from "./enums.ts";
-import type { AckHandler } from "./events.ts";
+import type { AckHandler } from "./errors.ts";
 import { ClientIdSchema, IdSchema } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 

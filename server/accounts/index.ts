@@ -1,4 +1,4 @@
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { accountRoutes } from "./routes.ts";
 
 /** 人员管理: organisers and street admins create people, edit roles and statuses, reset passwords. */

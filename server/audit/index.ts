@@ -1,4 +1,4 @@
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { auditRoutes } from "./routes.ts";
 
 /** 审计日志: read and exported by organisers; written only by the services that make the changes. */

@@ -1,8 +1,7 @@
 import type { Level, Role } from "../../shared/enums.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { users } from "../auth/schema.ts";
-import type { UserRow } from "../auth/sessions.ts";
-import type { Feature } from "../features.ts";
+import type { DemoUsers, Feature } from "../feature.ts";
 import type { Logger } from "../lib/logger.ts";
 import { communities, streets } from "../org/schema.ts";
 import type { Db } from "./client.ts";
@@ -76,8 +75,6 @@ export async function seedOrg(db: Db): Promise<void> {
     .onConflictDoNothing();
   await db.insert(communities).values(districtCommunities()).onConflictDoNothing();
 }
-
-export type DemoUsers = Record<string, UserRow>;
 
 /**
  * Seeds the district, the demo accounts and each feature's demo content — only into an empty

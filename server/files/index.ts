@@ -1,5 +1,5 @@
 import type { AppContext } from "../context.ts";
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** one per server started in this process (tests start several) */

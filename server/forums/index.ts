@@ -1,4 +1,4 @@
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { moveBytesOut } from "../files/moveOut.ts";
 import { forumLive } from "./live.ts";
 import { forumRoutes } from "./routes.ts";

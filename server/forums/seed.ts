@@ -1,7 +1,7 @@
 import { PDFDocument, rgb, StandardFonts } from "pdf-lib";
 import { EQUAL_WEIGHTS } from "../../shared/forums.ts";
 import type { Db } from "../db/client.ts";
-import type { DemoUsers } from "../db/seed.ts";
+import type { DemoUsers } from "../feature.ts";
 import { forumDecks, forums, forumTalks } from "./schema.ts";
 
 /** A small placeholder deck (the standard PDF fonts have no Chinese glyphs, so it shows page numbers). */

@@ -3,7 +3,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
 import type { AppContext } from "../context.ts";
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { AppError, passwordChangeRequired } from "../lib/errors.ts";
 import { limitBody } from "./bodyLimit.ts";
 import { healthRoute } from "./health.ts";

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.ts";
-import type { DemoUsers } from "../db/seed.ts";
-import type { Feature } from "../features.ts";
+import type { DemoUsers } from "../feature.ts";
+import type { Feature } from "../feature.ts";
 import { moderationRoutes } from "./routes.ts";
 import { sensitiveWords } from "./schema.ts";
 

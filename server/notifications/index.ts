@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { MarkReadSchema } from "../../shared/notifications.ts";
 import type { AppContext } from "../context.ts";
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { type ApiEnv, readJson, readQuery, requireUser } from "../http/env.ts";
 import { listNotifications, markRead } from "./service.ts";
 

@@ -1,4 +1,4 @@
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { orgPublicRoutes, orgRoutes } from "./routes.ts";
 
 export const orgFeature: Feature = { name: "org", publicRoutes: orgPublicRoutes, routes: orgRoutes };

@@ -15,7 +15,7 @@ import {
   toMarkdown,
 } from "../../shared/proposals.ts";
 import type { AppContext } from "../context.ts";
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { type ApiEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
 import { notFound } from "../lib/errors.ts";
 import type { DocKind } from "../yjs/docKinds.ts";

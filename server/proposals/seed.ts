@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import { proposalDocName } from "../../shared/proposals.ts";
 import type { Db } from "../db/client.ts";
-import type { DemoUsers } from "../db/seed.ts";
+import type { DemoUsers } from "../feature.ts";
 import { appendUpdates } from "../yjs/persistence.ts";
 import { fragmentOf, writeTemplate } from "./document.ts";
 import { proposalMembers, proposalReviewers, proposalVersions, proposals } from "./schema.ts";

@@ -1,4 +1,4 @@
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { qaRoutes } from "./routes.ts";
 import { seedQa } from "./seed.ts";
 import { qaSocket } from "./socket.ts";

@@ -1,6 +1,6 @@
 import type { Capability } from "../../shared/enums.ts";
 import type { Db } from "../db/client.ts";
-import type { DemoUsers } from "../db/seed.ts";
+import type { DemoUsers } from "../feature.ts";
 import { eq } from "drizzle-orm";
 import { qaAnswers, qaEventItems, qaEvents, qaQuestions, qaQuestionVotes } from "./schema.ts";
 import { reindexQuestion } from "./service.ts";

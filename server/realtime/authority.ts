@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
 import { userRoom } from "../context.ts";
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 
 const CHANNEL = "authority:user";
 

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { AppContext, IoServer } from "../context.ts";
 import { userRoom } from "../context.ts";
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { sessionTokenFromHeader } from "../http/cookies.ts";
 import { isAllowedOrigin } from "../http/origin.ts";
 

@@ -1,4 +1,4 @@
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { rosterRoutes } from "./routes.ts";
 import { PasswordHandover } from "./service.ts";
 

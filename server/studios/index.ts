@@ -1,4 +1,4 @@
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { moveBytesOut } from "../files/moveOut.ts";
 import { sweepUnsentAttachments } from "./attachments.ts";
 import { studioRoutes } from "./routes.ts";

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import type { DemoUsers } from "../db/seed.ts";
+import type { DemoUsers } from "../feature.ts";
 import { studioMembers, studioMessages, studios, studioTasks, studioTaskStates } from "./schema.ts";
 
 const HOUR = 3600_000;

@@ -1,4 +1,4 @@
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { trainingPublicRoutes, trainingRoutes } from "./routes.ts";
 import { trainingSocket } from "./socket.ts";
 

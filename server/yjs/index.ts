@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import { requireOrganiser } from "../auth/policy.ts";
 import type { AppContext } from "../context.ts";
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { type ApiEnv, requireUser } from "../http/env.ts";
 import { listQuarantine } from "./persistence.ts";
 
