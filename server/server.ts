@@ -19,6 +19,7 @@ import { createAuthority } from "./realtime/authority.ts";
 import { attachIoHandlers, createIoServer } from "./realtime/io.ts";
 import { softRedisAdapter } from "./realtime/redisAdapter.ts";
 import { localRelay, redisRelay } from "./yjs/relay.ts";
+import { databaseDocStore } from "./yjs/persistence.ts";
 import { YjsServer } from "./yjs/server.ts";
 
 export interface RunningServer {
@@ -56,7 +57,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const sessions = new SessionStore(database.db, config.SESSION_DAYS * 24 * 60 * 60 * 1000);
   const yjs = new YjsServer({
-    db: database.db,
+    store: databaseDocStore(database.db),
     sessions,
     log,
     relay: redis ? redisRelay(redis.pub, redis.sub) : localRelay,

@@ -1,22 +1,7 @@
 import { eq } from "drizzle-orm";
-import type { MiddlewareHandler } from "hono";
 import type { ProposalChange } from "../../shared/proposals.ts";
 import { type AppContext, userRoom } from "../context.ts";
-import type { ApiEnv } from "../http/env.ts";
 import { proposalMembers, proposalReviewers, proposals } from "./schema.ts";
-
-/** Which part of a proposal a successful write under /proposals/:id/<segment> changed. */
-const CHANGED_BY_SEGMENT: Record<string, ProposalChange> = {
-  members: "members",
-  reviewers: "members",
-  submit: "status",
-  "start-review": "status",
-  return: "status",
-  approve: "status",
-  versions: "versions",
-  comments: "comments",
-  reviews: "reviews",
-};
 
 /** Tells every open tab of the owner, members and reviewers that a part of the proposal changed. */
 export async function announceChange(ctx: Pick<AppContext, "db" | "io">, proposalId: string, what: ProposalChange): Promise<void> {
@@ -29,17 +14,11 @@ export async function announceChange(ctx: Pick<AppContext, "db" | "io">, proposa
 }
 
 /**
- * After a successful write to a proposal, announce it, so others see a submission, a return or a
- * new comment at once instead of at their next poll. Runs after the response is built, so a failed
- * announcement never fails the write.
+ * Called by each service function right after its change is stored, so others see a submission, a
+ * return or a new comment at once instead of at their next poll. Awaited, so the announcement is
+ * out before the writer's response; it never fails the change: a lost announcement only delays
+ * what the next poll shows.
  */
-export function announceWrites(ctx: AppContext): MiddlewareHandler<ApiEnv> {
-  return async (c, next) => {
-    await next();
-    if (c.req.method === "GET" || c.res.status >= 300) return;
-    const [, , id, segment] = new URL(c.req.url).pathname.split("/").slice(1);
-    const what = segment ? CHANGED_BY_SEGMENT[segment] : undefined;
-    if (!id || !what) return;
-    await announceChange(ctx, id, what).catch((err) => ctx.log.warn({ err, proposalId: id }, "announcing a proposal change failed"));
-  };
+export async function announce(ctx: Pick<AppContext, "db" | "io" | "log">, proposalId: string, what: ProposalChange): Promise<void> {
+  await announceChange(ctx, proposalId, what).catch((err) => ctx.log.warn({ err, proposalId }, "announcing a proposal change failed"));
 }

@@ -75,3 +75,27 @@ export function requireReviewerOrAdmin(user: Pick<UserRow, "roles">, role: Propo
   requireRead(role);
   if (role !== "reviewer" && !isOrganiser(user)) throw forbidden("只有评审人或管理员可以执行此操作");
 }
+
+export function requireOwner(role: ProposalRole | null): void {
+  if (role !== "owner") throw forbidden("只有项目负责人可以提交");
+}
+
+/** Reviewers are assigned by organisers (and admins, who hold their powers). */
+export function requireCanAssignReviewers(user: Pick<UserRow, "roles">): void {
+  if (!isOrganiser(user)) throw forbidden("只有组织部或管理员可以指派评审人");
+}
+
+export function requireCanApprove(user: Pick<UserRow, "roles">): void {
+  if (!isOrganiser(user)) throw forbidden("只有组织部或管理员可以通过项目");
+}
+
+/** Scores come only from the reviewers assigned to the proposal. */
+export function requireReviewer(role: ProposalRole | null): void {
+  if (role !== "reviewer") throw forbidden("只有指派的评审人可以评分");
+}
+
+/** A comment thread is resolved by its author, the owner, an editor or an organiser. */
+export function requireCanResolve(user: Pick<UserRow, "id" | "roles">, role: ProposalRole, authorId: string): void {
+  if (authorId === user.id || isWriterRole(role) || isOrganiser(user)) return;
+  throw forbidden("只有评论人、项目负责人或编辑可以标记解决");
+}

@@ -11,6 +11,11 @@ export type DocAccess = "write" | "read";
 export interface DocKind {
   prefix: string;
   access(user: UserRow, docName: string): Promise<DocAccess | null>;
+  /**
+   * Called after edits to one of these documents were stored, on the process that stored them.
+   * It must not throw into the edit path: failures are logged and otherwise ignored.
+   */
+  afterStore?(docName: string): Promise<void>;
 }
 
 const DOC_NAME = /^([a-z][a-z0-9]*):([A-Za-z0-9_-]{1,64})$/;

@@ -3,6 +3,28 @@ import * as Y from "yjs";
 import type { Db } from "../db/client.ts";
 import { docQuarantine, docUpdates } from "./schema.ts";
 
+/**
+ * Where a document's updates live. The Yjs server only loads, appends and compacts through this,
+ * so it can be handed another store (as it is handed a relay) without touching the protocol code.
+ */
+export interface DocStore {
+  /** applies the stored updates to `doc` in order; rows that fail are set aside, never fatal */
+  load(docName: string, doc: Y.Doc, origin: unknown): Promise<LoadedDoc>;
+  /** stores updates in one commit; resolves once they are durable */
+  append(docName: string, updates: Uint8Array[]): Promise<void>;
+  /** folds the stored updates into one */
+  compact(docName: string): Promise<{ before: number; after: number }>;
+}
+
+/** The store on our database: the `doc_updates` log, with its quarantine. */
+export function databaseDocStore(db: Db): DocStore {
+  return {
+    load: (docName, doc, origin) => loadDocInto(db, docName, doc, origin),
+    append: (docName, updates) => appendUpdates(db, docName, updates),
+    compact: (docName) => compactDoc(db, docName),
+  };
+}
+
 /** Past this many stored rows a document's log is folded into one snapshot row. */
 export const COMPACT_AFTER_ROWS = 500;
 

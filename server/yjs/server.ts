@@ -6,7 +6,6 @@ import * as Y from "yjs";
 import { CLOSE_CODES } from "../../shared/errors.ts";
 import { LIMITS } from "../../shared/limits.ts";
 import type { SessionStore, UserRow } from "../auth/sessions.ts";
-import type { Db } from "../db/client.ts";
 import { sessionTokenFromHeader } from "../http/cookies.ts";
 import { isAllowedOrigin } from "../http/origin.ts";
 import { AppError } from "../lib/errors.ts";
@@ -15,6 +14,7 @@ import { type DocAccess, type DocKind, parseDocName } from "./docKinds.ts";
 import { type AwarenessEntry, AwarenessBudget, sanitizeAwareness } from "./awareness.ts";
 import { decodeMessage, encodeAwarenessStates, encodeSyncStep1, encodeSyncStep2, type IncomingMessage as Message, MalformedFrame } from "./protocol.ts";
 import type { DocRelay } from "./relay.ts";
+import type { DocStore } from "./persistence.ts";
 import { type Connection, send, SharedDoc } from "./sharedDoc.ts";
 
 const PING_INTERVAL_MS = 30_000;
@@ -45,7 +45,7 @@ export class YjsServer {
 
   constructor(
     private readonly deps: {
-      db: Db;
+      store: DocStore;
       sessions: SessionStore;
       log: Logger;
       relay: DocRelay;
@@ -207,15 +207,21 @@ export class YjsServer {
   private open(docName: string): OpenDoc {
     let entry = this.docs.get(docName);
     if (!entry) {
-      const shared: SharedDoc = new SharedDoc(docName, this.deps.db, this.deps.relay, this.deps.log, {
+      const shared: SharedDoc = new SharedDoc(docName, this.deps.store, this.deps.relay, this.deps.log, {
         onReset: () => this.evict(shared),
         onAccessChanged: () => void this.recheck(docName),
+        afterStore: () => this.afterStore(docName),
       });
       entry = { shared, ready: shared.load(), holds: 0 };
       entry.ready.catch(() => {});
       this.docs.set(docName, entry);
     }
     return entry;
+  }
+
+  private afterStore(docName: string): void {
+    const kind = this.kinds.get(parseDocName(docName)?.prefix ?? "");
+    kind?.afterStore?.(docName).catch((error) => this.deps.log.warn({ err: error, doc: docName }, "after-store hook failed"));
   }
 
   /** Forgets a document whose in-memory copy was dropped; the next open loads it afresh. */

@@ -4,11 +4,10 @@ import * as Y from "yjs";
 import { CLOSE_CODES } from "../../shared/errors.ts";
 import { LIMITS } from "../../shared/limits.ts";
 import type { UserRow } from "../auth/sessions.ts";
-import type { Db } from "../db/client.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { AwarenessBudget } from "./awareness.ts";
 import type { DocAccess } from "./docKinds.ts";
-import { appendUpdates, COMPACT_AFTER_ROWS, compactDoc, loadDocInto } from "./persistence.ts";
+import { COMPACT_AFTER_ROWS, type DocStore } from "./persistence.ts";
 import { encodeAwareness, encodeUpdate } from "./protocol.ts";
 import type { DocRelay } from "./relay.ts";
 
@@ -56,7 +55,7 @@ export class SharedDoc {
 
   constructor(
     readonly name: string,
-    private readonly db: Db,
+    private readonly store: DocStore,
     private readonly relay: DocRelay,
     private readonly log: Logger,
     private readonly hooks: {
@@ -64,6 +63,8 @@ export class SharedDoc {
       onReset(): void;
       /** another process changed who may open this document */
       onAccessChanged(): void;
+      /** a batch of edits was stored (and relayed); the document kind may react, e.g. touch a timestamp */
+      afterStore(count: number): void;
     },
   ) {
     // The server has no presence of its own.
@@ -109,7 +110,7 @@ export class SharedDoc {
         this.log.warn({ err: error, doc: this.name, kind }, "relayed document message could not be applied");
       }
     });
-    const loaded = await loadDocInto(this.db, this.name, this.doc, FROM_STORAGE);
+    const loaded = await this.store.load(this.name, this.doc, FROM_STORAGE);
     if (loaded.quarantined.length > 0) {
       this.log.error({ doc: this.name, quarantined: loaded.quarantined }, "stored updates failed to apply and were quarantined");
     }
@@ -200,8 +201,7 @@ export class SharedDoc {
     while (this.queue.length > 0 && !this.broken) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        await appendUpdates(
-          this.db,
+        await this.store.append(
           this.name,
           batch.map((item) => item.update),
         );
@@ -219,6 +219,7 @@ export class SharedDoc {
         this.relay.publish(this.name, "update", item.update);
         item.done?.();
       }
+      this.hooks.afterStore(batch.length);
       this.storedRows += batch.length;
       if (this.storedRows > COMPACT_AFTER_ROWS) await this.compact();
     }
@@ -242,7 +243,7 @@ export class SharedDoc {
 
   private async compact(): Promise<void> {
     try {
-      const result = await compactDoc(this.db, this.name);
+      const result = await this.store.compact(this.name);
       this.storedRows = result.after;
     } catch (error) {
       this.log.warn({ err: error, doc: this.name }, "compaction failed; will retry later");
