@@ -1,6 +1,8 @@
 import { useSyncExternalStore } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/events.ts";
+import type { AckEventName, ClientToServerEvents, EventAnswer, EventPayload, ServerToClientEvents } from "../../shared/events.ts";
+
+export type { EventPayload };
 import type { Ack } from "../../shared/errors.ts";
 import { shell } from "./strings/shell.ts";
 
@@ -79,20 +81,8 @@ export function useConnectionState(): ConnectionState {
   return useSyncExternalStore(subscribe, currentState, () => "offline");
 }
 
-/** Client→server events that carry an acknowledgement callback as their second argument. */
-type AckEventName = {
-  [K in keyof ClientToServerEvents]: ClientToServerEvents[K] extends (payload: any, ack: (res: any) => void) => void
-    ? K
-    : never;
-}[keyof ClientToServerEvents];
-
-export type EventPayload<E extends AckEventName> = ClientToServerEvents[E] extends (payload: infer P, ack: any) => void
-  ? P
-  : never;
 /** The acknowledgement of event E, widened with the timeout answer emitWithAck may give. */
-export type EventAck<E extends AckEventName> =
-  | (ClientToServerEvents[E] extends (payload: any, ack: (res: infer R) => void) => void ? R : never)
-  | TimeoutAck;
+export type EventAck<E extends AckEventName> = EventAnswer<E> | TimeoutAck;
 
 type TimeoutAck = { ok: false; error: { code: "timeout"; message: string } };
 

@@ -1,34 +1,36 @@
 import type { z } from "zod";
 import type { Ack } from "../../shared/errors.ts";
-import type { ClientToServerEvents } from "../../shared/events.ts";
+import type { AckEventName, EventResult } from "../../shared/events.ts";
 import type { AppContext, IoSocket } from "../context.ts";
 import { AppError, fromZodError } from "../lib/errors.ts";
 
-type Reply<R extends object> = (res: Ack<R>) => void;
+type Reply = (res: Ack<object>) => void;
 
 /**
  * Registers one client→server event: the payload is parsed with its schema, the handler's result
  * is acknowledged as `{ok:true, …result}`, and any failure as `{ok:false, error}` — a bad payload
- * never throws out of the handler, so the process and the other users are unaffected.
+ * never throws out of the handler, so the process and the other users are unaffected. The
+ * handler's result is checked by the compiler against the event's acknowledgement in the contract
+ * (shared/events.ts).
  */
-export function handle<S extends z.ZodType, R extends object>(
+export function handle<E extends AckEventName, S extends z.ZodType>(
   socket: IoSocket,
   ctx: AppContext,
-  event: keyof ClientToServerEvents & string,
+  event: E,
   schema: S,
-  handler: (payload: z.infer<S>) => Promise<R> | R,
+  handler: (payload: z.infer<S>) => Promise<EventResult<E>> | EventResult<E>,
 ): void {
   (socket as unknown as { on(e: string, fn: (...args: unknown[]) => void): void }).on(
     event,
     async (...args: unknown[]) => {
       const last = args[args.length - 1];
-      const ack: Reply<R> = typeof last === "function" ? (last as Reply<R>) : () => {};
+      const ack: Reply = typeof last === "function" ? (last as Reply) : () => {};
       const payload = args[0];
       try {
         const parsed = schema.safeParse(payload);
         if (!parsed.success) throw fromZodError(parsed.error);
         const result = await handler(parsed.data);
-        ack({ ok: true, ...result });
+        ack({ ok: true, ...(result as object) });
       } catch (error) {
         ack(toAckError(ctx, event, error));
       }
