@@ -36,3 +36,6 @@ export type MarkRead = z.infer<typeof MarkReadSchema>;
 export interface NotificationServerEvents {
   "notification:new": (notification: Notification) => void;
 }
+
+/** `GET /api/notifications?limit=` */
+export const ListNotificationsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(100).default(30) });

@@ -290,6 +290,8 @@ export const SubmitReviewSchema = z.object({
 export type SubmitReview = z.infer<typeof SubmitReviewSchema>;
 
 export const CandidatesQuerySchema = z.object({ q: z.string().trim().max(40).default("") });
+/** `GET /api/proposals/people?q=&reviewers=true`: people to add as members, or as reviewers */
+export const ProposalPeopleQuerySchema = CandidatesQuerySchema.extend({ reviewers: z.enum(["true", "false"]).optional() });
 
 // ---------------------------------------------------------------------------------------------
 // Responses

@@ -302,3 +302,9 @@ export interface QaVoteChange {
   questionId: string;
   votes: number;
 }
+
+/** `POST /api/qa/events/:id/pull` (host): how many top unanswered questions to take; the body may be left out */
+export const QaPullSchema = z.object({ count: z.number().int().min(1).max(QA_LIMITS.eventQueueMax).optional() });
+
+/** `GET /api/qa/audit` (admin): one post's trail, or all */
+export const QaAuditQuerySchema = z.object({ targetId: IdSchema.optional() });

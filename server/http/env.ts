@@ -55,6 +55,19 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   return parseWith(schema, body);
 }
 
+/** A JSON body that may be left out entirely (a bare POST): missing is `{}`, malformed is 400. */
+export async function readOptionalJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const text = await c.req.text();
+  if (!text.trim()) return parseWith(schema, {});
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw invalidInput("请求体不是有效的 JSON");
+  }
+  return parseWith(schema, body);
+}
+
 /** Parses query parameters with a schema (400 on bad values). */
 export function readQuery<S extends z.ZodType>(c: ApiContext, schema: S): z.infer<S> {
   return parseWith(schema, c.req.query());

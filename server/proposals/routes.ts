@@ -1,9 +1,8 @@
 import type { Hono } from "hono";
-import { z } from "zod";
 import {
   AddMemberSchema,
   AddReviewerSchema,
-  CandidatesQuerySchema,
+  ProposalPeopleQuerySchema,
   CreateCommentSchema,
   CreateProposalSchema,
   ExportQuerySchema,
@@ -30,7 +29,7 @@ export function proposalRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   });
   api.get("/proposals", async (c) => c.json({ proposals: await service.listProposals(ctx, requireUser(c), readQuery(c, ListProposalsQuerySchema)) }));
   api.get("/proposals/people", async (c) => {
-    const { q, reviewers } = readQuery(c, CandidatesQuerySchema.extend({ reviewers: z.enum(["true", "false"]).optional() }));
+    const { q, reviewers } = readQuery(c, ProposalPeopleQuerySchema);
     return c.json({ users: await members.searchPeople(ctx, requireUser(c), q, reviewers === "true") });
   });
   api.get("/proposals/:id", async (c) => c.json({ proposal: await service.getProposal(ctx, requireUser(c), readId(c)) }));

@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
-import { z } from "zod";
-import { IdSchema } from "../../shared/ids.ts";
 import {
+  QaAuditQuerySchema,
+  QaPullSchema,
   AnswerBodySchema,
   CreateEventSchema,
   CreateQuestionSchema,
@@ -14,8 +14,7 @@ import {
   VoteSchema,
 } from "../../shared/qa.ts";
 import type { AppContext } from "../context.ts";
-import { type ApiContext, type ApiEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
-import { parseWith } from "../lib/errors.ts";
+import { type ApiContext, type ApiEnv, readId, readJson, readOptionalJson, readQuery, requireUser } from "../http/env.ts";
 import { createEvent, eventState, listEvents, pullTopUnanswered } from "./live.ts";
 import { listAudit, listReports, reportPost, setHidden } from "./moderation.ts";
 import { leaderboard, listVeterans, veteranProfile } from "./people.ts";
@@ -34,22 +33,6 @@ import {
 } from "./service.ts";
 
 const id = (c: ApiContext) => readId(c);
-
-/** A body that may be left out entirely (a bare POST to vote). */
-async function readOptionalJson<S extends z.ZodType>(c: ApiContext, schema: S): Promise<z.infer<S>> {
-  const text = await c.req.text();
-  if (!text.trim()) return parseWith(schema, {});
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return parseWith(schema, undefined);
-  }
-  return parseWith(schema, body);
-}
-
-const PullSchema = z.object({ count: z.number().int().min(1).max(QA_LIMITS.eventQueueMax).optional() });
-const AuditQuerySchema = z.object({ targetId: IdSchema.optional() });
 
 export function qaRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   // ---- questions
@@ -119,7 +102,7 @@ export function qaRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   api.get("/qa/reports", async (c) => c.json({ reports: await listReports(ctx, requireUser(c)) }));
   api.get("/qa/audit", async (c) => {
     const user = requireUser(c);
-    return c.json({ entries: await listAudit(ctx, user, readQuery(c, AuditQuerySchema).targetId) });
+    return c.json({ entries: await listAudit(ctx, user, readQuery(c, QaAuditQuerySchema).targetId) });
   });
 
   // ---- people
@@ -148,7 +131,7 @@ export function qaRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   api.get("/qa/events/:id", async (c) => c.json({ state: await eventState(ctx, requireUser(c), id(c)) }));
   api.post("/qa/events/:id/pull", async (c) => {
     const user = requireUser(c);
-    const { count } = await readOptionalJson(c, PullSchema);
+    const { count } = await readOptionalJson(c, QaPullSchema);
     return c.json({ state: await pullTopUnanswered(ctx, user, id(c), count) });
   });
 }
