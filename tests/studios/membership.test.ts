@@ -30,7 +30,11 @@ describe("members during the term", () => {
     expect((added.body.studio as Studio).members.map((m) => m.userId)).toContain(newcomer.user.id);
 
     const line = `${newcomer.user.displayName}书记加入了工作室`;
-    const live = await eventually(() => room.live.find((m) => m.kind === "system"));
+    const live = await eventually(() => {
+      const line = room.live.find((m) => m.kind === "system");
+      if (!line) throw new Error("no system line yet");
+      return line;
+    });
     expect(live.text).toBe(line);
     const h = await history(newcomer, studio.id);
     expect(h.status).toBe(200);
