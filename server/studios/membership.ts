@@ -22,8 +22,9 @@ import { forgetAccess, getStudio, loadAccess, studioLink, studioRoom } from "./s
 
 type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits" | "words" | "redis" | "authorityChanged">;
 
-/** How the room names a person: a secretary with their title, as people address them. */
-const calledBy = (person: Pick<UserRow, "displayName" | "roles">) => (hasRole(person, "secretary") ? `${person.displayName}书记` : person.displayName);
+/** How the room names a person: a secretary with their title (「张丽书记」), as people address them. */
+const calledBy = (person: Pick<UserRow, "displayName" | "roles">) =>
+  hasRole(person, "secretary") && !person.displayName.endsWith("书记") ? `${person.displayName}书记` : person.displayName;
 
 async function checkChange(ctx: Ctx, actor: UserRow, studioId: string): Promise<StudioAccess> {
   const access = await loadAccess(ctx, studioId);
