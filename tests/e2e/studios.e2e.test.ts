@@ -232,7 +232,8 @@ describe("studios in the browser", () => {
 
       // taken out again (with a confirm): her open room turns read-only at once
       await panel.getByRole("button", { name: "移出 黄海燕书记" }).click();
-      await organiser.locator(".ant-popconfirm").getByRole("button", { name: "移出" }).click();
+      // antd spaces out a two-character button label (「移 出」)
+      await organiser.locator(".ant-popconfirm").getByRole("button", { name: /^移\s*出$/ }).click();
       await expect.poll(() => panel.getByTestId("studio-member-row").count()).toBe(3);
       await sec3.getByTestId("studio-left-banner").waitFor();
       await sec3.getByTestId("studio-system-line").filter({ hasText: "黄海燕书记离开了工作室" }).waitFor();

@@ -125,6 +125,7 @@ export const studioStrings = {
   manageMembers: "管理成员",
   currentMembers: "当前成员",
   formerMembers: "已离开",
+  noFormer: "还没有人离开",
   joinedOn: (d: string) => `${d} 加入`,
   leftOn: (d: string) => `${d} 离开`,
   addMember: "添加",

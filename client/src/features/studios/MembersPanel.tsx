@@ -140,7 +140,7 @@ export function MembersPanel({ studio, open, onClose, onChanged }: { studio: Stu
         />
         <h3 className="studio-members-heading">{t.formerMembers}（{studio.formerMembers.length}）</h3>
         {studio.formerMembers.length === 0 ? (
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="无" />
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noFormer} />
         ) : (
           <List
             dataSource={studio.formerMembers}
