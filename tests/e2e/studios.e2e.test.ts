@@ -11,7 +11,8 @@ let app: RunningApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  app = await startApp();
+  // a loaded machine can take well over a minute to start the app
+  app = await startApp({ readyTimeoutMs: 180_000 });
   browser = await launchBrowser();
 });
 
