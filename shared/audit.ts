@@ -29,6 +29,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "moderation.words_add": "添加敏感词",
   "moderation.words_import": "导入敏感词",
   "moderation.words_remove": "删除敏感词",
+  "studio.member_add": "工作室添加成员",
+  "studio.member_remove": "工作室移出成员",
 };
 
 /** Filters of the audit screen and its export; dates are inclusive days (YYYY-MM-DD, Beijing time). */

@@ -1,12 +1,16 @@
 /* Wire contract of the studios feature (导师工作室): REST bodies and Socket.IO events (see DESIGN.md). */
 import { z } from "zod";
-import { CapabilitySchema } from "./enums.ts";
+import { CapabilitySchema, STUDIO_KINDS, type StudioKind } from "./enums.ts";
 import type { AckHandler } from "./errors.ts";
 import { ClientIdSchema, IdSchema } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 
 export const STUDIO_MENTEES_MIN = 2;
 export const STUDIO_MENTEES_MAX = 3;
+/** a 帮带 studio has one veteran and one or more 后备人选, bounded */
+export const BANGDAI_RESERVES_MAX = 10;
+/** default terms: a mentor studio runs two years, a 帮带 one year (the organiser may set either) */
+export const STUDIO_TERM_YEARS: Record<StudioKind, number> = { mentor: 2, bangdai: 1 };
 /** REST history page size */
 export const STUDIO_HISTORY_MAX = 100;
 /** messages replayed in one `studio:join` acknowledgement; the rest is fetched with `?after=` */
@@ -18,20 +22,26 @@ const IsoDate = z.iso.datetime({ offset: true });
 
 // ---------- REST ----------
 
+const menteeRule = `每个工作室带教 ${STUDIO_MENTEES_MIN}–${STUDIO_MENTEES_MAX} 名书记`;
+
 export const CreateStudioSchema = z
   .object({
     name: z.string().trim().min(1, "请填写工作室名称").max(LIMITS.titleMax),
+    kind: z.enum(STUDIO_KINDS).default("mentor"),
+    /** the 社区导师 of a mentor studio, the 老书记 of a 帮带 one */
     mentorId: IdSchema,
-    menteeIds: z
-      .array(IdSchema)
-      .min(STUDIO_MENTEES_MIN, `每个工作室带教 ${STUDIO_MENTEES_MIN}–${STUDIO_MENTEES_MAX} 名书记`)
-      .max(STUDIO_MENTEES_MAX, `每个工作室带教 ${STUDIO_MENTEES_MIN}–${STUDIO_MENTEES_MAX} 名书记`),
+    /** the 书记 of a mentor studio (2–3), the 后备人选 of a 帮带 one (1 or more) */
+    menteeIds: z.array(IdSchema).min(1, "请选择学员").max(BANGDAI_RESERVES_MAX, `最多 ${BANGDAI_RESERVES_MAX} 人`),
     /** default: now */
     termStartsAt: IsoDate.optional(),
-    /** default: two years after the start */
+    /** default: two years (mentor) or one year (帮带) after the start */
     termEndsAt: IsoDate.optional(),
     /** the street running the studio (organisers choose; a street admin's is always their street) */
     streetId: z.string().min(1).max(64).nullable().optional(),
+  })
+  .refine((v) => v.kind !== "mentor" || (v.menteeIds.length >= STUDIO_MENTEES_MIN && v.menteeIds.length <= STUDIO_MENTEES_MAX), {
+    message: menteeRule,
+    path: ["menteeIds"],
   })
   .refine((v) => new Set(v.menteeIds).size === v.menteeIds.length, { message: "学员不能重复", path: ["menteeIds"] })
   .refine((v) => !v.menteeIds.includes(v.mentorId), { message: "导师不能同时是学员", path: ["menteeIds"] })
@@ -50,12 +60,28 @@ export const StudioMemberSchema = z.object({
   readSeq: z.number().int(),
   online: z.boolean(),
   lastSeenAt: z.string().nullable(),
+  joinedAt: z.string(),
 });
 export type StudioMember = z.infer<typeof StudioMemberSchema>;
+
+/** Someone taken out of the studio mid-term: they read what was written up to `leftAt`. */
+export const FormerStudioMemberSchema = z.object({
+  userId: z.string(),
+  displayName: z.string(),
+  role: z.enum(["mentor", "mentee"]),
+  joinedAt: z.string(),
+  leftAt: z.string(),
+});
+export type FormerStudioMember = z.infer<typeof FormerStudioMemberSchema>;
+
+/** `POST /api/studios/:id/members`: an organiser adds a 书记 (mentor studio) or 后备人选 (帮带) mid-term. */
+export const AddStudioMemberSchema = z.object({ userId: IdSchema });
+export type AddStudioMember = z.infer<typeof AddStudioMemberSchema>;
 
 export const StudioSchema = z.object({
   id: z.string(),
   name: z.string(),
+  kind: z.enum(STUDIO_KINDS),
   mentorId: z.string(),
   /** the street running the studio; null for a district-level one */
   streetId: z.string().nullable(),
@@ -64,7 +90,12 @@ export const StudioSchema = z.object({
   /** true once the term has ended: readable, no longer writable */
   readOnly: z.boolean(),
   lastSeq: z.number().int(),
+  /** the people in the studio now */
   members: z.array(StudioMemberSchema),
+  /** people taken out mid-term */
+  formerMembers: z.array(FormerStudioMemberSchema),
+  /** set when the viewer has left this studio: they read only up to this instant */
+  myLeftAt: z.string().nullable(),
   /** messages by others after my read position (0 for non-members) */
   unread: z.number().int(),
   lastMessage: z
@@ -123,7 +154,8 @@ export const StudioMessageSchema = z.object({
   clientId: z.string(),
   authorId: z.string(),
   authorName: z.string(),
-  kind: z.enum(["text", "task"]),
+  /** `system`: a line the server writes, e.g. 「张丽书记加入了工作室」 */
+  kind: z.enum(["text", "task", "system"]),
   /** empty once withdrawn */
   text: z.string(),
   replyTo: MessageRefSchema.nullable(),

@@ -72,3 +72,12 @@ export const CAPABILITY_LABELS: Record<Capability, string> = {
   coordination: "统筹协调力",
   innovation: "治理创新力",
 };
+
+/** The plan's two mentoring forms: 导师工作室 and 老书记"一对一"帮带 of 书记后备人选. */
+export const STUDIO_KINDS = ["mentor", "bangdai"] as const;
+export type StudioKind = (typeof STUDIO_KINDS)[number];
+
+export const STUDIO_KIND_LABELS: Record<StudioKind, string> = {
+  mentor: "导师工作室",
+  bangdai: "老书记帮带",
+};

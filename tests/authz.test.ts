@@ -156,6 +156,25 @@ const ACTIONS: Row[] = [
     async (me) => rest((await me.client.post("/api/studios", await studioBody("hedong-2"))).status),
     [A, A, R, R, R, R, R, R, R, R],
   ),
+  row(
+    "REST POST /api/studios/:id/members (城中 studio, 城中 secretary)",
+    async (me) => {
+      const studio = (await organiser.client.post("/api/studios", { ...(await studioBody("wuxing")), streetId: "chengzhong" })).body.studio;
+      const newcomer = await createUser(server, { role: "secretary", communityId: "wuxing" });
+      return rest((await me.client.post(`/api/studios/${studio.id}/members`, { userId: newcomer.user.id })).status);
+    },
+    [A, A, A, R, R, R, R, R, R, A],
+  ),
+  row(
+    "REST DELETE /api/studios/:id/members/:userId (district studio)",
+    async (me) => {
+      const body = await studioBody("wuxing");
+      const newcomer = await createUser(server, { role: "secretary", communityId: "wuxing" });
+      const studio = (await organiser.client.post("/api/studios", { ...body, menteeIds: [...body.menteeIds, newcomer.user.id] })).body.studio;
+      return rest((await me.client.delete(`/api/studios/${studio.id}/members/${newcomer.user.id}`)).status);
+    },
+    [A, A, R, R, R, R, R, R, R, R],
+  ),
   row("REST GET /api/studios?scope=all", async (me) => rest((await me.client.get("/api/studios?scope=all")).status), [A, A, A, R, R, R, R, R, R, A]),
   row(
     "REST POST /api/qa/events",

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, lte, sql } from "drizzle-orm";
 import { fileTypeFromFile } from "file-type";
 import type { Attachment } from "../../shared/studios.ts";
 import type { UserRow } from "../auth/sessions.ts";
@@ -9,7 +9,7 @@ import { invalidInput, notFound } from "../lib/errors.ts";
 import { toAttachment } from "./messages.ts";
 import { requireWritable } from "./policy.ts";
 import { studioAttachments, studioMessages } from "./schema.ts";
-import { loadAccess, memberAccess } from "./service.ts";
+import { loadAccess, readAccess } from "./service.ts";
 
 /** What a studio accepts, by detected type: images, PDF and Office files. */
 const ALLOWED = new Set([
@@ -79,11 +79,17 @@ export async function storeAttachment(ctx: AppContext, user: UserRow, studioId: 
 
 /** An attachment as the file to serve, for members of its studio. */
 export async function attachmentFile(ctx: Pick<AppContext, "db">, user: UserRow, studioId: string, attachmentId: string): Promise<ServedFile> {
-  await memberAccess(ctx, studioId, user);
+  const { until } = await readAccess(ctx, studioId, user);
   const [row] = await ctx.db
     .select({ name: studioAttachments.name, mime: studioAttachments.mime, size: studioAttachments.size, sha256: studioAttachments.fileSha256 })
     .from(studioAttachments)
-    .where(and(eq(studioAttachments.id, attachmentId), eq(studioAttachments.studioId, studioId)));
+    .where(
+      and(
+        eq(studioAttachments.id, attachmentId),
+        eq(studioAttachments.studioId, studioId),
+        until ? lte(studioAttachments.createdAt, until) : undefined,
+      ),
+    );
   if (!row?.sha256) throw notFound("附件不存在");
   const inline = row.mime.startsWith("image/") || row.mime === "application/pdf";
   return { sha256: row.sha256, size: row.size, mime: row.mime, fileName: row.name, inline };

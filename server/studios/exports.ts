@@ -1,12 +1,12 @@
 import { and, eq, gte, lte } from "drizzle-orm";
-import { CAPABILITY_LABELS } from "../../shared/enums.ts";
+import { CAPABILITY_LABELS, STUDIO_KIND_LABELS } from "../../shared/enums.ts";
 import { TASK_STATE_LABELS, type ExportQuery, type StudioMessage, type StudioTask } from "../../shared/studios.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import { invalidInput } from "../lib/errors.ts";
 import { messagesInRange, pinnedMessages } from "./messages.ts";
 import { studioTasks } from "./schema.ts";
-import { getStudio } from "./service.ts";
+import { getStudio, readAccess } from "./service.ts";
 import { listTasks } from "./tasks.ts";
 
 /** 带教记录: the mentoring record of a studio for a date range, as Markdown or (tasks) CSV. */
@@ -39,6 +39,7 @@ function messageLine(m: StudioMessage): string {
   const when = fmt(m.createdAt);
   if (m.withdrawnAt) return `- ${when} **${m.authorName}**：（已撤回）`;
   const parts = [`- ${when} **${m.authorName}**：`];
+  if (m.kind === "system") return `- ${when} 【${oneLine(m.text)}】`;
   if (m.kind === "task") parts.push("【布置任务】");
   if (m.replyTo) parts.push(`（回复 ${m.replyTo.authorName}：“${oneLine(m.replyTo.text).slice(0, 40)}”）`);
   parts.push(oneLine(m.text));
@@ -52,10 +53,13 @@ function taskState(task: StudioTask, s: StudioTask["states"][number], now: Date)
   return `${TASK_STATE_LABELS[s.state]}${overdue ? "（已逾期）" : ""}`;
 }
 
-export async function exportRecord(ctx: Pick<AppContext, "db" | "io" | "log" | "limits" | "words">, user: UserRow, studioId: string, query: ExportQuery) {
+export async function exportRecord(ctx: Pick<AppContext, "db" | "io" | "log" | "limits" | "words" | "redis">, user: UserRow, studioId: string, query: ExportQuery) {
+  // a leaver's record stops at the instant they left, whatever range they ask for
+  const { until } = await readAccess(ctx, studioId, user);
   const studio = await getStudio(ctx, user, studioId);
   const from = parseBound(query.from, false, new Date(studio.termStartsAt));
-  const to = parseBound(query.to, true, new Date());
+  const asked = parseBound(query.to, true, new Date());
+  const to = until && until < asked ? until : asked;
   if (to < from) throw invalidInput("结束日期不能早于开始日期");
   const taskIds = (
     await ctx.db
@@ -89,14 +93,18 @@ export async function exportRecord(ctx: Pick<AppContext, "db" | "io" | "log" | "
   }
 
   const messages = await messagesInRange(ctx.db, studioId, from, to);
-  const pins = await pinnedMessages(ctx.db, studioId);
+  const pins = await pinnedMessages(ctx.db, studioId, until);
   const mentor = studio.members.find((m) => m.role === "mentor");
   const mentees = studio.members.filter((m) => m.role === "mentee");
   const lines = [
     `# 带教记录：${studio.name}`,
     "",
-    `- 导师：${mentor?.displayName ?? ""}`,
-    `- 学员：${mentees.map((m) => m.displayName).join("、")}`,
+    `- 类型：${STUDIO_KIND_LABELS[studio.kind]}`,
+    `- ${studio.kind === "bangdai" ? "老书记" : "导师"}：${mentor?.displayName ?? ""}`,
+    `- ${studio.kind === "bangdai" ? "后备人选" : "学员"}：${mentees.map((m) => m.displayName).join("、")}`,
+    ...(studio.formerMembers.length
+      ? [`- 已离开：${studio.formerMembers.map((m) => `${m.displayName}（${fmt(m.leftAt).slice(0, 10)}）`).join("、")}`]
+      : []),
     `- 任期：${fmt(studio.termStartsAt).slice(0, 10)} 至 ${fmt(studio.termEndsAt).slice(0, 10)}`,
     `- 记录范围：${fmt(from)} 至 ${fmt(to)}`,
     `- 导出时间：${fmt(now)}`,

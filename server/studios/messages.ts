@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Attachment, StudioMessage } from "../../shared/studios.ts";
 import { users } from "../auth/schema.ts";
@@ -69,6 +69,9 @@ export function toMessage(
   };
 }
 
+/** Written up to `until` (a leaver's reading limit; null: no limit). */
+export const writtenBy = (until: Date | null) => (until ? lte(studioMessages.createdAt, until) : undefined);
+
 const reply = alias(studioMessages, "reply");
 const replyAuthor = alias(users, "reply_author");
 
@@ -114,10 +117,10 @@ export async function selectMessages(
   );
 }
 
-export async function messageById(db: Db, studioId: string, messageId: string): Promise<StudioMessage | null> {
+export async function messageById(db: Db, studioId: string, messageId: string, until: Date | null = null): Promise<StudioMessage | null> {
   const [m] = await selectMessages(
     db,
-    and(eq(studioMessages.studioId, studioId), eq(studioMessages.id, messageId)),
+    and(eq(studioMessages.studioId, studioId), eq(studioMessages.id, messageId), writtenBy(until)),
     "asc",
     1,
   );
@@ -129,8 +132,9 @@ export async function historyPage(
   db: Db,
   studioId: string,
   page: { before?: number; after?: number; limit: number },
+  until: Date | null = null,
 ): Promise<StudioMessage[]> {
-  const inStudio = eq(studioMessages.studioId, studioId);
+  const inStudio = and(eq(studioMessages.studioId, studioId), writtenBy(until));
   if (page.after !== undefined) {
     return selectMessages(db, and(inStudio, gt(studioMessages.seq, page.after)), "asc", page.limit);
   }
@@ -138,21 +142,22 @@ export async function historyPage(
   return (await selectMessages(db, where, "desc", page.limit)).reverse();
 }
 
-export async function pinnedMessages(db: Db, studioId: string): Promise<StudioMessage[]> {
+export async function pinnedMessages(db: Db, studioId: string, until: Date | null = null): Promise<StudioMessage[]> {
   return selectMessages(
     db,
-    and(eq(studioMessages.studioId, studioId), isNotNull(studioMessages.pinnedAt), isNull(studioMessages.withdrawnAt)),
+    and(eq(studioMessages.studioId, studioId), isNotNull(studioMessages.pinnedAt), isNull(studioMessages.withdrawnAt), writtenBy(until)),
     "asc",
     100,
   );
 }
 
 /** Messages at or before `upToSeq` that were edited, withdrawn or (un)pinned after `since`. */
-export async function changedMessages(db: Db, studioId: string, upToSeq: number, since: Date): Promise<StudioMessage[]> {
+export async function changedMessages(db: Db, studioId: string, upToSeq: number, since: Date, until: Date | null = null): Promise<StudioMessage[]> {
   return selectMessages(
     db,
     and(
       eq(studioMessages.studioId, studioId),
+      writtenBy(until),
       sql`${studioMessages.seq} <= ${upToSeq}`,
       gt(studioMessages.changedAt, since),
     ),
@@ -171,11 +176,12 @@ function likePattern(q: string) {
  * scan of its rows with ILIKE is fast and finds any Chinese substring ("上海" in "我家在上海东边")
  * with no word segmentation to get wrong.
  */
-export async function searchMessages(db: Db, studioId: string, q: string): Promise<StudioMessage[]> {
+export async function searchMessages(db: Db, studioId: string, q: string, until: Date | null = null): Promise<StudioMessage[]> {
   return selectMessages(
     db,
     and(
       eq(studioMessages.studioId, studioId),
+      writtenBy(until),
       isNull(studioMessages.withdrawnAt),
       sql`${studioMessages.text} ilike ${likePattern(q)} escape '\\'`,
     ),

@@ -1,5 +1,6 @@
 import { canManageStreet, hasRole, isOrganiser, managedStreet } from "../auth/policy.ts";
 import type { UserRow } from "../auth/sessions.ts";
+import type { StudioKind } from "../../shared/vocabulary.ts";
 import { forbidden, readOnly } from "../lib/errors.ts";
 
 /**
@@ -9,20 +10,38 @@ import { forbidden, readOnly } from "../lib/errors.ts";
 export interface StudioAccess {
   id: string;
   name: string;
+  kind: StudioKind;
   mentorId: string;
+  streetId: string | null;
   termStartsAt: Date;
   termEndsAt: Date;
-  /** user id → role in this studio */
+  /** the people in the studio now: user id → role in this studio */
   members: Map<string, "mentor" | "mentee">;
+  /** people taken out mid-term: user id → when they left */
+  former: Map<string, Date>;
 }
 
 export function isMember(studio: StudioAccess, userId: string): boolean {
   return studio.members.has(userId);
 }
 
-/** Members only: history, the live room, attachments, search and exports. Others get 403. */
+/**
+ * Reading a studio's record (history, search, tasks, attachments, exports): members read all of it,
+ * someone taken out mid-term reads what was written up to the instant they left, others get 403.
+ * Returns that instant, or null for no limit.
+ */
+export function readableUntil(studio: StudioAccess, user: Pick<UserRow, "id">): Date | null {
+  if (isMember(studio, user.id)) return null;
+  const leftAt = studio.former.get(user.id);
+  if (leftAt) return leftAt;
+  throw forbidden("你不是该工作室的成员");
+}
+
+/** Members now only: the live room and everything that writes. */
 export function requireMember(studio: StudioAccess, user: Pick<UserRow, "id">): void {
-  if (!isMember(studio, user.id)) throw forbidden("你不是该工作室的成员");
+  if (isMember(studio, user.id)) return;
+  if (studio.former.has(user.id)) throw forbidden("你已离开该工作室，只能查看离开前的记录");
+  throw forbidden("你不是该工作室的成员");
 }
 
 export function isReadOnly(studio: StudioAccess, now = Date.now()): boolean {
@@ -68,6 +87,26 @@ export function studioListScope(user: Pick<UserRow, "roles" | "streetId">): "all
   throw forbidden("只有组织部或街道管理员可以查看全部工作室");
 }
 
-/** Who may lead a studio and who may be taught in one, read from the role set. */
-export const canLeadStudio = (user: Pick<UserRow, "roles">) => hasRole(user, "mentor");
-export const canJoinAsMentee = (user: Pick<UserRow, "roles">) => hasRole(user, "secretary");
+/** Members change mid-term by the same people who create studios: organisers, or the street's admin. */
+export function requireCanManageMembers(user: Pick<UserRow, "roles" | "streetId">, studio: Pick<StudioAccess, "streetId">): void {
+  if (!canManageStreet(user, studio.streetId)) throw forbidden("只有组织部或本街道管理员可以调整工作室成员");
+}
+
+/** Organisers (and the street's admin) see a studio's members, never its messages, without being in it. */
+export const canOverseeStudio = (user: Pick<UserRow, "roles" | "streetId">, studio: Pick<StudioAccess, "streetId">) =>
+  canManageStreet(user, studio.streetId);
+
+/**
+ * Who may lead a studio and who may be taught in one, read from the role set and flags: a mentor
+ * studio's lead is any 社区导师 (secretaries included) teaching 书记; a 帮带 studio's is a 老书记
+ * with 书记后备人选.
+ */
+export function checkLead(kind: StudioKind, user: Pick<UserRow, "roles">): string | null {
+  if (kind === "bangdai") return hasRole(user, "veteran") ? null : "帮带工作室须由“老书记”角色的用户带领";
+  return hasRole(user, "mentor") ? null : "导师必须是“社区导师”角色的用户";
+}
+
+export function checkMentee(kind: StudioKind, user: Pick<UserRow, "roles" | "flags" | "displayName">): string | null {
+  if (kind === "bangdai") return user.flags.includes("reserve") ? null : `${user.displayName} 不是书记后备人选`;
+  return hasRole(user, "secretary") ? null : `${user.displayName} 不是社区党组织书记`;
+}

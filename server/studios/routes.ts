@@ -1,12 +1,13 @@
 import type { Hono } from "hono";
-import { CreateStudioSchema, ExportQuerySchema, HistoryQuerySchema, SearchQuerySchema, StudioListQuerySchema } from "../../shared/studios.ts";
+import { AddStudioMemberSchema, CreateStudioSchema, ExportQuerySchema, HistoryQuerySchema, SearchQuerySchema, StudioListQuerySchema } from "../../shared/studios.ts";
 import type { AppContext } from "../context.ts";
 import { type ApiEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
 import { fileResponse } from "../files/serve.ts";
 import { attachmentFile, storeAttachment } from "./attachments.ts";
 import { exportRecord } from "./exports.ts";
 import { historyPage, searchMessages } from "./messages.ts";
-import { createStudio, getStudio, listStudios, memberAccess } from "./service.ts";
+import { addMember, removeMember } from "./membership.ts";
+import { createStudio, getStudio, listStudios, memberAccess, readAccess } from "./service.ts";
 import { listTasks } from "./tasks.ts";
 
 export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
@@ -28,12 +29,25 @@ export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     return c.json({ studio });
   });
 
+  // Members during the term (organisers, or the street's admin): answers with the studio as it now is.
+  api.post("/studios/:id/members", async (c) => {
+    const user = requireUser(c);
+    const id = readId(c);
+    const { userId } = await readJson(c, AddStudioMemberSchema);
+    return c.json({ studio: await addMember(ctx, user, id, userId) }, 201);
+  });
+
+  api.delete("/studios/:id/members/:userId", async (c) => {
+    const studio = await removeMember(ctx, requireUser(c), readId(c), readId(c, "userId"));
+    return c.json({ studio });
+  });
+
   api.get("/studios/:id/messages", async (c) => {
     const user = requireUser(c);
     const id = readId(c);
     const query = readQuery(c, HistoryQuerySchema);
-    await memberAccess(ctx, id, user);
-    const messages = await historyPage(ctx.db, id, query);
+    const { until } = await readAccess(ctx, id, user);
+    const messages = await historyPage(ctx.db, id, query, until);
     return c.json({ messages });
   });
 
@@ -41,15 +55,15 @@ export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     const user = requireUser(c);
     const id = readId(c);
     const { q } = readQuery(c, SearchQuerySchema);
-    await memberAccess(ctx, id, user);
-    return c.json({ messages: await searchMessages(ctx.db, id, q) });
+    const { until } = await readAccess(ctx, id, user);
+    return c.json({ messages: await searchMessages(ctx.db, id, q, until) });
   });
 
   api.get("/studios/:id/tasks", async (c) => {
     const user = requireUser(c);
     const id = readId(c);
-    await memberAccess(ctx, id, user);
-    return c.json({ tasks: await listTasks(ctx, id) });
+    const { until } = await readAccess(ctx, id, user);
+    return c.json({ tasks: await listTasks(ctx, id, undefined, until) });
   });
 
   api.get("/studios/:id/export", async (c) => {

@@ -5,10 +5,13 @@ import { users } from "../auth/schema.ts";
 import { streets } from "../org/schema.ts";
 import { bytea } from "../db/types.ts";
 import { storedFiles } from "../files/schema.ts";
+import { STUDIO_KINDS } from "../../shared/vocabulary.ts";
 
 export const studios = pgTable("studios", {
   id: uuid("id").primaryKey().defaultRandom(),
   name: text("name").notNull(),
+  /** 导师工作室 (`mentor`: a 社区导师 with 2–3 书记) or 老书记帮带 (`bangdai`: a veteran with 后备人选) */
+  kind: text("kind", { enum: STUDIO_KINDS }).notNull().default("mentor"),
   mentorId: uuid("mentor_id")
     .notNull()
     .references(() => users.id),
@@ -39,6 +42,12 @@ export const studioMembers = pgTable(
     /** read position: the highest seq this member has seen */
     readSeq: integer("read_seq").notNull().default(0),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+    joinedAt: timestamp("joined_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Set when an organiser takes the person out mid-term; the row stays, so the leaver keeps reading
+     * what was written up to this instant and nothing after it. Cleared if they are added back.
+     */
+    leftAt: timestamp("left_at", { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.studioId, t.userId] }), index("studio_members_user_idx").on(t.userId)],
 );
@@ -79,7 +88,7 @@ export const studioMessages = pgTable(
     authorId: uuid("author_id")
       .notNull()
       .references(() => users.id),
-    kind: text("kind", { enum: ["text", "task"] })
+    kind: text("kind", { enum: ["text", "task", "system"] })
       .notNull()
       .default("text"),
     text: text("text").notNull(),

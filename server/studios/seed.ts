@@ -25,9 +25,9 @@ export async function seedStudios(db: Db, users: DemoUsers): Promise<void> {
     .returning();
   const studioId = studio!.id;
   await db.insert(studioMembers).values([
-    { studioId, userId: mentor.id, role: "mentor" },
-    { studioId, userId: a.id, role: "mentee", readSeq: 3 },
-    { studioId, userId: b.id, role: "mentee", readSeq: 2 },
+    { studioId, userId: mentor.id, role: "mentor", joinedAt: start },
+    { studioId, userId: a.id, role: "mentee", readSeq: 3, joinedAt: start },
+    { studioId, userId: b.id, role: "mentee", readSeq: 2, joinedAt: start },
   ]);
   const [task] = await db
     .insert(studioTasks)

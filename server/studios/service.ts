@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import type { CreateStudio, Studio, StudioEdit, StudioMember, StudioMessage, StudioSend } from "../../shared/studios.ts";
+import { STUDIO_TERM_YEARS, type CreateStudio, type Studio, type StudioEdit, type StudioMember, type StudioMessage, type StudioSend } from "../../shared/studios.ts";
+import { STUDIO_KIND_LABELS } from "../../shared/vocabulary.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { type AppContext, userRoom } from "../context.ts";
@@ -12,8 +13,10 @@ import { attachmentsByIds, messageById, type ReplyRef, toMessage } from "./messa
 import { factsOf, loadPeople } from "../accounts/people.ts";
 import { activityStreet, isOrganiser } from "../auth/policy.ts";
 import {
-  canJoinAsMentee,
-  canLeadStudio,
+  canOverseeStudio,
+  checkLead,
+  checkMentee,
+  readableUntil,
   requireAuthor,
   requireCanCreateStudio,
   requireMember,
@@ -24,45 +27,74 @@ import {
 } from "./policy.ts";
 import { studioMembers, studioMessages, studios } from "./schema.ts";
 
-type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits" | "words">;
+type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits" | "words" | "redis">;
 
 export const studioRoom = (studioId: string) => `studio:${studioId}`;
 export const studioLink = (studioId: string, seq?: number) => `/studios/${studioId}${seq ? `?seq=${seq}` : ""}`;
 
-const TWO_YEARS_MS = 2 * 365 * 24 * 3600_000 + 24 * 3600_000;
+const YEAR_MS = 365 * 24 * 3600_000 + 12 * 3600_000;
 
-// ---------- access (cached: a studio's members and term never change after creation) ----------
+// ---------- access (cached briefly; a membership change forgets the studio on every process) ----------
 
 const ACCESS_TTL_MS = 30_000;
+const ACCESS_CHANNEL = "studio:access";
 const accessCache = new Map<string, { access: StudioAccess; at: number }>();
 
-/** The studio's members and term, or 404. */
+/** The studio's members, leavers and term, or 404. */
 export async function loadAccess(ctx: Pick<AppContext, "db">, studioId: string): Promise<StudioAccess> {
   const cached = accessCache.get(studioId);
   if (cached && Date.now() - cached.at < ACCESS_TTL_MS) return cached.access;
   const [studio] = await ctx.db.select().from(studios).where(eq(studios.id, studioId));
   if (!studio) throw notFound("工作室不存在");
   const members = await ctx.db
-    .select({ userId: studioMembers.userId, role: studioMembers.role })
+    .select({ userId: studioMembers.userId, role: studioMembers.role, leftAt: studioMembers.leftAt })
     .from(studioMembers)
     .where(eq(studioMembers.studioId, studioId));
   const access: StudioAccess = {
     id: studio.id,
     name: studio.name,
+    kind: studio.kind,
     mentorId: studio.mentorId,
+    streetId: studio.streetId,
     termStartsAt: studio.termStartsAt,
     termEndsAt: studio.termEndsAt,
-    members: new Map(members.map((m) => [m.userId, m.role])),
+    members: new Map(members.filter((m) => !m.leftAt).map((m) => [m.userId, m.role])),
+    former: new Map(members.flatMap((m) => (m.leftAt ? [[m.userId, m.leftAt] as const] : []))),
   };
   if (accessCache.size > 5000) accessCache.clear();
   accessCache.set(studioId, { access, at: Date.now() });
   return access;
 }
 
+/** Drops this process's cached access of a studio, and (through Redis) every other process's. */
+export async function forgetAccess(ctx: Pick<AppContext, "redis">, studioId: string): Promise<void> {
+  accessCache.delete(studioId);
+  await ctx.redis?.pub.publish(ACCESS_CHANNEL, studioId);
+}
+
+/** Listens for other processes' membership changes; returns the unsubscribe. */
+export async function followAccessChanges(ctx: Pick<AppContext, "redis">): Promise<() => void> {
+  const redis = ctx.redis;
+  if (!redis) return () => {};
+  const onMessage = (channel: string, studioId: string) => {
+    if (channel === ACCESS_CHANNEL) accessCache.delete(studioId);
+  };
+  redis.sub.on("message", onMessage);
+  await redis.sub.subscribe(ACCESS_CHANNEL);
+  return () => redis.sub.off("message", onMessage);
+}
+
+/** Current members only (the live room, writing); a leaver gets 403. */
 export async function memberAccess(ctx: Pick<AppContext, "db">, studioId: string, user: Pick<UserRow, "id">) {
   const access = await loadAccess(ctx, studioId);
   requireMember(access, user);
   return access;
+}
+
+/** Reading the record: members, and leavers up to the instant they left (`until`). */
+export async function readAccess(ctx: Pick<AppContext, "db">, studioId: string, user: Pick<UserRow, "id">) {
+  const access = await loadAccess(ctx, studioId);
+  return { access, until: readableUntil(access, user) };
 }
 
 // ---------- studios ----------
@@ -75,33 +107,35 @@ export async function createStudio(ctx: Ctx, admin: UserRow, input: CreateStudio
   const byId = new Map(people.map((p) => [p.id, p]));
   const mentor = byId.get(input.mentorId);
   if (!mentor) throw invalidInput("导师不存在");
-  if (!canLeadStudio(mentor)) throw invalidInput("导师必须是“社区导师”角色的用户");
+  const leadProblem = checkLead(input.kind, mentor);
+  if (leadProblem) throw invalidInput(leadProblem);
   for (const id of input.menteeIds) {
     const mentee = byId.get(id);
     if (!mentee) throw invalidInput("学员不存在");
-    if (!canJoinAsMentee(mentee)) throw invalidInput(`${mentee.displayName} 不是社区党组织书记`);
+    const problem = checkMentee(input.kind, mentee);
+    if (problem) throw invalidInput(problem);
   }
   // A street admin's studio keeps to the street: its mentor and mentees are the street's people.
   if (!isOrganiser(admin) && people.some((p) => factsOf(p).street !== streetId)) {
     throw forbidden("街道管理员只能为本街道的导师和书记创建工作室");
   }
   const startsAt = input.termStartsAt ? new Date(input.termStartsAt) : new Date();
-  const endsAt = input.termEndsAt ? new Date(input.termEndsAt) : new Date(startsAt.getTime() + TWO_YEARS_MS);
+  const endsAt = input.termEndsAt ? new Date(input.termEndsAt) : new Date(startsAt.getTime() + STUDIO_TERM_YEARS[input.kind] * YEAR_MS);
   if (endsAt <= startsAt) throw invalidInput("任期结束时间必须晚于开始时间");
 
   const studioId = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(studios)
-      .values({ name: input.name, mentorId: mentor.id, termStartsAt: startsAt, termEndsAt: endsAt, createdBy: admin.id, streetId })
+      .values({ name: input.name, kind: input.kind, mentorId: mentor.id, termStartsAt: startsAt, termEndsAt: endsAt, createdBy: admin.id, streetId })
       .returning({ id: studios.id });
     await tx.insert(studioMembers).values([
-      { studioId: row!.id, userId: mentor.id, role: "mentor" as const },
-      ...input.menteeIds.map((userId) => ({ studioId: row!.id, userId, role: "mentee" as const })),
+      { studioId: row!.id, userId: mentor.id, role: "mentor" as const, joinedAt: startsAt },
+      ...input.menteeIds.map((userId) => ({ studioId: row!.id, userId, role: "mentee" as const, joinedAt: startsAt })),
     ]);
     return row!.id;
   });
   for (const id of input.menteeIds) {
-    void notify(ctx, { userId: id, kind: "studio_added", title: `你已加入导师工作室「${input.name}」`, link: studioLink(studioId) }).catch(
+    void notify(ctx, { userId: id, kind: "studio_added", title: `你已加入${STUDIO_KIND_LABELS[input.kind]}「${input.name}」`, link: studioLink(studioId) }).catch(
       (err) => ctx.log.warn({ err }, "studio notification failed"),
     );
   }
@@ -126,6 +160,8 @@ async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online
       role: studioMembers.role,
       readSeq: studioMembers.readSeq,
       lastSeenAt: studioMembers.lastSeenAt,
+      joinedAt: studioMembers.joinedAt,
+      leftAt: studioMembers.leftAt,
       displayName: users.displayName,
       communityId: users.communityId,
     })
@@ -140,7 +176,7 @@ async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online
     ctx.db,
     sql`select m.studio_id, count(*)::int as n
         from studio_messages m join studio_members sm on sm.studio_id = m.studio_id and sm.user_id = ${viewerId}
-        where m.studio_id in (${idList}) and m.seq > sm.read_seq and m.author_id <> ${viewerId}
+        where m.studio_id in (${idList}) and sm.left_at is null and m.seq > sm.read_seq and m.author_id <> ${viewerId}
         group by m.studio_id`,
   );
   const last = await queryRows<{ studio_id: string; seq: number; text: string; created_at: string | Date; author_name: string; withdrawn: boolean }>(
@@ -153,13 +189,20 @@ async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online
   const unreadBy = new Map(unread.map((u) => [u.studio_id, Number(u.n)]));
   const lastBy = new Map(last.map((l) => [l.studio_id, l]));
   return rows.map((s) => {
-    // an admin listing every studio sees who is in it, never what they wrote
-    const isMember = members.some((m) => m.studioId === s.id && m.userId === viewerId);
-    const l = isMember ? lastBy.get(s.id) : undefined;
+    const here = members.filter((m) => m.studioId === s.id);
+    const viewer = here.find((m) => m.userId === viewerId);
+    // an admin listing every studio sees who is in it, never what they wrote; a leaver sees no newer line
+    const l = viewer && !viewer.leftAt ? lastBy.get(s.id) : undefined;
     const onlineHere = online?.get(s.id);
     return {
       id: s.id,
       name: s.name,
+      kind: s.kind,
+      myLeftAt: viewer?.leftAt?.toISOString() ?? null,
+      formerMembers: here
+        .filter((m) => m.leftAt)
+        .sort((a, b) => b.leftAt!.getTime() - a.leftAt!.getTime())
+        .map((m) => ({ userId: m.userId, displayName: m.displayName, role: m.role, joinedAt: m.joinedAt.toISOString(), leftAt: m.leftAt!.toISOString() })),
       mentorId: s.mentorId,
       streetId: s.streetId,
       termStartsAt: s.termStartsAt.toISOString(),
@@ -176,8 +219,8 @@ async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online
           }
         : null,
       createdAt: s.createdAt.toISOString(),
-      members: members
-        .filter((m) => m.studioId === s.id)
+      members: here
+        .filter((m) => !m.leftAt)
         .sort((a, b) => (a.role === b.role ? a.displayName.localeCompare(b.displayName) : a.role === "mentor" ? -1 : 1))
         .map(
           (m): StudioMember => ({
@@ -188,6 +231,7 @@ async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online
             readSeq: m.readSeq,
             online: onlineHere?.has(m.userId) ?? false,
             lastSeenAt: m.lastSeenAt?.toISOString() ?? null,
+            joinedAt: m.joinedAt.toISOString(),
           }),
         ),
     };
@@ -209,8 +253,10 @@ export async function listStudios(ctx: Ctx, user: UserRow, all = false): Promise
   return studioSummaries(ctx, user.id, ids);
 }
 
+/** One studio: for its members and leavers, and (members only, no messages) for those who oversee it. */
 export async function getStudio(ctx: Ctx, user: UserRow, studioId: string): Promise<Studio> {
-  await memberAccess(ctx, studioId, user);
+  const access = await loadAccess(ctx, studioId);
+  if (!canOverseeStudio(user, access)) readableUntil(access, user);
   const online = await onlineUserIds(ctx, studioId);
   const [studio] = await studioSummaries(ctx, user.id, [studioId], new Map([[studioId, online]]));
   return studio!;
@@ -371,6 +417,7 @@ export async function pinMessage(ctx: Ctx, user: UserRow, studioId: string, mess
     (access, row) => {
       requireMentor(access, user);
       if (row.withdrawnAt) throw invalidInput("消息已撤回，不能置顶");
+      if (row.kind === "system") throw invalidInput("系统消息不能置顶");
     },
     { pinnedAt: pinned ? new Date() : null },
   );

@@ -18,6 +18,7 @@ import { changedMessages, historyPage, pinnedMessages } from "./messages.ts";
 import {
   editMessage,
   getStudio,
+  loadAccess,
   markRead,
   memberAccess,
   onlineUserIds,
@@ -27,6 +28,7 @@ import {
   touchLastSeen,
   withdrawMessage,
 } from "./service.ts";
+import { isMember, readableUntil } from "./policy.ts";
 import { assignTask, listTasks, setTaskState } from "./tasks.ts";
 
 /** Live studio events of one connection: handlers parse, call the service, shape the ack. */
@@ -36,31 +38,36 @@ export function studioSocket(socket: IoSocket, ctx: AppContext): void {
   const joined = new Set<string>();
 
   handle(socket, ctx, "studio:join", StudioJoinSchema, async ({ studioId, lastSeq, changedSince }): Promise<StudioJoinResult> => {
-    await memberAccess(ctx, studioId, user());
-    // Join the room before reading, so a message committed meanwhile is either in the replay or
-    // pushed live (the client drops the duplicate by seq) — never neither.
-    const wasOnline = (await onlineUserIds(ctx, studioId)).has(user().id);
-    await socket.join(studioRoom(studioId));
-    joined.add(studioId);
+    const access = await loadAccess(ctx, studioId);
+    // A leaver reads their part of the record (up to `until`) but never joins the live room again.
+    const until = readableUntil(access, user());
+    let wasOnline = true;
+    if (!until) {
+      // Join the room before reading, so a message committed meanwhile is either in the replay or
+      // pushed live (the client drops the duplicate by seq) — never neither.
+      wasOnline = (await onlineUserIds(ctx, studioId)).has(user().id);
+      await socket.join(studioRoom(studioId));
+      joined.add(studioId);
+    }
     const serverTime = new Date().toISOString();
     const [studio, pins, tasks] = await Promise.all([
       getStudio(ctx, user(), studioId),
-      pinnedMessages(ctx.db, studioId),
-      listTasks(ctx, studioId),
+      pinnedMessages(ctx.db, studioId, until),
+      listTasks(ctx, studioId, undefined, until),
     ]);
     let messages;
     let complete = true;
     if (lastSeq === undefined) {
-      messages = await historyPage(ctx.db, studioId, { limit: 50 });
+      messages = await historyPage(ctx.db, studioId, { limit: 50 }, until);
     } else {
-      messages = await historyPage(ctx.db, studioId, { after: lastSeq, limit: STUDIO_REPLAY_MAX + 1 });
+      messages = await historyPage(ctx.db, studioId, { after: lastSeq, limit: STUDIO_REPLAY_MAX + 1 }, until);
       if (messages.length > STUDIO_REPLAY_MAX) {
         messages = messages.slice(0, STUDIO_REPLAY_MAX);
         complete = false;
       }
     }
     const changed =
-      lastSeq !== undefined && changedSince ? await changedMessages(ctx.db, studioId, lastSeq, new Date(changedSince)) : [];
+      lastSeq !== undefined && changedSince ? await changedMessages(ctx.db, studioId, lastSeq, new Date(changedSince), until) : [];
     if (!wasOnline) {
       socket.to(studioRoom(studioId)).emit("studio:presence", { studioId, userId: user().id, online: true, lastSeenAt: null });
     }
@@ -91,8 +98,8 @@ export function studioSocket(socket: IoSocket, ctx: AppContext): void {
   }));
 
   handle(socket, ctx, "studio:typing", StudioTypingSchema, async ({ studioId, typing }) => {
-    // Only a socket that passed the membership check on join may signal in the room.
-    if (!joined.has(studioId)) await memberAccess(ctx, studioId, user());
+    // Members now only: someone taken out mid-term is refused even on a socket that joined before.
+    await memberAccess(ctx, studioId, user());
     await ctx.limits.typing.consume(user().id);
     socket
       .to(studioRoom(studioId))
@@ -126,4 +133,16 @@ export function studioSocket(socket: IoSocket, ctx: AppContext): void {
     }
     joined.clear();
   });
+}
+
+/**
+ * The user's membership changed (feature hook, on every process): a socket in a studio's room the
+ * user is no longer a member of leaves it at once, so no further line reaches them.
+ */
+export async function recheckStudioRooms(socket: IoSocket, ctx: AppContext): Promise<void> {
+  const studioIds = [...socket.rooms].flatMap((room) => /^studio:([^:]+)$/.exec(room)?.[1] ?? []);
+  for (const studioId of studioIds) {
+    const access = await loadAccess(ctx, studioId).catch(() => null);
+    if (!access || !isMember(access, socket.data.user.id)) await socket.leave(studioRoom(studioId));
+  }
 }

@@ -12,11 +12,15 @@ import { requireMentee, requireMentor } from "./policy.ts";
 import { studioMessages, studios, studioTasks, studioTaskStates } from "./schema.ts";
 import { broadcastMessage, loadAccess, studioLink, studioRoom } from "./service.ts";
 
-type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits" | "words">;
+type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits" | "words" | "redis">;
 
 /** Tasks of a studio (or the given ids) with each mentee's state. */
-export async function listTasks(ctx: Pick<AppContext, "db">, studioId: string, ids?: string[]): Promise<StudioTask[]> {
-  const where = ids ? and(eq(studioTasks.studioId, studioId), inArray(studioTasks.id, ids)) : eq(studioTasks.studioId, studioId);
+export async function listTasks(ctx: Pick<AppContext, "db">, studioId: string, ids?: string[], until: Date | null = null): Promise<StudioTask[]> {
+  const where = and(
+    eq(studioTasks.studioId, studioId),
+    ids ? inArray(studioTasks.id, ids) : undefined,
+    until ? lte(studioTasks.createdAt, until) : undefined,
+  );
   const tasks = await ctx.db.select().from(studioTasks).where(where).orderBy(asc(studioTasks.dueAt), asc(studioTasks.createdAt));
   if (tasks.length === 0) return [];
   const states = await ctx.db

@@ -11,7 +11,8 @@ let app: RunningApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  app = await startApp();
+  // a loaded machine can take well over a minute to start the app
+  app = await startApp({ readyTimeoutMs: 180_000 });
   browser = await launchBrowser();
 });
 
@@ -198,6 +199,68 @@ describe("studios in the browser", () => {
     } finally {
       await admin.context().close();
       await sec3.context().close();
+    }
+  });
+  test("an organiser adds sec3 to the demo studio from the 成员 panel; sec3 finds it, then sees the leaving banner when taken out", async () => {
+    const organiser = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 1280, height: 860 } });
+    organiser.on("pageerror", (e) => console.error("pageerror:", e.message));
+    const sec3 = await phonePage();
+    try {
+      await logIn(organiser, "organiser1");
+      await organiser.goto("/studios");
+      await organiser.getByTestId("studio-tab-mentor").waitFor();
+      const row = organiser.locator(".studio-list-item", { hasText: "李建华导师工作室" });
+      await expect.poll(() => row.getByTestId("studio-term").textContent()).toMatch(/剩余 1 年 1[01] 个月/);
+      await screenshot(organiser, "studios-list-desktop", { fullPage: false });
+      await row.getByTestId("studio-manage").click();
+      const panel = organiser.getByTestId("studio-members-panel");
+      await panel.waitFor();
+      await organiser.getByLabel("搜索书记姓名或账号").fill("黄海燕");
+      await organiser.locator(".ant-select-item-option", { hasText: "黄海燕书记" }).first().click();
+      await panel.getByTestId("studio-member-add").click();
+      await expect.poll(() => panel.getByTestId("studio-member-row").allTextContents()).toEqual(
+        expect.arrayContaining([expect.stringContaining("黄海燕书记")]),
+      );
+      await expect.poll(() => panel.getByTestId("studio-member-row").count()).toBe(4);
+      await screenshot(organiser, "studios-members-desktop", { fullPage: false });
+
+      await logIn(sec3, "sec3");
+      await sec3.goto("/studios");
+      await expect.poll(() => sec3.getByTestId("studio-list").textContent()).toContain("李建华导师工作室");
+      await screenshot(sec3, "studios-list-phone", { fullPage: false });
+      await sec3.getByTestId("studio-row").filter({ hasText: "李建华导师工作室" }).click();
+      await sec3.getByTestId("studio-system-line").filter({ hasText: "黄海燕书记加入了工作室" }).waitFor();
+
+      // taken out again (with a confirm): her open room turns read-only at once
+      await panel.getByRole("button", { name: "移出 黄海燕书记" }).click();
+      // antd spaces out a two-character button label (「移 出」)
+      await organiser.locator(".ant-popconfirm").getByRole("button", { name: /^移\s*出$/ }).click();
+      await expect.poll(() => panel.getByTestId("studio-member-row").count()).toBe(3);
+      await sec3.getByTestId("studio-left-banner").waitFor();
+      await sec3.getByTestId("studio-system-line").filter({ hasText: "黄海燕书记离开了工作室" }).waitFor();
+      await expect.poll(() => sec3.locator("textarea").count()).toBe(0);
+    } finally {
+      await organiser.context().close();
+      await sec3.context().close();
+    }
+  });
+
+  test("the list and the 成员 panel on a phone", async () => {
+    const organiser = await phonePage();
+    try {
+      await logIn(organiser, "organiser1");
+      await organiser.goto("/studios");
+      await organiser.getByTestId("studio-tab-mentor").waitFor();
+      await screenshot(organiser, "studios-list-organiser-phone", { fullPage: false });
+      await organiser.locator(".studio-list-item", { hasText: "李建华导师工作室" }).getByTestId("studio-manage").click();
+      await organiser.getByTestId("studio-members-panel").waitFor();
+      await expect.poll(() => organiser.getByTestId("studio-members-panel").textContent()).toContain("已离开（1）");
+      await screenshot(organiser, "studios-members-phone", { fullPage: false });
+      await organiser.keyboard.press("Escape");
+      await organiser.getByTestId("studio-tab-bangdai").click();
+      await organiser.getByText("还没有老书记帮带").waitFor();
+    } finally {
+      await organiser.context().close();
     }
   });
 });

@@ -64,6 +64,16 @@ export const MessageItem = memo(function MessageItem(props: Props) {
   const readers = others.filter((x) => x.readSeq >= m.seq).length;
   const mentionNames = members.map((x) => x.displayName);
 
+  if (m.kind === "system") {
+    return (
+      <li id={`msg-${m.seq}`} className="studio-system" data-seq={m.seq} data-testid="studio-system-line">
+        <span>
+          {m.text} · {chatTime(m.createdAt)}
+        </span>
+      </li>
+    );
+  }
+
   if (m.withdrawnAt) {
     return (
       <li id={`msg-${m.seq}`} className="studio-msg studio-msg-withdrawn" data-seq={m.seq} data-testid="studio-message">

@@ -8,13 +8,16 @@ import {
   MoreOutlined,
   PushpinOutlined,
   SearchOutlined,
+  TeamOutlined,
 } from "@ant-design/icons";
 import type { StudioMessage } from "../../../../shared/studios.ts";
 import { useCurrentUser } from "../../auth.tsx";
+import { canManageStreet } from "../../roles.ts";
 import { useConnectionState } from "../../socket.ts";
 import { studioStrings as t } from "../../strings/studios.ts";
 import { Composer } from "./Composer.tsx";
 import { chatTime, day, fromNow } from "./format.ts";
+import { leadLabel, MembersPanel } from "./MembersPanel.tsx";
 import { MessageItem, PendingItem } from "./MessageItem.tsx";
 import { RichText } from "./RichText.tsx";
 import { RoomStore } from "./roomStore.ts";
@@ -33,7 +36,7 @@ function useRoom(studioId: string, meId: string) {
   return { store, state };
 }
 
-/** One studio: members and presence, pinned guidance, the chat, tasks, search and export. */
+/** One studio (either kind): members and presence, pinned guidance, the chat, tasks, search and export. */
 export function StudioRoomPage() {
   const { studioId = "" } = useParams();
   const me = useCurrentUser();
@@ -51,7 +54,9 @@ export function StudioRoomPage() {
 
   const studio = state.studio;
   const isMentor = studio?.mentorId === me.id;
-  const readOnly = studio?.readOnly ?? false;
+  const left = studio?.myLeftAt ?? null;
+  const readOnly = (studio?.readOnly ?? false) || left !== null;
+  const [managing, setManaging] = useState(false);
   const online = connection === "connected" && state.joined;
   const tasksById = useMemo(() => new Map(state.tasks.map((task) => [task.id, task])), [state.tasks]);
   const myOpenTasks = state.tasks.filter((task) => task.states.some((s) => s.userId === me.id && s.state !== "done")).length;
@@ -149,13 +154,14 @@ export function StudioRoomPage() {
       <Badge status={m.online ? "success" : "default"} />
       {m.displayName}
       <span className="studio-muted">
-        {m.role === "mentor" ? `（${t.mentor}）` : ""}
+        {m.role === "mentor" ? `（${leadLabel(studio.kind)}）` : ""}
         {m.userId === me.id ? "" : m.online ? ` ${t.online}` : ` ${m.lastSeenAt ? t.lastSeen(fromNow(m.lastSeenAt)) : t.neverSeen}`}
       </span>
     </span>
   ));
 
   const moreItems = [
+    ...(canManageStreet(me, studio.streetId) ? [{ key: "members", icon: <TeamOutlined />, label: t.manageMembers }] : []),
     { key: "pins", icon: <PushpinOutlined />, label: t.pinnedCount(state.pins.length) },
     { key: "search", icon: <SearchOutlined />, label: t.search },
     { key: "export", icon: <DownloadOutlined />, label: t.export },
@@ -178,7 +184,10 @@ export function StudioRoomPage() {
             <span className="studio-btn-label">{t.tasks}</span>
           </Button>
         </Badge>
-        <Dropdown menu={{ items: moreItems, onClick: ({ key }) => setPanel(key as Panel) }} trigger={["click"]}>
+        <Dropdown
+          menu={{ items: moreItems, onClick: ({ key }) => (key === "members" ? setManaging(true) : setPanel(key as Panel)) }}
+          trigger={["click"]}
+        >
           <Button icon={<MoreOutlined />} aria-label={t.more} />
         </Dropdown>
       </header>
@@ -190,7 +199,11 @@ export function StudioRoomPage() {
           {state.pins.length > 1 && <span className="studio-muted">+{state.pins.length - 1}</span>}
         </button>
       )}
-      {readOnly && <Alert type="info" showIcon title={t.readOnlyHint} className="studio-banner" />}
+      {left ? (
+        <Alert type="info" showIcon title={t.leftBanner(day(left))} className="studio-banner" data-testid="studio-left-banner" />
+      ) : (
+        readOnly && <Alert type="info" showIcon title={t.readOnlyHint} className="studio-banner" />
+      )}
       {!online && !readOnly && (
         <Alert
           type="warning"
@@ -274,6 +287,7 @@ export function StudioRoomPage() {
         />
       )}
 
+      {managing && <MembersPanel studio={studio} open onClose={() => setManaging(false)} onChanged={(updated) => store.showStudio(updated)} />}
       <Drawer
         open={panel !== null}
         onClose={() => setPanel(null)}

@@ -24,3 +24,18 @@ export function fileSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** How long a term has left: 「剩余 3 个月」, 「剩余 12 天」, or 「已结束」. */
+export function termLeft(startsAtIso: string, endsAtIso: string, now = dayjs()): { label: string; ended: boolean } {
+  const end = dayjs(endsAtIso);
+  if (!end.isAfter(now)) return { label: "已结束", ended: true };
+  if (dayjs(startsAtIso).isAfter(now)) return { label: "尚未开始", ended: false };
+  const months = end.diff(now, "month");
+  if (months >= 12) {
+    const years = Math.floor(months / 12);
+    const rest = months % 12;
+    return { label: `剩余 ${years} 年${rest ? ` ${rest} 个月` : ""}`, ended: false };
+  }
+  if (months >= 1) return { label: `剩余 ${months} 个月`, ended: false };
+  return { label: `剩余 ${Math.max(1, end.diff(now, "day"))} 天`, ended: false };
+}

@@ -6,7 +6,7 @@ import { StudioRoomPage } from "./StudioRoomPage.tsx";
 import { useStudioUnreadTitle } from "./useStudios.ts";
 import "./studios.css";
 
-/** 导师工作室, mounted at `/studios/*`: the list, a studio's room, and the admin's create form. */
+/** 导师工作室 and 老书记帮带, mounted at `/studios/*`: the list, a studio's room, and the admin's create form. */
 export default function StudiosArea() {
   const me = useCurrentUser();
   useStudioUnreadTitle(me.id);
@@ -16,7 +16,7 @@ export default function StudiosArea() {
       <Route
         path="new"
         element={
-          <RequireRole roles={["admin"]}>
+          <RequireRole roles={["admin", "organiser", "street_admin"]}>
             <CreateStudioPage />
           </RequireRole>
         }

@@ -231,7 +231,23 @@ export class RoomStore {
     const before = this.maxSeq;
     this.merge([message]);
     if (before > 0 && message.seq > before + 1) this.scheduleGapFill(before);
+    // someone joined or left: the member list (or my own standing) changed
+    if (message.kind === "system") void this.refreshStudio();
   };
+
+  /** The studio as an answer (e.g. of a membership change) just gave it. */
+  showStudio(studio: Studio) {
+    if (!this.stopped) this.set({ studio });
+  }
+
+  private async refreshStudio() {
+    try {
+      const { studio } = await api<{ studio: Studio }>(`/api/studios/${this.studioId}`);
+      if (!this.stopped) this.set({ studio });
+    } catch {
+      /* the next join brings it */
+    }
+  }
 
   /** Pushes from concurrent commits can arrive a moment out of order; fetch whatever is still missing. */
   private scheduleGapFill(after: number) {
