@@ -179,9 +179,9 @@ async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online
         where m.studio_id in (${idList}) and sm.left_at is null and m.seq > sm.read_seq and m.author_id <> ${viewerId}
         group by m.studio_id`,
   );
-  const last = await queryRows<{ studio_id: string; seq: number; text: string; created_at: string | Date; author_name: string; withdrawn: boolean }>(
+  const last = await queryRows<{ studio_id: string; seq: number; kind: string; text: string; created_at: string | Date; author_name: string; withdrawn: boolean }>(
     ctx.db,
-    sql`select m.studio_id, m.seq, m.text, m.created_at, u.display_name as author_name, (m.withdrawn_at is not null) as withdrawn
+    sql`select m.studio_id, m.seq, m.kind, m.text, m.created_at, u.display_name as author_name, (m.withdrawn_at is not null) as withdrawn
         from studios s join studio_messages m on m.studio_id = s.id and m.seq = s.last_seq
         join users u on u.id = m.author_id
         where s.id in (${idList})`,
@@ -213,7 +213,8 @@ async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online
       lastMessage: l
         ? {
             seq: l.seq,
-            authorName: l.author_name,
+            // a system line (「…加入了工作室」) is the room's, not the organiser's who made the change
+            authorName: l.kind === "system" ? "" : l.author_name,
             text: l.withdrawn ? "" : l.text.slice(0, 80),
             createdAt: new Date(l.created_at).toISOString(),
           }

@@ -238,7 +238,8 @@ describe("studios in the browser", () => {
       await expect.poll(() => panel.getByTestId("studio-member-row").count()).toBe(3);
       await sec3.getByTestId("studio-left-banner").waitFor();
       await sec3.getByTestId("studio-system-line").filter({ hasText: "黄海燕书记离开了工作室" }).waitFor();
-      await expect.poll(() => sec3.locator("textarea").count()).toBe(0);
+      await expect.poll(() => sec3.locator(".studio-composer").count()).toBe(0);
+      await screenshot(sec3, "studios-left-phone", { fullPage: false });
     } finally {
       await organiser.context().close();
       await sec3.context().close();

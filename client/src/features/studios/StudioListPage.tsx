@@ -91,6 +91,7 @@ export function StudioListPage() {
   );
 }
 
+/** A non-member (an organiser's overview) gets no last line, so the second line shows who is in it. */
 function StudioRow({ studio: s, member, onManage }: { studio: Studio; member: boolean; onManage?: () => void }) {
   const lead = s.members.find((m) => m.role === "mentor");
   const taught = s.members.filter((m) => m.role === "mentee");
@@ -106,7 +107,9 @@ function StudioRow({ studio: s, member, onManage }: { studio: Studio; member: bo
       </div>
       <div className="studio-row-bottom">
         <span className="studio-row-last">
-          {s.lastMessage ? `${s.lastMessage.authorName}：${s.lastMessage.text || "[已撤回]"}` : people}
+          {s.lastMessage
+            ? `${s.lastMessage.authorName ? `${s.lastMessage.authorName}：` : ""}${s.lastMessage.text || "[已撤回]"}`
+            : people}
         </span>
         {s.unread > 0 && <Badge count={s.unread} aria-label={t.unread(s.unread)} data-testid="studio-unread" />}
       </div>
@@ -116,7 +119,6 @@ function StudioRow({ studio: s, member, onManage }: { studio: Studio; member: bo
           {term.label}
         </Tag>
       </div>
-      {!member && <div className="studio-muted">{people}</div>}
     </>
   );
   return (
