@@ -14,6 +14,8 @@ import { MarkdownInput } from "./MarkdownInput.tsx";
 import { AcceptedMark, AuthorName, CapabilityTag, errorText, fullTime, VoteButton } from "./parts.tsx";
 import { qaApi } from "./queries.ts";
 import { EventCheckinSection } from "../trainings/EventCheckinSection.tsx";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 type Marks = Map<string, { mine: boolean; voted: boolean }>;
 
@@ -84,6 +86,7 @@ export default function LivePage() {
   const connection = useConnectionState();
   const { message } = AntApp.useApp();
   const { state, setState, mark, error } = useEventRoom(id);
+  useDocumentTitle(state?.event.title ?? shell.titles.qaEvents);
   const [asking, setAsking] = useState(false);
   const isHost = state ? canManageStreet(me, state.event.streetId) : false;
   const t = qa.live;

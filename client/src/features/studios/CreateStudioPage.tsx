@@ -9,6 +9,8 @@ import { STUDIO_MENTEES_MAX, STUDIO_MENTEES_MIN, type Studio } from "../../../..
 import { api } from "../../api.ts";
 import { studioStrings as t } from "../../strings/studios.ts";
 import { STUDIOS_KEY } from "./useStudios.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 interface Values {
   name: string;
@@ -19,6 +21,7 @@ interface Values {
 
 /** Admin: a studio of one 社区导师 and 2–3 书记, with a term (two years by default). */
 export function CreateStudioPage() {
+  useDocumentTitle(shell.titles.studioNew);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { message } = AntApp.useApp();

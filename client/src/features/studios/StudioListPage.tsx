@@ -8,9 +8,12 @@ import { isAnyOrganiser } from "../../roles.ts";
 import { studioStrings as t } from "../../strings/studios.ts";
 import { chatTime, day } from "./format.ts";
 import { useStudios } from "./useStudios.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 /** The studios I belong to, with unread counts; an admin can also see every studio and create one. */
 export function StudioListPage() {
+  useDocumentTitle(shell.areas.studios.title);
   const me = useCurrentUser();
   const isAdmin = isAnyOrganiser(me);
   const [scope, setScope] = useState<"mine" | "all">(isAdmin ? "all" : "mine");

@@ -20,6 +20,9 @@ import { RichText } from "./RichText.tsx";
 import { RoomStore } from "./roomStore.ts";
 import { AssignTaskForm, isOverdue, TaskList } from "./TaskPanel.tsx";
 import { ExportPanel, SearchPanel } from "./Tools.tsx";
+import { nameWithRole } from "../../roles.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 type Panel = "tasks" | "pins" | "search" | "export" | null;
 
@@ -40,6 +43,7 @@ export function StudioRoomPage() {
   const { message: toast } = AntApp.useApp();
   const connection = useConnectionState();
   const { store, state } = useRoom(studioId, me.id);
+  useDocumentTitle(state.studio?.name ?? shell.areas.studios.title);
   const [panel, setPanel] = useState<Panel>(null);
   const [replyTo, setReplyTo] = useState<StudioMessage | null>(null);
   const [params] = useSearchParams();
@@ -147,9 +151,8 @@ export function StudioRoomPage() {
   const memberLine = studio.members.map((m) => (
     <span key={m.userId} className="studio-member" data-testid="studio-member">
       <Badge status={m.online ? "success" : "default"} />
-      {m.displayName}
+      {m.role === "mentor" ? nameWithRole(m.displayName, t.mentor) : m.displayName}
       <span className="studio-muted">
-        {m.role === "mentor" ? `（${t.mentor}）` : ""}
         {m.userId === me.id ? "" : m.online ? ` ${t.online}` : ` ${m.lastSeenAt ? t.lastSeen(fromNow(m.lastSeenAt)) : t.neverSeen}`}
       </span>
     </span>
