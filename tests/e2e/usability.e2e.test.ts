@@ -58,7 +58,7 @@ describe("the notification popover on a phone", () => {
           .poll(async () => {
             const box = await popover.boundingBox();
             return box ? box.x >= 0 && box.x + box.width <= width : false;
-          })
+          }, { timeout: 15_000 })
           .toBe(true);
         await screenshot(page, `notifications-popover-${width}`, { fullPage: false });
       });
@@ -118,12 +118,12 @@ describe("browser titles", () => {
         const { question } = await post(asker, "/api/questions", { title: "楼道堆物劝不动怎么办", body: "劝了三次，还是堆满了纸箱。" });
         // the section's name stands in while the question loads, then the question's own title
         await asker.goto(`/qa/questions/${question.id}`);
-        await expect.poll(() => asker.title()).toBe(`楼道堆物劝不动怎么办 · ${PRODUCT}`);
+        await expect.poll(() => asker.title(), { timeout: 30_000 }).toBe(`楼道堆物劝不动怎么办 · ${PRODUCT}`);
         await post(asker, `/api/questions/${question.id}/invite`, { userId: user.id });
       });
 
       // the invitation arrives live: the count leads the title, and the bell names who invited
-      await expect.poll(() => veteran.title(), { timeout: 15_000 }).toBe(`(1) 老书记问答 · ${PRODUCT}`);
+      await expect.poll(() => veteran.title(), { timeout: 30_000 }).toBe(`(1) 老书记问答 · ${PRODUCT}`);
       await veteran.getByRole("button", { name: /^通知/ }).click();
       await veteran.locator(".ant-popover:visible").getByText("刘洋书记邀请你回答问题").waitFor();
     });
