@@ -3,6 +3,7 @@ import react from "@vitejs/plugin-react";
 import { compression } from "vite-plugin-compression2";
 import { VitePWA } from "vite-plugin-pwa";
 import { fileURLToPath } from "node:url";
+import { chineseLabels, chineseLabelsForDeps } from "./client/vite/chineseLabels.ts";
 
 const clientRoot = fileURLToPath(new URL("./client", import.meta.url));
 
@@ -15,6 +16,8 @@ export default defineConfig({
   // sends whichever the browser accepts and never compresses per request.
   plugins: [
     react(),
+    // Chinese screen-reader names where antd's dependencies hard-code English ones
+    chineseLabels(),
     // An installable shell: the service worker caches the app's own files only — never API
     // answers, sockets or documents — so a phone can open the hub (and its local copies) while
     // the server is away, and a new release replaces the old shell by itself.
@@ -54,6 +57,7 @@ export default defineConfig({
     // zod without eval, for our Content-Security-Policy (see client/src/zodConfig.ts)
     alias: [{ find: /^zod$/, replacement: fileURLToPath(new URL("./client/src/zodConfig.ts", import.meta.url)) }],
   },
+  optimizeDeps: { rolldownOptions: { plugins: [chineseLabelsForDeps] } },
   build: {
     // Absolute, so it means client/dist whatever the working directory (relative paths resolve from root).
     outDir: fileURLToPath(new URL("./client/dist", import.meta.url)),

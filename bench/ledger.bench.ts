@@ -9,14 +9,13 @@
  *   node --import tsx bench/ledger.bench.ts            # full size (the lead runs it on a quiet machine)
  *   BENCH_SMOKE=1 node --import tsx bench/ledger.bench.ts   # tiny size, checks that it works
  *
- * PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server;
+ * PostgreSQL: BENCH_PG_URL or DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server;
  * the bench creates and drops its own database `forum_bench_ledger`. LEDGER_BENCH_ENGINES=postgres,pglite.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import postgres from "postgres";
 import { users } from "../server/auth/schema.ts";
 import { type Database, openDatabase, queryRows, sql } from "../server/db/client.ts";
 import { seedOrg } from "../server/db/seed.ts";
@@ -24,7 +23,7 @@ import { communities } from "../server/org/schema.ts";
 import { computeLedger } from "../server/trainings/ledger.ts";
 import { checkins, trainings } from "../server/trainings/schema.ts";
 import { TRAINING_TYPES } from "../shared/trainings.ts";
-import { report, summarize } from "./lib.ts";
+import { ownDatabase, report, summarize } from "./lib.ts";
 
 const SMOKE = process.env.BENCH_SMOKE === "1";
 const PEOPLE = SMOKE ? 40 : 400;
@@ -35,7 +34,6 @@ const YEAR = 2026;
 const YEARS = [2022, 2023, 2024, 2025, 2026];
 const HOURS_PER_DAY = 8;
 const ENGINES = (process.env.LEDGER_BENCH_ENGINES ?? "postgres,pglite").split(",");
-const PG_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const BENCH_DB = "forum_bench_ledger";
 
 /** A small deterministic generator, so every run loads the same district. */
@@ -169,18 +167,13 @@ async function measure(engine: string, database: Database) {
 }
 
 async function withPostgres<T>(run: (db: Database) => Promise<T>): Promise<T> {
-  const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${BENCH_DB}`);
-  await admin.unsafe(`create database ${BENCH_DB}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${BENCH_DB}`;
-  const db = await openDatabase({ databaseUrl: url.toString(), dataDir: "" });
+  const own = await ownDatabase(BENCH_DB);
+  const db = await openDatabase({ databaseUrl: own.url, dataDir: "" });
   try {
     return await run(db);
   } finally {
     await db.close();
-    await admin.unsafe(`drop database if exists ${BENCH_DB}`);
-    await admin.end();
+    await own.drop();
   }
 }
 

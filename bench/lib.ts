@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import postgres from "postgres";
 
 /** Machine line recorded with every figure. */
 export function machine(): string {
@@ -25,4 +26,40 @@ export function report(name: string, figures: Record<string, unknown>, rows?: Re
   console.log(`\n## ${name}  (${result.machine}, ${result.date})`);
   if (rows) console.table(rows);
   else console.table(figures);
+}
+
+/**
+ * A URL on the benchmarks' PostgreSQL server — BENCH_PG_URL, else DATABASE_URL, else the local
+ * default; only its host, port and user count — naming `database` instead.
+ */
+export function pgDatabaseUrl(database: string): string {
+  const url = new URL(process.env.BENCH_PG_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres");
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/**
+ * A database of the benchmark's own, created afresh (a crashed run may have left one behind) through
+ * the server's `postgres` database, and dropped by `drop()` — no benchmark expects one to exist.
+ */
+export async function ownDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!/^forum_bench_[a-z_]+$/.test(name)) throw new Error(`a benchmark's own database is named forum_bench_…, not ${name}`);
+  const admin = postgres(pgDatabaseUrl("postgres"), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.unsafe(`create database "${name}"`);
+  } catch (error) {
+    await admin.end();
+    throw error;
+  }
+  return {
+    url: pgDatabaseUrl(name),
+    drop: async () => {
+      try {
+        await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
 }

@@ -10,25 +10,23 @@
  *   node --import tsx bench/qa-search.bench.ts
  *   QA_BENCH_ROWS=20000 QA_BENCH_ENGINES=pglite node --import tsx bench/qa-search.bench.ts
  *
- * PostgreSQL: DATABASE_URL or postgres://postgres@127.0.0.1:5432/forum_dev_test names the server;
- * the benchmark creates its own database `forum_qa_bench` there and drops it afterwards.
+ * PostgreSQL: BENCH_PG_URL or DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names
+ * the server; the benchmark creates its own database `forum_bench_qa` there and drops it afterwards.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import { users } from "../server/auth/schema.ts";
 import type { AppContext } from "../server/context.ts";
 import { type Database, openDatabase, queryRows } from "../server/db/client.ts";
 import { parseQuery, searchVectorLiteral } from "../server/qa/search.ts";
 import { listQuestions } from "../server/qa/service.ts";
-import { report, summarize } from "./lib.ts";
+import { ownDatabase, pgDatabaseUrl, report, summarize } from "./lib.ts";
 
 const ROWS = Math.max(1000, Number(process.env.QA_BENCH_ROWS ?? 100_000));
 const ENGINES = (process.env.QA_BENCH_ENGINES ?? "postgres,pglite").split(",");
-const PG_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/forum_dev_test";
-const BENCH_DB = "forum_qa_bench";
+const BENCH_DB = "forum_bench_qa";
 const BATCH = 2000;
 const PAGE = 20;
 
@@ -291,21 +289,14 @@ const KEEP = process.env.QA_BENCH_KEEP === "1";
 const REUSE = process.env.QA_BENCH_REUSE === "1";
 
 async function withPostgres<T>(run: (db: Database) => Promise<T>): Promise<T> {
-  const adminUrl = new URL(PG_URL);
-  const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
-  if (!REUSE) {
-    await admin.unsafe(`drop database if exists ${BENCH_DB}`);
-    await admin.unsafe(`create database ${BENCH_DB}`);
-  }
-  const benchUrl = new URL(PG_URL);
-  benchUrl.pathname = `/${BENCH_DB}`;
-  const db = await openDatabase({ databaseUrl: benchUrl.toString(), dataDir: "" });
+  // QA_BENCH_REUSE queries a database a QA_BENCH_KEEP run left loaded; otherwise it is made afresh
+  const own = REUSE ? null : await ownDatabase(BENCH_DB);
+  const db = await openDatabase({ databaseUrl: own?.url ?? pgDatabaseUrl(BENCH_DB), dataDir: "" });
   try {
     return await run(db);
   } finally {
     await db.close();
-    if (!KEEP) await admin.unsafe(`drop database if exists ${BENCH_DB}`);
-    await admin.end();
+    if (own && !KEEP) await own.drop();
   }
 }
 

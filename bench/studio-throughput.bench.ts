@@ -3,8 +3,9 @@
  * 200 of them sending `studio:send` as fast as their acknowledgements allow for 10 s. An ack is sent
  * only after the message is committed, so acked/s is committed messages per second. Then the p50/p99
  * ack latency at an offered 1,000 msg/s. Baseline: single-row INSERTs from the same number of
- * concurrent workers over a postgres.js pool, and the ratio. Run on PostgreSQL (DATABASE_URL, default
- * postgres://postgres@127.0.0.1:5432/forum_dev_test) and then on PGlite. The server runs in its own
+ * concurrent workers over a postgres.js pool, and the ratio. Run on PostgreSQL — in a database of its
+ * own, `forum_bench_studio`, created and dropped on the server BENCH_PG_URL or DATABASE_URL names
+ * (default postgres://postgres@127.0.0.1:5432/postgres) — and then on PGlite. The server runs in its own
  * process; every row the run makes is removed afterwards, and the seqs are checked for gaps and
  * duplicates before that.
  *
@@ -13,9 +14,8 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { io as ioClient, type Socket } from "socket.io-client";
-import { report, summarize } from "./lib.ts";
+import { ownDatabase, report, summarize } from "./lib.ts";
 
-const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/forum_dev_test";
 const SECONDS = Math.min(30, Math.max(2, Number(process.env.SECONDS ?? 10)));
 const SENDERS = 200;
 const OFFERED_RATE = 1000;
@@ -202,8 +202,8 @@ async function baselinePglite(seconds: number) {
   return { connections: 1, inserts: latencies.length, perSecond: Math.round(latencies.length / elapsed), ...summarize(latencies) };
 }
 
-async function run(kind: "postgres" | "pglite") {
-  const { child, ready } = await startServerChild(kind === "postgres" ? DATABASE_URL : "");
+async function run(kind: "postgres" | "pglite", databaseUrl = "") {
+  const { child, ready } = await startServerChild(kind === "postgres" ? databaseUrl : "");
   let members: Member[] = [];
   try {
     members = await connectAll(ready);
@@ -230,8 +230,17 @@ async function run(kind: "postgres" | "pglite") {
 const only = process.env.ONLY;
 const skipped = { sat: { perSecond: NaN, p50: NaN, p99: NaN }, off: { perSecond: NaN, p50: NaN, p99: NaN }, integrity: { stored: 0, studiosWithGapsOrDuplicates: 0 }, serverCpuPerMessageUs: NaN, dbKind: "skipped" } as unknown as Awaited<ReturnType<typeof run>>;
 const noBase = { perSecond: NaN, connections: 0, p50: NaN, p99: NaN };
-const pg = only === "pglite" ? skipped : await run("postgres");
-const pgBase = only === "pglite" ? noBase : await baselinePostgres(DATABASE_URL, SECONDS);
+const own = only === "pglite" ? null : await ownDatabase("forum_bench_studio");
+let pg = skipped;
+let pgBase = noBase;
+try {
+  if (own) {
+    pg = await run("postgres", own.url);
+    pgBase = await baselinePostgres(own.url, SECONDS);
+  }
+} finally {
+  await own?.drop();
+}
 const lite = only === "postgres" ? skipped : await run("pglite");
 const liteBase = only === "postgres" ? noBase : await baselinePglite(SECONDS);
 

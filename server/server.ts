@@ -28,6 +28,8 @@ export interface RunningServer {
   routes: { method: string; path: string }[];
   port: number;
   url: string;
+  /** true when this start wrote the demo district and accounts into an empty database */
+  seededDemo: boolean;
   /** graceful: stop accepting, flush document edits, close sockets, close the database */
   close(): Promise<void>;
 }
@@ -45,7 +47,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     dataDir: config.DATA_DIR,
     loadDataDir: options.loadDataDir,
   });
-  if (config.seedDemo) await seedDemo(database.db, log, features);
+  const seededDemo = config.seedDemo ? await seedDemo(database.db, log, features) : false;
 
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : undefined;
 
@@ -130,6 +132,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     routes: app.routes.map((route) => ({ method: route.method, path: route.path })),
     port,
     url: `http://127.0.0.1:${port}`,
+    seededDemo,
     close: () =>
       (closing ??= (async () => {
         for (const feature of features) await feature.stop?.(ctx);

@@ -3,6 +3,7 @@ import { Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { App as AntApp, Button, Result } from "antd";
 import type { User } from "../../shared/auth.ts";
+import type { ServerToClientEvents } from "../../shared/events.ts";
 import type { Role } from "../../shared/vocabulary.ts";
 import { api, ApiError, isUnauthorized } from "./api.ts";
 import { forgetLastUser, lastUser, rememberLastUser } from "./lastUser.ts";
@@ -13,20 +14,18 @@ import { shell } from "./strings/shell.ts";
 
 export const ME_QUERY_KEY = ["me"] as const;
 
-/** The signed-in user: `User`, `null` when not signed in (401), `undefined` while loading. */
+/** The signed-in user: `User`, `null` when not signed in, `undefined` while loading. */
 export function useMe(): UseQueryResult<User | null> {
   return useQuery({
     queryKey: ME_QUERY_KEY,
     queryFn: async ({ signal }) => {
       try {
-        const { user } = await api<{ user: User }>("/api/me", { signal });
-        rememberLastUser(user);
+        // /api/session answers `null` rather than 401 when signed out: no console error on the sign-in page
+        const { user } = await api<{ user: User | null }>("/api/session", { signal });
+        if (user) rememberLastUser(user);
+        else forgetLastUser();
         return user;
       } catch (err) {
-        if (isUnauthorized(err)) {
-          forgetLastUser();
-          return null;
-        }
         // The server can't be reached at all (not: it refused): carry on as the person last signed
         // in here, so the offline shell can show their local copies; every request still fails
         // until the server is back, and then answers for itself.
@@ -142,13 +141,15 @@ export function useLogout(): () => Promise<void> {
   };
 }
 
+type SessionEnded = Parameters<ServerToClientEvents["session:ended"]>[0];
+
 /** The request that is replacing this browser's session right now (see withSessionRotation). */
 let pendingRotation: Promise<unknown> | null = null;
 
 /**
  * Runs a request after which the server ends every session of the user and gives this browser
  * a fresh cookie (changing the password). The `session:ended` that reaches this tab meanwhile
- * is then checked against /api/me instead of signing the user out.
+ * is then checked against /api/session instead of signing the user out.
  */
 export async function withSessionRotation<T>(request: () => Promise<T>): Promise<T> {
   const running = request();
@@ -163,7 +164,7 @@ export async function withSessionRotation<T>(request: () => Promise<T>): Promise
 /** Asks the server who this browser is; null when signed out (or the server can't be reached). */
 async function fetchMe(): Promise<User | null> {
   try {
-    return (await api<{ user: User }>("/api/me")).user;
+    return (await api<{ user: User | null }>("/api/session")).user;
   } catch {
     return null;
   }
@@ -172,7 +173,7 @@ async function fetchMe(): Promise<User | null> {
 /**
  * Keeps the realtime connection in step with the session: connected while signed in,
  * closed otherwise. When the server ends a session (account disabled, password changed) or
- * refuses the handshake, the tab asks /api/me whether it is still signed in: if so it just
+ * refuses the handshake, the tab asks /api/session whether it is still signed in: if so it just
  * reconnects; if not it drops every cached query and sends the user to sign in again.
  */
 export function SessionWatcher() {
@@ -192,7 +193,7 @@ export function SessionWatcher() {
     const socket = getSocket();
     let checking: Promise<void> | null = null;
 
-    const recheck = () => {
+    const recheck = (ended?: SessionEnded) => {
       checking ??= (async () => {
         if (pendingRotation) await pendingRotation.catch(() => undefined);
         const user = await fetchMe();
@@ -208,7 +209,7 @@ export function SessionWatcher() {
         queryClient.clear();
         queryClient.setQueryData(ME_QUERY_KEY, null);
         if (wasSignedIn) {
-          void message.warning(shell.login.sessionEnded);
+          void message.warning(ended?.reason === "disabled" ? shell.login.accountDisabled : shell.login.sessionEnded);
           navigate(loginPath(window.location), { replace: true });
         }
       })().finally(() => {
@@ -223,11 +224,12 @@ export function SessionWatcher() {
       // only the server ends a connection on purpose; network drops reconnect by themselves
       if (reason === "io server disconnect") recheck();
     };
-    socket.on("session:ended", recheck);
+    const onSessionEnded = (ended: SessionEnded) => recheck(ended);
+    socket.on("session:ended", onSessionEnded);
     socket.on("connect_error", onConnectError);
     socket.on("disconnect", onDisconnect);
     return () => {
-      socket.off("session:ended", recheck);
+      socket.off("session:ended", onSessionEnded);
       socket.off("connect_error", onConnectError);
       socket.off("disconnect", onDisconnect);
     };

@@ -16,8 +16,8 @@ dayjs.locale("zh-cn");
 
 const queryClient: QueryClient = new QueryClient({
   queryCache: new QueryCache({
-    // Any 401 means the session is gone: re-ask /api/me, whose `null` makes RequireAuth send
-    // the user to sign in. (The /api/me query itself turns 401 into null and never lands here.)
+    // Any 401 means the session is gone: re-ask /api/session, whose `null` makes RequireAuth send
+    // the user to sign in.
     onError: (err, query) => {
       if (isUnauthorized(err) && query.queryKey[0] !== ME_QUERY_KEY[0]) {
         void queryClient.invalidateQueries({ queryKey: ME_QUERY_KEY });

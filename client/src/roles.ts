@@ -31,3 +31,12 @@ export function grantableRoles(user: Holder): readonly Role[] {
 /** Whether the buttons to edit this person are worth showing (the server checks the street too). */
 export const mayManage = (user: Holder, person: Pick<User, "roles">) =>
   person.roles.every((role) => grantableRoles(user).includes(role));
+
+/**
+ * 「姓名（身份）」, leaving the role out when the name already ends with its title: display names
+ * such as 李建华导师 or 王书记 carry it, and 「李建华导师（导师）」 reads as a stutter.
+ */
+export function nameWithRole(displayName: string, roleLabel: string): string {
+  const title = roleLabel.slice(-2);
+  return displayName.endsWith(title) ? displayName : `${displayName}（${roleLabel}）`;
+}

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from "react";
+import { useEffect, useSyncExternalStore, type DependencyList } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { AckEventName, ClientToServerEvents, EventAnswer, EventPayload, ServerToClientEvents } from "../../shared/events.ts";
 
@@ -108,4 +108,55 @@ export async function emitWithAck<E extends AckEventName>(
   } catch {
     return TIMEOUT_ACK;
   }
+}
+
+/** What a room hands to its `join`: whether this is a rejoin after a reconnect, and when to stop. */
+export type RoomJoin = {
+  /** false for the first join of this mount, true after each reconnect */
+  again: boolean;
+  /** aborted when the component unmounts or the room changes: drop late answers, clear retries */
+  signal: AbortSignal;
+};
+
+type RoomHandlers = { [E in keyof ServerToClientEvents]?: ServerToClientEvents[E] };
+
+export type SocketRoom = {
+  /** asks the server into the room; run when connected, and again after every reconnect (the
+   *  server forgets a connection's rooms with it) */
+  join(context: RoomJoin): void | Promise<void>;
+  /** tells the server we left, when the connection is still up (a dropped one left by itself) */
+  leave?(): void;
+  /** the room's server→client events, listened to for as long as the room is open */
+  on?: RoomHandlers;
+};
+
+/**
+ * One room of the realtime connection for as long as the calling component shows it: listens to
+ * `on`, joins now (or on connecting) and again after every reconnect, and leaves on the way out.
+ * `deps` name what makes it a different room (its id), as for useEffect.
+ */
+export function useSocketRoom(room: SocketRoom, deps: DependencyList): void {
+  useEffect(() => {
+    const socket = getSocket();
+    const abort = new AbortController();
+    let joinedOnce = false;
+    const join = () => {
+      const again = joinedOnce;
+      joinedOnce = true;
+      void room.join({ again, signal: abort.signal });
+    };
+    // The handlers are typed per event in SocketRoom; socket.io's overloads can't follow a key.
+    const handlers = Object.entries(room.on ?? {}) as [string, (...args: unknown[]) => void][];
+    const loose = socket as unknown as { on(event: string, fn: (...args: unknown[]) => void): void; off(event: string, fn: (...args: unknown[]) => void): void };
+    for (const [event, handler] of handlers) loose.on(event, handler);
+    socket.on("connect", join);
+    if (socket.connected) join();
+    return () => {
+      abort.abort();
+      socket.off("connect", join);
+      for (const [event, handler] of handlers) loose.off(event, handler);
+      if (socket.connected) room.leave?.();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names the room's identity
+  }, deps);
 }

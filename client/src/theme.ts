@@ -14,6 +14,12 @@ export function makeTheme(large: boolean): ThemeConfig {
       colorPrimary: "#2b5d8c",
       colorInfo: "#2b5d8c",
       colorSuccess: "#3f8f5a",
+      // antd derives these from the muted accents above as greys (#c0c8cc), which made info and
+      // success alerts look disabled: light tints of the same blue and green instead.
+      colorInfoBg: "#edf3f9",
+      colorInfoBorder: "#b4cbe0",
+      colorSuccessBg: "#eef6f0",
+      colorSuccessBorder: "#b3d5bd",
       colorWarning: "#c98a1b",
       colorError: "#c0392b",
       colorBgLayout: "#f4f6f8",

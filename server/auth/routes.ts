@@ -16,7 +16,7 @@ function clientAddress(c: PublicContext, trustProxy: boolean): string {
   return getConnInfo(c).remote.address ?? "unknown";
 }
 
-/** Registration, sign-in and sign-out: the only auth routes an anonymous visitor may call. */
+/** Registration, sign-in, sign-out and the session check: the only auth routes an anonymous visitor may call. */
 export function authPublicRoutes(api: Hono<PublicEnv>, ctx: AppContext): void {
   api.post("/auth/register", async (c) => {
     const input = await readJson(c, RegisterSchema);
@@ -33,6 +33,10 @@ export function authPublicRoutes(api: Hono<PublicEnv>, ctx: AppContext): void {
     setSessionCookie(c, ctx.config, token, session.expiresAt);
     return c.json({ user: toPublicUser(user) });
   });
+
+  // Who this browser is, or null: the client's session check, which a signed-out visitor on the
+  // sign-in page must be able to make without a 401 in the console (GET /api/me stays as it is).
+  api.get("/session", (c) => c.json({ user: c.var.user ? toPublicUser(c.var.user) : null }));
 
   api.post("/auth/logout", async (c) => {
     const session = c.get("session");

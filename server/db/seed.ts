@@ -67,6 +67,9 @@ const DEMO_USERS: DemoUser[] = [
   { username: "resident1", displayName: "居民赵先生", role: "resident", level: "novice", communityId: "wuxing", partyMember: false },
 ];
 
+/** The demo sign-in names, for the start-up line that tells a first visitor how to get in. */
+export const DEMO_USERNAMES = DEMO_USERS.map((u) => u.username);
+
 /** The 街道 and 社区 themselves; safe to run again. */
 export async function seedOrg(db: Db): Promise<void> {
   await db

@@ -4,14 +4,17 @@ import type { Db } from "../db/client.ts";
 import type { DemoUsers } from "../feature.ts";
 import { forumDecks, forums, forumTalks } from "./schema.ts";
 
-/** A small placeholder deck (the standard PDF fonts have no Chinese glyphs, so it shows page numbers). */
+/**
+ * A small placeholder deck. The standard PDF fonts have no Chinese glyphs, so a page shows its
+ * number alone (「1 / 4」): no English word reaches the hall's screen.
+ */
 export async function demoDeck(pages: number, accent = rgb(0.78, 0.12, 0.12)): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   const font = await pdf.embedFont(StandardFonts.HelveticaBold);
   for (let i = 1; i <= pages; i++) {
     const page = pdf.addPage([960, 540]);
     page.drawRectangle({ x: 0, y: 460, width: 960, height: 80, color: accent });
-    page.drawText(`Slide ${i} / ${pages}`, { x: 60, y: 250, size: 64, font, color: rgb(0.15, 0.15, 0.15) });
+    page.drawText(`${i} / ${pages}`, { x: 60, y: 250, size: 64, font, color: rgb(0.15, 0.15, 0.15) });
     page.drawRectangle({ x: 60, y: 120, width: 120 * i, height: 40, color: rgb(0.95, 0.7, 0.2) });
   }
   return pdf.save();

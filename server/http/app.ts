@@ -88,6 +88,7 @@ function refuseCrossSite(ctx: AppContext): MiddlewareHandler<PublicEnv> {
  */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set([
   "GET /api/me",
+  "GET /api/session",
   "POST /api/auth/password",
   "POST /api/auth/logout",
   "POST /api/auth/login",

@@ -9,6 +9,7 @@ import type {
   VoteResult,
 } from "../../shared/qa.ts";
 import { users } from "../auth/schema.ts";
+import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import { type Db, queryRows } from "../db/client.ts";
 import { forbidden, invalidInput, notFound } from "../lib/errors.ts";
@@ -340,7 +341,7 @@ export async function acceptAnswer(ctx: AppContext, viewer: Viewer, answerId: st
 }
 
 /** Invite a 老书记 (or a mentor) to answer; each person is invited to a question once. */
-export async function inviteToAnswer(ctx: AppContext, viewer: Viewer, questionId: string, userId: string) {
+export async function inviteToAnswer(ctx: AppContext, viewer: Viewer & Pick<UserRow, "displayName">, questionId: string, userId: string) {
   const question = await findQuestion(ctx.db, viewer, questionId);
   if (question.hidden) throw invalidInput("已隐藏的问题不能邀请回答");
   const [invitee] = await ctx.db.select().from(users).where(eq(users.id, userId));
@@ -356,7 +357,7 @@ export async function inviteToAnswer(ctx: AppContext, viewer: Viewer, questionId
     await notify(ctx, {
       userId,
       kind: "answer_invited",
-      title: "有人邀请你回答问题",
+      title: `${viewer.displayName}邀请你回答问题`,
       body: question.title,
       link: questionLink(questionId),
     });

@@ -50,6 +50,7 @@ export function clientBuildIsStale(): boolean {
   const sources = [
     join(REPO_ROOT, "client", "src"),
     join(REPO_ROOT, "client", "index.html"),
+    join(REPO_ROOT, "client", "vite"),
     join(REPO_ROOT, "shared"),
     join(REPO_ROOT, "vite.config.ts"),
   ];

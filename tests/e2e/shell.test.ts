@@ -45,7 +45,7 @@ describe("application shell", () => {
   test("login page renders the form", async () => {
     await withPage(undefined, async (page) => {
       await page.goto("/login");
-      await expect.poll(() => page.title()).toBe("社区工作者协作论坛");
+      await expect.poll(() => page.title()).toBe("登录 · 社区工作者协作论坛");
       await page.getByLabel("用户名").waitFor();
       await screenshot(page, "login-desktop");
     });
@@ -252,7 +252,8 @@ describe("application shell", () => {
       expect(patched.status).toBe(200);
 
       await page.waitForURL((url) => url.pathname === "/login", { timeout: 10_000 });
-      await page.getByText("登录已失效，请重新登录").waitFor();
+      // told why, not just that the sign-in is gone
+      await page.getByText("该账号已被停用，请联系管理员").waitFor();
     });
   });
 

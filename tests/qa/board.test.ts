@@ -139,7 +139,7 @@ describe("accepting an answer", () => {
     const invited = nextEvent(veteranSocket, "notification:new");
     const res = await asker.client.post(`/api/questions/${question.id}/invite`, { userId: veteran.user.id });
     expect(res.body).toEqual({ invited: true, alreadyInvited: false });
-    expect(await invited).toMatchObject({ kind: "answer_invited", link: `/qa/questions/${question.id}` });
+    expect(await invited).toMatchObject({ kind: "answer_invited", title: `${asker.user.displayName}邀请你回答问题`, link: `/qa/questions/${question.id}` });
     expect((await asker.client.post(`/api/questions/${question.id}/invite`, { userId: veteran.user.id })).body.alreadyInvited).toBe(true);
     expect((await asker.client.post(`/api/questions/${question.id}/invite`, { userId: worker.user.id })).status).toBe(400);
 

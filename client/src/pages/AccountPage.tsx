@@ -11,12 +11,14 @@ import { useCommunityIndex, useOrg } from "../org.ts";
 import { accounts } from "../strings/accounts.ts";
 import { shell } from "../strings/shell.ts";
 import { MyTrainingCard } from "../features/trainings/MyTrainingCard.tsx";
+import { useDocumentTitle } from "../documentTitle.ts";
 
 type PasswordForm = ChangePassword & { confirm: string };
 type ProfileForm = { displayName: string; phone: string };
 
 /** The person's own account: everything the system holds about them, their name and phone, their password. */
 export default function AccountPage() {
+  useDocumentTitle(shell.account.title);
   const user = useCurrentUser();
   const a = shell.account;
   return (

@@ -13,6 +13,7 @@ import { accounts } from "../strings/accounts.ts";
 import { shell } from "../strings/shell.ts";
 import { type Handover, PasswordHandover } from "./people/PasswordHandover.tsx";
 import { PersonFormModal, type PersonValues } from "./people/PersonFormModal.tsx";
+import { useDocumentTitle } from "../documentTitle.ts";
 
 export const USERS_QUERY_KEY = ["users"] as const;
 
@@ -23,6 +24,7 @@ const roleOptions = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role]
  * A table on wide screens, one card per person on phones.
  */
 export default function AdminUsersPage() {
+  useDocumentTitle(shell.admin.title);
   const me = useCurrentUser();
   const queryClient = useQueryClient();
   const { message } = AntApp.useApp();

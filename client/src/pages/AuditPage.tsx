@@ -8,6 +8,7 @@ import { AUDIT_ACTION_LABELS, type AuditEntryView, type AuditPage as AuditPageDa
 import { api, ApiError } from "../api.ts";
 import { accounts } from "../strings/accounts.ts";
 import { shell } from "../strings/shell.ts";
+import { useDocumentTitle } from "../documentTitle.ts";
 
 const PAGE_SIZE = 50;
 const actionOptions = Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }));
@@ -16,6 +17,7 @@ const summary = (value: unknown) => (value === null || value === undefined ? "" 
 
 /** 审计日志 for organisers: filter by who, what, whom and when; export what the filters show. */
 export default function AuditPage() {
+  useDocumentTitle(accounts.audit.title);
   const t = accounts.audit;
   const screens = Grid.useBreakpoint();
   const [actorId, setActorId] = useState<string | null>(null);

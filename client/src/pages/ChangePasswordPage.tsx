@@ -10,6 +10,7 @@ import { PageSpin } from "../components/PageSpin.tsx";
 import { accounts } from "../strings/accounts.ts";
 import { shell } from "../strings/shell.ts";
 import { AuthCard } from "./AuthCard.tsx";
+import { useDocumentTitle } from "../documentTitle.ts";
 
 type PasswordForm = ChangePassword & { confirm: string };
 
@@ -18,6 +19,7 @@ type PasswordForm = ChangePassword & { confirm: string };
  * use: the server refuses everything else (403 password_change_required) until this is done.
  */
 export default function ChangePasswordPage() {
+  useDocumentTitle(shell.titles.changePassword);
   const me = useMe();
   const queryClient = useQueryClient();
   const navigate = useNavigate();

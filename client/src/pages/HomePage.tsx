@@ -8,8 +8,10 @@ import { useCommunityIndex } from "../org.ts";
 import { shell } from "../strings/shell.ts";
 import { WordListWarning } from "../features/moderation/WordListWarning.tsx";
 import { HomeActivity } from "./HomeActivity.tsx";
+import { useDocumentTitle } from "../documentTitle.ts";
 
 export function HomePage() {
+  useDocumentTitle(shell.titles.home);
   const user = useCurrentUser();
   const communities = useCommunityIndex();
   const community = user.communityId ? communities.get(user.communityId) : undefined;

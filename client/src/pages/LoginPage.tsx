@@ -10,6 +10,7 @@ import { ME_QUERY_KEY, safeNext, useMe } from "../auth.tsx";
 import { PageSpin } from "../components/PageSpin.tsx";
 import { shell } from "../strings/shell.ts";
 import { AuthCard } from "./AuthCard.tsx";
+import { useDocumentTitle } from "../documentTitle.ts";
 
 type LoginError = { kind: "message"; text: string } | { kind: "rateLimited"; until: number | null };
 
@@ -37,6 +38,7 @@ function useCountdown(until: number | null): number {
 }
 
 export function LoginPage() {
+  useDocumentTitle(shell.titles.login);
   const me = useMe();
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));

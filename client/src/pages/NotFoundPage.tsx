@@ -1,8 +1,10 @@
 import { Button, Result } from "antd";
 import { useNavigate } from "react-router";
 import { shell } from "../strings/shell.ts";
+import { useDocumentTitle } from "../documentTitle.ts";
 
 export function NotFoundPage() {
+  useDocumentTitle(shell.titles.notFound);
   const navigate = useNavigate();
   return (
     <Result

@@ -9,6 +9,7 @@ import { ME_QUERY_KEY, safeNext, useMe } from "../auth.tsx";
 import { PageSpin } from "../components/PageSpin.tsx";
 import { shell } from "../strings/shell.ts";
 import { AuthCard } from "./AuthCard.tsx";
+import { useDocumentTitle } from "../documentTitle.ts";
 
 type RegisterForm = Register & { confirm: string };
 
@@ -23,6 +24,7 @@ function registerErrorText(err: unknown): string {
 }
 
 export function RegisterPage() {
+  useDocumentTitle(shell.titles.register);
   const me = useMe();
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));

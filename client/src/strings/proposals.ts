@@ -79,6 +79,7 @@ export const t = {
 
   addComment: "评论所选文字",
   selectFirst: "先在正文中选中一段文字",
+  writeFirst: "写下你对所选文字的意见，再点「评论所选文字」",
   commentPlaceholder: "写下你的意见…",
   send: "发送",
   reply: "回复",

@@ -84,6 +84,7 @@ export const qa = {
     accepted: "已采纳",
     acceptedToast: "已采纳该回答",
     veteran: "老书记",
+    mentor: "导师",
     yourAnswer: "我来回答",
     answerPlaceholder: "分享你的做法和经验，支持 Markdown",
     answerRequired: "请填写回答内容",

@@ -8,6 +8,7 @@ import { api, ApiError } from "../../api.ts";
 import { emitWithAck } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { DeckUpload } from "./PresenterTools.tsx";
+import { nameWithRole } from "../../roles.ts";
 
 type TalkValues = CreateTalk & { capability?: CreateTalk["capability"] | null; plannedMinutes?: number | null };
 
@@ -57,7 +58,7 @@ function TalkFormModal({ forumId, talk, open, onClose }: { forumId: string; talk
             showSearch={{ optionFilterProp: "label" }}
             loading={people.isLoading}
             options={[
-              ...(people.data?.users ?? []).map((u) => ({ value: u.id, label: `${u.displayName}（${ROLE_LABELS[u.role]}）` })),
+              ...(people.data?.users ?? []).map((u) => ({ value: u.id, label: nameWithRole(u.displayName, ROLE_LABELS[u.role]) })),
               // the current presenter stays selectable even if no longer in the list
               ...(talk && !people.data?.users.some((u) => u.id === talk.presenterId) ? [{ value: talk.presenterId, label: talk.presenterName }] : []),
             ]}

@@ -8,10 +8,13 @@ import type { ForumArchive } from "../../../../shared/forums.ts";
 import { api, ApiError } from "../../api.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { ScoreboardView } from "./parts.tsx";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 export function ArchivePage() {
   const { id = "" } = useParams();
   const query = useQuery({ queryKey: ["forums", id, "archive"], queryFn: () => api<{ archive: ForumArchive }>(`/api/forums/${id}/archive`), retry: false });
+  useDocumentTitle(shell.titles.forumArchive(query.data?.archive.forum.title ?? shell.areas.forums.title));
   if (query.isLoading) return <div className="page"><Skeleton active /></div>;
   if (query.isError) {
     const err = query.error;

@@ -8,6 +8,9 @@ import { type CreateForum, type Forum, type ForumMode, SCORE_GROUP_LABELS } from
 import { api, ApiError } from "../../api.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { forumsKey } from "./ForumListPage.tsx";
+import { nameWithRole } from "../../roles.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 type Values = {
   title: string;
@@ -21,6 +24,7 @@ type Values = {
 };
 
 export function CreateForumPage() {
+  useDocumentTitle(shell.titles.forumNew);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
@@ -96,7 +100,7 @@ export function CreateForumPage() {
                       <Select
                         showSearch={{ optionFilterProp: "label" }}
                         loading={people.isLoading}
-                        options={(people.data?.users ?? []).map((u) => ({ value: u.id, label: `${u.displayName}（${ROLE_LABELS[u.role]}）` }))}
+                        options={(people.data?.users ?? []).map((u) => ({ value: u.id, label: nameWithRole(u.displayName, ROLE_LABELS[u.role]) }))}
                       />
                     </Form.Item>
                     <Space wrap>

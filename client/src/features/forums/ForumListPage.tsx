@@ -8,6 +8,8 @@ import { api } from "../../api.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { hasRole, isAnyOrganiser } from "../../roles.ts";
 import { forums as t } from "../../strings/forums.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 export const forumsKey = ["forums"] as const;
 
@@ -66,6 +68,7 @@ function ForumGrid({ list, empty }: { list: Forum[]; empty: string }) {
 }
 
 export function ForumListPage() {
+  useDocumentTitle(shell.areas.forums.title);
   const user = useCurrentUser();
   const navigate = useNavigate();
   const query = useQuery({ queryKey: forumsKey, queryFn: () => api<{ forums: Forum[] }>("/api/forums"), refetchInterval: 30_000 });

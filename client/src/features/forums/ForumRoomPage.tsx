@@ -19,6 +19,8 @@ import { EventCheckinSection } from "../trainings/EventCheckinSection.tsx";
 import { QuestionsPanel } from "./QuestionsPanel.tsx";
 import { ScorePanel } from "./ScorePanel.tsx";
 import { type RoomState, useForumRoom } from "./useForumRoom.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -96,7 +98,7 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
         <div className="presenter-tools">
           <DeckUpload forumId={room.forum.id} talk={talk} />
           {/* notes are the presenter's alone: the server refuses them to anyone else, the host included */}
-          {talk.presenterId === room.me.id && <PresenterNotes forumId={room.forum.id} talk={talk} page={page} />}
+          {talk.presenterId === room.me.id && talk.deck && <PresenterNotes forumId={room.forum.id} talk={talk} page={page} />}
         </div>
       )}
     </section>
@@ -160,6 +162,7 @@ export function ForumRoomPage() {
   const { id = "" } = useParams();
   const me = useCurrentUser();
   const { room, status, error, dispatch } = useForumRoom(id, me);
+  useDocumentTitle(room?.forum.title ?? shell.areas.forums.title);
   const connection = useConnectionState();
   const offline = connection !== "connected" || status === "resyncing";
 

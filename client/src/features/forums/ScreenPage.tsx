@@ -13,6 +13,8 @@ import { ScreenQuestion, ScreenScoreboard, SideScore } from "./ScreenBoards.tsx"
 import { PdfSlide } from "./PdfSlide.tsx";
 import { useForumRoom } from "./useForumRoom.ts";
 import { ActivityCheckinQr } from "../trainings/CheckinQr.tsx";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 function JoinCode({ forumId }: { forumId: string }) {
   const [src, setSrc] = useState("");
@@ -41,6 +43,7 @@ export function ScreenPage() {
   const { id = "" } = useParams();
   const me = useCurrentUser();
   const { room, status, error } = useForumRoom(id, me);
+  useDocumentTitle(shell.titles.forumScreen(room?.forum.title ?? shell.areas.forums.title));
   const connection = useConnectionState();
   const [params, setParams] = useSearchParams();
   const chosen = VIEWS.find((v) => v === params.get("view"));

@@ -80,7 +80,7 @@ export function ScoreboardView({ board, compact }: { board: Scoreboard; compact?
           columns={[
             { title: "", dataIndex: "item" },
             ...board.groups.map((g) => ({
-              title: `${SCORE_GROUP_LABELS[g.group]}（×${g.weight}，${g.ballots}）`,
+              title: `${SCORE_GROUP_LABELS[g.group]}（${t.score.weight} ${g.weight} · ${t.score.ballots(g.ballots)}）`,
               dataIndex: g.group,
             })),
             { title: t.score.total.replace("总分", ""), dataIndex: "weighted" },

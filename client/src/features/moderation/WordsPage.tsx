@@ -6,11 +6,12 @@ import type { WordTestResult } from "../../../../shared/moderation.ts";
 import { api, ApiError, apiUpload } from "../../api.ts";
 import { moderation as t } from "../../strings/moderation.ts";
 import { useWordList, WORDS_QUERY_KEY } from "./useWords.ts";
-
+import { useDocumentTitle } from "../../documentTitle.ts";
 const errorText = (err: unknown) => (err instanceof ApiError ? err.message : String(err));
 
 /** Organisers keep the sensitive-word list: add, import, test, remove. */
 export default function WordsPage() {
+  useDocumentTitle(t.nav);
   const { message } = AntApp.useApp();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState("");

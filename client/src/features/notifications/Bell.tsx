@@ -9,11 +9,11 @@ import type { Notification } from "../../../../shared/notifications.ts";
 import { api } from "../../api.ts";
 import { getSocket } from "../../socket.ts";
 import { notificationStrings as t } from "../../strings/notifications.ts";
+import { NOTIFICATIONS_QUERY_KEY, type NotificationList } from "./queries.ts";
 
 dayjs.extend(relativeTime);
 
-type NotificationList = { notifications: Notification[]; unread: number };
-const QUERY_KEY = ["notifications"];
+const QUERY_KEY = NOTIFICATIONS_QUERY_KEY;
 
 /**
  * The bell in the header: unread count, the latest notifications, pushed live over Socket.IO
@@ -107,6 +107,9 @@ export function Bell() {
     <Popover
       trigger="click"
       placement="bottomRight"
+      // On a phone the bell sits left of the user menu, so a right-aligned popover would start
+      // off the left edge: slide it back inside the viewport instead.
+      align={{ overflow: { shiftX: true, adjustY: true } }}
       open={open}
       onOpenChange={setOpen}
       title={

@@ -13,6 +13,8 @@ import { CommentsPanel, CompletenessPanel, MembersPanel, ReviewPanel, VersionsPa
 import { useComments, useProposal, useProposalAction, useProposalPush } from "./queries.ts";
 import { StatusTag } from "./StatusTag.tsx";
 import { OfflineBanner, SyncBadge } from "./SyncStatus.tsx";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 /** Answers that settle the question for good: no such proposal, or no access to it. */
 function isDefinite(error: ApiError | null): boolean {
@@ -27,6 +29,7 @@ function isDefinite(error: ApiError | null): boolean {
 export function EditorPage() {
   const { id = "" } = useParams();
   const proposal = useProposal(id);
+  useDocumentTitle(proposal.data?.title ?? shell.areas.proposals.title);
   useProposalPush(id);
   const error = proposal.error as ApiError | null;
   if (!proposal.data && isDefinite(error)) {

@@ -12,8 +12,11 @@ import { CommunitySelect } from "../../components/CommunitySelect.tsx";
 import { t } from "../../strings/proposals.ts";
 import { useProposals } from "./queries.ts";
 import { StatusTag } from "./StatusTag.tsx";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 export function ListPage() {
+  useDocumentTitle(shell.areas.proposals.title);
   const me = useCurrentUser();
   const [params, setParams] = useSearchParams();
   const communityId = params.get("community") ?? undefined;

@@ -1,9 +1,10 @@
 import { CheckCircleTwoTone, ExclamationCircleTwoTone, MinusCircleTwoTone } from "@ant-design/icons";
 import type { Editor } from "@tiptap/core";
+import { useEditorState } from "@tiptap/react";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, App, Button, Checkbox, Descriptions, Empty, Flex, Form, Input, List, Modal, Popconfirm, Progress, Rate, Select, Space, Spin, Tag, Typography } from "antd";
 import dayjs from "dayjs";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import * as Y from "yjs";
 import {
   budgetOf,
@@ -81,11 +82,19 @@ export function CommentsPanel({ proposal, editor, doc, comments }: { proposal: P
   const [showResolved, setShowResolved] = useState(false);
   const create = useProposalAction<object, { comment: ProposalComment }>(proposal.id, "/comments");
   const roots = comments.filter((c) => !c.parentId && (showResolved || !c.resolved));
+  const bodyInput = useRef<HTMLTextAreaElement>(null);
+  // Selecting text is enough to enable the button (as its hint says); the comment is asked for next.
+  const hasSelection = useEditorState({ editor, selector: ({ editor }) => Boolean(editor && !editor.state.selection.empty) }) ?? false;
   const start = () => {
     if (!editor) return;
     const anchor = selectionAnchor(editor);
     if (!anchor) {
       message.info(t.selectFirst);
+      return;
+    }
+    if (!body.trim()) {
+      message.info(t.writeFirst);
+      bodyInput.current?.focus();
       return;
     }
     create.mutate(
@@ -99,8 +108,8 @@ export function CommentsPanel({ proposal, editor, doc, comments }: { proposal: P
   return (
     <div className="proposal-comments">
       <Space.Compact style={{ width: "100%" }} direction="vertical">
-        <Input.TextArea aria-label={t.commentPlaceholder} placeholder={t.commentPlaceholder} value={body} onChange={(e) => setBody(e.target.value)} maxLength={2000} autoSize={{ minRows: 2, maxRows: 5 }} />
-        <Button type="primary" block onMouseDown={(e) => e.preventDefault()} onClick={start} disabled={!body.trim() || !editor} loading={create.isPending}>
+        <Input.TextArea ref={(el) => { bodyInput.current = el?.resizableTextArea?.textArea ?? null; }} aria-label={t.commentPlaceholder} placeholder={t.commentPlaceholder} value={body} onChange={(e) => setBody(e.target.value)} maxLength={2000} autoSize={{ minRows: 2, maxRows: 5 }} />
+        <Button type="primary" block onMouseDown={(e) => e.preventDefault()} onClick={start} disabled={!editor || (!hasSelection && !body.trim())} loading={create.isPending}>
           {t.addComment}
         </Button>
       </Space.Compact>
@@ -400,7 +409,7 @@ export function MembersPanel({ proposal }: { proposal: ProposalDetail }) {
       />
       {canManage && (
         <Flex gap={4} wrap style={{ marginTop: 4 }}>
-          <Select value={role} onChange={setRole} aria-label="成员角色" options={[{ value: "editor", label: t.asEditor }, { value: "viewer", label: t.asViewer }]} />
+          <Select value={role} onChange={setRole} aria-label="成员角色" popupMatchSelectWidth={false} style={{ minWidth: 104 }} options={[{ value: "editor", label: t.asEditor }, { value: "viewer", label: t.asViewer }]} />
           <PeopleSelect reviewers={false} placeholder={t.addMember} onPick={(userId) => add.mutateAsync({ userId, role }).catch(fail)} />
         </Flex>
       )}

@@ -9,6 +9,8 @@ import { qa } from "../../strings/qa.ts";
 import { MarkdownInput } from "./MarkdownInput.tsx";
 import { errorText, Highlighted } from "./parts.tsx";
 import { qaApi } from "./queries.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 interface AskValues {
   title: string;
@@ -132,6 +134,7 @@ export function AskForm({ eventId, onDone }: { eventId?: string; onDone: (id: st
 }
 
 export default function AskPage() {
+  useDocumentTitle(shell.titles.qaAsk);
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const eventId = params.get("event") ?? undefined;

@@ -10,12 +10,15 @@ import { isOrganiser } from "../../roles.ts";
 import { qa } from "../../strings/qa.ts";
 import { qaApi, useBoardLive } from "./queries.ts";
 import { AuthorName, CapabilityTag, errorText, fromNow, fullTime, Highlighted } from "./parts.tsx";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 const PAGE = 20;
 type SortChoice = QuestionSort | "relevance";
 
 /** The board: search, sort, filter, and the list of questions. State lives in the URL. */
 export default function BoardPage() {
+  useDocumentTitle(shell.areas.qa.title);
   const me = useCurrentUser();
   const [params, setParams] = useSearchParams();
   const q = params.get("q") ?? "";

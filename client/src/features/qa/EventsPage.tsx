@@ -10,6 +10,8 @@ import { isAnyOrganiser } from "../../roles.ts";
 import { qa } from "../../strings/qa.ts";
 import { errorText, fullTime } from "./parts.tsx";
 import { qaApi } from "./queries.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 const STATUS_COLOR: Record<QaEventStatus, string> = { scheduled: "blue", live: "red", ended: "default" };
 
@@ -19,6 +21,7 @@ export function EventStatus({ status }: { status: QaEventStatus }) {
 
 /** The quarterly 老书记论坛: list, and scheduling for admins. */
 export default function EventsPage() {
+  useDocumentTitle(shell.titles.qaEvents);
   const me = useCurrentUser();
   const events = useQuery({ queryKey: ["qa", "events"], queryFn: ({ signal }) => qaApi.events(signal).then((r) => r.events) });
   const t = qa.events;

@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { App as AntApp, Alert, Button, Card, Empty, Form, Modal, Popconfirm, Result, Select, Skeleton, Space, Tag } from "antd";
 import { ArrowDownOutlined, ArrowUpOutlined, CaretRightOutlined, PlusOutlined, StepForwardOutlined, StopOutlined } from "@ant-design/icons";
 import type { QaEventState, QuestionListItem } from "../../../../shared/qa.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { canManageStreet } from "../../roles.ts";
-import { emitWithAck, getSocket, useConnectionState } from "../../socket.ts";
+import { emitWithAck, getSocket, useConnectionState, useSocketRoom } from "../../socket.ts";
 import { qa } from "../../strings/qa.ts";
 import { AskForm } from "./AskPage.tsx";
 import { EventStatus } from "./EventsPage.tsx";
@@ -14,6 +14,8 @@ import { MarkdownInput } from "./MarkdownInput.tsx";
 import { AcceptedMark, AuthorName, CapabilityTag, errorText, fullTime, VoteButton } from "./parts.tsx";
 import { qaApi } from "./queries.ts";
 import { EventCheckinSection } from "../trainings/EventCheckinSection.tsx";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 type Marks = Map<string, { mine: boolean; voted: boolean }>;
 
@@ -43,38 +45,33 @@ function useEventRoom(eventId: string) {
     marks.current.set(questionId, { ...before, ...change });
     setRawState((s) => (s ? withMarks(s, marks.current) : s));
   }, []);
-  useEffect(() => {
-    const socket = getSocket();
-    let alive = true;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const subscribe = async () => {
-      clearTimeout(retry);
-      const res = await emitWithAck("qa:subscribe", { eventId });
-      if (!alive) return;
-      if (res.ok) {
-        // the answer to this viewer's own subscribe is shaped for this viewer
-        for (const item of res.state!.queue) marks.current.set(item.question.id, { mine: item.question.mine, voted: item.question.voted });
-        setState(res.state!);
-        setError(null);
-      } else if (res.error.code === "timeout") {
-        // A server that is restarting answers late or not at all: ask again while connected.
-        if (socket.connected) retry = setTimeout(() => void subscribe(), 3_000);
-      } else setError(res.error);
-    };
-    const onEvent = ({ state: next }: { state: QaEventState }) => {
-      if (next.event.id === eventId) setState(next);
-    };
-    if (socket.connected) void subscribe();
-    socket.on("connect", subscribe);
-    socket.on("qa:event", onEvent);
-    return () => {
-      alive = false;
-      clearTimeout(retry);
-      socket.off("connect", subscribe);
-      socket.off("qa:event", onEvent);
-      if (socket.connected) void emitWithAck("qa:unsubscribe", { eventId });
-    };
-  }, [eventId, setState]);
+  useSocketRoom(
+    {
+      join: async function subscribe({ signal }) {
+        const res = await emitWithAck("qa:subscribe", { eventId });
+        if (signal.aborted) return;
+        if (res.ok) {
+          // the answer to this viewer's own subscribe is shaped for this viewer
+          for (const item of res.state!.queue) marks.current.set(item.question.id, { mine: item.question.mine, voted: item.question.voted });
+          setState(res.state!);
+          setError(null);
+        } else if (res.error.code === "timeout") {
+          // A server that is restarting answers late or not at all: ask again while connected.
+          const retry = setTimeout(() => {
+            if (getSocket().connected) void subscribe({ again: true, signal });
+          }, 3_000);
+          signal.addEventListener("abort", () => clearTimeout(retry));
+        } else setError(res.error);
+      },
+      leave: () => void emitWithAck("qa:unsubscribe", { eventId }),
+      on: {
+        "qa:event": ({ state: next }) => {
+          if (next.event.id === eventId) setState(next);
+        },
+      },
+    },
+    [eventId, setState],
+  );
   return { state, setState, mark, error };
 }
 
@@ -84,6 +81,7 @@ export default function LivePage() {
   const connection = useConnectionState();
   const { message } = AntApp.useApp();
   const { state, setState, mark, error } = useEventRoom(id);
+  useDocumentTitle(state?.event.title ?? shell.titles.qaEvents);
   const [asking, setAsking] = useState(false);
   const isHost = state ? canManageStreet(me, state.event.streetId) : false;
   const t = qa.live;

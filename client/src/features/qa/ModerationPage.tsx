@@ -5,9 +5,12 @@ import type { QaAuditEntry, QaReport } from "../../../../shared/qa.ts";
 import { qa } from "../../strings/qa.ts";
 import { errorText, fullTime, ReasonButton } from "./parts.tsx";
 import { qaApi } from "./queries.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 /** Admin: open reports (hide or restore with a reason) and the audit trail. */
 export default function ModerationPage() {
+  useDocumentTitle(shell.titles.qaModeration);
   const queryClient = useQueryClient();
   const reports = useQuery({ queryKey: ["qa", "reports"], queryFn: ({ signal }) => qaApi.reports(signal).then((r) => r.reports) });
   const audit = useQuery({ queryKey: ["qa", "audit"], queryFn: ({ signal }) => qaApi.audit(signal).then((r) => r.entries) });

@@ -7,11 +7,14 @@ import type { LeaderboardEntry } from "../../../../shared/qa.ts";
 import { qa } from "../../strings/qa.ts";
 import { AcceptedMark, errorText, fromNow } from "./parts.tsx";
 import { qaApi } from "./queries.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 /** A 老书记's (or anyone's) answering record: capabilities, counts, recent answers. */
 export function ProfilePage() {
   const { id = "" } = useParams();
   const profile = useQuery({ queryKey: ["qa", "profile", id], queryFn: ({ signal }) => qaApi.profile(id, signal).then((r) => r.profile) });
+  useDocumentTitle(profile.data?.user.displayName ?? shell.titles.qaProfile);
   if (profile.isPending) return <Card className="page"><Skeleton active /></Card>;
   if (profile.isError) return <Alert className="page" type="error" showIcon message={errorText(profile.error)} />;
   const p = profile.data;
@@ -68,6 +71,7 @@ export function ProfilePage() {
 }
 
 export function LeaderboardPage() {
+  useDocumentTitle(shell.titles.qaLeaders);
   const board = useQuery({ queryKey: ["qa", "leaders"], queryFn: ({ signal }) => qaApi.leaderboard(signal).then((r) => r.leaders) });
   const t = qa.leaders;
   return (

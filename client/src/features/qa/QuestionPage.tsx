@@ -14,6 +14,9 @@ import { Markdown } from "./Markdown.tsx";
 import { MarkdownInput } from "./MarkdownInput.tsx";
 import { AcceptedMark, AuthorName, CapabilityTag, errorText, fromNow, fullTime, ReasonButton, VoteButton } from "./parts.tsx";
 import { qaApi, qaKeys, useBoardLive } from "./queries.ts";
+import { nameWithRole } from "../../roles.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 type Page = { question: Question; answers: Answer[] };
 
@@ -24,6 +27,7 @@ export default function QuestionPage() {
   const { message } = AntApp.useApp();
   const key = qaKeys.question(id);
   const page = useQuery({ queryKey: key, queryFn: ({ signal }) => qaApi.get(id, signal), retry: (n, err) => !(err instanceof ApiError && err.status < 500) && n < 2 });
+  useDocumentTitle(page.data?.question.title ?? shell.areas.qa.title);
   useBoardLive();
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: key });
@@ -248,7 +252,7 @@ function InviteButton({ questionId }: { questionId: string }) {
           showSearch={{ optionFilterProp: "label" }}
           options={(veterans.data ?? []).map((v) => ({
             value: v.user.id,
-            label: `${v.user.displayName}（${v.user.role === "veteran" ? qa.question.veteran : "导师"}，${qa.profile.answers} ${v.answerCount}，${qa.profile.accepted} ${v.acceptedCount}）`,
+            label: `${nameWithRole(v.user.displayName, v.user.role === "veteran" ? qa.question.veteran : qa.question.mentor)} · ${qa.profile.answers} ${v.answerCount} · ${qa.profile.accepted} ${v.acceptedCount}`,
           }))}
         />
       </Modal>

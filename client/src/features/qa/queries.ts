@@ -1,4 +1,3 @@
-import { useEffect } from "react";
 import { type InfiniteData, type QueryClient, useQueryClient } from "@tanstack/react-query";
 import type {
   Answer,
@@ -14,7 +13,7 @@ import type {
 } from "../../../../shared/qa.ts";
 import type { Level, Role } from "../../../../shared/vocabulary.ts";
 import { api } from "../../api.ts";
-import { emitWithAck, getSocket } from "../../socket.ts";
+import { emitWithAck, useSocketRoom } from "../../socket.ts";
 
 /** REST calls of the area, typed by the shared contract. */
 export const qaApi = {
@@ -99,35 +98,24 @@ function applyAccepted(queryClient: QueryClient, questionId: string, acceptedAns
  */
 export function useBoardLive(onQuestion?: (q: QuestionListItem) => void, onAnswer?: (questionId: string) => void) {
   const queryClient = useQueryClient();
-  useEffect(() => {
-    const socket = getSocket();
-    const subscribe = () => void emitWithAck("qa:subscribe", {});
-    const question = ({ question }: { question: QuestionListItem }) => {
-      void queryClient.invalidateQueries({ queryKey: ["qa", "list"] });
-      onQuestion?.(question);
-    };
-    const answer = ({ questionId }: { questionId: string }) => {
-      void queryClient.invalidateQueries({ queryKey: qaKeys.question(questionId) });
-      void queryClient.invalidateQueries({ queryKey: ["qa", "list"] });
-      onAnswer?.(questionId);
-    };
-    const vote = (change: QaVoteChange) => applyVote(queryClient, change);
-    const accepted = ({ questionId, acceptedAnswerId }: { questionId: string; acceptedAnswerId: string }) =>
-      applyAccepted(queryClient, questionId, acceptedAnswerId);
-    if (socket.connected) subscribe();
-    socket.on("connect", subscribe);
-    socket.on("qa:question", question);
-    socket.on("qa:answer", answer);
-    socket.on("qa:vote", vote);
-    socket.on("qa:accepted", accepted);
-    return () => {
-      socket.off("connect", subscribe);
-      socket.off("qa:question", question);
-      socket.off("qa:answer", answer);
-      socket.off("qa:vote", vote);
-      socket.off("qa:accepted", accepted);
-      if (socket.connected) void emitWithAck("qa:unsubscribe", {});
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [queryClient]);
+  useSocketRoom(
+    {
+      join: () => void emitWithAck("qa:subscribe", {}),
+      leave: () => void emitWithAck("qa:unsubscribe", {}),
+      on: {
+        "qa:question": ({ question }) => {
+          void queryClient.invalidateQueries({ queryKey: ["qa", "list"] });
+          onQuestion?.(question);
+        },
+        "qa:answer": ({ questionId }) => {
+          void queryClient.invalidateQueries({ queryKey: qaKeys.question(questionId) });
+          void queryClient.invalidateQueries({ queryKey: ["qa", "list"] });
+          onAnswer?.(questionId);
+        },
+        "qa:vote": (change) => applyVote(queryClient, change),
+        "qa:accepted": ({ questionId, acceptedAnswerId }) => applyAccepted(queryClient, questionId, acceptedAnswerId),
+      },
+    },
+    [queryClient],
+  );
 }

@@ -6,6 +6,8 @@ import type { ManagedStreet } from "../../../../shared/org.ts";
 import { api, ApiError } from "../../api.ts";
 import { ORG_QUERY_KEY } from "../../org.ts";
 import { roster } from "../../strings/roster.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 const t = roster.org;
 const MANAGED_KEY = ["org", "manage"] as const;
@@ -22,6 +24,7 @@ const pathOf = (unit: Unit) => `/api/org/${unit.kind === "street" ? "streets" : 
 
 /** Organisers keep the district's streets and communities true to life. */
 export default function OrgPage() {
+  useDocumentTitle(roster.nav.org);
   const { message } = AntApp.useApp();
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<Dialog>(null);

@@ -6,6 +6,8 @@ import type { RosterImportResult, UnknownCommunity } from "../../../../shared/ro
 import { api, ApiError, apiUpload } from "../../api.ts";
 import { ORG_QUERY_KEY } from "../../org.ts";
 import { roster } from "../../strings/roster.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 const t = roster.import;
 
@@ -18,6 +20,7 @@ function runImport(file: File, dryRun: boolean) {
 
 /** Organisers and street admins bring in the roster: choose a file, see the check, fix, import. */
 export default function RosterImportPage() {
+  useDocumentTitle(roster.nav.roster);
   const { message } = AntApp.useApp();
   const queryClient = useQueryClient();
   const [file, setFile] = useState<File | null>(null);

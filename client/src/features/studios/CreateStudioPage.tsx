@@ -10,6 +10,8 @@ import { STUDIO_KIND_LABELS, STUDIO_KINDS, type StudioKind } from "../../../../s
 import { api } from "../../api.ts";
 import { studioStrings as t } from "../../strings/studios.ts";
 import { STUDIOS_KEY } from "./useStudios.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 interface Values {
   kind: StudioKind;
@@ -24,6 +26,7 @@ interface Values {
  * or a 老书记帮带 (one 老书记 with 书记后备人选; one year by default).
  */
 export function CreateStudioPage() {
+  useDocumentTitle(shell.titles.studioNew);
   const [form] = Form.useForm<Values>();
   const kind = Form.useWatch("kind", form) ?? "mentor";
   const navigate = useNavigate();

@@ -10,12 +10,15 @@ import { studioStrings as t } from "../../strings/studios.ts";
 import { chatTime, day, termLeft } from "./format.ts";
 import { leadLabel, MembersPanel } from "./MembersPanel.tsx";
 import { useStudios } from "./useStudios.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 /**
  * The studios I belong to (and those I left), with unread counts, in two tabs: 导师工作室 and
  * 老书记帮带. An organiser also sees every studio, creates one and manages members.
  */
 export function StudioListPage() {
+  useDocumentTitle(shell.areas.studios.title);
   const me = useCurrentUser();
   const isAdmin = isAnyOrganiser(me);
   const [scope, setScope] = useState<"mine" | "all">(isAdmin ? "all" : "mine");

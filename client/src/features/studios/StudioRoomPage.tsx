@@ -23,6 +23,9 @@ import { RichText } from "./RichText.tsx";
 import { RoomStore } from "./roomStore.ts";
 import { AssignTaskForm, isOverdue, TaskList } from "./TaskPanel.tsx";
 import { ExportPanel, SearchPanel } from "./Tools.tsx";
+import { nameWithRole } from "../../roles.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 type Panel = "tasks" | "pins" | "search" | "export" | null;
 
@@ -43,6 +46,7 @@ export function StudioRoomPage() {
   const { message: toast } = AntApp.useApp();
   const connection = useConnectionState();
   const { store, state } = useRoom(studioId, me.id);
+  useDocumentTitle(state.studio?.name ?? shell.areas.studios.title);
   const [panel, setPanel] = useState<Panel>(null);
   const [replyTo, setReplyTo] = useState<StudioMessage | null>(null);
   const [params] = useSearchParams();
@@ -152,9 +156,8 @@ export function StudioRoomPage() {
   const memberLine = studio.members.map((m) => (
     <span key={m.userId} className="studio-member" data-testid="studio-member">
       <Badge status={m.online ? "success" : "default"} />
-      {m.displayName}
+      {m.role === "mentor" ? nameWithRole(m.displayName, leadLabel(studio.kind)) : m.displayName}
       <span className="studio-muted">
-        {m.role === "mentor" ? `（${leadLabel(studio.kind)}）` : ""}
         {m.userId === me.id ? "" : m.online ? ` ${t.online}` : ` ${m.lastSeenAt ? t.lastSeen(fromNow(m.lastSeenAt)) : t.neverSeen}`}
       </span>
     </span>

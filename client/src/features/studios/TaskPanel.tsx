@@ -118,7 +118,9 @@ export function AssignTaskForm({
       }}
       initialValues={{ dueAt: dayjs().add(7, "day").hour(18).minute(0).second(0) }}
     >
-      <Form.Item name="title" label={t.taskTitle} rules={[{ required: true, whitespace: true, message: t.taskTitleRequired }]}>
+      {/* checked on leaving the field and on submit, not on every change: a change that lands
+          just after the reset (an input method finishing its word) must not flag the empty form */}
+      <Form.Item name="title" label={t.taskTitle} validateTrigger="onBlur" rules={[{ required: true, whitespace: true, message: t.taskTitleRequired }]}>
         <Input maxLength={LIMITS.titleMax} />
       </Form.Item>
       <Form.Item name="dueAt" label={t.taskDue} rules={[{ required: true, message: t.taskDueRequired }]}>

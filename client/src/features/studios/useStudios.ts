@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Studio } from "../../../../shared/studios.ts";
 import { api } from "../../api.ts";
 import { getSocket } from "../../socket.ts";
+import { useUnreadInTitle } from "../../documentTitle.ts";
 
 export const STUDIOS_KEY = ["studios"] as const;
 
@@ -40,12 +41,6 @@ export function useStudioUnreadTitle(meId: string) {
   }, [queryClient, meId]);
 
   const total = (data ?? []).reduce((sum, s) => sum + s.unread, 0);
-  useEffect(() => {
-    const base = document.title.replace(/^\(\d+\) /, "");
-    document.title = total > 0 ? `(${total}) ${base}` : base;
-    return () => {
-      document.title = base;
-    };
-  }, [total]);
+  useUnreadInTitle("studios", total);
   return total;
 }

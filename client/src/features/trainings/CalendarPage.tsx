@@ -3,11 +3,14 @@ import { useQuery } from "@tanstack/react-query";
 import { Alert, Empty, List, Spin, Tag } from "antd";
 import { tr } from "../../strings/trainings.ts";
 import { formatTime, trainingsApi } from "./queries.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 const linkOf = (kind: string, id: string) => (kind === "training" ? `/trainings/${id}` : kind === "forum" ? `/forums/${id}` : `/qa/events/${id}`);
 
 /** One calendar of what concerns the person: trainings, forums and 老书记论坛 events, a week back to three months ahead. */
 export default function CalendarPage() {
+  useDocumentTitle(shell.titles.calendar);
   const from = new Date(Date.now() - 7 * 86_400_000);
   from.setHours(0, 0, 0, 0);
   const to = new Date(from.getTime() + 100 * 86_400_000);

@@ -4,6 +4,8 @@ import { Button, Result, Spin } from "antd";
 import { ApiError } from "../../api.ts";
 import { tr } from "../../strings/trainings.ts";
 import { trainingsApi } from "./queries.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 type State =
   | { phase: "working" }
@@ -15,6 +17,7 @@ type State =
  * page and back here (the code stays valid for the grace period), so this page only checks in.
  */
 export default function CheckinPage() {
+  useDocumentTitle(shell.titles.checkin);
   const [params] = useSearchParams();
   const code = params.get("c") ?? "";
   const [state, setState] = useState<State>({ phase: "working" });

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
 import QRCode from "qrcode";
 import { Alert, Typography } from "antd";
-import type { ActivityKind, Checkin, CheckinBoard } from "../../../../shared/trainings.ts";
-import { emitWithAck, getSocket } from "../../socket.ts";
+import type { CheckinBoard, ActivityKind } from "../../../../shared/trainings.ts";
+import { emitWithAck, useSocketRoom } from "../../socket.ts";
 import { tr } from "../../strings/trainings.ts";
 import { checkinUrl, formatTime } from "./queries.ts";
 
@@ -16,36 +16,31 @@ export function useCheckinBoard(kind: ActivityKind, activityId: string) {
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
 
-  useEffect(() => {
-    let cancelled = false;
-    const socket = getSocket();
-    const watch = async () => {
-      const res = await emitWithAck("checkin:watch", { kind, activityId });
-      if (cancelled) return;
-      if (res.ok) {
-        setBoard(res.board);
-        setError(null);
-      } else setError(res.error.message);
-    };
-    const onChanged = (change: { kind: ActivityKind; activityId: string; added?: Checkin; removedUserId?: string }) => {
-      if (change.kind !== kind || change.activityId !== activityId) return;
-      setBoard((b) => {
-        if (!b) return b;
-        const rest = b.checkins.filter((c) => c.userId !== (change.added?.userId ?? change.removedUserId));
-        return { ...b, checkins: change.added ? [...rest, change.added] : rest };
-      });
-    };
-    void watch();
-    socket.on("checkin:changed", onChanged);
-    // after a reconnect the room is joined again and the list read afresh
-    socket.io.on("reconnect", watch);
-    return () => {
-      cancelled = true;
-      socket.off("checkin:changed", onChanged);
-      socket.io.off("reconnect", watch);
-      void emitWithAck("checkin:unwatch", { kind, activityId });
-    };
-  }, [kind, activityId, tick]);
+  // after a reconnect the room is joined again and the list read afresh
+  useSocketRoom(
+    {
+      join: async ({ signal }) => {
+        const res = await emitWithAck("checkin:watch", { kind, activityId });
+        if (signal.aborted) return;
+        if (res.ok) {
+          setBoard(res.board);
+          setError(null);
+        } else setError(res.error.message);
+      },
+      leave: () => void emitWithAck("checkin:unwatch", { kind, activityId }),
+      on: {
+        "checkin:changed": (change) => {
+          if (change.kind !== kind || change.activityId !== activityId) return;
+          setBoard((b) => {
+            if (!b) return b;
+            const rest = b.checkins.filter((c) => c.userId !== (change.added?.userId ?? change.removedUserId));
+            return { ...b, checkins: change.added ? [...rest, change.added] : rest };
+          });
+        },
+      },
+    },
+    [kind, activityId, tick],
+  );
 
   // fetch the successor code when this one rotates (or once a minute while closed, to notice opening)
   useEffect(() => {

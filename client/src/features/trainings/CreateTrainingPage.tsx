@@ -11,6 +11,8 @@ import { useOrg } from "../../org.ts";
 import { tr } from "../../strings/trainings.ts";
 import { isOrganiser } from "./access.ts";
 import { trainingsApi } from "./queries.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 type FormValues = Omit<CreateTraining, "startsAt" | "endsAt" | "audience"> & {
   time: [Dayjs, Dayjs];
@@ -22,6 +24,7 @@ type FormValues = Omit<CreateTraining, "startsAt" | "endsAt" | "audience"> & {
 
 /** Organisers create any training; a street admin their street's (the server decides). */
 export default function CreateTrainingPage() {
+  useDocumentTitle(shell.titles.trainingNew);
   const user = useCurrentUser();
   const organiser = isOrganiser(user);
   const { data: streets = [] } = useOrg();

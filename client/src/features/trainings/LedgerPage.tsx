@@ -9,12 +9,15 @@ import { useOrg } from "../../org.ts";
 import { tr } from "../../strings/trainings.ts";
 import { isOrganiser } from "./access.ts";
 import { trainingsApi } from "./queries.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 const l = tr.ledgerPage;
 const behind = (r: LedgerRow) => r.missing > 0 || (r.newHireRequired !== null && (r.newHireDone ?? 0) < r.newHireRequired);
 
 /** 培训台账: who is behind this year, and by how much, in one screen and one export. */
 export default function LedgerPage() {
+  useDocumentTitle(shell.titles.ledger);
   const user = useCurrentUser();
   const organiser = isOrganiser(user);
   const { data: streets = [] } = useOrg();

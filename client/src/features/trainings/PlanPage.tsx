@@ -7,11 +7,14 @@ import { useCurrentUser } from "../../auth.tsx";
 import { tr } from "../../strings/trainings.ts";
 import { canPlan, canSeeLedger } from "./access.ts";
 import { formatTime, trainingsApi } from "./queries.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 const monthOf = (iso: string) => Number(new Date(iso).toLocaleString("en-US", { month: "numeric", timeZone: "Asia/Shanghai" }));
 
 /** The yearly plan: trainings by month, filtered by level. */
 export default function PlanPage() {
+  useDocumentTitle(shell.areas.trainings.title);
   const user = useCurrentUser();
   const [year, setYear] = useState(new Date().getFullYear());
   const [level, setLevel] = useState<TrainingLevel | "all">("all");

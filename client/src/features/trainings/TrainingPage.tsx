@@ -6,11 +6,14 @@ import { TRAINING_LEVEL_LABELS } from "../../../../shared/trainings.ts";
 import { tr } from "../../strings/trainings.ts";
 import { HostPanel } from "./HostPanel.tsx";
 import { formatTime, trainingsApi } from "./queries.ts";
+import { useDocumentTitle } from "../../documentTitle.ts";
+import { shell } from "../../strings/shell.ts";
 
 /** One training: its details, and for its hosts the check-in screen. */
 export default function TrainingPage() {
   const { id = "" } = useParams();
   const query = useQuery({ queryKey: ["trainings", id], queryFn: ({ signal }) => trainingsApi.get(id, signal) });
+  useDocumentTitle(query.data?.training.title ?? shell.areas.trainings.title);
   if (query.isPending) return <Spin />;
   if (query.isError) return <Alert type="error" showIcon message={query.error.message} />;
   const t = query.data.training;
