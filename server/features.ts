@@ -18,6 +18,7 @@ import { qaFeature } from "./qa/index.ts";
 import { documentsFeature } from "./yjs/index.ts";
 import { createRosterFeature } from "./roster/index.ts";
 import { trainingsFeature } from "./trainings/index.ts";
+import { dashboardFeature } from "./dashboard/index.ts";
 
 /**
  * A feature plugs into the three doors here and nowhere else: REST routes under /api,
@@ -66,4 +67,5 @@ export const features: Feature[] = [
   qaFeature,
   documentsFeature,
   trainingsFeature,
+  dashboardFeature,
 ];
