@@ -53,5 +53,4 @@ export const dash = {
     evidence: "证据条数",
     value: "画像值",
   },
-  districtLevel: "区级",
 };

@@ -54,7 +54,7 @@ export function CapabilityRadar({ capabilities }: { capabilities: Dashboard["cap
     tooltip: {},
     radar: {
       indicator: capabilities.map((c) => ({ name: CAPABILITY_LABELS[c.capability], max: 100 })),
-      radius: "65%",
+      radius: "58%",
     },
     series: [
       {

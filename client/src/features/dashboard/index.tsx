@@ -131,7 +131,6 @@ function DashboardBody({ dashboard: d, scope }: { dashboard: Dashboard; scope: D
             rowKey="userId"
             dataSource={d.behind}
             pagination={false}
-            scroll={{ x: 480 }}
             locale={{ emptyText: dash.none }}
             columns={[
               { title: c.name, dataIndex: "displayName" },
@@ -148,7 +147,6 @@ function DashboardBody({ dashboard: d, scope }: { dashboard: Dashboard; scope: D
             rowKey="id"
             dataSource={d.studios}
             pagination={d.studios.length > 10 ? { pageSize: 10, showSizeChanger: false } : false}
-            scroll={{ x: 420 }}
             locale={{ emptyText: dash.none }}
             columns={[
               { title: c.studio, dataIndex: "name" },
@@ -187,7 +185,7 @@ function DashboardBody({ dashboard: d, scope }: { dashboard: Dashboard; scope: D
 
 const answererColumns: TableColumnsType<DashboardAnswerer> = [
   { title: c.name, dataIndex: "displayName" },
-  { title: c.street, render: (_, r) => r.streetName ?? dash.districtLevel },
+  { title: c.street, render: (_, r) => r.streetName ?? "—" },
   { title: c.accepted, dataIndex: "answersAccepted", align: "right" },
   { title: c.eventAnswered, dataIndex: "eventQuestionsAnswered", align: "right" },
 ];
