@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dashboard } from "../../shared/dashboard.ts";
 import type { EvidenceKind } from "../../shared/evidence.ts";
 import type { Capability } from "../../shared/vocabulary.ts";
+import { capabilityProfile } from "../../server/dashboard/service.ts";
 import { recordEvidence } from "../../server/evidence/service.ts";
 import { createUser, emitAck, type TestUser } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -17,7 +18,8 @@ afterAll(() => server.close());
 
 /**
  * A small year, 2019, that no other test touches: two trainings, a forum and a 老书记论坛 event,
- * three check-ins, and a handful of evidence. Expectations below are worked out by hand.
+ * three check-ins, and a handful of evidence. Expectations below are worked out by hand, as changes
+ * from what the year showed before (on PostgreSQL the test database outlives a run).
  */
 const YEAR = 2019;
 const at = (day: string) => `${day}T09:00:00+08:00`;
@@ -28,10 +30,18 @@ let streetAdmin: TestUser;
 let liangwei: TestUser; // 静兰, 两委: requires 56, attends 4 + 8
 let worker: TestUser; // 静兰: requires 40, attends 8
 let idle: TestUser; // 河东, 两委: requires 56, attends nothing
+let before: { district: Dashboard; jinglan: Dashboard };
+
+async function dashboardOf(who: TestUser, query = ""): Promise<Dashboard> {
+  const res = await who.client.get(`/api/dashboard?year=${YEAR}${query}`);
+  expect(res.status).toBe(200);
+  return res.body.dashboard;
+}
 
 beforeAll(async () => {
   organiser = await createUser(server, { role: "organiser" });
   streetAdmin = await createUser(server, { role: "street_admin", streetId: "jinglan" });
+  before = { district: await dashboardOf(organiser), jinglan: await dashboardOf(organiser, "&streetId=jinglan") };
   liangwei = await createUser(server, { roles: ["secretary"], flags: ["liangwei"], communityId: "jinglan-1", hireDate: "2015-03-01", displayName: "甲书记" });
   worker = await createUser(server, { roles: ["worker"], communityId: "jinglan-2", hireDate: "2015-03-01", displayName: "乙社工" });
   idle = await createUser(server, { roles: ["worker"], flags: ["liangwei"], communityId: "hedong-1", hireDate: "2015-03-01", displayName: "丙社工" });
@@ -73,38 +83,33 @@ beforeAll(async () => {
   ]);
 });
 
-const cap = (d: Dashboard) => Object.fromEntries(d.capabilities.map((c) => [c.capability, [c.count, c.value]]));
+/** What the year gained since `before`, figure by figure. */
+function gained(after: Dashboard, was: Dashboard) {
+  const minus = <K extends string>(a: Record<K, number>, b: Record<K, number>) =>
+    Object.fromEntries(Object.keys(a).map((k) => [k, a[k as K] - b[k as K]])) as Record<K, number>;
+  const done = (d: Dashboard, street: string) => d.streets.find((s) => s.streetId === street)?.done ?? 0;
+  const counts = (d: Dashboard) => Object.fromEntries(d.capabilities.map((c) => [c.capability, c.count])) as Record<Capability, number>;
+  return {
+    activities: minus(after.activities, was.activities),
+    attended: after.attendance.attended - was.attendance.attended,
+    sessions: after.attendance.sessions - was.attendance.sessions,
+    jinglanDone: done(after, "jinglan") - done(was, "jinglan"),
+    hedongDone: done(after, "hedong") - done(was, "hedong"),
+    growth: minus(after.growth, was.growth),
+    capabilities: minus(counts(after), counts(was)),
+  };
+}
 
-describe("the district dashboard", () => {
-  it("shows an organiser the district's year as worked out by hand", async () => {
-    const res = await organiser.client.get(`/api/dashboard?year=${YEAR}`);
-    expect(res.status).toBe(200);
-    const d: Dashboard = res.body.dashboard;
-    expect(d.streetId).toBeNull();
-    expect(d.activities).toEqual({ trainings: 2, forums: 1, events: 1 });
-    // everyone counted in 2019 who checked in: 甲 and 乙; three check-ins in all
-    expect(d.attendance.attended).toBe(2);
-    expect(d.attendance.sessions).toBe(3);
-    expect(d.attendance.rate).toBeCloseTo(2 / d.attendance.counted, 10);
-    const jinglan = d.streets.find((s) => s.streetId === "jinglan")!;
-    expect(jinglan.done).toBe(20); // 4 + 8 + 8
-    expect(jinglan.required).toBeGreaterThanOrEqual(96); // 56 + 40, and anyone else the street counts
-    expect(d.streets.find((s) => s.streetId === "hedong")!.done).toBe(0);
-    expect(d.streets.map((s) => s.streetId)).toContain("tanzhong");
+/** The profile's rule (docs/growth.md): each count against the largest, 0–100. */
+function expectProfileRule(d: Dashboard) {
+  const max = Math.max(...d.capabilities.map((c) => c.count));
+  for (const c of d.capabilities) expect(c.value).toBe(max === 0 ? 0 : Math.round((100 * c.count) / max));
+}
 
-    expect(d.behind).toContainEqual(
-      expect.objectContaining({ userId: idle.user.id, streetName: "河东街道", required: 56, done: 0, missing: 56 }),
-    );
-    const missing = d.behind.map((b) => b.missing);
-    expect(missing).toEqual([...missing].sort((a, b) => b - a));
-
-    expect(d.growth).toEqual({ tasksDone: 1, proposalsSubmitted: 1, proposalsApproved: 1, answersAccepted: 2, eventQuestionsAnswered: 1 });
-    expect(d.qa.map((a) => [a.displayName, a.answersAccepted, a.eventQuestionsAnswered])).toEqual([
-      ["乙社工", 1, 1],
-      ["丙社工", 1, 0],
-    ]);
-    // service 3 (the most shown: 100), projectOps 2 and innovation 2 (2/3 → 67), deliberation 1 (1/3 → 33)
-    expect(cap(d)).toEqual({
+describe("the capability profile's rule", () => {
+  it("scales each count against the most-shown capability", () => {
+    const profile = capabilityProfile(new Map([["service", 3], ["projectOps", 2], ["innovation", 2], ["deliberation", 1]]));
+    expect(Object.fromEntries(profile.map((c) => [c.capability, [c.count, c.value]]))).toEqual({
       service: [3, 100],
       mobilization: [0, 0],
       deliberation: [1, 33],
@@ -112,23 +117,56 @@ describe("the district dashboard", () => {
       coordination: [0, 0],
       innovation: [2, 67],
     });
+    expect(capabilityProfile(new Map()).every((c) => c.count === 0 && c.value === 0)).toBe(true);
+  });
+});
+
+describe("the district dashboard", () => {
+  it("shows an organiser the district's year as worked out by hand", async () => {
+    const d = await dashboardOf(organiser);
+    expect(d.streetId).toBeNull();
+    expect(gained(d, before.district)).toEqual({
+      activities: { trainings: 2, forums: 1, events: 1 },
+      attended: 2, // 甲 and 乙
+      sessions: 3,
+      jinglanDone: 20, // 4 + 8 + 8
+      hedongDone: 0,
+      growth: { tasksDone: 1, proposalsSubmitted: 1, proposalsApproved: 1, answersAccepted: 2, eventQuestionsAnswered: 1 },
+      capabilities: { service: 3, mobilization: 0, deliberation: 1, projectOps: 2, coordination: 0, innovation: 2 },
+    });
+    expect(d.attendance.rate).toBeCloseTo(d.attendance.attended / d.attendance.counted, 10);
+    expect(d.streets.find((s) => s.streetId === "jinglan")!.required).toBeGreaterThanOrEqual(96); // 56 + 40, and anyone else counted
+    expect(d.streets.map((s) => s.streetId)).toContain("tanzhong");
+    expectProfileRule(d);
+
+    expect(d.behind).toContainEqual(
+      expect.objectContaining({ userId: idle.user.id, streetName: "河东街道", required: 56, done: 0, missing: 56 }),
+    );
+    const missing = d.behind.map((b) => b.missing);
+    expect(missing).toEqual([...missing].sort((a, b) => b - a));
+    expect(d.qa).toContainEqual(expect.objectContaining({ userId: worker.user.id, displayName: "乙社工", streetName: "静兰街道", answersAccepted: 1, eventQuestionsAnswered: 1 }));
+    expect(d.qa).toContainEqual(expect.objectContaining({ userId: idle.user.id, answersAccepted: 1, eventQuestionsAnswered: 0 }));
+    expect(d.qa.findIndex((a) => a.userId === worker.user.id)).toBeLessThan(d.qa.findIndex((a) => a.userId === idle.user.id));
   });
 
   it("shows a street admin their street only, and refuses another street", async () => {
-    const res = await streetAdmin.client.get(`/api/dashboard?year=${YEAR}`);
-    expect(res.status).toBe(200);
-    const d: Dashboard = res.body.dashboard;
+    const d = await dashboardOf(streetAdmin);
     expect(d.streetId).toBe("jinglan");
-    expect(d.activities).toEqual({ trainings: 1, forums: 1, events: 0 });
     expect(d.streets.map((s) => s.streetId)).toEqual(["jinglan"]);
-    expect(d.streets[0]!.done).toBe(20);
-    expect(d.attendance.attended).toBe(2);
+    expect(gained(d, before.jinglan)).toEqual({
+      activities: { trainings: 1, forums: 1, events: 0 }, // the district's training and event are no street's
+      attended: 2,
+      sessions: 3,
+      jinglanDone: 20,
+      hedongDone: 0,
+      growth: { tasksDone: 1, proposalsSubmitted: 1, proposalsApproved: 1, answersAccepted: 1, eventQuestionsAnswered: 1 },
+      capabilities: { service: 2, mobilization: 0, deliberation: 1, projectOps: 2, coordination: 0, innovation: 2 },
+    });
+    expectProfileRule(d);
     expect(d.behind.map((b) => b.userId)).not.toContain(idle.user.id);
     expect(d.behind).toContainEqual(expect.objectContaining({ userId: liangwei.user.id, required: 56, done: 12, missing: 44 }));
-    expect(d.growth).toEqual({ tasksDone: 1, proposalsSubmitted: 1, proposalsApproved: 1, answersAccepted: 1, eventQuestionsAnswered: 1 });
-    expect(d.qa.map((a) => a.userId)).toEqual([worker.user.id]);
-    // service 2, projectOps 2, innovation 2 (each the most: 100), deliberation 1 (50)
-    expect(cap(d)).toMatchObject({ service: [2, 100], projectOps: [2, 100], innovation: [2, 100], deliberation: [1, 50] });
+    expect(d.qa.map((a) => a.userId)).toContain(worker.user.id);
+    expect(d.qa.map((a) => a.userId)).not.toContain(idle.user.id);
 
     // asking for its own street is the same; any other street is refused, in JSON and in exports
     expect((await streetAdmin.client.get(`/api/dashboard?year=${YEAR}&streetId=jinglan`)).status).toBe(200);
@@ -161,13 +199,14 @@ describe("the district dashboard", () => {
   });
 
   it("exports each table as a spreadsheet with Chinese headers and sheet names", async () => {
+    const service = (await dashboardOf(organiser)).capabilities.find((c) => c.capability === "service")!;
     const expected: Record<string, { sheet: string; headers: string[]; first?: unknown[] }> = {
       streets: { sheet: "2019年各街道学时", headers: ["街道", "统计人数", "应修学时", "已修学时", "完成率"] },
       behind: { sheet: "2019年欠缺学时最多", headers: ["姓名", "街道", "社区", "应修学时", "已修学时", "欠缺学时"] },
       studios: { sheet: "2019年导师工作室", headers: ["工作室", "导师", "街道", "消息数", "完成任务数"] },
       proposals: { sheet: "2019年项目申报进度", headers: ["阶段", "项目数"], first: ["草稿", 0] },
       qa: { sheet: "2019年老书记答疑", headers: ["姓名", "街道", "回答被采纳", "论坛现场答疑"], first: ["乙社工", "静兰街道", 1, 1] },
-      capabilities: { sheet: "2019年六能力画像", headers: ["能力", "证据条数", "画像值（0–100）"], first: ["为民服务力", 3, 100] },
+      capabilities: { sheet: "2019年六能力画像", headers: ["能力", "证据条数", "画像值（0–100）"], first: ["为民服务力", service.count, service.value] },
     };
     for (const [table, want] of Object.entries(expected)) {
       const res = await fetch(`${server.url}/api/dashboard/${table}.xlsx?year=${YEAR}`, { headers: { cookie: organiser.client.cookie } });
