@@ -192,7 +192,13 @@ const answererColumns: TableColumnsType<DashboardAnswerer> = [
 
 function ChartSlot(props: { dashboard: Dashboard; which: "hours" | "radar" }) {
   return (
-    <Suspense fallback={<Skeleton.Node active className="dashboard-chart-loading">{dash.chartLoading}</Skeleton.Node>}>
+    <Suspense
+      fallback={
+        <div className="dashboard-chart-loading" role="status">
+          {dash.chartLoading}
+        </div>
+      }
+    >
       <DashboardCharts {...props} />
     </Suspense>
   );
