@@ -13,6 +13,7 @@ import { qaFeature } from "./qa/index.ts";
 import { documentsFeature } from "./yjs/index.ts";
 import { createRosterFeature } from "./roster/index.ts";
 import { trainingsFeature } from "./trainings/index.ts";
+import { dashboardFeature } from "./dashboard/index.ts";
 
 /** Every feature, in the order their routes are registered. */
 export const features: Feature[] = [
@@ -31,4 +32,5 @@ export const features: Feature[] = [
   qaFeature,
   documentsFeature,
   trainingsFeature,
+  dashboardFeature,
 ];

@@ -197,6 +197,17 @@ const ACTIONS: Row[] = [
     },
     [A, A, R, R, R, R, R, R, R, R],
   ),
+  row("REST GET /api/dashboard (own scope)", async (me) => rest((await me.client.get("/api/dashboard?year=2026")).status), [A, A, A, R, R, R, R, R, R, A]),
+  row(
+    "REST GET /api/dashboard (河东)",
+    async (me) => rest((await me.client.get("/api/dashboard?year=2026&streetId=hedong")).status),
+    [A, A, R, R, R, R, R, R, R, R],
+  ),
+  row(
+    "REST GET /api/dashboard/behind.xlsx (城中)",
+    async (me) => rest((await me.client.get("/api/dashboard/behind.xlsx?year=2026&streetId=chengzhong")).status),
+    [A, A, A, R, R, R, R, R, R, A],
+  ),
   row(
     "REST GET /api/moderation/words",
     async (me) => rest((await me.client.get("/api/moderation/words")).status),

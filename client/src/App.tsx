@@ -28,6 +28,7 @@ const ChangePasswordPage = lazy(() => import("./pages/ChangePasswordPage.tsx"));
 const RosterImportPage = lazy(() => import("./features/roster/RosterImportPage.tsx"));
 const OrgPage = lazy(() => import("./features/roster/OrgPage.tsx"));
 const WordsPage = lazy(() => import("./features/moderation/WordsPage.tsx"));
+const DashboardPage = lazy(() => import("./features/dashboard/index.tsx"));
 
 export function App() {
   return (
@@ -51,6 +52,14 @@ export function App() {
           <Route path="qa/*" element={<Lazy><QaArea /></Lazy>} />
           <Route path="trainings/*" element={<Lazy><TrainingsArea /></Lazy>} />
           <Route path="account" element={<Lazy><AccountPage /></Lazy>} />
+          <Route
+            path="dashboard"
+            element={
+              <RequireRole roles={["admin", "organiser", "street_admin"]}>
+                <Lazy><DashboardPage /></Lazy>
+              </RequireRole>
+            }
+          />
           <Route
             path="admin/users"
             element={

@@ -43,10 +43,38 @@ export async function computeLedger(
   ctx: { db: Db; config: Pick<Config, "TRAINING_HOURS_PER_DAY"> },
   filter: LedgerFilter,
 ): Promise<LedgerRow[]> {
+  const query = sql`${ledgerQuery(ctx.config, filter)} order by p.street_id, p.community_id, p.display_name, p.id`;
+  const rows = await queryRows<Raw>(ctx.db, query);
+  return rows.map((r) => ({
+    user: {
+      id: r.id,
+      displayName: r.display_name,
+      communityId: r.community_id,
+      communityName: r.community_name,
+      streetId: r.street_id,
+      streetName: r.street_name,
+      flags: parseTextArray(r.flags) as LedgerRow["user"]["flags"],
+      hireDate: r.hire_date,
+    },
+    required: Number(r.required),
+    done: Number(r.done),
+    missing: Math.max(0, Number(r.required) - Number(r.done)),
+    newHireRequired: r.new_hire_required === null ? null : Number(r.new_hire_required),
+    newHireDone: r.new_hire_done === null ? null : Number(r.new_hire_done),
+    newHireDeadline: r.new_hire_deadline,
+    sessions: Number(r.sessions),
+  }));
+}
+
+/**
+ * The ledger's statement, one row per person counted (the columns of `Raw`, unordered), for
+ * reports that aggregate over it in SQL (the district dashboard) instead of fetching every line.
+ */
+export function ledgerQuery(config: Pick<Config, "TRAINING_HOURS_PER_DAY">, filter: LedgerFilter): SQL {
   const { from, to } = yearRange(filter.year);
   const yearStart = `${filter.year}-01-01`;
   const yearEnd = `${filter.year}-12-31`;
-  const hoursPerDay = ctx.config.TRAINING_HOURS_PER_DAY;
+  const hoursPerDay = config.TRAINING_HOURS_PER_DAY;
   const offset = `${DISTRICT_UTC_OFFSET_HOURS} hours`;
   const where: SQL[] = [sql`not u.disabled`, sql`u.roles && array['secretary','worker']::text[]`];
   if (filter.streetId) where.push(sql`c.street_id = ${filter.streetId}`);
@@ -64,7 +92,7 @@ export async function computeLedger(
   // Only activities that can count: the year, widened by the new-hire windows that overlap it.
   const near = sql`starts_at >= ${from.toISOString()}::timestamptz - interval '13 months'
     and starts_at < ${to.toISOString()}::timestamptz + interval '13 months'`;
-  const query = sql`
+  return sql`
     with people as (
       select u.id, u.display_name, u.community_id, c.name as community_name, c.street_id, s.name as street_name,
              u.flags, u.hire_date,
@@ -107,29 +135,7 @@ export async function computeLedger(
            case when p.new_hire then coalesce(att.new_hire_done, 0)::float8 end as new_hire_done,
            case when p.new_hire and p.hire_date is not null then to_char(${deadline}, 'YYYY-MM-DD') end as new_hire_deadline
     from people p
-    left join attended att on att.user_id = p.id
-    order by p.street_id, p.community_id, p.display_name, p.id`;
-
-  const rows = await queryRows<Raw>(ctx.db, query);
-  return rows.map((r) => ({
-    user: {
-      id: r.id,
-      displayName: r.display_name,
-      communityId: r.community_id,
-      communityName: r.community_name,
-      streetId: r.street_id,
-      streetName: r.street_name,
-      flags: parseTextArray(r.flags) as LedgerRow["user"]["flags"],
-      hireDate: r.hire_date,
-    },
-    required: Number(r.required),
-    done: Number(r.done),
-    missing: Math.max(0, Number(r.required) - Number(r.done)),
-    newHireRequired: r.new_hire_required === null ? null : Number(r.new_hire_required),
-    newHireDone: r.new_hire_done === null ? null : Number(r.new_hire_done),
-    newHireDeadline: r.new_hire_deadline,
-    sessions: Number(r.sessions),
-  }));
+    left join attended att on att.user_id = p.id`;
 }
 
 /** Raw queries may hand back a text[] as `{a,b}` when the driver does not parse it. */

@@ -1,11 +1,13 @@
 import { Suspense, useEffect, useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { Button, Drawer, Layout } from "antd";
-import { HomeOutlined, MenuOutlined } from "@ant-design/icons";
+import { DashboardOutlined, HomeOutlined, MenuOutlined } from "@ant-design/icons";
 import { useCurrentUser } from "../auth.tsx";
 import { AREAS } from "../areas.tsx";
 import { PageSpin } from "../components/PageSpin.tsx";
+import { canSeeDashboard } from "../features/dashboard/access.ts";
 import { Bell } from "../features/notifications/Bell.tsx";
+import { dash } from "../strings/dashboard.ts";
 import { shell } from "../strings/shell.ts";
 import { ConnectionIndicator } from "./ConnectionIndicator.tsx";
 import { UserMenu } from "./UserMenu.tsx";
@@ -17,6 +19,7 @@ export function AppLayout() {
   const user = useCurrentUser();
   const location = useLocation();
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const dashboard = canSeeDashboard(user);
 
   // a link chosen in the drawer navigates; close the drawer behind it
   useEffect(() => setDrawerOpen(false), [location.pathname]);
@@ -51,6 +54,11 @@ export function AppLayout() {
               {area.title}
             </NavLink>
           ))}
+          {dashboard && (
+            <NavLink to="/dashboard" className={navClass}>
+              {dash.nav}
+            </NavLink>
+          )}
         </nav>
         <div className="header-tools">
           <ConnectionIndicator />
@@ -76,6 +84,11 @@ export function AppLayout() {
               <span aria-hidden="true">{area.icon}</span> {area.title}
             </NavLink>
           ))}
+          {dashboard && (
+            <NavLink to="/dashboard" className={navClass}>
+              <DashboardOutlined aria-hidden="true" /> {dash.nav}
+            </NavLink>
+          )}
         </nav>
       </Drawer>
 
