@@ -1,4 +1,4 @@
-import type { Feature } from "../features.ts";
+import type { Feature } from "../feature.ts";
 import { dashboardRoutes } from "./routes.ts";
 
 /** 区级看板: the year of the district, or of one street, for organisers and street admins. */
