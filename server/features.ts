@@ -18,6 +18,7 @@ import { qaFeature } from "./qa/index.ts";
 import { documentsFeature } from "./yjs/index.ts";
 import { createRosterFeature } from "./roster/index.ts";
 import { trainingsFeature } from "./trainings/index.ts";
+import { evidenceFeature } from "./evidence/index.ts";
 
 /**
  * A feature plugs into the three doors here and nowhere else: REST routes under /api,
@@ -66,4 +67,6 @@ export const features: Feature[] = [
   qaFeature,
   documentsFeature,
   trainingsFeature,
+  // last: its start-up backfill reads what the features above keep
+  evidenceFeature,
 ];
