@@ -54,10 +54,10 @@ describe("each fact writes its evidence once", () => {
     // the talk then ends (write-behind) and the forum ends: still one item, still scored
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "next" });
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "end" });
-    const items = await eventually(async () => {
+    const items = (await eventually(async () => {
       const rows = await itemsOf(presenterA.user.id, "talk_given");
       return rows.length ? rows : null;
-    });
+    }))!;
     expect(items).toHaveLength(1);
     // total = mean of the seven weighted items = (4×5 + 5 + 4)/7 = 29/7 = 4.14 → ×20 = 82.8
     expect(items[0]!.score).toBe(82.8);
