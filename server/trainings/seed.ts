@@ -12,7 +12,9 @@ export async function seedTrainings(db: Db, users: DemoUsers): Promise<void> {
   const admin = users.admin;
   if (!admin) return;
   const now = Date.now();
-  const past = (days: number) => new Date(now - days * DAY);
+  // kept inside the current year (district time), so a first visit's 成长档案 shows them
+  const yearStart = Date.parse(`${new Date(now + 8 * 3_600_000).getUTCFullYear()}-01-01T08:00:00+08:00`);
+  const past = (days: number) => new Date(Math.max(now - days * DAY, yearStart));
   const rows = await db
     .insert(trainings)
     .values([
