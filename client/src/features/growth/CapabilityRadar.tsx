@@ -18,6 +18,8 @@ export default function CapabilityRadar({ capabilities, year }: { capabilities: 
     const el = holder.current;
     if (!el) return;
     const chart = echarts.init(el, undefined, { renderer: "canvas" });
+    // on a phone the axis names need room at the sides
+    const narrow = el.clientWidth < 420;
     chart.setOption({
       animation: false,
       tooltip: {
@@ -28,9 +30,9 @@ export default function CapabilityRadar({ capabilities, year }: { capabilities: 
             .join("<br/>"),
       },
       radar: {
-        radius: "62%",
+        radius: narrow ? "48%" : "62%",
         indicator: capabilities.map((c) => ({ name: CAPABILITY_LABELS[c.capability], max: 100 })),
-        axisName: { color: "#333", fontSize: 12 },
+        axisName: { color: "#333", fontSize: narrow ? 11 : 12 },
       },
       series: [
         {

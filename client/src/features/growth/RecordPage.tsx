@@ -58,7 +58,7 @@ export default function RecordPage() {
         <>
           <p className="growth-subtitle">
             {growth.yearOption(data.year)} · {growth.level}：<Tag color="blue">{LEVEL_LABELS[data.user.level]}</Tag>
-            {data.user.streetName && `${growth.place}：${data.user.streetName}${data.user.communityName ? ` · ${data.user.communityName}` : ""}`}
+            {data.user.streetName && ` · ${growth.place}：${data.user.streetName}${data.user.communityName ? ` · ${data.user.communityName}` : ""}`}
           </p>
           <div className="growth-top">
             <HoursCard record={data} />
