@@ -14,6 +14,7 @@ import { documentsFeature } from "./yjs/index.ts";
 import { createRosterFeature } from "./roster/index.ts";
 import { trainingsFeature } from "./trainings/index.ts";
 import { dashboardFeature } from "./dashboard/index.ts";
+import { evidenceFeature } from "./evidence/index.ts";
 
 /** Every feature, in the order their routes are registered. */
 export const features: Feature[] = [
@@ -33,4 +34,6 @@ export const features: Feature[] = [
   documentsFeature,
   trainingsFeature,
   dashboardFeature,
+  // last: its start-up backfill reads what the features above keep
+  evidenceFeature,
 ];

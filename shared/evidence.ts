@@ -50,3 +50,29 @@ export const EVIDENCE_SOURCES = [
   "commitment",
 ] as const;
 export type EvidenceSource = (typeof EVIDENCE_SOURCES)[number];
+
+/** Where an item's source can be opened in the hub, from its kind, id and the parent ids kept in `detail`. */
+export function evidenceLink(item: { sourceKind: EvidenceSource; sourceId: string; detail: Record<string, unknown> }): string | null {
+  const parent = (key: string) => (typeof item.detail[key] === "string" ? (item.detail[key] as string) : null);
+  switch (item.sourceKind) {
+    case "training":
+      return `/trainings/${item.sourceId}`;
+    case "forum":
+      return `/forums/${item.sourceId}`;
+    case "event":
+      return `/qa/events/${item.sourceId}`;
+    case "forum_talk":
+      return parent("forumId") && `/forums/${parent("forumId")}/archive`;
+    case "studio_task":
+    case "studio_message":
+      return parent("studioId") && `/studios/${parent("studioId")}`;
+    case "proposal":
+      return `/proposals/${item.sourceId}`;
+    case "qa_answer":
+      return parent("questionId") && `/qa/questions/${parent("questionId")}`;
+    case "qa_event_question":
+      return `/qa/questions/${item.sourceId}`;
+    case "commitment":
+      return null;
+  }
+}

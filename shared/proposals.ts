@@ -283,6 +283,9 @@ export const ReviewScoresSchema = z.object({
   outcome: Score,
 });
 export type ReviewScores = z.infer<typeof ReviewScoresSchema>;
+
+/** A review's total: the sum of its criteria (each 0–5, so 0–25). */
+export const reviewTotal = (scores: ReviewScores) => REVIEW_CRITERIA.reduce((sum, k) => sum + scores[k], 0);
 export const SubmitReviewSchema = z.object({
   scores: ReviewScoresSchema,
   comment: z.string().trim().max(LIMITS.bodyMax).default(""),

@@ -21,6 +21,7 @@ const StudiosArea = lazy(() => import("./features/studios/index.tsx"));
 const ProposalsArea = lazy(() => import("./features/proposals/index.tsx"));
 const QaArea = lazy(() => import("./features/qa/index.tsx"));
 const TrainingsArea = lazy(() => import("./features/trainings/index.tsx"));
+const GrowthArea = lazy(() => import("./features/growth/index.tsx"));
 const AccountPage = lazy(() => import("./pages/AccountPage.tsx"));
 const AdminUsersPage = lazy(() => import("./pages/AdminUsersPage.tsx"));
 const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
@@ -51,6 +52,7 @@ export function App() {
           <Route path="proposals/*" element={<Lazy><ProposalsArea /></Lazy>} />
           <Route path="qa/*" element={<Lazy><QaArea /></Lazy>} />
           <Route path="trainings/*" element={<Lazy><TrainingsArea /></Lazy>} />
+          <Route path="people/*" element={<Lazy><GrowthArea /></Lazy>} />
           <Route path="account" element={<Lazy><AccountPage /></Lazy>} />
           <Route
             path="dashboard"

@@ -1,3 +1,4 @@
+import { and, eq } from "drizzle-orm";
 import type { Capability } from "../../shared/enums.ts";
 import type { EvidenceKind, EvidenceSource } from "../../shared/evidence.ts";
 import type { Db } from "../db/client.ts";
@@ -38,4 +39,24 @@ export async function recordEvidence(db: Pick<Db, "insert">, items: EvidenceItem
       })),
     )
     .onConflictDoNothing({ target: [evidence.userId, evidence.kind, evidence.sourceKind, evidence.sourceId] });
+}
+
+/**
+ * Takes a fact back (a host removed a check-in): its evidence goes in the same transaction.
+ * Only the key is used; the other fields of `item` are ignored.
+ */
+export async function withdrawEvidence(
+  db: Pick<Db, "delete">,
+  item: Pick<EvidenceItem, "userId" | "kind" | "sourceKind" | "sourceId">,
+): Promise<void> {
+  await db
+    .delete(evidence)
+    .where(
+      and(
+        eq(evidence.userId, item.userId),
+        eq(evidence.kind, item.kind),
+        eq(evidence.sourceKind, item.sourceKind),
+        eq(evidence.sourceId, item.sourceId),
+      ),
+    );
 }

@@ -3,6 +3,8 @@ import type { BallotScores, Forum, ForumRound, ForumScore, Scoreboard } from "..
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
+import { talkEvidence } from "../evidence/facts.ts";
+import { recordEvidence, withdrawEvidence } from "../evidence/service.ts";
 import { conflict, forbidden, invalidInput, notFound } from "../lib/errors.ts";
 import type { Coalescer } from "./coalesce.ts";
 import type { LiveForum } from "./liveForum.ts";
@@ -78,10 +80,14 @@ export class ForumScoring {
     const board = computeScoreboard({ forumId: live.forum.id, talkId, roundStatus: "closed" }, live.forum.weights, [
       ...(live.ballots.get(talkId)?.values() ?? []),
     ]);
-    await this.db
-      .update(forumTalks)
-      .set({ roundStatus: "closed", frozenScoreboard: board })
-      .where(eq(forumTalks.id, talk.id));
+    // The frozen result is the talk's 成长档案 evidence; it replaces an unscored item written when
+    // the talk ended, in the transaction that freezes it.
+    const given = talkEvidence(talk, new Date(), board);
+    await this.db.transaction(async (tx) => {
+      await tx.update(forumTalks).set({ roundStatus: "closed", frozenScoreboard: board }).where(eq(forumTalks.id, talk.id));
+      await withdrawEvidence(tx, given);
+      await recordEvidence(tx, given);
+    });
     live.frozen.set(talkId, board);
     return board;
   }

@@ -1,5 +1,7 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { talkEvidence } from "../evidence/facts.ts";
+import { recordEvidence } from "../evidence/service.ts";
 import type { LiveForum } from "./liveForum.ts";
 import { forums, forumTalks } from "./schema.ts";
 
@@ -40,7 +42,23 @@ export async function writeStage(db: Db, live: LiveForum): Promise<void> {
       from (values ${values}) as v(id, slide, started_at, ended_at)
       where ${forumTalks.id} = v.id and ${inArray(forumTalks.forumId, [forum.id])}`);
   };
+  // A talk that ended was given: its 成长档案 evidence is written with the end. (A 群众考书记 result
+  // replaces it when the round closes, see scoring.ts; an existing item is left as it is.)
+  const given = talks.filter((t) => t.startedAt && t.endedAt);
+  const recordGiven = (q: Db) =>
+    recordEvidence(
+      q,
+      given.map((t) => talkEvidence(t, new Date(t.endedAt!), null)),
+    );
   try {
+    if (given.length) {
+      await db.transaction(async (tx) => {
+        if (forumDirty) await writeForum(tx);
+        await writeTalks(tx);
+        await recordGiven(tx);
+      });
+      return;
+    }
     // Page turns alone are one statement, without a transaction around it: on the embedded database
     // every statement runs on the server's thread, between the pushes.
     if (forumDirty && talks.length) {

@@ -1,5 +1,5 @@
 import { asc, desc, eq } from "drizzle-orm";
-import { REVIEW_CRITERIA, type ProposalReview, type ReviewAggregate, type ReviewScores, type SubmitReview } from "../../shared/proposals.ts";
+import { REVIEW_CRITERIA, reviewTotal, type ProposalReview, type ReviewAggregate, type ReviewScores, type SubmitReview } from "../../shared/proposals.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { readOnly } from "../lib/errors.ts";
@@ -11,8 +11,6 @@ import { proposalReviews } from "./schema.ts";
 import { setStatus } from "./service.ts";
 
 // 评比: reviewers score a submitted round; members and organisers see each round's aggregate.
-
-const totalOf = (s: ReviewScores) => REVIEW_CRITERIA.reduce((sum, k) => sum + s[k], 0);
 
 export async function submitReview(ctx: Ctx, user: UserRow, id: string, input: SubmitReview): Promise<ProposalReview> {
   const { row, role } = await loadFor(ctx.db, user, id);
@@ -36,7 +34,7 @@ export async function submitReview(ctx: Ctx, user: UserRow, id: string, input: S
     reviewer: person(user),
     scores: review!.scores,
     comment: review!.comment,
-    total: totalOf(review!.scores),
+    total: reviewTotal(review!.scores),
     createdAt: review!.createdAt.toISOString(),
   };
 }
@@ -57,7 +55,7 @@ export async function listReviews(ctx: Ctx, user: UserRow, id: string): Promise<
     reviewer: person(u),
     scores: r.scores,
     comment: r.comment,
-    total: totalOf(r.scores),
+    total: reviewTotal(r.scores),
     createdAt: r.createdAt.toISOString(),
   }));
   const rounds = [...new Set(all.map((r) => r.round))];

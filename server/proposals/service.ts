@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
 import {
   EDITABLE_STATUSES,
   proposalDocName,
+  reviewTotal,
   type CreateProposal,
   type ListProposalsQuery,
   type Proposal,
@@ -11,6 +12,8 @@ import {
 import { isOrganiser } from "../auth/policy.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
+import { proposalApprovedEvidence, proposalSubmittedEvidence } from "../evidence/facts.ts";
+import { recordEvidence } from "../evidence/service.ts";
 import { conflict, invalidInput } from "../lib/errors.ts";
 import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
@@ -20,7 +23,7 @@ import { announce } from "./announce.ts";
 import { templateUpdate } from "./document.ts";
 import { type Ctx, loadFor, type ProposalRow, toDetail, toProposals } from "./load.ts";
 import { requireCanApprove, requireCanCreate, requireOwner, requireRead, requireReviewerOrAdmin } from "./policy.ts";
-import { proposalMembers, proposalReviewers, proposals } from "./schema.ts";
+import { proposalMembers, proposalReviewers, proposalReviews, proposals } from "./schema.ts";
 import { snapshot } from "./versions.ts";
 
 // Proposals themselves: create, list, read, and the status a proposal moves through
@@ -72,13 +75,25 @@ export async function getProposal(ctx: Ctx, user: UserRow, id: string): Promise<
 // ---------------------------------------------------------------------------------------------
 // Status
 
-export async function setStatus(ctx: Ctx, id: string, from: ProposalStatus[], to: ProposalStatus, bumpRound = false): Promise<ProposalRow> {
-  const [updated] = await ctx.db
-    .update(proposals)
-    .set({ status: to, updatedAt: new Date(), ...(bumpRound ? { round: sql`${proposals.round} + 1` } : {}) })
-    .where(and(eq(proposals.id, id), inArray(proposals.status, from)))
-    .returning();
-  if (!updated) throw conflict("项目状态已变化，请刷新");
+export async function setStatus(
+  ctx: Ctx,
+  id: string,
+  from: ProposalStatus[],
+  to: ProposalStatus,
+  bumpRound = false,
+  /** more writes that belong with the change (its 成长档案 evidence), in its transaction */
+  alongside?: (tx: Db, updated: ProposalRow) => Promise<void>,
+): Promise<ProposalRow> {
+  const updated = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(proposals)
+      .set({ status: to, updatedAt: new Date(), ...(bumpRound ? { round: sql`${proposals.round} + 1` } : {}) })
+      .where(and(eq(proposals.id, id), inArray(proposals.status, from)))
+      .returning();
+    if (!row) throw conflict("项目状态已变化，请刷新");
+    await alongside?.(tx, row);
+    return row;
+  });
   // Lock or unlock every open editor at once.
   await ctx.yjs.refreshAccess(proposalDocName(id));
   await announce(ctx, id, "status");
@@ -93,7 +108,9 @@ export async function submitProposal(ctx: Ctx, user: UserRow, id: string): Promi
   const { row, role } = await loadFor(ctx.db, user, id);
   requireOwner(role);
   if (!EDITABLE_STATUSES.includes(row.status)) throw conflict("项目已提交");
-  const updated = await setStatus(ctx, id, ["draft", "returned"], "submitted", true);
+  const updated = await setStatus(ctx, id, ["draft", "returned"], "submitted", true, async (tx, changed) =>
+    recordEvidence(tx, proposalSubmittedEvidence(changed, await writers(tx, changed), changed.updatedAt)),
+  );
   await snapshot(ctx, id, `第${updated.round}轮 提交`, user.id, updated.round);
   const reviewers = await ctx.db.select().from(proposalReviewers).where(eq(proposalReviewers.proposalId, id));
   await notifyMany(ctx, reviewers.map((r) => r.userId), {
@@ -104,8 +121,8 @@ export async function submitProposal(ctx: Ctx, user: UserRow, id: string): Promi
   return toDetail(ctx.db, updated, user);
 }
 
-async function writers(ctx: Ctx, row: ProposalRow): Promise<string[]> {
-  const editors = await ctx.db
+async function writers(db: Db, row: ProposalRow): Promise<string[]> {
+  const editors = await db
     .select({ userId: proposalMembers.userId })
     .from(proposalMembers)
     .where(and(eq(proposalMembers.proposalId, row.id), eq(proposalMembers.role, "editor")));
@@ -124,7 +141,7 @@ export async function returnProposal(ctx: Ctx, user: UserRow, id: string, reason
   requireReviewerOrAdmin(user, role);
   if (reason) await checkText(ctx, reason);
   const updated = await setStatus(ctx, id, ["submitted", "in_review"], "returned");
-  await notifyMany(ctx, await writers(ctx, row), {
+  await notifyMany(ctx, await writers(ctx.db, row), {
     kind: "proposal_returned",
     title: `党建创新项目「${row.title}」已退回修改`,
     body: reason,
@@ -136,11 +153,27 @@ export async function returnProposal(ctx: Ctx, user: UserRow, id: string, reason
 export async function approveProposal(ctx: Ctx, user: UserRow, id: string): Promise<ProposalDetail> {
   requireCanApprove(user);
   const { row } = await loadFor(ctx.db, user, id);
-  const updated = await setStatus(ctx, id, ["submitted", "in_review"], "approved");
-  await notifyMany(ctx, await writers(ctx, row), {
+  const updated = await setStatus(ctx, id, ["submitted", "in_review"], "approved", false, async (tx, changed) =>
+    recordEvidence(
+      tx,
+      proposalApprovedEvidence(changed, await writers(tx, changed), changed.updatedAt, await roundReview(tx, changed.id, changed.round)),
+    ),
+  );
+  await notifyMany(ctx, await writers(ctx.db, row), {
     kind: "proposal_approved",
     title: `党建创新项目「${row.title}」已通过评审`,
     link: `/proposals/${id}`,
   });
   return toDetail(ctx.db, updated, user);
+}
+
+/** The mean review total of one submission round, or null when nobody scored it. */
+async function roundReview(db: Db, id: string, round: number): Promise<{ meanTotal: number; reviews: number } | null> {
+  const rows = await db
+    .select({ scores: proposalReviews.scores })
+    .from(proposalReviews)
+    .where(and(eq(proposalReviews.proposalId, id), eq(proposalReviews.round, round)));
+  if (rows.length === 0) return null;
+  const meanTotal = rows.reduce((sum, r) => sum + reviewTotal(r.scores), 0) / rows.length;
+  return { meanTotal: Math.round(meanTotal * 100) / 100, reviews: rows.length };
 }

@@ -154,7 +154,7 @@ export async function followVotes(db: Db, eventId: string): Promise<void> {
 }
 
 /** Events still to come or running whose queue holds the question. */
-async function eventsHolding(db: Db, questionId: string): Promise<EventRow[]> {
+export async function eventsHolding(db: Db, questionId: string): Promise<EventRow[]> {
   const rows = await db
     .select({ event: qaEvents })
     .from(qaEventItems)

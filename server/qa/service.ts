@@ -19,7 +19,9 @@ import { assertCanAccept, assertCanEdit, assertCanSee, assertCanVote, invitable,
 import { qaAnswers, qaAnswerVotes, qaInvites, qaQuestions, qaQuestionVotes } from "./schema.ts";
 import { type ParsedQuery, parseQuery, searchVectorLiteral, similarQuery } from "./search.ts";
 import { toAnswer, toListItem, toQuestion, type AnswerRow, type QuestionRow } from "./views.ts";
-import { onAnswerAccepted, onAnswerPosted, onQuestionAsked, onVoteChanged } from "./live.ts";
+import { answerAcceptedEvidence, eventAnswerEvidence } from "../evidence/facts.ts";
+import { recordEvidence, withdrawEvidence } from "../evidence/service.ts";
+import { eventsHolding, onAnswerAccepted, onAnswerPosted, onQuestionAsked, onVoteChanged } from "./live.ts";
 import { answerColumns, findQuestion, listAnswers, loadQuestionRows, questionColumns, visibleTo } from "./reads.ts";
 
 const questionLink = (id: string) => `/qa/questions/${id}`;
@@ -234,10 +236,18 @@ export async function postAnswer(ctx: AppContext, viewer: Viewer, questionId: st
   const question = await findQuestion(ctx.db, viewer, questionId);
   await ctx.limits.posting.consume(viewer.id);
   await checkText(ctx, body);
-  const [created] = await ctx.db
-    .insert(qaAnswers)
-    .values({ questionId, authorId: viewer.id, body })
-    .returning({ id: qaAnswers.id });
+  const created = await ctx.db.transaction(async (tx) => {
+    const [answer] = await tx
+      .insert(qaAnswers)
+      .values({ questionId, authorId: viewer.id, body })
+      .returning({ id: qaAnswers.id, createdAt: qaAnswers.createdAt });
+    // answering a question queued at a 老书记论坛 while it is live is 成长档案 evidence
+    for (const event of await eventsHolding(tx, questionId)) {
+      if (event.status !== "live") continue;
+      await recordEvidence(tx, eventAnswerEvidence(question, event.id, viewer.id, answer!.createdAt));
+    }
+    return answer;
+  });
   await ctx.db.update(qaQuestions).set({ lastActivityAt: new Date() }).where(eq(qaQuestions.id, questionId));
   await reindexQuestion(ctx.db, questionId);
   const answerRow = await findAnswerRow(ctx.db, viewer, created!.id);
@@ -323,10 +333,22 @@ export async function acceptAnswer(ctx: AppContext, viewer: Viewer, answerId: st
   const { row, question } = await findAnswer(ctx.db, viewer, answerId);
   assertCanAccept(viewer, question);
   if (row.hidden) throw invalidInput("已隐藏的回答不能被采纳");
-  await ctx.db
-    .update(qaQuestions)
-    .set({ acceptedAnswerId: answerId, lastActivityAt: new Date() })
-    .where(eq(qaQuestions.id, question.id));
+  const now = new Date();
+  await ctx.db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ acceptedAnswerId: qaQuestions.acceptedAnswerId })
+      .from(qaQuestions)
+      .where(eq(qaQuestions.id, question.id))
+      .for("update");
+    await tx.update(qaQuestions).set({ acceptedAnswerId: answerId, lastActivityAt: now }).where(eq(qaQuestions.id, question.id));
+    if (before?.acceptedAnswerId === answerId) return;
+    // The accepted answer is its author's 成长档案 evidence; accepting another one moves it.
+    if (before?.acceptedAnswerId) {
+      const [previous] = await tx.select({ authorId: qaAnswers.authorId }).from(qaAnswers).where(eq(qaAnswers.id, before.acceptedAnswerId));
+      if (previous) await withdrawEvidence(tx, answerAcceptedEvidence({ id: before.acceptedAnswerId, authorId: previous.authorId }, question, now));
+    }
+    await recordEvidence(tx, answerAcceptedEvidence({ id: answerId, authorId: row.authorId }, question, now));
+  });
   await onAnswerAccepted(ctx, question, answerId);
   if (question.acceptedAnswerId !== answerId && row.authorId !== viewer.id) {
     await notify(ctx, {

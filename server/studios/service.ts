@@ -4,7 +4,9 @@ import { STUDIO_KIND_LABELS } from "../../shared/vocabulary.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { type AppContext, userRoom } from "../context.ts";
-import { queryRows } from "../db/client.ts";
+import { type Db, queryRows } from "../db/client.ts";
+import { guidanceEvidence } from "../evidence/facts.ts";
+import { recordEvidence } from "../evidence/service.ts";
 import { forbidden, invalidInput, notFound } from "../lib/errors.ts";
 import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
@@ -360,6 +362,8 @@ async function changeMessage(
   messageId: string,
   check: (access: StudioAccess, row: typeof studioMessages.$inferSelect) => void,
   set: Partial<typeof studioMessages.$inferInsert>,
+  /** more writes that belong with the change, in its transaction */
+  alongside?: (tx: Db, access: StudioAccess, row: typeof studioMessages.$inferSelect) => Promise<void>,
 ): Promise<StudioMessage> {
   const access = await loadAccess(ctx, studioId);
   requireWritable(access, user);
@@ -369,10 +373,13 @@ async function changeMessage(
     .where(and(eq(studioMessages.studioId, studioId), eq(studioMessages.id, messageId)));
   if (!row) throw notFound("消息不存在");
   check(access, row);
-  await ctx.db
-    .update(studioMessages)
-    .set({ ...set, changedAt: new Date() })
-    .where(eq(studioMessages.id, messageId));
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(studioMessages)
+      .set({ ...set, changedAt: new Date() })
+      .where(eq(studioMessages.id, messageId));
+    await alongside?.(tx, access, row);
+  });
   const message = (await messageById(ctx.db, studioId, messageId))!;
   ctx.io.to(studioRoom(studioId)).emit("studio:update", { studioId, message });
   return message;
@@ -421,6 +428,12 @@ export async function pinMessage(ctx: Ctx, user: UserRow, studioId: string, mess
       if (row.kind === "system") throw invalidInput("系统消息不能置顶");
     },
     { pinnedAt: pinned ? new Date() : null },
+    // pinned guidance is 成长档案 evidence for every mentee (unpinning later does not take it back)
+    async (tx, access, row) => {
+      if (!pinned || row.kind !== "text") return;
+      const mentees = [...access.members].filter(([, role]) => role === "mentee").map(([id]) => id);
+      await recordEvidence(tx, guidanceEvidence({ id: row.id, studioId, text: row.text }, mentees, new Date()));
+    },
   );
 }
 

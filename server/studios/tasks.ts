@@ -4,6 +4,8 @@ import { STUDIO_TASK_DUE_SOON_MS, type StudioAssignTask, type StudioMessage, typ
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
+import { taskEvidence } from "../evidence/facts.ts";
+import { recordEvidence } from "../evidence/service.ts";
 import { invalidInput, notFound } from "../lib/errors.ts";
 import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
@@ -131,19 +133,26 @@ export async function setTaskState(
   const access = await loadAccess(ctx, input.studioId);
   requireMentee(access, user);
   const [task] = await ctx.db
-    .select({ id: studioTasks.id })
+    .select({ id: studioTasks.id, studioId: studioTasks.studioId, title: studioTasks.title, capability: studioTasks.capability })
     .from(studioTasks)
     .where(and(eq(studioTasks.id, input.taskId), eq(studioTasks.studioId, input.studioId)));
   if (!task) throw notFound("任务不存在");
   const now = new Date();
-  await ctx.db
-    .update(studioTaskStates)
-    .set(
-      input.state === "done"
-        ? { state: "done", doneAt: now, receivedAt: sql`coalesce(${studioTaskStates.receivedAt}, ${now.toISOString()}::timestamptz)` }
-        : { state: sql`case when ${studioTaskStates.state} = 'done' then 'done' else 'received' end`, receivedAt: sql`coalesce(${studioTaskStates.receivedAt}, ${now.toISOString()}::timestamptz)` },
-    )
-    .where(and(eq(studioTaskStates.taskId, input.taskId), eq(studioTaskStates.userId, user.id)));
+  await ctx.db.transaction(async (tx) => {
+    const [changed] = await tx
+      .update(studioTaskStates)
+      .set(
+        input.state === "done"
+          ? { state: "done", doneAt: now, receivedAt: sql`coalesce(${studioTaskStates.receivedAt}, ${now.toISOString()}::timestamptz)` }
+          : { state: sql`case when ${studioTaskStates.state} = 'done' then 'done' else 'received' end`, receivedAt: sql`coalesce(${studioTaskStates.receivedAt}, ${now.toISOString()}::timestamptz)` },
+      )
+      .where(and(eq(studioTaskStates.taskId, input.taskId), eq(studioTaskStates.userId, user.id)))
+      .returning({ doneAt: studioTaskStates.doneAt });
+    // completing is 成长档案 evidence, kept with the completion
+    if (input.state === "done" && changed?.doneAt) {
+      await recordEvidence(tx, taskEvidence({ ...task, capability: (task.capability as Capability | null) ?? null }, user.id, changed.doneAt));
+    }
+  });
   const [updated] = await listTasks(ctx, input.studioId, [input.taskId]);
   ctx.io.to(studioRoom(input.studioId)).emit("studio:task", { studioId: input.studioId, task: updated! });
   return updated!;

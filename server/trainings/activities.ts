@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import type { Capability } from "../../shared/enums.ts";
 import type { ActivityKind } from "../../shared/trainings.ts";
 import type { AppContext } from "../context.ts";
 import { forums } from "../forums/schema.ts";
@@ -18,6 +19,8 @@ export interface Activity {
   id: string;
   title: string;
   hours: number | null;
+  /** the capabilities attending shows (a training's own tags; none for forums and events) */
+  capabilities: Capability[];
   startsAt: Date;
   endsAt: Date;
   canHost: boolean;
@@ -27,7 +30,7 @@ export async function loadActivity(ctx: AppContext, viewer: Viewer, kind: Activi
   if (kind === "training") {
     const [row] = await ctx.db.select().from(trainings).where(eq(trainings.id, id));
     if (!row) throw notFound("找不到该培训");
-    return { kind, id, title: row.title, hours: Number(row.hours), startsAt: row.startsAt, endsAt: row.endsAt, canHost: canHostTraining(viewer, row) };
+    return { kind, id, title: row.title, hours: Number(row.hours), capabilities: row.capabilities, startsAt: row.startsAt, endsAt: row.endsAt, canHost: canHostTraining(viewer, row) };
   }
   const table = kind === "forum" ? forums : qaEvents;
   const [row] = await ctx.db
@@ -43,6 +46,7 @@ export async function loadActivity(ctx: AppContext, viewer: Viewer, kind: Activi
     id,
     title: row.title,
     hours: row.hours === null ? null : Number(row.hours),
+    capabilities: [],
     startsAt: row.startsAt,
     endsAt,
     canHost: canHostEvent(viewer, row),

@@ -4,6 +4,8 @@ import { recordAudit } from "../audit/service.ts";
 import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
 import { forums } from "../forums/schema.ts";
+import { attendedEvidence } from "../evidence/facts.ts";
+import { recordEvidence, withdrawEvidence } from "../evidence/service.ts";
 import { AppError, forbidden, notFound } from "../lib/errors.ts";
 import { communities } from "../org/schema.ts";
 import { qaEvents } from "../qa/schema.ts";
@@ -63,19 +65,27 @@ export async function checkinBoard(ctx: AppContext, viewer: Viewer, kind: Activi
   };
 }
 
-/** Inserts the attendance once; a repeat finds the row already there. */
-async function recordAttendance(ctx: AppContext, kind: ActivityKind, activityId: string, userId: string, source: "code" | "manual") {
-  const [inserted] = await ctx.db
-    .insert(checkins)
-    .values({ kind, activityId, userId, source })
-    .onConflictDoNothing()
-    .returning();
-  if (inserted) return { row: inserted, created: true };
-  const [existing] = await ctx.db
-    .select()
-    .from(checkins)
-    .where(and(eq(checkins.kind, kind), eq(checkins.activityId, activityId), eq(checkins.userId, userId)));
-  return { row: existing!, created: false };
+/**
+ * Inserts the attendance once, with its 成长档案 evidence in the same transaction; a repeat finds
+ * the row already there.
+ */
+async function recordAttendance(ctx: AppContext, activity: Activity, userId: string, source: "code" | "manual") {
+  return ctx.db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(checkins)
+      .values({ kind: activity.kind, activityId: activity.id, userId, source })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted) {
+      await recordEvidence(tx, attendedEvidence(activity, userId, inserted.at));
+      return { row: inserted, created: true };
+    }
+    const [existing] = await tx
+      .select()
+      .from(checkins)
+      .where(and(eq(checkins.kind, activity.kind), eq(checkins.activityId, activity.id), eq(checkins.userId, userId)));
+    return { row: existing!, created: false };
+  });
 }
 
 function announce(ctx: AppContext, kind: ActivityKind, activityId: string, change: { added?: Checkin; removedUserId?: string }) {
@@ -91,7 +101,7 @@ export async function checkInWithCode(ctx: AppContext, viewer: Viewer & { displa
   });
   if (activity.hours === null) throw new AppError(400, "checkin_closed", "该活动未设置学时，无需签到");
   if (!isCheckinOpen(activity)) throw new AppError(400, "checkin_closed", "不在签到时间内（开始前 30 分钟至结束后 30 分钟）");
-  const { row, created } = await recordAttendance(ctx, named.kind, named.activityId, viewer.id, "code");
+  const { row, created } = await recordAttendance(ctx, activity, viewer.id, "code");
   const checkin = toCheckin(row, viewer.displayName);
   if (created) announce(ctx, named.kind, named.activityId, { added: checkin });
   return { checkin, created, title: activity.title, hours: activity.hours };
@@ -122,6 +132,7 @@ export async function addAttendance(
         .where(and(eq(checkins.kind, kind), eq(checkins.activityId, activityId), eq(checkins.userId, input.userId)));
       return { checkin: toCheckin(existing!, person.displayName), created: false };
     }
+    await recordEvidence(tx, attendedEvidence(activity, input.userId, inserted.at));
     await recordAudit(tx, {
       actorId: viewer.id,
       action: "checkin.manual_add",
@@ -152,6 +163,7 @@ export async function removeAttendance(
       .where(and(eq(checkins.kind, kind), eq(checkins.activityId, activityId), eq(checkins.userId, userId)))
       .returning();
     if (!removed) throw notFound("此人没有签到记录");
+    await withdrawEvidence(tx, attendedEvidence(activity, userId, removed.at));
     await recordAudit(tx, {
       actorId: viewer.id,
       action: "checkin.manual_remove",

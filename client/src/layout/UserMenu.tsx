@@ -1,5 +1,5 @@
 import { Avatar, Button, Dropdown, type MenuProps } from "antd";
-import { ApartmentOutlined, AuditOutlined, DownOutlined, FilterOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UploadOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, AuditOutlined, RiseOutlined, DownOutlined, FilterOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UploadOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router";
 import type { User } from "../../../shared/auth.ts";
 import { ROLE_LABELS } from "../../../shared/vocabulary.ts";
@@ -7,6 +7,7 @@ import { useLogout } from "../auth.tsx";
 import { moderation } from "../strings/moderation.ts";
 import { isAnyOrganiser, isOrganiser } from "../roles.ts";
 import { accounts } from "../strings/accounts.ts";
+import { growth } from "../strings/growth.ts";
 import { roster } from "../strings/roster.ts";
 import { shell } from "../strings/shell.ts";
 
@@ -18,6 +19,7 @@ export function UserMenu({ user }: { user: User }) {
   const managesPeople = isAnyOrganiser(user);
   const items: MenuProps["items"] = [
     { key: "who", type: "group", label: `${user.displayName} · ${ROLE_LABELS[user.role]}` },
+    { key: "record", icon: <RiseOutlined />, label: growth.nav },
     { key: "account", icon: <SettingOutlined />, label: shell.userMenu.account },
     ...(managesPeople ? [{ key: "admin", icon: <TeamOutlined />, label: shell.userMenu.admin }] : []),
     ...(managesPeople ? [{ key: "roster", icon: <UploadOutlined />, label: roster.nav.roster }] : []),
@@ -29,7 +31,8 @@ export function UserMenu({ user }: { user: User }) {
   ];
 
   const onClick: MenuProps["onClick"] = ({ key }) => {
-    if (key === "account") navigate("/account");
+    if (key === "record") navigate(`/people/${user.id}/record`);
+    else if (key === "account") navigate("/account");
     else if (key === "admin") navigate("/admin/users");
     else if (key === "audit") navigate("/admin/audit");
     else if (key === "roster") navigate("/admin/roster");

@@ -1,10 +1,11 @@
 import { Link } from "react-router";
 import { Card, Tag } from "antd";
-import { ArrowRightOutlined } from "@ant-design/icons";
+import { ArrowRightOutlined, RiseOutlined } from "@ant-design/icons";
 import { LEVEL_LABELS, ROLE_LABELS } from "../../../shared/vocabulary.ts";
 import { useCurrentUser } from "../auth.tsx";
 import { AREAS } from "../areas.tsx";
 import { useCommunityIndex } from "../org.ts";
+import { growth } from "../strings/growth.ts";
 import { shell } from "../strings/shell.ts";
 import { WordListWarning } from "../features/moderation/WordListWarning.tsx";
 import { HomeActivity } from "./HomeActivity.tsx";
@@ -45,6 +46,9 @@ export function HomePage() {
             </dd>
           </div>
         </dl>
+        <Link to={`/people/${user.id}/record`} className="home-record-link">
+          <RiseOutlined aria-hidden="true" /> {growth.nav}
+        </Link>
       </Card>
 
       <h2 className="section-title">{h.areasTitle}</h2>
