@@ -29,6 +29,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "moderation.words_add": "添加敏感词",
   "moderation.words_import": "导入敏感词",
   "moderation.words_remove": "删除敏感词",
+  "forum.authors_view": "查看匿名提问人",
+  "commitment.create": "记录承诺事项",
+  "commitment.update": "更新承诺事项",
 };
 
 /** Filters of the audit screen and its export; dates are inclusive days (YYYY-MM-DD, Beijing time). */
