@@ -2,14 +2,9 @@
 import { z } from "zod";
 import { IdSchema } from "./ids.ts";
 
-export const COMMITMENT_STATUSES = ["ongoing", "done", "missed"] as const;
-export type CommitmentStatus = (typeof COMMITMENT_STATUSES)[number];
+import { COMMITMENT_STATUSES, type CommitmentStatus } from "./vocabulary.ts";
 
-export const COMMITMENT_STATUS_LABELS: Record<CommitmentStatus, string> = {
-  ongoing: "进行中",
-  done: "已完成",
-  missed: "未完成",
-};
+export { COMMITMENT_STATUS_LABELS, COMMITMENT_STATUSES, type CommitmentStatus } from "./vocabulary.ts";
 
 export const COMMITMENT_CONTENT_MAX = 500;
 export const COMMITMENT_NOTE_MAX = 500;

@@ -72,3 +72,12 @@ export const CAPABILITY_LABELS: Record<Capability, string> = {
   coordination: "统筹协调力",
   innovation: "治理创新力",
 };
+
+/** 承诺事项 status: 进行中 / 已完成 / 未完成 */
+export const COMMITMENT_STATUSES = ["ongoing", "done", "missed"] as const;
+export type CommitmentStatus = (typeof COMMITMENT_STATUSES)[number];
+export const COMMITMENT_STATUS_LABELS: Record<CommitmentStatus, string> = {
+  ongoing: "进行中",
+  done: "已完成",
+  missed: "未完成",
+};

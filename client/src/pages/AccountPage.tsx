@@ -11,6 +11,8 @@ import { useCommunityIndex, useOrg } from "../org.ts";
 import { accounts } from "../strings/accounts.ts";
 import { shell } from "../strings/shell.ts";
 import { MyTrainingCard } from "../features/trainings/MyTrainingCard.tsx";
+import { MyCommitmentsCard } from "../features/forums/Commitments.tsx";
+import { hasRole } from "../roles.ts";
 
 type PasswordForm = ChangePassword & { confirm: string };
 type ProfileForm = { displayName: string; phone: string };
@@ -24,6 +26,8 @@ export default function AccountPage() {
       <h1 className="page-title">{a.title}</h1>
       <HeldData user={user} />
       <MyTrainingCard />
+      {/* 承诺事项 are a secretary's; anyone else sees the card only if they somehow hold one */}
+      <MyCommitmentsCard hideWhenEmpty={!hasRole(user, "secretary")} />
       <ProfileCard user={user} />
       <PasswordCard />
     </div>
