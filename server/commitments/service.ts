@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, ne } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne, type SQL } from "drizzle-orm";
 import { type Commitment, type CreateCommitment, type UpdateCommitment } from "../../shared/commitments.ts";
 import type { Capability } from "../../shared/enums.ts";
 import { recordAudit } from "../audit/service.ts";
@@ -17,7 +17,7 @@ type Viewer = Pick<UserRow, "id" | "roles" | "streetId">;
 const BOARD_LIMIT = 100;
 
 /** Commitments with their forum and owner, shaped for one viewer. Never joins the question's asker. */
-async function load(db: Pick<Db, "select">, viewer: Viewer, where: ReturnType<typeof eq> | undefined, limit = 500): Promise<Commitment[]> {
+async function load(db: Pick<Db, "select">, viewer: Viewer, where: SQL | undefined, limit = 500): Promise<Commitment[]> {
   const rows = await db
     .select({
       c: commitments,
@@ -122,7 +122,7 @@ export async function previousCommitments(db: Db, viewer: Viewer, forumId: strin
       inArray(commitments.ownerId, [...new Set(presenters.map((p) => p.id))]),
       ne(commitments.forumId, forumId),
       lt(forums.startsAt, forum.startsAt),
-    ) as ReturnType<typeof eq>,
+    ),
     BOARD_LIMIT,
   );
 }

@@ -14,7 +14,7 @@ let browser: Browser;
 const pages: Page[] = [];
 
 beforeAll(async () => {
-  app = await startApp();
+  app = await startApp({ readyTimeoutMs: 150_000 });
   browser = await launchBrowser();
 });
 
@@ -26,6 +26,8 @@ afterAll(async () => {
 
 async function open(username: string, viewport?: { width: number; height: number }): Promise<Page> {
   const page = await newPage(browser, { baseUrl: app.baseUrl, viewport });
+  // the machine running the suite may be busy: allow more than the harness's 15 s per step
+  page.context().setDefaultTimeout(45_000);
   pages.push(page);
   await signIn(page, username);
   return page;
@@ -55,8 +57,12 @@ describe("anonymity and commitments in the browser", () => {
       talks: [{ title: "老旧小区的路灯与停车", presenterId: sec1.id, capability: "service", plannedMinutes: 15 }],
     });
     await admin.goto(`/forums/${forum.id}`);
+    await admin.getByTestId("forum-room").waitFor().catch(async (err) => {
+      await screenshot(admin, "anonymity-room-failed");
+      throw err;
+    });
     await admin.getByRole("button", { name: "开始论坛" }).click();
-    await expect.poll(() => admin.getByTestId("forum-status").textContent()).toBe("进行中");
+    await expect.poll(() => admin.getByTestId("forum-status").textContent(), { timeout: 30_000 }).toBe("进行中");
 
     // the ask box says exactly who can see the name
     const asked = "三号楼的路灯坏了三个月，什么时候能修？";
@@ -77,15 +83,16 @@ describe("anonymity and commitments in the browser", () => {
     const onAdmin = admin.getByTestId("question").filter({ hasText: asked });
     await onAdmin.getByRole("button", { name: /通\s*过/ }).click();
     await onAdmin.getByRole("button", { name: "投到大屏" }).click();
-    await expect.poll(() => onAdmin.textContent()).toContain("匿名");
+    await expect.poll(() => onAdmin.textContent(), { timeout: 30_000 }).toContain("匿名");
     expect(await admin.getByTestId("forum-room").locator(".forum-room-side").textContent()).not.toContain(asker.displayName);
 
     // the projector, driven by the same admin account
     const projector = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 1920, height: 1080 } });
+    projector.context().setDefaultTimeout(45_000);
     pages.push(projector);
     await signIn(projector, "admin");
     await projector.goto(`/forums/${forum.id}/screen?view=slides`);
-    await expect.poll(() => projector.getByTestId("screen-highlight").textContent()).toContain(asked);
+    await expect.poll(() => projector.getByTestId("screen-highlight").textContent(), { timeout: 30_000 }).toContain(asked);
     expect(await projector.getByTestId("screen-highlight").textContent()).toContain("匿名");
     await screenshot(projector, "anonymity-projector-slides", { fullPage: false });
     await projector.getByTestId("screen-view-question").click();
@@ -108,14 +115,14 @@ describe("anonymity and commitments in the browser", () => {
     await onAdmin.getByTestId("mark-answered").click();
     await admin.getByTestId("answer-note-input").fill("本周内报修，月底前修好");
     await admin.getByRole("dialog").getByRole("button", { name: /保\s*存/ }).click();
-    await expect.poll(() => phone.getByTestId("question").filter({ hasText: asked }).getByTestId("answer-note").textContent()).toContain("月底前修好");
+    await expect.poll(() => phone.getByTestId("question").filter({ hasText: asked }).getByTestId("answer-note").textContent(), { timeout: 30_000 }).toContain("月底前修好");
     await onAdmin.getByTestId("to-commitment").click();
     await admin.getByRole("dialog").getByRole("button", { name: /保\s*存/ }).click();
     await admin.getByText("已记录为承诺事项").waitFor();
 
     // the secretary finds it on their account page
     await secretary.goto("/account");
-    await expect.poll(() => secretary.getByTestId("my-commitments").textContent()).toContain(asked);
+    await expect.poll(() => secretary.getByTestId("my-commitments").textContent(), { timeout: 30_000 }).toContain(asked);
     await screenshot(secretary, "commitments-account");
 
     // and the hall sees it on the projector before the secretary's next 群众考书记 begins
@@ -126,8 +133,8 @@ describe("anonymity and commitments in the browser", () => {
       talks: [{ title: "路灯修好了吗", presenterId: sec1.id, plannedMinutes: 10 }],
     });
     await projector.goto(`/forums/${next.id}/screen`);
-    await expect.poll(() => projector.getByTestId("screen").getAttribute("data-view")).toBe("commitments");
-    await expect.poll(() => projector.getByTestId("screen-commitments").textContent()).toContain(asked);
+    await expect.poll(() => projector.getByTestId("screen").getAttribute("data-view"), { timeout: 30_000 }).toBe("commitments");
+    await expect.poll(() => projector.getByTestId("screen-commitments").textContent(), { timeout: 30_000 }).toContain(asked);
     expect(await projector.getByTestId("screen-commitments").textContent()).toContain("进行中");
     await screenshot(projector, "commitments-projector", { fullPage: false });
     await phone.goto(`/forums/${next.id}`);
