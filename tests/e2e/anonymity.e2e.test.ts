@@ -140,5 +140,5 @@ describe("anonymity and commitments in the browser", () => {
     await phone.goto(`/forums/${next.id}`);
     await phone.getByTestId("previous-commitments").waitFor();
     await screenshot(phone, "commitments-room-phone", { fullPage: false });
-  });
+  }, 300_000);
 });
