@@ -7,6 +7,7 @@ import { notificationsFeature } from "./notifications/index.ts";
 import { moderationFeature } from "./moderation/index.ts";
 import { filesFeature } from "./files/index.ts";
 import { forumsFeature } from "./forums/index.ts";
+import { commitmentsFeature } from "./commitments/index.ts";
 import { studiosFeature } from "./studios/index.ts";
 import { proposalsFeature } from "./proposals/index.ts";
 import { qaFeature } from "./qa/index.ts";
@@ -28,6 +29,7 @@ export const features: Feature[] = [
   moderationFeature,
   filesFeature,
   forumsFeature,
+  commitmentsFeature,
   studiosFeature,
   proposalsFeature,
   qaFeature,

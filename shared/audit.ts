@@ -31,6 +31,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "moderation.words_remove": "删除敏感词",
   "studio.member_add": "工作室添加成员",
   "studio.member_remove": "工作室移出成员",
+  "forum.authors_view": "查看匿名提问人",
+  "commitment.create": "记录承诺事项",
+  "commitment.update": "更新承诺事项",
 };
 
 /** Filters of the audit screen and its export; dates are inclusive days (YYYY-MM-DD, Beijing time). */

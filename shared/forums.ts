@@ -4,6 +4,7 @@ import type { AckHandler } from "./errors.ts";
 import { CAPABILITIES, CapabilitySchema, type Role } from "./enums.ts";
 import { ClientIdSchema, IdSchema } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
+import type { Commitment } from "./commitments.ts";
 
 export const FORUM_MODES = ["forum", "examination"] as const;
 export const ForumModeSchema = z.enum(FORUM_MODES);
@@ -173,11 +174,28 @@ export interface ForumQuestion {
   clientId: string;
   text: string;
   anonymous: boolean;
-  /** null when anonymous and the recipient may not see the author (only admins may) */
+  /**
+   * Always null for an anonymous question, whoever receives it — host, admin, projector, archive,
+   * even the asker. Only the moderation view (`ModeratedQuestion`) names the asker.
+   */
   author: { id: string; displayName: string; role: Role } | null;
+  /** the recipient asked it (lets the asker find their own anonymous question without a name) */
+  mine: boolean;
   status: QuestionStatus;
   votes: number;
+  /** 现场问政: the host's one-line note of the answer given on stage */
+  answerNote: string | null;
   createdAt: string;
+}
+
+/** A question in the moderation view (审核/实名): the asker is named even when anonymous. */
+export interface ModeratedQuestion extends Omit<ForumQuestion, "author" | "mine"> {
+  author: { id: string; displayName: string; role: Role };
+}
+
+/** `GET /api/forums/:id/moderation` (the forum's hosts and organisers; every opening is audited) */
+export interface ForumModeration {
+  questions: ModeratedQuestion[];
 }
 
 /** 六能力 + 总体评价, each 1–5 */
@@ -234,7 +252,8 @@ export interface ForumViewer {
   isHost: boolean;
   /** presents the current talk */
   isPresenter: boolean;
-  seesAuthors: boolean;
+  /** may open the moderation view (审核/实名), the only place an anonymous asker is named */
+  reviewsAuthors: boolean;
   seesPending: boolean;
   scoreGroup: ScoreGroup;
 }
@@ -257,6 +276,8 @@ export interface ForumSnapshot {
 export interface ForumArchive {
   forum: Forum;
   questions: ForumQuestion[];
+  /** 承诺事项 made at this forum */
+  commitments: Commitment[];
   chat: ForumChatMessage[];
   scoreboards: Scoreboard[];
 }
@@ -284,10 +305,19 @@ export type ForumControl = z.infer<typeof ForumControlSchema>;
 export const ForumSlideSchema = z.object({ ...ForumRef, talkId: IdSchema, slide: z.number().int().min(1).max(10_000) });
 export type ForumSlide = z.infer<typeof ForumSlideSchema>;
 
+export const ANSWER_NOTE_MAX = 200;
+
 export const ForumModerateSchema = z.object({
   ...ForumRef,
   questionId: IdSchema,
   action: z.enum(["approve", "dismiss", "answered", "highlight"]),
+  /** with `answered` (现场问政): one line on what was answered; sent again on an answered question, it replaces the note */
+  note: z
+    .string()
+    .trim()
+    .max(ANSWER_NOTE_MAX, `答复要点最多 ${ANSWER_NOTE_MAX} 个字`)
+    .refine((v) => !/[\r\n]/.test(v), "答复要点只写一行")
+    .optional(),
 });
 export type ForumModerate = z.infer<typeof ForumModerateSchema>;
 

@@ -11,6 +11,7 @@ export const NOTIFICATION_KINDS = [
   "answer_invited",
   "forum_starting",
   "forum_talk",
+  "commitment",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

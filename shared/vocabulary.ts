@@ -81,3 +81,12 @@ export const STUDIO_KIND_LABELS: Record<StudioKind, string> = {
   mentor: "导师工作室",
   bangdai: "老书记帮带",
 };
+
+/** 承诺事项 status: 进行中 / 已完成 / 未完成 */
+export const COMMITMENT_STATUSES = ["ongoing", "done", "missed"] as const;
+export type CommitmentStatus = (typeof COMMITMENT_STATUSES)[number];
+export const COMMITMENT_STATUS_LABELS: Record<CommitmentStatus, string> = {
+  ongoing: "进行中",
+  done: "已完成",
+  missed: "未完成",
+};

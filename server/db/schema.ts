@@ -12,3 +12,4 @@ export * from "../proposals/schema.ts";
 export * from "../qa/schema.ts";
 export * from "../trainings/schema.ts";
 export * from "../evidence/schema.ts";
+export * from "../commitments/schema.ts";

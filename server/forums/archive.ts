@@ -4,24 +4,31 @@ import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import { conflict } from "../lib/errors.ts";
 import { forumLive } from "./live.ts";
-import { seesAuthors, seesPending } from "./policy.ts";
+import { seesPending } from "./policy.ts";
 import { chatHistory, getForum, questionsFor } from "./service.ts";
+import { forumCommitments } from "../commitments/service.ts";
+import { COMMITMENT_STATUS_LABELS } from "../../shared/commitments.ts";
 
 const ITEM_LABELS: Record<ScoreItem, string> = { ...CAPABILITY_LABELS, overall: "总体评价" };
 const STATUS_LABELS = { pending: "待审核", open: "待回答", answered: "已回答", dismissed: "已撤下" } as const;
 const ARCHIVE_CHAT_LIMIT = 10_000;
 
-/** What happened in an ended forum: agenda and decks, every question with its state, chat, frozen scores. */
+/**
+ * What happened in an ended forum: agenda and decks, every question with its state and answer note,
+ * the commitments made, chat, frozen scores. Questions come from `questionsFor`, so an anonymous
+ * question has no author here — nor in the Markdown and CSV made from this — whoever asks for it.
+ */
 export async function buildArchive(ctx: AppContext, user: UserRow, forumId: string): Promise<ForumArchive> {
   const forum = await getForum(ctx.db, forumId);
   if (forum.status !== "ended") throw conflict("论坛结束后才能查看归档");
   const host = seesPending(user, forum);
-  const [questions, chat, scoreboards] = await Promise.all([
-    questionsFor(ctx.db, forumId, { userId: user.id, seesAuthors: seesAuthors(user, forum), seesPending: host }),
+  const [questions, commitments, chat, scoreboards] = await Promise.all([
+    questionsFor(ctx.db, forumId, { userId: user.id, seesPending: host }),
+    forumCommitments(ctx.db, user, forumId),
     chatHistory(ctx.db, forumId, ARCHIVE_CHAT_LIMIT),
     forumLive(ctx).scoring.scoreboards(forum),
   ]);
-  return { forum, questions, chat, scoreboards };
+  return { forum, questions, commitments, chat, scoreboards };
 }
 
 const time = (isoString: string) =>
@@ -67,6 +74,13 @@ export function archiveMarkdown(archive: ForumArchive): string {
   for (const q of [...archive.questions].sort((a, b) => b.votes - a.votes)) {
     const who = q.author ? q.author.displayName : "匿名";
     lines.push(`- 【${STATUS_LABELS[q.status]}】${esc(q.text)} —— ${esc(who)}，${q.votes} 票`);
+    if (q.answerNote) lines.push(`  - 现场答复：${esc(q.answerNote)}`);
+  }
+  lines.push("", "## 承诺事项", "");
+  if (!archive.commitments.length) lines.push("（无）");
+  for (const c of archive.commitments) {
+    const note = c.note ? `，${esc(c.note)}` : "";
+    lines.push(`- 【${COMMITMENT_STATUS_LABELS[c.status]}】${esc(c.content)} —— ${esc(c.ownerName)}，期限 ${c.dueOn}${note}`);
   }
   lines.push("", "## 讨论区", "");
   if (!archive.chat.length) lines.push("（无）");

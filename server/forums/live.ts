@@ -23,7 +23,7 @@ import { notify } from "../notifications/service.ts";
 import { Coalescer } from "./coalesce.ts";
 import { LiveForum } from "./liveForum.ts";
 import { type ForumOwners, type ForwardedRequest, localOwners, OwnerMoved, redisOwners } from "./ownership.ts";
-import { canPresent, isCurrentPresenter, isHost, requireHost, scoreGroupOf, seesAuthors, seesPending } from "./policy.ts";
+import { canPresent, isCurrentPresenter, isHost, requireHost, reviewsAuthors, scoreGroupOf, seesPending } from "./policy.ts";
 import { ForumQuestions } from "./questions.ts";
 import { forumChat, forums, forumTalks } from "./schema.ts";
 import { ForumScoring } from "./scoring.ts";
@@ -44,7 +44,7 @@ export function viewerOf(user: UserRow, forum: Forum | ForumRow): ForumViewer {
   return {
     isHost: isHost(user, forum),
     isPresenter: isCurrentPresenter(user, forum, current),
-    seesAuthors: seesAuthors(user, forum),
+    reviewsAuthors: reviewsAuthors(user, forum),
     seesPending: seesPending(user, forum),
     scoreGroup: scoreGroupOf(user),
   };

@@ -149,12 +149,12 @@ export class LiveForum {
   }
 
   /** The questions a viewer may see, shaped for them (same rules as `questionsFor`). */
-  questionsFor(viewer: { userId: string; seesAuthors: boolean; seesPending: boolean }): ForumQuestion[] {
+  questionsFor(viewer: { userId: string; seesPending: boolean }): ForumQuestion[] {
     const out: ForumQuestion[] = [];
     for (const { row } of this.questions.values()) {
       const visible =
         viewer.seesPending || row.status === "open" || row.status === "answered" || (row.status === "pending" && row.authorId === viewer.userId);
-      if (visible) out.push(toQuestion(row, this.authors.get(row.authorId), viewer));
+      if (visible) out.push(toQuestion(row, this.authors.get(row.authorId), viewer.userId));
     }
     return out;
   }
@@ -203,7 +203,7 @@ export class LiveForum {
       forum: this.forum,
       viewer,
       chat: this.chat.slice(),
-      questions: this.questionsFor({ userId, seesAuthors: viewer.seesAuthors, seesPending: viewer.seesPending }),
+      questions: this.questionsFor({ userId, seesPending: viewer.seesPending }),
       myVotes: this.votesOf(userId),
       scoreboards: this.scoreboards(),
       myBallots: this.ballotsOf(userId),

@@ -61,10 +61,10 @@ export function canModerate(user: Who, forum: ForumLike, currentTalk: TalkLike |
 }
 
 /**
- * Anonymous authors are visible — in the payloads, not just the UI — to the organisers who
- * moderate this forum (district organisers, or the street admin of its street).
+ * Who may open the moderation view (审核/实名), the one place an anonymous asker is named: the
+ * forum's hosts and the organisers over its street. No live payload names them, to anyone.
  */
-export const seesAuthors = (user: Who, forum: Pick<ForumLike, "streetId">) => canManageStreet(user, forum.streetId);
+export const reviewsAuthors = (user: Who, forum: ForumLike) => isHost(user, forum);
 
 /** Questions awaiting approval (群众考书记) reach only the host (and the forum's organisers). */
 export const seesPending = (user: Who, forum: ForumLike) => isHost(user, forum);

@@ -7,9 +7,9 @@ import { conflict, forbidden, notFound, readOnly } from "../lib/errors.ts";
 import { checkText } from "../moderation/service.ts";
 import type { Coalescer } from "./coalesce.ts";
 import type { LiveForum } from "./liveForum.ts";
-import { canModerate, seesAuthors, seesPending } from "./policy.ts";
+import { canModerate, seesPending } from "./policy.ts";
 import { forumQuestions, forumQuestionVotes } from "./schema.ts";
-import { forumAdminsRoom, forumHostsRoom, forumRoom, type QuestionRow, toQuestion } from "./service.ts";
+import { forumHostsRoom, forumRoom, type QuestionRow, toQuestion } from "./service.ts";
 
 /** Vote counts change many times a second in a full hall; the count pushed to the room is coalesced. */
 const VOTE_PUSH_MS = 100;
@@ -36,9 +36,8 @@ export class ForumQuestions {
 
   async ask(user: UserRow, live: LiveForum, input: ForumAsk): Promise<ForumQuestion> {
     requireNotEnded(live);
-    const mine = { userId: user.id, seesAuthors: seesAuthors(user, live.forum) };
     const existing = live.findByClientId(user.id, input.clientId);
-    if (existing) return toQuestion(existing, live.authors.get(user.id), mine);
+    if (existing) return toQuestion(existing, live.authors.get(user.id), user.id);
     await this.ctx.limits.posting.consume(user.id);
     await checkText(this.ctx, input.text);
     const [row] = await this.db
@@ -58,12 +57,12 @@ export class ForumQuestions {
     if (!row) {
       // the same clientId raced in twice: answer with the one that was stored
       const stored = live.findByClientId(user.id, input.clientId) ?? (await this.storedByClientId(live.forum.id, user.id, input.clientId));
-      return toQuestion(stored!, user, mine);
+      return toQuestion(stored!, user, user.id);
     }
     live.authors.set(user.id, { id: user.id, displayName: user.displayName, role: user.role });
     live.questions.set(row.id, { row, voters: new Set() });
     this.emitQuestion(live, row, row.status !== "pending");
-    return toQuestion(row, user, mine);
+    return toQuestion(row, user, user.id);
   }
 
   private async storedByClientId(forumId: string, userId: string, clientId: string) {
@@ -75,19 +74,17 @@ export class ForumQuestions {
   }
 
   /**
-   * Sends a question to those who may see it, shaped per audience: admins get the author of an
-   * anonymous question, everyone else gets `author: null`. A question not yet approved reaches
-   * only the hosts' room (and its author's own tabs). Each audience's payload is encoded once.
+   * Sends a question to those who may see it. Everyone — hosts and admins included — gets the same
+   * payload, without the author when the question is anonymous (see `toQuestion`); the asker's own
+   * tabs get theirs marked `mine`. A question not yet approved reaches only the hosts' room (and
+   * its asker). Each audience's payload is encoded once.
    */
   private emitQuestion(live: LiveForum, row: QuestionRow, toEveryone: boolean): void {
     const forumId = row.forumId;
     const author = live.authors.get(row.authorId);
-    const peers = toQuestion(row, author, { seesAuthors: false });
-    const admins = toQuestion(row, author, { seesAuthors: true });
     const audience = toEveryone ? forumRoom(forumId) : forumHostsRoom(forumId);
-    this.ctx.io.to(audience).except([forumAdminsRoom(forumId), userRoom(row.authorId)]).emit("forum:question", peers);
-    this.ctx.io.to(forumAdminsRoom(forumId)).emit("forum:question", admins);
-    this.ctx.io.to(userRoom(row.authorId)).except(forumAdminsRoom(forumId)).emit("forum:question", admins);
+    this.ctx.io.to(audience).except(userRoom(row.authorId)).emit("forum:question", toQuestion(row, author));
+    this.ctx.io.to(userRoom(row.authorId)).emit("forum:question", toQuestion(row, author, row.authorId));
   }
 
   private visibleQuestion(user: UserRow, live: LiveForum, questionId: string): QuestionRow {
@@ -113,21 +110,25 @@ export class ForumQuestions {
     } else if (input.action === "dismiss") {
       next = "dismissed";
     } else if (input.action === "answered") {
-      if (row.status !== "open") throw conflict(row.status === "pending" ? "请先通过审核" : "该提问不能标记为已回答");
+      // 现场问政: marked answered on stage; marking an answered question again replaces its note
+      if (row.status !== "open" && row.status !== "answered") throw conflict(row.status === "pending" ? "请先通过审核" : "该提问不能标记为已回答");
       next = "answered";
     } else if (row.status !== "open" && row.status !== "answered") {
       throw conflict("只有已公开的提问可以投到大屏");
     }
 
-    if (next !== previous) {
+    const note = input.action === "answered" && input.note !== undefined ? input.note || null : undefined;
+    if (note) await checkText(this.ctx, note);
+    if (next !== previous || (note !== undefined && note !== row.answerNote)) {
       // the question's state is kept: committed first, then applied here
       const [updated] = await this.db
         .update(forumQuestions)
-        .set({ status: next })
+        .set({ status: next, ...(note !== undefined ? { answerNote: note } : {}) })
         .where(and(eq(forumQuestions.id, row.id), eq(forumQuestions.status, previous)))
-        .returning({ status: forumQuestions.status });
+        .returning({ status: forumQuestions.status, answerNote: forumQuestions.answerNote });
       if (!updated) throw conflict("该提问刚被他人处理，请刷新");
       row.status = updated.status;
+      row.answerNote = updated.answerNote;
     }
     // The highlighted question is part of the stage: written behind with the page.
     const highlighted = live.forum.highlightedQuestionId;
@@ -138,7 +139,7 @@ export class ForumQuestions {
     // Peers learn of a change only to a question they could already see, or one now made public.
     this.emitQuestion(live, row, previous !== "pending" || next === "open");
     if (highlightChange !== undefined) this.ctx.io.to(forumRoom(forum.id)).emit("forum:state", { forum: live.forum });
-    return toQuestion(row, live.authors.get(row.authorId), { seesAuthors: seesAuthors(user, live.forum), userId: user.id });
+    return toQuestion(row, live.authors.get(row.authorId), user.id);
   }
 
   /**

@@ -4,6 +4,7 @@ import { z } from "zod";
 import {
   CreateForumSchema,
   CreateTalkSchema,
+  type ForumModeration,
   type JoinOrigin,
   ReorderTalksSchema,
   TalkNotesSchema,
@@ -21,7 +22,7 @@ import { fileResponse } from "../files/serve.ts";
 import { deckFile, uploadDeck } from "./decks.ts";
 import { canCreateForum, canUseNotes, PRESENTER_ROLES } from "./policy.ts";
 import { forumTalks } from "./schema.ts";
-import { addTalk, createForum, findForumRow, findTalkRow, getForum, listForums, updateWeights } from "./service.ts";
+import { addTalk, createForum, findForumRow, findTalkRow, getForum, listForums, moderationView, updateWeights } from "./service.ts";
 
 const forumId = (c: ApiContext) => readId(c);
 const talkId = (c: ApiContext) => readId(c, "talkId");
@@ -131,6 +132,13 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     if (!canUseNotes(user, talk)) throw forbidden("只有发言人本人可以编辑备注");
     await ctx.db.update(forumTalks).set({ notes }).where(eq(forumTalks.id, talk.id));
     return c.json({ notes });
+  });
+
+  // 审核/实名: the only place anonymous askers are named; each opening is audited (service.ts)
+  api.get("/forums/:id/moderation", async (c) => {
+    const user = requireUser(c);
+    c.header("cache-control", "no-store");
+    return c.json({ questions: await moderationView(ctx, user, forumId(c)) } satisfies ForumModeration);
   });
 
   api.get("/forums/:id/archive", async (c) => {

@@ -124,6 +124,8 @@ export const forumQuestions = pgTable(
     status: text("status", { enum: ["pending", "open", "answered", "dismissed"] }).notNull(),
     /** kept equal to the number of forum_question_votes rows, changed in the same transaction */
     votes: integer("votes").notNull().default(0),
+    /** 现场问政: the host's one-line note of the answer given on stage */
+    answerNote: text("answer_note"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -8,6 +8,7 @@ import {
   type ForumChatMessage,
   type ForumQuestion,
   type GroupWeights,
+  type ModeratedQuestion,
   type Talk,
 } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
@@ -17,7 +18,8 @@ import type { Db } from "../db/client.ts";
 import { conflict, forbidden, invalidInput, notFound, readOnly } from "../lib/errors.ts";
 import { notify } from "../notifications/service.ts";
 import { activityStreet } from "../auth/policy.ts";
-import { canCreateForum, requireHost } from "./policy.ts";
+import { recordAudit } from "../audit/service.ts";
+import { canCreateForum, requireHost, reviewsAuthors } from "./policy.ts";
 import { forumChat, forumDecks, forumQuestions, forums, forumTalks } from "./schema.ts";
 
 export type ForumRow = typeof forums.$inferSelect;
@@ -25,9 +27,8 @@ export type TalkRow = typeof forumTalks.$inferSelect;
 export type QuestionRow = typeof forumQuestions.$inferSelect;
 type Author = { id: string; displayName: string; role: UserRow["role"] };
 
-/** Socket.IO rooms of a forum: everyone; admins (see anonymous authors); hosts (see pending questions). */
+/** Socket.IO rooms of a forum: everyone; hosts (see pending questions). No room ever gets anonymous askers' names. */
 export const forumRoom = (forumId: string) => `forum:${forumId}`;
-export const forumAdminsRoom = (forumId: string) => `forum:${forumId}:admins`;
 export const forumHostsRoom = (forumId: string) => `forum:${forumId}:hosts`;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -247,7 +248,7 @@ export async function broadcastState(ctx: AppContext, forum: Forum): Promise<voi
 
 // ——— chat and question shaping ———
 
-export async function authorsOf(db: Db, ids: string[]): Promise<Map<string, Author>> {
+export async function authorsOf(db: Pick<Db, "select">, ids: string[]): Promise<Map<string, Author>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const rows = await db
@@ -269,28 +270,34 @@ export function toChatMessage(row: typeof forumChat.$inferSelect, author: Author
 }
 
 /**
- * A question as one recipient may see it: an anonymous author is removed from the payload unless
- * the recipient may see authors (admins) or asked it.
+ * Every question payload that leaves the server — socket pushes, join snapshots, acks, the archive
+ * and its exports — is built here, and an anonymous question never carries its author: not to the
+ * host, not to an admin driving the projector, not even to the asker (who learns it is theirs from
+ * `mine`). Only `toModeratedQuestion`, for the audited moderation view, names the asker.
  */
-export function toQuestion(
-  row: QuestionRow,
-  author: Author | undefined,
-  viewer: { seesAuthors: boolean; userId?: string },
-): ForumQuestion {
-  const showAuthor = !row.anonymous || viewer.seesAuthors || viewer.userId === row.authorId;
+export function toQuestion(row: QuestionRow, author: Author | undefined, viewerId?: string): ForumQuestion {
+  const mine = viewerId !== undefined && viewerId === row.authorId;
   return {
     id: row.id,
     forumId: row.forumId,
     talkId: row.talkId,
     // the idempotency key is the asker's business only (a client could pick one that gives them away)
-    clientId: viewer.userId === row.authorId ? row.clientId : "",
+    clientId: mine ? row.clientId : "",
     text: row.text,
     anonymous: row.anonymous,
-    author: showAuthor && author ? { id: author.id, displayName: author.displayName, role: author.role } : null,
+    author: !row.anonymous && author ? { id: author.id, displayName: author.displayName, role: author.role } : null,
+    mine,
     status: row.status,
     votes: row.votes,
+    answerNote: row.answerNote,
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+/** The moderation view's shape: the asker named, anonymous or not (see `moderationView`). */
+export function toModeratedQuestion(row: QuestionRow, author: Author): ModeratedQuestion {
+  const { mine: _mine, author: _hidden, ...question } = toQuestion(row, author);
+  return { ...question, author: { id: author.id, displayName: author.displayName, role: author.role } };
 }
 
 export const CHAT_HISTORY = 200;
@@ -311,11 +318,7 @@ export async function chatHistory(db: Db, forumId: string, limit = CHAT_HISTORY)
  * The questions a viewer may see: everything for the host (pending and dismissed included); for
  * everyone else the open and answered ones plus their own pending questions.
  */
-export async function questionsFor(
-  db: Db,
-  forumId: string,
-  viewer: { userId: string; seesAuthors: boolean; seesPending: boolean },
-): Promise<ForumQuestion[]> {
+export async function questionsFor(db: Db, forumId: string, viewer: { userId: string; seesPending: boolean }): Promise<ForumQuestion[]> {
   const rows = await db
     .select()
     .from(forumQuestions)
@@ -324,8 +327,33 @@ export async function questionsFor(
   const visible = viewer.seesPending
     ? rows
     : rows.filter((r) => r.status === "open" || r.status === "answered" || (r.status === "pending" && r.authorId === viewer.userId));
-  const authors = await authorsOf(db, visible.map((r) => r.authorId));
-  return visible.map((r) => toQuestion(r, authors.get(r.authorId), viewer));
+  const authors = await authorsOf(db, visible.filter((r) => !r.anonymous).map((r) => r.authorId));
+  return visible.map((r) => toQuestion(r, authors.get(r.authorId), viewer.userId));
+}
+
+/**
+ * The moderation view (审核/实名): every question of the forum with its asker named. Only the
+ * forum's hosts and organisers open it, and each opening is written to the audit log in the same
+ * transaction as the read, so no name is handed out unrecorded.
+ */
+export async function moderationView(ctx: AppContext, user: UserRow, forumId: string): Promise<ModeratedQuestion[]> {
+  const forum = await findForumRow(ctx.db, forumId);
+  if (!reviewsAuthors(user, forum)) throw forbidden("只有本场主持人和组织部、街道管理员可以查看提问人");
+  return ctx.db.transaction(async (tx) => {
+    const rows = await tx.select().from(forumQuestions).where(eq(forumQuestions.forumId, forumId)).orderBy(asc(forumQuestions.createdAt));
+    const authors = await authorsOf(tx, rows.map((r) => r.authorId));
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "forum.authors_view",
+      targetType: "forum",
+      targetId: forumId,
+      meta: { questions: rows.length, anonymous: rows.filter((r) => r.anonymous).length },
+    });
+    return rows.flatMap((r) => {
+      const author = authors.get(r.authorId);
+      return author ? [toModeratedQuestion(r, author)] : [];
+    });
+  });
 }
 
 export function requireNotEnded(forum: ForumRow): void {

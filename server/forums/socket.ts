@@ -12,8 +12,8 @@ import {
 import type { AppContext, IoSocket } from "../context.ts";
 import { handle } from "../realtime/handle.ts";
 import { forumLive } from "./live.ts";
-import { seesAuthors, seesPending } from "./policy.ts";
-import { forumAdminsRoom, forumHostsRoom, forumRoom } from "./service.ts";
+import { seesPending } from "./policy.ts";
+import { forumHostsRoom, forumRoom } from "./service.ts";
 
 /**
  * Socket.IO handlers of the forums feature: parse, hand the command to the forum's owner (this
@@ -30,14 +30,13 @@ export function forumSocket(socket: IoSocket, ctx: AppContext): void {
     // rooms first, so the snapshot's presence includes this person and no push falls between the two
     const rooms = [forumRoom(forumId)];
     if (seesPending(user(), { ...access, currentTalkId: null })) rooms.push(forumHostsRoom(forumId));
-    if (seesAuthors(user(), access)) rooms.push(forumAdminsRoom(forumId));
     await socket.join(rooms);
     joined.add(forumId);
     return { state: await live.exec(forumId, "join", user(), null) };
   });
 
   handle(socket, ctx, "forum:leave", ForumJoinSchema, async ({ forumId }) => {
-    for (const room of [forumRoom(forumId), forumHostsRoom(forumId), forumAdminsRoom(forumId)]) await socket.leave(room);
+    for (const room of [forumRoom(forumId), forumHostsRoom(forumId)]) await socket.leave(room);
     if (joined.delete(forumId)) live.presenceChanged(user(), forumId);
     return {};
   });
@@ -60,8 +59,8 @@ export function forumSocket(socket: IoSocket, ctx: AppContext): void {
 }
 
 /**
- * After a role change: the host and admin rooms of each forum this socket is in follow the fresh
- * user row (a demoted admin stops receiving pending questions and anonymous askers' names).
+ * After a role change: the hosts' room of each forum this socket is in follows the fresh user row
+ * (a demoted admin stops receiving pending questions).
  */
 export async function recheckForumRooms(socket: IoSocket, ctx: AppContext): Promise<void> {
   const live = forumLive(ctx);
@@ -69,12 +68,7 @@ export async function recheckForumRooms(socket: IoSocket, ctx: AppContext): Prom
   for (const forumId of forumIds) {
     const forum = await live.hostOf(forumId);
     const user = socket.data.user;
-    for (const [room, allowed] of [
-      [forumHostsRoom(forumId), seesPending(user, { ...forum, currentTalkId: null })],
-      [forumAdminsRoom(forumId), seesAuthors(user, forum)],
-    ] as const) {
-      if (allowed) await socket.join(room);
-      else await socket.leave(room);
-    }
+    if (seesPending(user, { ...forum, currentTalkId: null })) await socket.join(forumHostsRoom(forumId));
+    else await socket.leave(forumHostsRoom(forumId));
   }
 }

@@ -104,10 +104,10 @@ describe("a street admin is scoped to one street", () => {
     const socket = await connectSocket(server, street.client);
     const joined = await emitAck(socket, "forum:join", { forumId: other.body.forum.id });
     expect(joined.ok).toBe(true);
-    expect(joined.state.viewer).toMatchObject({ isHost: false, seesAuthors: false, seesPending: false });
+    expect(joined.state.viewer).toMatchObject({ isHost: false, reviewsAuthors: false, seesPending: false });
     expect((await emitAck(socket, "forum:control", { forumId: other.body.forum.id, action: "start" })).error.code).toBe("forbidden");
     const ownJoin = await emitAck(socket, "forum:join", { forumId: own.body.forum.id });
-    expect(ownJoin.state.viewer).toMatchObject({ isHost: true, seesAuthors: true, seesPending: true });
+    expect(ownJoin.state.viewer).toMatchObject({ isHost: true, reviewsAuthors: true, seesPending: true });
     const otherEvent = await organiser.client.post("/api/qa/events", { title: "河东问答", startsAt: soon(), pull: 0, streetId: "hedong" });
     expect((await emitAck(socket, "qa:control", { eventId: otherEvent.body.event.id, action: "start" })).error.code).toBe("forbidden");
     expect((await emitAck(socket, "qa:control", { eventId: event.body.event.id, action: "start" })).ok).toBe(true);

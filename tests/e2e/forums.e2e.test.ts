@@ -145,6 +145,10 @@ describe("forums in the browser", () => {
     await expect.poll(() => onPresenter.getByTestId("vote-count").textContent()).toBe("1");
     await expect.poll(() => viewerA.getByTestId("question").filter({ hasText: question }).getByTestId("vote-count").textContent()).toBe("1");
     await onPresenter.getByRole("button", { name: "标为已回答" }).click();
+    // 现场问政: a one-line note of the answer given on stage, shown to everyone
+    await presenter.getByTestId("answer-note-input").fill("先开楼栋协商会，一楼补偿方案由全体住户表决");
+    await presenter.getByRole("dialog").getByRole("button", { name: /保\s*存/ }).click();
+    await expect.poll(() => viewerA.getByTestId("question").filter({ hasText: question }).getByTestId("answer-note").textContent()).toContain("一楼补偿方案");
     await expect.poll(() => viewerA.getByTestId("question").filter({ hasText: question }).getAttribute("data-status")).toBe("answered");
     await expect.poll(() => onB.getAttribute("data-status")).toBe("answered");
 

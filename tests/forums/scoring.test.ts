@@ -161,7 +161,9 @@ describe("archive", () => {
     expect(hostView.questions.map((q: { status: string }) => q.status)).toEqual(["answered", "dismissed"]);
     expect(hostView.questions[0].author).toBeNull();
     const adminView = (await admin.client.get(`/api/forums/${forum.id}/archive`)).body.archive;
-    expect(adminView.questions[0].author.displayName).toBe("居民钱女士");
+    // an admin's archive is no different: the name is only in the audited moderation view
+    expect(adminView.questions[0].author).toBeNull();
+    expect(JSON.stringify(adminView.questions[0])).not.toContain("居民钱女士");
 
     const peer = await createUser(server, { role: "worker" });
     const md = await peer.client.get(`/api/forums/${forum.id}/archive?format=md`);

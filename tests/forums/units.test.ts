@@ -50,6 +50,7 @@ describe("archiveScoresCsv", () => {
     const csv = archiveScoresCsv({
       forum: { talks: [{ id: "t", title: "=HYPERLINK(\"x\")", presenterName: "张, 丽" }] } as never,
       questions: [],
+      commitments: [],
       chat: [],
       scoreboards: [board],
     });

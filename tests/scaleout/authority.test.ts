@@ -14,7 +14,7 @@ function onB(client: ApiClient): ApiClient {
 }
 
 describe("authority changes reach every process (finding 4)", () => {
-  it("an admin demoted through A loses hosting, anonymous askers' names and their document on B within a second", async () => {
+  it("an admin demoted through A loses hosting and their document on B within a second", async () => {
     const boss = await createUser(procs.onA, { role: "admin" });
     const demoted = await createUser(procs.onA, { role: "admin" });
     const asker = await createUser(procs.onA, { role: "resident" });

@@ -12,6 +12,8 @@ import { accounts } from "../strings/accounts.ts";
 import { shell } from "../strings/shell.ts";
 import { MyTrainingCard } from "../features/trainings/MyTrainingCard.tsx";
 import { useDocumentTitle } from "../documentTitle.ts";
+import { MyCommitmentsCard } from "../features/forums/Commitments.tsx";
+import { hasRole } from "../roles.ts";
 
 type PasswordForm = ChangePassword & { confirm: string };
 type ProfileForm = { displayName: string; phone: string };
@@ -26,6 +28,8 @@ export default function AccountPage() {
       <h1 className="page-title">{a.title}</h1>
       <HeldData user={user} />
       <MyTrainingCard />
+      {/* 承诺事项 are a secretary's; anyone else sees the card only if they somehow hold one */}
+      <MyCommitmentsCard hideWhenEmpty={!hasRole(user, "secretary")} />
       <ProfileCard user={user} />
       <PasswordCard />
     </div>

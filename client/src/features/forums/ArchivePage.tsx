@@ -10,6 +10,7 @@ import { forums as t } from "../../strings/forums.ts";
 import { ScoreboardView } from "./parts.tsx";
 import { useDocumentTitle } from "../../documentTitle.ts";
 import { shell } from "../../strings/shell.ts";
+import { CommitmentList } from "./Commitments.tsx";
 
 export function ArchivePage() {
   const { id = "" } = useParams();
@@ -20,7 +21,7 @@ export function ArchivePage() {
     const err = query.error;
     return <Result status="info" title={err instanceof ApiError && err.status === 409 ? t.archivePage.notEnded : err.message} extra={<Link to={`../${id}`}>{t.enter}</Link>} />;
   }
-  const { forum, questions, chat, scoreboards } = query.data!.archive;
+  const { forum, questions, commitments, chat, scoreboards } = query.data!.archive;
   return (
     <div className="page forum-archive" data-testid="forum-archive">
       <Link to="../.." relative="path" className="small">← {t.room.back}</Link>
@@ -67,11 +68,15 @@ export function ArchivePage() {
                   <p className="muted small">
                     {q.author?.displayName ?? t.questions.anonymousName} · <Tag>{t.questions.status[q.status]}</Tag> {t.archivePage.votes(q.votes)}
                   </p>
+                  {q.answerNote && <p className="answer-note">{t.questions.answerNote}：{q.answerNote}</p>}
                 </div>
               </li>
             ))}
           </ol>
         )}
+      </Card>
+      <Card title={`${t.commitments.title} (${commitments.length})`} size="small" className="stack-gap" data-testid="archive-commitments">
+        <CommitmentList commitments={commitments} />
       </Card>
       <Card title={`${t.archivePage.chat} (${chat.length})`} size="small" className="stack-gap">
         {chat.length === 0 ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} /> : (

@@ -9,7 +9,8 @@ import { PageSpin } from "../../components/PageSpin.tsx";
 import { emitWithAck, useConnectionState } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { AgendaList } from "./AgendaEditor.tsx";
-import { DeleteForumButton, EditForumButton, WeightsButton } from "./HostTools.tsx";
+import { DeleteForumButton, EditForumButton, ModerationButton, WeightsButton } from "./HostTools.tsx";
+import { PreviousCommitmentsCard } from "./Commitments.tsx";
 import { LoopbackWarning } from "./joinLink.tsx";
 import { ChatPanel } from "./ChatPanel.tsx";
 import { TalkTimer } from "./parts.tsx";
@@ -198,6 +199,7 @@ export function ForumRoomPage() {
         </div>
         <Space wrap>
           <Presence room={room} />
+          {room.viewer.reviewsAuthors && <ModerationButton forum={forum} />}
           <Link to="screen"><Button icon={<DesktopOutlined />}>{t.screenLink}</Button></Link>
           {forum.status === "ended" && <Link to="archive"><Button>{t.archive}</Button></Link>}
         </Space>
@@ -206,6 +208,8 @@ export function ForumRoomPage() {
       {room.viewer.isHost && <EventCheckinSection kind="forum" activityId={forum.id} />}
       <div className="forum-room-body">
         <div className="forum-room-main">
+          {/* 群众考书记: the hall first sees what the secretaries promised last time (open until the first talk) */}
+          {forum.mode === "examination" && forum.status !== "ended" && <PreviousCommitmentsCard forumId={forum.id} open={!talk} />}
           {talk ? (
             <Stage key={talk.id} room={room} talk={talk} disabled={offline} />
           ) : (

@@ -1,10 +1,11 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
-import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio } from "antd";
-import { DeleteOutlined, EditOutlined, PercentageOutlined } from "@ant-design/icons";
+import { Alert, App, Button, DatePicker, Empty, Form, Input, InputNumber, List, Modal, Radio, Tag } from "antd";
+import { DeleteOutlined, EditOutlined, EyeOutlined, PercentageOutlined } from "@ant-design/icons";
 import dayjs, { type Dayjs } from "dayjs";
-import { type Forum, type ForumMode, type GroupWeights, SCORE_GROUPS, SCORE_GROUP_LABELS } from "../../../../shared/forums.ts";
+import { type Forum, type ForumMode, type ForumModeration, type GroupWeights, type ModeratedQuestion, SCORE_GROUPS, SCORE_GROUP_LABELS } from "../../../../shared/forums.ts";
+import { ROLE_LABELS } from "../../../../shared/vocabulary.ts";
 import { api, ApiError } from "../../api.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { forumsKey } from "./ForumListPage.tsx";
@@ -125,6 +126,63 @@ export function WeightsButton({ forum }: { forum: Forum }) {
           ))}
         </div>
         {sum <= 0 && <p className="weights-error">{t.hostTools.weightsAllZero}</p>}
+      </Modal>
+    </>
+  );
+}
+
+/**
+ * 审核 / 实名: the only screen that names anonymous askers, for the forum's hosts and organisers.
+ * The list is fetched when the dialog opens and never kept: each opening is one audited read.
+ */
+export function ModerationButton({ forum }: { forum: Forum }) {
+  const [open, setOpen] = useState(false);
+  const [state, setState] = useState<{ loading: boolean; questions: ModeratedQuestion[]; error: string | null }>({ loading: false, questions: [], error: null });
+  const load = async () => {
+    setState({ loading: true, questions: [], error: null });
+    try {
+      const { questions } = await api<ForumModeration>(`/api/forums/${forum.id}/moderation`);
+      setState({ loading: false, questions, error: null });
+    } catch (err) {
+      setState({ loading: false, questions: [], error: errorText(err) });
+    }
+  };
+  const close = () => {
+    setOpen(false);
+    setState({ loading: false, questions: [], error: null });
+  };
+  const m = t.moderation;
+  return (
+    <>
+      <Button icon={<EyeOutlined />} onClick={() => { setOpen(true); void load(); }} data-testid="moderation-button">{m.button}</Button>
+      <Modal open={open} title={m.title} onCancel={close} footer={<Button onClick={() => void load()} loading={state.loading}>{m.refresh}</Button>} width={720} destroyOnHidden>
+        <Alert type="warning" showIcon title={m.notice} className="stack-gap" />
+        {state.error ? (
+          <Alert type="error" showIcon title={`${m.loadFailed}：${state.error}`} />
+        ) : !state.loading && state.questions.length === 0 ? (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={m.empty} />
+        ) : (
+          <List
+            loading={state.loading}
+            size="small"
+            data-testid="moderation-list"
+            dataSource={state.questions}
+            renderItem={(q) => (
+              <List.Item>
+                <List.Item.Meta
+                  title={q.text}
+                  description={
+                    <>
+                      <strong>{q.author.displayName}</strong>（{ROLE_LABELS[q.author.role]}）
+                      {q.anonymous && <Tag className="tag-inline" color="purple">{m.anonymousTag}</Tag>}
+                      <Tag className="tag-inline">{t.questions.status[q.status]}</Tag>
+                    </>
+                  }
+                />
+              </List.Item>
+            )}
+          />
+        )}
       </Modal>
     </>
   );

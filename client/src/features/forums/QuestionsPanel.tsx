@@ -1,10 +1,11 @@
 import { useMemo, useState } from "react";
-import { App, Button, Checkbox, Empty, Input, Segmented, Space, Tag } from "antd";
+import { App, Button, Checkbox, Empty, Input, Modal, Segmented, Space, Tag } from "antd";
 import { LikeFilled, LikeOutlined } from "@ant-design/icons";
 import { LIMITS } from "../../../../shared/limits.ts";
-import type { ForumModerate, ForumQuestion } from "../../../../shared/forums.ts";
+import { ANSWER_NOTE_MAX, type ForumModerate, type ForumQuestion } from "../../../../shared/forums.ts";
 import { emitWithAck } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
+import { RecordCommitmentButton } from "./Commitments.tsx";
 import { newClientId } from "./parts.tsx";
 import { type RoomState, sendReliably } from "./useForumRoom.ts";
 
@@ -44,9 +45,16 @@ export function QuestionsPanel({ room, disabled, dispatch }: { room: RoomState; 
     else message.error(ack.error.message);
   };
 
-  const moderate = async (q: ForumQuestion, action: ForumModerate["action"]) => {
-    const ack = await emitWithAck("forum:moderate", { forumId: forum.id, questionId: q.id, action });
+  const moderate = async (q: ForumQuestion, action: ForumModerate["action"], note?: string) => {
+    const ack = await emitWithAck("forum:moderate", { forumId: forum.id, questionId: q.id, action, ...(note !== undefined ? { note } : {}) });
     if (!ack.ok) message.error(ack.error.message);
+    return ack.ok;
+  };
+  // 现场问政: marking answered asks for a one-line note of the answer given on stage
+  const [answering, setAnswering] = useState<{ question: ForumQuestion; note: string } | null>(null);
+  const answer = async () => {
+    if (!answering) return;
+    if (await moderate(answering.question, "answered", answering.note.replace(/\s+/g, " ").trim())) setAnswering(null);
   };
 
   return (
@@ -62,13 +70,14 @@ export function QuestionsPanel({ room, disabled, dispatch }: { room: RoomState; 
             aria-label={t.questions.placeholder}
           />
           <div className="composer-row">
-            <Checkbox checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)}>
+            <Checkbox checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} aria-describedby="anonymous-notice">
               {t.questions.anonymous}
             </Checkbox>
             <Button type="primary" onClick={() => void ask()} loading={sending} disabled={disabled || !text.trim()}>
               {t.questions.ask}
             </Button>
           </div>
+          {anonymous && <p className="muted small anonymous-notice" id="anonymous-notice" data-testid="anonymous-notice">{t.questions.anonymousNotice}</p>}
           {forum.mode === "examination" && <p className="muted small">{t.questions.pendingNote}</p>}
         </div>
       )}
@@ -94,17 +103,22 @@ export function QuestionsPanel({ room, disabled, dispatch }: { room: RoomState; 
                   <p className="question-text">{q.text}</p>
                   <p className="muted small">
                     {q.author ? q.author.displayName : t.questions.anonymousName}
-                    {q.anonymous && q.author && <Tag className="tag-inline">{t.questions.anonymous}</Tag>}
-                    {q.author?.id === room.me.id && <Tag className="tag-inline" color="purple">{t.questions.mine}</Tag>}
+                    {q.mine && <Tag className="tag-inline" color="purple">{t.questions.mine}</Tag>}
                     <Tag className="tag-inline" color={STATUS_COLOR[q.status]}>{t.questions.status[q.status]}</Tag>
                     {onScreen && <Tag className="tag-inline" color="red">{t.questions.onScreen}</Tag>}
                   </p>
+                  {q.answerNote && <p className="answer-note" data-testid="answer-note">{t.questions.answerNote}：{q.answerNote}</p>}
                   {canModerate && !ended && (
                     <Space size={4} wrap>
                       {q.status === "pending" && viewer.isHost && (
                         <Button size="small" type="primary" onClick={() => void moderate(q, "approve")}>{t.questions.approve}</Button>
                       )}
-                      {q.status === "open" && <Button size="small" onClick={() => void moderate(q, "answered")}>{t.questions.markAnswered}</Button>}
+                      {(q.status === "open" || q.status === "answered") && (
+                        <Button size="small" onClick={() => setAnswering({ question: q, note: q.answerNote ?? "" })} data-testid="mark-answered">
+                          {q.status === "open" ? t.questions.markAnswered : t.questions.editAnswerNote}
+                        </Button>
+                      )}
+                      {viewer.isHost && (q.status === "open" || q.status === "answered") && <RecordCommitmentButton forum={forum} question={q} />}
                       {(q.status === "open" || q.status === "answered") && (
                         <Button size="small" onClick={() => void moderate(q, "highlight")}>{onScreen ? t.questions.unhighlight : t.questions.highlight}</Button>
                       )}
@@ -130,6 +144,27 @@ export function QuestionsPanel({ room, disabled, dispatch }: { room: RoomState; 
           })}
         </ol>
       )}
+      <Modal
+        open={!!answering}
+        title={t.questions.answerNoteTitle}
+        onCancel={() => setAnswering(null)}
+        onOk={() => void answer()}
+        okText={t.hostTools.save}
+        cancelText={t.hostTools.cancel}
+        destroyOnHidden
+      >
+        <p>{answering?.question.text}</p>
+        <p className="muted small">{t.questions.answerNoteHint}</p>
+        <Input
+          value={answering?.note ?? ""}
+          onChange={(e) => setAnswering((a) => (a ? { ...a, note: e.target.value } : a))}
+          onPressEnter={() => void answer()}
+          maxLength={ANSWER_NOTE_MAX}
+          placeholder={t.questions.answerNotePlaceholder}
+          aria-label={t.questions.answerNote}
+          data-testid="answer-note-input"
+        />
+      </Modal>
     </section>
   );
 }

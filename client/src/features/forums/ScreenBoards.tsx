@@ -1,6 +1,8 @@
 import { LikeOutlined } from "@ant-design/icons";
 import { CAPABILITIES } from "../../../../shared/vocabulary.ts";
 import { type ForumQuestion, SCORE_GROUP_LABELS, type Scoreboard, type Talk } from "../../../../shared/forums.ts";
+import type { Commitment } from "../../../../shared/commitments.ts";
+import { COMMITMENT_STATUS_LABELS } from "../../../../shared/vocabulary.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { ITEM_LABELS } from "./parts.tsx";
 
@@ -84,5 +86,32 @@ export function SideScore({ board }: { board: Scoreboard }) {
       </p>
       <p>{t.score.ballots(board.ballots)}</p>
     </div>
+  );
+}
+
+/** 上次承诺事项, large: what this forum's secretaries promised at earlier forums and how it stands. */
+export function ScreenCommitments({ commitments, loading }: { commitments: Commitment[]; loading: boolean }) {
+  return (
+    <section className="screen-commitments" data-testid="screen-commitments" aria-label={t.commitments.previousTitle}>
+      <h2>{t.commitments.previousTitle}</h2>
+      {commitments.length === 0 ? (
+        <p className="screen-message">{loading ? "" : t.commitments.empty}</p>
+      ) : (
+        <ol>
+          {commitments.slice(0, 8).map((c) => (
+            <li key={c.id} className={`screen-commitment screen-commitment-${c.status}`}>
+              <span className="screen-commitment-status">{COMMITMENT_STATUS_LABELS[c.status]}</span>
+              <span className="screen-commitment-body">
+                <span className="screen-commitment-content">{c.content}</span>
+                <span className="screen-commitment-meta">
+                  {c.ownerName} · {t.commitments.dueLine(c.dueOn)}
+                  {c.note && ` · ${c.note}`}
+                </span>
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   );
 }

@@ -9,7 +9,8 @@ import { useConnectionState } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { LoopbackWarning, useJoinLink } from "./joinLink.tsx";
 import { TalkTimer } from "./parts.tsx";
-import { ScreenQuestion, ScreenScoreboard, SideScore } from "./ScreenBoards.tsx";
+import { ScreenCommitments, ScreenQuestion, ScreenScoreboard, SideScore } from "./ScreenBoards.tsx";
+import { usePreviousCommitments } from "./Commitments.tsx";
 import { PdfSlide } from "./PdfSlide.tsx";
 import { useForumRoom } from "./useForumRoom.ts";
 import { ActivityCheckinQr } from "../trainings/CheckinQr.tsx";
@@ -30,20 +31,25 @@ function JoinCode({ forumId }: { forumId: string }) {
   );
 }
 
-const VIEWS = ["slides", "score", "question"] as const;
+const VIEWS = ["slides", "score", "question", "commitments"] as const;
 type View = (typeof VIEWS)[number];
 
 /**
  * The projector view. Slides with a side panel (highlighted question, top questions, score summary,
- * join QR), or one of two full-screen boards: the 群众考书记 scoreboard and a single question.
- * The view is in the URL (`?view=`), so a projector laptop can be left on one; without it, an open
- * scoring round shows the scoreboard and anything else the slides.
+ * join QR), or one of three full-screen boards: the 群众考书记 scoreboard, a single question, and
+ * 上次承诺事项. The view is in the URL (`?view=`), so a projector laptop can be left on one; without
+ * it, an open scoring round shows the scoreboard, a 群众考书记 before its first talk shows what the
+ * secretaries promised last time, and anything else the slides.
+ *
+ * Questions here are the room's payloads, which never name an anonymous asker — whoever is signed
+ * in on the projector laptop, an admin included.
  */
 export function ScreenPage() {
   const { id = "" } = useParams();
   const me = useCurrentUser();
   const { room, status, error } = useForumRoom(id, me);
   useDocumentTitle(shell.titles.forumScreen(room?.forum.title ?? shell.areas.forums.title));
+  const previous = usePreviousCommitments(id);
   const connection = useConnectionState();
   const [params, setParams] = useSearchParams();
   const chosen = VIEWS.find((v) => v === params.get("view"));
@@ -70,8 +76,11 @@ export function ScreenPage() {
   const top = byVotes.filter((q) => q.id !== highlighted?.id).slice(0, 4);
   const board = talk && talk.roundStatus !== "none" ? room.scoreboards.find((b) => b.talkId === talk.id) : undefined;
   const scoring = forum.mode === "examination";
-  const view: View = chosen ?? (scoring && talk?.roundStatus === "open" ? "score" : "slides");
-  const views = VIEWS.filter((v) => v !== "score" || scoring);
+  const promised = previous.data ?? [];
+  const beforeFirstTalk = !talk && forum.status !== "ended";
+  const view: View =
+    chosen ?? (scoring && talk?.roundStatus === "open" ? "score" : scoring && beforeFirstTalk && promised.length > 0 ? "commitments" : "slides");
+  const views = VIEWS.filter((v) => (v !== "score" && v !== "commitments") || scoring);
 
   return (
     <div className={`screen screen-view-${view}`} data-testid="screen" data-view={view}>
@@ -103,6 +112,10 @@ export function ScreenPage() {
       {view === "score" && talk ? (
         <main className="screen-full">
           <ScreenScoreboard board={board} talk={talk} />
+        </main>
+      ) : view === "commitments" ? (
+        <main className="screen-full">
+          <ScreenCommitments commitments={promised} loading={previous.isPending} />
         </main>
       ) : view === "question" ? (
         <main className="screen-full">

@@ -75,12 +75,11 @@ export function reduce(state: RoomState | null, action: Action): RoomState | nul
       return { ...state, chat: [...state.chat, action.message].slice(-CHAT_KEPT) };
     case "question": {
       const q = action.question;
-      const visible = state.viewer.seesPending || q.status === "open" || q.status === "answered" || (q.status === "pending" && q.author?.id === state.me.id);
+      const visible = state.viewer.seesPending || q.status === "open" || q.status === "answered" || (q.status === "pending" && q.mine);
       if (!visible) return { ...state, questions: state.questions.filter((x) => x.id !== q.id) };
+      // an update pushed to the whole room is not marked mine: the asker's own mark is kept
       const existing = state.questions.find((x) => x.id === q.id);
-      // an anonymous question keeps the author its own asker was told about
-      const merged = existing && !q.author && existing.author ? { ...q, author: existing.author } : q;
-      return { ...state, questions: upsert(state.questions, merged) };
+      return { ...state, questions: upsert(state.questions, existing?.mine && !q.mine ? { ...q, mine: true } : q) };
     }
     case "scoreboard": {
       // a closed round is final: a live push that was computed just before the close must not replace it
