@@ -1,0 +1,1 @@
+ALTER TABLE "forums" DROP COLUMN "weights";
