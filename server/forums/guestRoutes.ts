@@ -3,7 +3,10 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { GenerateCodesSchema, RedeemCodeSchema, VenueCapsSchema, VenueJoinSchema } from "../../shared/forums.ts";
 import type { AppContext } from "../context.ts";
 import { type ApiEnv, type PublicContext, type PublicEnv, readId, readJson, requireUser } from "../http/env.ts";
-import { unauthorized } from "../lib/errors.ts";
+import { IdSchema } from "../../shared/ids.ts";
+import { fileResponse } from "../files/serve.ts";
+import { parseWith, unauthorized } from "../lib/errors.ts";
+import { deckFile } from "./decks.ts";
 import { ballotCodes, GUEST_COOKIE, generateCodes, guestView, redeemCode, setVenueCaps, validateGuestSession, venueInfo, venueJoin } from "./guests.ts";
 
 /** The host's tools for 现场评议: printed codes and the venue QR's caps (signed-in routes). */
@@ -45,6 +48,14 @@ export function guestRoutes(api: Hono<PublicEnv>, ctx: AppContext): void {
       throw unauthorized();
     }
     return c.json({ guest: await guestView(ctx.db, found.guest) });
+  });
+
+  // the slides of the guest's own forum (a deck of any other forum is not found)
+  api.get("/guest/deck/:talkId", async (c) => {
+    const found = await validateGuestSession(ctx.db, getCookie(c, GUEST_COOKIE));
+    if (!found) throw unauthorized();
+    const talkId = parseWith(IdSchema, c.req.param("talkId"));
+    return fileResponse(ctx.files, c.req.raw, await deckFile(ctx, found.guest.forumId, talkId));
   });
 
   api.post("/guest/code", async (c) => {

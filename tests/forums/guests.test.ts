@@ -166,7 +166,7 @@ describe("guests", () => {
   it("reach no other route, room or document: a guest session is not a sign-in", async () => {
     const { forum, host, h } = await liveExamination();
     const g = await hallGuest(server, host.client, forum.id);
-    const guestPaths = new Set(["GET /api/guest", "POST /api/guest/code", "GET /api/guest/venue/:code", "POST /api/guest/venue/:code"]);
+    const guestPaths = new Set(["GET /api/guest", "GET /api/guest/deck/:talkId", "POST /api/guest/code", "GET /api/guest/venue/:code", "POST /api/guest/venue/:code"]);
     const publicPaths = new Set(["GET /api/health", "GET /api/org", "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/logout", "GET /api/calendar/:file"]);
     const seen = new Set<string>();
     for (const route of server.routes) {
