@@ -200,7 +200,7 @@ describe("guests", () => {
     const cut = new Promise<string>((resolve) => g.socket.on("disconnect", (reason) => resolve(reason)));
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "end" });
     expect(await cut).toBe("io server disconnect");
-    expect((await g.client.get("/api/guest")).status).toBe(401);
+    expect((await g.client.get("/api/guest")).body).toEqual({ guest: null });
     await expect(connectGuestSocket(server, g.client)).rejects.toThrow();
     expect((await new GuestClient(server.url).post("/api/guest/code", { code: g.code })).status).toBe(410);
     expect((await new GuestClient(server.url).post("/api/guest/code", { code: unused })).status).toBe(410);
