@@ -161,7 +161,7 @@ describe("guests", () => {
     expect((await emitAck(g.socket, "forum:ask", { forumId: forum.id, text: "还有一个问题", clientId: clientId() })).ok).toBe(true);
     for (const s of [h.socket, g.socket, other.socket]) s.close();
     await limited.close();
-  });
+  }, 120_000);
 
   it("reach no other route, room or document: a guest session is not a sign-in", async () => {
     const { forum, host, h } = await liveExamination();
