@@ -5,7 +5,7 @@ import type { AppContext } from "../context.ts";
 import { type ApiEnv, type PublicContext, type PublicEnv, readId, readJson, requireUser } from "../http/env.ts";
 import { IdSchema } from "../../shared/ids.ts";
 import { fileResponse } from "../files/serve.ts";
-import { parseWith, unauthorized } from "../lib/errors.ts";
+import { notFound, parseWith } from "../lib/errors.ts";
 import { deckFile } from "./decks.ts";
 import { ballotCodes, GUEST_COOKIE, generateCodes, guestView, redeemCode, setVenueCaps, validateGuestSession, venueInfo, venueJoin } from "./guests.ts";
 
@@ -45,7 +45,7 @@ export function guestRoutes(api: Hono<PublicEnv>, ctx: AppContext): void {
     const found = await validateGuestSession(ctx.db, getCookie(c, GUEST_COOKIE));
     if (!found) {
       deleteCookie(c, GUEST_COOKIE, { path: "/" });
-      throw unauthorized();
+      return c.json({ guest: null });
     }
     return c.json({ guest: await guestView(ctx.db, found.guest) });
   });
@@ -53,7 +53,7 @@ export function guestRoutes(api: Hono<PublicEnv>, ctx: AppContext): void {
   // the slides of the guest's own forum (a deck of any other forum is not found)
   api.get("/guest/deck/:talkId", async (c) => {
     const found = await validateGuestSession(ctx.db, getCookie(c, GUEST_COOKIE));
-    if (!found) throw unauthorized();
+    if (!found) throw notFound("选票已失效");
     const talkId = parseWith(IdSchema, c.req.param("talkId"));
     return fileResponse(ctx.files, c.req.raw, await deckFile(ctx, found.guest.forumId, talkId));
   });
