@@ -112,11 +112,12 @@ function GuestShell({ title, children }: { title?: string; children: React.React
 /** The live audience view of a guest: the talk on stage, scoring when a round is open, questions. */
 function GuestRoom({ guest }: { guest: GuestView }) {
   const me = useMemo(() => ({ id: guest.id, displayName: "现场观众", role: "resident", roles: [] }) as unknown as User, [guest.id]);
+  // once in, the live view stays (it shows 已结束 when the forum ends and the server closes the socket)
   const [connected, setConnected] = useState(false);
   useEffect(() => {
     const socket = getSocket();
     socket.auth = { guest: true };
-    const update = () => setConnected(socket.connected);
+    const update = () => setConnected((was) => was || socket.connected);
     socket.on("connect", update);
     socket.on("disconnect", update);
     connectSocket();
