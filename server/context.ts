@@ -14,6 +14,8 @@ import type { YjsServer } from "./yjs/server.ts";
 export interface SocketData {
   user: UserRow;
   session: SessionRow;
+  /** a guest of the hall (现场评议): `user` is the user-shaped guest of one forum, with no roles */
+  guest?: boolean;
 }
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

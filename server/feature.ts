@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import type { UserRow } from "./auth/sessions.ts";
-import type { AppContext, IoSocket } from "./context.ts";
+import type { AppContext, IoSocket, SocketData } from "./context.ts";
 import type { Db } from "./db/client.ts";
 import type { ApiEnv, PublicEnv } from "./http/env.ts";
 import type { DocKind } from "./yjs/docKinds.ts";
@@ -23,6 +23,13 @@ export interface Feature {
   /** Routes for signed-in people; `c.var.user` is always set in them. */
   routes?(api: Hono<ApiEnv>, ctx: AppContext): void;
   socket?(socket: IoSocket, ctx: AppContext): void;
+  /**
+   * A Socket.IO handshake asking to come in as a guest (`auth: {guest: true}`): the feature that
+   * issues guest sessions (forums: 现场评议) answers with the guest, or null to refuse.
+   */
+  guestHandshake?(ctx: AppContext, cookieHeader: string | undefined): Promise<Pick<SocketData, "user" | "session"> | null>;
+  /** handlers of a guest's socket; a guest's socket gets these and no feature's `socket` */
+  guestSocket?(socket: IoSocket, ctx: AppContext): void;
   docKinds?(ctx: AppContext): DocKind[];
   /** demo content for a fresh embedded database (see db/seed.ts) */
   seed?(db: Db, users: DemoUsers): Promise<void>;

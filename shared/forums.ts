@@ -13,17 +13,47 @@ export type ForumMode = z.infer<typeof ForumModeSchema>;
 export const FORUM_STATUSES = ["scheduled", "live", "ended"] as const;
 export type ForumStatus = (typeof FORUM_STATUSES)[number];
 
-/** 群众考书记 scoring groups: 居民 (everyone not in another group), 党员 (users.partyMember), 同行书记 (role secretary). */
-export const SCORE_GROUPS = ["residents", "partyMembers", "secretaries"] as const;
-export type ScoreGroup = (typeof SCORE_GROUPS)[number];
+/**
+ * 群众考书记 scoring groups, per forum: each has a name and a weight. The hall's groups are scored by
+ * guests holding a ballot code (现场评议); `secretaries` (同行书记) is scored by signed-in secretaries,
+ * and only when the host allows it (`peerScoring`). Nobody else signed in scores.
+ */
+export const PEER_GROUP = "secretaries";
+export const ScoreGroupIdSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/, "群体标识只能是字母和数字");
+export type ScoreGroup = string;
 
-export const GroupWeightsSchema = z.object({
-  residents: z.number().min(0).max(100),
-  partyMembers: z.number().min(0).max(100),
-  secretaries: z.number().min(0).max(100),
-}).refine((w) => w.residents + w.partyMembers + w.secretaries > 0, "至少一个群体的权重大于 0");
-export type GroupWeights = z.infer<typeof GroupWeightsSchema>;
-export const EQUAL_WEIGHTS: GroupWeights = { residents: 1, partyMembers: 1, secretaries: 1 };
+export const ScoreGroupDefSchema = z.object({
+  id: ScoreGroupIdSchema,
+  name: z.string().trim().min(1, "请填写群体名称").max(20, "群体名称最多 20 个字"),
+  weight: z.number().min(0).max(100),
+});
+export type ScoreGroupDef = z.infer<typeof ScoreGroupDefSchema>;
+
+export const ScoreGroupsSchema = z
+  .array(ScoreGroupDefSchema)
+  .min(2)
+  .max(8)
+  .refine((groups) => new Set(groups.map((g) => g.id)).size === groups.length, "群体不能重复")
+  .refine((groups) => groups.some((g) => g.id === PEER_GROUP), "必须保留同行书记一组（是否计分由主持人决定）")
+  .refine((groups) => groups.reduce((sum, g) => sum + g.weight, 0) > 0, "至少一个群体的权重大于 0");
+
+/** The plan's groups: 党员、居民代表、列席企业及群众代表, plus 同行书记 when the host allows it. */
+export const DEFAULT_GROUPS: ScoreGroupDef[] = [
+  { id: "party", name: "党员代表", weight: 1 },
+  { id: "residentReps", name: "居民代表", weight: 1 },
+  { id: "enterprise", name: "列席企业代表", weight: 1 },
+  { id: "public", name: "群众代表", weight: 1 },
+  { id: PEER_GROUP, name: "同行书记", weight: 1 },
+];
+
+/** How a ballot came in: a printed single-use code, the venue QR on the projector, or a secretary's account. */
+export const BALLOT_MECHANISMS = ["printed", "venue", "account"] as const;
+export type BallotMechanism = (typeof BALLOT_MECHANISMS)[number];
+export const BALLOT_MECHANISM_LABELS: Record<BallotMechanism, string> = {
+  printed: "纸质选票码",
+  venue: "现场扫码",
+  account: "账号",
+};
 
 const TitleSchema = z.string().trim().min(1, "请填写标题").max(LIMITS.titleMax, `标题最多 ${LIMITS.titleMax} 个字`);
 
@@ -40,7 +70,9 @@ export const CreateForumSchema = z.object({
   mode: ForumModeSchema,
   startsAt: z.iso.datetime({ offset: true }),
   theme: z.string().trim().max(500).optional(),
-  weights: GroupWeightsSchema.optional(),
+  groups: ScoreGroupsSchema.optional(),
+  /** 同行书记 (signed-in secretaries) score too */
+  peerScoring: z.boolean().optional(),
   talks: z.array(CreateTalkSchema).max(30).optional(),
   /** the street holding the forum (organisers choose; a street admin's is always their street) */
   streetId: z.string().min(1).max(64).nullable().optional(),
@@ -94,8 +126,9 @@ export interface JoinOrigin {
   publicOrigin: string | null;
 }
 
-/** `PUT /api/forums/:id/weights` (host, before the first round opens) */
-export const UpdateWeightsSchema = z.object({ weights: GroupWeightsSchema });
+/** `PUT /api/forums/:id/groups` (host, until the end): the groups with their weights, and whether 同行书记 score */
+export const UpdateGroupsSchema = z.object({ groups: ScoreGroupsSchema, peerScoring: z.boolean() });
+export type UpdateGroups = z.infer<typeof UpdateGroupsSchema>;
 
 /** `PUT /api/forums/:id/talks/:talkId/notes`: presenter notes keyed by page number ("1", "2", …) */
 export const TalkNotesSchema = z.object({
@@ -145,7 +178,10 @@ export interface Forum {
   hostName: string;
   /** the street holding the forum; null for a district-level one */
   streetId: string | null;
-  weights: GroupWeights;
+  /** scoring groups (群众考书记) with their weights */
+  groups: ScoreGroupDef[];
+  /** signed-in secretaries score as 同行书记 */
+  peerScoring: boolean;
   currentTalkId: string | null;
   highlightedQuestionId: string | null;
   startedAt: string | null;
@@ -215,8 +251,11 @@ export type BallotScores = z.infer<typeof BallotScoresSchema>;
 
 export interface ScoreGroupResult {
   group: ScoreGroup;
+  name: string;
   weight: number;
   ballots: number;
+  /** how this group's ballots came in */
+  byMechanism: Record<BallotMechanism, number>;
   /** mean per item over this group's ballots; null when the group cast none */
   means: Record<ScoreItem, number> | null;
 }
@@ -255,7 +294,10 @@ export interface ForumViewer {
   /** may open the moderation view (审核/实名), the only place an anonymous asker is named */
   reviewsAuthors: boolean;
   seesPending: boolean;
-  scoreGroup: ScoreGroup;
+  /** the group this viewer scores in; null when they don't score (staff, or 同行书记 not allowed) */
+  scoreGroup: ScoreGroup | null;
+  /** a guest of the hall (现场评议): no account, bound to this forum */
+  isGuest: boolean;
 }
 
 /** Everything a client needs after `forum:join` (also used to resync after a reconnect). */
@@ -385,8 +427,67 @@ export interface ForumServerEvents {
   "forum:deleted": (payload: { forumId: string }) => void;
 }
 
-export const SCORE_GROUP_LABELS: Record<ScoreGroup, string> = {
-  residents: "居民群众",
-  partyMembers: "党员",
-  secretaries: "同行书记",
-};
+/** The name of a group in a forum (a group since removed shows its id). */
+export const groupName = (forum: { groups: ScoreGroupDef[] }, group: ScoreGroup) => forum.groups.find((g) => g.id === group)?.name ?? group;
+
+// ——— 现场评议: ballot codes and guests ———
+
+/** A code as printed and typed: 10 letters and digits without look-alikes. */
+export const BallotCodeSchema = z.string().trim().toUpperCase().regex(/^[A-HJ-NP-Z2-9]{10}$/, "选票码格式不对");
+
+/** `POST /api/forums/:id/ballot-codes` (host): N single-use printed codes for one group. */
+export const GenerateCodesSchema = z.object({ group: ScoreGroupIdSchema, count: z.number().int().min(1).max(500) });
+export type GenerateCodes = z.infer<typeof GenerateCodesSchema>;
+
+/** `PUT /api/forums/:id/venue` (host): voters allowed per group through the venue QR (0 closes a group). */
+export const VenueCapsSchema = z.object({ caps: z.record(ScoreGroupIdSchema, z.number().int().min(0).max(5000)) });
+export type VenueCaps = z.infer<typeof VenueCapsSchema>;
+
+/** `POST /api/guest/code`: open a guest session with a printed code. */
+export const RedeemCodeSchema = z.object({ code: BallotCodeSchema });
+
+/** `POST /api/guest/venue/:venueCode`: a device joins through the venue QR; its first group is final. */
+export const VenueJoinSchema = z.object({
+  group: ScoreGroupIdSchema.optional(),
+  /** the token this device was given on its first join (kept in the browser) */
+  deviceToken: z.string().regex(/^[a-z2-7]{32}$/).optional(),
+});
+export type VenueJoin = z.infer<typeof VenueJoinSchema>;
+
+export interface BallotCode {
+  id: string;
+  code: string;
+  group: ScoreGroup;
+  used: boolean;
+}
+
+/** What the host sees of the venue QR: its code and, per group, the cap and how many devices took it. */
+export interface VenueState {
+  code: string | null;
+  caps: Record<ScoreGroup, number>;
+  taken: Record<ScoreGroup, number>;
+}
+
+/** `GET /api/forums/:id/ballot-codes` (host) */
+export interface BallotCodesView {
+  codes: BallotCode[];
+  venue: VenueState;
+}
+
+/** `GET /api/guest/venue/:venueCode` (anyone with the QR): the groups a device may still pick. */
+export interface VenueInfo {
+  forumId: string;
+  forumTitle: string;
+  status: ForumStatus;
+  groups: { id: ScoreGroup; name: string; remaining: number }[];
+}
+
+/** `GET /api/guest`: the guest session of this browser. */
+export interface GuestView {
+  id: string;
+  forumId: string;
+  forumTitle: string;
+  group: ScoreGroup;
+  groupName: string;
+  mechanism: "printed" | "venue";
+}

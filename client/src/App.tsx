@@ -28,6 +28,8 @@ const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
 const ChangePasswordPage = lazy(() => import("./pages/ChangePasswordPage.tsx"));
 const RosterImportPage = lazy(() => import("./features/roster/RosterImportPage.tsx"));
 const OrgPage = lazy(() => import("./features/roster/OrgPage.tsx"));
+const GuestCodePage = lazy(() => import("./features/guests/GuestPages.tsx").then((m) => ({ default: m.GuestCodePage })));
+const GuestVenuePage = lazy(() => import("./features/guests/GuestPages.tsx").then((m) => ({ default: m.GuestVenuePage })));
 const WordsPage = lazy(() => import("./features/moderation/WordsPage.tsx"));
 const DashboardPage = lazy(() => import("./features/dashboard/index.tsx"));
 
@@ -39,6 +41,9 @@ export function App() {
         <Route path="/login" element={<LoginPage />} />
         <Route path="/register" element={<Lazy><RegisterPage /></Lazy>} />
         <Route path="/change-password" element={<Lazy><ChangePasswordPage /></Lazy>} />
+        {/* 现场评议: a ballot code opens these without an account */}
+        <Route path="/g/:code" element={<Lazy><GuestCodePage /></Lazy>} />
+        <Route path="/v/:code" element={<Lazy><GuestVenuePage /></Lazy>} />
         <Route
           element={
             <RequireAuth>

@@ -183,13 +183,17 @@ export function SessionWatcher() {
   const { message } = AntApp.useApp();
   // no realtime connection until an initial or temporary password is changed (the server refuses it)
   const signedIn = Boolean(me) && !me?.mustChangePassword;
+  // a guest page of the hall (现场评议) opens the socket itself, as a guest
+  const guestPage = isGuestPath(window.location.pathname);
 
   useEffect(() => {
+    if (guestPage) return;
     if (signedIn) connectSocket();
     else disconnectSocket();
-  }, [signedIn]);
+  }, [signedIn, guestPage]);
 
   useEffect(() => {
+    if (guestPage) return;
     const socket = getSocket();
     let checking: Promise<void> | null = null;
 
@@ -233,6 +237,9 @@ export function SessionWatcher() {
       socket.off("connect_error", onConnectError);
       socket.off("disconnect", onDisconnect);
     };
-  }, [queryClient, navigate, message]);
+  }, [queryClient, navigate, message, guestPage]);
   return null;
 }
+
+/** The pages a ballot code opens without an account: /g/<printed code>, /v/<venue code>. */
+export const isGuestPath = (pathname: string) => /^\/(g|v)\//.test(pathname);

@@ -7,6 +7,7 @@ export * from "../notifications/schema.ts";
 export * from "../moderation/schema.ts";
 export * from "../files/schema.ts";
 export * from "../forums/schema.ts";
+export * from "../forums/guestSchema.ts";
 export * from "../studios/schema.ts";
 export * from "../proposals/schema.ts";
 export * from "../qa/schema.ts";

@@ -1,5 +1,5 @@
 import { CAPABILITY_LABELS, ROLE_LABELS } from "../../shared/enums.ts";
-import { type ForumArchive, SCORE_GROUP_LABELS, SCORE_ITEMS, type ScoreItem } from "../../shared/forums.ts";
+import { type ForumArchive, BALLOT_MECHANISM_LABELS, BALLOT_MECHANISMS, SCORE_ITEMS, type ScoreGroupResult, type ScoreItem } from "../../shared/forums.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import { conflict } from "../lib/errors.ts";
@@ -59,7 +59,11 @@ export function archiveMarkdown(archive: ForumArchive): string {
       const talk = forum.talks.find((t) => t.id === board.talkId);
       lines.push(`### ${esc(talk?.title ?? "")}`, "");
       lines.push(`有效评分 ${board.ballots} 份，加权总分 ${board.total ?? "—"}`, "");
-      lines.push(`| 项目 | ${board.groups.map((g) => `${SCORE_GROUP_LABELS[g.group]}（权重 ${g.weight}，${g.ballots} 份）`).join(" | ")} | 加权 |`);
+      for (const g of board.groups) {
+        lines.push(`- ${esc(g.name)}（权重 ${g.weight}）：${g.ballots} 份（${mechanismLine(g)}），平均分 ${groupAverage(g) ?? "—"}`);
+      }
+      lines.push("");
+      lines.push(`| 项目 | ${board.groups.map((g) => `${esc(g.name)}（权重 ${g.weight}，${g.ballots} 份）`).join(" | ")} | 加权 |`);
       lines.push(`|${" --- |".repeat(board.groups.length + 2)}`);
       for (const item of SCORE_ITEMS) {
         const cells = board.groups.map((g) => (g.means ? g.means[item].toFixed(2) : "—"));
@@ -98,14 +102,53 @@ export function archiveScoresCsv(archive: ForumArchive): string {
     const safe = /^[=+\-@]/.test(s) && typeof v === "string" ? `'${s}` : s;
     return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
-  const header = ["发言", "发言人", "群体", "权重", "评分份数", ...SCORE_ITEMS.map((i) => ITEM_LABELS[i]), "加权总分"];
+  const header = [
+    "发言",
+    "发言人",
+    "群体",
+    "权重",
+    "评分份数",
+    ...BALLOT_MECHANISMS.map((m) => `${BALLOT_MECHANISM_LABELS[m]}份数`),
+    ...SCORE_ITEMS.map((i) => ITEM_LABELS[i]),
+    "平均分",
+    "加权总分",
+  ];
   const rows: (string | number | null)[][] = [header];
   for (const board of archive.scoreboards) {
     const talk = archive.forum.talks.find((t) => t.id === board.talkId);
     for (const g of board.groups) {
-      rows.push([talk?.title ?? "", talk?.presenterName ?? "", SCORE_GROUP_LABELS[g.group], g.weight, g.ballots, ...SCORE_ITEMS.map((i) => (g.means ? g.means[i] : null)), null]);
+      rows.push([
+        talk?.title ?? "",
+        talk?.presenterName ?? "",
+        g.name,
+        g.weight,
+        g.ballots,
+        ...BALLOT_MECHANISMS.map((m) => g.byMechanism?.[m] ?? 0),
+        ...SCORE_ITEMS.map((i) => (g.means ? g.means[i] : null)),
+        groupAverage(g),
+        null,
+      ]);
     }
-    rows.push([talk?.title ?? "", talk?.presenterName ?? "", "加权结果", null, board.ballots, ...SCORE_ITEMS.map((i) => (board.weighted ? board.weighted[i] : null)), board.total]);
+    const byMechanism = BALLOT_MECHANISMS.map((m) => board.groups.reduce((sum, g) => sum + (g.byMechanism?.[m] ?? 0), 0));
+    rows.push([
+      talk?.title ?? "",
+      talk?.presenterName ?? "",
+      "加权结果",
+      null,
+      board.ballots,
+      ...byMechanism,
+      ...SCORE_ITEMS.map((i) => (board.weighted ? board.weighted[i] : null)),
+      null,
+      board.total,
+    ]);
   }
   return "\uFEFF" + rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
 }
+
+/** A group's mean over the seven items (its 平均分 on the result sheet). */
+function groupAverage(g: ScoreGroupResult): number | null {
+  if (!g.means) return null;
+  return Math.round((SCORE_ITEMS.reduce((sum, i) => sum + g.means![i], 0) / SCORE_ITEMS.length) * 100) / 100;
+}
+
+const mechanismLine = (g: ScoreGroupResult) => BALLOT_MECHANISMS.map((m) => `${BALLOT_MECHANISM_LABELS[m]} ${g.byMechanism?.[m] ?? 0}`).join("，");

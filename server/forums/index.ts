@@ -1,16 +1,25 @@
 import type { Feature } from "../feature.ts";
 import { moveBytesOut } from "../files/moveOut.ts";
+import { ballotRoutes, guestRoutes } from "./guestRoutes.ts";
+import { guestHandshake } from "./guests.ts";
 import { forumLive } from "./live.ts";
 import { forumRoutes } from "./routes.ts";
 import { forumDecks } from "./schema.ts";
 import { seedForums } from "./seed.ts";
-import { forumSocket, recheckForumRooms } from "./socket.ts";
+import { forumGuestSocket, forumSocket, recheckForumRooms } from "./socket.ts";
 
 /** 书记论坛 / 群众考书记: live forum sessions with synced slides, questions and scoring. */
 export const forumsFeature: Feature = {
   name: "forums",
-  routes: forumRoutes,
+  routes(api, ctx) {
+    forumRoutes(api, ctx);
+    ballotRoutes(api, ctx);
+  },
+  // 现场评议: guests open a session with a ballot code and reach only these and the forum's audience events
+  publicRoutes: guestRoutes,
   socket: forumSocket,
+  guestHandshake,
+  guestSocket: forumGuestSocket,
   authorityChanged: recheckForumRooms,
   seed: seedForums,
   async prepare(ctx) {

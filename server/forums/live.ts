@@ -21,9 +21,10 @@ import { AppError, conflict, forbidden, invalidInput, notFound, readOnly } from 
 import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
 import { Coalescer } from "./coalesce.ts";
+import { endForumGuests, forumGuestsRoom } from "./guests.ts";
 import { LiveForum } from "./liveForum.ts";
 import { type ForumOwners, type ForwardedRequest, localOwners, OwnerMoved, redisOwners } from "./ownership.ts";
-import { canPresent, isCurrentPresenter, isHost, requireHost, reviewsAuthors, scoreGroupOf, seesPending } from "./policy.ts";
+import { canPresent, guestOf, isCurrentPresenter, isHost, requireHost, reviewsAuthors, scoreGroupOf, seesPending } from "./policy.ts";
 import { ForumQuestions } from "./questions.ts";
 import { forumChat, forums, forumTalks } from "./schema.ts";
 import { ForumScoring } from "./scoring.ts";
@@ -46,7 +47,8 @@ export function viewerOf(user: UserRow, forum: Forum | ForumRow): ForumViewer {
     isPresenter: isCurrentPresenter(user, forum, current),
     reviewsAuthors: reviewsAuthors(user, forum),
     seesPending: seesPending(user, forum),
-    scoreGroup: scoreGroupOf(user),
+    scoreGroup: "groups" in forum ? scoreGroupOf(user, forum) : scoreGroupOf(user, { id: forum.id, groups: forum.scoreGroups, peerScoring: forum.peerScoring }),
+    isGuest: guestOf(user) !== null,
   };
 }
 
@@ -209,7 +211,8 @@ export class ForumLive {
   private async snapshot(user: UserRow, live: LiveForum): Promise<ForumSnapshot> {
     if (Date.now() - live.presenceAt > PRESENCE_REUSE_MS) await this.refreshPresence(live);
     this.schedulePresence(live);
-    return live.snapshotFor(user.id, viewerOf(user, live.forum));
+    const snapshot = live.snapshotFor(user.id, viewerOf(user, live.forum));
+    return guestOf(user) ? { ...snapshot, chat: [] } : snapshot;
   }
 
   /** Who is in the forum's room, on every server process, one entry per person. */
@@ -326,9 +329,11 @@ export class ForumLive {
       await writeStage(this.ctx.db, live);
       await this.ctx.db.update(forums).set({ status: "ended", endedAt: new Date(now) }).where(eq(forums.id, live.forum.id));
     }
+    // the hall's guest sessions end with the forum (the last state reaches them first)
     const room = this.ctx.io.to(forumRoom(live.forum.id));
     room.emit("forum:state", { forum: live.forum });
     for (const board of boards) room.emit("forum:scoreboard", board as never);
+    if (input.action === "end") await endForumGuests(this.ctx, live.forum.id);
     if (input.action === "start") await this.tellPresenters(user, live.forum);
     return live.forum;
   }
@@ -365,6 +370,7 @@ export class ForumLive {
 
   /** A chat line is committed before anyone sees it and before its acknowledgement. */
   private async chat(user: UserRow, live: LiveForum, input: ForumChat): Promise<ForumChatMessage> {
+    if (guestOf(user)) throw forbidden("现场观众不能使用聊天");
     if (live.forum.status === "ended") throw readOnly("论坛已结束，只能查看归档");
     await this.ctx.limits.posting.consume(user.id);
     await checkText(this.ctx, input.text);
@@ -377,7 +383,8 @@ export class ForumLive {
     if (!row) return (await this.storedChat(live.forum.id, user.id, input.clientId))!;
     const message = toChatMessage(row, user);
     live.addChat(message);
-    this.ctx.io.to(forumRoom(live.forum.id)).emit("forum:chat", message);
+    // the hall's guests see slides and questions, not the workers' chat
+    this.ctx.io.to(forumRoom(live.forum.id)).except(forumGuestsRoom(live.forum.id)).emit("forum:chat", message);
     return message;
   }
 

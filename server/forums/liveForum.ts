@@ -1,5 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import type {
+  BallotMechanism,
   BallotScores,
   Forum,
   ForumChatMessage,
@@ -15,7 +16,7 @@ import { computeScoreboard } from "./scoreboard.ts";
 import { authorsOf, CHAT_HISTORY, chatHistory, getForum, type QuestionRow, toQuestion } from "./service.ts";
 
 export type Author = { id: string; displayName: string; role: ForumChatMessage["author"]["role"] };
-export type Ballot = { scoreGroup: ScoreGroup; scores: BallotScores };
+export type Ballot = { scoreGroup: ScoreGroup; mechanism: BallotMechanism; scores: BallotScores };
 
 /** One question as the owner holds it: the stored row plus who upvoted it (the count is their number). */
 export interface LiveQuestion {
@@ -81,10 +82,16 @@ export class LiveForum {
     const ballots = new Map<string, Map<string, Ballot>>(roundTalks.map((id) => [id, new Map()]));
     if (roundTalks.length) {
       const stored = await db
-        .select({ talkId: forumBallots.talkId, userId: forumBallots.userId, scoreGroup: forumBallots.scoreGroup, scores: forumBallots.scores })
+        .select({
+          talkId: forumBallots.talkId,
+          userId: forumBallots.userId,
+          scoreGroup: forumBallots.scoreGroup,
+          mechanism: forumBallots.mechanism,
+          scores: forumBallots.scores,
+        })
         .from(forumBallots)
         .where(inArray(forumBallots.talkId, roundTalks));
-      for (const b of stored) ballots.get(b.talkId)!.set(b.userId, { scoreGroup: b.scoreGroup, scores: b.scores });
+      for (const b of stored) ballots.get(b.talkId)!.set(b.userId, { scoreGroup: b.scoreGroup, mechanism: b.mechanism, scores: b.scores });
     }
     const frozen = new Map<string, Scoreboard>();
     for (const t of talkRows) if (t.roundStatus === "closed" && t.frozen) frozen.set(t.id, t.frozen);
@@ -181,7 +188,7 @@ export class LiveForum {
     const talk = this.talk(talkId);
     const ballots = this.ballots.get(talkId);
     if (!talk || !ballots) return undefined;
-    return computeScoreboard({ forumId: this.forum.id, talkId, roundStatus: talk.roundStatus }, this.forum.weights, [...ballots.values()]);
+    return computeScoreboard({ forumId: this.forum.id, talkId, roundStatus: talk.roundStatus }, this.forum.groups, [...ballots.values()]);
   }
 
   /** Boards of every talk that has had a round, in agenda order. */

@@ -1,4 +1,4 @@
-import { isTalkEditable, type ScoreGroup } from "../../shared/forums.ts";
+import { type BallotMechanism, isTalkEditable, PEER_GROUP, type ScoreGroup, type ScoreGroupDef } from "../../shared/forums.ts";
 import { canManageStreet, hasAnyRole, hasRole, isAnyOrganiser } from "../auth/policy.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { forbidden } from "../lib/errors.ts";
@@ -69,12 +69,32 @@ export const reviewsAuthors = (user: Who, forum: ForumLike) => isHost(user, foru
 /** Questions awaiting approval (群众考书记) reach only the host (and the forum's organisers). */
 export const seesPending = (user: Who, forum: ForumLike) => isHost(user, forum);
 
-/** Scoring group: 同行书记 first, then 党员, everyone else counts with 居民群众. */
-export function scoreGroupOf(user: Pick<UserRow, "roles" | "partyMember">): ScoreGroup {
-  if (hasRole(user, "secretary")) return "secretaries";
-  if (user.partyMember) return "partyMembers";
-  return "residents";
+/**
+ * A guest of the hall (现场评议): no account, bound to one forum, in one scoring group for good.
+ * Guests reach the forums feature as a user-shaped object carrying `guest` and no roles, so every
+ * role check refuses them; they never pass the HTTP sign-in check (see guests.ts).
+ */
+export interface GuestInfo {
+  forumId: string;
+  group: ScoreGroup;
+  mechanism: "printed" | "venue";
 }
+export type ForumUser = UserRow & { guest?: GuestInfo };
+export const guestOf = (user: UserRow): GuestInfo | null => (user as ForumUser).guest ?? null;
+
+/**
+ * The group a person scores in, or null when they don't score: a guest scores in their own group
+ * (in their own forum only); a signed-in secretary as 同行书记 when the host allows it; other
+ * signed-in people never — self-registration is open, so an account is not one voter.
+ */
+export function scoreGroupOf(user: Pick<UserRow, "roles">, forum: { id: string; groups: ScoreGroupDef[]; peerScoring: boolean }): ScoreGroup | null {
+  const guest = guestOf(user as UserRow);
+  if (guest) return guest.forumId === forum.id && forum.groups.some((g) => g.id === guest.group) ? guest.group : null;
+  if (forum.peerScoring && hasRole(user, "secretary") && forum.groups.some((g) => g.id === PEER_GROUP)) return PEER_GROUP;
+  return null;
+}
+
+export const ballotMechanism = (user: UserRow): BallotMechanism => guestOf(user)?.mechanism ?? "account";
 
 export function requireHost(user: Who, forum: ForumLike): void {
   if (!isHost(user, forum)) throw forbidden("只有主持人可以执行此操作");

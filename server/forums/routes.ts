@@ -10,7 +10,7 @@ import {
   TalkNotesSchema,
   UpdateForumSchema,
   UpdateTalkSchema,
-  UpdateWeightsSchema,
+  UpdateGroupsSchema,
 } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
@@ -22,7 +22,7 @@ import { fileResponse } from "../files/serve.ts";
 import { deckFile, uploadDeck } from "./decks.ts";
 import { canCreateForum, canUseNotes, PRESENTER_ROLES } from "./policy.ts";
 import { forumTalks } from "./schema.ts";
-import { addTalk, createForum, findForumRow, findTalkRow, getForum, listForums, moderationView, updateWeights } from "./service.ts";
+import { addTalk, createForum, findForumRow, findTalkRow, getForum, listForums, moderationView, updateGroups } from "./service.ts";
 
 const forumId = (c: ApiContext) => readId(c);
 const talkId = (c: ApiContext) => readId(c, "talkId");
@@ -99,10 +99,10 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     return c.json({ talk: await addTalk(ctx, user, forumId(c), input) }, 201);
   });
 
-  api.put("/forums/:id/weights", async (c) => {
+  api.put("/forums/:id/groups", async (c) => {
     const user = requireUser(c);
-    const { weights } = await readJson(c, UpdateWeightsSchema);
-    return c.json({ forum: await updateWeights(ctx, user, forumId(c), weights) });
+    const input = await readJson(c, UpdateGroupsSchema);
+    return c.json({ forum: await updateGroups(ctx, user, forumId(c), input) });
   });
 
   api.post("/forums/:id/talks/:talkId/deck", async (c) => {

@@ -1,6 +1,6 @@
 // Tables of the forums feature (书记论坛 / 群众考书记).
 import { boolean, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
-import type { BallotScores, GroupWeights, Scoreboard } from "../../shared/forums.ts";
+import type { BallotMechanism, BallotScores, ScoreGroupDef, Scoreboard } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
 import { streets } from "../org/schema.ts";
 import { bytea } from "../db/types.ts";
@@ -21,7 +21,14 @@ export const forums = pgTable(
     hostId: uuid("host_id")
       .notNull()
       .references(() => users.id),
-    weights: jsonb("weights").$type<GroupWeights>().notNull(),
+    /** 群众考书记 scoring groups with their weights */
+    scoreGroups: jsonb("score_groups").$type<ScoreGroupDef[]>().notNull().default([]),
+    /** signed-in secretaries score as 同行书记 */
+    peerScoring: boolean("peer_scoring").notNull().default(false),
+    /** the code in the projector's venue QR (现场扫码); null until the host opens it */
+    venueCode: text("venue_code").unique(),
+    /** voters allowed per group through the venue QR */
+    venueCaps: jsonb("venue_caps").$type<Record<string, number>>().notNull().default({}),
     /** the street holding the forum; null for district-level ones (see auth/policy.ts) */
     streetId: text("street_id").references(() => streets.id),
     currentTalkId: uuid("current_talk_id"),
@@ -115,9 +122,8 @@ export const forumQuestions = pgTable(
       .references(() => forums.id, { onDelete: "cascade" }),
     /** the talk that was current when the question was asked */
     talkId: uuid("talk_id").references(() => forumTalks.id, { onDelete: "set null" }),
-    authorId: uuid("author_id")
-      .notNull()
-      .references(() => users.id),
+    /** a user, or a guest of the hall (forum_guests): no foreign key, as guests have no account */
+    authorId: uuid("author_id").notNull(),
     clientId: text("client_id").notNull(),
     text: text("text").notNull(),
     anonymous: boolean("anonymous").notNull().default(false),
@@ -140,29 +146,28 @@ export const forumQuestionVotes = pgTable(
     questionId: uuid("question_id")
       .notNull()
       .references(() => forumQuestions.id, { onDelete: "cascade" }),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id),
+    /** a user or a guest (see forumQuestions.authorId) */
+    userId: uuid("user_id").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.questionId, t.userId] }), index("forum_question_votes_user_idx").on(t.userId)],
 );
 
-/** One ballot per person per talk; changeable while the talk's round is open. */
+/** One ballot per voter (a secretary's account or a guest's code) per talk; changeable while the talk's round is open. */
 export const forumBallots = pgTable(
   "forum_ballots",
   {
     talkId: uuid("talk_id")
       .notNull()
       .references(() => forumTalks.id, { onDelete: "cascade" }),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id),
+    /** a secretary's user id or a guest's id (forum_guests) */
+    userId: uuid("user_id").notNull(),
     forumId: uuid("forum_id")
       .notNull()
       .references(() => forums.id, { onDelete: "cascade" }),
     /** the voter's group when the ballot was cast */
-    scoreGroup: text("score_group", { enum: ["residents", "partyMembers", "secretaries"] }).notNull(),
+    scoreGroup: text("score_group").notNull(),
+    mechanism: text("mechanism").$type<BallotMechanism>().notNull().default("account"),
     scores: jsonb("scores").$type<BallotScores>().notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,9 +1,10 @@
 import {
+  BALLOT_MECHANISMS,
+  type BallotMechanism,
   type BallotScores,
-  type GroupWeights,
   type RoundStatus,
-  SCORE_GROUPS,
   SCORE_ITEMS,
+  type ScoreGroupDef,
   type ScoreGroup,
   type ScoreGroupResult,
   type Scoreboard,
@@ -15,21 +16,25 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 /**
  * The weighted group scoreboard of one talk. Each group's mean is taken over its own ballots, then
  * groups are combined by the forum's weights — so a hall full of one group cannot drown the
- * others. Groups without ballots drop out of the weighting rather than counting as zero.
+ * others. Groups without ballots drop out of the weighting rather than counting as zero. Ballots of
+ * a group the forum no longer has are not counted.
  */
 export function computeScoreboard(
   meta: { forumId: string; talkId: string; roundStatus: RoundStatus },
-  weights: GroupWeights,
-  ballots: { scoreGroup: ScoreGroup; scores: BallotScores }[],
+  groupDefs: ScoreGroupDef[],
+  ballots: { scoreGroup: ScoreGroup; mechanism?: BallotMechanism; scores: BallotScores }[],
 ): Scoreboard {
-  const groups: ScoreGroupResult[] = SCORE_GROUPS.map((group) => {
+  const groups: ScoreGroupResult[] = groupDefs.map(({ id: group, name, weight }) => {
     const mine = ballots.filter((b) => b.scoreGroup === group);
+    const byMechanism = Object.fromEntries(
+      BALLOT_MECHANISMS.map((m) => [m, mine.filter((b) => (b.mechanism ?? "account") === m).length]),
+    ) as Record<BallotMechanism, number>;
     const means = mine.length
       ? (Object.fromEntries(
           SCORE_ITEMS.map((item) => [item, mine.reduce((sum, b) => sum + b.scores[item], 0) / mine.length]),
         ) as Record<ScoreItem, number>)
       : null;
-    return { group, weight: weights[group], ballots: mine.length, means };
+    return { group, name, weight, ballots: mine.length, byMechanism, means };
   });
 
   const counted = groups.filter((g) => g.means && g.weight > 0);
@@ -45,7 +50,7 @@ export function computeScoreboard(
   }
   return {
     ...meta,
-    ballots: ballots.length,
+    ballots: groups.reduce((sum, g) => sum + g.ballots, 0),
     groups: groups.map((g) => ({
       ...g,
       means: g.means

@@ -7,8 +7,9 @@ import { talkEvidence } from "../evidence/facts.ts";
 import { recordEvidence, withdrawEvidence } from "../evidence/service.ts";
 import { conflict, forbidden, invalidInput, notFound } from "../lib/errors.ts";
 import type { Coalescer } from "./coalesce.ts";
-import type { LiveForum } from "./liveForum.ts";
-import { requireHost, scoreGroupOf } from "./policy.ts";
+import { hasRole } from "../auth/policy.ts";
+import type { Ballot, LiveForum } from "./liveForum.ts";
+import { ballotMechanism, requireHost, scoreGroupOf } from "./policy.ts";
 import { forumBallots, forumTalks } from "./schema.ts";
 import { computeScoreboard } from "./scoreboard.ts";
 import { forumRoom } from "./service.ts";
@@ -77,7 +78,7 @@ export class ForumScoring {
     live.setTalk(talkId, { roundStatus: "closed" });
     await Promise.allSettled([...(live.ballotsInFlight.get(talkId) ?? [])]);
     const talk = live.talk(talkId)!;
-    const board = computeScoreboard({ forumId: live.forum.id, talkId, roundStatus: "closed" }, live.forum.weights, [
+    const board = computeScoreboard({ forumId: live.forum.id, talkId, roundStatus: "closed" }, live.forum.groups, [
       ...(live.ballots.get(talkId)?.values() ?? []),
     ]);
     // The frozen result is the talk's 成长档案 evidence; it replaces an unscored item written when
@@ -101,10 +102,10 @@ export class ForumScoring {
       rows.map(async (t) => {
         if (t.roundStatus === "closed" && t.frozenScoreboard) return t.frozenScoreboard;
         const ballots = await this.db
-          .select({ scoreGroup: forumBallots.scoreGroup, scores: forumBallots.scores })
+          .select({ scoreGroup: forumBallots.scoreGroup, mechanism: forumBallots.mechanism, scores: forumBallots.scores })
           .from(forumBallots)
           .where(eq(forumBallots.talkId, t.id));
-        return computeScoreboard({ forumId: forum.id, talkId: t.id, roundStatus: t.roundStatus }, forum.weights, ballots);
+        return computeScoreboard({ forumId: forum.id, talkId: t.id, roundStatus: t.roundStatus }, forum.groups, ballots);
       }),
     );
   }
@@ -114,8 +115,10 @@ export class ForumScoring {
     const talk = live.talk(input.talkId);
     if (!talk) throw notFound("找不到该发言");
     if (talk.presenterId === user.id) throw forbidden("不能给自己的发言评分");
+    const scoreGroup = scoreGroupOf(user, live.forum);
+    if (!scoreGroup) throw forbidden(live.forum.peerScoring || !hasRole(user, "secretary") ? "现场评分由持选票码的群众进行，工作人员不评分" : "本场主持人未开放同行书记评分");
     if (talk.roundStatus !== "open") throw conflict(talk.roundStatus === "closed" ? "评分已结束，结果已锁定" : "评分尚未开始");
-    const ballot = { scoreGroup: scoreGroupOf(user), scores: input.scores };
+    const ballot: Ballot = { scoreGroup, mechanism: ballotMechanism(user), scores: input.scores };
     // A person's ballots on a talk commit and apply in the order they were cast.
     const key = `ballot:${talk.id}:${user.id}`;
     const previous = live.chains.get(key) ?? Promise.resolve();

@@ -1,5 +1,5 @@
 import { PDFDocument, rgb, StandardFonts } from "pdf-lib";
-import { EQUAL_WEIGHTS } from "../../shared/forums.ts";
+import { DEFAULT_GROUPS } from "../../shared/forums.ts";
 import type { Db } from "../db/client.ts";
 import type { DemoUsers } from "../feature.ts";
 import { forumDecks, forums, forumTalks } from "./schema.ts";
@@ -36,7 +36,7 @@ export async function seedForums(db: Db, users: DemoUsers): Promise<void> {
       mode: "forum",
       startsAt,
       hostId: admin.id,
-      weights: EQUAL_WEIGHTS,
+      scoreGroups: DEFAULT_GROUPS,
     })
     .returning({ id: forums.id });
   const talks = await db

@@ -3,13 +3,13 @@ import { alias } from "drizzle-orm/pg-core";
 import {
   type CreateForum,
   type CreateTalk,
-  EQUAL_WEIGHTS,
+  DEFAULT_GROUPS,
   type Forum,
   type ForumChatMessage,
   type ForumQuestion,
-  type GroupWeights,
   type ModeratedQuestion,
   type Talk,
+  type UpdateGroups,
 } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
@@ -21,6 +21,7 @@ import { activityStreet } from "../auth/policy.ts";
 import { recordAudit } from "../audit/service.ts";
 import { canCreateForum, requireHost, reviewsAuthors } from "./policy.ts";
 import { forumChat, forumDecks, forumQuestions, forums, forumTalks } from "./schema.ts";
+import { forumBallotCodes, forumGuests } from "./guestSchema.ts";
 
 export type ForumRow = typeof forums.$inferSelect;
 export type TalkRow = typeof forumTalks.$inferSelect;
@@ -87,7 +88,8 @@ export async function loadForums(db: Db, forumRows: ForumRow[]): Promise<Forum[]
     hostId: f.hostId,
     hostName: hostName.get(f.hostId) ?? "",
     streetId: f.streetId,
-    weights: f.weights,
+    groups: f.scoreGroups,
+    peerScoring: f.peerScoring,
     currentTalkId: f.currentTalkId,
     highlightedQuestionId: f.highlightedQuestionId,
     startedAt: iso(f.startedAt),
@@ -160,7 +162,8 @@ export async function createForum(ctx: AppContext, user: UserRow, input: CreateF
         startsAt: new Date(input.startsAt),
         hostId: user.id,
         streetId,
-        weights: input.weights ?? EQUAL_WEIGHTS,
+        scoreGroups: input.groups ?? DEFAULT_GROUPS,
+        peerScoring: input.peerScoring ?? false,
       })
       .returning({ id: forums.id });
     if (talks.length) {
@@ -223,14 +226,31 @@ export async function addTalk(ctx: AppContext, user: UserRow, forumId: string, i
   return talk;
 }
 
-export async function updateWeights(ctx: AppContext, user: UserRow, forumId: string, weights: GroupWeights): Promise<Forum> {
+/**
+ * The scoring groups, their weights and whether 同行书记 score. A group that printed codes or venue
+ * guests already belong to can't be removed (their ballots would stop counting).
+ */
+export async function updateGroups(ctx: AppContext, user: UserRow, forumId: string, input: UpdateGroups): Promise<Forum> {
   const forum = await findForumRow(ctx.db, forumId);
   requireHost(user, forum);
   if (forum.status === "ended") throw readOnly("论坛已结束");
-  await ctx.db.update(forums).set({ weights }).where(eq(forums.id, forumId));
+  const kept = new Set(input.groups.map((g) => g.id));
+  const inUse = await groupsInUse(ctx.db, forumId);
+  const dropped = [...inUse].filter((g) => !kept.has(g));
+  if (dropped.length) throw conflict("已有选票码或现场观众属于该群体，不能删除");
+  await ctx.db.update(forums).set({ scoreGroups: input.groups, peerScoring: input.peerScoring }).where(eq(forums.id, forumId));
   const updated = await getForum(ctx.db, forumId);
   await broadcastState(ctx, updated);
   return updated;
+}
+
+/** Groups that printed codes or venue guests belong to: they can't be removed from the forum. */
+async function groupsInUse(db: Db, forumId: string): Promise<Set<string>> {
+  const [codes, guests] = await Promise.all([
+    db.selectDistinct({ g: forumBallotCodes.scoreGroup }).from(forumBallotCodes).where(eq(forumBallotCodes.forumId, forumId)),
+    db.selectDistinct({ g: forumGuests.scoreGroup }).from(forumGuests).where(eq(forumGuests.forumId, forumId)),
+  ]);
+  return new Set([...codes, ...guests].map((r) => r.g));
 }
 
 /**
@@ -255,7 +275,10 @@ export async function authorsOf(db: Pick<Db, "select">, ids: string[]): Promise<
     .select({ id: users.id, displayName: users.displayName, role: users.role })
     .from(users)
     .where(inArray(users.id, unique));
-  return new Map(rows.map((r) => [r.id, r]));
+  const found = new Map(rows.map((r) => [r.id, r]));
+  // an author with no account is a guest of the hall (现场评议)
+  for (const id of unique) if (!found.has(id)) found.set(id, { id, displayName: "现场观众", role: "guest" as Author["role"] });
+  return found;
 }
 
 export function toChatMessage(row: typeof forumChat.$inferSelect, author: Author): ForumChatMessage {

@@ -11,8 +11,10 @@ import {
 } from "../../shared/forums.ts";
 import type { AppContext, IoSocket } from "../context.ts";
 import { handle } from "../realtime/handle.ts";
+import { forbidden } from "../lib/errors.ts";
+import { forumGuestsRoom } from "./guests.ts";
 import { forumLive } from "./live.ts";
-import { seesPending } from "./policy.ts";
+import { guestOf, seesPending } from "./policy.ts";
 import { forumHostsRoom, forumRoom } from "./service.ts";
 
 /**
@@ -56,6 +58,53 @@ export function forumSocket(socket: IoSocket, ctx: AppContext): void {
     return live.exec(input.forumId, "vote", user(), input);
   });
   handle(socket, ctx, "forum:score", ForumScoreSchema, (input) => live.exec(input.forumId, "score", user(), input));
+}
+
+/** What a guest of the hall may send: see the room, ask, upvote, score. Nothing else is even parsed. */
+const GUEST_EVENTS = new Set(["forum:join", "forum:leave", "forum:ask", "forum:vote", "forum:score"]);
+
+/**
+ * Socket.IO handlers of a guest (现场评议): the audience events of their own forum only. Any other
+ * event — another feature's, a host's, another forum — is refused with the standard ack.
+ */
+export function forumGuestSocket(socket: IoSocket, ctx: AppContext): void {
+  const live = forumLive(ctx);
+  const user = () => socket.data.user;
+  const guest = guestOf(user());
+  let joined = false;
+  const refused = { ok: false, error: { code: "forbidden", message: "现场观众只能参与本场论坛的评议" } } as const;
+  socket.use(([event, ...args], next) => {
+    if (GUEST_EVENTS.has(event)) return next();
+    const ack = args[args.length - 1];
+    if (typeof ack === "function") ack(refused);
+  });
+  const ownForum = (forumId: string) => {
+    if (!guest || forumId !== guest.forumId) throw forbidden("选票码只能用于本场论坛");
+    return forumId;
+  };
+
+  handle(socket, ctx, "forum:join", ForumJoinSchema, async ({ forumId }) => {
+    ownForum(forumId);
+    await socket.join([forumRoom(forumId), forumGuestsRoom(forumId)]);
+    joined = true;
+    return { state: await live.exec(forumId, "join", user(), null) };
+  });
+  handle(socket, ctx, "forum:leave", ForumJoinSchema, async ({ forumId }) => {
+    ownForum(forumId);
+    await socket.leave(forumRoom(forumId));
+    if (joined) live.presenceChanged(user(), forumId);
+    joined = false;
+    return {};
+  });
+  socket.on("disconnect", () => {
+    if (joined && guest) live.presenceChanged(user(), guest.forumId);
+  });
+  handle(socket, ctx, "forum:ask", ForumAskSchema, async (input) => ({ question: await live.exec(ownForum(input.forumId), "ask", user(), input) }));
+  handle(socket, ctx, "forum:vote", ForumVoteSchema, async (input) => {
+    await ctx.limits.voting.consume(user().id);
+    return live.exec(ownForum(input.forumId), "vote", user(), input);
+  });
+  handle(socket, ctx, "forum:score", ForumScoreSchema, (input) => live.exec(ownForum(input.forumId), "score", user(), input));
 }
 
 /**

@@ -23,11 +23,11 @@ export function readSessionCookie(c: Context): string | undefined {
 }
 
 /** Reads the session token from a raw Cookie header (Socket.IO handshake, /yjs/ upgrade). */
-export function sessionTokenFromHeader(cookieHeader: string | undefined): string | undefined {
+export function sessionTokenFromHeader(cookieHeader: string | undefined, cookieName = SESSION_COOKIE): string | undefined {
   if (!cookieHeader) return undefined;
   for (const part of cookieHeader.split(";")) {
     const [name, ...rest] = part.trim().split("=");
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join("="));
+    if (name === cookieName) return decodeURIComponent(rest.join("="));
   }
   return undefined;
 }

@@ -27,6 +27,17 @@ export function attachIoHandlers(io: IoServer, ctx: AppContext, features: Featur
       if (origin && !isAllowedOrigin(origin, socket.handshake.headers.host, ctx.config.PUBLIC_ORIGIN)) {
         return next(new Error("forbidden_origin"));
       }
+      if (socket.handshake.auth?.guest === true) {
+        for (const feature of features) {
+          const guest = await feature.guestHandshake?.(ctx, socket.handshake.headers.cookie);
+          if (!guest) continue;
+          socket.data.user = guest.user;
+          socket.data.session = guest.session;
+          socket.data.guest = true;
+          return next();
+        }
+        return next(new Error("unauthorized"));
+      }
       const token = sessionTokenFromHeader(socket.handshake.headers.cookie);
       const found = token ? await ctx.sessions.validate(token) : null;
       if (!found) return next(new Error("unauthorized"));
@@ -42,6 +53,10 @@ export function attachIoHandlers(io: IoServer, ctx: AppContext, features: Featur
 
   io.on("connection", (socket) => {
     void socket.join(userRoom(socket.data.user.id));
+    if (socket.data.guest) {
+      for (const feature of features) feature.guestSocket?.(socket, ctx);
+      return;
+    }
     for (const feature of features) feature.socket?.(socket, ctx);
   });
 }

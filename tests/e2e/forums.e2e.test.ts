@@ -165,10 +165,16 @@ describe("forums in the browser", () => {
     await screenshot(viewerA, "forums-archive");
   });
 
-  test("群众考书记: the host opens a round, two phones score, the projector shows the scoreboard", async () => {
+  test("群众考书记: the host opens a round, two phones score with ballot codes, the projector shows the scoreboard", async () => {
     const host = await open("sec2");
-    const residentPhone = await open("resident1", { width: 375, height: 760 });
-    const workerPhone = await open("worker1", { width: 375, height: 760 });
+    // people in the hall have no accounts: each phone opens a printed ballot code
+    const guestPhone = async () => {
+      const page = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 375, height: 760 } });
+      pages.push(page);
+      return page;
+    };
+    const residentPhone = await guestPhone();
+    const workerPhone = await guestPhone();
     const presenterId = ((await (await host.request.get("/api/forums/presenters")).json()) as { users: { id: string; displayName: string }[] }).users.find((u) => u.displayName.includes("黄海燕"))!.id;
     const forum = await createForum(host, {
       title: "E2E 群众考书记",
@@ -187,8 +193,11 @@ describe("forums in the browser", () => {
     await host.getByRole("button", { name: "开始评分" }).click();
     await host.getByRole("button", { name: "结束评分" }).waitFor();
 
-    for (const [phone, stars] of [[residentPhone, 5], [workerPhone, 3]] as const) {
-      await phone.goto(`/forums/${forum.id}`);
+    const codes = await host.request.post(`/api/forums/${forum.id}/ballot-codes`, { data: { group: "public", count: 2 } });
+    expect(codes.status()).toBe(201);
+    const [codeA, codeB] = ((await codes.json()) as { codes: { code: string }[] }).codes.map((c) => c.code);
+    for (const [phone, stars, code] of [[residentPhone, 5, codeA], [workerPhone, 3, codeB]] as const) {
+      await phone.goto(`/g/${code}`);
       await phone.getByRole("tab", { name: "评分" }).click();
       const rows = phone.locator(".ballot-row");
       await expect.poll(() => rows.count()).toBe(7);
@@ -229,7 +238,7 @@ describe("forums in the browser", () => {
     await expect.poll(() => projector.getByTestId("screen-total").textContent()).toBe("4.00");
     const board = projector.getByTestId("screen-scoreboard");
     expect(await board.textContent()).toContain("2 份评分");
-    expect(await board.textContent()).toMatch(/居民群众 · 权重 1 · \d+ 份/);
+    expect(await board.textContent()).toMatch(/群众代表 · 权重 1 · \d+ 份/);
     expect(await board.locator(".screen-bars li").count()).toBe(6);
     expect(await smallestText(projector, "screen-scoreboard")).toBeGreaterThanOrEqual(28);
     await screenshot(projector, "forums-projector-scoreboard", { fullPage: false });

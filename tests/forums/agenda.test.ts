@@ -146,26 +146,35 @@ describe("presenter notes", () => {
   });
 });
 
-describe("group weights", () => {
-  it("the host (or an admin) sets them, the room hears of it; after the end they are fixed", async () => {
+describe("scoring groups", () => {
+  it("the host (or an admin) sets names, weights and 同行书记 scoring, the room hears of it; after the end they are fixed", async () => {
     const { forum, host, presenterA } = await setupForum(server, { mode: "examination" });
+    expect(forum.groups.map((g) => g.name)).toEqual(["党员代表", "居民代表", "列席企业代表", "群众代表", "同行书记"]);
+    expect(forum.peerScoring).toBe(false);
     const admin = await createUser(server, { role: "admin" });
     const p = await joinForum(server, presenterA.client, forum.id);
-    const url = `/api/forums/${forum.id}/weights`;
+    const url = `/api/forums/${forum.id}/groups`;
+    const groups = [
+      { id: "party", name: "党员代表", weight: 5 },
+      { id: "public", name: "群众代表", weight: 3 },
+      { id: "secretaries", name: "同行书记", weight: 2 },
+    ];
     const heard = nextEvent<{ forum: Forum }>(p.socket, "forum:state");
-    const set = await host.client.request("PUT", url, { weights: { residents: 5, partyMembers: 3, secretaries: 2 } });
+    const set = await host.client.request("PUT", url, { groups, peerScoring: true });
     expect(set.status).toBe(200);
-    expect((await heard).forum.weights).toEqual({ residents: 5, partyMembers: 3, secretaries: 2 });
-    expect((await admin.client.request("PUT", url, { weights: { residents: 1, partyMembers: 1, secretaries: 0 } })).status).toBe(200);
-    expect((await presenterA.client.request("PUT", url, { weights: { residents: 1, partyMembers: 1, secretaries: 1 } })).status).toBe(403);
-    expect((await host.client.request("PUT", url, { weights: { residents: -1, partyMembers: 1, secretaries: 1 } })).status).toBe(400);
-    expect((await host.client.request("PUT", url, { weights: { residents: 1 } })).status).toBe(400);
+    const state = (await heard).forum;
+    expect([state.groups, state.peerScoring]).toEqual([groups, true]);
+    expect((await admin.client.request("PUT", url, { groups, peerScoring: false })).status).toBe(200);
+    expect((await presenterA.client.request("PUT", url, { groups, peerScoring: true })).status).toBe(403);
+    expect((await host.client.request("PUT", url, { groups: [{ ...groups[0], weight: -1 }, groups[2]], peerScoring: true })).status).toBe(400);
+    expect((await host.client.request("PUT", url, { groups: [groups[0], groups[0], groups[2]], peerScoring: true })).status).toBe(400);
+    expect((await host.client.request("PUT", url, { groups: groups.slice(0, 2), peerScoring: true })).status).toBe(400);
 
     const h = await joinForum(server, host.client, forum.id);
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" });
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "end" });
-    expect((await host.client.request("PUT", url, { weights: { residents: 1, partyMembers: 1, secretaries: 1 } })).status).toBe(403);
-    expect((await host.client.get(`/api/forums/${forum.id}`)).body.forum.weights).toEqual({ residents: 1, partyMembers: 1, secretaries: 0 });
+    expect((await host.client.request("PUT", url, { groups, peerScoring: true })).status).toBe(403);
+    expect((await host.client.get(`/api/forums/${forum.id}`)).body.forum.peerScoring).toBe(false);
     p.socket.close();
     h.socket.close();
   });

@@ -36,7 +36,8 @@ describe("a forum survives a crash of the process that runs it", () => {
     const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir });
     await seedOrg(db.db);
     const passwordHash = await hashPassword("password123");
-    const people = { host: "secretary", viewer: "resident", voter: "worker" } as const;
+    // the voter scores as 同行书记 (signed-in staff score only as peer secretaries, when the host allows it)
+    const people = { host: "secretary", viewer: "resident", voter: "secretary" } as const;
     const names = Object.fromEntries(Object.keys(people).map((k) => [k, uniqueName(k.slice(0, 2))])) as Record<keyof typeof people, string>;
     for (const [key, role] of Object.entries(people) as [keyof typeof people, (typeof people)[keyof typeof people]][]) {
       await db.db.insert(users).values({ username: names[key], displayName: `崩溃${key}`, passwordHash, role, roles: [role] });
@@ -55,6 +56,7 @@ describe("a forum survives a crash of the process that runs it", () => {
       title: "崩溃也不丢",
       mode: "examination",
       startsAt: new Date().toISOString(),
+      peerScoring: true,
       talks: [{ title: "议事会怎么开", presenterId: hostId }],
     });
     expect(created.status).toBe(201);

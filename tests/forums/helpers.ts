@@ -1,6 +1,7 @@
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import type { Forum, ForumSnapshot } from "../../shared/forums.ts";
-import { type ApiClient, connectSocket, createUser, emitAck, type TestSocket } from "../helpers/clients.ts";
+import { io as ioClient } from "socket.io-client";
+import type { Forum, ForumSnapshot, GuestView, ScoreGroupDef } from "../../shared/forums.ts";
+import { ApiClient, connectSocket, createUser, emitAck, type TestSocket } from "../helpers/clients.ts";
 import type { TestServer } from "../helpers/server.ts";
 
 /** A real PDF with `pages` pages, made the way a presenter's exported deck would be. */
@@ -23,7 +24,7 @@ export const clientId = () => `c-${Date.now()}-${process.pid}-${++n}`;
 /**
  * A host (secretary unless given), two presenters and a forum with two talks, created through the API.
  */
-export async function setupForum(server: TestServer, options: { mode?: "forum" | "examination"; hostRole?: "admin" | "secretary"; weights?: Forum["weights"] } = {}) {
+export async function setupForum(server: TestServer, options: { mode?: "forum" | "examination"; hostRole?: "admin" | "secretary"; groups?: ScoreGroupDef[]; peerScoring?: boolean } = {}) {
   const host = await createUser(server, { role: options.hostRole ?? "secretary", partyMember: true });
   const presenterA = await createUser(server, { role: "secretary", partyMember: true });
   const presenterB = await createUser(server, { role: "secretary" });
@@ -32,7 +33,8 @@ export async function setupForum(server: TestServer, options: { mode?: "forum" |
     mode: options.mode ?? "forum",
     startsAt: new Date(Date.now() + 3600_000).toISOString(),
     theme: "书记讲给书记听",
-    weights: options.weights,
+    groups: options.groups,
+    peerScoring: options.peerScoring,
     talks: [
       { title: "第一个发言", presenterId: presenterA.user.id, capability: "deliberation", plannedMinutes: 10 },
       { title: "第二个发言", presenterId: presenterB.user.id, plannedMinutes: 8 },
@@ -59,3 +61,59 @@ export function collect<T = any>(socket: TestSocket, event: string): T[] {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ——— 现场评议: guests without accounts ———
+
+/** A browser with no account: keeps the guest cookie the way a phone would. */
+export class GuestClient extends ApiClient {
+  override async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await super.request<T>(method, path, body, headers);
+    const set = res.headers.getSetCookie().find((c) => c.startsWith("guest_session="));
+    if (set) this.cookie = /Max-Age=0/i.test(set) || set.startsWith("guest_session=;") ? "" : set.split(";")[0]!;
+    return res;
+  }
+}
+
+/** The host makes `count` printed codes for a group. */
+export async function printCodes(host: ApiClient, forumId: string, group: string, count = 1): Promise<string[]> {
+  const res = await host.post(`/api/forums/${forumId}/ballot-codes`, { group, count });
+  if (res.status !== 201) throw new Error(`codes failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.codes.map((c: { code: string }) => c.code);
+}
+
+/** A guest's socket: the handshake asks to come in as a guest and carries the guest cookie. */
+export function connectGuestSocket(server: TestServer, guest: GuestClient): Promise<TestSocket> {
+  const socket: TestSocket = ioClient(server.url, {
+    path: "/socket.io",
+    transports: ["websocket"],
+    extraHeaders: guest.cookie ? { cookie: guest.cookie } : {},
+    auth: { guest: true },
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** Redeems a printed code in a fresh browser, connects and joins the code's forum. */
+export async function printedGuest(server: TestServer, code: string) {
+  const client = new GuestClient(server.url);
+  const res = await client.post("/api/guest/code", { code });
+  if (res.status !== 200) throw new Error(`redeem failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const guest = res.body.guest as GuestView;
+  const socket = await connectGuestSocket(server, client);
+  const ack = await emitAck(socket, "forum:join", { forumId: guest.forumId });
+  if (!ack.ok) throw new Error(`guest join failed: ${JSON.stringify(ack)}`);
+  return { client, guest, socket, state: ack.state as ForumSnapshot };
+}
+
+/** One printed code for `group`, redeemed and joined. */
+export async function hallGuest(server: TestServer, host: ApiClient, forumId: string, group = "public") {
+  const [code] = await printCodes(host, forumId, group);
+  return { code: code!, ...(await printedGuest(server, code!)) };
+}

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BallotScores, Scoreboard } from "../../shared/forums.ts";
 import { createUser, emitAck, eventually } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { clientId, collect, joinForum, setupForum } from "./helpers.ts";
+import { DEFAULT_GROUPS } from "../../shared/forums.ts";
+import { clientId, collect, hallGuest, joinForum, setupForum } from "./helpers.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -13,11 +14,11 @@ afterAll(() => server?.close());
 const all = (n: number): BallotScores => ({ service: n, mobilization: n, deliberation: n, projectOps: n, coordination: n, innovation: n, overall: n });
 
 describe("群众考书记 scoring", () => {
-  it("one ballot per person per talk, changeable while open, frozen after close", async () => {
+  it("one ballot per voter per talk, changeable while open, frozen after close", async () => {
     const { forum, host, presenterA, talkA } = await setupForum(server, { mode: "examination" });
-    const resident = await createUser(server, { role: "resident" });
     const h = await joinForum(server, host.client, forum.id);
-    const r = await joinForum(server, resident.client, forum.id);
+    const r = await hallGuest(server, host.client, forum.id);
+    const resident = { user: { id: r.guest.id } };
     const p = await joinForum(server, presenterA.client, forum.id);
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" });
 
@@ -47,20 +48,22 @@ describe("群众考书记 scoring", () => {
   });
 
   it("the scoreboard weights group means by the forum's weights", async () => {
-    const { forum, host, talkA } = await setupForum(server, { mode: "examination", weights: { residents: 1, partyMembers: 2, secretaries: 1 } });
-    const voters = await Promise.all([
-      createUser(server, { role: "resident" }),
-      createUser(server, { role: "resident" }),
-      createUser(server, { role: "worker", partyMember: true }),
-      createUser(server, { role: "secretary", partyMember: true }),
-    ]);
+    const groups = DEFAULT_GROUPS.map((g) => ({ ...g, weight: g.id === "party" ? 2 : 1 }));
+    const { forum, host, talkA } = await setupForum(server, { mode: "examination", groups, peerScoring: true });
+    const secretary = await createUser(server, { role: "secretary", partyMember: true });
     const h = await joinForum(server, host.client, forum.id);
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" });
     await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkA.id, action: "open" });
     const marks = [all(5), all(3), all(2), { ...all(4), overall: 5 }];
-    for (const [i, v] of voters.entries()) {
-      const j = await joinForum(server, v.client, forum.id);
-      expect(j.state.viewer.scoreGroup).toBe(["residents", "residents", "partyMembers", "secretaries"][i]);
+    const voters = [
+      () => hallGuest(server, host.client, forum.id, "public"),
+      () => hallGuest(server, host.client, forum.id, "public"),
+      () => hallGuest(server, host.client, forum.id, "party"),
+      () => joinForum(server, secretary.client, forum.id),
+    ];
+    for (const [i, join] of voters.entries()) {
+      const j = await join();
+      expect(j.state.viewer.scoreGroup).toBe(["public", "public", "party", "secretaries"][i]);
       expect((await emitAck(j.socket, "forum:score", { forumId: forum.id, talkId: talkA.id, scores: marks[i] })).ok).toBe(true);
       j.socket.close();
     }
@@ -69,10 +72,11 @@ describe("群众考书记 scoring", () => {
     await eventually(() => seen.some((b) => b.roundStatus === "closed"));
     expect(seen.find((b) => b.roundStatus === "closed")).toEqual(scoreboard);
     const group = (g: string) => scoreboard.groups.find((x: { group: string }) => x.group === g);
-    // residents mean 4, party members 2, secretaries 4 (overall 5)
-    expect(group("residents")).toMatchObject({ ballots: 2, weight: 1, means: { service: 4, overall: 4 } });
-    expect(group("partyMembers")).toMatchObject({ ballots: 1, weight: 2, means: { service: 2 } });
-    expect(group("secretaries")).toMatchObject({ ballots: 1, weight: 1, means: { service: 4, overall: 5 } });
+    // 群众代表 mean 4, 党员代表 2, 同行书记 4 (overall 5); 居民代表 and 列席企业代表 cast none
+    expect(group("public")).toMatchObject({ name: "群众代表", ballots: 2, weight: 1, byMechanism: { printed: 2, venue: 0, account: 0 }, means: { service: 4, overall: 4 } });
+    expect(group("party")).toMatchObject({ name: "党员代表", ballots: 1, weight: 2, means: { service: 2 } });
+    expect(group("secretaries")).toMatchObject({ name: "同行书记", ballots: 1, weight: 1, byMechanism: { account: 1 }, means: { service: 4, overall: 5 } });
+    expect(group("enterprise")).toMatchObject({ ballots: 0, means: null });
     // service: (1·4 + 2·2 + 1·4) / 4 = 3; overall: (4 + 4 + 5) / 4 = 3.25; total = (6·3 + 3.25) / 7
     expect(scoreboard.weighted.service).toBe(3);
     expect(scoreboard.weighted.overall).toBe(3.25);
@@ -83,19 +87,21 @@ describe("群众考书记 scoring", () => {
 
   it("the host changes the weights and the live scoreboard follows; others may not", async () => {
     const { forum, host, presenterA, talkA } = await setupForum(server, { mode: "examination" });
-    const resident = await createUser(server, { role: "resident" });
-    const member = await createUser(server, { role: "worker", partyMember: true });
-    expect((await presenterA.client.request("PUT", `/api/forums/${forum.id}/weights`, { weights: { residents: 1, partyMembers: 1, secretaries: 1 } })).status).toBe(403);
-    expect((await host.client.request("PUT", `/api/forums/${forum.id}/weights`, { weights: { residents: 0, partyMembers: 0, secretaries: 0 } })).status).toBe(400);
+    const url = `/api/forums/${forum.id}/groups`;
+    const weighted = (w: Record<string, number>) => DEFAULT_GROUPS.map((g) => ({ ...g, weight: w[g.id] ?? 1 }));
+    expect((await presenterA.client.request("PUT", url, { groups: DEFAULT_GROUPS, peerScoring: false })).status).toBe(403);
+    expect((await host.client.request("PUT", url, { groups: weighted({ party: 0, residentReps: 0, enterprise: 0, public: 0, secretaries: 0 }), peerScoring: false })).status).toBe(400);
     const h = await joinForum(server, host.client, forum.id);
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" });
     await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkA.id, action: "open" });
-    for (const [who, n] of [[resident, 5], [member, 2]] as const) {
-      const j = await joinForum(server, who.client, forum.id);
+    for (const [group, n] of [["public", 5], ["party", 2]] as const) {
+      const j = await hallGuest(server, host.client, forum.id, group);
       await emitAck(j.socket, "forum:score", { forumId: forum.id, talkId: talkA.id, scores: all(n) });
       j.socket.close();
     }
-    const res = await host.client.request("PUT", `/api/forums/${forum.id}/weights`, { weights: { residents: 3, partyMembers: 1, secretaries: 1 } });
+    // a group that codes were printed for can't be removed
+    expect((await host.client.request("PUT", url, { groups: DEFAULT_GROUPS.filter((g) => g.id !== "party"), peerScoring: false })).status).toBe(409);
+    const res = await host.client.request("PUT", url, { groups: weighted({ public: 3, party: 1 }), peerScoring: false });
     expect(res.status).toBe(200);
     const { scoreboard } = await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkA.id, action: "close" });
     expect(scoreboard.total).toBe((3 * 5 + 1 * 2) / 4); // 4.25
@@ -141,10 +147,13 @@ describe("archive", () => {
     await emitAck(h.socket, "forum:moderate", { forumId: forum.id, questionId: q1.question.id, action: "answered" });
     await emitAck(h.socket, "forum:moderate", { forumId: forum.id, questionId: q2.question.id, action: "dismiss" });
     await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkA.id, action: "open" });
-    await emitAck(r.socket, "forum:score", { forumId: forum.id, talkId: talkA.id, scores: all(4) });
+    // a signed-in resident does not score: the hall scores with ballot codes
+    expect(await emitAck(r.socket, "forum:score", { forumId: forum.id, talkId: talkA.id, scores: all(1) })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    const g = await hallGuest(server, host.client, forum.id, "public");
+    expect((await emitAck(g.socket, "forum:score", { forumId: forum.id, talkId: talkA.id, scores: all(4) })).ok).toBe(true);
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "next" }); // closes talk A's round
     await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkB.id, action: "open" });
-    await emitAck(r.socket, "forum:score", { forumId: forum.id, talkId: talkB.id, scores: all(3) });
+    expect((await emitAck(g.socket, "forum:score", { forumId: forum.id, talkId: talkB.id, scores: all(3) })).ok).toBe(true);
     const ended = await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "end" });
     expect(ended.forum.status).toBe("ended");
     expect(ended.forum.talks.map((t: { roundStatus: string }) => t.roundStatus)).toEqual(["closed", "closed"]);
@@ -173,13 +182,16 @@ describe("archive", () => {
     expect(md.body).not.toContain("垃圾分类怎么落实？ —— 居民钱女士");
     expect(md.body).toContain("现场气氛很好");
     expect(md.body).toContain("加权总分 4");
+    expect(md.body).toContain("- 群众代表（权重 1）：1 份（纸质选票码 1，现场扫码 0，账号 0），平均分 4");
     const csv = await resident.client.get(`/api/forums/${forum.id}/archive?format=csv`);
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const rows = (csv.body as string).replace(/^\uFEFF/, "").trim().split("\r\n");
-    expect(rows[0]).toBe("发言,发言人,群体,权重,评分份数,为民服务力,居民动员力,协商议事力,项目运营力,统筹协调力,治理创新力,总体评价,加权总分");
-    expect(rows).toContain(`第一个发言,${talkA.presenterName},加权结果,,1,4,4,4,4,4,4,4,4`);
-    expect(rows.some((r) => r.includes(",居民群众,"))).toBe(true);
-    expect(rows).toHaveLength(1 + 2 * 4);
+    expect(rows[0]).toBe(
+      "发言,发言人,群体,权重,评分份数,纸质选票码份数,现场扫码份数,账号份数,为民服务力,居民动员力,协商议事力,项目运营力,统筹协调力,治理创新力,总体评价,平均分,加权总分",
+    );
+    expect(rows).toContain(`第一个发言,${talkA.presenterName},加权结果,,1,1,0,0,4,4,4,4,4,4,4,,4`);
+    expect(rows).toContain(`第一个发言,${talkA.presenterName},群众代表,1,1,1,0,0,4,4,4,4,4,4,4,4,`);
+    expect(rows).toHaveLength(1 + 2 * 6);
     for (const s of [h.socket, r.socket]) s.close();
   });
 });

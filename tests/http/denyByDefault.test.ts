@@ -6,7 +6,9 @@ import { startTestServer, type TestServer } from "../helpers/server.ts";
  * The named allow-list of /api routes an anonymous visitor may call. Adding a route here is a
  * decision to make it public; every other registered route must answer 401 without a session.
  */
-const PUBLIC_ROUTES = new Set(["GET /api/health", "GET /api/org", "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/logout", "GET /api/session", "GET /api/calendar/:file"]);
+const PUBLIC_ROUTES = new Set(["GET /api/health", "GET /api/org", "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/logout", "GET /api/session", "GET /api/calendar/:file",
+  // 现场评议: a ballot code opens a guest session; these read the guest cookie, never a sign-in
+  "GET /api/guest", "GET /api/guest/deck/:talkId", "POST /api/guest/code", "GET /api/guest/venue/:code", "POST /api/guest/venue/:code"]);
 
 const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
 

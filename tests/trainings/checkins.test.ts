@@ -158,7 +158,7 @@ describe("check-in by rotating code", () => {
     const worker = await createUser(server, { roles: ["worker"], communityId: "wuxing" });
     const [forum] = await server.ctx.db
       .insert(forums)
-      .values({ title: "书记论坛", mode: "forum", startsAt: new Date(), hostId: host.user.id, weights: { residents: 1, partyMembers: 1, secretaries: 1 } as never })
+      .values({ title: "书记论坛", mode: "forum", startsAt: new Date(), hostId: host.user.id, scoreGroups: [] })
       .returning();
     const closed = await host.client.get(`/api/checkins/forum/${forum!.id}`);
     expect(closed.body.board).toMatchObject({ hours: null, open: false, code: null });

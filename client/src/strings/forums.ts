@@ -20,7 +20,8 @@ export const forums = {
     mode: "形式",
     startsAt: "开始时间",
     startsAtRequired: "请选择开始时间",
-    weights: "评分权重（居民群众 / 党员 / 同行书记）",
+    weights: "评分群体",
+    groupsHint: (names: string) => `现场群众按 ${names} 分组评分（凭选票码，无需账号）；名称和权重可在现场「评分群体」中调整。`,
     talks: "议程",
     addTalk: "添加发言",
     talkTitle: "发言题目",
@@ -139,6 +140,7 @@ export const forums = {
     weight: "权重",
     noBallots: "暂无评分",
     yourGroup: (g: string) => `您计入「${g}」组`,
+    notScoring: "现场评分由持选票码的群众进行；同行书记在主持人开放后可评分。",
   },
 
   screen: {
@@ -174,7 +176,9 @@ export const forums = {
     moveDown: "下移",
     saved: "已保存",
     lockedAfterStart: "论坛开始后只能修改尚未进行的发言",
-    weights: "评分权重",
+    weights: "评分群体",
+    peerScoring: "允许同行书记（已登录的社区书记）评分",
+    groupName: "群体名称",
     weightsHint: "加权总分 = Σ 权重 × 该群体平均分 ÷ Σ 权重（只计有评分的群体）。权重为 0 的群体不计入。",
     weightShare: (pct: number) => `占 ${pct}%`,
     weightsAllZero: "至少一个群体的权重大于 0",

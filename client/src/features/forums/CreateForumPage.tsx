@@ -1,10 +1,10 @@
 import { useNavigate } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from "antd";
+import { App, Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs, { type Dayjs } from "dayjs";
 import { CAPABILITIES, CAPABILITY_LABELS, ROLE_LABELS, type Capability, type Role } from "../../../../shared/vocabulary.ts";
-import { type CreateForum, type Forum, type ForumMode, SCORE_GROUP_LABELS } from "../../../../shared/forums.ts";
+import { type CreateForum, DEFAULT_GROUPS, type Forum, type ForumMode, PEER_GROUP } from "../../../../shared/forums.ts";
 import { api, ApiError } from "../../api.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { forumsKey } from "./ForumListPage.tsx";
@@ -17,9 +17,7 @@ type Values = {
   theme?: string;
   mode: ForumMode;
   startsAt: Dayjs;
-  residents: number;
-  partyMembers: number;
-  secretaries: number;
+  peerScoring: boolean;
   talks: { title: string; presenterId: string; capability?: Capability; plannedMinutes?: number }[];
 };
 
@@ -50,7 +48,7 @@ export function CreateForumPage() {
       theme: v.theme,
       mode: v.mode,
       startsAt: v.startsAt.toISOString(),
-      weights: v.mode === "examination" ? { residents: v.residents, partyMembers: v.partyMembers, secretaries: v.secretaries } : undefined,
+      peerScoring: v.mode === "examination" ? v.peerScoring : undefined,
       talks: v.talks.map((talk) => ({ ...talk, plannedMinutes: talk.plannedMinutes ?? undefined })),
     });
 
@@ -62,7 +60,7 @@ export function CreateForumPage() {
           form={form}
           layout="vertical"
           onFinish={submit}
-          initialValues={{ mode: "forum", startsAt: dayjs().add(1, "day").hour(14).minute(30).second(0), residents: 1, partyMembers: 1, secretaries: 1, talks: [{}] }}
+          initialValues={{ mode: "forum", startsAt: dayjs().add(1, "day").hour(14).minute(30).second(0), peerScoring: false, talks: [{}] }}
         >
           <Form.Item name="title" label={t.form.title} rules={[{ required: true, whitespace: true, message: t.form.titleRequired }]}>
             <Input maxLength={120} />
@@ -77,14 +75,10 @@ export function CreateForumPage() {
             <DatePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" />
           </Form.Item>
           {mode === "examination" && (
-            <Form.Item label={t.form.weights}>
-              <Space wrap>
-                {(["residents", "partyMembers", "secretaries"] as const).map((g) => (
-                  <Form.Item key={g} name={g} noStyle>
-                    <InputNumber min={0} max={100} step={0.5} prefix={SCORE_GROUP_LABELS[g]} aria-label={SCORE_GROUP_LABELS[g]} style={{ width: 150 }} />
-                  </Form.Item>
-                ))}
-              </Space>
+            <Form.Item label={t.form.weights} extra={t.form.groupsHint(DEFAULT_GROUPS.filter((g) => g.id !== PEER_GROUP).map((g) => g.name).join("、"))}>
+              <Form.Item name="peerScoring" valuePropName="checked" noStyle>
+                <Checkbox>{t.hostTools.peerScoring}</Checkbox>
+              </Form.Item>
             </Form.Item>
           )}
           <h2 className="card-heading">{t.form.talks}</h2>

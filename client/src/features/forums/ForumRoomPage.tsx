@@ -7,6 +7,7 @@ import type { ForumControl, Talk } from "../../../../shared/forums.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { PageSpin } from "../../components/PageSpin.tsx";
 import { emitWithAck, useConnectionState } from "../../socket.ts";
+import { ballots as ballotStrings } from "../../strings/ballots.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { AgendaList } from "./AgendaEditor.tsx";
 import { DeleteForumButton, EditForumButton, ModerationButton, WeightsButton } from "./HostTools.tsx";
@@ -128,6 +129,7 @@ function HostBar({ room, disabled }: { room: RoomState; disabled: boolean }) {
         </>
       )}
       {forum.mode === "examination" && <WeightsButton forum={forum} />}
+      {forum.mode === "examination" && forum.status !== "ended" && <Link to={`/forums/${forum.id}/ballots`}><Button data-testid="ballots-link">{ballotStrings.open}</Button></Link>}
       {forum.status === "scheduled" && (
         <>
           <EditForumButton forum={forum} />

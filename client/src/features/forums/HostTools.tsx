@@ -1,10 +1,10 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, DatePicker, Empty, Form, Input, InputNumber, List, Modal, Radio, Tag } from "antd";
+import { Alert, App, Button, Checkbox, DatePicker, Empty, Form, Input, InputNumber, List, Modal, Radio, Tag } from "antd";
 import { DeleteOutlined, EditOutlined, EyeOutlined, PercentageOutlined } from "@ant-design/icons";
 import dayjs, { type Dayjs } from "dayjs";
-import { type Forum, type ForumMode, type ForumModeration, type GroupWeights, type ModeratedQuestion, SCORE_GROUPS, SCORE_GROUP_LABELS } from "../../../../shared/forums.ts";
+import type { Forum, ForumMode, ForumModeration, ModeratedQuestion, ScoreGroupDef } from "../../../../shared/forums.ts";
 import { ROLE_LABELS } from "../../../../shared/vocabulary.ts";
 import { api, ApiError } from "../../api.ts";
 import { forums as t } from "../../strings/forums.ts";
@@ -81,17 +81,19 @@ export function DeleteForumButton({ forum }: { forum: Forum }) {
   return <Button danger icon={<DeleteOutlined />} onClick={confirm}>{t.hostTools.deleteForum}</Button>;
 }
 
-/** 群众考书记: how much each group's mean counts in the weighted total; shares shown as percentages. */
+/** 群众考书记: the scoring groups' names and weights (shares shown as percentages), and whether 同行书记 score. */
 export function WeightsButton({ forum }: { forum: Forum }) {
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [weights, setWeights] = useState<GroupWeights>(forum.weights);
-  const sum = SCORE_GROUPS.reduce((s, g) => s + (weights[g] ?? 0), 0);
+  const [groups, setGroups] = useState<ScoreGroupDef[]>(forum.groups);
+  const [peerScoring, setPeerScoring] = useState(forum.peerScoring);
+  const sum = groups.reduce((s, g) => s + g.weight, 0);
+  const setGroup = (id: string, change: Partial<ScoreGroupDef>) => setGroups((gs) => gs.map((g) => (g.id === id ? { ...g, ...change } : g)));
   const save = async () => {
     setBusy(true);
     try {
-      await api(`/api/forums/${forum.id}/weights`, { method: "PUT", body: { weights } });
+      await api(`/api/forums/${forum.id}/groups`, { method: "PUT", body: { groups, peerScoring } });
       message.success(t.hostTools.saved);
       setOpen(false);
     } catch (err) {
@@ -102,7 +104,7 @@ export function WeightsButton({ forum }: { forum: Forum }) {
   };
   return (
     <>
-      <Button icon={<PercentageOutlined />} onClick={() => { setWeights(forum.weights); setOpen(true); }} data-testid="weights-button">
+      <Button icon={<PercentageOutlined />} onClick={() => { setGroups(forum.groups); setPeerScoring(forum.peerScoring); setOpen(true); }} data-testid="weights-button">
         {t.hostTools.weights}
       </Button>
       <Modal
@@ -117,14 +119,15 @@ export function WeightsButton({ forum }: { forum: Forum }) {
       >
         <p className="muted small">{t.hostTools.weightsHint}</p>
         <div className="weights-grid" data-testid="weights-form">
-          {SCORE_GROUPS.map((g) => (
-            <label key={g} className="weights-row">
-              <span>{SCORE_GROUP_LABELS[g]}</span>
-              <InputNumber min={0} max={100} step={0.5} value={weights[g]} aria-label={SCORE_GROUP_LABELS[g]} onChange={(v) => setWeights((w) => ({ ...w, [g]: v ?? 0 }))} />
-              <span className="muted">{t.hostTools.weightShare(sum > 0 ? Math.round(((weights[g] ?? 0) / sum) * 100) : 0)}</span>
+          {groups.map((g) => (
+            <label key={g.id} className="weights-row">
+              <Input value={g.name} maxLength={20} aria-label={t.hostTools.groupName} onChange={(e) => setGroup(g.id, { name: e.target.value })} style={{ width: 130 }} />
+              <InputNumber min={0} max={100} step={0.5} value={g.weight} aria-label={g.name} onChange={(v) => setGroup(g.id, { weight: v ?? 0 })} />
+              <span className="muted">{t.hostTools.weightShare(sum > 0 ? Math.round((g.weight / sum) * 100) : 0)}</span>
             </label>
           ))}
         </div>
+        <Checkbox checked={peerScoring} onChange={(e) => setPeerScoring(e.target.checked)}>{t.hostTools.peerScoring}</Checkbox>
         {sum <= 0 && <p className="weights-error">{t.hostTools.weightsAllZero}</p>}
       </Modal>
     </>

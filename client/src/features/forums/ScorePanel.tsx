@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { Alert, App, Button, Rate } from "antd";
-import { type BallotScores, SCORE_GROUP_LABELS, SCORE_ITEMS, type Talk } from "../../../../shared/forums.ts";
+import { type BallotScores, groupName, SCORE_ITEMS, type Talk } from "../../../../shared/forums.ts";
 import { emitWithAck } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { ITEM_LABELS, ScoreboardView } from "./parts.tsx";
@@ -47,9 +47,10 @@ export function ScorePanel({ room, talk, disabled, onBallot }: { room: RoomState
       )}
       {talk.roundStatus === "none" && <Alert type="info" showIcon title={t.score.notOpen} />}
       {talk.roundStatus === "closed" && <Alert type="success" showIcon title={t.score.closed} />}
-      {talk.roundStatus === "open" && !ownTalk && (
+      {talk.roundStatus === "open" && !ownTalk && room.viewer.scoreGroup === null && !room.viewer.isHost && <Alert type="info" showIcon title={t.score.notScoring} />}
+      {talk.roundStatus === "open" && !ownTalk && room.viewer.scoreGroup !== null && (
         <form className="ballot" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
-          <p className="muted small">{t.score.yourGroup(SCORE_GROUP_LABELS[room.viewer.scoreGroup])}</p>
+          <p className="muted small">{t.score.yourGroup(groupName(room.forum, room.viewer.scoreGroup))}</p>
           {SCORE_ITEMS.map((item) => (
             <div className="ballot-row" key={item}>
               <span id={`ballot-${item}`}>{ITEM_LABELS[item]}</span>

@@ -1,6 +1,6 @@
 import { LikeOutlined } from "@ant-design/icons";
 import { CAPABILITIES } from "../../../../shared/vocabulary.ts";
-import { type ForumQuestion, SCORE_GROUP_LABELS, type Scoreboard, type Talk } from "../../../../shared/forums.ts";
+import type { ForumQuestion, Scoreboard, Talk } from "../../../../shared/forums.ts";
 import type { Commitment } from "../../../../shared/commitments.ts";
 import { COMMITMENT_STATUS_LABELS } from "../../../../shared/vocabulary.ts";
 import { forums as t } from "../../strings/forums.ts";
@@ -48,7 +48,7 @@ export function ScreenScoreboard({ board, talk }: { board: Scoreboard | undefine
             <span>{t.score.ballots(board.ballots)}</span>
             <ul className="screen-groups">
               {board.groups.map((g) => (
-                <li key={g.group}>{t.screen.groupLine(SCORE_GROUP_LABELS[g.group], g.weight, g.ballots)}</li>
+                <li key={g.group}>{t.screen.groupLine(g.name ?? g.group, g.weight, g.ballots)}</li>
               ))}
             </ul>
           </aside>

@@ -1,6 +1,7 @@
 import { Route, Routes } from "react-router";
 import { NotFoundPage } from "../../pages/NotFoundPage.tsx";
 import { ArchivePage } from "./ArchivePage.tsx";
+import { BallotsPage } from "./BallotsPage.tsx";
 import { CreateForumPage } from "./CreateForumPage.tsx";
 import { ForumListPage } from "./ForumListPage.tsx";
 import { ForumRoomPage } from "./ForumRoomPage.tsx";
@@ -16,6 +17,7 @@ export default function ForumsArea() {
       <Route path=":id" element={<ForumRoomPage />} />
       <Route path=":id/screen" element={<ScreenPage />} />
       <Route path=":id/archive" element={<ArchivePage />} />
+      <Route path=":id/ballots" element={<BallotsPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );

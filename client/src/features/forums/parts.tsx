@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { Progress, Table, Tag } from "antd";
 import { ClockCircleOutlined } from "@ant-design/icons";
 import { CAPABILITY_LABELS } from "../../../../shared/vocabulary.ts";
-import { SCORE_GROUP_LABELS, SCORE_ITEMS, type Scoreboard, type ScoreItem, type Talk } from "../../../../shared/forums.ts";
+import { SCORE_ITEMS, type Scoreboard, type ScoreItem, type Talk } from "../../../../shared/forums.ts";
 import { forums as t } from "../../strings/forums.ts";
 
 export const ITEM_LABELS: Record<ScoreItem, string> = { ...CAPABILITY_LABELS, overall: t.score.overall };
@@ -57,7 +57,7 @@ export function ScoreboardView({ board, compact }: { board: Scoreboard; compact?
         <ul className="scoreboard-groups">
           {board.groups.map((g) => (
             <li key={g.group}>
-              {SCORE_GROUP_LABELS[g.group]} ×{g.weight} · {t.score.ballots(g.ballots)}
+              {g.name ?? g.group} ×{g.weight} · {t.score.ballots(g.ballots)}
               {g.means ? ` · ${(SCORE_ITEMS.reduce((s, i) => s + g.means![i], 0) / SCORE_ITEMS.length).toFixed(2)}` : ""}
             </li>
           ))}
@@ -80,7 +80,7 @@ export function ScoreboardView({ board, compact }: { board: Scoreboard; compact?
           columns={[
             { title: "", dataIndex: "item" },
             ...board.groups.map((g) => ({
-              title: `${SCORE_GROUP_LABELS[g.group]}（${t.score.weight} ${g.weight} · ${t.score.ballots(g.ballots)}）`,
+              title: `${g.name ?? g.group}（${t.score.weight} ${g.weight} · ${t.score.ballots(g.ballots)}）`,
               dataIndex: g.group,
             })),
             { title: t.score.total.replace("总分", ""), dataIndex: "weighted" },

@@ -1,0 +1,23 @@
+/** The host's 现场评议 tools: printed ballot codes and the venue QR. */
+export const ballots = {
+  title: "现场评议",
+  back: "返回论坛",
+  open: "现场评议",
+  printed: "纸质选票码",
+  printedHint: "每张选票一个码，只能一人使用；同一码每个发言只计一票，评分结束前可修改。码只对本场论坛有效。",
+  codeCount: (all: number, used: number) => `已生成 ${all} 张，已使用 ${used} 张`,
+  howMany: (group: string) => `${group}生成张数`,
+  generate: "生成",
+  generated: "已生成选票码",
+  print: (n: number) => `打印未使用的选票（${n} 张）`,
+  venue: "现场扫码",
+  venueHint: "在投影上展示二维码，观众扫码后选择身份（选定后不能更改）。每个群体的名额用完即止。",
+  capOf: (group: string) => `${group}名额`,
+  taken: (n: number) => `已加入 ${n} 人`,
+  saveCaps: "保存名额并生成二维码",
+  capsSaved: "名额已保存",
+  venueQr: "现场扫码评议二维码",
+  slips: "选票",
+  slip: "选票码",
+  slipHint: "用手机扫码即可评分、提问，无需注册。",
+};

@@ -1,0 +1,22 @@
+/** 现场评议: the pages a person in the hall sees without an account. */
+export const guests = {
+  title: "现场评议",
+  opening: "正在打开选票…",
+  codeFailed: "选票码无法使用",
+  retry: "重新尝试",
+  pickGroup: "请选择您的身份（选定后不能更改）",
+  remaining: (n: number) => (n > 0 ? `剩余 ${n} 个名额` : "名额已满"),
+  join: "进入现场",
+  noGroups: "主持人尚未开放现场扫码评议",
+  youAre: (group: string) => `您的身份：${group}`,
+  ended: "本场论坛已结束，感谢参与！",
+  notStarted: "论坛尚未开始，请稍候。",
+  currentTalk: "当前发言",
+  slide: (n: number) => `第 ${n} 页`,
+  noTalk: "暂无发言",
+  downloadDeck: "下载演示文稿",
+  openInBrowser: "请在浏览器中打开",
+  openInBrowserHint: "微信内无法下载文件：请点右上角「···」，选择「在浏览器中打开」。",
+  connecting: "正在连接…",
+  noAccount: "无需注册账号；本页只用于本场论坛。",
+};

@@ -1,0 +1,98 @@
+/**
+ * 现场评议 in a real browser: a resident without an account opens a printed ballot code on a phone,
+ * scores the talk on stage, and the projector's scoreboard follows. The same page in a WeChat-like
+ * in-app browser offers no download, only 「请在浏览器中打开」.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
+
+let app: RunningApp;
+let browser: Browser;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const page of pages) await page.context().close().catch(() => {});
+  await browser?.close();
+  await app?.stop();
+});
+
+async function page(viewport?: { width: number; height: number }, userAgent?: string): Promise<Page> {
+  const p = await newPage(browser, { baseUrl: app.baseUrl, viewport });
+  if (userAgent) await p.context().setExtraHTTPHeaders({ "user-agent": userAgent });
+  pages.push(p);
+  return p;
+}
+
+describe("guests of the hall", () => {
+  test("a resident without an account scores with a printed code on a 375 px phone; the projector updates", async () => {
+    const host = await page();
+    await signIn(host, "sec2");
+    const presenterId = ((await (await host.request.get("/api/forums/presenters")).json()) as { users: { id: string; displayName: string }[] }).users.find((u) => u.displayName.includes("黄海燕"))!.id;
+    const created = await host.request.post("/api/forums", {
+      data: { title: "E2E 现场评议", mode: "examination", startsAt: new Date().toISOString(), talks: [{ title: "潭中社区加装电梯", presenterId }] },
+    });
+    const forum = ((await created.json()) as { forum: { id: string; talks: { id: string }[] } }).forum;
+    const codes = await host.request.post(`/api/forums/${forum.id}/ballot-codes`, { data: { group: "party", count: 2 } });
+    const [code, spare] = ((await codes.json()) as { codes: { code: string }[] }).codes.map((c) => c.code);
+
+    await host.goto(`/forums/${forum.id}`);
+    await host.getByTestId("forum-room").waitFor();
+    await host.getByRole("button", { name: "开始论坛" }).click();
+    await host.getByRole("tab", { name: "评分" }).click();
+    await host.getByRole("button", { name: "开始评分" }).click();
+    await host.getByRole("button", { name: "结束评分" }).waitFor();
+
+    const projector = await page({ width: 1280, height: 720 });
+    await signIn(projector, "sec2");
+    await projector.goto(`/forums/${forum.id}/screen`);
+    await projector.getByTestId("screen").waitFor();
+
+    // the resident scans the slip: no sign-in, straight into the hall
+    const phone = await page({ width: 375, height: 760 });
+    await phone.goto(`/g/${code}`);
+    await phone.getByText("您的身份：党员代表").waitFor();
+    expect(await phone.getByTestId("guest-talk").textContent()).toContain("潭中社区加装电梯");
+    const rows = phone.locator(".ballot-row");
+    await expect.poll(() => rows.count()).toBe(7);
+    for (let i = 0; i < 7; i++) await rows.nth(i).locator(".ant-rate-star").nth(3).locator("div[role=radio]").click();
+    await phone.getByRole("button", { name: /提交评分/ }).click();
+    await phone.getByText("评分已提交，结束前可修改").waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot(phone, "guests-phone-score", { fullPage: false });
+
+    await expect.poll(() => projector.getByTestId("screen-total").textContent(), { timeout: 15_000 }).toBe("4.00");
+    expect(await projector.getByTestId("screen-scoreboard").textContent()).toMatch(/党员代表 · 权重 1 · 1 份/);
+    await screenshot(projector, "guests-projector", { fullPage: false });
+
+    // the same code on a second phone at the same time is refused
+    const second = await page({ width: 375, height: 760 });
+    await second.goto(`/g/${code}`);
+    await second.getByText("该选票码正在另一台设备上使用").waitFor();
+
+    // a WeChat-like in-app browser, 360 px wide: no download link, 「请在浏览器中打开」 instead
+    await host.request.post(`/api/forums/${forum.id}/talks/${forum.talks[0]!.id}/deck`, {
+      multipart: { file: { name: "电梯.pdf", mimeType: "application/pdf", buffer: Buffer.from(await makePdf()) } },
+    });
+    const wechat = await page({ width: 360, height: 720 }, "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile MicroMessenger/8.0.47");
+    await wechat.addInitScript(() => Object.defineProperty(navigator, "userAgent", { get: () => `${navigator.appVersion} MicroMessenger/8.0.47` }));
+    await wechat.goto(`/g/${spare}`);
+    await wechat.getByTestId("open-in-browser").waitFor();
+    expect(await wechat.getByText("请在浏览器中打开").count()).toBeGreaterThan(0);
+    expect(await wechat.getByRole("link", { name: "下载演示文稿" }).count()).toBe(0);
+    expect(await wechat.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(wechat, "guests-wechat-360");
+  });
+});
+
+async function makePdf(): Promise<Uint8Array> {
+  const { PDFDocument } = await import("pdf-lib");
+  const pdf = await PDFDocument.create();
+  pdf.addPage([400, 300]);
+  return pdf.save();
+}
