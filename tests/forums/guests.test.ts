@@ -167,7 +167,7 @@ describe("guests", () => {
     const { forum, host, h } = await liveExamination();
     const g = await hallGuest(server, host.client, forum.id);
     const guestPaths = new Set(["GET /api/guest", "GET /api/guest/deck/:talkId", "POST /api/guest/code", "GET /api/guest/venue/:code", "POST /api/guest/venue/:code"]);
-    const publicPaths = new Set(["GET /api/health", "GET /api/org", "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/logout", "GET /api/calendar/:file"]);
+    const publicPaths = new Set(["GET /api/health", "GET /api/org", "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/logout", "GET /api/session", "GET /api/calendar/:file"]);
     const seen = new Set<string>();
     for (const route of server.routes) {
       const key = `${route.method} ${route.path}`;

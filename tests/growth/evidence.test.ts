@@ -7,7 +7,7 @@ import { evidence } from "../../server/evidence/schema.ts";
 import { checkins } from "../../server/trainings/schema.ts";
 import { createUser, emitAck, eventually } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { joinForum, setupForum } from "../forums/helpers.ts";
+import { hallGuest, joinForum, setupForum } from "../forums/helpers.ts";
 import { ownerWithProposal } from "../proposals/helpers.ts";
 import { createStudio, joinStudio } from "../studios/helpers.ts";
 import { createTraining } from "../trainings/helpers.ts";
@@ -44,9 +44,9 @@ describe("each fact writes its evidence once", () => {
 
   it("a talk scored at 群众考书记: one item with the weighted total and the six averages when the round closes", async () => {
     const { forum, host, presenterA, talkA } = await setupForum(server, { mode: "examination" });
-    const resident = await createUser(server, { role: "resident" });
     const h = await joinForum(server, host.client, forum.id);
-    const r = await joinForum(server, resident.client, forum.id);
+    // a resident of the hall scores with a printed ballot code (accounts other than 同行书记 don't score)
+    const r = await hallGuest(server, host.client, forum.id);
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" });
     await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkA.id, action: "open" });
     expect((await emitAck(r.socket, "forum:score", { forumId: forum.id, talkId: talkA.id, scores: { ...all(4), innovation: 5 } })).ok).toBe(true);
