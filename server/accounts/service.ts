@@ -2,6 +2,7 @@ import { and, arrayContains, eq, ne } from "drizzle-orm";
 import type { CreateUser, OwnAccountPatch, User, UserPatch } from "../../shared/auth.ts";
 import { primaryRole, type Role } from "../../shared/enums.ts";
 import { recordAudit } from "../audit/service.ts";
+import { recordLevelChange } from "../evidence/service.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { isOrganiser, managedStreet } from "../auth/policy.ts";
 import { users } from "../auth/schema.ts";
@@ -170,6 +171,9 @@ export async function updatePerson(ctx: AppContext, actor: UserRow, userId: stri
       .returning();
     for (const entry of auditEntriesFor(auditView(before), auditView(updated!))) {
       await recordAudit(tx, { actorId: actor.id, targetType: "user", targetId: userId, ...entry });
+    }
+    if (updated!.level !== before.level) {
+      await recordLevelChange(tx, { userId, fromLevel: before.level, toLevel: updated!.level, changedBy: actor.id, reason: "在人员管理中修改" });
     }
     return { row: updated!, cutOff: changes.disabled === true && !before.disabled };
   });

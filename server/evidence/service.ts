@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
-import type { Capability } from "../../shared/enums.ts";
+import type { Capability, Level } from "../../shared/enums.ts";
 import type { EvidenceKind, EvidenceSource } from "../../shared/evidence.ts";
 import type { Db } from "../db/client.ts";
-import { evidence } from "./schema.ts";
+import { evidence, levelChanges } from "./schema.ts";
 
 export interface EvidenceItem {
   userId: string;
@@ -59,4 +59,15 @@ export async function withdrawEvidence(
         eq(evidence.sourceId, item.sourceId),
       ),
     );
+}
+
+/**
+ * One line of a person's level history, for a level changed outside the 成长档案 (the people
+ * screen): the history stays whole whichever screen changed the level. Pass the changing transaction.
+ */
+export async function recordLevelChange(
+  db: Pick<Db, "insert">,
+  entry: { userId: string; fromLevel: Level; toLevel: Level; changedBy: string; reason: string },
+): Promise<void> {
+  await db.insert(levelChanges).values({ ...entry, evidenceIds: [] });
 }

@@ -131,6 +131,17 @@ describe("level changes and notes", () => {
     expect(after.can).toEqual({ changeLevel: false, writeNote: false });
   });
 
+  it("a level changed on the people screen is in the history too, with who and why", async () => {
+    const person = await createUser(server, { role: "worker", communityId: "wuxing" });
+    const organiser = await createUser(server, { role: "organiser" });
+    expect((await organiser.client.patch(`/api/users/${person.user.id}`, { level: "core" })).status).toBe(200);
+    // a patch that leaves the level alone adds nothing
+    expect((await organiser.client.patch(`/api/users/${person.user.id}`, { displayName: "改名之后" })).status).toBe(200);
+    const record: GrowthRecord = (await organiser.client.get(`/api/people/${person.user.id}/record`)).body;
+    expect(record.levelHistory).toHaveLength(1);
+    expect(record.levelHistory[0]).toMatchObject({ from: "novice", to: "core", reason: "在人员管理中修改", changedBy: { id: organiser.user.id } });
+  });
+
   it("the street admin of the person's street may change the level; one of another street may not", async () => {
     const person = await createUser(server, { role: "worker", communityId: "wuxing" });
     const own = await createUser(server, { role: "street_admin", streetId: "chengzhong" });
