@@ -120,6 +120,8 @@ export const forums = {
 
   presence: {
     title: (n: number) => `在场 ${n} 人`,
+    /** guests of the hall (现场评议) have no account and so no role label */
+    guest: "现场观众",
   },
 
   score: {

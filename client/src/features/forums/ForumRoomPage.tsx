@@ -152,10 +152,10 @@ function Presence({ room }: { room: RoomState }) {
       <Modal open={open} onCancel={() => setOpen(false)} footer={null} title={t.presence.title(presence.count)}>
         <Space wrap>
           {Object.entries(presence.byRole).map(([role, n]) => (
-            <Tag key={role}>{ROLE_LABELS[role as keyof typeof ROLE_LABELS]} {n}</Tag>
+            <Tag key={role}>{ROLE_LABELS[role as keyof typeof ROLE_LABELS] ?? t.presence.guest} {n}</Tag>
           ))}
         </Space>
-        <List size="small" dataSource={presence.users} renderItem={(u) => <List.Item>{u.displayName}<span className="muted">{ROLE_LABELS[u.role]}</span></List.Item>} />
+        <List size="small" dataSource={presence.users} renderItem={(u) => <List.Item>{u.displayName}<span className="muted">{ROLE_LABELS[u.role] ?? t.presence.guest}</span></List.Item>} />
       </Modal>
     </>
   );
