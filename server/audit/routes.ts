@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { AuditExportQuerySchema, AuditQuerySchema } from "../../shared/audit.ts";
 import { requireOrganiser } from "../auth/policy.ts";
 import type { AppContext } from "../context.ts";
-import { type ApiEnv, readQuery, requireUser } from "../http/env.ts";
+import { type ApiEnv, readQuery } from "../http/env.ts";
 import { auditCsv, auditXlsx } from "./export.ts";
 import { auditForExport, listAudit } from "./queries.ts";
 import { recordAudit } from "./service.ts";
@@ -14,12 +14,12 @@ import { recordAudit } from "./service.ts";
  */
 export function auditRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   api.get("/audit", async (c) => {
-    requireOrganiser(requireUser(c), "仅组织部或管理员可以查看审计日志");
+    requireOrganiser(c.var.user, "仅组织部或管理员可以查看审计日志");
     return c.json(await listAudit(ctx.db, readQuery(c, AuditQuerySchema)));
   });
 
   api.get("/audit/export", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     requireOrganiser(user, "仅组织部或管理员可以导出审计日志");
     const query = readQuery(c, AuditExportQuerySchema);
     const entries = await auditForExport(ctx.db, query);

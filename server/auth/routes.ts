@@ -4,7 +4,7 @@ import { ChangePasswordSchema, LoginSchema, OwnAccountPatchSchema, RegisterSchem
 import { updateOwnAccount } from "../accounts/service.ts";
 import type { AppContext } from "../context.ts";
 import { clearSessionCookie, setSessionCookie } from "../http/cookies.ts";
-import { type ApiEnv, type PublicContext, type PublicEnv, readJson, requireUser } from "../http/env.ts";
+import { type ApiEnv, type PublicContext, type PublicEnv, readJson } from "../http/env.ts";
 import { changePassword, registerUser, signIn, startSession } from "./service.ts";
 import { toPublicUser } from "./users.ts";
 
@@ -48,18 +48,18 @@ export function authPublicRoutes(api: Hono<PublicEnv>, ctx: AppContext): void {
 
 export function authRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   api.post("/auth/password", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const input = await readJson(c, ChangePasswordSchema);
     const { token, session } = await changePassword(ctx, user, input);
     setSessionCookie(c, ctx.config, token, session.expiresAt);
     return c.json({ ok: true });
   });
 
-  api.get("/me", (c) => c.json({ user: toPublicUser(requireUser(c)) }));
+  api.get("/me", (c) => c.json({ user: toPublicUser(c.var.user) }));
 
   /** The person's own display name and phone (the account page). */
   api.patch("/me", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const patch = await readJson(c, OwnAccountPatchSchema);
     return c.json({ user: await updateOwnAccount(ctx, user, patch) });
   });

@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { DASHBOARD_TABLES, type Dashboard } from "../../shared/dashboard.ts";
 import type { AppContext } from "../context.ts";
-import { type ApiContext, type ApiEnv, readQuery, requireUser } from "../http/env.ts";
+import { type ApiContext, type ApiEnv, readQuery } from "../http/env.ts";
 import { notFound, parseWith } from "../lib/errors.ts";
 import { dashboardScope } from "./policy.ts";
 import { getDashboard } from "./service.ts";
@@ -17,7 +17,7 @@ const TableFileSchema = z.string().regex(/^[a-z]+\.xlsx$/).transform((file) => f
 /** The scope is checked before anything is read: a refused viewer costs no query. */
 async function readDashboard(ctx: AppContext, c: ApiContext): Promise<{ dashboard: Dashboard; scopeName: string }> {
   const query = readQuery(c, DashboardQuerySchema);
-  const streetId = dashboardScope(requireUser(c), query.streetId);
+  const streetId = dashboardScope(c.var.user, query.streetId);
   const dashboard = await getDashboard(ctx, { year: query.year, streetId });
   if (streetId && dashboard.streets.length === 0) throw notFound("找不到该街道");
   return { dashboard, scopeName: streetId ? dashboard.streets[0]!.streetName : "全区" };

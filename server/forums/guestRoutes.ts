@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { GenerateCodesSchema, RedeemCodeSchema, VenueCapsSchema, VenueJoinSchema } from "../../shared/forums.ts";
 import type { AppContext } from "../context.ts";
-import { type ApiEnv, type PublicContext, type PublicEnv, readId, readJson, requireUser } from "../http/env.ts";
+import { type ApiEnv, type PublicContext, type PublicEnv, readId, readJson } from "../http/env.ts";
 import { IdSchema } from "../../shared/ids.ts";
 import { fileResponse } from "../files/serve.ts";
 import { notFound, parseWith } from "../lib/errors.ts";
@@ -11,16 +11,16 @@ import { ballotCodes, GUEST_COOKIE, generateCodes, guestView, redeemCode, setVen
 
 /** The host's tools for 现场评议: printed codes and the venue QR's caps (signed-in routes). */
 export function ballotRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
-  api.get("/forums/:id/ballot-codes", async (c) => c.json(await ballotCodes(ctx, requireUser(c), readId(c))));
+  api.get("/forums/:id/ballot-codes", async (c) => c.json(await ballotCodes(ctx, c.var.user, readId(c))));
 
   api.post("/forums/:id/ballot-codes", async (c) => {
     const input = await readJson(c, GenerateCodesSchema);
-    return c.json({ codes: await generateCodes(ctx, requireUser(c), readId(c), input) }, 201);
+    return c.json({ codes: await generateCodes(ctx, c.var.user, readId(c), input) }, 201);
   });
 
   api.put("/forums/:id/venue", async (c) => {
     const { caps } = await readJson(c, VenueCapsSchema);
-    return c.json({ venue: await setVenueCaps(ctx, requireUser(c), readId(c), caps) });
+    return c.json({ venue: await setVenueCaps(ctx, c.var.user, readId(c), caps) });
   });
 }
 

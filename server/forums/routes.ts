@@ -14,7 +14,7 @@ import {
 } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
-import { type ApiContext, type ApiEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
+import { type ApiContext, type ApiEnv, readId, readJson, readQuery } from "../http/env.ts";
 import { forbidden } from "../lib/errors.ts";
 import { deleteForum, deleteTalk, reorderTalks, updateForum, updateTalk } from "./agenda.ts";
 import { archiveMarkdown, archiveScoresCsv, buildArchive } from "./archive.ts";
@@ -30,18 +30,18 @@ const ArchiveQuerySchema = z.object({ format: z.enum(["json", "md", "csv"]).defa
 
 export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   api.get("/forums", async (c) => {
-    requireUser(c);
+    c.var.user;
     return c.json({ forums: await listForums(ctx.db) });
   });
 
   api.post("/forums", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const input = await readJson(c, CreateForumSchema);
     return c.json({ forum: await createForum(ctx, user, input) }, 201);
   });
 
   api.get("/forums/presenters", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     if (!canCreateForum(user)) throw forbidden("只有组织部、街道管理员和社区书记可以安排发言");
     const rows = await ctx.db
       .select({ id: users.id, displayName: users.displayName, role: users.role, roles: users.roles, communityId: users.communityId })
@@ -54,70 +54,70 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   // The join QR must carry the address phones can reach, which only the server's configuration knows.
   api.get("/forums/join-origin", (c) => {
-    requireUser(c);
+    c.var.user;
     const body: JoinOrigin = { publicOrigin: ctx.config.PUBLIC_ORIGIN ? new URL(ctx.config.PUBLIC_ORIGIN).origin : null };
     return c.json(body);
   });
 
   api.get("/forums/:id", async (c) => {
-    requireUser(c);
+    c.var.user;
     return c.json({ forum: await getForum(ctx.db, forumId(c)) });
   });
 
   api.patch("/forums/:id", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const input = await readJson(c, UpdateForumSchema);
     return c.json({ forum: await updateForum(ctx, user, forumId(c), input) });
   });
 
   api.delete("/forums/:id", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     await deleteForum(ctx, user, forumId(c));
     return c.json({ ok: true });
   });
 
   api.put("/forums/:id/talks/order", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const input = await readJson(c, ReorderTalksSchema);
     return c.json({ forum: await reorderTalks(ctx, user, forumId(c), input) });
   });
 
   api.patch("/forums/:id/talks/:talkId", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const input = await readJson(c, UpdateTalkSchema);
     return c.json({ talk: await updateTalk(ctx, user, forumId(c), talkId(c), input) });
   });
 
   api.delete("/forums/:id/talks/:talkId", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     return c.json({ forum: await deleteTalk(ctx, user, forumId(c), talkId(c)) });
   });
 
   api.post("/forums/:id/talks", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const input = await readJson(c, CreateTalkSchema);
     return c.json({ talk: await addTalk(ctx, user, forumId(c), input) }, 201);
   });
 
   api.put("/forums/:id/groups", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const input = await readJson(c, UpdateGroupsSchema);
     return c.json({ forum: await updateGroups(ctx, user, forumId(c), input) });
   });
 
   api.post("/forums/:id/talks/:talkId/deck", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     return c.json({ talk: await uploadDeck(ctx, c.req.raw, user, forumId(c), talkId(c)) }, 201);
   });
 
   // Streamed from the file store; Range requests let pdf.js fetch only what the page on screen needs.
   api.get("/forums/:id/talks/:talkId/deck", async (c) => {
-    requireUser(c);
+    c.var.user;
     return fileResponse(ctx.files, c.req.raw, await deckFile(ctx, forumId(c), talkId(c)));
   });
 
   api.get("/forums/:id/talks/:talkId/notes", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const forum = await findForumRow(ctx.db, forumId(c));
     const talk = await findTalkRow(ctx.db, forum.id, talkId(c));
     if (!canUseNotes(user, talk)) throw forbidden("演讲备注只有发言人本人可见");
@@ -125,7 +125,7 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   });
 
   api.put("/forums/:id/talks/:talkId/notes", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const { notes } = await readJson(c, TalkNotesSchema);
     const forum = await findForumRow(ctx.db, forumId(c));
     const talk = await findTalkRow(ctx.db, forum.id, talkId(c));
@@ -136,13 +136,13 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   // 审核/实名: the only place anonymous askers are named; each opening is audited (service.ts)
   api.get("/forums/:id/moderation", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     c.header("cache-control", "no-store");
     return c.json({ questions: await moderationView(ctx, user, forumId(c)) } satisfies ForumModeration);
   });
 
   api.get("/forums/:id/archive", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const { format } = readQuery(c, ArchiveQuerySchema);
     const archive = await buildArchive(ctx, user, forumId(c));
     if (format === "json") return c.json({ archive });

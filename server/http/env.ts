@@ -33,11 +33,6 @@ export interface ApiEnv {
 }
 export type ApiContext = Context<ApiEnv>;
 
-/** The signed-in user of an authenticated route (the middleware already refused anonymous calls). */
-export function requireUser(c: ApiContext): UserRow {
-  return c.var.user;
-}
-
 /** Refuses every request without a valid session; mounted before all non-public routes. */
 export const requireSignIn: MiddlewareHandler<PublicEnv> = async (c, next) => {
   if (!c.var.user || !c.var.session) throw unauthorized();

@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import { AddStudioMemberSchema, CreateStudioSchema, ExportQuerySchema, HistoryQuerySchema, SearchQuerySchema, StudioListQuerySchema } from "../../shared/studios.ts";
 import type { AppContext } from "../context.ts";
-import { type ApiEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
+import { type ApiEnv, readId, readJson, readQuery } from "../http/env.ts";
 import { fileResponse } from "../files/serve.ts";
 import { attachmentFile, storeAttachment } from "./attachments.ts";
 import { exportRecord } from "./exports.ts";
@@ -13,37 +13,37 @@ import { listTasks } from "./tasks.ts";
 export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   api.post("/studios", async (c) => {
     const input = await readJson(c, CreateStudioSchema);
-    const studio = await createStudio(ctx, requireUser(c), input);
+    const studio = await createStudio(ctx, c.var.user, input);
     return c.json({ studio }, 201);
   });
 
   api.get("/studios", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const { scope } = readQuery(c, StudioListQuerySchema);
     const studios = await listStudios(ctx, user, scope === "all");
     return c.json({ studios });
   });
 
   api.get("/studios/:id", async (c) => {
-    const studio = await getStudio(ctx, requireUser(c), readId(c));
+    const studio = await getStudio(ctx, c.var.user, readId(c));
     return c.json({ studio });
   });
 
   // Members during the term (organisers, or the street's admin): answers with the studio as it now is.
   api.post("/studios/:id/members", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const id = readId(c);
     const { userId } = await readJson(c, AddStudioMemberSchema);
     return c.json({ studio: await addMember(ctx, user, id, userId) }, 201);
   });
 
   api.delete("/studios/:id/members/:userId", async (c) => {
-    const studio = await removeMember(ctx, requireUser(c), readId(c), readId(c, "userId"));
+    const studio = await removeMember(ctx, c.var.user, readId(c), readId(c, "userId"));
     return c.json({ studio });
   });
 
   api.get("/studios/:id/messages", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const id = readId(c);
     const query = readQuery(c, HistoryQuerySchema);
     const { until } = await readAccess(ctx, id, user);
@@ -52,7 +52,7 @@ export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   });
 
   api.get("/studios/:id/search", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const id = readId(c);
     const { q } = readQuery(c, SearchQuerySchema);
     const { until } = await readAccess(ctx, id, user);
@@ -60,14 +60,14 @@ export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   });
 
   api.get("/studios/:id/tasks", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const id = readId(c);
     const { until } = await readAccess(ctx, id, user);
     return c.json({ tasks: await listTasks(ctx, id, undefined, until) });
   });
 
   api.get("/studios/:id/export", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const id = readId(c);
     const query = readQuery(c, ExportQuerySchema);
     const file = await exportRecord(ctx, user, id, query);
@@ -77,7 +77,7 @@ export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   });
 
   api.post("/studios/:id/attachments", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const id = readId(c);
     // Membership before reading the body: a stranger's upload is refused without storing anything.
     await memberAccess(ctx, id, user);
@@ -86,7 +86,7 @@ export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   });
 
   api.get("/studios/:id/attachments/:attachmentId", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const file = await attachmentFile(ctx, user, readId(c), readId(c, "attachmentId"));
     return fileResponse(ctx.files, c.req.raw, file);
   });

@@ -12,7 +12,7 @@ import {
   SetHoursSchema,
 } from "../../shared/trainings.ts";
 import type { AppContext } from "../context.ts";
-import { type ApiContext, type ApiEnv, type PublicEnv, readId, readJson, readQuery, requireUser } from "../http/env.ts";
+import { type ApiContext, type ApiEnv, type PublicEnv, readId, readJson, readQuery } from "../http/env.ts";
 import { notFound, parseWith } from "../lib/errors.ts";
 import { createRateLimit } from "../lib/rateLimit.ts";
 import { calendarFeed, calendarItems, calendarTokenStatus, issueCalendarToken, revokeCalendarToken } from "./calendar.ts";
@@ -37,28 +37,28 @@ export function trainingRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   // ---- trainings and the yearly plan
   api.post("/trainings", async (c) => {
-    const created = await createTraining(ctx, requireUser(c), await readJson(c, CreateTrainingSchema));
+    const created = await createTraining(ctx, c.var.user, await readJson(c, CreateTrainingSchema));
     return c.json({ training: created[0], trainings: created }, 201);
   });
   api.get("/trainings", async (c) => {
     const { year, level } = readQuery(c, PlanQuerySchema);
-    return c.json({ trainings: await listPlan(ctx, requireUser(c), year, level) });
+    return c.json({ trainings: await listPlan(ctx, c.var.user, year, level) });
   });
-  api.get("/trainings/:id", async (c) => c.json({ training: await getTraining(ctx, requireUser(c), readId(c)) }));
+  api.get("/trainings/:id", async (c) => c.json({ training: await getTraining(ctx, c.var.user, readId(c)) }));
 
   // ---- 学时 on forums and 老书记论坛 events
   api.put("/forums/:id/hours", async (c) => {
     const { hours } = await readJson(c, SetHoursSchema);
-    return c.json(await setEventHours(ctx, requireUser(c), "forum", readId(c), hours));
+    return c.json(await setEventHours(ctx, c.var.user, "forum", readId(c), hours));
   });
   api.put("/qa/events/:id/hours", async (c) => {
     const { hours } = await readJson(c, SetHoursSchema);
-    return c.json(await setEventHours(ctx, requireUser(c), "qa_event", readId(c), hours));
+    return c.json(await setEventHours(ctx, c.var.user, "qa_event", readId(c), hours));
   });
 
   // ---- check-in (签到)
   api.post("/checkins", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     await checkinLimit.consume(user.id);
     const { code } = await readJson(c, CheckinBodySchema);
     const result = await checkInWithCode(ctx, user, code);
@@ -67,25 +67,25 @@ export function trainingRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
       result.created ? 201 : 200,
     );
   });
-  api.get("/checkins/:kind/:id", async (c) => c.json({ board: await checkinBoard(ctx, requireUser(c), readKind(c), readId(c)) }));
+  api.get("/checkins/:kind/:id", async (c) => c.json({ board: await checkinBoard(ctx, c.var.user, readKind(c), readId(c)) }));
   api.get("/checkins/:kind/:id/candidates", async (c) => {
     const { q } = readQuery(c, CandidateQuerySchema);
-    return c.json({ users: await findAttendees(ctx, requireUser(c), readKind(c), readId(c), q) });
+    return c.json({ users: await findAttendees(ctx, c.var.user, readKind(c), readId(c), q) });
   });
   api.post("/checkins/:kind/:id/attendees", async (c) => {
     const input = await readJson(c, ManualAttendanceSchema);
-    const result = await addAttendance(ctx, requireUser(c), readKind(c), readId(c), input);
+    const result = await addAttendance(ctx, c.var.user, readKind(c), readId(c), input);
     return c.json({ checkin: result.checkin }, result.created ? 201 : 200);
   });
   api.delete("/checkins/:kind/:id/attendees/:userId", async (c) => {
     const { reason } = await readJson(c, RemoveAttendanceSchema);
-    await removeAttendance(ctx, requireUser(c), readKind(c), readId(c), readId(c, "userId"), reason);
+    await removeAttendance(ctx, c.var.user, readKind(c), readId(c), readId(c, "userId"), reason);
     return c.json({ ok: true });
   });
 
   // ---- the training ledger (培训台账)
   api.get("/reports/training", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const query = readQuery(c, LedgerQuerySchema);
     const streetId = ledgerStreetScope(user, query.streetId);
     const rows = await computeLedger(ctx, { year: query.year, streetId, communityId: query.communityId });
@@ -100,7 +100,7 @@ export function trainingRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   });
   /** Each person's own line, for the account page. */
   api.get("/reports/training/me", async (c) => {
-    const user = requireUser(c);
+    const user = c.var.user;
     const { year } = readQuery(c, YearSchema);
     const [row] = await computeLedger(ctx, { year, userId: user.id });
     return c.json({ row: row ?? null });
@@ -109,15 +109,15 @@ export function trainingRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   // ---- calendar
   api.get("/calendar", async (c) => {
     const { from, to } = readQuery(c, CalendarQuerySchema);
-    return c.json({ items: await calendarItems(ctx, requireUser(c), new Date(from), new Date(to)) });
+    return c.json({ items: await calendarItems(ctx, c.var.user, new Date(from), new Date(to)) });
   });
-  api.get("/calendar-token", async (c) => c.json(await calendarTokenStatus(ctx, requireUser(c).id)));
+  api.get("/calendar-token", async (c) => c.json(await calendarTokenStatus(ctx, c.var.user.id)));
   api.post("/calendar-token", async (c) => {
-    const token = await issueCalendarToken(ctx, requireUser(c).id);
+    const token = await issueCalendarToken(ctx, c.var.user.id);
     return c.json({ url: `${origin(ctx, c.req.url)}/api/calendar/${token}.ics` }, 201);
   });
   api.delete("/calendar-token", async (c) => {
-    await revokeCalendarToken(ctx, requireUser(c).id);
+    await revokeCalendarToken(ctx, c.var.user.id);
     return c.json({ ok: true });
   });
 }
