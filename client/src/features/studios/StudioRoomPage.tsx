@@ -178,7 +178,7 @@ export function StudioRoomPage() {
         </Link>
         <div className="studio-room-title">
           <h1>
-            {studio.name} {readOnly && <Tag>{t.readOnlyTag}</Tag>}
+            {studio.name} {readOnly && <Tag>{left ? t.leftTag : t.readOnlyTag}</Tag>}
           </h1>
           <div className="studio-members">{memberLine}</div>
         </div>
