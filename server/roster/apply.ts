@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { primaryRole } from "../../shared/enums.ts";
 import { recordAudit } from "../audit/service.ts";
+import { recordLevelChange } from "../evidence/service.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
@@ -91,6 +92,15 @@ export async function applyPlan(db: Db, actor: UserRow, plan: Plan, fileName: st
         after: auditView(row!),
         meta: { via: "import", file: fileName, row: planned.row },
       });
+      if (row!.level !== planned.user.level) {
+        await recordLevelChange(tx, {
+          userId: row!.id,
+          fromLevel: planned.user.level,
+          toLevel: row!.level,
+          changedBy: actor.id,
+          reason: `名册导入（${fileName} 第 ${planned.row} 行）`,
+        });
+      }
     }
     await recordAudit(tx, {
       actorId: actor.id,

@@ -3,6 +3,7 @@ import { eq, inArray } from "drizzle-orm";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../server/audit/schema.ts";
+import { levelChanges } from "../../server/evidence/schema.ts";
 import { users } from "../../server/auth/schema.ts";
 import { ApiClient, createUser, type TestUser, uniqueName } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -98,6 +99,19 @@ describe("roster import", () => {
     // Importing the same file again changes nothing.
     const again = await upload(organiser.client, file, "名册.xlsx", false);
     expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 3, errors: [], applied: true, passwordsUrl: null });
+  });
+
+  it("a level changed by an import is in the person's level history, naming the file and row", async () => {
+    const row = person({ 姓名: "周敏", 层级: "新手" });
+    expect((await upload(organiser.client, await xlsxOf([row]), "名册.xlsx", false)).body).toMatchObject({ created: 1, applied: true });
+    const promoted = [...row];
+    promoted[HEADERS.indexOf("层级")] = "骨干";
+    expect((await upload(organiser.client, await xlsxOf([promoted]), "年度调整.xlsx", false)).body).toMatchObject({ updated: 1, applied: true });
+    const [zhou] = await server.ctx.db.select().from(users).where(eq(users.username, row[1]!));
+    expect(zhou!.level).toBe("backbone");
+    const history = await server.ctx.db.select().from(levelChanges).where(eq(levelChanges.userId, zhou!.id));
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ fromLevel: "novice", toLevel: "backbone", changedBy: organiser.user.id, reason: "名册导入（年度调整.xlsx 第 2 行）" });
   });
 
   it("one bad row is reported with its row and column, and nobody is imported", async () => {
