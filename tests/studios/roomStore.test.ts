@@ -37,7 +37,9 @@ beforeAll(async () => {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/studios`);
-  server = await startServerProcess({ SEED_DEMO: "true" }, 150_000, port);
+  // The store is the subject, not the database: the server gets an embedded database of its own
+  // with the demo studio in it, also in the PostgreSQL run (whose shared database is never seeded).
+  server = await startServerProcess({ SEED_DEMO: "true", DATABASE_URL: "", REDIS_URL: "" }, 150_000, port);
   const cookie = await signInCookie(origin, "sec1");
   document.cookie = cookie;
   // the Node build of socket.io-client sends no page cookies by itself
