@@ -1,5 +1,5 @@
-import ExcelJS from "exceljs";
 import { AUDIT_ACTION_LABELS, type AuditEntryView } from "../../shared/audit.ts";
+import { addTableSheet, newWorkbook, workbookBytes } from "../lib/xlsx.ts";
 
 /** The columns of an export, with the Chinese headers a reader of the file sees. */
 const COLUMNS: { header: string; width: number; value: (e: AuditEntryView) => string }[] = [
@@ -23,13 +23,10 @@ export function beijingTime(iso: string): string {
 }
 
 export async function auditXlsx(entries: AuditEntryView[]): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = "社区工作者协作论坛";
-  const sheet = workbook.addWorksheet("审计日志", { views: [{ state: "frozen", ySplit: 1 }] });
-  sheet.columns = COLUMNS.map((c) => ({ header: c.header, width: c.width }));
-  sheet.getRow(1).font = { bold: true };
+  const workbook = newWorkbook();
+  const sheet = addTableSheet(workbook, "审计日志", COLUMNS.map((c) => ({ header: c.header, width: c.width })));
   for (const entry of entries) sheet.addRow(COLUMNS.map((c) => c.value(entry)));
-  return new Uint8Array(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }
 
 /** CSV with a byte-order mark so Excel opens the Chinese text as UTF-8; cells that could run as formulas are defused. */

@@ -1,6 +1,6 @@
-import ExcelJS from "exceljs";
 import { DASHBOARD_TABLE_LABELS, type Dashboard, type DashboardTable } from "../../shared/dashboard.ts";
 import { CAPABILITY_LABELS } from "../../shared/vocabulary.ts";
+import { addTableSheet, newWorkbook, workbookBytes } from "../lib/xlsx.ts";
 
 interface Column {
   header: string;
@@ -80,15 +80,11 @@ const percent = (done: number, required: number) => (required > 0 ? `${Math.roun
 /** One table of the dashboard as a workbook, its sheet named in Chinese for the year and scope. */
 export async function dashboardWorkbook(dashboard: Dashboard, table: DashboardTable, scopeName: string): Promise<Buffer> {
   const { columns, rows } = sheetOf(dashboard, table);
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = "社区工作者协作论坛";
-  const sheet = workbook.addWorksheet(`${dashboard.year}年${DASHBOARD_TABLE_LABELS[table]}`);
-  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
-  sheet.getRow(1).font = { bold: true };
-  sheet.views = [{ state: "frozen", ySplit: 1 }];
+  const workbook = newWorkbook();
+  const sheet = addTableSheet(workbook, `${dashboard.year}年${DASHBOARD_TABLE_LABELS[table]}`, columns.map((c) => ({ header: c.header, width: c.width })));
   for (const row of rows) sheet.addRow(row);
   sheet.headerFooter.oddHeader = `${scopeName} ${dashboard.year}年${DASHBOARD_TABLE_LABELS[table]}`;
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }
 
 export const exportFileName = (dashboard: Dashboard, table: DashboardTable, scopeName: string) =>

@@ -1,26 +1,22 @@
-import ExcelJS from "exceljs";
 import { CAPABILITY_LABELS, LEVEL_LABELS } from "../../shared/enums.ts";
 import { EVIDENCE_KIND_LABELS } from "../../shared/evidence.ts";
 import type { GrowthRecord } from "../../shared/growth.ts";
 import { DISTRICT_TIME_ZONE } from "../trainings/time.ts";
+import { addTableSheet, newWorkbook, workbookBytes } from "../lib/xlsx.ts";
 
 const localDate = (iso: string) => new Date(iso).toLocaleDateString("sv-SE", { timeZone: DISTRICT_TIME_ZONE });
 
 /** A person's year as a spreadsheet: the timeline, then the capability profile, with Chinese headers. */
 export async function recordWorkbook(record: GrowthRecord): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = "社区工作者协作论坛";
-  const timeline = workbook.addWorksheet(`${record.year}年成长档案`);
-  timeline.columns = [
+  const workbook = newWorkbook();
+  const timeline = addTableSheet(workbook, `${record.year}年成长档案`, [
     { header: "日期", key: "date", width: 12 },
     { header: "类别", key: "kind", width: 14 },
     { header: "内容", key: "title", width: 40 },
     { header: "体现能力", key: "capabilities", width: 30 },
     { header: "得分（百分制）", key: "score", width: 14 },
     { header: "学时", key: "hours", width: 8 },
-  ];
-  timeline.getRow(1).font = { bold: true };
-  timeline.views = [{ state: "frozen", ySplit: 1 }];
+  ]);
   for (const item of record.evidence) {
     timeline.addRow({
       date: localDate(item.at),
@@ -32,15 +28,13 @@ export async function recordWorkbook(record: GrowthRecord): Promise<Buffer> {
     });
   }
 
-  const profile = workbook.addWorksheet("六能力");
-  profile.columns = [
+  const profile = addTableSheet(workbook, "六能力", [
     { header: "能力", key: "capability", width: 14 },
     { header: "证据条数", key: "count", width: 10 },
     { header: "有得分条数", key: "scored", width: 12 },
     { header: "平均得分", key: "average", width: 10 },
     { header: "能力值", key: "value", width: 10 },
-  ];
-  profile.getRow(1).font = { bold: true };
+  ]);
   for (const c of record.capabilities) {
     profile.addRow({ capability: CAPABILITY_LABELS[c.capability], count: c.count, scored: c.scored, average: c.average ?? "", value: c.value });
   }
@@ -51,5 +45,5 @@ export async function recordWorkbook(record: GrowthRecord): Promise<Buffer> {
     profile.addRow({ capability: "应修学时", count: record.hours.required });
     profile.addRow({ capability: "已修学时", count: record.hours.done });
   }
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }

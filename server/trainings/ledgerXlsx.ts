@@ -1,13 +1,11 @@
-import ExcelJS from "exceljs";
 import { FLAG_LABELS } from "../../shared/enums.ts";
 import type { LedgerRow } from "../../shared/trainings.ts";
+import { addTableSheet, newWorkbook, workbookBytes } from "../lib/xlsx.ts";
 
 /** The ledger as a spreadsheet with Chinese headers; shortfalls are filled red as on screen. */
 export async function ledgerWorkbook(year: number, rows: LedgerRow[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = "社区工作者协作论坛";
-  const sheet = workbook.addWorksheet(`${year}年培训台账`);
-  sheet.columns = [
+  const workbook = newWorkbook();
+  const sheet = addTableSheet(workbook, `${year}年培训台账`, [
     { header: "街道", key: "street", width: 10 },
     { header: "社区", key: "community", width: 14 },
     { header: "姓名", key: "name", width: 12 },
@@ -20,9 +18,7 @@ export async function ledgerWorkbook(year: number, rows: LedgerRow[]): Promise<B
     { header: "新招聘应修岗位基本业务知识学时", key: "newHireRequired", width: 16 },
     { header: "新招聘已修", key: "newHireDone", width: 12 },
     { header: "新招聘截止日期", key: "newHireDeadline", width: 14 },
-  ];
-  sheet.getRow(1).font = { bold: true };
-  sheet.views = [{ state: "frozen", ySplit: 1 }];
+  ]);
   for (const row of rows) {
     const added = sheet.addRow({
       street: row.user.streetName,
@@ -42,5 +38,5 @@ export async function ledgerWorkbook(year: number, rows: LedgerRow[]): Promise<B
     if (row.missing > 0) added.getCell("missing").fill = red;
     if (row.newHireRequired !== null && (row.newHireDone ?? 0) < row.newHireRequired) added.getCell("newHireDone").fill = red;
   }
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return workbookBytes(workbook);
 }
