@@ -76,12 +76,15 @@ describe("awareness is checked (finding 6)", () => {
     const viewer = await addMember(server, owner, proposal.id, "viewer");
     const o = await observer(owner.client, docName, 5003);
     const raw = await openRawDoc(server, viewer.client.cookie, docName);
+    const started = Date.now();
     for (let clock = 1; clock <= 300; clock++) raw.send(awarenessFrame(5003, clock, JSON.stringify({ cursor: { n: clock } })));
     expect((await raw.closed).code).toBe(CLOSE_CODES.rateLimited);
+    const seconds = (Date.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 300));
     expect(o.states.length).toBeGreaterThan(0);
-    // a burst, plus what refilled while the frames were being read
-    expect(o.states.length).toBeLessThanOrEqual(LIMITS.awarenessPerSecond * 3);
+    // a burst, plus what refilled while the server was reading the frames (slow on a busy machine)
+    expect(o.states.length).toBeLessThanOrEqual(LIMITS.awarenessPerSecond * (1 + Math.ceil(seconds)));
+    expect(o.states.length).toBeLessThan(300);
     o.provider.destroy();
   });
 
