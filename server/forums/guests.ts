@@ -14,7 +14,7 @@ import {
 import { recordAudit } from "../audit/service.ts";
 import { generateSessionToken, type SessionRow, type UserRow } from "../auth/sessions.ts";
 import { type AppContext, userRoom } from "../context.ts";
-import { sessionTokenFromHeader } from "../http/cookies.ts";
+import { cookieFromHeader } from "../auth/handshake.ts";
 import type { Db } from "../db/client.ts";
 import { AppError, conflict, invalidInput, notFound } from "../lib/errors.ts";
 import { forumBallotCodes, forumGuestSessions, forumGuests } from "./guestSchema.ts";
@@ -279,7 +279,7 @@ export async function endForumGuests(ctx: AppContext, forumId: string): Promise<
  * session of the same voter may be connected (a code works on one device at a time).
  */
 export async function guestHandshake(ctx: AppContext, cookieHeader: string | undefined): Promise<{ user: UserRow; session: SessionRow } | null> {
-  const found = await validateGuestSession(ctx.db, sessionTokenFromHeader(cookieHeader, GUEST_COOKIE));
+  const found = await validateGuestSession(ctx.db, cookieFromHeader(cookieHeader, GUEST_COOKIE));
   if (!found) return null;
   const others = await ctx.io.in(userRoom(found.guest.id)).fetchSockets();
   if (others.some((s) => s.data.session?.id !== found.session.id)) return null;

@@ -8,9 +8,9 @@ import { AppError, passwordChangeRequired } from "../lib/errors.ts";
 import { limitBody } from "./bodyLimit.ts";
 import { healthRoute } from "./health.ts";
 import { securityHeaders } from "./securityHeaders.ts";
-import { readSessionCookie, setSessionCookie } from "./cookies.ts";
+import { assertOwnOrigin, type DoorRequest, findSession, HandshakeError } from "../auth/handshake.ts";
+import { setSessionCookie } from "./cookies.ts";
 import { type ApiEnv, type PublicEnv, requireSignIn } from "./env.ts";
-import { isAllowedOrigin } from "./origin.ts";
 
 const CLIENT_DIST = new URL("../../client/dist", import.meta.url).pathname;
 
@@ -73,13 +73,19 @@ function requestLog(ctx: AppContext): MiddlewareHandler<PublicEnv> {
 function refuseCrossSite(ctx: AppContext): MiddlewareHandler<PublicEnv> {
   return async (c, next) => {
     if (["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return next();
-    const origin = c.req.header("origin");
-    const crossSite = c.req.header("sec-fetch-site") === "cross-site";
-    if (crossSite || (origin && !isAllowedOrigin(origin, c.req.header("host"), ctx.config.PUBLIC_ORIGIN))) {
-      throw new AppError(403, "forbidden_origin", "拒绝来自其他网站的请求");
+    try {
+      if (c.req.header("sec-fetch-site") === "cross-site") throw new HandshakeError("forbidden_origin");
+      assertOwnOrigin(doorRequest(c), ctx.config.PUBLIC_ORIGIN);
+    } catch (error) {
+      if (error instanceof HandshakeError) throw new AppError(403, "forbidden_origin", "拒绝来自其他网站的请求");
+      throw error;
     }
     return next();
   };
+}
+
+function doorRequest(c: import("hono").Context): DoorRequest {
+  return { origin: c.req.header("origin"), host: c.req.header("host"), cookie: c.req.header("cookie") };
 }
 
 /**
@@ -100,16 +106,14 @@ function loadSession(ctx: AppContext): MiddlewareHandler<PublicEnv> {
   return async (c, next) => {
     c.set("user", null);
     c.set("session", null);
-    const token = readSessionCookie(c);
-    if (token) {
-      const found = await ctx.sessions.validate(token);
-      if (found) {
-        c.set("user", found.user);
-        c.set("session", found.session);
-        if (found.renewed) setSessionCookie(c, ctx.config, token, found.session.expiresAt);
-        if (found.user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${c.req.method} ${c.req.path}`)) {
-          throw passwordChangeRequired();
-        }
+    // Anonymous requests go on: the deny-by-default check behind the allow-list refuses them.
+    const found = await findSession(ctx.sessions, doorRequest(c));
+    if (found) {
+      c.set("user", found.user);
+      c.set("session", found.session);
+      if (found.renewed) setSessionCookie(c, ctx.config, found.token, found.session.expiresAt);
+      if (found.user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${c.req.method} ${c.req.path}`)) {
+        throw passwordChangeRequired();
       }
     }
     return next();

@@ -3,8 +3,7 @@ import { Server } from "socket.io";
 import type { AppContext, IoServer } from "../context.ts";
 import { userRoom } from "../context.ts";
 import type { Feature } from "../feature.ts";
-import { sessionTokenFromHeader } from "../http/cookies.ts";
-import { isAllowedOrigin } from "../http/origin.ts";
+import { assertOwnOrigin, type DoorRequest, handshake, HandshakeError } from "../auth/handshake.ts";
 
 /**
  * The Socket.IO door. The session cookie authenticates the handshake; every socket joins its
@@ -22,14 +21,13 @@ export function createIoServer(httpServer: HttpServer): IoServer {
 
 export function attachIoHandlers(io: IoServer, ctx: AppContext, features: Feature[]): void {
   io.use(async (socket, next) => {
+    const headers = socket.handshake.headers;
+    const request: DoorRequest = { origin: headers.origin, host: headers.host, cookie: headers.cookie };
     try {
-      const origin = socket.handshake.headers.origin;
-      if (origin && !isAllowedOrigin(origin, socket.handshake.headers.host, ctx.config.PUBLIC_ORIGIN)) {
-        return next(new Error("forbidden_origin"));
-      }
       if (socket.handshake.auth?.guest === true) {
+        assertOwnOrigin(request, ctx.config.PUBLIC_ORIGIN);
         for (const feature of features) {
-          const guest = await feature.guestHandshake?.(ctx, socket.handshake.headers.cookie);
+          const guest = await feature.guestHandshake?.(ctx, request.cookie);
           if (!guest) continue;
           socket.data.user = guest.user;
           socket.data.session = guest.session;
@@ -38,14 +36,13 @@ export function attachIoHandlers(io: IoServer, ctx: AppContext, features: Featur
         }
         return next(new Error("unauthorized"));
       }
-      const token = sessionTokenFromHeader(socket.handshake.headers.cookie);
-      const found = token ? await ctx.sessions.validate(token) : null;
-      if (!found) return next(new Error("unauthorized"));
-      if (found.user.mustChangePassword) return next(new Error("password_change_required"));
-      socket.data.user = found.user;
-      socket.data.session = found.session;
+      const { user, session } = await handshake(ctx.sessions, request, ctx.config.PUBLIC_ORIGIN);
+      socket.data.user = user;
+      socket.data.session = session;
       next();
     } catch (error) {
+      // The client reads the refusal's code from the connect error's message.
+      if (error instanceof HandshakeError) return next(new Error(error.code));
       ctx.log.error({ err: error }, "socket handshake failed");
       next(new Error("internal"));
     }

@@ -5,9 +5,8 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { CLOSE_CODES } from "../../shared/errors.ts";
 import { LIMITS } from "../../shared/limits.ts";
+import { handshake, HandshakeError } from "../auth/handshake.ts";
 import type { SessionStore, UserRow } from "../auth/sessions.ts";
-import { sessionTokenFromHeader } from "../http/cookies.ts";
-import { isAllowedOrigin } from "../http/origin.ts";
 import { AppError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { type DocAccess, type DocKind, parseDocName } from "./docKinds.ts";
@@ -26,10 +25,22 @@ interface OpenDoc {
   holds: number;
 }
 
-interface Refusal {
-  status: number;
-  reason: string;
+/** Why an upgrade is refused before the WebSocket handshake: an HTTP status and its reason. */
+class UpgradeRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = "UpgradeRefused";
+  }
 }
+
+const HANDSHAKE_REASONS = {
+  forbidden_origin: "Forbidden origin",
+  unauthorized: "Unauthorized",
+  password_change_required: "Password change required",
+} as const;
 
 /**
  * The y-websocket door at /yjs/<docName>. An upgrade passes four steps in order — parse the name,
@@ -86,29 +97,23 @@ export class YjsServer {
       docName = decodeURIComponent(path.slice("/yjs/".length));
     } catch {
       // A broken %-escape names no document.
-      throw { status: 404, reason: "Unknown document" };
+      throw new UpgradeRefused(404, "Unknown document");
     }
     const parsed = parseDocName(docName);
-    if (!parsed || !this.kinds.has(parsed.prefix)) throw { status: 404, reason: "Unknown document" };
+    if (!parsed || !this.kinds.has(parsed.prefix)) throw new UpgradeRefused(404, "Unknown document");
     return docName;
   }
 
   private async authenticate(req: IncomingMessage): Promise<{ user: UserRow; sessionId: string }> {
-    const origin = req.headers.origin;
-    if (origin && !isAllowedOrigin(origin, req.headers.host, this.deps.publicOrigin)) {
-      throw { status: 403, reason: "Forbidden origin" };
-    }
-    const token = sessionTokenFromHeader(req.headers.cookie);
-    const found = token ? await this.deps.sessions.validate(token) : null;
-    if (!found) throw { status: 401, reason: "Unauthorized" };
-    if (found.user.mustChangePassword) throw { status: 403, reason: "Password change required" };
-    return { user: found.user, sessionId: found.session.id };
+    const { origin, host, cookie } = req.headers;
+    const { user, session } = await handshake(this.deps.sessions, { origin, host, cookie }, this.deps.publicOrigin);
+    return { user, sessionId: session.id };
   }
 
   private async authorize(user: UserRow, docName: string): Promise<DocAccess> {
     const kind = this.kinds.get(parseDocName(docName)!.prefix)!;
     const access = await kind.access(user, docName);
-    if (!access) throw { status: 403, reason: "Forbidden" };
+    if (!access) throw new UpgradeRefused(403, "Forbidden");
     return access;
   }
 
@@ -368,9 +373,10 @@ function toBytes(data: RawData): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-function toRefusal(error: unknown, log: Logger): Refusal {
+function toRefusal(error: unknown, log: Logger): { status: number; reason: string } {
+  if (error instanceof UpgradeRefused) return error;
+  if (error instanceof HandshakeError) return { status: error.status, reason: HANDSHAKE_REASONS[error.code] };
   if (error instanceof AppError) return { status: error.status, reason: error.message };
-  if (error && typeof error === "object" && "status" in error && "reason" in error) return error as Refusal;
   log.error({ err: error }, "yjs upgrade failed");
   return { status: 500, reason: "Internal error" };
 }
