@@ -11,7 +11,7 @@ import { generateSessionToken, sessionIdFromToken } from "../server/auth/session
 import { sessions } from "../server/auth/schema.ts";
 import { parseConfig } from "../server/config.ts";
 import { seedOrg } from "../server/db/seed.ts";
-import { forumLive } from "../server/forums/live.ts";
+import { io as ioClient } from "socket.io-client";
 import { createForum } from "../server/forums/service.ts";
 import { startServer } from "../server/server.ts";
 
@@ -52,7 +52,15 @@ const forum = await createForum(server.ctx, host, {
   startsAt: new Date().toISOString(),
   talks: [{ title: "压测发言", presenterId: host.id }],
 });
-await forumLive(server.ctx).exec(forum.id, "control", host, { forumId: forum.id, action: "start" });
+// The host starts the forum through the door everyone uses: a signed-in socket.
+const hostSocket = ioClient(server.url, { transports: ["websocket"], extraHeaders: { cookie: `session=${tokens[0]}` }, reconnection: false, forceNew: true });
+await new Promise<void>((resolve, reject) => {
+  hostSocket.once("connect", resolve);
+  hostSocket.once("connect_error", reject);
+});
+const started = await hostSocket.timeout(10_000).emitWithAck("forum:control", { forumId: forum.id, action: "start" });
+if (!started.ok) throw new Error(`the forum did not start: ${JSON.stringify(started)}`);
+hostSocket.close();
 
 process.on("message", async (msg: { cmd: string }) => {
   if (msg.cmd === "cpu") process.send!({ cpu: process.cpuUsage(), memory: process.memoryUsage().rss });

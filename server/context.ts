@@ -5,7 +5,6 @@ import type { SessionRow, SessionStore, UserRow } from "./auth/sessions.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import type { FileService } from "./files/service.ts";
-import type { ForumLive } from "./forums/live.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { FailureThrottle, RateLimit } from "./lib/rateLimit.ts";
 import type { SensitiveWordList } from "./moderation/wordList.ts";
@@ -47,8 +46,6 @@ export interface AppContext {
   };
   io: IoServer;
   yjs: YjsServer;
-  /** running forums' live state on this server (created on first use, stopped by the forums feature) */
-  forums?: ForumLive;
   /** the sensitive-word list every post is checked against (moderation/wordList.ts) */
   words: SensitiveWordList;
   /** ends one session (logout) and closes the sockets and documents opened with it */

@@ -6,7 +6,7 @@ import { orgFeature } from "./org/index.ts";
 import { notificationsFeature } from "./notifications/index.ts";
 import { moderationFeature } from "./moderation/index.ts";
 import { filesFeature } from "./files/index.ts";
-import { forumsFeature } from "./forums/index.ts";
+import { createForumsFeature } from "./forums/index.ts";
 import { commitmentsFeature } from "./commitments/index.ts";
 import { studiosFeature } from "./studios/index.ts";
 import { proposalsFeature } from "./proposals/index.ts";
@@ -17,25 +17,30 @@ import { trainingsFeature } from "./trainings/index.ts";
 import { dashboardFeature } from "./dashboard/index.ts";
 import { evidenceFeature } from "./evidence/index.ts";
 
-/** Every feature, in the order their routes are registered. */
-export const features: Feature[] = [
-  // before auth: its fixed paths (/users/export.xlsx, /users/import/…) must win over /users/:id
-  createRosterFeature(),
-  authFeature,
-  accountsFeature,
-  auditFeature,
-  orgFeature,
-  notificationsFeature,
-  moderationFeature,
-  filesFeature,
-  forumsFeature,
-  commitmentsFeature,
-  studiosFeature,
-  proposalsFeature,
-  qaFeature,
-  documentsFeature,
-  trainingsFeature,
-  dashboardFeature,
-  // last: its start-up backfill reads what the features above keep
-  evidenceFeature,
-];
+/**
+ * Every feature, in the order their routes are registered. Made afresh for each server, so what a
+ * feature keeps (live forums, caches, timers) belongs to that server and ends with its stop.
+ */
+export function createFeatures(): Feature[] {
+  return [
+    // before auth: its fixed paths (/users/export.xlsx, /users/import/…) must win over /users/:id
+    createRosterFeature(),
+    authFeature,
+    accountsFeature,
+    auditFeature,
+    orgFeature,
+    notificationsFeature,
+    moderationFeature,
+    filesFeature,
+    createForumsFeature(),
+    commitmentsFeature,
+    studiosFeature,
+    proposalsFeature,
+    qaFeature,
+    documentsFeature,
+    trainingsFeature,
+    dashboardFeature,
+    // last: its start-up backfill reads what the features above keep
+    evidenceFeature,
+  ];
+}

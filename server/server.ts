@@ -7,7 +7,7 @@ import type { Config } from "./config.ts";
 import { type AppContext, type IoServer, userRoom } from "./context.ts";
 import { type Database, openDatabase } from "./db/client.ts";
 import { seedDemo } from "./db/seed.ts";
-import { features } from "./features.ts";
+import { createFeatures } from "./features.ts";
 import { FileService } from "./files/service.ts";
 import { createHttpApp } from "./http/app.ts";
 import { SensitiveWordList } from "./moderation/wordList.ts";
@@ -15,7 +15,7 @@ import { routeUpgrades } from "./http/upgrade.ts";
 import { createLogger } from "./lib/logger.ts";
 import { connectRedis } from "./lib/redis.ts";
 import { createFailureThrottle, createRateLimit } from "./lib/rateLimit.ts";
-import { createAuthority } from "./realtime/authority.ts";
+import { type Authority, createAuthority } from "./realtime/authority.ts";
 import { attachIoHandlers, createIoServer } from "./realtime/io.ts";
 import { softRedisAdapter } from "./realtime/redisAdapter.ts";
 import { localRelay, redisRelay } from "./yjs/relay.ts";
@@ -47,6 +47,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     dataDir: config.DATA_DIR,
     loadDataDir: options.loadDataDir,
   });
+  const features = createFeatures();
   const seededDemo = config.seedDemo ? await seedDemo(database.db, log, features) : false;
 
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : undefined;
@@ -67,8 +68,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
 
   const files = await FileService.create(config, database.db, database.kind, log);
+  // Socket.IO is made before the HTTP server it will attach to, so the context is whole before any feature sees it.
+  const io: IoServer = createIoServer();
+  if (redis) io.adapter(softRedisAdapter(redis));
+  // Authority changes fan out to every feature, which need the context: the two are made together.
+  let authority: Authority | undefined;
 
-  const ctx = {
+  const ctx: AppContext = {
     config,
     db: database.db,
     dbKind: database.kind,
@@ -76,6 +82,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     sessions,
     files,
     redis,
+    io,
     yjs,
     words: new SensitiveWordList(database.db, log, redis),
     limits: {
@@ -86,31 +93,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       typing: createRateLimit({ name: "typing", points: LIMITS.typingPerMinute, windowSeconds: 60, redis: redis?.pub }),
       voting: createRateLimit({ name: "voting", points: LIMITS.votesPerMinute, windowSeconds: 60, redis: redis?.pub }),
     },
-  } as AppContext;
+    async cutOffUser(userId, reason) {
+      await sessions.invalidateAllForUser(userId);
+      io.to(userRoom(userId)).emit("session:ended", { reason });
+      io.in(userRoom(userId)).disconnectSockets(true);
+      await yjs.disconnectUser(userId);
+    },
+    async endSession(sessionId, userId) {
+      await sessions.invalidate(sessionId);
+      for (const socket of await io.in(userRoom(userId)).fetchSockets()) {
+        if (socket.data.session?.id !== sessionId) continue;
+        socket.emit("session:ended", { reason: "logout" });
+        socket.disconnect(true);
+      }
+      await yjs.disconnectSession(sessionId);
+    },
+    authorityChanged: (userId) => authority!.changed(userId),
+  };
+  authority = await createAuthority(ctx, features, redis);
 
   for (const feature of features) await feature.prepare?.(ctx);
   const app = createHttpApp(ctx, features);
   const httpServer = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }) as HttpServer;
-  const io: IoServer = createIoServer(httpServer);
-  if (redis) io.adapter(softRedisAdapter(redis));
-  ctx.io = io;
-  ctx.cutOffUser = async (userId, reason) => {
-    await sessions.invalidateAllForUser(userId);
-    io.to(userRoom(userId)).emit("session:ended", { reason });
-    io.in(userRoom(userId)).disconnectSockets(true);
-    await yjs.disconnectUser(userId);
-  };
-  ctx.endSession = async (sessionId, userId) => {
-    await sessions.invalidate(sessionId);
-    for (const socket of await io.in(userRoom(userId)).fetchSockets()) {
-      if (socket.data.session?.id !== sessionId) continue;
-      socket.emit("session:ended", { reason: "logout" });
-      socket.disconnect(true);
-    }
-    await yjs.disconnectSession(sessionId);
-  };
-  const authority = await createAuthority(ctx, features, redis);
-  ctx.authorityChanged = (userId) => authority.changed(userId);
+  io.attach(httpServer);
   attachIoHandlers(io, ctx, features);
   for (const feature of features) for (const kind of feature.docKinds?.(ctx) ?? []) yjs.registerKind(kind);
   routeUpgrades(httpServer, yjs);
@@ -136,7 +141,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     close: () =>
       (closing ??= (async () => {
         for (const feature of features) await feature.stop?.(ctx);
-        await authority.close();
+        await authority?.close();
         ctx.words.stop();
         await yjs.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));

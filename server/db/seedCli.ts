@@ -1,5 +1,5 @@
 import { parseConfig } from "../config.ts";
-import { features } from "../features.ts";
+import { createFeatures } from "../features.ts";
 import { createLogger } from "../lib/logger.ts";
 import { openDatabase } from "./client.ts";
 import { seedDemo } from "./seed.ts";
@@ -8,6 +8,6 @@ import { seedDemo } from "./seed.ts";
 const config = parseConfig(process.env);
 const log = createLogger(config.LOG_LEVEL);
 const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-const seeded = await seedDemo(database.db, log, features);
+const seeded = await seedDemo(database.db, log, createFeatures());
 console.log(seeded ? "已写入演示数据。" : "数据库不为空，未写入演示数据。");
 await database.close();

@@ -1,13 +1,14 @@
-import { and, eq } from "drizzle-orm";
-import type { Forum, ReorderTalks, Talk, UpdateForum, UpdateTalk } from "../../shared/forums.ts";
+import { and, eq, max } from "drizzle-orm";
+import type { CreateTalk, Forum, ReorderTalks, Talk, UpdateForum, UpdateGroups, UpdateTalk } from "../../shared/forums.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, invalidInput, notFound, readOnly } from "../lib/errors.ts";
-import { forumLive } from "./live.ts";
+import type { ForumsContext } from "./live.ts";
 import { agendaOpen, requireHost, talkEditable } from "./policy.ts";
+import { forumBallotCodes, forumGuests } from "./guestSchema.ts";
 import { forums, forumTalks } from "./schema.ts";
-import { broadcastState, forumRoom, type ForumRow, getForum, requirePresenters, tellPresenters } from "./service.ts";
+import { findForumRow, forumRoom, type ForumRow, getForum, requirePresenters, tellPresenters } from "./service.ts";
 
 /**
  * The host fixes the agenda: the forum's details, deleting it, and editing, deleting and ordering
@@ -29,7 +30,7 @@ function requireAgendaOpen(forum: ForumRow): void {
   if (!agendaOpen(forum)) throw conflict("论坛已开始：只能修改尚未进行的发言");
 }
 
-export async function updateForum(ctx: AppContext, user: UserRow, forumId: string, input: UpdateForum): Promise<Forum> {
+export async function updateForum(ctx: ForumsContext, user: UserRow, forumId: string, input: UpdateForum): Promise<Forum> {
   await ctx.db.transaction(async (tx) => {
     const forum = await lockForum(tx, forumId);
     requireHost(user, forum);
@@ -50,7 +51,7 @@ export async function updateForum(ctx: AppContext, user: UserRow, forumId: strin
 }
 
 /** A forum that has not started can be withdrawn; its talks, decks and notes go with it. */
-export async function deleteForum(ctx: AppContext, user: UserRow, forumId: string): Promise<void> {
+export async function deleteForum(ctx: ForumsContext, user: UserRow, forumId: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const forum = await lockForum(tx, forumId);
     requireHost(user, forum);
@@ -60,12 +61,12 @@ export async function deleteForum(ctx: AppContext, user: UserRow, forumId: strin
   ctx.io.to(forumRoom(forumId)).emit("forum:deleted", { forumId });
 }
 
-export async function updateTalk(ctx: AppContext, user: UserRow, forumId: string, talkId: string, input: UpdateTalk): Promise<Talk> {
+export async function updateTalk(ctx: ForumsContext, user: UserRow, forumId: string, talkId: string, input: UpdateTalk): Promise<Talk> {
   if (input.presenterId) await requirePresenters(ctx.db, [{ presenterId: input.presenterId }]);
   // A running forum's stage is written behind; have its owner write it now, so "not yet given" is
   // judged against the talk on stage this moment, not the one of 200 ms ago.
   const [row] = await ctx.db.select({ status: forums.status }).from(forums).where(eq(forums.id, forumId));
-  if (row?.status === "live") await forumLive(ctx).exec(forumId, "stage", user, null);
+  if (row?.status === "live") await ctx.live.exec(forumId, "stage", user, null);
   const before = await ctx.db.transaction(async (tx) => {
     const forum = await lockForum(tx, forumId);
     requireHost(user, forum);
@@ -99,7 +100,7 @@ export async function updateTalk(ctx: AppContext, user: UserRow, forumId: string
 }
 
 /** Before the start only; the remaining talks close up so positions stay 1…n. */
-export async function deleteTalk(ctx: AppContext, user: UserRow, forumId: string, talkId: string): Promise<Forum> {
+export async function deleteTalk(ctx: ForumsContext, user: UserRow, forumId: string, talkId: string): Promise<Forum> {
   await ctx.db.transaction(async (tx) => {
     const forum = await lockForum(tx, forumId);
     requireHost(user, forum);
@@ -118,7 +119,7 @@ export async function deleteTalk(ctx: AppContext, user: UserRow, forumId: string
 }
 
 /** Before the start only; the order must name every talk of the agenda exactly once. */
-export async function reorderTalks(ctx: AppContext, user: UserRow, forumId: string, input: ReorderTalks): Promise<Forum> {
+export async function reorderTalks(ctx: ForumsContext, user: UserRow, forumId: string, input: ReorderTalks): Promise<Forum> {
   await ctx.db.transaction(async (tx) => {
     const forum = await lockForum(tx, forumId);
     requireHost(user, forum);
@@ -134,4 +135,67 @@ export async function reorderTalks(ctx: AppContext, user: UserRow, forumId: stri
   const updated = await getForum(ctx.db, forumId);
   broadcastState(ctx, updated);
   return updated;
+}
+
+export async function addTalk(ctx: ForumsContext, user: UserRow, forumId: string, input: CreateTalk): Promise<Talk> {
+  const forum = await findForumRow(ctx.db, forumId);
+  requireHost(user, forum);
+  if (forum.status === "ended") throw readOnly("论坛已结束");
+  await requirePresenters(ctx.db, [input]);
+  const [{ last } = { last: 0 }] = await ctx.db
+    .select({ last: max(forumTalks.position) })
+    .from(forumTalks)
+    .where(eq(forumTalks.forumId, forumId));
+  const [row] = await ctx.db
+    .insert(forumTalks)
+    .values({
+      forumId,
+      position: (last ?? 0) + 1,
+      title: input.title,
+      presenterId: input.presenterId,
+      capability: input.capability ?? null,
+      plannedMinutes: input.plannedMinutes ?? null,
+    })
+    .returning({ id: forumTalks.id });
+  const updated = await getForum(ctx.db, forumId);
+  await broadcastState(ctx, updated);
+  const talk = updated.talks.find((t) => t.id === row!.id)!;
+  await tellPresenters(ctx, updated, [talk], user.id);
+  return talk;
+}
+
+/**
+ * The scoring groups, their weights and whether 同行书记 score. A group that printed codes or venue
+ * guests already belong to can't be removed (their ballots would stop counting).
+ */
+export async function updateGroups(ctx: ForumsContext, user: UserRow, forumId: string, input: UpdateGroups): Promise<Forum> {
+  const forum = await findForumRow(ctx.db, forumId);
+  requireHost(user, forum);
+  if (forum.status === "ended") throw readOnly("论坛已结束");
+  const kept = new Set(input.groups.map((g) => g.id));
+  const inUse = await groupsInUse(ctx.db, forumId);
+  const dropped = [...inUse].filter((g) => !kept.has(g));
+  if (dropped.length) throw conflict("已有选票码或现场观众属于该群体，不能删除");
+  await ctx.db.update(forums).set({ scoreGroups: input.groups, peerScoring: input.peerScoring }).where(eq(forums.id, forumId));
+  const updated = await getForum(ctx.db, forumId);
+  await broadcastState(ctx, updated);
+  return updated;
+}
+
+/** Groups that printed codes or venue guests belong to: they can't be removed from the forum. */
+async function groupsInUse(db: Db, forumId: string): Promise<Set<string>> {
+  const [codes, guests] = await Promise.all([
+    db.selectDistinct({ g: forumBallotCodes.scoreGroup }).from(forumBallotCodes).where(eq(forumBallotCodes.forumId, forumId)),
+    db.selectDistinct({ g: forumGuests.scoreGroup }).from(forumGuests).where(eq(forumGuests.forumId, forumId)),
+  ]);
+  return new Set([...codes, ...guests].map((r) => r.g));
+}
+
+/**
+ * After a REST change to a forum's agenda (talks, decks, weights): the forum's owner merges it into
+ * the live state — whose stage may be newer than the database — and pushes the result to the room.
+ */
+export async function broadcastState(ctx: ForumsContext, forum: Forum): Promise<void> {
+  // awaited by the routes, so once a REST change is answered the live state (and every join) has it
+  await ctx.live.announceAgenda(forum.id).catch((err) => ctx.log.error({ err, forumId: forum.id }, "forum agenda push failed"));
 }

@@ -3,7 +3,7 @@ import { type ForumArchive, BALLOT_MECHANISM_LABELS, BALLOT_MECHANISMS, SCORE_IT
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
 import { conflict } from "../lib/errors.ts";
-import { forumLive } from "./live.ts";
+import type { ForumsContext } from "./live.ts";
 import { seesPending } from "./policy.ts";
 import { chatHistory, getForum, questionsFor } from "./service.ts";
 import { forumCommitments } from "../commitments/service.ts";
@@ -18,7 +18,7 @@ const ARCHIVE_CHAT_LIMIT = 10_000;
  * the commitments made, chat, frozen scores. Questions come from `questionsFor`, so an anonymous
  * question has no author here — nor in the Markdown and CSV made from this — whoever asks for it.
  */
-export async function buildArchive(ctx: AppContext, user: UserRow, forumId: string): Promise<ForumArchive> {
+export async function buildArchive(ctx: ForumsContext, user: UserRow, forumId: string): Promise<ForumArchive> {
   const forum = await getForum(ctx.db, forumId);
   if (forum.status !== "ended") throw conflict("论坛结束后才能查看归档");
   const host = seesPending(user, forum);
@@ -26,7 +26,7 @@ export async function buildArchive(ctx: AppContext, user: UserRow, forumId: stri
     questionsFor(ctx.db, forumId, { userId: user.id, seesPending: host }),
     forumCommitments(ctx.db, user, forumId),
     chatHistory(ctx.db, forumId, ARCHIVE_CHAT_LIMIT),
-    forumLive(ctx).scoring.scoreboards(forum),
+    ctx.live.scoring.scoreboards(forum),
   ]);
   return { forum, questions, commitments, chat, scoreboards };
 }

@@ -10,7 +10,9 @@ import type { ServedFile } from "../files/serve.ts";
 import { AppError, forbidden, invalidInput, notFound, readOnly } from "../lib/errors.ts";
 import { canManageTalk } from "./policy.ts";
 import { forumDecks } from "./schema.ts";
-import { broadcastState, findForumRow, findTalkRow, getForum } from "./service.ts";
+import { broadcastState } from "./agenda.ts";
+import type { ForumsContext } from "./live.ts";
+import { findForumRow, findTalkRow, getForum } from "./service.ts";
 
 const OFFICE_MIME: Record<string, OfficeDeckExtension> = {
   "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
@@ -41,7 +43,7 @@ async function deckKind(path: string, clientName: string): Promise<"pdf" | Offic
  * (the uploader hears `forum:deckProgress` meanwhile); every PDF is parsed in a worker thread
  * before it is accepted, and only then stored under its hash.
  */
-export async function uploadDeck(ctx: AppContext, request: Request, user: UserRow, forumId: string, talkId: string): Promise<Talk> {
+export async function uploadDeck(ctx: ForumsContext, request: Request, user: UserRow, forumId: string, talkId: string): Promise<Talk> {
   const forum = await findForumRow(ctx.db, forumId);
   const talk = await findTalkRow(ctx.db, forumId, talkId);
   if (!canManageTalk(user, forum, talk)) throw forbidden("只有该发言人或主持人可以上传演示文稿");

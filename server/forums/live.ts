@@ -416,7 +416,7 @@ export class ForumLive {
   }
 }
 
-/** The forums feature's instance for this server (created on first use, torn down by the feature's stop). */
-export function forumLive(ctx: AppContext): ForumLive {
-  return (ctx.forums ??= new ForumLive(ctx));
+/** What the forums feature's services get: the server's context and the live state of its running forums. */
+export interface ForumsContext extends AppContext {
+  live: ForumLive;
 }

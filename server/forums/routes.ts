@@ -16,19 +16,20 @@ import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
 import { type ApiContext, type ApiEnv, readId, readJson, readQuery } from "../http/env.ts";
 import { forbidden } from "../lib/errors.ts";
-import { deleteForum, deleteTalk, reorderTalks, updateForum, updateTalk } from "./agenda.ts";
+import { addTalk, deleteForum, deleteTalk, reorderTalks, updateForum, updateGroups, updateTalk } from "./agenda.ts";
 import { archiveMarkdown, archiveScoresCsv, buildArchive } from "./archive.ts";
 import { fileResponse } from "../files/serve.ts";
 import { deckFile, uploadDeck } from "./decks.ts";
 import { canCreateForum, canUseNotes, PRESENTER_ROLES } from "./policy.ts";
 import { forumTalks } from "./schema.ts";
-import { addTalk, createForum, findForumRow, findTalkRow, getForum, listForums, moderationView, updateGroups } from "./service.ts";
+import { createForum, findForumRow, findTalkRow, getForum, listForums, moderationView } from "./service.ts";
+import type { ForumsContext } from "./live.ts";
 
 const forumId = (c: ApiContext) => readId(c);
 const talkId = (c: ApiContext) => readId(c, "talkId");
 const ArchiveQuerySchema = z.object({ format: z.enum(["json", "md", "csv"]).default("json") });
 
-export function forumRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
+export function forumRoutes(api: Hono<ApiEnv>, ctx: ForumsContext): void {
   api.get("/forums", async (c) => {
     c.var.user;
     return c.json({ forums: await listForums(ctx.db) });

@@ -13,7 +13,7 @@ import type { AppContext, IoSocket } from "../context.ts";
 import { handle } from "../realtime/handle.ts";
 import { forbidden } from "../lib/errors.ts";
 import { forumGuestsRoom } from "./guests.ts";
-import { forumLive } from "./live.ts";
+import type { ForumsContext } from "./live.ts";
 import { guestOf, seesPending } from "./policy.ts";
 import { forumHostsRoom, forumRoom } from "./service.ts";
 
@@ -21,8 +21,8 @@ import { forumHostsRoom, forumRoom } from "./service.ts";
  * Socket.IO handlers of the forums feature: parse, hand the command to the forum's owner (this
  * process or another one), shape the ack.
  */
-export function forumSocket(socket: IoSocket, ctx: AppContext): void {
-  const live = forumLive(ctx);
+export function forumSocket(socket: IoSocket, ctx: ForumsContext): void {
+  const live = ctx.live;
   const user = () => socket.data.user;
   const joined = new Set<string>();
 
@@ -67,8 +67,8 @@ const GUEST_EVENTS = new Set(["forum:join", "forum:leave", "forum:ask", "forum:v
  * Socket.IO handlers of a guest (现场评议): the audience events of their own forum only. Any other
  * event — another feature's, a host's, another forum — is refused with the standard ack.
  */
-export function forumGuestSocket(socket: IoSocket, ctx: AppContext): void {
-  const live = forumLive(ctx);
+export function forumGuestSocket(socket: IoSocket, ctx: ForumsContext): void {
+  const live = ctx.live;
   const user = () => socket.data.user;
   const guest = guestOf(user());
   let joined = false;
@@ -111,8 +111,8 @@ export function forumGuestSocket(socket: IoSocket, ctx: AppContext): void {
  * After a role change: the hosts' room of each forum this socket is in follows the fresh user row
  * (a demoted admin stops receiving pending questions).
  */
-export async function recheckForumRooms(socket: IoSocket, ctx: AppContext): Promise<void> {
-  const live = forumLive(ctx);
+export async function recheckForumRooms(socket: IoSocket, ctx: ForumsContext): Promise<void> {
+  const live = ctx.live;
   const forumIds = [...socket.rooms].flatMap((room) => /^forum:([^:]+)$/.exec(room)?.[1] ?? []);
   for (const forumId of forumIds) {
     const forum = await live.hostOf(forumId);

@@ -1,4 +1,3 @@
-import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { AppContext, IoServer } from "../context.ts";
 import { userRoom } from "../context.ts";
@@ -7,10 +6,11 @@ import { assertOwnOrigin, type DoorRequest, handshake, HandshakeError } from "..
 
 /**
  * The Socket.IO door. The session cookie authenticates the handshake; every socket joins its
- * user's room so the user can be reached (or cut off) on any process.
+ * user's room so the user can be reached (or cut off) on any process. Made before the HTTP
+ * server and attached to it once that exists.
  */
-export function createIoServer(httpServer: HttpServer): IoServer {
-  return new Server(httpServer, {
+export function createIoServer(): IoServer {
+  return new Server({
     path: "/socket.io",
     // Without this engine.io closes every upgrade it does not own after a second, /yjs/ included.
     destroyUpgrade: false,
