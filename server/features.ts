@@ -5,15 +5,15 @@ import { auditFeature } from "./audit/index.ts";
 import { orgFeature } from "./org/index.ts";
 import { notificationsFeature } from "./notifications/index.ts";
 import { moderationFeature } from "./moderation/index.ts";
-import { filesFeature } from "./files/index.ts";
+import { createFilesFeature } from "./files/index.ts";
 import { createForumsFeature } from "./forums/index.ts";
 import { commitmentsFeature } from "./commitments/index.ts";
-import { studiosFeature } from "./studios/index.ts";
+import { createStudiosFeature } from "./studios/index.ts";
 import { proposalsFeature } from "./proposals/index.ts";
 import { qaFeature } from "./qa/index.ts";
 import { documentsFeature } from "./yjs/index.ts";
 import { createRosterFeature } from "./roster/index.ts";
-import { trainingsFeature } from "./trainings/index.ts";
+import { createTrainingsFeature } from "./trainings/index.ts";
 import { dashboardFeature } from "./dashboard/index.ts";
 import { evidenceFeature } from "./evidence/index.ts";
 
@@ -31,14 +31,14 @@ export function createFeatures(): Feature[] {
     orgFeature,
     notificationsFeature,
     moderationFeature,
-    filesFeature,
+    createFilesFeature(),
     createForumsFeature(),
     commitmentsFeature,
-    studiosFeature,
+    createStudiosFeature(),
     proposalsFeature,
     qaFeature,
     documentsFeature,
-    trainingsFeature,
+    createTrainingsFeature(),
     dashboardFeature,
     // last: its start-up backfill reads what the features above keep
     evidenceFeature,

@@ -2,7 +2,7 @@ import { and, eq, isNull, lt, lte, sql } from "drizzle-orm";
 import { fileTypeFromFile } from "file-type";
 import type { Attachment } from "../../shared/studios.ts";
 import type { UserRow } from "../auth/sessions.ts";
-import type { AppContext } from "../context.ts";
+import type { StudiosContext } from "./state.ts";
 import { cleanFileName, extensionOf } from "../files/names.ts";
 import type { ServedFile } from "../files/serve.ts";
 import { invalidInput, notFound } from "../lib/errors.ts";
@@ -45,7 +45,7 @@ export async function detectType(path: string, name: string): Promise<string> {
  * MAX_ATTACHMENT_BYTES), checks its type by content (a PDF is parsed in a worker thread), stores
  * the bytes by hash and keeps only the metadata here. Sending a message then refers to it.
  */
-export async function storeAttachment(ctx: AppContext, user: UserRow, studioId: string, request: Request): Promise<Attachment> {
+export async function storeAttachment(ctx: StudiosContext, user: UserRow, studioId: string, request: Request): Promise<Attachment> {
   const access = await loadAccess(ctx, studioId);
   requireWritable(access, user);
   const mb = Math.round(ctx.config.MAX_ATTACHMENT_BYTES / 1024 / 1024);
@@ -78,7 +78,7 @@ export async function storeAttachment(ctx: AppContext, user: UserRow, studioId: 
 }
 
 /** An attachment as the file to serve, for members of its studio. */
-export async function attachmentFile(ctx: Pick<AppContext, "db">, user: UserRow, studioId: string, attachmentId: string): Promise<ServedFile> {
+export async function attachmentFile(ctx: Pick<StudiosContext, "db" | "studios">, user: UserRow, studioId: string, attachmentId: string): Promise<ServedFile> {
   const { until } = await readAccess(ctx, studioId, user);
   const [row] = await ctx.db
     .select({ name: studioAttachments.name, mime: studioAttachments.mime, size: studioAttachments.size, sha256: studioAttachments.fileSha256 })
@@ -99,7 +99,7 @@ export async function attachmentFile(ctx: Pick<AppContext, "db">, user: UserRow,
  * Attachments uploaded but never sent in a message (the sender gave up) are deleted after the
  * grace period; their bytes follow in the file store's own sweep.
  */
-export async function sweepUnsentAttachments(ctx: Pick<AppContext, "db">, graceMs: number): Promise<number> {
+export async function sweepUnsentAttachments(ctx: Pick<StudiosContext, "db">, graceMs: number): Promise<number> {
   const cutoff = new Date(Date.now() - graceMs);
   const gone = await ctx.db
     .delete(studioAttachments)

@@ -26,17 +26,6 @@ interface Waiting {
 }
 
 const MAX_BATCH = 500;
-const queues = new WeakMap<Db, CommitQueue>();
-
-export function commitQueue(ctx: Pick<AppContext, "db" | "log">): CommitQueue {
-  let queue = queues.get(ctx.db);
-  if (!queue) {
-    queue = new CommitQueue(ctx);
-    queues.set(ctx.db, queue);
-  }
-  return queue;
-}
-
 const key = (m: { studioId: string; clientId: string }) => `${m.studioId}\u0000${m.clientId}`;
 
 export class CommitQueue {

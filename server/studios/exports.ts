@@ -2,7 +2,7 @@ import { and, eq, gte, lte } from "drizzle-orm";
 import { CAPABILITY_LABELS, STUDIO_KIND_LABELS } from "../../shared/enums.ts";
 import { TASK_STATE_LABELS, type ExportQuery, type StudioMessage, type StudioTask } from "../../shared/studios.ts";
 import type { UserRow } from "../auth/sessions.ts";
-import type { AppContext } from "../context.ts";
+import type { StudiosContext } from "./state.ts";
 import { invalidInput } from "../lib/errors.ts";
 import { messagesInRange, pinnedMessages } from "./messages.ts";
 import { studioTasks } from "./schema.ts";
@@ -53,7 +53,7 @@ function taskState(task: StudioTask, s: StudioTask["states"][number], now: Date)
   return `${TASK_STATE_LABELS[s.state]}${overdue ? "（已逾期）" : ""}`;
 }
 
-export async function exportRecord(ctx: Pick<AppContext, "db" | "io" | "log" | "limits" | "words" | "redis">, user: UserRow, studioId: string, query: ExportQuery) {
+export async function exportRecord(ctx: Pick<StudiosContext, "studios" | "db" | "io" | "log" | "limits" | "words" | "redis">, user: UserRow, studioId: string, query: ExportQuery) {
   // a leaver's record stops at the instant they left, whatever range they ask for
   const { until } = await readAccess(ctx, studioId, user);
   const studio = await getStudio(ctx, user, studioId);

@@ -5,7 +5,8 @@ import { factsOf, loadPerson } from "../accounts/people.ts";
 import { recordAudit } from "../audit/service.ts";
 import { hasRole, isOrganiser } from "../auth/policy.ts";
 import type { UserRow } from "../auth/sessions.ts";
-import { type AppContext, userRoom } from "../context.ts";
+import { userRoom } from "../context.ts";
+import type { StudiosContext } from "./state.ts";
 import { conflict, forbidden, invalidInput, readOnly } from "../lib/errors.ts";
 import { notify } from "../notifications/service.ts";
 import { toMessage } from "./messages.ts";
@@ -20,7 +21,7 @@ import { forgetAccess, getStudio, loadAccess, studioLink, studioRoom } from "./s
  * (「张丽书记加入了工作室」) commit together, the line taking the studio's next seq like any message.
  */
 
-type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits" | "words" | "redis" | "authorityChanged">;
+type Ctx = Pick<StudiosContext, "studios" | "db" | "io" | "log" | "limits" | "words" | "redis" | "authorityChanged">;
 
 /** How the room names a person: a secretary with their title (「张丽书记」), as people address them. */
 const calledBy = (person: Pick<UserRow, "displayName" | "roles">) =>
@@ -127,7 +128,7 @@ export async function removeMember(ctx: Ctx, actor: UserRow, studioId: string, u
   return getStudio(ctx, actor, studioId);
 }
 
-type Tx = Parameters<Parameters<AppContext["db"]["transaction"]>[0]>[0];
+type Tx = Parameters<Parameters<StudiosContext["db"]["transaction"]>[0]>[0];
 
 async function systemLine(tx: Tx, studioId: string, actorId: string, text: string, at: Date) {
   const [counter] = await tx
@@ -143,7 +144,7 @@ async function systemLine(tx: Tx, studioId: string, actorId: string, text: strin
 }
 
 /** The system line goes live to the room and to every member's own room, and to the person it is about. */
-function announce(ctx: Pick<AppContext, "io">, access: StudioAccess, message: StudioMessage, subjectId: string) {
+function announce(ctx: Pick<StudiosContext, "io">, access: StudioAccess, message: StudioMessage, subjectId: string) {
   const rooms = new Set([studioRoom(access.id), ...[...access.members.keys()].map(userRoom), userRoom(subjectId)]);
   ctx.io.to([...rooms]).emit("studio:message", { studioId: access.id, message });
 }

@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import { AddStudioMemberSchema, CreateStudioSchema, ExportQuerySchema, HistoryQuerySchema, SearchQuerySchema, StudioListQuerySchema } from "../../shared/studios.ts";
-import type { AppContext } from "../context.ts";
+import type { StudiosContext } from "./state.ts";
 import { type ApiEnv, readId, readJson, readQuery } from "../http/env.ts";
 import { fileResponse } from "../files/serve.ts";
 import { attachmentFile, storeAttachment } from "./attachments.ts";
@@ -10,7 +10,7 @@ import { addMember, removeMember } from "./membership.ts";
 import { createStudio, getStudio, listStudios, memberAccess, readAccess } from "./service.ts";
 import { listTasks } from "./tasks.ts";
 
-export function studioRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
+export function studioRoutes(api: Hono<ApiEnv>, ctx: StudiosContext): void {
   api.post("/studios", async (c) => {
     const input = await readJson(c, CreateStudioSchema);
     const studio = await createStudio(ctx, c.var.user, input);

@@ -3,14 +3,14 @@ import { STUDIO_TERM_YEARS, type CreateStudio, type Studio, type StudioEdit, typ
 import { STUDIO_KIND_LABELS } from "../../shared/vocabulary.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
-import { type AppContext, userRoom } from "../context.ts";
+import { userRoom } from "../context.ts";
+import type { StudiosContext } from "./state.ts";
 import { type Db, queryRows } from "../db/client.ts";
 import { guidanceEvidence } from "../evidence/facts.ts";
 import { recordEvidence } from "../evidence/service.ts";
 import { forbidden, invalidInput, notFound } from "../lib/errors.ts";
 import { checkText } from "../moderation/service.ts";
 import { notify } from "../notifications/service.ts";
-import { commitQueue } from "./commitQueue.ts";
 import { attachmentsByIds, messageById, type ReplyRef, toMessage } from "./messages.ts";
 import { factsOf, loadPeople } from "../accounts/people.ts";
 import { activityStreet, isOrganiser } from "../auth/policy.ts";
@@ -29,7 +29,7 @@ import {
 } from "./policy.ts";
 import { studioMembers, studioMessages, studios } from "./schema.ts";
 
-type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits" | "words" | "redis">;
+type Ctx = Pick<StudiosContext, "studios" | "db" | "io" | "log" | "limits" | "words" | "redis">;
 
 export const studioRoom = (studioId: string) => `studio:${studioId}`;
 export const studioLink = (studioId: string, seq?: number) => `/studios/${studioId}${seq ? `?seq=${seq}` : ""}`;
@@ -38,14 +38,12 @@ const YEAR_MS = 365 * 24 * 3600_000 + 12 * 3600_000;
 
 // ---------- access (cached briefly; a membership change forgets the studio on every process) ----------
 
-const ACCESS_TTL_MS = 30_000;
 const ACCESS_CHANNEL = "studio:access";
-const accessCache = new Map<string, { access: StudioAccess; at: number }>();
 
 /** The studio's members, leavers and term, or 404. */
-export async function loadAccess(ctx: Pick<AppContext, "db">, studioId: string): Promise<StudioAccess> {
-  const cached = accessCache.get(studioId);
-  if (cached && Date.now() - cached.at < ACCESS_TTL_MS) return cached.access;
+export async function loadAccess(ctx: Pick<StudiosContext, "db" | "studios">, studioId: string): Promise<StudioAccess> {
+  const cached = ctx.studios.cachedAccess(studioId);
+  if (cached) return cached;
   const [studio] = await ctx.db.select().from(studios).where(eq(studios.id, studioId));
   if (!studio) throw notFound("工作室不存在");
   const members = await ctx.db
@@ -63,23 +61,22 @@ export async function loadAccess(ctx: Pick<AppContext, "db">, studioId: string):
     members: new Map(members.filter((m) => !m.leftAt).map((m) => [m.userId, m.role])),
     former: new Map(members.flatMap((m) => (m.leftAt ? [[m.userId, m.leftAt] as const] : []))),
   };
-  if (accessCache.size > 5000) accessCache.clear();
-  accessCache.set(studioId, { access, at: Date.now() });
+  ctx.studios.keepAccess(access);
   return access;
 }
 
 /** Drops this process's cached access of a studio, and (through Redis) every other process's. */
-export async function forgetAccess(ctx: Pick<AppContext, "redis">, studioId: string): Promise<void> {
-  accessCache.delete(studioId);
+export async function forgetAccess(ctx: Pick<StudiosContext, "redis" | "studios">, studioId: string): Promise<void> {
+  ctx.studios.forgetAccess(studioId);
   await ctx.redis?.pub.publish(ACCESS_CHANNEL, studioId);
 }
 
 /** Listens for other processes' membership changes; returns the unsubscribe. */
-export async function followAccessChanges(ctx: Pick<AppContext, "redis">): Promise<() => void> {
+export async function followAccessChanges(ctx: Pick<StudiosContext, "redis" | "studios">): Promise<() => void> {
   const redis = ctx.redis;
   if (!redis) return () => {};
   const onMessage = (channel: string, studioId: string) => {
-    if (channel === ACCESS_CHANNEL) accessCache.delete(studioId);
+    if (channel === ACCESS_CHANNEL) ctx.studios.forgetAccess(studioId);
   };
   redis.sub.on("message", onMessage);
   await redis.sub.subscribe(ACCESS_CHANNEL);
@@ -87,14 +84,14 @@ export async function followAccessChanges(ctx: Pick<AppContext, "redis">): Promi
 }
 
 /** Current members only (the live room, writing); a leaver gets 403. */
-export async function memberAccess(ctx: Pick<AppContext, "db">, studioId: string, user: Pick<UserRow, "id">) {
+export async function memberAccess(ctx: Pick<StudiosContext, "db" | "studios">, studioId: string, user: Pick<UserRow, "id">) {
   const access = await loadAccess(ctx, studioId);
   requireMember(access, user);
   return access;
 }
 
 /** Reading the record: members, and leavers up to the instant they left (`until`). */
-export async function readAccess(ctx: Pick<AppContext, "db">, studioId: string, user: Pick<UserRow, "id">) {
+export async function readAccess(ctx: Pick<StudiosContext, "db" | "studios">, studioId: string, user: Pick<UserRow, "id">) {
   const access = await loadAccess(ctx, studioId);
   return { access, until: readableUntil(access, user) };
 }
@@ -146,7 +143,7 @@ export async function createStudio(ctx: Ctx, admin: UserRow, input: CreateStudio
 }
 
 /** User ids with at least one socket in the studio's room, on any process. */
-export async function onlineUserIds(ctx: Pick<AppContext, "io">, studioId: string): Promise<Set<string>> {
+export async function onlineUserIds(ctx: Pick<StudiosContext, "io">, studioId: string): Promise<Set<string>> {
   const sockets = await ctx.io.in(studioRoom(studioId)).fetchSockets();
   return new Set(sockets.map((s) => s.data.user?.id).filter(Boolean) as string[]);
 }
@@ -268,7 +265,7 @@ export async function getStudio(ctx: Ctx, user: UserRow, studioId: string): Prom
 // ---------- messages ----------
 
 /** Members @mentioned in the text by display name (or username). */
-async function findMentions(ctx: Pick<AppContext, "db">, access: StudioAccess, authorId: string, text: string): Promise<string[]> {
+async function findMentions(ctx: Pick<StudiosContext, "db">, access: StudioAccess, authorId: string, text: string): Promise<string[]> {
   if (!text.includes("@")) return [];
   const others = [...access.members.keys()].filter((id) => id !== authorId);
   if (others.length === 0) return [];
@@ -311,7 +308,7 @@ export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend, se
   }
   const mentions = await findMentions(ctx, access, user.id, text);
 
-  const result = await commitQueue(ctx).submit({
+  const result = await ctx.studios.commits.submit({
     studioId: input.studioId,
     clientId: input.clientId,
     authorId: user.id,
@@ -335,7 +332,7 @@ export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend, se
  * A new message goes to the studio's room and to every member's own room (Socket.IO sends it once
  * per socket), so a member's studio list and unread count update live without joining the room.
  */
-export function broadcastMessage(ctx: Pick<AppContext, "io">, access: StudioAccess, message: StudioMessage, exceptSocketId?: string) {
+export function broadcastMessage(ctx: Pick<StudiosContext, "io">, access: StudioAccess, message: StudioMessage, exceptSocketId?: string) {
   const rooms = [studioRoom(access.id), ...[...access.members.keys()].map(userRoom)];
   const to = exceptSocketId ? ctx.io.to(rooms).except(exceptSocketId) : ctx.io.to(rooms);
   to.emit("studio:message", { studioId: access.id, message });
@@ -453,7 +450,7 @@ export async function markRead(ctx: Ctx, user: UserRow, studioId: string, seq: n
   return readSeq;
 }
 
-export async function touchLastSeen(ctx: Pick<AppContext, "db">, studioIds: string[], userId: string, at: Date) {
+export async function touchLastSeen(ctx: Pick<StudiosContext, "db">, studioIds: string[], userId: string, at: Date) {
   if (studioIds.length === 0) return;
   await ctx.db
     .update(studioMembers)

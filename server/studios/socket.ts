@@ -12,7 +12,8 @@ import {
   StudioTypingSchema,
   type StudioJoinResult,
 } from "../../shared/studios.ts";
-import type { AppContext, IoSocket } from "../context.ts";
+import type { IoSocket } from "../context.ts";
+import type { StudiosContext } from "./state.ts";
 import { handle } from "../realtime/handle.ts";
 import { changedMessages, historyPage, pinnedMessages } from "./messages.ts";
 import {
@@ -32,7 +33,7 @@ import { isMember, readableUntil } from "./policy.ts";
 import { assignTask, listTasks, setTaskState } from "./tasks.ts";
 
 /** Live studio events of one connection: handlers parse, call the service, shape the ack. */
-export function studioSocket(socket: IoSocket, ctx: AppContext): void {
+export function studioSocket(socket: IoSocket, ctx: StudiosContext): void {
   const user = () => socket.data.user;
   /** studios this socket has joined, for presence on disconnect and typing */
   const joined = new Set<string>();
@@ -139,7 +140,7 @@ export function studioSocket(socket: IoSocket, ctx: AppContext): void {
  * The user's membership changed (feature hook, on every process): a socket in a studio's room the
  * user is no longer a member of leaves it at once, so no further line reaches them.
  */
-export async function recheckStudioRooms(socket: IoSocket, ctx: AppContext): Promise<void> {
+export async function recheckStudioRooms(socket: IoSocket, ctx: StudiosContext): Promise<void> {
   const studioIds = [...socket.rooms].flatMap((room) => /^studio:([^:]+)$/.exec(room)?.[1] ?? []);
   for (const studioId of studioIds) {
     const access = await loadAccess(ctx, studioId).catch(() => null);

@@ -3,7 +3,7 @@ import { CAPABILITY_LABELS, type Capability } from "../../shared/enums.ts";
 import { STUDIO_TASK_DUE_SOON_MS, type StudioAssignTask, type StudioMessage, type StudioTask } from "../../shared/studios.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
-import type { AppContext } from "../context.ts";
+import type { StudiosContext } from "./state.ts";
 import { taskEvidence } from "../evidence/facts.ts";
 import { recordEvidence } from "../evidence/service.ts";
 import { invalidInput, notFound } from "../lib/errors.ts";
@@ -14,10 +14,10 @@ import { requireMentee, requireMentor } from "./policy.ts";
 import { studioMessages, studios, studioTasks, studioTaskStates } from "./schema.ts";
 import { broadcastMessage, loadAccess, studioLink, studioRoom } from "./service.ts";
 
-type Ctx = Pick<AppContext, "db" | "io" | "log" | "limits" | "words" | "redis">;
+type Ctx = Pick<StudiosContext, "studios" | "db" | "io" | "log" | "limits" | "words" | "redis">;
 
 /** Tasks of a studio (or the given ids) with each mentee's state. */
-export async function listTasks(ctx: Pick<AppContext, "db">, studioId: string, ids?: string[], until: Date | null = null): Promise<StudioTask[]> {
+export async function listTasks(ctx: Pick<StudiosContext, "db">, studioId: string, ids?: string[], until: Date | null = null): Promise<StudioTask[]> {
   const where = and(
     eq(studioTasks.studioId, studioId),
     ids ? inArray(studioTasks.id, ids) : undefined,
@@ -162,7 +162,7 @@ export async function setTaskState(
  * Reminds mentees of tasks due within a day that they have not completed. Each task is claimed
  * with one UPDATE … RETURNING, so with several server processes only one sends the reminder.
  */
-export async function remindDueSoon(ctx: Pick<AppContext, "db" | "io" | "log">, now = new Date()): Promise<number> {
+export async function remindDueSoon(ctx: Pick<StudiosContext, "db" | "io" | "log">, now = new Date()): Promise<number> {
   const claimed = await ctx.db
     .update(studioTasks)
     .set({ dueSoonNotified: true })

@@ -10,7 +10,7 @@ import { AppError, forbidden, notFound } from "../lib/errors.ts";
 import { communities } from "../org/schema.ts";
 import { qaEvents } from "../qa/schema.ts";
 import { checkinWindow, isCheckinOpen, loadActivity, type Activity } from "./activities.ts";
-import { checkinCodes } from "./keys.ts";
+import type { TrainingsContext } from "./keys.ts";
 import { isDistrictOrganiser, managedStreet, type Viewer } from "./policy.ts";
 import { checkins } from "./schema.ts";
 
@@ -45,12 +45,12 @@ async function listCheckins(ctx: AppContext, kind: ActivityKind, activityId: str
 }
 
 /** The host screen: the code on show now (while check-in is open) and who is in. */
-export async function checkinBoard(ctx: AppContext, viewer: Viewer, kind: ActivityKind, activityId: string): Promise<CheckinBoard> {
+export async function checkinBoard(ctx: TrainingsContext, viewer: Viewer, kind: ActivityKind, activityId: string): Promise<CheckinBoard> {
   const activity = await loadActivity(ctx, viewer, kind, activityId);
   assertHost(activity);
   const { opensAt, closesAt } = checkinWindow(activity);
   const open = isCheckinOpen(activity);
-  const current = open ? (await checkinCodes(ctx)).current(kind, activityId) : null;
+  const current = open ? ctx.checkinCodes.current(kind, activityId) : null;
   return {
     kind,
     activityId,
@@ -93,8 +93,8 @@ function announce(ctx: AppContext, kind: ActivityKind, activityId: string, chang
 }
 
 /** A person checks themselves in with the code they scanned. */
-export async function checkInWithCode(ctx: AppContext, viewer: Viewer & { displayName: string }, code: string) {
-  const named = (await checkinCodes(ctx)).verify(code.trim());
+export async function checkInWithCode(ctx: TrainingsContext, viewer: Viewer & { displayName: string }, code: string) {
+  const named = ctx.checkinCodes.verify(code.trim());
   if (!named) throw badCode();
   const activity = await loadActivity(ctx, viewer, named.kind, named.activityId).catch(() => {
     throw badCode();

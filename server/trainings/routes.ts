@@ -16,6 +16,7 @@ import { type ApiContext, type ApiEnv, type PublicEnv, readId, readJson, readQue
 import { notFound, parseWith } from "../lib/errors.ts";
 import { createRateLimit } from "../lib/rateLimit.ts";
 import { calendarFeed, calendarItems, calendarTokenStatus, issueCalendarToken, revokeCalendarToken } from "./calendar.ts";
+import type { TrainingsContext } from "./keys.ts";
 import { addAttendance, checkInWithCode, findAttendees, checkinBoard, removeAttendance, setEventHours } from "./checkins.ts";
 import { computeLedger } from "./ledger.ts";
 import { ledgerWorkbook } from "./ledgerXlsx.ts";
@@ -26,7 +27,7 @@ const readKind = (c: ApiContext) => parseWith(ActivityKindSchema, c.req.param("k
 const CandidateQuerySchema = z.object({ q: z.string().trim().min(1).max(40) });
 const YearSchema = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
-export function trainingRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
+export function trainingRoutes(api: Hono<ApiEnv>, ctx: TrainingsContext): void {
   // a wrong code costs an attempt too, so codes cannot be guessed by trying many
   const checkinLimit = createRateLimit({
     name: "checkin",

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StudioMessage } from "../../shared/studios.ts";
 import { emitAck, eventually, nextEvent } from "../helpers/clients.ts";
-import { CommitQueue, commitQueue } from "../../server/studios/commitQueue.ts";
+import { CommitQueue } from "../../server/studios/commitQueue.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { clientId, collect, createStudio, joinStudio, send } from "./helpers.ts";
 
@@ -244,8 +244,8 @@ describe("receipts, unread counts, presence and typing", () => {
 describe("several server processes", () => {
   it("two commit queues (one per process) racing on the same studios give gapless seqs and store a clientId once", async () => {
     const fixtures = await Promise.all([createStudio(server), createStudio(server)]);
-    // the default queue of this server, and a second one as another process on the same database would have
-    const queues = [commitQueue(server.ctx), new CommitQueue(server.ctx)];
+    // two queues on the same database, as two processes would have
+    const queues = [new CommitQueue(server.ctx), new CommitQueue(server.ctx)];
     const submits: Promise<unknown>[] = [];
     const shared = clientId("both");
     for (let i = 0; i < 120; i++) {

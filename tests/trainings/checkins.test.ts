@@ -3,7 +3,7 @@ import nodeIcal from "node-ical";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../server/audit/schema.ts";
 import { forums } from "../../server/forums/schema.ts";
-import { checkinCodes } from "../../server/trainings/keys.ts";
+import { loadCheckinCodes } from "../../server/trainings/keys.ts";
 import { ApiClient, connectSocket, createUser, emitAck, nextEvent } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { createTraining } from "./helpers.ts";
@@ -86,7 +86,7 @@ describe("check-in by rotating code", () => {
     expect(board).toMatchObject({ open: false, code: null });
 
     // a genuine code for the training, but hours before check-in opens
-    const { code } = (await checkinCodes(server.ctx)).current("training", later.id);
+    const { code } = (await loadCheckinCodes(server.ctx)).current("training", later.id);
     const early = await worker.client.post("/api/checkins", { code });
     expect(early.status).toBe(400);
     expect(early.body.error).toMatchObject({ code: "checkin_closed" });
