@@ -491,3 +491,6 @@ export interface GuestView {
   groupName: string;
   mechanism: "printed" | "venue";
 }
+
+/** `GET /api/forums/:id/archive?format=`: the archive as JSON, Markdown or the scores as CSV. */
+export const ArchiveQuerySchema = z.object({ format: z.enum(["json", "md", "csv"]).default("json") });

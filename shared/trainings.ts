@@ -202,3 +202,9 @@ export interface CalendarItem {
   level: TrainingLevel | null;
   type: TrainingType | null;
 }
+
+/** `GET /api/checkins/:kind/:id/candidates?q=`: people to add by hand, found by name. */
+export const AttendeeSearchQuerySchema = z.object({ q: z.string().trim().min(1).max(40) });
+
+/** `GET /api/reports/training/me?year=`: one calendar year of the account page's own ledger line. */
+export const YearQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100) });

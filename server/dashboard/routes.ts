@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
-import { z } from "zod";
-import { DASHBOARD_TABLES, type Dashboard } from "../../shared/dashboard.ts";
+import type { Dashboard } from "../../shared/dashboard.ts";
+import { DashboardQuerySchema, TableFileSchema } from "../../shared/dashboardQuery.ts";
 import type { AppContext } from "../context.ts";
 import { type ApiContext, type ApiEnv, readQuery } from "../http/env.ts";
 import { notFound, parseWith } from "../lib/errors.ts";
@@ -8,11 +8,6 @@ import { dashboardScope } from "./policy.ts";
 import { getDashboard } from "./service.ts";
 import { dashboardWorkbook, exportFileName } from "./xlsx.ts";
 
-const DashboardQuerySchema = z.object({
-  year: z.coerce.number().int().min(2000).max(2100),
-  streetId: z.string().min(1).max(40).optional(),
-});
-const TableFileSchema = z.string().regex(/^[a-z]+\.xlsx$/).transform((file) => file.slice(0, -".xlsx".length)).pipe(z.enum(DASHBOARD_TABLES));
 
 /** The scope is checked before anything is read: a refused viewer costs no query. */
 async function readDashboard(ctx: AppContext, c: ApiContext): Promise<{ dashboard: Dashboard; scopeName: string }> {

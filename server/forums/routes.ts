@@ -1,7 +1,7 @@
 import { and, arrayOverlaps, eq } from "drizzle-orm";
 import type { Hono } from "hono";
-import { z } from "zod";
 import {
+  ArchiveQuerySchema,
   CreateForumSchema,
   CreateTalkSchema,
   type ForumModeration,
@@ -27,7 +27,6 @@ import type { ForumsContext } from "./live.ts";
 
 const forumId = (c: ApiContext) => readId(c);
 const talkId = (c: ApiContext) => readId(c, "talkId");
-const ArchiveQuerySchema = z.object({ format: z.enum(["json", "md", "csv"]).default("json") });
 
 export function forumRoutes(api: Hono<ApiEnv>, ctx: ForumsContext): void {
   api.get("/forums", async (c) => {

@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
-import { z } from "zod";
 import {
   ActivityKindSchema,
+  AttendeeSearchQuerySchema,
   CalendarQuerySchema,
   CheckinBodySchema,
   CreateTrainingSchema,
@@ -10,6 +10,7 @@ import {
   PlanQuerySchema,
   RemoveAttendanceSchema,
   SetHoursSchema,
+  YearQuerySchema,
 } from "../../shared/trainings.ts";
 import type { AppContext } from "../context.ts";
 import { type ApiContext, type ApiEnv, type PublicEnv, readId, readJson, readQuery } from "../http/env.ts";
@@ -24,8 +25,6 @@ import { ledgerStreetScope } from "./policy.ts";
 import { createTraining, getTraining, listPlan } from "./service.ts";
 
 const readKind = (c: ApiContext) => parseWith(ActivityKindSchema, c.req.param("kind"));
-const CandidateQuerySchema = z.object({ q: z.string().trim().min(1).max(40) });
-const YearSchema = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
 export function trainingRoutes(api: Hono<ApiEnv>, ctx: TrainingsContext): void {
   // a wrong code costs an attempt too, so codes cannot be guessed by trying many
@@ -70,7 +69,7 @@ export function trainingRoutes(api: Hono<ApiEnv>, ctx: TrainingsContext): void {
   });
   api.get("/checkins/:kind/:id", async (c) => c.json({ board: await checkinBoard(ctx, c.var.user, readKind(c), readId(c)) }));
   api.get("/checkins/:kind/:id/candidates", async (c) => {
-    const { q } = readQuery(c, CandidateQuerySchema);
+    const { q } = readQuery(c, AttendeeSearchQuerySchema);
     return c.json({ users: await findAttendees(ctx, c.var.user, readKind(c), readId(c), q) });
   });
   api.post("/checkins/:kind/:id/attendees", async (c) => {
@@ -102,7 +101,7 @@ export function trainingRoutes(api: Hono<ApiEnv>, ctx: TrainingsContext): void {
   /** Each person's own line, for the account page. */
   api.get("/reports/training/me", async (c) => {
     const user = c.var.user;
-    const { year } = readQuery(c, YearSchema);
+    const { year } = readQuery(c, YearQuerySchema);
     const [row] = await computeLedger(ctx, { year, userId: user.id });
     return c.json({ row: row ?? null });
   });
