@@ -5,8 +5,8 @@ import { ApiError } from "./api.ts";
 import { shell } from "./strings/shell.ts";
 
 /** The Chinese line a failed action shows: the server's message, else a Chinese fallback (never an English stack text). */
-export function errorText(err: unknown): string {
-  return err instanceof ApiError ? err.message : shell.httpErrors.other;
+export function errorText(err: unknown, fallback: string = shell.httpErrors.other): string {
+  return err instanceof ApiError ? err.message : fallback;
 }
 
 /**
