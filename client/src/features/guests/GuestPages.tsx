@@ -61,7 +61,7 @@ export function GuestVenuePage() {
       localStorage.setItem(tokenKey, res.deviceToken);
       setGuest(res.guest);
     },
-    // the failure shows under the groups (below), where the guest is looking
+    // no toast: the failure shows under the groups (below) until the next try
     onError: () => {},
   });
   // a device that already chose comes back as the same voter

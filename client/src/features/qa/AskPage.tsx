@@ -87,7 +87,7 @@ export function AskForm({ eventId, onDone }: { eventId?: string; onDone: (id: st
       void queryClient.invalidateQueries({ queryKey: ["qa", "list"] });
       onDone(question.id);
     },
-    // the failure stays above the button (below) rather than in a passing toast: the asker may need to reword
+    // no toast: the failure stays above the button (below) until the next try, as this form always showed it
     onError: () => {},
   });
 

@@ -62,7 +62,7 @@ export function CreateStudioPage() {
       void message.success(t.created);
       navigate(`/studios`, { replace: true, state: { created: studio.id } });
     },
-    // the server's reason (a mentee already in another studio…) stays above the button until the next try
+    // no toast: the server's reason stays above the button (below) until the next try
     onError: () => {},
   });
 
