@@ -187,7 +187,7 @@ describe("forum room (useForumRoom)", () => {
       await until("the first line shown", () => ids(room.shown()).includes(before.id));
 
       disconnectSocket();
-      const away = [];
+      const away: ForumChatMessage[] = [];
       for (const text of ["第二件事：议事会", "第三件事：志愿者排班", "大家有问题吗"]) away.push(await otherSays(forum.id, text));
       // nothing reaches a dropped connection: the lines are not shown yet
       expect(ids(room.shown())).not.toContain(away[0]!.id);
