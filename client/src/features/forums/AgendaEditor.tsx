@@ -7,6 +7,7 @@ import { type CreateTalk, type Forum, isTalkEditable, type Talk } from "../../..
 import { api, ApiError } from "../../api.ts";
 import { emitWithAck } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
+import { useAction } from "../../useAction.ts";
 import { DeckUpload } from "./PresenterTools.tsx";
 import { nameWithRole } from "../../roles.ts";
 
@@ -15,39 +16,32 @@ type TalkValues = CreateTalk & { capability?: CreateTalk["capability"] | null; p
 /** Add or edit one talk; the server re-checks that the talk may still change. */
 function TalkFormModal({ forumId, talk, open, onClose }: { forumId: string; talk?: Talk; open: boolean; onClose: () => void }) {
   const { message } = App.useApp();
-  const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<TalkValues>();
   const people = useQuery({
     queryKey: ["forums", "presenters"],
     queryFn: () => api<{ users: { id: string; displayName: string; role: Role }[] }>("/api/forums/presenters"),
     enabled: open,
   });
-  const submit = async (values: TalkValues) => {
-    setBusy(true);
-    try {
-      if (talk) {
-        await api(`/api/forums/${forumId}/talks/${talk.id}`, {
-          method: "PATCH",
-          body: { ...values, capability: values.capability ?? null, plannedMinutes: values.plannedMinutes ?? null },
-        });
-        message.success(t.hostTools.saved);
-      } else {
-        await api(`/api/forums/${forumId}/talks`, { body: { ...values, capability: values.capability ?? undefined, plannedMinutes: values.plannedMinutes ?? undefined } });
-      }
+  const submit = useAction({
+    mutationFn: (values: TalkValues) =>
+      talk
+        ? api(`/api/forums/${forumId}/talks/${talk.id}`, {
+            method: "PATCH",
+            body: { ...values, capability: values.capability ?? null, plannedMinutes: values.plannedMinutes ?? null },
+          })
+        : api(`/api/forums/${forumId}/talks`, { body: { ...values, capability: values.capability ?? undefined, plannedMinutes: values.plannedMinutes ?? undefined } }),
+    onSuccess: () => {
+      if (talk) message.success(t.hostTools.saved);
       form.resetFields();
       onClose();
-    } catch (err) {
-      message.error(err instanceof ApiError ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
   return (
-    <Modal open={open} title={talk ? t.hostTools.editTalk : t.form.addTalk} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
+    <Modal open={open} title={talk ? t.hostTools.editTalk : t.form.addTalk} onCancel={onClose} onOk={() => form.submit()} confirmLoading={submit.isPending} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
       <Form
         form={form}
         layout="vertical"
-        onFinish={(v) => void submit(v)}
+        onFinish={(v) => submit.mutate(v)}
         initialValues={talk ? { title: talk.title, presenterId: talk.presenterId, capability: talk.capability, plannedMinutes: talk.plannedMinutes } : undefined}
       >
         <Form.Item name="title" label={t.form.talkTitle} rules={[{ required: true, whitespace: true, message: t.form.titleRequired }]}>

@@ -5,11 +5,10 @@ import { Alert, App, Button, Card, InputNumber, Spin } from "antd";
 import { PrinterOutlined } from "@ant-design/icons";
 import QRCode from "qrcode";
 import { type BallotCodesView, type Forum, groupName, PEER_GROUP } from "../../../../shared/forums.ts";
-import { api, ApiError } from "../../api.ts";
+import { api } from "../../api.ts";
 import { ballots as t } from "../../strings/ballots.ts";
+import { errorText, useAction } from "../../useAction.ts";
 import { useJoinLink } from "./joinLink.tsx";
-
-const errorText = (err: unknown) => (err instanceof ApiError ? err.message : String(err));
 
 function Qr({ url, size, label }: { url: string; size: number; label: string }) {
   const [src, setSrc] = useState<string>();
@@ -30,40 +29,31 @@ export function BallotsPage() {
   const view = useQuery({ queryKey: ["forums", id, "ballots"], queryFn: () => api<BallotCodesView>(`/api/forums/${id}/ballot-codes`) });
   const [counts, setCounts] = useState<Record<string, number>>({});
   const [caps, setCaps] = useState<Record<string, number> | null>(null);
-  const [busy, setBusy] = useState(false);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["forums", id, "ballots"] });
+  // awaiting the refresh keeps the button loading until the new codes and caps are on screen
+  const generate = useAction({
+    mutationFn: (group: string) => api(`/api/forums/${id}/ballot-codes`, { method: "POST", body: { group, count: counts[group] ?? 20 } }),
+    onSuccess: async () => {
+      message.success(t.generated);
+      await refresh();
+    },
+  });
+  const saveCaps = useAction({
+    mutationFn: (caps: Record<string, number>) => api(`/api/forums/${id}/venue`, { method: "PUT", body: { caps } }),
+    onSuccess: async () => {
+      setCaps(null);
+      message.success(t.capsSaved);
+      await refresh();
+    },
+  });
+  // one change at a time, as before: every button shows the pending one
+  const busy = generate.isPending || saveCaps.isPending;
   if (forum.isPending || view.isPending) return <div className="page"><Spin /></div>;
   if (forum.isError || view.isError) return <div className="page"><Alert type="error" showIcon title={errorText(forum.error ?? view.error)} /></div>;
   const f = forum.data.forum;
   const { codes, venue } = view.data;
   const hallGroups = f.groups.filter((g) => g.id !== PEER_GROUP);
   const shownCaps = caps ?? venue.caps;
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ["forums", id, "ballots"] });
-
-  const generate = async (group: string) => {
-    setBusy(true);
-    try {
-      await api(`/api/forums/${id}/ballot-codes`, { method: "POST", body: { group, count: counts[group] ?? 20 } });
-      message.success(t.generated);
-      await refresh();
-    } catch (err) {
-      message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const saveCaps = async () => {
-    setBusy(true);
-    try {
-      await api(`/api/forums/${id}/venue`, { method: "PUT", body: { caps: shownCaps } });
-      setCaps(null);
-      message.success(t.capsSaved);
-      await refresh();
-    } catch (err) {
-      message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
   const unused = codes.filter((c) => !c.used);
 
   return (
@@ -78,7 +68,7 @@ export function BallotsPage() {
               <span className="ballots-group">{g.name}</span>
               <span className="muted small">{t.codeCount(codes.filter((c) => c.group === g.id).length, codes.filter((c) => c.group === g.id && c.used).length)}</span>
               <InputNumber min={1} max={500} value={counts[g.id] ?? 20} aria-label={t.howMany(g.name)} onChange={(v) => setCounts((c) => ({ ...c, [g.id]: v ?? 1 }))} />
-              <Button onClick={() => void generate(g.id)} loading={busy} disabled={f.status === "ended"}>{t.generate}</Button>
+              <Button onClick={() => generate.mutate(g.id)} loading={busy} disabled={f.status === "ended"}>{t.generate}</Button>
             </div>
           ))}
           <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()} disabled={unused.length === 0} data-testid="print-ballots">
@@ -94,7 +84,7 @@ export function BallotsPage() {
               <span className="muted small">{t.taken(venue.taken[g.id] ?? 0)}</span>
             </div>
           ))}
-          <Button type="primary" onClick={() => void saveCaps()} loading={busy} disabled={f.status === "ended"}>{t.saveCaps}</Button>
+          <Button type="primary" onClick={() => saveCaps.mutate(shownCaps)} loading={busy} disabled={f.status === "ended"}>{t.saveCaps}</Button>
           {venue.code && (
             <div className="venue-qr" data-testid="venue-qr">
               <Qr url={`${origin}/v/${venue.code}`} size={280} label={t.venueQr} />

@@ -5,12 +5,12 @@ import dayjs, { type Dayjs } from "dayjs";
 import { COMMITMENT_STATUS_LABELS, COMMITMENT_STATUSES, type CommitmentStatus } from "../../../../shared/vocabulary.ts";
 import type { Commitment } from "../../../../shared/commitments.ts";
 import type { Forum, ForumQuestion } from "../../../../shared/forums.ts";
-import { api, ApiError } from "../../api.ts";
+import { api } from "../../api.ts";
 import { forums as t } from "../../strings/forums.ts";
+import { useAction } from "../../useAction.ts";
 
 const c = t.commitments;
 const STATUS_COLOR: Record<CommitmentStatus, string> = { ongoing: "blue", done: "green", missed: "red" };
-const errorText = (err: unknown) => (err instanceof ApiError ? err.message : String(err));
 
 export const commitmentsKey = ["commitments"] as const;
 
@@ -27,28 +27,23 @@ function UpdateButton({ commitment }: { commitment: Commitment }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ status: CommitmentStatus; note: string }>();
-  const save = async (values: { status: CommitmentStatus; note?: string }) => {
-    setBusy(true);
-    try {
-      await api(`/api/commitments/${commitment.id}`, { method: "PATCH", body: { status: values.status, note: values.note?.trim() ?? "" } });
+  const save = useAction({
+    mutationFn: (values: { status: CommitmentStatus; note?: string }) =>
+      api(`/api/commitments/${commitment.id}`, { method: "PATCH", body: { status: values.status, note: values.note?.trim() ?? "" } }),
+    onSuccess: () => {
       message.success(c.updated);
       setOpen(false);
       void queryClient.invalidateQueries({ queryKey: commitmentsKey });
       void queryClient.invalidateQueries({ queryKey: ["forums", commitment.forumId, "archive"] });
-    } catch (err) {
-      message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
   return (
     <>
       <Button size="small" onClick={() => setOpen(true)} data-testid="commitment-update">{c.update}</Button>
-      <Modal open={open} title={c.update} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
+      <Modal open={open} title={c.update} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={save.isPending} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
         <p>{commitment.content}</p>
-        <Form form={form} layout="vertical" onFinish={(v) => void save(v)} initialValues={{ status: commitment.status, note: commitment.note }}>
+        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ status: commitment.status, note: commitment.note }}>
           <Form.Item name="status" label={c.status}>
             <Radio.Group optionType="button" options={COMMITMENT_STATUSES.map((s) => ({ value: s, label: COMMITMENT_STATUS_LABELS[s] }))} />
           </Form.Item>
@@ -109,31 +104,26 @@ export function RecordCommitmentButton({ forum, question }: { forum: Forum; ques
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<RecordValues>();
   const presenters = [...new Map(forum.talks.map((talk) => [talk.presenterId, talk.presenterName])).entries()];
   const defaultOwner = forum.talks.find((talk) => talk.id === question.talkId)?.presenterId ?? (presenters.length === 1 ? presenters[0]![0] : undefined);
-  const save = async (v: RecordValues) => {
-    setBusy(true);
-    try {
-      await api(`/api/forums/${forum.id}/commitments`, {
+  const save = useAction({
+    mutationFn: (v: RecordValues) =>
+      api(`/api/forums/${forum.id}/commitments`, {
         method: "POST",
         body: { questionId: question.id, ownerId: v.ownerId, content: v.content.trim(), dueOn: v.dueOn.format("YYYY-MM-DD") },
-      });
+      }),
+    onSuccess: () => {
       message.success(c.recorded);
       setOpen(false);
       void queryClient.invalidateQueries({ queryKey: commitmentsKey });
-    } catch (err) {
-      message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
   return (
     <>
       <Button size="small" onClick={() => setOpen(true)} data-testid="to-commitment">{t.questions.toCommitment}</Button>
-      <Modal open={open} title={c.record} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
-        <Form form={form} layout="vertical" onFinish={(v) => void save(v)} initialValues={{ content: question.text, ownerId: defaultOwner, dueOn: dayjs().add(1, "month") }}>
+      <Modal open={open} title={c.record} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={save.isPending} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
+        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ content: question.text, ownerId: defaultOwner, dueOn: dayjs().add(1, "month") }}>
           <Form.Item name="content" label={c.content} rules={[{ required: true, whitespace: true, message: c.contentRequired }]}>
             <Input.TextArea maxLength={500} autoSize={{ minRows: 2, maxRows: 5 }} />
           </Form.Item>

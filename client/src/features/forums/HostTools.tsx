@@ -6,11 +6,10 @@ import { DeleteOutlined, EditOutlined, EyeOutlined, PercentageOutlined } from "@
 import dayjs, { type Dayjs } from "dayjs";
 import type { Forum, ForumMode, ForumModeration, ModeratedQuestion, ScoreGroupDef } from "../../../../shared/forums.ts";
 import { ROLE_LABELS } from "../../../../shared/vocabulary.ts";
-import { api, ApiError } from "../../api.ts";
+import { api } from "../../api.ts";
 import { forums as t } from "../../strings/forums.ts";
+import { errorText, useAction } from "../../useAction.ts";
 import { forumsKey } from "./ForumListPage.tsx";
-
-const errorText = (err: unknown) => (err instanceof ApiError ? err.message : String(err));
 
 type ForumValues = { title: string; theme?: string | null; mode: ForumMode; startsAt: Dayjs };
 
@@ -18,25 +17,20 @@ type ForumValues = { title: string; theme?: string | null; mode: ForumMode; star
 export function EditForumButton({ forum }: { forum: Forum }) {
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<ForumValues>();
-  const save = async (v: ForumValues) => {
-    setBusy(true);
-    try {
-      await api(`/api/forums/${forum.id}`, { method: "PATCH", body: { title: v.title, theme: v.theme?.trim() || null, mode: v.mode, startsAt: v.startsAt.toISOString() } });
+  const save = useAction({
+    mutationFn: (v: ForumValues) =>
+      api(`/api/forums/${forum.id}`, { method: "PATCH", body: { title: v.title, theme: v.theme?.trim() || null, mode: v.mode, startsAt: v.startsAt.toISOString() } }),
+    onSuccess: () => {
       message.success(t.hostTools.saved);
       setOpen(false);
-    } catch (err) {
-      message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
   return (
     <>
       <Button icon={<EditOutlined />} onClick={() => setOpen(true)} data-testid="edit-forum">{t.hostTools.editForum}</Button>
-      <Modal open={open} title={t.hostTools.editForum} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
-        <Form form={form} layout="vertical" onFinish={(v) => void save(v)} initialValues={{ title: forum.title, theme: forum.theme, mode: forum.mode, startsAt: dayjs(forum.startsAt) }}>
+      <Modal open={open} title={t.hostTools.editForum} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={save.isPending} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
+        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ title: forum.title, theme: forum.theme, mode: forum.mode, startsAt: dayjs(forum.startsAt) }}>
           <Form.Item name="title" label={t.form.title} rules={[{ required: true, whitespace: true, message: t.form.titleRequired }]}>
             <Input maxLength={120} />
           </Form.Item>
@@ -85,23 +79,17 @@ export function DeleteForumButton({ forum }: { forum: Forum }) {
 export function WeightsButton({ forum }: { forum: Forum }) {
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [groups, setGroups] = useState<ScoreGroupDef[]>(forum.groups);
   const [peerScoring, setPeerScoring] = useState(forum.peerScoring);
   const sum = groups.reduce((s, g) => s + g.weight, 0);
   const setGroup = (id: string, change: Partial<ScoreGroupDef>) => setGroups((gs) => gs.map((g) => (g.id === id ? { ...g, ...change } : g)));
-  const save = async () => {
-    setBusy(true);
-    try {
-      await api(`/api/forums/${forum.id}/groups`, { method: "PUT", body: { groups, peerScoring } });
+  const save = useAction({
+    mutationFn: () => api(`/api/forums/${forum.id}/groups`, { method: "PUT", body: { groups, peerScoring } }),
+    onSuccess: () => {
       message.success(t.hostTools.saved);
       setOpen(false);
-    } catch (err) {
-      message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
   return (
     <>
       <Button icon={<PercentageOutlined />} onClick={() => { setGroups(forum.groups); setPeerScoring(forum.peerScoring); setOpen(true); }} data-testid="weights-button">
@@ -111,9 +99,9 @@ export function WeightsButton({ forum }: { forum: Forum }) {
         open={open}
         title={t.hostTools.weights}
         onCancel={() => setOpen(false)}
-        onOk={() => void save()}
+        onOk={() => save.mutate()}
         okButtonProps={{ disabled: sum <= 0 }}
-        confirmLoading={busy}
+        confirmLoading={save.isPending}
         okText={t.hostTools.save}
         cancelText={t.hostTools.cancel}
       >

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { Alert, App, Button, Rate } from "antd";
 import { type BallotScores, groupName, SCORE_ITEMS, type Talk } from "../../../../shared/forums.ts";
 import { emitWithAck } from "../../socket.ts";
+import { ackOrThrow, useAction } from "../../useAction.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { ITEM_LABELS, ScoreboardView } from "./parts.tsx";
 import type { RoomState } from "./useForumRoom.ts";
@@ -11,26 +12,23 @@ export function ScorePanel({ room, talk, disabled, onBallot }: { room: RoomState
   const { message } = App.useApp();
   const mine = room.myBallots[talk.id];
   const [draft, setDraft] = useState<Partial<BallotScores>>(mine ?? {});
-  const [busy, setBusy] = useState(false);
   useEffect(() => setDraft(room.myBallots[talk.id] ?? {}), [talk.id]); // eslint-disable-line react-hooks/exhaustive-deps
   const board = room.scoreboards.find((b) => b.talkId === talk.id);
   const complete = SCORE_ITEMS.every((i) => draft[i]);
   const ownTalk = talk.presenterId === room.me.id;
 
-  const round = async (action: "open" | "close") => {
-    setBusy(true);
-    const ack = await emitWithAck("forum:round", { forumId: room.forum.id, talkId: talk.id, action });
-    setBusy(false);
-    if (!ack.ok) message.error(ack.error.message);
-  };
-  const submit = async () => {
-    setBusy(true);
-    const ack = await emitWithAck("forum:score", { forumId: room.forum.id, talkId: talk.id, scores: draft as BallotScores });
-    setBusy(false);
-    if (!ack.ok) return void message.error(ack.error.message);
-    onBallot(talk.id, ack.scores);
-    message.success(t.score.saved);
-  };
+  const round = useAction({
+    mutationFn: async (action: "open" | "close") => ackOrThrow(await emitWithAck("forum:round", { forumId: room.forum.id, talkId: talk.id, action })),
+  });
+  const submit = useAction({
+    mutationFn: async (scores: BallotScores) => ackOrThrow(await emitWithAck("forum:score", { forumId: room.forum.id, talkId: talk.id, scores })),
+    onSuccess: (ack) => {
+      onBallot(talk.id, ack.scores);
+      message.success(t.score.saved);
+    },
+  });
+  // one round or ballot at a time, as before: every button shows the pending one
+  const busy = round.isPending || submit.isPending;
 
   return (
     <section className="forum-panel score-panel" aria-label={t.score.title}>
@@ -38,10 +36,10 @@ export function ScorePanel({ room, talk, disabled, onBallot }: { room: RoomState
       {room.viewer.isHost && room.forum.status === "live" && (
         <div className="score-host">
           {talk.roundStatus === "none" && (
-            <Button type="primary" onClick={() => void round("open")} loading={busy} disabled={disabled}>{t.score.open}</Button>
+            <Button type="primary" onClick={() => round.mutate("open")} loading={busy} disabled={disabled}>{t.score.open}</Button>
           )}
           {talk.roundStatus === "open" && (
-            <Button danger onClick={() => void round("close")} loading={busy} disabled={disabled}>{t.score.close}</Button>
+            <Button danger onClick={() => round.mutate("close")} loading={busy} disabled={disabled}>{t.score.close}</Button>
           )}
         </div>
       )}
@@ -49,7 +47,7 @@ export function ScorePanel({ room, talk, disabled, onBallot }: { room: RoomState
       {talk.roundStatus === "closed" && <Alert type="success" showIcon title={t.score.closed} />}
       {talk.roundStatus === "open" && !ownTalk && room.viewer.scoreGroup === null && !room.viewer.isHost && <Alert type="info" showIcon title={t.score.notScoring} />}
       {talk.roundStatus === "open" && !ownTalk && room.viewer.scoreGroup !== null && (
-        <form className="ballot" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        <form className="ballot" onSubmit={(e) => { e.preventDefault(); submit.mutate(draft as BallotScores); }}>
           <p className="muted small">{t.score.yourGroup(groupName(room.forum, room.viewer.scoreGroup))}</p>
           {SCORE_ITEMS.map((item) => (
             <div className="ballot-row" key={item}>

@@ -4,16 +4,16 @@ import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Radio, Result, Spin, Tabs, Tag } from "antd";
 import type { User } from "../../../../shared/auth.ts";
 import type { GuestView, VenueInfo } from "../../../../shared/forums.ts";
-import { api, ApiError } from "../../api.ts";
+import { api } from "../../api.ts";
 import { connectSocket, getSocket } from "../../socket.ts";
 import { guests as t } from "../../strings/guests.ts";
+import { errorText, useAction } from "../../useAction.ts";
 import { QuestionsPanel } from "../forums/QuestionsPanel.tsx";
 import { ScorePanel } from "../forums/ScorePanel.tsx";
 import { useForumRoom } from "../forums/useForumRoom.ts";
 import "../forums/forums.css";
 import "./guests.css";
 
-const errorText = (err: unknown) => (err instanceof ApiError ? err.message : String(err));
 
 /** WeChat's in-app browser cannot save files: a guest is told to open the page in a browser instead. */
 const inAppBrowser = () => /MicroMessenger/i.test(navigator.userAgent);
@@ -51,26 +51,22 @@ export function GuestVenuePage() {
   const tokenKey = `venue-device:${code}`;
   const [guest, setGuest] = useState<GuestView | null>(null);
   const [group, setGroup] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const info = useQuery({ queryKey: ["guest", "venue", code], queryFn: () => api<{ venue: VenueInfo }>(`/api/guest/venue/${code}`) });
-  const join = async (chosen?: string) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const join = useAction({
+    mutationFn: (chosen: string | undefined) => {
       const deviceToken = localStorage.getItem(tokenKey) ?? undefined;
-      const res = await api<{ guest: GuestView; deviceToken: string }>(`/api/guest/venue/${code}`, { method: "POST", body: { group: chosen, deviceToken } });
+      return api<{ guest: GuestView; deviceToken: string }>(`/api/guest/venue/${code}`, { method: "POST", body: { group: chosen, deviceToken } });
+    },
+    onSuccess: (res) => {
       localStorage.setItem(tokenKey, res.deviceToken);
       setGuest(res.guest);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    // no toast: the failure shows under the groups (below) until the next try
+    onError: () => {},
+  });
   // a device that already chose comes back as the same voter
   useEffect(() => {
-    if (localStorage.getItem(tokenKey)) void join();
+    if (localStorage.getItem(tokenKey)) join.mutate(undefined);
   }, [code]); // eslint-disable-line react-hooks/exhaustive-deps
   if (guest) return <GuestRoom guest={guest} />;
   const venue = info.data?.venue;
@@ -80,7 +76,7 @@ export function GuestVenuePage() {
       {info.isError && <Result status="warning" title={t.codeFailed} subTitle={errorText(info.error)} />}
       {venue && venue.groups.length === 0 && <Alert type="info" showIcon title={t.noGroups} />}
       {venue && venue.groups.length > 0 && (
-        <form className="guest-pick" onSubmit={(e) => { e.preventDefault(); void join(group); }}>
+        <form className="guest-pick" onSubmit={(e) => { e.preventDefault(); join.mutate(group); }}>
           <p>{t.pickGroup}</p>
           <Radio.Group value={group} onChange={(e) => setGroup(e.target.value)} className="guest-groups">
             {venue.groups.map((g) => (
@@ -89,8 +85,8 @@ export function GuestVenuePage() {
               </Radio>
             ))}
           </Radio.Group>
-          {error && <Alert type="error" showIcon title={error} />}
-          <Button type="primary" htmlType="submit" block size="large" disabled={!group} loading={busy}>{t.join}</Button>
+          {join.error && <Alert type="error" showIcon title={errorText(join.error)} />}
+          <Button type="primary" htmlType="submit" block size="large" disabled={!group} loading={join.isPending}>{t.join}</Button>
         </form>
       )}
     </GuestShell>

@@ -8,6 +8,7 @@ import { QA_LIMITS } from "../../../../shared/qa.ts";
 import { qa } from "../../strings/qa.ts";
 import { MarkdownInput } from "./MarkdownInput.tsx";
 import { errorText, Highlighted } from "./parts.tsx";
+import { useAction } from "../../useAction.ts";
 import { qaApi } from "./queries.ts";
 import { useDocumentTitle } from "../../documentTitle.ts";
 import { shell } from "../../strings/shell.ts";
@@ -68,35 +69,30 @@ export function SimilarQuestions({ title }: { title: string }) {
 export function AskForm({ eventId, onDone }: { eventId?: string; onDone: (id: string) => void }) {
   const [form] = Form.useForm<AskValues>();
   const title = Form.useWatch("title", form) ?? "";
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const { message } = AntApp.useApp();
   const queryClient = useQueryClient();
 
-  const submit = async (values: AskValues) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const { question } = await qaApi.ask({
+  const submit = useAction({
+    mutationFn: (values: AskValues) =>
+      qaApi.ask({
         title: values.title.trim(),
         body: values.body?.trim() || undefined,
         capability: values.capability ?? null,
         tags: values.tags ?? [],
         anonymous: values.anonymous ?? false,
         ...(eventId && { eventId }),
-      });
+      }),
+    onSuccess: ({ question }) => {
       void message.success(qa.form.posted);
       void queryClient.invalidateQueries({ queryKey: ["qa", "list"] });
       onDone(question.id);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    // no toast: the failure stays above the button (below) until the next try, as this form always showed it
+    onError: () => {},
+  });
 
   return (
-    <Form form={form} layout="vertical" onFinish={submit} requiredMark="optional" data-testid="qa-ask-form">
+    <Form form={form} layout="vertical" onFinish={(values) => submit.mutate(values)} requiredMark="optional" data-testid="qa-ask-form">
       <Form.Item name="title" label={qa.form.title} rules={[{ required: true, whitespace: true, min: 2, message: qa.form.titleRequired }]}>
         <Input placeholder={qa.form.titlePlaceholder} maxLength={LIMITS.titleMax} showCount autoFocus />
       </Form.Item>
@@ -125,8 +121,8 @@ export function AskForm({ eventId, onDone }: { eventId?: string; onDone: (id: st
       <Form.Item name="anonymous" label={qa.form.anonymous} valuePropName="checked" extra={qa.form.anonymousHint}>
         <Switch />
       </Form.Item>
-      {error && <Alert type="error" showIcon message={error} className="stack-gap" />}
-      <Button type="primary" htmlType="submit" loading={busy}>
+      {submit.error && <Alert type="error" showIcon message={errorText(submit.error)} className="stack-gap" />}
+      <Button type="primary" htmlType="submit" loading={submit.isPending}>
         {qa.form.submit}
       </Button>
     </Form>

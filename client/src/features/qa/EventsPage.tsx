@@ -1,4 +1,3 @@
-import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { App as AntApp, Alert, Button, Card, DatePicker, Form, Input, InputNumber, List, Tag } from "antd";
@@ -9,6 +8,7 @@ import { useCurrentUser } from "../../auth.tsx";
 import { isAnyOrganiser } from "../../roles.ts";
 import { qa } from "../../strings/qa.ts";
 import { errorText, fullTime } from "./parts.tsx";
+import { useAction } from "../../useAction.ts";
 import { qaApi } from "./queries.ts";
 import { useDocumentTitle } from "../../documentTitle.ts";
 import { shell } from "../../strings/shell.ts";
@@ -65,27 +65,22 @@ export default function EventsPage() {
 
 function ScheduleForm() {
   const [form] = Form.useForm<{ title: string; startsAt: Dayjs; pull: number }>();
-  const [busy, setBusy] = useState(false);
   const { message } = AntApp.useApp();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const t = qa.events;
-  const submit = async (values: { title: string; startsAt: Dayjs; pull: number }) => {
-    setBusy(true);
-    try {
-      const { event } = await qaApi.createEvent({ title: values.title.trim(), startsAt: values.startsAt.toISOString(), pull: values.pull });
+  const submit = useAction({
+    mutationFn: (values: { title: string; startsAt: Dayjs; pull: number }) =>
+      qaApi.createEvent({ title: values.title.trim(), startsAt: values.startsAt.toISOString(), pull: values.pull }),
+    onSuccess: ({ event }) => {
       void message.success(t.created);
       void queryClient.invalidateQueries({ queryKey: ["qa", "events"] });
       navigate(`/qa/events/${event.id}`);
-    } catch (err) {
-      void message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
   return (
     <Card title={<h2 className="card-heading">{t.schedule}</h2>} className="stack-gap">
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ pull: QA_LIMITS.eventPull, startsAt: dayjs().add(7, "day").hour(14).minute(30).second(0) }}>
+      <Form form={form} layout="vertical" onFinish={(values) => submit.mutate(values)} initialValues={{ pull: QA_LIMITS.eventPull, startsAt: dayjs().add(7, "day").hour(14).minute(30).second(0) }}>
         <Form.Item name="title" label={t.formTitle} rules={[{ required: true, whitespace: true, min: 2, message: qa.form.titleRequired }]}>
           <Input placeholder={t.formTitlePlaceholder} maxLength={LIMITS.titleMax} />
         </Form.Item>
@@ -97,7 +92,7 @@ function ScheduleForm() {
             <InputNumber min={0} max={QA_LIMITS.eventQueueMax} style={{ width: "100%" }} />
           </Form.Item>
         </div>
-        <Button type="primary" htmlType="submit" loading={busy}>
+        <Button type="primary" htmlType="submit" loading={submit.isPending}>
           {t.create}
         </Button>
       </Form>

@@ -12,6 +12,7 @@ import { EventStatus } from "./EventsPage.tsx";
 import { Markdown } from "./Markdown.tsx";
 import { MarkdownInput } from "./MarkdownInput.tsx";
 import { AcceptedMark, AuthorName, CapabilityTag, errorText, fullTime, VoteButton } from "./parts.tsx";
+import { useAction } from "../../useAction.ts";
 import { qaApi } from "./queries.ts";
 import { EventCheckinSection } from "../trainings/EventCheckinSection.tsx";
 import { useDocumentTitle } from "../../documentTitle.ts";
@@ -261,19 +262,10 @@ export default function LivePage() {
 
 function CurrentQuestion({ question, answers }: { question: QuestionListItem; answers: QaEventState["currentAnswers"] }) {
   const [form] = Form.useForm<{ body: string }>();
-  const [busy, setBusy] = useState(false);
-  const { message } = AntApp.useApp();
-  const submit = async ({ body }: { body: string }) => {
-    setBusy(true);
-    try {
-      await qaApi.answer(question.id, body);
-      form.resetFields();
-    } catch (err) {
-      void message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = useAction({
+    mutationFn: ({ body }: { body: string }) => qaApi.answer(question.id, body),
+    onSuccess: () => form.resetFields(),
+  });
   return (
     <div data-testid="qa-live-current">
       <h3 className="qa-live-question">{question.title}</h3>
@@ -300,11 +292,11 @@ function CurrentQuestion({ question, answers }: { question: QuestionListItem; an
           ))}
         </ol>
       )}
-      <Form form={form} onFinish={submit} layout="vertical" className="qa-live-answer-form">
+      <Form form={form} onFinish={(values) => submit.mutate(values)} layout="vertical" className="qa-live-answer-form">
         <Form.Item name="body" label={qa.live.answer} rules={[{ required: true, whitespace: true, message: qa.question.answerRequired }]}>
           <MarkdownInput rows={3} label={qa.live.answer} placeholder={qa.question.answerPlaceholder} />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={busy}>
+        <Button type="primary" htmlType="submit" loading={submit.isPending}>
           {qa.question.submitAnswer}
         </Button>
       </Form>

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { App as AntApp, Alert, Button, Card, Empty, Form, Input, Modal, Result, Select, Skeleton, Space, Tag } from "antd";
 import { CheckOutlined, EditOutlined, UserAddOutlined } from "@ant-design/icons";
 import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
@@ -12,7 +12,8 @@ import { isOrganiser } from "../../roles.ts";
 import { qa } from "../../strings/qa.ts";
 import { Markdown } from "./Markdown.tsx";
 import { MarkdownInput } from "./MarkdownInput.tsx";
-import { AcceptedMark, AuthorName, CapabilityTag, errorText, fromNow, fullTime, ReasonButton, VoteButton } from "./parts.tsx";
+import { AcceptedMark, AuthorName, CapabilityTag, fromNow, fullTime, ReasonButton, VoteButton } from "./parts.tsx";
+import { useAction } from "../../useAction.ts";
 import { qaApi, qaKeys, useBoardLive } from "./queries.ts";
 import { nameWithRole } from "../../roles.ts";
 import { useDocumentTitle } from "../../documentTitle.ts";
@@ -33,7 +34,7 @@ export default function QuestionPage() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: key });
   const setPage = (fn: (p: Page) => Page) => queryClient.setQueryData<Page>(key, (p) => (p ? fn(p) : p));
 
-  const vote = useMutation({
+  const vote = useAction({
     mutationFn: ({ kind, targetId, up }: { kind: "questions" | "answers"; targetId: string; up: boolean }) => qaApi.vote(kind, targetId, up),
     onSuccess: (res, { kind, targetId }) =>
       setPage((p) =>
@@ -41,15 +42,13 @@ export default function QuestionPage() {
           ? { ...p, question: { ...p.question, ...res } }
           : { ...p, answers: p.answers.map((a) => (a.id === targetId ? { ...a, ...res } : a)) },
       ),
-    onError: (err) => void message.error(errorText(err)),
   });
-  const accept = useMutation({
+  const accept = useAction({
     mutationFn: (answerId: string) => qaApi.accept(answerId),
     onSuccess: (res) => {
       queryClient.setQueryData(key, res);
       void message.success(qa.question.acceptedToast);
     },
-    onError: (err) => void message.error(errorText(err)),
   });
 
   if (page.isPending) {
@@ -171,28 +170,22 @@ export default function QuestionPage() {
 
 function AnswerForm({ questionId, onPosted }: { questionId: string; onPosted: () => void }) {
   const [form] = Form.useForm<{ body: string }>();
-  const [busy, setBusy] = useState(false);
   const { message } = AntApp.useApp();
-  const submit = async ({ body }: { body: string }) => {
-    setBusy(true);
-    try {
-      await qaApi.answer(questionId, body);
+  const submit = useAction({
+    mutationFn: ({ body }: { body: string }) => qaApi.answer(questionId, body),
+    onSuccess: () => {
       form.resetFields();
       void message.success(qa.question.answerPosted);
       onPosted();
-    } catch (err) {
-      void message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
   return (
     <Card title={<h2 className="card-heading">{qa.question.yourAnswer}</h2>} className="stack-gap">
-      <Form form={form} onFinish={submit} layout="vertical" data-testid="qa-answer-form">
+      <Form form={form} onFinish={(values) => submit.mutate(values)} layout="vertical" data-testid="qa-answer-form">
         <Form.Item name="body" rules={[{ required: true, whitespace: true, message: qa.question.answerRequired }]}>
           <MarkdownInput placeholder={qa.question.answerPlaceholder} label={qa.question.yourAnswer} rows={4} />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={busy}>
+        <Button type="primary" htmlType="submit" loading={submit.isPending}>
           {qa.question.submitAnswer}
         </Button>
       </Form>
@@ -219,29 +212,25 @@ function ModerateButton({ kind, id, hidden, onDone }: { kind: "questions" | "ans
 function InviteButton({ questionId }: { questionId: string }) {
   const [open, setOpen] = useState(false);
   const [userId, setUserId] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const { message } = AntApp.useApp();
   const veterans = useQuery({ queryKey: ["qa", "veterans"], queryFn: ({ signal }) => qaApi.veterans(signal).then((r) => r.users), enabled: open });
-  const send = async () => {
-    if (!userId) return;
-    setBusy(true);
-    try {
-      const res = await qaApi.invite(questionId, userId);
+  const invite = useAction({
+    mutationFn: (veteranId: string) => qaApi.invite(questionId, veteranId),
+    onSuccess: (res) => {
       void message.success(res.alreadyInvited ? qa.question.alreadyInvited : qa.question.invited);
       setOpen(false);
       setUserId(undefined);
-    } catch (err) {
-      void message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const send = () => {
+    if (userId) invite.mutate(userId);
   };
   return (
     <>
       <Button size="small" type="text" icon={<UserAddOutlined />} onClick={() => setOpen(true)}>
         {qa.question.invite}
       </Button>
-      <Modal open={open} title={qa.question.invite} onCancel={() => setOpen(false)} onOk={send} okText={qa.question.inviteSend} cancelText={qa.form.cancel} okButtonProps={{ disabled: !userId }} confirmLoading={busy}>
+      <Modal open={open} title={qa.question.invite} onCancel={() => setOpen(false)} onOk={send} okText={qa.question.inviteSend} cancelText={qa.form.cancel} okButtonProps={{ disabled: !userId }} confirmLoading={invite.isPending}>
         <Select
           aria-label={qa.question.invitePlaceholder}
           style={{ width: "100%" }}
@@ -262,29 +251,26 @@ function InviteButton({ questionId }: { questionId: string }) {
 
 function EditQuestionButton({ question, onSaved }: { question: Question; onSaved: () => void }) {
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ title: string; body: string; capability?: Capability | null; tags: string[] }>();
   const { message } = AntApp.useApp();
-  const save = async () => {
-    const values = await form.validateFields();
-    setBusy(true);
-    try {
-      await qaApi.edit(question.id, { ...values, capability: values.capability ?? null });
+  const edit = useAction({
+    mutationFn: (values: { title: string; body: string; capability?: Capability | null; tags: string[] }) =>
+      qaApi.edit(question.id, { ...values, capability: values.capability ?? null }),
+    onSuccess: () => {
       void message.success(qa.form.saved);
       setOpen(false);
       onSaved();
-    } catch (err) {
-      void message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const save = async () => {
+    edit.mutate(await form.validateFields());
   };
   return (
     <>
       <Button size="small" type="text" icon={<EditOutlined />} onClick={() => setOpen(true)}>
         {qa.question.edit}
       </Button>
-      <Modal open={open} title={qa.question.editTitle} onCancel={() => setOpen(false)} onOk={save} okText={qa.form.save} cancelText={qa.form.cancel} confirmLoading={busy} width={720} destroyOnHidden>
+      <Modal open={open} title={qa.question.editTitle} onCancel={() => setOpen(false)} onOk={save} okText={qa.form.save} cancelText={qa.form.cancel} confirmLoading={edit.isPending} width={720} destroyOnHidden>
         <Form form={form} layout="vertical" initialValues={{ title: question.title, body: question.body, capability: question.capability, tags: question.tags }}>
           <Form.Item name="title" label={qa.form.title} rules={[{ required: true, whitespace: true, min: 2, message: qa.form.titleRequired }]}>
             <Input maxLength={LIMITS.titleMax} />
@@ -306,29 +292,25 @@ function EditQuestionButton({ question, onSaved }: { question: Question; onSaved
 
 function EditAnswerButton({ answer, onSaved }: { answer: Answer; onSaved: () => void }) {
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [body, setBody] = useState(answer.body);
   const { message } = AntApp.useApp();
-  const save = async () => {
-    if (!body.trim()) return;
-    setBusy(true);
-    try {
-      await qaApi.editAnswer(answer.id, body);
+  const edit = useAction({
+    mutationFn: (text: string) => qaApi.editAnswer(answer.id, text),
+    onSuccess: () => {
       void message.success(qa.form.saved);
       setOpen(false);
       onSaved();
-    } catch (err) {
-      void message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const save = () => {
+    if (body.trim()) edit.mutate(body);
   };
   return (
     <>
       <Button size="small" type="text" icon={<EditOutlined />} onClick={() => { setBody(answer.body); setOpen(true); }}>
         {qa.question.edit}
       </Button>
-      <Modal open={open} title={qa.question.editAnswer} onCancel={() => setOpen(false)} onOk={save} okText={qa.form.save} cancelText={qa.form.cancel} confirmLoading={busy} width={720}>
+      <Modal open={open} title={qa.question.editAnswer} onCancel={() => setOpen(false)} onOk={save} okText={qa.form.save} cancelText={qa.form.cancel} confirmLoading={edit.isPending} width={720}>
         <MarkdownInput value={body} onChange={setBody} label={qa.question.editAnswer} />
       </Modal>
     </>

@@ -1,15 +1,14 @@
 import { useState } from "react";
 import { Link } from "react-router";
-import { App as AntApp, Button, Form, Input, Modal, Tag, Tooltip } from "antd";
+import { Button, Form, Input, Modal, Tag, Tooltip } from "antd";
 import { CheckCircleFilled, LikeFilled, LikeOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
 import relativeTime from "dayjs/plugin/relativeTime";
 import "dayjs/locale/zh-cn";
 import type { HighlightPart, QaAuthor } from "../../../../shared/qa.ts";
 import { CAPABILITY_LABELS, LEVEL_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
-import { ApiError } from "../../api.ts";
 import { qa } from "../../strings/qa.ts";
-import { shell } from "../../strings/shell.ts";
+import { errorText, useAction } from "../../useAction.ts";
 
 dayjs.extend(relativeTime);
 dayjs.locale("zh-cn");
@@ -17,9 +16,8 @@ dayjs.locale("zh-cn");
 export const fromNow = (iso: string) => dayjs(iso).fromNow();
 export const fullTime = (iso: string) => dayjs(iso).format("YYYY-MM-DD HH:mm");
 
-export function errorText(err: unknown): string {
-  return err instanceof ApiError ? err.message : shell.httpErrors.other;
-}
+// the qa pages import it from here, beside their other small parts
+export { errorText };
 
 /** Search hits as <mark>, everything as text (never HTML). */
 export function Highlighted({ parts, fallback }: { parts?: HighlightPart[]; fallback: string }) {
@@ -125,28 +123,24 @@ export function ReasonButton({
   size?: "small" | "middle";
 }) {
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ reason: string }>();
-  const { message } = AntApp.useApp();
-  const submit = async () => {
-    const { reason } = await form.validateFields();
-    setBusy(true);
-    try {
-      await onSubmit(reason.trim());
+  const run = useAction({
+    mutationFn: (reason: string) => onSubmit(reason),
+    onSuccess: () => {
       setOpen(false);
       form.resetFields();
-    } catch (err) {
-      void message.error(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const submit = async () => {
+    const { reason } = await form.validateFields();
+    run.mutate(reason.trim());
   };
   return (
     <>
       <Button size={size} type="text" danger={danger} onClick={() => setOpen(true)}>
         {label}
       </Button>
-      <Modal open={open} title={title} onCancel={() => setOpen(false)} onOk={submit} confirmLoading={busy} okText={label} cancelText={qa.form.cancel} destroyOnHidden>
+      <Modal open={open} title={title} onCancel={() => setOpen(false)} onOk={submit} confirmLoading={run.isPending} okText={label} cancelText={qa.form.cancel} destroyOnHidden>
         <Form form={form} layout="vertical">
           <Form.Item name="reason" label={reasonLabel} rules={[{ required: true, whitespace: true, message: qa.question.reasonRequired }]}>
             <Input.TextArea autoFocus rows={3} maxLength={500} showCount placeholder={placeholder} />

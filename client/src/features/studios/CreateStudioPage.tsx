@@ -1,4 +1,3 @@
-import { useState } from "react";
 import { useNavigate } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App as AntApp, Button, Card, DatePicker, Form, Input, Radio, Select } from "antd";
@@ -12,6 +11,7 @@ import { studioStrings as t } from "../../strings/studios.ts";
 import { STUDIOS_KEY } from "./useStudios.ts";
 import { useDocumentTitle } from "../../documentTitle.ts";
 import { shell } from "../../strings/shell.ts";
+import { useAction } from "../../useAction.ts";
 
 interface Values {
   kind: StudioKind;
@@ -32,8 +32,6 @@ export function CreateStudioPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { message } = AntApp.useApp();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const users = useQuery({ queryKey: ["users"], queryFn: async () => (await api<{ users: User[] }>("/api/users")).users });
   const option = (u: User) => ({ value: u.id, label: `${u.displayName}（${u.username}）` });
   const active = (users.data ?? []).filter((u) => !u.disabled);
@@ -46,11 +44,9 @@ export function CreateStudioPage() {
     form.setFieldsValue({ mentorId: undefined, menteeIds: [], term: [start, start.add(STUDIO_TERM_YEARS[next], "year")] });
   };
 
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const { studio } = await api<{ studio: Studio }>("/api/studios", {
+  const create = useAction({
+    mutationFn: (v: Values) =>
+      api<{ studio: Studio }>("/api/studios", {
         method: "POST",
         body: {
           kind: v.kind,
@@ -60,16 +56,15 @@ export function CreateStudioPage() {
           termStartsAt: v.term[0].startOf("day").toISOString(),
           termEndsAt: v.term[1].endOf("day").toISOString(),
         },
-      });
+      }),
+    onSuccess: ({ studio }) => {
       void queryClient.invalidateQueries({ queryKey: STUDIOS_KEY });
       void message.success(t.created);
       navigate(`/studios`, { replace: true, state: { created: studio.id } });
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    // no toast: the server's reason stays above the button (below) until the next try
+    onError: () => {},
+  });
 
   return (
     <div className="page page-narrow">
@@ -77,7 +72,7 @@ export function CreateStudioPage() {
         <Form<Values>
           form={form}
           layout="vertical"
-          onFinish={submit}
+          onFinish={(v) => create.mutate(v)}
           initialValues={{ kind: "mentor", term: [dayjs(), dayjs().add(STUDIO_TERM_YEARS.mentor, "year")] }}
           disabled={users.isLoading}
         >
@@ -116,8 +111,8 @@ export function CreateStudioPage() {
           <Form.Item name="term" label={t.termField} extra={kind === "bangdai" ? t.termHelpBangdai : t.termHelp} rules={[{ required: true }]}>
             <DatePicker.RangePicker style={{ width: "100%" }} allowClear={false} inputReadOnly />
           </Form.Item>
-          {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-          <Button type="primary" htmlType="submit" loading={busy} block>
+          {create.error && <Alert type="error" showIcon title={create.error.message} style={{ marginBottom: 16 }} />}
+          <Button type="primary" htmlType="submit" loading={create.isPending} block>
             {t.create}
           </Button>
         </Form>

@@ -7,6 +7,7 @@ import { api } from "../../api.ts";
 import { studioStrings as t } from "../../strings/studios.ts";
 import { day } from "./format.ts";
 import { STUDIOS_KEY } from "./useStudios.ts";
+import { useAction } from "../../useAction.ts";
 
 /** Who can be taught in a studio of this kind: 书记 in a mentor studio, 书记后备人选 in a 帮带 one. */
 const fits = (kind: Studio["kind"], u: User) => !u.disabled && (kind === "bangdai" ? u.flags.includes("reserve") : u.roles.includes("secretary"));
@@ -22,8 +23,6 @@ export function MembersPanel({ studio, open, onClose, onChanged }: { studio: Stu
   const queryClient = useQueryClient();
   const { message } = AntApp.useApp();
   const [picked, setPicked] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const users = useQuery({
     queryKey: ["users"],
     queryFn: async () => (await api<{ users: User[] }>("/api/users")).users,
@@ -35,26 +34,24 @@ export function MembersPanel({ studio, open, onClose, onChanged }: { studio: Stu
     .map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` }));
   const ended = studio.readOnly;
 
-  const change = async (key: string, run: () => Promise<{ studio: Studio }>, done: string) => {
-    setBusy(key);
-    setError(null);
-    try {
-      const { studio: updated } = await run();
+  // `key` names the button that shows loading: "add", or the member being taken out
+  const change = useAction({
+    mutationFn: ({ run }: { key: string; run: () => Promise<{ studio: Studio }>; done: string }) => run(),
+    onSuccess: ({ studio: updated }, { done }) => {
       void queryClient.invalidateQueries({ queryKey: STUDIOS_KEY });
       onChanged?.(updated);
       void message.success(done);
       setPicked(null);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(null);
-    }
-  };
+    },
+    // the server's reason stays in the panel (closable) rather than in a passing toast
+    onError: () => {},
+  });
+  const busy = change.isPending ? change.variables.key : null;
 
   const add = () => {
     if (!picked) return;
     const name = candidates.find((c) => c.value === picked)?.label ?? "";
-    void change("add", () => api(`/api/studios/${studio.id}/members`, { method: "POST", body: { userId: picked } }), t.added(name));
+    change.mutate({ key: "add", run: () => api(`/api/studios/${studio.id}/members`, { method: "POST", body: { userId: picked } }), done: t.added(name) });
   };
 
   return (
@@ -94,7 +91,7 @@ export function MembersPanel({ studio, open, onClose, onChanged }: { studio: Stu
           </>
         )}
         {users.isError && <Alert type="warning" showIcon title={t.loadFailed} />}
-        {error && <Alert type="error" showIcon title={error} closable onClose={() => setError(null)} />}
+        {change.error && <Alert type="error" showIcon title={change.error.message} closable onClose={() => change.reset()} />}
 
         <h3 className="studio-members-heading">{t.currentMembers}（{studio.members.length}）</h3>
         <List
@@ -112,11 +109,11 @@ export function MembersPanel({ studio, open, onClose, onChanged }: { studio: Stu
                         cancelText={t.cancel}
                         okButtonProps={{ danger: true }}
                         onConfirm={() =>
-                          change(
-                            m.userId,
-                            () => api(`/api/studios/${studio.id}/members/${m.userId}`, { method: "DELETE" }),
-                            t.removed(m.displayName),
-                          )
+                          change.mutate({
+                            key: m.userId,
+                            run: () => api(`/api/studios/${studio.id}/members/${m.userId}`, { method: "DELETE" }),
+                            done: t.removed(m.displayName),
+                          })
                         }
                       >
                         <Button size="small" danger loading={busy === m.userId} aria-label={`${t.remove} ${m.displayName}`}>

@@ -1,4 +1,3 @@
-import { useState } from "react";
 import { Button, DatePicker, Empty, Form, Input, Select, Space, Tag } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
@@ -6,6 +5,7 @@ import { LIMITS } from "../../../../shared/limits.ts";
 import { TASK_STATE_LABELS, type StudioTask, type TaskState } from "../../../../shared/studios.ts";
 import { studioStrings as t } from "../../strings/studios.ts";
 import { dateTime } from "./format.ts";
+import { useAction } from "../../useAction.ts";
 
 const STATE_COLORS: Record<TaskState, string> = { assigned: "default", received: "processing", done: "success" };
 
@@ -29,13 +29,14 @@ export function TaskCard({
 }) {
   const mine = task.states.find((s) => s.userId === meId);
   const overdue = isOverdue(task);
-  const [busy, setBusy] = useState(false);
-  const set = async (state: "received" | "done") => {
-    setBusy(true);
-    const error = await onState(task.id, state);
-    setBusy(false);
-    if (error) onError(error);
-  };
+  // the room answers with the failure's text (or null), which becomes this mutation's error
+  const set = useAction({
+    mutationFn: async (state: "received" | "done") => {
+      const failure = await onState(task.id, state);
+      if (failure) throw new Error(failure);
+    },
+    onError: (err) => onError(err.message),
+  });
   const myOverdue = mine && mine.state !== "done" && Date.parse(task.dueAt) < Date.now();
   return (
     <div className={`studio-task ${myOverdue || (!mine && overdue) ? "studio-task-overdue" : ""}`} data-testid="studio-task">
@@ -61,11 +62,11 @@ export function TaskCard({
       {mine && !readOnly && mine.state !== "done" && (
         <Space>
           {mine.state === "assigned" && (
-            <Button size="small" loading={busy} onClick={() => void set("received")}>
+            <Button size="small" loading={set.isPending} onClick={() => set.mutate("received")}>
               {t.acknowledge}
             </Button>
           )}
-          <Button size="small" type="primary" loading={busy} onClick={() => void set("done")}>
+          <Button size="small" type="primary" loading={set.isPending} onClick={() => set.mutate("done")}>
             {t.markDone}
           </Button>
         </Space>
@@ -103,19 +104,20 @@ export function AssignTaskForm({
   onAssign(input: { title: string; dueAt: string; capability?: Capability }): Promise<string | null>;
 }) {
   const [form] = Form.useForm<{ title: string; dueAt: Dayjs; capability?: Capability }>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const assign = useAction({
+    mutationFn: async (input: { title: string; dueAt: string; capability?: Capability }) => {
+      const failure = await onAssign(input);
+      if (failure) throw new Error(failure);
+    },
+    onSuccess: () => form.resetFields(),
+    // the failure stays above the button (below) until the next try
+    onError: () => {},
+  });
   return (
     <Form
       form={form}
       layout="vertical"
-      onFinish={async (values) => {
-        setBusy(true);
-        const failure = await onAssign({ title: values.title.trim(), dueAt: values.dueAt.toISOString(), capability: values.capability });
-        setBusy(false);
-        setError(failure);
-        if (!failure) form.resetFields();
-      }}
+      onFinish={(values) => assign.mutate({ title: values.title.trim(), dueAt: values.dueAt.toISOString(), capability: values.capability })}
       initialValues={{ dueAt: dayjs().add(7, "day").hour(18).minute(0).second(0) }}
     >
       {/* checked on leaving the field and on submit, not on every change: a change that lands
@@ -129,8 +131,8 @@ export function AssignTaskForm({
       <Form.Item name="capability" label={t.taskCapability}>
         <Select allowClear options={CAPABILITIES.map((c) => ({ value: c, label: CAPABILITY_LABELS[c] }))} />
       </Form.Item>
-      {error && <div className="studio-error" role="alert">{error}</div>}
-      <Button type="primary" htmlType="submit" loading={busy} block>
+      {assign.error && <div className="studio-error" role="alert">{assign.error.message}</div>}
+      <Button type="primary" htmlType="submit" loading={assign.isPending} block>
         {t.assignTask}
       </Button>
     </Form>

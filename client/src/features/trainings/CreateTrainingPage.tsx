@@ -1,11 +1,9 @@
-import { useState } from "react";
 import { useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { Alert, App as AntApp, Button, Card, DatePicker, Form, Input, InputNumber, Select } from "antd";
 import type { Dayjs } from "dayjs";
 import { CAPABILITIES, CAPABILITY_LABELS, FLAG_LABELS, FLAGS, ROLE_LABELS, ROLES } from "../../../../shared/enums.ts";
 import { TRAINING_LEVEL_LABELS, TRAINING_LEVELS, TRAINING_TYPES, type CreateTraining } from "../../../../shared/trainings.ts";
-import { ApiError } from "../../api.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { useOrg } from "../../org.ts";
 import { tr } from "../../strings/trainings.ts";
@@ -13,6 +11,7 @@ import { isOrganiser } from "./access.ts";
 import { trainingsApi } from "./queries.ts";
 import { useDocumentTitle } from "../../documentTitle.ts";
 import { shell } from "../../strings/shell.ts";
+import { errorText, useAction } from "../../useAction.ts";
 
 type FormValues = Omit<CreateTraining, "startsAt" | "endsAt" | "audience"> & {
   time: [Dayjs, Dayjs];
@@ -32,8 +31,6 @@ export default function CreateTrainingPage() {
   const queryClient = useQueryClient();
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<FormValues>();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const level = Form.useWatch("level", form);
   const type = Form.useWatch("type", form);
   const streetId = Form.useWatch("streetId", form);
@@ -42,11 +39,9 @@ export default function CreateTrainingPage() {
   const ownStreets = organiser ? streets : streets.filter((s) => s.id === user.streetId);
   const communities = ownStreets.filter((s) => !streetId || s.id === streetId).flatMap((s) => s.communities);
 
-  const onFinish = async (v: FormValues) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await trainingsApi.create({
+  const create = useAction({
+    mutationFn: (v: FormValues) =>
+      trainingsApi.create({
         title: v.title,
         theme: v.theme ?? "",
         level: v.level,
@@ -65,27 +60,26 @@ export default function CreateTrainingPage() {
           streets: v.audienceStreets ?? [],
           communities: v.audienceCommunities ?? [],
         },
-      });
+      }),
+    onSuccess: (res) => {
       void queryClient.invalidateQueries({ queryKey: ["trainings"] });
       void message.success(f.created(res.trainings.length));
       navigate(`/trainings/${res.training.id}`);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : tr.loadFailed);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    // the failure stays above the form (below) until the next try, not in a passing toast
+    onError: () => {},
+  });
 
   return (
     <div className="page page-narrow">
       <h1 className="page-title">{tr.create}</h1>
       <Card>
-        {error && <Alert type="error" showIcon message={error} className="stack-gap" />}
+        {create.error && <Alert type="error" showIcon message={errorText(create.error, tr.loadFailed)} className="stack-gap" />}
         <Form
           form={form}
           layout="vertical"
-          onFinish={onFinish}
-          disabled={busy}
+          onFinish={(v) => create.mutate(v)}
+          disabled={create.isPending}
           initialValues={{ level: organiser ? "district" : "street", type: "专题培训班", hours: 4, repeatMonthly: 1, streetId: organiser ? undefined : user.streetId }}
         >
           <Form.Item name="title" label={f.title} rules={[{ required: true, whitespace: true, message: f.titleRequired }]}>
@@ -147,7 +141,7 @@ export default function CreateTrainingPage() {
               <InputNumber min={1} max={12} />
             </Form.Item>
           )}
-          <Button type="primary" htmlType="submit" loading={busy}>
+          <Button type="primary" htmlType="submit" loading={create.isPending}>
             {f.submit}
           </Button>
         </Form>

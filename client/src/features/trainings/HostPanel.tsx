@@ -5,6 +5,7 @@ import { api, ApiError } from "../../api.ts";
 import { tr } from "../../strings/trainings.ts";
 import { CheckinQr, useCheckinBoard } from "./CheckinQr.tsx";
 import { formatTime, trainingsApi } from "./queries.ts";
+import { errorText, useAction } from "../../useAction.ts";
 
 const t = tr.checkin;
 
@@ -14,7 +15,6 @@ export function HostPanel({ kind, activityId }: { kind: ActivityKind; activityId
   const { message } = AntApp.useApp();
   const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
   const [form] = Form.useForm<{ userId: string; reason: string }>();
-  const [busy, setBusy] = useState(false);
 
   const search = async (q: string) => {
     if (!q.trim()) return setOptions([]);
@@ -27,17 +27,11 @@ export function HostPanel({ kind, activityId }: { kind: ActivityKind; activityId
       setOptions([]);
     }
   };
-  const add = async ({ userId, reason }: { userId: string; reason: string }) => {
-    setBusy(true);
-    try {
-      await trainingsApi.addAttendee(kind, activityId, userId, reason);
-      form.resetFields();
-    } catch (err) {
-      void message.error(err instanceof ApiError ? err.message : tr.loadFailed);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const add = useAction({
+    mutationFn: ({ userId, reason }: { userId: string; reason: string }) => trainingsApi.addAttendee(kind, activityId, userId, reason),
+    onSuccess: () => form.resetFields(),
+    onError: (err) => void message.error(errorText(err, tr.loadFailed)),
+  });
   const [removeReason, setRemoveReason] = useState("");
   const remove = async (userId: string) => {
     if (!removeReason.trim()) return;
@@ -91,14 +85,14 @@ export function HostPanel({ kind, activityId }: { kind: ActivityKind; activityId
             />
           )}
           <h3>{t.manual}</h3>
-          <Form form={form} layout="vertical" onFinish={add} disabled={busy}>
+          <Form form={form} layout="vertical" onFinish={(v) => add.mutate(v)} disabled={add.isPending}>
             <Form.Item name="userId" label={t.person} rules={[{ required: true, message: t.personPlaceholder }]}>
               <Select showSearch filterOption={false} onSearch={search} options={options} placeholder={t.personPlaceholder} aria-label={t.person} />
             </Form.Item>
             <Form.Item name="reason" label={t.reason} rules={[{ required: true, whitespace: true, message: t.reasonRequired }]}>
               <Input maxLength={200} />
             </Form.Item>
-            <Button htmlType="submit" loading={busy}>
+            <Button htmlType="submit" loading={add.isPending}>
               {t.manualAdd}
             </Button>
           </Form>
