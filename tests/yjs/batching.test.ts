@@ -62,10 +62,11 @@ describe("updates that arrive together are stored together, each before it is re
     const updates = keystrokes(CLIENT, N);
     for (const u of updates) writer.send(updateFrame(u));
 
-    const relayed = await eventually(() => {
+    // eventually() returns once the check is truthy, so the list is there.
+    const relayed = (await eventually(() => {
       const got = relayedUpdates(observer).filter((u) => clocksOf(u, CLIENT).length > 0);
       return got.length >= N ? got : null;
-    });
+    }))!;
     // Relayed in the order sent, each exactly once.
     expect(relayed.flatMap((u) => clocksOf(u, CLIENT))).toEqual([...Array(N).keys()]);
     // The last one has been relayed, so every one is already durable — in the same order.
@@ -100,10 +101,10 @@ describe("updates that arrive together are stored together, each before it is re
     for (let i = 10; i < 20; i++) good.send(updateFrame(goodUpdates[i]!));
 
     expect((await bad.closed).code).toBe(CLOSE_CODES.malformed);
-    const relayed = await eventually(() => {
+    const relayed = (await eventually(() => {
       const got = relayedUpdates(observer);
       return got.filter((u) => clocksOf(u, GOOD).length > 0).length >= 20 ? got : null;
-    });
+    }))!;
     await server.ctx.yjs.settled();
     expect(relayed.flatMap((u) => clocksOf(u, GOOD))).toEqual([...Array(20).keys()]);
     // What the bad sender sent before its broken frame went through; what came after was never read.
