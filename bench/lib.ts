@@ -63,3 +63,20 @@ export async function ownDatabase(name: string): Promise<{ url: string; drop(): 
     },
   };
 }
+
+/** The 1-minute load average, one decimal: recorded with every figure, so a busy machine shows. */
+export function loadAverage(): number {
+  return Math.round(os.loadavg()[0]! * 10) / 10;
+}
+
+/**
+ * Waits (bounded) until the 1-minute load average is below `below`, so figures are not the run
+ * queue's; returns what it saw, and whether it gave up waiting — the caller reports both.
+ */
+export async function waitForQuietMachine(below = 1, maxWaitMs = 10 * 60_000): Promise<{ loadAverage: number; waitedS: number; quiet: boolean }> {
+  const started = Date.now();
+  while (os.loadavg()[0]! >= below && Date.now() - started < maxWaitMs) {
+    await new Promise((r) => setTimeout(r, 5_000));
+  }
+  return { loadAverage: loadAverage(), waitedS: Math.round((Date.now() - started) / 1000), quiet: os.loadavg()[0]! < below };
+}

@@ -8,6 +8,7 @@ import { users } from "../server/auth/schema.ts";
 import { seedOrg } from "../server/db/seed.ts";
 import { startServer, type RunningServer } from "../server/server.ts";
 import { ApiClient, uniqueName } from "../tests/helpers/clients.ts";
+import { ownDatabase } from "./lib.ts";
 
 /** The editing traces live outside the project (CC BY 4.0, josephg/editing-traces); read in place. */
 export const TRACES_DIR = new URL("../../shared/data/editing-traces/", import.meta.url).pathname;
@@ -16,32 +17,47 @@ export function readTrace<T>(name: string): T {
   return JSON.parse(gunzipSync(readFileSync(join(TRACES_DIR, name))).toString("utf8")) as T;
 }
 
-export type BenchServer = RunningServer & { dataDir: string; dispose(): Promise<void> };
+export type BenchServer = RunningServer & {
+  dataDir: string;
+  /** closes this server (gracefully) and starts a new one on the same database; use the one returned */
+  restart(): Promise<BenchServer>;
+  dispose(): Promise<void>;
+};
 
-/** The real server in this process, on a fresh embedded database (loopback, port 0). */
-export async function startBenchServer(): Promise<BenchServer> {
+/**
+ * The real server in this process (loopback, port 0) on a database of its own: a fresh embedded
+ * one, or with BENCH_PG=1 a PostgreSQL database created for the run and dropped by `dispose()`.
+ */
+export async function startBenchServer(name = "proposal"): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "forum-bench-proposal-"));
+  const database = process.env.BENCH_PG === "1" ? await ownDatabase(`forum_bench_${name}`) : null;
   const config = parseConfig({
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: "warn",
     DATA_DIR: dataDir,
-    DATABASE_URL: "",
+    DATABASE_URL: database?.url ?? "",
     REDIS_URL: "",
     SEED_DEMO: "false",
     POST_LIMIT_PER_MINUTE: "100000",
     LOGIN_LIMIT_PER_ACCOUNT: "1000",
   });
-  const server = await startServer(config);
-  await seedOrg(server.ctx.db);
-  return {
+  const boot = async (server: RunningServer): Promise<BenchServer> => ({
     ...server,
     dataDir,
+    async restart() {
+      await server.close();
+      return boot(await startServer(config));
+    },
     async dispose() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
-  };
+  });
+  const server = await startServer(config);
+  await seedOrg(server.ctx.db);
+  return boot(server);
 }
 
 /** A secretary of 五星社区, signed in, owning a fresh proposal. */

@@ -1,22 +1,38 @@
 /**
  * (a) Real typing histories replayed through the server, one update per keystroke, then a new
- * client cold-loads the document. Traces: automerge-paper (josephg/editing-traces, CC BY 4.0 —
+ * client opens the compacted document. Traces: automerge-paper (josephg/editing-traces, CC BY 4.0 —
  * Martin Kleppmann writing a paper; read in place from ../shared/data/editing-traces/) and a
- * generated Chinese one. Figures: replay rate, bytes stored before/after compaction, cold load.
+ * generated Chinese one. Figures: replay rate, bytes stored before/after compaction, and the open:
+ * cold (after a server restart: nothing of the document in memory, the embedded database's pages
+ * too), split into the server's part (read, check, apply, encode) and the client's (apply), and
+ * beside it the same open with the document still in memory (the baseline).
+ *
+ *   node --import tsx bench/proposal-trace.bench.ts                 # figures (quiet machine only)
+ *   BENCH_SMOKE=1 node --import tsx bench/proposal-trace.bench.ts   # trace prefixes, 2 opens each: checks that it works
+ *   BENCH_PG=1 …                                                    # on PostgreSQL, a database of its own (dropped after)
  */
-import os from "node:os";
 import * as Y from "yjs";
 import { compactDoc, loadDoc } from "../server/yjs/persistence.ts";
 import { connectDoc, waitForSync } from "../tests/helpers/clients.ts";
 import { sectionText } from "../tests/proposals/helpers.ts";
-import { report, summarize } from "./lib.ts";
+import { loadAverage, report, summarize } from "./lib.ts";
 import { chineseTrace, ownerAndProposal, readTrace, startBenchServer, until, type BenchServer } from "./proposal-lib.ts";
 
-const COLD_LOADS = 5;
+const SMOKE = process.env.BENCH_SMOKE === "1";
+const OPENS = SMOKE ? 2 : 5;
 const WINDOW = 10_000;
 const SECTION = "背景与问题";
 
-async function replay(server: BenchServer, name: string, patches: [number, number, string][][], endContent: string) {
+const ms = (x: number) => Math.round(x * 10) / 10;
+
+/** The text a list of patches makes from an empty one (the expected end of a trace prefix). */
+function textAfter(patches: [number, number, string][][]): string {
+  let text = "";
+  for (const txn of patches) for (const [pos, del, ins] of txn) text = text.slice(0, pos) + ins + text.slice(pos + del);
+  return text;
+}
+
+async function replay(server: BenchServer, name: string, patches: [number, number, string][][], endContent: string): Promise<{ row: Record<string, unknown>; server: BenchServer }> {
   const { client, docName } = await ownerAndProposal(server);
   const writer = connectDoc(server as never, client, docName);
   const observer = connectDoc(server as never, client, docName);
@@ -52,52 +68,116 @@ async function replay(server: BenchServer, name: string, patches: [number, numbe
   await compactDoc(server.ctx.db, docName);
   const storedAfter = await loadDoc(server.ctx.db, docName);
 
-  // The server's share of a cold load: read the rows and apply them to a fresh Y.Doc.
-  const serverLoads: number[] = [];
-  for (let i = 0; i < COLD_LOADS; i++) {
-    const t0 = performance.now();
-    const stored = await loadDoc(server.ctx.db, docName);
-    const d = new Y.Doc();
-    for (const u of stored.updates) Y.applyUpdate(d, u);
-    serverLoads.push(performance.now() - t0);
-    d.destroy();
-  }
-  const loads: number[] = [];
-  for (let i = 0; i < COLD_LOADS; i++) {
+  // One fresh client's open, from connecting to synced, checked against the trace's end.
+  const open = async (): Promise<number> => {
     const t0 = performance.now();
     const fresh = connectDoc(server as never, client, docName, new Y.Doc());
     await waitForSync(fresh.provider, 30_000);
-    loads.push(performance.now() - t0);
-    if (sectionText(fresh.doc, SECTION).toString() !== endContent) throw new Error(`${name}: cold load differs`);
+    const took = performance.now() - t0;
+    if (sectionText(fresh.doc, SECTION).toString() !== endContent) throw new Error(`${name}: the opened document differs`);
     fresh.provider.destroy();
+    return took;
+  };
+
+  // Cold: each open follows a restart, so the server loads the document from storage.
+  const cold: number[] = [];
+  for (let i = 0; i < OPENS; i++) {
+    server = await server.restart();
+    cold.push(await open());
     await until(() => server.ctx.yjs.openDocuments === 0, 30_000, "document unload");
   }
-  const s = summarize(loads);
+  // The same cold open in parts, after restarts of its own (a read warms the database's cache):
+  // the server's, as SharedDoc.load does it — read the rows, decode each in full (the poisoned-row
+  // check), apply them to a Y.Doc — plus encoding the state for the client; then the client's,
+  // applying that state to an empty Y.Doc as the provider does on sync step 2.
+  const parts = { read: [] as number[], check: [] as number[], apply: [] as number[], encode: [] as number[], client: [] as number[] };
+  for (let i = 0; i < OPENS; i++) {
+    server = await server.restart();
+    const t0 = performance.now();
+    const stored = await loadDoc(server.ctx.db, docName);
+    const t1 = performance.now();
+    for (const u of stored.updates) Y.decodeUpdate(u);
+    const t2 = performance.now();
+    const d = new Y.Doc();
+    d.transact(() => {
+      for (const u of stored.updates) Y.applyUpdate(d, u);
+    });
+    const t3 = performance.now();
+    const state = Y.encodeStateAsUpdate(d);
+    const t4 = performance.now();
+    const c = new Y.Doc();
+    Y.applyUpdate(c, state);
+    const t5 = performance.now();
+    parts.read.push(t1 - t0);
+    parts.check.push(t2 - t1);
+    parts.apply.push(t3 - t2);
+    parts.encode.push(t4 - t3);
+    parts.client.push(t5 - t4);
+    d.destroy();
+    c.destroy();
+  }
+  // Baseline: the document still in memory (another connection holds it open), so an open is
+  // authentication, authorization and the sync from the in-memory copy.
+  const holder = connectDoc(server as never, client, docName, new Y.Doc());
+  await waitForSync(holder.provider, 30_000);
+  const cached: number[] = [];
+  for (let i = 0; i < OPENS; i++) cached.push(await open());
+  holder.provider.destroy();
+  await until(() => server.ctx.yjs.openDocuments === 0, 30_000, "document unload");
+
+  const p50 = (xs: number[]) => ms(summarize(xs).p50);
   return {
-    trace: name,
-    updates: patches.length,
-    replay_s: Math.round(replayMs / 100) / 10,
-    updates_per_s: Math.round(patches.length / (replayMs / 1000)),
-    sent_update_bytes: sentBytes,
-    stored_rows_before: storedBefore.updates.length,
-    stored_bytes_before: storedBefore.bytes,
-    stored_bytes_after: storedAfter.bytes,
-    final_chars: endContent.length,
-    cold_load_p50_ms: Math.round(s.p50 * 10) / 10,
-    cold_load_max_ms: Math.round(s.max * 10) / 10,
-    server_read_and_apply_p50_ms: Math.round(summarize(serverLoads).p50 * 10) / 10,
+    server,
+    row: {
+      trace: name,
+      updates: patches.length,
+      replay_s: Math.round(replayMs / 100) / 10,
+      updates_per_s: Math.round(patches.length / (replayMs / 1000)),
+      sent_update_bytes: sentBytes,
+      stored_rows_before: storedBefore.updates.length,
+      stored_bytes_before: storedBefore.bytes,
+      stored_bytes_after: storedAfter.bytes,
+      final_chars: endContent.length,
+      cold_open_after_restart_p50_ms: p50(cold),
+      cold_open_after_restart_max_ms: ms(summarize(cold).max),
+      server_read_p50_ms: p50(parts.read),
+      server_check_p50_ms: p50(parts.check),
+      server_apply_p50_ms: p50(parts.apply),
+      server_encode_p50_ms: p50(parts.encode),
+      client_apply_p50_ms: p50(parts.client),
+      open_cached_in_memory_p50_ms: p50(cached),
+    },
   };
 }
 
-const server = await startBenchServer();
+let server = await startBenchServer("proposal_trace");
+const loadAverageAtStart = loadAverage();
 try {
   const paper = readTrace<{ startContent: string; endContent: string; txns: { patches: [number, number, string][] }[] }>("automerge-paper.json.gz");
   if (paper.startContent) throw new Error("expected an empty start");
+  // A smoke run replays prefixes; their end is computed from the patches.
+  const paperPatches = paper.txns.slice(0, SMOKE ? 2_000 : undefined).map((t) => t.patches);
+  const zh = chineseTrace(SMOKE ? 300 : 20_000);
   const rows = [];
-  rows.push(await replay(server, "automerge-paper", paper.txns.map((t) => t.patches), paper.endContent));
-  const zh = chineseTrace(20_000);
-  rows.push(await replay(server, "generated Chinese (IME commits)", zh.patches.map((p) => [p]), zh.endContent));
-  report("proposal-trace", { goal_cold_load_ms: 100, machine_load_average_1min: Math.round(os.loadavg()[0]! * 10) / 10, note: "stored_bytes_before = every update row as received; after = one compacted snapshot" }, rows);
+  for (const [name, patches, end] of [
+    ["automerge-paper", paperPatches, SMOKE ? textAfter(paperPatches) : paper.endContent],
+    ["generated Chinese (IME commits)", zh.patches.map((p) => [p]), zh.endContent],
+  ] as const) {
+    const result = await replay(server, name, patches as [number, number, string][][], end);
+    server = result.server;
+    rows.push(result.row);
+  }
+  report(
+    "proposal-trace",
+    {
+      goal_cold_open_after_restart_p50_ms: 60,
+      machine_load_average_1min_at_start: loadAverageAtStart,
+      machine_load_average_1min_at_end: loadAverage(),
+      smoke: SMOKE,
+      note: "stored_bytes_before = every update row as received; after = one compacted snapshot; server_* and client_apply are the parts of a cold open; open_cached_in_memory is the baseline",
+    },
+    rows,
+  );
 } finally {
   await server.dispose();
 }

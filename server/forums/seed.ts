@@ -1,4 +1,4 @@
-import { PDFDocument, rgb, StandardFonts } from "pdf-lib";
+import type { RGB } from "pdf-lib";
 import { DEFAULT_GROUPS } from "../../shared/forums.ts";
 import type { Db } from "../db/client.ts";
 import type { DemoUsers } from "../feature.ts";
@@ -8,7 +8,11 @@ import { forumDecks, forums, forumTalks } from "./schema.ts";
  * A small placeholder deck. The standard PDF fonts have no Chinese glyphs, so a page shows its
  * number alone (「1 / 4」): no English word reaches the hall's screen.
  */
-export async function demoDeck(pages: number, accent = rgb(0.78, 0.12, 0.12)): Promise<Uint8Array> {
+export async function demoDeck(pages: number, accent?: RGB): Promise<Uint8Array> {
+  // pdf-lib takes a few hundred milliseconds to load and only the first demo seed needs it, so
+  // it is loaded here rather than by every start-up.
+  const { PDFDocument, rgb, StandardFonts } = await import("pdf-lib");
+  accent ??= rgb(0.78, 0.12, 0.12);
   const pdf = await PDFDocument.create();
   const font = await pdf.embedFont(StandardFonts.HelveticaBold);
   for (let i = 1; i <= pages; i++) {

@@ -1,6 +1,12 @@
 import { Converter } from "opencc-js/t2cn";
 
-const toSimplified = Converter({ from: "t", to: "cn" });
+// Building the converter's dictionary takes tens of milliseconds: done at the first comparison,
+// not at start-up. It is pure, so one per process is shared.
+let converter: ((text: string) => string) | null = null;
+function toSimplified(text: string): string {
+  converter ??= Converter({ from: "t", to: "cn" });
+  return converter(text);
+}
 
 /**
  * The form in which text and words are compared: full-width letters folded (NFKC), lower case,

@@ -1,4 +1,9 @@
-import { pinyin } from "pinyin-pro";
+import { createRequire } from "node:module";
+
+// pinyin-pro's dictionary takes ~0.1 s to load and only a roster import needs it: loaded on first
+// use (its CommonJS build, so deriving a username stays synchronous).
+const require = createRequire(import.meta.url);
+const pinyinPro = () => require("pinyin-pro") as typeof import("pinyin-pro");
 import { UsernameSchema } from "../../shared/auth.ts";
 import type { Flag, Level, Role } from "../../shared/enums.ts";
 import type { RosterColumn, RosterError, UnknownCommunity } from "../../shared/roster.ts";
@@ -238,7 +243,7 @@ function parseDate(value: string | Date | undefined, fail: (column: string, mess
 
 /** A username from the name's pinyin (张丽 → zhangli), numbered on clashes (zhangli2, zhangli3, …). */
 export function deriveUsername(name: string, taken: ReadonlySet<string>): string {
-  const romanised = pinyin(name, { toneType: "none", type: "array", nonZh: "consecutive" })
+  const romanised = pinyinPro().pinyin(name, { toneType: "none", type: "array", nonZh: "consecutive" })
     .join("")
     .toLowerCase()
     .replace(/ü/g, "v")

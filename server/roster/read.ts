@@ -1,7 +1,8 @@
 import { parse as parseCsv } from "csv-parse/sync";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { ROSTER_LIMITS } from "../../shared/roster.ts";
 import { invalidInput } from "../lib/errors.ts";
+import { excel } from "../lib/xlsx.ts";
 
 /** One data row of the sheet: its own row number and its cells by header. */
 export interface SheetRow {
@@ -56,7 +57,7 @@ function csvTable(bytes: Uint8Array): Table {
 }
 
 async function xlsxTable(bytes: Uint8Array): Promise<Table> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   try {
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   } catch {

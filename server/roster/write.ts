@@ -1,10 +1,11 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { LEVEL_LABELS, ROLE_LABELS } from "../../shared/enums.ts";
 import { ROSTER_COLUMNS } from "../../shared/roster.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { InitialPassword } from "./apply.ts";
 import { FLAG_COLUMNS } from "./columns.ts";
 import type { OrgIndex } from "./plan.ts";
+import { excel } from "../lib/xlsx.ts";
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -48,7 +49,7 @@ function rosterRow(user: UserRow, org: OrgIndex): Record<string, string> {
 }
 
 export async function rosterWorkbook(people: UserRow[], org: OrgIndex): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   const sheet = rosterSheet(workbook);
   for (const person of people) sheet.addRow(rosterRow(person, org));
   return toBytes(workbook);
@@ -56,7 +57,7 @@ export async function rosterWorkbook(people: UserRow[], org: OrgIndex): Promise<
 
 /** The template: the headers, one example row, and a sheet of notes on how to fill it in. */
 export async function templateWorkbook(): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   const sheet = rosterSheet(workbook);
   sheet.addRow({
     姓名: "张丽",
@@ -90,7 +91,7 @@ export async function templateWorkbook(): Promise<Uint8Array> {
 
 /** Initial passwords of the people a real run created: handed over once, never stored. */
 export async function passwordsWorkbook(passwords: InitialPassword[]): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   const sheet = workbook.addWorksheet("初始密码");
   sheet.columns = [
     { header: "姓名", key: "displayName", width: 14 },

@@ -191,10 +191,21 @@ export class SharedDoc {
     while (this.flushing) await this.flushing;
   }
 
+  /**
+   * Starts storing after the current turn of the event loop, not at once: every frame read in
+   * this turn (from any connection) has been applied and queued by then, so updates that arrive
+   * together share one commit instead of the first going alone and the rest waiting for it.
+   * `flushing` is set at once, so `settled()` waits for the deferred store too.
+   */
   private startFlush(): void {
-    this.flushing ??= this.flush().finally(() => {
-      this.flushing = null;
-    });
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flush())
+      .finally(() => {
+        this.flushing = null;
+        // An edit queued between the loop's last check and this callback would otherwise wait
+        // for the next edit (and settled() would return without it).
+        if (this.queue.length > 0 && !this.broken) this.startFlush();
+      });
   }
 
   private async flush(): Promise<void> {
@@ -225,6 +236,10 @@ export class SharedDoc {
     }
   }
 
+  /**
+   * The frame is encoded once and the same bytes go to every receiver (ws adds only its few-byte
+   * header per socket and does not copy the payload of an unmasked server frame).
+   */
   private broadcast(update: Uint8Array, except: Connection | null): void {
     const message = encodeUpdate(update);
     for (const conn of this.conns.values()) {
