@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { Alert, App, Button, Empty, List, Modal, Result, Space, Tabs, Tag } from "antd";
 import { DesktopOutlined, LeftOutlined, RightOutlined, TeamOutlined } from "@ant-design/icons";
@@ -43,12 +43,26 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
     setPageCount(talk.deck?.pageCount ?? null);
   }, [talk.id, talk.deck?.url]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // A presenter's quick clicks step on from the page last asked for, not from the page the
+  // server has confirmed so far: two clicks on 下一页 turn two pages.
+  const asked = useRef<number | null>(null);
+  useEffect(() => {
+    if (asked.current === live) asked.current = null;
+  }, [live]);
+  useEffect(() => {
+    asked.current = null;
+  }, [talk.id]);
+
   const go = useCallback(
     async (target: number) => {
       if (target < 1 || (pageCount && target > pageCount)) return;
       if (presenting) {
+        asked.current = target;
         const ack = await emitWithAck("forum:slide", { forumId: room.forum.id, talkId: talk.id, slide: target });
-        if (!ack.ok) message.error(ack.error.message);
+        if (!ack.ok) {
+          asked.current = null;
+          message.error(ack.error.message);
+        }
       } else {
         setOwnPage(target);
         setFollow(target === live);
@@ -56,16 +70,17 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
     },
     [presenting, pageCount, room.forum.id, talk.id, live, message],
   );
+  const from = useCallback(() => (presenting && asked.current !== null ? asked.current : page), [presenting, page]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e.target) || e.altKey || e.ctrlKey || e.metaKey) return;
-      if (e.key === "ArrowRight" || e.key === "PageDown") void go(page + 1);
-      if (e.key === "ArrowLeft" || e.key === "PageUp") void go(page - 1);
+      if (e.key === "ArrowRight" || e.key === "PageDown") void go(from() + 1);
+      if (e.key === "ArrowLeft" || e.key === "PageUp") void go(from() - 1);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [go, page]);
+  }, [go, from]);
 
   return (
     <section className="stage" aria-label={t.room.current}>
@@ -86,9 +101,9 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
         <div className="pdf-slide pdf-slide-empty"><Empty description={t.room.noDeck} /></div>
       )}
       {talk.deck && <div className="stage-controls">
-        <Button icon={<LeftOutlined />} onClick={() => void go(page - 1)} disabled={page <= 1 || (presenting && disabled)} aria-label={t.room.prev} />
+        <Button icon={<LeftOutlined />} onClick={() => void go(from() - 1)} disabled={page <= 1 || (presenting && disabled)} aria-label={t.room.prev} />
         <span className="stage-page" data-testid="page-indicator" aria-live="polite">{t.room.page(page, pageCount)}</span>
-        <Button icon={<RightOutlined />} onClick={() => void go(page + 1)} disabled={(pageCount !== null && page >= pageCount) || (presenting && disabled)} aria-label={t.room.nextPage} />
+        <Button icon={<RightOutlined />} onClick={() => void go(from() + 1)} disabled={(pageCount !== null && page >= pageCount) || (presenting && disabled)} aria-label={t.room.nextPage} />
         {!presenting && !follow && (
           <Button type="link" onClick={() => setFollow(true)} data-testid="follow-live">
             {t.room.followLive}
