@@ -1,11 +1,11 @@
-import { ConfigError, parseConfig } from "./config.ts";
+import { type Config, ConfigError, parseConfig } from "./config.ts";
 import { manageLifecycle } from "./lib/lifecycle.ts";
 import { DEMO_PASSWORD, DEMO_USERNAMES } from "./db/seed.ts";
 import { startServer } from "./server.ts";
 
 /** Entry point: validate the configuration, start, and end cleanly on a signal or a bug (lib/lifecycle.ts). */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = parseConfig(process.env);
   } catch (error) {

@@ -367,7 +367,7 @@ export interface ReviewAggregate {
 }
 
 /** Events the client sends (each with an acknowledgement callback). */
-export interface ProposalClientEvents {}
+export type ProposalClientEvents = Record<never, never>
 
 /** Events the server pushes. */
 export const PROPOSAL_CHANGES = ["status", "members", "versions", "comments", "reviews"] as const;

@@ -51,7 +51,7 @@ export function useCurrentUser(): User {
 
 /** Only same-site paths are accepted as a post-login destination (no open redirect). */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
   return next;
 }
 
@@ -195,10 +195,10 @@ export function SessionWatcher() {
   useEffect(() => {
     if (guestPage) return;
     const socket = getSocket();
-    let checking: Promise<void> | null = null;
+    let _checking: Promise<void> | null = null;
 
     const recheck = (ended?: SessionEnded) => {
-      checking ??= (async () => {
+      _checking ??= (async () => {
         if (pendingRotation) await pendingRotation.catch(() => undefined);
         const user = await fetchMe();
         if (user) {
@@ -217,7 +217,7 @@ export function SessionWatcher() {
           navigate(loginPath(window.location), { replace: true });
         }
       })().finally(() => {
-        checking = null;
+        _checking = null;
       });
     };
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt, ne, type SQL } from "drizzle-orm";
-import { type Commitment, type CreateCommitment, type UpdateCommitment } from "../../shared/commitments.ts";
+import type { Commitment, CreateCommitment, UpdateCommitment } from "../../shared/commitments.ts";
 import type { Capability } from "../../shared/enums.ts";
 import { recordAudit } from "../audit/service.ts";
 import { users } from "../auth/schema.ts";

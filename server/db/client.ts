@@ -53,7 +53,7 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
 
-  let client;
+  let client: Awaited<ReturnType<typeof PGlite.create>>;
   if (options.loadDataDir) {
     client = await PGlite.create({ loadDataDir: options.loadDataDir });
   } else {

@@ -18,6 +18,7 @@ export class ConversionError extends Error {
 /** The LibreOffice binary: SOFFICE_PATH when set, otherwise `soffice` on the PATH; null when there is none. */
 export function findSoffice(configured: string | undefined): string | null {
   if (configured) return existsSync(configured) ? configured : null;
+  // biome-ignore lint/style/noProcessEnv: the search path for a program, like a shell's, not a setting of ours
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     if (dir && existsSync(join(dir, "soffice"))) return join(dir, "soffice");
   }
@@ -98,6 +99,7 @@ export class DeckConverter {
       const child = spawn(this.soffice!, args, {
         detached: true,
         stdio: "ignore",
+        // biome-ignore lint/style/noProcessEnv: the child inherits the environment (PATH, locale); only HOME is its own
         env: { ...process.env, HOME: dir, SAL_USE_VCLPLUGIN: "svp" },
       });
       const pid = child.pid;

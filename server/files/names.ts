@@ -5,6 +5,7 @@
 export function cleanFileName(name: string, fallback: string): string {
   const cleaned = name
     // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a file name must lose
     .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069/\\]/g, "_")
     .replace(/^[.\s]+/, "")
     .trim();

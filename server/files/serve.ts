@@ -54,7 +54,7 @@ export function fileResponse(files: FileService, request: Request, file: ServedF
     "x-content-type-options": "nosniff",
   };
   const ifNoneMatch = request.headers.get("if-none-match");
-  if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
+  if (ifNoneMatch?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
     return new Response(null, { status: 304, headers });
   }
   const ifRange = request.headers.get("if-range");

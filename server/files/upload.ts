@@ -90,7 +90,8 @@ export async function receiveFile(request: Request, options: ReceiveOptions): Pr
         stream.resume();
         return;
       }
-      const meter = (fileMeter = new Meter(options.limit, tooBig));
+      const meter = new Meter(options.limit, tooBig);
+      fileMeter = meter;
       written = pipeline(stream, meter, createWriteStream(tempPath, { flags: "wx" })).then(() => ({
         tempPath,
         sha256: meter.hash.digest("hex"),

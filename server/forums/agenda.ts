@@ -1,7 +1,6 @@
 import { and, eq, max } from "drizzle-orm";
 import type { CreateTalk, Forum, ReorderTalks, Talk, UpdateForum, UpdateGroups, UpdateTalk } from "../../shared/forums.ts";
 import type { UserRow } from "../auth/sessions.ts";
-import type { AppContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, invalidInput, notFound, readOnly } from "../lib/errors.ts";
 import type { ForumsContext } from "./live.ts";

@@ -1,7 +1,6 @@
 import { CAPABILITY_LABELS, ROLE_LABELS } from "../../shared/enums.ts";
 import { type ForumArchive, BALLOT_MECHANISM_LABELS, BALLOT_MECHANISMS, SCORE_ITEMS, type ScoreGroupResult, type ScoreItem } from "../../shared/forums.ts";
 import type { UserRow } from "../auth/sessions.ts";
-import type { AppContext } from "../context.ts";
 import { conflict } from "../lib/errors.ts";
 import type { ForumsContext } from "./live.ts";
 import { seesPending } from "./policy.ts";
@@ -91,7 +90,7 @@ export function archiveMarkdown(archive: ForumArchive): string {
   for (const m of archive.chat) {
     lines.push(`- ${time(m.createdAt)} ${esc(m.author.displayName)}（${ROLE_LABELS[m.author.role]}）：${esc(m.text)}`);
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 /** Scores as CSV: one row per talk and group plus the weighted row. Aggregates only, like the scoreboard. */
@@ -142,7 +141,7 @@ export function archiveScoresCsv(archive: ForumArchive): string {
       board.total,
     ]);
   }
-  return "\uFEFF" + rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+  return `\uFEFF${rows.map((r) => r.map(cell).join(",")).join("\r\n")}\r\n`;
 }
 
 /** A group's mean over the seven items (its 平均分 on the result sheet). */

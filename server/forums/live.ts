@@ -176,9 +176,15 @@ export class ForumLive {
 
   private readonly handlers: { [O in Op]: (user: UserRow, live: LiveForum, input: Ops[O][0]) => Promise<Ops[O][1]> } = {
     join: async (user, live) => this.snapshot(user, live),
-    presence: async (_user, live) => (this.schedulePresence(live), null),
+    presence: async (_user, live) => {
+      this.schedulePresence(live);
+      return null;
+    },
     agenda: async (_user, live) => this.agendaChanged(live),
-    stage: async (_user, live) => (await writeStage(this.ctx.db, live), null),
+    stage: async (_user, live) => {
+      await writeStage(this.ctx.db, live);
+      return null;
+    },
     control: (user, live, input) => this.control(user, live, input),
     slide: async (user, live, input) => this.slide(user, live, input),
     chat: (user, live, input) => this.chat(user, live, input),

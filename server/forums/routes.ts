@@ -13,7 +13,6 @@ import {
   UpdateGroupsSchema,
 } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
-import type { AppContext } from "../context.ts";
 import { type ApiContext, type ApiEnv, readId, readJson, readQuery } from "../http/env.ts";
 import { forbidden } from "../lib/errors.ts";
 import { addTalk, deleteForum, deleteTalk, reorderTalks, updateForum, updateGroups, updateTalk } from "./agenda.ts";

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, max } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import {
   type CreateForum,
@@ -9,7 +9,6 @@ import {
   type ForumQuestion,
   type ModeratedQuestion,
   type Talk,
-  type UpdateGroups,
 } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
@@ -19,9 +18,8 @@ import { conflict, forbidden, invalidInput, notFound, readOnly } from "../lib/er
 import { notify } from "../notifications/service.ts";
 import { activityStreet } from "../auth/policy.ts";
 import { recordAudit } from "../audit/service.ts";
-import { canCreateForum, requireHost, reviewsAuthors } from "./policy.ts";
+import { canCreateForum, reviewsAuthors } from "./policy.ts";
 import { forumChat, forumDecks, forumQuestions, forums, forumTalks } from "./schema.ts";
-import { forumBallotCodes, forumGuests } from "./guestSchema.ts";
 
 export type ForumRow = typeof forums.$inferSelect;
 export type TalkRow = typeof forumTalks.$inferSelect;

@@ -9,7 +9,7 @@ import {
   ForumSlideSchema,
   ForumVoteSchema,
 } from "../../shared/forums.ts";
-import type { AppContext, IoSocket } from "../context.ts";
+import type { IoSocket } from "../context.ts";
 import { handle } from "../realtime/handle.ts";
 import { forbidden } from "../lib/errors.ts";
 import { forumGuestsRoom } from "./guests.ts";

@@ -42,12 +42,12 @@ export async function seedProposals(db: Db, users: DemoUsers): Promise<void> {
         if (TEXT[title] && next?.nodeName === "paragraph") (next.get(0) as Y.XmlText).insert(0, TEXT[title]!);
         if (title === "预算" && next?.nodeName === "table") {
           const rows = next.toArray() as Y.XmlElement[];
-          BUDGET.forEach((cells, r) =>
+          BUDGET.forEach((cells, r) => {
             cells.forEach((value, c) => {
               const cell = rows[r + 1]!.get(c) as Y.XmlElement;
               ((cell.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, value);
-            }),
-          );
+            });
+          });
         }
       });
     });

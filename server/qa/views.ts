@@ -91,7 +91,7 @@ export function toQuestion(viewer: Viewer, row: QuestionRow): Question {
 
 export function toListItem(viewer: Viewer, row: QuestionRow, terms?: string[]): QuestionListItem {
   const item: QuestionListItem = { ...questionBase(viewer, row), excerpt: excerpt(row.body, terms ?? []) };
-  if (terms && terms.length) {
+  if (terms?.length) {
     item.highlight = { title: highlight(row.title, terms), excerpt: highlight(item.excerpt, terms) as HighlightPart[] };
   }
   return item;

@@ -88,7 +88,7 @@ export async function exportRecord(ctx: Pick<StudiosContext, "studios" | "db" | 
       }
     }
     // BOM so that Excel opens the UTF-8 file as Chinese; cells starting with = + - @ are quoted as text.
-    const csv = "\uFEFF" + rows.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+    const csv = `\uFEFF${rows.map((r) => r.map(csvCell).join(",")).join("\r\n")}\r\n`;
     return { body: csv, type: "text/csv; charset=utf-8", filename: `带教任务_${studio.name}_${range}.csv` };
   }
 

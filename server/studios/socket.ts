@@ -56,7 +56,7 @@ export function studioSocket(socket: IoSocket, ctx: StudiosContext): void {
       pinnedMessages(ctx.db, studioId, until),
       listTasks(ctx, studioId, undefined, until),
     ]);
-    let messages;
+    let messages: Awaited<ReturnType<typeof historyPage>>;
     let complete = true;
     if (lastSeq === undefined) {
       messages = await historyPage(ctx.db, studioId, { limit: 50 }, until);

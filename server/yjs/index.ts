@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { requireOrganiser } from "../auth/policy.ts";
 import type { AppContext } from "../context.ts";
 import type { Feature } from "../feature.ts";
-import { type ApiEnv } from "../http/env.ts";
+import type { ApiEnv } from "../http/env.ts";
 import { listQuarantine } from "./persistence.ts";
 
 /** Admin view of the co-edited documents' store: stored updates that failed to apply on load. */

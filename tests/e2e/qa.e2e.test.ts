@@ -138,7 +138,7 @@ describe("老书记问答", () => {
     const reporter = await signedIn("sec2");
     const admin = await signedIn("admin");
     try {
-      await reporter.goto("/qa?q=" + encodeURIComponent("议事会"));
+      await reporter.goto(`/qa?q=${encodeURIComponent("议事会")}`);
       await reporter.getByRole("link", { name: "居民议事会开成了吵架会，怎么引导大家有序协商？" }).click();
       const answers = reporter.getByTestId("qa-answers");
       await answers.waitFor();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BallotScores, Scoreboard } from "../../shared/forums.ts";
-import { createUser, emitAck, eventually, upgradeStatus } from "../helpers/clients.ts";
+import { emitAck, eventually, upgradeStatus } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { clientId, collect, connectGuestSocket, GuestClient, hallGuest, joinForum, printCodes, printedGuest, setupForum } from "./helpers.ts";
 

@@ -31,7 +31,7 @@ interface JunkResult {
  * chunk, respecting back-pressure. `declared` sends a Content-Length, otherwise the body is chunked.
  */
 function sendJunk(path: string, contentType: string, total: number, declared: boolean, cookie = ""): Promise<JunkResult> {
-  const boundary = "----junk" + Math.random().toString(16).slice(2);
+  const boundary = `----junk${Math.random().toString(16).slice(2)}`;
   const type = contentType === "multipart/form-data" ? `${contentType}; boundary=${boundary}` : contentType;
   const chunk = Buffer.alloc(64 * 1024, contentType === "application/json" ? "[" : "A");
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.bin"\r\n\r\n`);

@@ -30,7 +30,7 @@ describe("sign-in throttling", () => {
   it("an attacker hammering an account elsewhere never blocks the owner's right password", async () => {
     const { user } = await createUser(server);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await login(user.username, "guess-" + i, "10.1.0.66")).status);
+    for (let i = 0; i < 6; i++) statuses.push((await login(user.username, `guess-${i}`, "10.1.0.66")).status);
     expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
     // Even the right password waits at the attacking address…
     expect((await login(user.username, "password123", "10.1.0.66")).status).toBe(429);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Awareness } from "y-protocols/awareness";
+import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
 import { ApiClient, connectDoc, connectSocket, createUser, emitAck, eventually, nextEvent, waitForSync } from "../helpers/clients.ts";
 import { twoProcesses } from "./setup.ts";

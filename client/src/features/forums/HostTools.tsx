@@ -108,6 +108,7 @@ export function WeightsButton({ forum }: { forum: Forum }) {
         <p className="muted small">{t.hostTools.weightsHint}</p>
         <div className="weights-grid" data-testid="weights-form">
           {groups.map((g) => (
+            // biome-ignore lint/a11y/noLabelWithoutControl: the antd inputs inside are the label's controls
             <label key={g.id} className="weights-row">
               <Input value={g.name} maxLength={20} aria-label={t.hostTools.groupName} onChange={(e) => setGroup(g.id, { name: e.target.value })} style={{ width: 130 }} />
               <InputNumber min={0} max={100} step={0.5} value={g.weight} aria-label={g.name} onChange={(v) => setGroup(g.id, { weight: v ?? 0 })} />

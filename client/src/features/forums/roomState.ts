@@ -23,7 +23,12 @@ export type RoomState = ForumSnapshot & { me: User; deleted?: boolean };
  */
 export function mergeChat(snapshotChat: ForumChatMessage[], arrivedDuringJoin: ForumChatMessage[]): ForumChatMessage[] {
   const known = new Set(snapshotChat.map((m) => m.id));
-  const missing = arrivedDuringJoin.filter((m) => !known.has(m.id) && (known.add(m.id), true));
+  const missing: ForumChatMessage[] = [];
+  for (const m of arrivedDuringJoin) {
+    if (known.has(m.id)) continue;
+    known.add(m.id);
+    missing.push(m);
+  }
   if (missing.length === 0) return snapshotChat.slice(-CHAT_KEPT);
   return [...snapshotChat, ...missing]
     .sort((a, b) => (a.createdAt === b.createdAt ? a.id.localeCompare(b.id) : a.createdAt < b.createdAt ? -1 : 1))

@@ -4,7 +4,6 @@ import type {
   ForumChatMessage,
   ForumPresence,
   ForumQuestion,
-  ForumSnapshot,
   Scoreboard,
 } from "../../../../shared/forums.ts";
 import type { User } from "../../../../shared/auth.ts";

@@ -84,7 +84,10 @@ export default function WordsPage() {
             <Button type="primary" disabled={draftWords.length === 0} loading={add.isPending} onClick={() => add.mutate(draftWords)}>
               {t.add}
             </Button>
-            <Upload accept=".txt,text/plain" showUploadList={false} beforeUpload={(file) => (upload.mutate(file), false)}>
+            <Upload accept=".txt,text/plain" showUploadList={false} beforeUpload={(file) => {
+              upload.mutate(file);
+              return false;
+            }}>
               <Button icon={<UploadOutlined />} loading={upload.isPending}>
                 {t.import}
               </Button>

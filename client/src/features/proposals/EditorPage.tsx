@@ -4,7 +4,7 @@ import { Alert, App, Badge, Button, Card, Col, Flex, Input, Modal, Result, Row, 
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import type { PmNode, ProposalDetail } from "../../../../shared/proposals.ts";
-import { ApiError } from "../../api.ts";
+import type { ApiError } from "../../api.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { t } from "../../strings/proposals.ts";
 import { useProposalDoc } from "./collab.ts";

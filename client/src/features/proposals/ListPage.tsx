@@ -6,7 +6,7 @@ import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { LIMITS } from "../../../../shared/limits.ts";
 import { PROPOSAL_STATUS_LABELS, PROPOSAL_STATUSES, type ProposalDetail, type ProposalStatus } from "../../../../shared/proposals.ts";
-import { api, ApiError } from "../../api.ts";
+import { api, type ApiError } from "../../api.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { CommunitySelect } from "../../components/CommunitySelect.tsx";
 import { t } from "../../strings/proposals.ts";

@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Alert, App, Button, Checkbox, Descriptions, Empty, Flex, Form, Input, List, Modal, Popconfirm, Progress, Rate, Select, Space, Spin, Tag, Typography } from "antd";
 import dayjs from "dayjs";
 import { useRef, useState } from "react";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import {
   budgetOf,
   completeness,
@@ -37,7 +37,9 @@ export function CompletenessPanel({ json, editor }: { json: PmNode | null; edito
     if (target >= 0) {
       editor.commands.focus();
       editor.commands.setTextSelection(target + 1);
-      editor.view.dom.querySelectorAll("h1,h2")?.forEach((h) => h.textContent?.trim() === title && h.scrollIntoView({ block: "center", behavior: "smooth" }));
+      for (const h of editor.view.dom.querySelectorAll("h1,h2")) {
+        if (h.textContent?.trim() === title) h.scrollIntoView({ block: "center", behavior: "smooth" });
+      }
     }
   };
   return (

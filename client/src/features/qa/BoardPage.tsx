@@ -87,6 +87,7 @@ export default function BoardPage() {
       </div>
 
       <Card className="qa-filters stack-gap" size="small">
+        {/* biome-ignore lint/a11y/useSemanticElements: <search> is too new for the office PCs' browsers; a form with role=search says the same */}
         <form
           role="search"
           onSubmit={(e) => {
@@ -127,7 +128,7 @@ export default function BoardPage() {
             {qa.board.mine}
           </Checkbox>
           {tag && (
-            <Tag closable onClose={() => update({ tag: undefined })} closeIcon={<span aria-label={qa.board.clearTag}>×</span>} color="geekblue">
+            <Tag closable onClose={() => update({ tag: undefined })} closeIcon={<span role="img" aria-label={qa.board.clearTag}>×</span>} color="geekblue">
               {qa.board.tag(tag)}
             </Tag>
           )}

@@ -24,6 +24,7 @@ export function Highlighted({ parts, fallback }: { parts?: HighlightPart[]; fall
   if (!parts) return <>{fallback}</>;
   return (
     <>
+      {/* biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed text, never reordered */}
       {parts.map((p, i) => (p.hit ? <mark key={i} className="qa-hit">{p.text}</mark> : <span key={i}>{p.text}</span>))}
     </>
   );

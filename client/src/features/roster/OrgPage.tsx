@@ -7,7 +7,6 @@ import { api, ApiError } from "../../api.ts";
 import { ORG_QUERY_KEY } from "../../org.ts";
 import { roster } from "../../strings/roster.ts";
 import { useDocumentTitle } from "../../documentTitle.ts";
-import { shell } from "../../strings/shell.ts";
 
 const t = roster.org;
 const MANAGED_KEY = ["org", "manage"] as const;

@@ -7,6 +7,7 @@ const LINK = /(https?:\/\/[^\s<>"'，。！？；、）】》「」]+)/g;
  * A message's text as React text nodes: links become anchors (opened in a new tab, no referrer),
  * @mentions of members are highlighted, line breaks are kept. Never HTML.
  */
+// Keys are the parts' places: a message's text is split once and its parts never move (biome.json lets this file use them).
 export function RichText({ text, mentionNames = [] }: { text: string; mentionNames?: string[] }) {
   const parts = text.split(LINK);
   return (

@@ -35,7 +35,7 @@ export function MyTrainingCard() {
   return (
     <Card title={`${year} ${m.title}`} className="stack-gap" loading={line.isPending}>
       {row ? (
-        <div className="my-training" aria-label={m.title}>
+        <section className="my-training" aria-label={m.title}>
           <Progress percent={row.required ? Math.min(100, Math.round((row.done / row.required) * 100)) : 100} status={row.missing > 0 ? "exception" : "success"} />
           <Space wrap>
             <span>
@@ -47,7 +47,7 @@ export function MyTrainingCard() {
             {row.missing > 0 ? <strong className="ledger-missing">{`${m.missing} ${row.missing} 学时`}</strong> : <span className="ledger-ok">{m.complete}</span>}
           </Space>
           {row.newHireRequired !== null && <p className={(row.newHireDone ?? 0) < row.newHireRequired ? "ledger-missing" : "ledger-ok"}>{m.newHire(row.newHireDone ?? 0, row.newHireDeadline)}</p>}
-        </div>
+        </section>
       ) : (
         <Typography.Text type="secondary">{m.notCounted}</Typography.Text>
       )}
