@@ -66,11 +66,6 @@ export default defineConfig({
     manifest: true,
     // antd alone is ~1 MB before splitting; route-level chunks keep the first load small.
     chunkSizeWarningLimit: 1500,
-    rolldownOptions: {
-      // Rolldown otherwise merges modules shared by lazy pages into a chunk the entry already loads,
-      // so the sign-in page and the forum room would fetch tabs, menus and forms they never render.
-      experimental: { chunkOptimization: { mergeCommonChunks: false } },
-    },
   },
   server: {
     proxy: {
