@@ -24,11 +24,24 @@ import { report, summarize } from "./lib.ts";
 const SMOKE = process.env.BENCH_SMOKE === "1";
 const RUNS = Math.max(1, Math.min(50, Number(process.env.BENCH_RUNS ?? (SMOKE ? 1 : 5))));
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 const GOAL_MS = 3000;
 const PAGE_TIMEOUT_MS = 60_000;
 /** A phone in a hall: a slow 3G-like link (DevTools' "Slow 4G" is 1.6 Mbit/s, 750 kbit/s, 150 ms). */
-const HALL_NETWORK = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) | 0, uploadThroughput: (750e3 / 8) | 0 };
+const HALL_NETWORK = {
+  offline: false,
+  latency: 150,
+  downloadThroughput: (1.6e6 / 8) | 0,
+  uploadThroughput: (750e3 / 8) | 0,
+};
 const HALL_CPU_SLOWDOWN = 4;
 const REPO_ROOT = new URL("..", import.meta.url).pathname;
 
@@ -86,7 +99,10 @@ async function login(url: string, username: string): Promise<string> {
     body: JSON.stringify({ username, password: "demo1234" }),
   });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().find((c) => c.startsWith("session="))!.split(";")[0]!;
+  return res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("session="))!
+    .split(";")[0]!;
 }
 
 async function apiAs<T>(url: string, cookie: string, path: string, body?: unknown): Promise<T> {
@@ -118,7 +134,13 @@ type Scenario = {
  * to the first frame in which the input is visible and enabled.
  */
 async function loadOnce(browser: Browser, baseUrl: string, scenario: Scenario, run: number): Promise<number> {
-  const context = await browser.newContext({ viewport: { width: 375, height: 760 }, locale: "zh-CN", deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 760 },
+    locale: "zh-CN",
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
   try {
     if (scenario.session) {
       const [name, value] = scenario.session.split("=") as [string, string];
@@ -149,7 +171,8 @@ async function loadOnce(browser: Browser, baseUrl: string, scenario: Scenario, r
     const readyAt = (await handle.jsonValue()) as number;
     // and it really takes typing (not timed)
     await page.locator(scenario.input).fill("测");
-    if ((await page.locator(scenario.input).inputValue()) !== "测") throw new Error(`${scenario.name}: the input did not take typing`);
+    if ((await page.locator(scenario.input).inputValue()) !== "测")
+      throw new Error(`${scenario.name}: the input did not take typing`);
     return readyAt;
   } finally {
     await context.close();
@@ -157,9 +180,14 @@ async function loadOnce(browser: Browser, baseUrl: string, scenario: Scenario, r
 }
 
 async function main() {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
   if (!existsSync(join(REPO_ROOT, "client", "dist", "index.html"))) {
-    const built = spawnSync(process.execPath, [join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--logLevel", "warn"], { cwd: REPO_ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+    const built = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--logLevel", "warn"],
+      { cwd: REPO_ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } },
+    );
     if (built.status !== 0) throw new Error("vite build failed");
   }
   const dataDir = mkdtempSync(join(tmpdir(), "bench-client-load-"));
@@ -179,14 +207,42 @@ async function main() {
       startsAt: new Date().toISOString(),
       talks: [{ title: "加装电梯进展", presenterId: users[0]!.id }],
     });
-    const { codes } = await apiAs<{ codes: { code: string }[] }>(server.url, host, `/api/forums/${exam.id}/ballot-codes`, { group: "party", count: RUNS });
+    const { codes } = await apiAs<{ codes: { code: string }[] }>(
+      server.url,
+      host,
+      `/api/forums/${exam.id}/ballot-codes`,
+      { group: "party", count: RUNS },
+    );
 
     const questionBox = ".questions-panel textarea";
     const scenarios: Scenario[] = [
-      { name: "worker: /forums/:id, hall network + 4× CPU", throttled: true, path: () => `/forums/${demoForum.id}`, session: worker, input: questionBox },
-      { name: "guest: /g/:code, hall network + 4× CPU", throttled: true, path: (run) => `/g/${codes[run]!.code}`, input: questionBox, tab: "提问" },
-      { name: "baseline: worker /forums/:id, no throttling", throttled: false, path: () => `/forums/${demoForum.id}`, session: worker, input: questionBox },
-      { name: "baseline: /login, hall network + 4× CPU", throttled: true, path: () => "/login", input: "input[autocomplete=username]" },
+      {
+        name: "worker: /forums/:id, hall network + 4× CPU",
+        throttled: true,
+        path: () => `/forums/${demoForum.id}`,
+        session: worker,
+        input: questionBox,
+      },
+      {
+        name: "guest: /g/:code, hall network + 4× CPU",
+        throttled: true,
+        path: (run) => `/g/${codes[run]!.code}`,
+        input: questionBox,
+        tab: "提问",
+      },
+      {
+        name: "baseline: worker /forums/:id, no throttling",
+        throttled: false,
+        path: () => `/forums/${demoForum.id}`,
+        session: worker,
+        input: questionBox,
+      },
+      {
+        name: "baseline: /login, hall network + 4× CPU",
+        throttled: true,
+        path: () => "/login",
+        input: "input[autocomplete=username]",
+      },
     ];
 
     const rows: Record<string, unknown>[] = [];
@@ -205,14 +261,18 @@ async function main() {
         load_avg_before_after: `${loadBefore} / ${load1()}`,
       });
     }
-    report("client-load", {
-      smoke: SMOKE,
-      runs_per_case: RUNS,
-      goal_ms: GOAL_MS,
-      network: { down_kbit: 1600, up_kbit: 750, rtt_ms: HALL_NETWORK.latency },
-      cpu_slowdown: HALL_CPU_SLOWDOWN,
-      chromium: browser.version(),
-    }, rows);
+    report(
+      "client-load",
+      {
+        smoke: SMOKE,
+        runs_per_case: RUNS,
+        goal_ms: GOAL_MS,
+        network: { down_kbit: 1600, up_kbit: 750, rtt_ms: HALL_NETWORK.latency },
+        cpu_slowdown: HALL_CPU_SLOWDOWN,
+        chromium: browser.version(),
+      },
+      rows,
+    );
   } finally {
     await browser.close();
     await server.stop();

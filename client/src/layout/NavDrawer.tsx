@@ -9,14 +9,7 @@ import { navClass } from "./navClass.ts";
 /** The areas as a drawer from the left, for screens too narrow for the header's links. */
 export function NavDrawer({ open, onClose, dashboard }: { open: boolean; onClose: () => void; dashboard: boolean }) {
   return (
-    <Drawer
-      id="nav-drawer"
-      title={shell.productName}
-      placement="left"
-      open={open}
-      onClose={onClose}
-      size={280}
-    >
+    <Drawer id="nav-drawer" title={shell.productName} placement="left" open={open} onClose={onClose} size={280}>
       <nav className="nav-drawer" aria-label={shell.nav.label}>
         <NavLink to="/" end className={navClass}>
           <HomeOutlined aria-hidden="true" /> {shell.nav.home}

@@ -7,7 +7,15 @@ export type Panel = { key: string; label: ReactNode; children: ReactNode };
  * Not antd's Tabs: that brings an overflow menu, a dropdown and their motion along (~13 KB on the
  * wire), which a phone in the hall would fetch before it could type a question.
  */
-export function PanelTabs({ items, activeKey, onChange }: { items: Panel[]; activeKey: string; onChange: (key: string) => void }) {
+export function PanelTabs({
+  items,
+  activeKey,
+  onChange,
+}: {
+  items: Panel[];
+  activeKey: string;
+  onChange: (key: string) => void;
+}) {
   const id = useId();
   const strip = useRef<HTMLDivElement>(null);
   const active = items.find((x) => x.key === activeKey) ?? items[0];

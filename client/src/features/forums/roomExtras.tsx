@@ -10,6 +10,7 @@ import { lazy, Suspense, type ComponentProps, type ComponentType } from "react";
 /** A lazily loaded component that renders `fallback` (nothing by default) until its code arrives. */
 function later<P extends object>(load: () => Promise<ComponentType<P>>, fallback: React.ReactNode = null) {
   const Lazy = lazy(async () => ({ default: await load() }));
+  // biome-ignore lint/correctness/noComponentHookFactories: called once per export at module load, never while rendering, so each component's identity is stable
   return function Later(props: P) {
     return (
       <Suspense fallback={fallback}>
@@ -19,10 +20,7 @@ function later<P extends object>(load: () => Promise<ComponentType<P>>, fallback
   };
 }
 
-export const PdfSlide = later(
-  () => import("./PdfSlide.tsx").then((m) => m.PdfSlide),
-  <div className="pdf-slide" />,
-);
+export const PdfSlide = later(() => import("./PdfSlide.tsx").then((m) => m.PdfSlide), <div className="pdf-slide" />);
 export const HostBar = later(() => import("./HostBar.tsx").then((m) => m.HostBar));
 export const ModerationButton = later(() => import("./HostTools.tsx").then((m) => m.ModerationButton));
 export const DeckUpload = later(() => import("./PresenterTools.tsx").then((m) => m.DeckUpload));
@@ -32,4 +30,6 @@ export const PreviousCommitmentsCard = later(() => import("./Commitments.tsx").t
 export const RecordCommitmentButton = later(() => import("./Commitments.tsx").then((m) => m.RecordCommitmentButton));
 export const ScorePanel = later(() => import("./ScorePanel.tsx").then((m) => m.ScorePanel));
 export const TalkTimer = later(() => import("./parts.tsx").then((m) => m.TalkTimer));
-export const EventCheckinSection = later(() => import("../trainings/EventCheckinSection.tsx").then((m) => m.EventCheckinSection));
+export const EventCheckinSection = later(() =>
+  import("../trainings/EventCheckinSection.tsx").then((m) => m.EventCheckinSection),
+);
