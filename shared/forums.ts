@@ -347,7 +347,9 @@ export type ForumControl = z.infer<typeof ForumControlSchema>;
 export const ForumSlideSchema = z.object({ ...ForumRef, talkId: IdSchema, slide: z.number().int().min(1).max(10_000) });
 export type ForumSlide = z.infer<typeof ForumSlideSchema>;
 
-export const ANSWER_NOTE_MAX = 200;
+// in limits.ts (no zod there), so the audience view that caps its input doesn't load the schemas
+export { ANSWER_NOTE_MAX } from "./limits.ts";
+import { ANSWER_NOTE_MAX } from "./limits.ts";
 
 export const ForumModerateSchema = z.object({
   ...ForumRef,

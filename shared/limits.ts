@@ -27,3 +27,6 @@ export const LIMITS = {
   /** `forum:vote` events per user per minute */
   votesPerMinute: 60,
 } as const;
+
+/** the host's note when marking a forum question answered */
+export const ANSWER_NOTE_MAX = 200;

@@ -2,7 +2,6 @@ import { lazy, Suspense } from "react";
 import { Route, Routes } from "react-router";
 import { RequireAuth, RequireRole, SessionWatcher } from "./auth.tsx";
 import { PageSpin } from "./components/PageSpin.tsx";
-import { LoginPage } from "./pages/LoginPage.tsx";
 
 /*
  * Feature engineers: your routes live inside your own `features/<name>/index.tsx`, which is
@@ -11,7 +10,9 @@ import { LoginPage } from "./pages/LoginPage.tsx";
  * first load. Shared helpers: `api`/`apiUpload` (api.ts), `getSocket`/`emitWithAck`/
  * `useConnectionState` (socket.ts), `useMe`/`useCurrentUser`/`RequireRole` (auth.tsx).
  */
-// Only the sign-in page is in the first load: a phone that scanned a QR code gets the form first.
+// The entry is the shell alone; every page, the sign-in form included, is a chunk of its own, so a
+// phone that scanned a forum's QR code with a session fetches neither the form nor its validation.
+const LoginPage = lazy(() => import("./pages/LoginPage.tsx").then((m) => ({ default: m.LoginPage })));
 const AppLayout = lazy(() => import("./layout/AppLayout.tsx").then((m) => ({ default: m.AppLayout })));
 const HomePage = lazy(() => import("./pages/HomePage.tsx").then((m) => ({ default: m.HomePage })));
 const RegisterPage = lazy(() => import("./pages/RegisterPage.tsx").then((m) => ({ default: m.RegisterPage })));
@@ -38,7 +39,7 @@ export function App() {
     <>
       <SessionWatcher />
       <Routes>
-        <Route path="/login" element={<LoginPage />} />
+        <Route path="/login" element={<Lazy><LoginPage /></Lazy>} />
         <Route path="/register" element={<Lazy><RegisterPage /></Lazy>} />
         <Route path="/change-password" element={<Lazy><ChangePasswordPage /></Lazy>} />
         {/* 现场评议: a ballot code opens these without an account */}

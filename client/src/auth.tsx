@@ -1,7 +1,8 @@
 import { useEffect, type ReactNode } from "react";
 import { Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
-import { App as AntApp, Button, Result } from "antd";
+import { App as AntApp, Button } from "antd";
+import { Result } from "./components/LazyResult.tsx";
 import type { User } from "../../shared/auth.ts";
 import type { ServerToClientEvents } from "../../shared/events.ts";
 import type { Role } from "../../shared/vocabulary.ts";

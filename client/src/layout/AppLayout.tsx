@@ -1,24 +1,29 @@
-import { Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
-import { Button, Drawer, Layout } from "antd";
-import { DashboardOutlined, HomeOutlined, MenuOutlined } from "@ant-design/icons";
+import { Button, Layout } from "antd";
+import { MenuOutlined } from "@ant-design/icons";
 import { useCurrentUser } from "../auth.tsx";
 import { AREAS } from "../areas.tsx";
 import { PageSpin } from "../components/PageSpin.tsx";
 import { canSeeDashboard } from "../features/dashboard/access.ts";
-import { Bell } from "../features/notifications/Bell.tsx";
 import { dash } from "../strings/dashboard.ts";
 import { shell } from "../strings/shell.ts";
 import { ConnectionIndicator } from "./ConnectionIndicator.tsx";
-import { UserMenu } from "./UserMenu.tsx";
+import { navClass } from "./navClass.ts";
 
-const navClass = ({ isActive }: { isActive: boolean }) => (isActive ? "nav-link nav-link-active" : "nav-link");
+// The bell, the user menu and the narrow-screen drawer come after the page: a phone that opened a
+// forum from a QR code can type its question before their popovers, lists and menus have arrived.
+const Bell = lazy(() => import("../features/notifications/Bell.tsx").then((m) => ({ default: m.Bell })));
+const UserMenu = lazy(() => import("./UserMenu.tsx").then((m) => ({ default: m.UserMenu })));
+const NavDrawer = lazy(() => import("./NavDrawer.tsx").then((m) => ({ default: m.NavDrawer })));
+
 
 /** Header (product name, the four areas, connection, bell, user menu) around the signed-in pages. */
 export function AppLayout() {
   const user = useCurrentUser();
   const location = useLocation();
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const [drawerUsed, setDrawerUsed] = useState(false);
   const dashboard = canSeeDashboard(user);
 
   // a link chosen in the drawer navigates; close the drawer behind it
@@ -37,7 +42,10 @@ export function AppLayout() {
           aria-label={shell.nav.openMenu}
           aria-expanded={drawerOpen}
           aria-controls="nav-drawer"
-          onClick={() => setDrawerOpen(true)}
+          onClick={() => {
+            setDrawerUsed(true);
+            setDrawerOpen(true);
+          }}
         />
         <Link to="/" className="brand" aria-label={`${shell.productName}，${shell.nav.home}`}>
           <span className="brand-mark" aria-hidden="true">
@@ -62,35 +70,19 @@ export function AppLayout() {
         </nav>
         <div className="header-tools">
           <ConnectionIndicator />
-          <Bell />
-          <UserMenu user={user} />
+          <Suspense fallback={null}>
+            <Bell />
+            <UserMenu user={user} />
+          </Suspense>
         </div>
       </Layout.Header>
 
-      <Drawer
-        id="nav-drawer"
-        title={shell.productName}
-        placement="left"
-        open={drawerOpen}
-        onClose={() => setDrawerOpen(false)}
-        size={280}
-      >
-        <nav className="nav-drawer" aria-label={shell.nav.label}>
-          <NavLink to="/" end className={navClass}>
-            <HomeOutlined aria-hidden="true" /> {shell.nav.home}
-          </NavLink>
-          {AREAS.map((area) => (
-            <NavLink key={area.key} to={area.path} className={navClass}>
-              <span aria-hidden="true">{area.icon}</span> {area.title}
-            </NavLink>
-          ))}
-          {dashboard && (
-            <NavLink to="/dashboard" className={navClass}>
-              <DashboardOutlined aria-hidden="true" /> {dash.nav}
-            </NavLink>
-          )}
-        </nav>
-      </Drawer>
+      {/* mounted once first opened, so its code loads only on a narrow screen that asks for it */}
+      {drawerUsed && (
+        <Suspense fallback={null}>
+          <NavDrawer open={drawerOpen} onClose={() => setDrawerOpen(false)} dashboard={dashboard} />
+        </Suspense>
+      )}
 
       <Layout.Content id="main" className="app-main" tabIndex={-1}>
         <Suspense fallback={<PageSpin />}>

@@ -1,5 +1,4 @@
 import type { ReactNode } from "react";
-import { Card } from "antd";
 import { shell } from "../strings/shell.ts";
 
 /** The centered card of the sign-in and registration pages. */
@@ -15,11 +14,12 @@ export function AuthCard({ title, subtitle, children }: { title: string; subtitl
           <div className="muted">{shell.districtName}</div>
         </div>
       </div>
-      <Card className="auth-card">
+      {/* a plain box, not antd's Card: Card brings Tabs and a menu along, ~20 KB the sign-in page never shows */}
+      <section className="auth-card">
         <h1 className="auth-title">{title}</h1>
         <p className="muted auth-subtitle">{subtitle}</p>
         {children}
-      </Card>
+      </section>
     </main>
   );
 }

@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from "react";
-import { App, Button, Empty, Input } from "antd";
+import { App, Button, Empty } from "antd";
+// antd per component: the Input barrel would bring Password, Search and OTP (and their tooltip) along
+import TextArea from "antd/es/input/TextArea.js";
 import { ROLE_LABELS } from "../../../../shared/vocabulary.ts";
 import dayjs from "dayjs";
 import { LIMITS } from "../../../../shared/limits.ts";
 import { forums as t } from "../../strings/forums.ts";
-import { newClientId } from "./parts.tsx";
+import { newClientId } from "./clientId.ts";
 import { type RoomState, sendReliably } from "./useForumRoom.ts";
 
 export function ChatPanel({ room, disabled }: { room: RoomState; disabled: boolean }) {
@@ -48,7 +50,7 @@ export function ChatPanel({ room, disabled }: { room: RoomState; disabled: boole
       )}
       {!ended && (
         <div className="composer">
-          <Input.TextArea
+          <TextArea
             value={text}
             onChange={(e) => setText(e.target.value)}
             placeholder={t.chat.placeholder}

@@ -1,25 +1,30 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
-import { Alert, App, Button, Empty, List, Modal, Result, Space, Tabs, Tag } from "antd";
+import { Alert, App, Button, Empty, Modal, Space, Tag } from "antd";
+import { Result } from "../../components/LazyResult.tsx";
 import { DesktopOutlined, LeftOutlined, RightOutlined, TeamOutlined } from "@ant-design/icons";
 import { CAPABILITY_LABELS, ROLE_LABELS } from "../../../../shared/vocabulary.ts";
-import type { ForumControl, Talk } from "../../../../shared/forums.ts";
+import type { Talk } from "../../../../shared/forums.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { PageSpin } from "../../components/PageSpin.tsx";
 import { emitWithAck, useConnectionState } from "../../socket.ts";
-import { ballots as ballotStrings } from "../../strings/ballots.ts";
 import { forums as t } from "../../strings/forums.ts";
-import { AgendaList } from "./AgendaEditor.tsx";
-import { DeleteForumButton, EditForumButton, ModerationButton, WeightsButton } from "./HostTools.tsx";
-import { PreviousCommitmentsCard } from "./Commitments.tsx";
-import { LoopbackWarning } from "./joinLink.tsx";
 import { ChatPanel } from "./ChatPanel.tsx";
-import { TalkTimer } from "./parts.tsx";
-import { PdfSlide } from "./PdfSlide.tsx";
-import { DeckUpload, PresenterNotes } from "./PresenterTools.tsx";
-import { EventCheckinSection } from "../trainings/EventCheckinSection.tsx";
 import { QuestionsPanel } from "./QuestionsPanel.tsx";
-import { ScorePanel } from "./ScorePanel.tsx";
+import { PanelTabs } from "./PanelTabs.tsx";
+// what the audience needs only later (or never) loads on first use: see roomExtras.tsx
+import {
+  AgendaList,
+  DeckUpload,
+  EventCheckinSection,
+  HostBar,
+  ModerationButton,
+  PdfSlide,
+  PresenterNotes,
+  PreviousCommitmentsCard,
+  ScorePanel,
+  TalkTimer,
+} from "./roomExtras.tsx";
 import { type RoomState, useForumRoom } from "./useForumRoom.ts";
 import { useDocumentTitle } from "../../documentTitle.ts";
 import { shell } from "../../strings/shell.ts";
@@ -122,40 +127,6 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
   );
 }
 
-function HostBar({ room, disabled }: { room: RoomState; disabled: boolean }) {
-  const { message, modal } = App.useApp();
-  const { forum } = room;
-  const current = forum.talks.findIndex((x) => x.id === forum.currentTalkId);
-  const control = async (action: ForumControl["action"]) => {
-    // 下一位 names the talk this host sees on stage, so a second host's simultaneous press is refused
-    const ack = await emitWithAck("forum:control", { forumId: forum.id, action, ...(action === "next" ? { expectedIndex: current } : {}) });
-    if (!ack.ok) message.error(ack.error.message);
-  };
-  return (
-    <>
-    <LoopbackWarning forumId={forum.id} className="reconnect-banner" />
-    <div className="host-bar" role="toolbar" aria-label={t.room.youHost}>
-      <Tag color="gold">{t.room.youHost}</Tag>
-      {forum.status === "scheduled" && <Button type="primary" onClick={() => void control("start")} disabled={disabled}>{t.room.start}</Button>}
-      {forum.status === "live" && (
-        <>
-          <Button onClick={() => void control("next")} disabled={disabled || current >= forum.talks.length - 1}>{t.room.next}</Button>
-          <Button danger onClick={() => modal.confirm({ title: t.room.endConfirm, onOk: () => control("end") })} disabled={disabled}>{t.room.end}</Button>
-        </>
-      )}
-      {forum.mode === "examination" && <WeightsButton forum={forum} />}
-      {forum.mode === "examination" && forum.status !== "ended" && <Link to={`/forums/${forum.id}/ballots`}><Button data-testid="ballots-link">{ballotStrings.open}</Button></Link>}
-      {forum.status === "scheduled" && (
-        <>
-          <EditForumButton forum={forum} />
-          <DeleteForumButton forum={forum} />
-        </>
-      )}
-    </div>
-    </>
-  );
-}
-
 function Presence({ room }: { room: RoomState }) {
   const [open, setOpen] = useState(false);
   const { presence } = room;
@@ -170,7 +141,12 @@ function Presence({ room }: { room: RoomState }) {
             <Tag key={role}>{ROLE_LABELS[role as keyof typeof ROLE_LABELS] ?? t.presence.guest} {n}</Tag>
           ))}
         </Space>
-        <List size="small" dataSource={presence.users} renderItem={(u) => <List.Item>{u.displayName}<span className="muted">{ROLE_LABELS[u.role] ?? t.presence.guest}</span></List.Item>} />
+        {/* a plain list: antd's List brings pagination and a select along (~30 KB) for a dozen names */}
+        <ul className="presence-list">
+          {presence.users.map((u) => (
+            <li key={u.id}>{u.displayName}<span className="muted">{ROLE_LABELS[u.role] ?? t.presence.guest}</span></li>
+          ))}
+        </ul>
       </Modal>
     </>
   );
@@ -180,6 +156,7 @@ export function ForumRoomPage() {
   const { id = "" } = useParams();
   const me = useCurrentUser();
   const { room, status, error, dispatch } = useForumRoom(id, me);
+  const [sideTab, setSideTab] = useState("questions");
   useDocumentTitle(room?.forum.title ?? shell.areas.forums.title);
   const connection = useConnectionState();
   const offline = connection !== "connected" || status === "resyncing";
@@ -238,7 +215,7 @@ export function ForumRoomPage() {
           </details>
         </div>
         <aside className="forum-room-side">
-          <Tabs items={side} />
+          <PanelTabs items={side} activeKey={sideTab} onChange={setSideTab} />
         </aside>
       </div>
     </div>

@@ -1,12 +1,15 @@
 import { useMemo, useState } from "react";
-import { App, Button, Checkbox, Empty, Input, Modal, Segmented, Space, Tag } from "antd";
+import { App, Button, Checkbox, Empty, Modal, Space, Tag } from "antd";
+// antd per component: the Input barrel would bring Password, Search and OTP (and their tooltip) along
+import TextArea from "antd/es/input/TextArea.js";
+import Input from "antd/es/input/Input.js";
 import { LikeFilled, LikeOutlined } from "@ant-design/icons";
-import { LIMITS } from "../../../../shared/limits.ts";
-import { ANSWER_NOTE_MAX, type ForumModerate, type ForumQuestion } from "../../../../shared/forums.ts";
+import { ANSWER_NOTE_MAX, LIMITS } from "../../../../shared/limits.ts";
+import type { ForumModerate, ForumQuestion } from "../../../../shared/forums.ts";
 import { emitWithAck } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
-import { RecordCommitmentButton } from "./Commitments.tsx";
-import { newClientId } from "./parts.tsx";
+import { RecordCommitmentButton } from "./roomExtras.tsx";
+import { newClientId } from "./clientId.ts";
 import { type RoomState, sendReliably } from "./useForumRoom.ts";
 
 const STATUS_COLOR = { pending: "orange", open: "blue", answered: "green", dismissed: "default" } as const;
@@ -61,7 +64,7 @@ export function QuestionsPanel({ room, disabled, dispatch }: { room: RoomState; 
     <section className="forum-panel questions-panel" aria-label={t.questions.title}>
       {!ended && (
         <div className="composer composer-question">
-          <Input.TextArea
+          <TextArea
             value={text}
             onChange={(e) => setText(e.target.value)}
             placeholder={t.questions.placeholder}
@@ -81,15 +84,14 @@ export function QuestionsPanel({ room, disabled, dispatch }: { room: RoomState; 
           {forum.mode === "examination" && <p className="muted small">{t.questions.pendingNote}</p>}
         </div>
       )}
-      <Segmented
-        size="small"
-        value={sort}
-        onChange={(v) => setSort(v as "votes" | "time")}
-        options={[
-          { value: "votes", label: t.questions.sortVotes },
-          { value: "time", label: t.questions.sortTime },
-        ]}
-      />
+      {/* two toggle buttons, not antd's Segmented: that brings a tooltip and its motion (~8 KB) along */}
+      <div className="question-sort" role="group" aria-label={`${t.questions.sortVotes} / ${t.questions.sortTime}`}>
+        {(["votes", "time"] as const).map((key) => (
+          <Button key={key} size="small" type={sort === key ? "primary" : "default"} aria-pressed={sort === key} onClick={() => setSort(key)}>
+            {key === "votes" ? t.questions.sortVotes : t.questions.sortTime}
+          </Button>
+        ))}
+      </div>
       {list.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.questions.empty} />
       ) : (

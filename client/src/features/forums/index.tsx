@@ -1,24 +1,31 @@
+import { lazy, Suspense } from "react";
 import { Route, Routes } from "react-router";
-import { NotFoundPage } from "../../pages/NotFoundPage.tsx";
-import { ArchivePage } from "./ArchivePage.tsx";
-import { BallotsPage } from "./BallotsPage.tsx";
-import { CreateForumPage } from "./CreateForumPage.tsx";
-import { ForumListPage } from "./ForumListPage.tsx";
-import { ForumRoomPage } from "./ForumRoomPage.tsx";
-import { ScreenPage } from "./ScreenPage.tsx";
+import { PageSpin } from "../../components/PageSpin.tsx";
 import "./forums.css";
+
+// Each page is its own chunk: a phone that scanned the QR code for the room loads the room only,
+// not the list, the projector view or the ballot printing.
+const ForumListPage = lazy(() => import("./ForumListPage.tsx").then((m) => ({ default: m.ForumListPage })));
+const CreateForumPage = lazy(() => import("./CreateForumPage.tsx").then((m) => ({ default: m.CreateForumPage })));
+const ForumRoomPage = lazy(() => import("./ForumRoomPage.tsx").then((m) => ({ default: m.ForumRoomPage })));
+const ScreenPage = lazy(() => import("./ScreenPage.tsx").then((m) => ({ default: m.ScreenPage })));
+const ArchivePage = lazy(() => import("./ArchivePage.tsx").then((m) => ({ default: m.ArchivePage })));
+const BallotsPage = lazy(() => import("./BallotsPage.tsx").then((m) => ({ default: m.BallotsPage })));
+const NotFoundPage = lazy(() => import("../../pages/NotFoundPage.tsx").then((m) => ({ default: m.NotFoundPage })));
 
 /** The forums area at `/forums/*`: list, create, live room, projector view, archive. */
 export default function ForumsArea() {
   return (
-    <Routes>
-      <Route index element={<ForumListPage />} />
-      <Route path="new" element={<CreateForumPage />} />
-      <Route path=":id" element={<ForumRoomPage />} />
-      <Route path=":id/screen" element={<ScreenPage />} />
-      <Route path=":id/archive" element={<ArchivePage />} />
-      <Route path=":id/ballots" element={<BallotsPage />} />
-      <Route path="*" element={<NotFoundPage />} />
-    </Routes>
+    <Suspense fallback={<PageSpin />}>
+      <Routes>
+        <Route index element={<ForumListPage />} />
+        <Route path="new" element={<CreateForumPage />} />
+        <Route path=":id" element={<ForumRoomPage />} />
+        <Route path=":id/screen" element={<ScreenPage />} />
+        <Route path=":id/archive" element={<ArchivePage />} />
+        <Route path=":id/ballots" element={<BallotsPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Routes>
+    </Suspense>
   );
 }

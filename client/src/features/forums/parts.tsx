@@ -7,10 +7,6 @@ import { forums as t } from "../../strings/forums.ts";
 
 export const ITEM_LABELS: Record<ScoreItem, string> = { ...CAPABILITY_LABELS, overall: t.score.overall };
 
-export function newClientId(): string {
-  return crypto.randomUUID();
-}
-
 function mmss(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from "react";
 import { useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Radio, Result, Spin, Tabs, Tag } from "antd";
+import { Alert, Button, Radio, Spin, Tag } from "antd";
+import { Result } from "../../components/LazyResult.tsx";
 import type { User } from "../../../../shared/auth.ts";
 import type { GuestView, VenueInfo } from "../../../../shared/forums.ts";
 import { api } from "../../api.ts";
@@ -9,7 +10,8 @@ import { connectSocket, getSocket } from "../../socket.ts";
 import { guests as t } from "../../strings/guests.ts";
 import { errorText, useAction } from "../../useAction.ts";
 import { QuestionsPanel } from "../forums/QuestionsPanel.tsx";
-import { ScorePanel } from "../forums/ScorePanel.tsx";
+import { ScorePanel } from "../forums/roomExtras.tsx";
+import { PanelTabs } from "../forums/PanelTabs.tsx";
 import { useForumRoom } from "../forums/useForumRoom.ts";
 import "../forums/forums.css";
 import "./guests.css";
@@ -162,7 +164,7 @@ function GuestLive({ guest, me }: { guest: GuestView; me: User }) {
           <p className="muted">{t.noTalk}</p>
         )}
       </section>
-      <Tabs
+      <PanelTabs
         activeKey={tab}
         onChange={setTab}
         items={[
