@@ -52,7 +52,13 @@ export default defineConfig({
         skipWaiting: true,
       },
     }),
-    compression({ algorithms: ["gzip", "brotliCompress"], include: /\.(html|css|js|mjs|json|svg|webmanifest)$/, threshold: 1024, logLevel: "silent" })],
+    compression({
+      algorithms: ["gzip", "brotliCompress"],
+      include: /\.(html|css|js|mjs|json|svg|webmanifest)$/,
+      threshold: 1024,
+      logLevel: "silent",
+    }),
+  ],
   resolve: {
     // zod without eval, for our Content-Security-Policy (see client/src/zodConfig.ts)
     alias: [{ find: /^zod$/, replacement: fileURLToPath(new URL("./client/src/zodConfig.ts", import.meta.url)) }],

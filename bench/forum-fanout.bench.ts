@@ -40,7 +40,11 @@ type CpuReply = { cpu: NodeJS.CpuUsage; memory: number };
 function startChild(file: string, env: Record<string, string>): Promise<{ child: ChildProcess; ready: any }> {
   // FANOUT_PROFILE=<dir> writes each child's V8 CPU profile there, to see where a delivery's time goes
   const profile = process.env.FANOUT_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.FANOUT_PROFILE}`] : [];
-  const child = fork(`${here}${file}`, [], { execArgv: ["--import", "tsx", ...profile], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(`${here}${file}`, [], {
+    execArgv: ["--import", "tsx", ...profile],
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${file} not ready in 120 s`)), 120_000);
     child.once("message", (ready) => {
@@ -125,11 +129,23 @@ async function waitFor(check: () => boolean, timeoutMs: number) {
 
 async function forumRun() {
   const { child: server, ready } = await startChild("forum-fanout.server.ts", { PARTICIPANTS: String(CLIENTS) });
-  const { url, forumId, talkId, hostToken, tokens } = ready as { url: string; forumId: string; talkId: string; hostToken: string; tokens: string[] };
+  const { url, forumId, talkId, hostToken, tokens } = ready as {
+    url: string;
+    forumId: string;
+    talkId: string;
+    hostToken: string;
+    tokens: string[];
+  };
   console.log(`server ready at ${url}; connecting ${CLIENTS} clients…`);
 
   const connect = (token: string): Promise<Socket> => {
-    const socket = ioClient(url, { transports: ["websocket"], extraHeaders: { cookie: `session=${token}` }, reconnection: false, forceNew: true, timeout: 30_000 });
+    const socket = ioClient(url, {
+      transports: ["websocket"],
+      extraHeaders: { cookie: `session=${token}` },
+      reconnection: false,
+      forceNew: true,
+      timeout: 30_000,
+    });
     return new Promise((resolve, reject) => {
       socket.once("connect", () => resolve(socket));
       socket.once("connect_error", reject);
@@ -150,7 +166,9 @@ async function forumRun() {
   await presenter.timeout(60_000).emitWithAck("forum:join", { forumId });
   const joinSeconds = (performance.now() - joinStarted) / 1000;
   const joinCpuMs = cpuMicros(joinCpuBefore.cpu, (await cpuOf(server)).cpu) / 1000;
-  console.log(`${sockets.length} clients joined in ${joinSeconds.toFixed(1)} s (server CPU ${joinCpuMs.toFixed(0)} ms)`);
+  console.log(
+    `${sockets.length} clients joined in ${joinSeconds.toFixed(1)} s (server CPU ${joinCpuMs.toFixed(0)} ms)`,
+  );
   await sleep(Math.min(2500, 500 + CLIENTS)); // let the presence pushes of the join wave settle
 
   const sio = tracker(sockets.length);
@@ -177,12 +195,16 @@ async function forumRun() {
     s.off("forum:slide");
     s.off("forum:chat");
   }
-  console.log(`socket.io: delivered ${sio.delivered}/${sio.expected}, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms, ${cpuPerDelivery.toFixed(2)} µs CPU/delivery`);
+  console.log(
+    `socket.io: delivered ${sio.delivered}/${sio.expected}, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms, ${cpuPerDelivery.toFixed(2)} µs CPU/delivery`,
+  );
 
   // ——— votes: VOTERS participants at VOTE_RATE per second; a tenth of them take their vote back ———
   const questionIds: string[] = [];
   for (let q = 0; q < QUESTIONS; q++) {
-    const ack = await presenter.timeout(10_000).emitWithAck("forum:ask", { forumId, text: `压测问题 ${q + 1}`, clientId: `bench-question-${q}` });
+    const ack = await presenter
+      .timeout(10_000)
+      .emitWithAck("forum:ask", { forumId, text: `压测问题 ${q + 1}`, clientId: `bench-question-${q}` });
     questionIds.push(ack.question.id);
   }
   const lastPushed = new Map<string, number>();
@@ -191,7 +213,11 @@ async function forumRun() {
   for (let v = 0; v < VOTERS; v++) plan.push({ voter: v, question: v % QUESTIONS });
   const takeBack = Math.floor(VOTERS / 10);
   for (let v = 0; v < takeBack; v++) plan.push({ voter: v, question: v % QUESTIONS });
-  const expectedVotes = questionIds.map((_, q) => plan.filter((p) => p.question === q).length - 2 * Array.from({ length: takeBack }, (_, v) => v).filter((v) => v % QUESTIONS === q).length);
+  const expectedVotes = questionIds.map(
+    (_, q) =>
+      plan.filter((p) => p.question === q).length -
+      2 * Array.from({ length: takeBack }, (_, v) => v).filter((v) => v % QUESTIONS === q).length,
+  );
   let voteFailures = 0;
   const voteLatencies: number[] = [];
   const pendingVotes: Promise<void>[] = [];
@@ -213,7 +239,10 @@ async function forumRun() {
   const fresh = await presenter.timeout(30_000).emitWithAck("forum:join", { forumId });
   const stored = questionIds.map((id) => fresh.state.questions.find((q: { id: string }) => q.id === id)?.votes ?? -1);
   const pushed = questionIds.map((id) => lastPushed.get(id) ?? -1);
-  const votesExact = voteFailures === 0 && stored.every((v, i) => v === expectedVotes[i]) && pushed.every((v, i) => v === expectedVotes[i]);
+  const votesExact =
+    voteFailures === 0 &&
+    stored.every((v, i) => v === expectedVotes[i]) &&
+    pushed.every((v, i) => v === expectedVotes[i]);
   console.log(`votes: expected ${expectedVotes.join("/")}, live ${stored.join("/")}, last pushed ${pushed.join("/")}`);
 
   presenter.close();
@@ -229,7 +258,14 @@ async function forumRun() {
     max: stats.max,
     cpuPerDelivery,
     ackFailures,
-    votes: { expected: expectedVotes, live: stored, lastPushed: pushed, failures: voteFailures, exact: votesExact, ackP99Ms: round(summarize(voteLatencies).p99) },
+    votes: {
+      expected: expectedVotes,
+      live: stored,
+      lastPushed: pushed,
+      failures: voteFailures,
+      exact: votesExact,
+      ackP99Ms: round(summarize(voteLatencies).p99),
+    },
   };
 }
 
@@ -246,7 +282,8 @@ async function relayRun(forumId = "00000000-0000-0000-0000-000000000000") {
   };
   const presenter = await wsConnect();
   const clients: WebSocket[] = [];
-  for (let i = 0; i < CLIENTS; i += 100) clients.push(...(await Promise.all(Array.from({ length: Math.min(100, CLIENTS - i) }, wsConnect))));
+  for (let i = 0; i < CLIENTS; i += 100)
+    clients.push(...(await Promise.all(Array.from({ length: Math.min(100, CLIENTS - i) }, wsConnect))));
   const raw = tracker(clients.length);
   for (const ws of clients) ws.on("message", (data) => raw.got(JSON.parse(data.toString()).seq));
   await sleep(500);
@@ -254,7 +291,19 @@ async function relayRun(forumId = "00000000-0000-0000-0000-000000000000") {
   await paced(MESSAGES, RATE, (seq) => {
     raw.sent(seq);
     // about the size of the Socket.IO payloads above
-    presenter.send(JSON.stringify(seq % 2 ? { type: "forum:slide", forumId, talkId: forumId, seq } : { type: "forum:chat", forumId, text: `m${seq}`, author: { id: forumId, displayName: "主持人", role: "secretary" }, seq }));
+    presenter.send(
+      JSON.stringify(
+        seq % 2
+          ? { type: "forum:slide", forumId, talkId: forumId, seq }
+          : {
+              type: "forum:chat",
+              forumId,
+              text: `m${seq}`,
+              author: { id: forumId, displayName: "主持人", role: "secretary" },
+              seq,
+            },
+      ),
+    );
   });
   await waitFor(() => raw.delivered >= raw.expected, DRAIN_TIMEOUT_MS);
   const cpuAfter = await cpuOf(wsServer);
@@ -262,7 +311,14 @@ async function relayRun(forumId = "00000000-0000-0000-0000-000000000000") {
   presenter.close();
   for (const ws of clients) ws.close();
   await stopChild(wsServer);
-  return { delivered: raw.delivered, expected: raw.expected, p50: stats.p50, p99: stats.p99, max: stats.max, cpuPerDelivery: cpuMicros(cpuBefore.cpu, cpuAfter.cpu) / Math.max(1, raw.delivered) };
+  return {
+    delivered: raw.delivered,
+    expected: raw.expected,
+    p50: stats.p50,
+    p99: stats.p99,
+    max: stats.max,
+    cpuPerDelivery: cpuMicros(cpuBefore.cpu, cpuAfter.cpu) / Math.max(1, raw.delivered),
+  };
 }
 
 // ——— RUNS runs, each on a quiet machine if it gets quiet ———
@@ -270,16 +326,28 @@ async function relayRun(forumId = "00000000-0000-0000-0000-000000000000") {
 const runs = [];
 for (let i = 1; i <= RUNS; i++) {
   const quiet = await waitForQuiet();
-  console.log(`\nrun ${i}/${RUNS}: load average ${quiet.loadBefore}${quiet.quiet ? "" : ` — did not drop below 1 within ${LOAD_WAIT_SECONDS} s, running anyway`}`);
+  console.log(
+    `\nrun ${i}/${RUNS}: load average ${quiet.loadBefore}${quiet.quiet ? "" : ` — did not drop below 1 within ${LOAD_WAIT_SECONDS} s, running anyway`}`,
+  );
   const forum = await forumRun();
   await sleep(500);
   const relay = await relayRun();
-  runs.push({ run: i, ...quiet, loadAfter: load1(), forum, relay, p99Ratio: forum.p99 / relay.p99, cpuRatio: forum.cpuPerDelivery / relay.cpuPerDelivery });
+  runs.push({
+    run: i,
+    ...quiet,
+    loadAfter: load1(),
+    forum,
+    relay,
+    p99Ratio: forum.p99 / relay.p99,
+    cpuRatio: forum.cpuPerDelivery / relay.cpuPerDelivery,
+  });
 }
 
 const p99Ratio = median(runs.map((r) => r.p99Ratio));
 const cpuRatio = median(runs.map((r) => r.cpuRatio));
-const allDelivered = runs.every((r) => r.forum.delivered === r.forum.expected && r.relay.delivered === r.relay.expected);
+const allDelivered = runs.every(
+  (r) => r.forum.delivered === r.forum.expected && r.relay.delivered === r.relay.expected,
+);
 const votesExact = runs.every((r) => r.forum.votes.exact);
 report(
   "forum-fanout",
@@ -295,8 +363,21 @@ report(
       waitedSeconds: r.waitedSeconds,
       joinSeconds: r.forum.joinSeconds,
       joinServerCpuMs: r.forum.joinCpuMs,
-      socketIo: { deliveredPct: round((100 * r.forum.delivered) / r.forum.expected, 2), p50Ms: round(r.forum.p50), p99Ms: round(r.forum.p99), maxMs: round(r.forum.max), cpuMicrosPerDelivery: round(r.forum.cpuPerDelivery, 2), ackFailures: r.forum.ackFailures },
-      rawWs: { deliveredPct: round((100 * r.relay.delivered) / r.relay.expected, 2), p50Ms: round(r.relay.p50), p99Ms: round(r.relay.p99), maxMs: round(r.relay.max), cpuMicrosPerDelivery: round(r.relay.cpuPerDelivery, 2) },
+      socketIo: {
+        deliveredPct: round((100 * r.forum.delivered) / r.forum.expected, 2),
+        p50Ms: round(r.forum.p50),
+        p99Ms: round(r.forum.p99),
+        maxMs: round(r.forum.max),
+        cpuMicrosPerDelivery: round(r.forum.cpuPerDelivery, 2),
+        ackFailures: r.forum.ackFailures,
+      },
+      rawWs: {
+        deliveredPct: round((100 * r.relay.delivered) / r.relay.expected, 2),
+        p50Ms: round(r.relay.p50),
+        p99Ms: round(r.relay.p99),
+        maxMs: round(r.relay.max),
+        cpuMicrosPerDelivery: round(r.relay.cpuPerDelivery, 2),
+      },
       p99Ratio: round(r.p99Ratio, 2),
       cpuRatio: round(r.cpuRatio, 2),
       votes: r.forum.votes,

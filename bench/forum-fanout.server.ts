@@ -39,11 +39,21 @@ const rows = Array.from({ length: participants + 1 }, (_, i) => ({
   partyMember: i % 3 === 1,
 }));
 const created = [];
-for (let i = 0; i < rows.length; i += 500) created.push(...(await db.insert(users).values(rows.slice(i, i + 500)).returning()));
+for (let i = 0; i < rows.length; i += 500)
+  created.push(
+    ...(await db
+      .insert(users)
+      .values(rows.slice(i, i + 500))
+      .returning()),
+  );
 const tokens = created.map(() => generateSessionToken());
 const expiresAt = new Date(Date.now() + 24 * 3600 * 1000);
 for (let i = 0; i < created.length; i += 500) {
-  await db.insert(sessions).values(created.slice(i, i + 500).map((u, j) => ({ id: sessionIdFromToken(tokens[i + j]!), userId: u.id, expiresAt })));
+  await db
+    .insert(sessions)
+    .values(
+      created.slice(i, i + 500).map((u, j) => ({ id: sessionIdFromToken(tokens[i + j]!), userId: u.id, expiresAt })),
+    );
 }
 const host = created[0]!;
 const forum = await createForum(server.ctx, host, {
@@ -53,7 +63,12 @@ const forum = await createForum(server.ctx, host, {
   talks: [{ title: "压测发言", presenterId: host.id }],
 });
 // The host starts the forum through the door everyone uses: a signed-in socket.
-const hostSocket = ioClient(server.url, { transports: ["websocket"], extraHeaders: { cookie: `session=${tokens[0]}` }, reconnection: false, forceNew: true });
+const hostSocket = ioClient(server.url, {
+  transports: ["websocket"],
+  extraHeaders: { cookie: `session=${tokens[0]}` },
+  reconnection: false,
+  forceNew: true,
+});
 await new Promise<void>((resolve, reject) => {
   hostSocket.once("connect", resolve);
   hostSocket.once("connect_error", reject);
@@ -70,4 +85,11 @@ process.on("message", async (msg: { cmd: string }) => {
     process.exit(0);
   }
 });
-process.send!({ ready: true, url: server.url, forumId: forum.id, talkId: forum.talks[0]!.id, hostToken: tokens[0], tokens: tokens.slice(1) });
+process.send!({
+  ready: true,
+  url: server.url,
+  forumId: forum.id,
+  talkId: forum.talks[0]!.id,
+  hostToken: tokens[0],
+  tokens: tokens.slice(1),
+});

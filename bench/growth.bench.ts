@@ -76,7 +76,13 @@ async function load(db: Db): Promise<{ organiser: string; person: string }> {
   const hash = await hashPassword(PASSWORD);
   const [organiser] = await db
     .insert(users)
-    .values({ username: "bench_organiser", displayName: "看板测试组织部", passwordHash: hash, role: "organiser", roles: ["organiser"] })
+    .values({
+      username: "bench_organiser",
+      displayName: "看板测试组织部",
+      passwordHash: hash,
+      role: "organiser",
+      roles: ["organiser"],
+    })
     .returning({ id: users.id });
   const people = await db
     .insert(users)
@@ -111,7 +117,10 @@ async function load(db: Db): Promise<{ organiser: string; person: string }> {
         createdBy: organiser!.id,
       };
     }),
-    async (batch) => trainingRows.push(...(await db.insert(trainings).values(batch).returning({ id: trainings.id, startsAt: trainings.startsAt }))),
+    async (batch) =>
+      trainingRows.push(
+        ...(await db.insert(trainings).values(batch).returning({ id: trainings.id, startsAt: trainings.startsAt })),
+      ),
     500,
   );
   const checkinRows = trainingRows.flatMap((t) => {
@@ -188,17 +197,22 @@ async function recordInNode(db: Db, userId: string) {
     db,
     sql`select t.hours, t.starts_at from checkins c join trainings t on t.id = c.activity_id where c.user_id = ${userId}::uuid and c.kind = 'training'`,
   );
-  const items = await queryRows<{ kind: string; at: string | Date; title: string; capabilities: string[]; score: string | null }>(
-    db,
-    sql`select kind, at, title, capabilities, score from evidence where user_id = ${userId}::uuid`,
-  );
+  const items = await queryRows<{
+    kind: string;
+    at: string | Date;
+    title: string;
+    capabilities: string[];
+    score: string | null;
+  }>(db, sql`select kind, at, title, capabilities, score from evidence where user_id = ${userId}::uuid`);
   const { from, to } = yearRange(YEAR);
   const inYear = (at: string | Date) => {
     const ms = new Date(at).getTime();
     return ms >= from.getTime() && ms < to.getTime();
   };
   const done = attended.filter((a) => inYear(a.starts_at)).reduce((sum, a) => sum + Number(a.hours), 0);
-  const timeline = items.filter((e) => inYear(e.at)).sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime());
+  const timeline = items
+    .filter((e) => inYear(e.at))
+    .sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime());
   const counts = new Map<string, number>();
   for (const e of timeline) for (const c of e.capabilities) counts.set(c, (counts.get(c) ?? 0) + 1);
   return { done, timeline: timeline.length, counts };
@@ -314,11 +328,14 @@ async function measure(engine: string, env: Record<string, string>) {
     for (const street of fromSql.dashboard.streets) {
       const other = fromNode.byStreet.get(street.streetId) ?? { required: 0, done: 0 };
       if (other.required !== street.required || Math.abs(other.done - street.done) > 1e-6) {
-        throw new Error(`dashboard: SQL and Node disagree for ${street.streetId}: ${JSON.stringify({ sql: street, node: other })}`);
+        throw new Error(
+          `dashboard: SQL and Node disagree for ${street.streetId}: ${JSON.stringify({ sql: street, node: other })}`,
+        );
       }
     }
     for (const c of fromSql.dashboard.capabilities) {
-      if ((fromNode.capabilities.get(c.capability) ?? 0) !== c.count) throw new Error(`dashboard: capability ${c.capability} differs`);
+      if ((fromNode.capabilities.get(c.capability) ?? 0) !== c.count)
+        throw new Error(`dashboard: capability ${c.capability} differs`);
     }
     await getJson(recordUrl, cookie);
 
@@ -378,9 +395,16 @@ async function main() {
   );
   const rows = [await onPglite()];
   if (USE_PG) rows.push(await onPostgres());
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(" / ");
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
   console.log(`load average (1/5/15 min): ${load}`);
-  report(SMOKE ? "growth-smoke" : "growth", { people: PEOPLE, evidence: EVIDENCE, checkins: TRAININGS * PER_TRAINING, runs: RUNS, loadAverage: load }, rows);
+  report(
+    SMOKE ? "growth-smoke" : "growth",
+    { people: PEOPLE, evidence: EVIDENCE, checkins: TRAININGS * PER_TRAINING, runs: RUNS, loadAverage: load },
+    rows,
+  );
 }
 
 main().catch((error) => {

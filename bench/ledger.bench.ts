@@ -84,7 +84,12 @@ async function load(db: Database["db"]) {
   for (const [t, training] of trainingRows.entries()) {
     const offset = Math.floor(random() * PEOPLE);
     for (let k = 0; k < PER_TRAINING; k += 1) {
-      rows.push({ kind: "training", activityId: training.id, userId: userRows[(offset + k * 7) % PEOPLE]!.id, source: "code" });
+      rows.push({
+        kind: "training",
+        activityId: training.id,
+        userId: userRows[(offset + k * 7) % PEOPLE]!.id,
+        source: "code",
+      });
     }
     if (rows.length >= 5000 || t === trainingRows.length - 1) {
       await db.insert(checkins).values(rows).onConflictDoNothing();
@@ -189,14 +194,23 @@ async function withPglite<T>(run: (db: Database) => Promise<T>): Promise<T> {
 }
 
 async function main() {
-  console.log(`${SMOKE ? "SMOKE " : ""}${PEOPLE} people, ${TRAININGS} trainings, ${TRAININGS * PER_TRAINING} check-ins, ${RUNS} runs each`);
+  console.log(
+    `${SMOKE ? "SMOKE " : ""}${PEOPLE} people, ${TRAININGS} trainings, ${TRAININGS * PER_TRAINING} check-ins, ${RUNS} runs each`,
+  );
   const rows = [];
   for (const engine of ENGINES) {
     rows.push(await (engine === "postgres" ? withPostgres : withPglite)((db) => measure(engine, db)));
   }
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(" / ");
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
   console.log(`load average (1/5/15 min): ${load}`);
-  report(SMOKE ? "ledger-smoke" : "ledger", { people: PEOPLE, trainings: TRAININGS, checkins: TRAININGS * PER_TRAINING, runs: RUNS, loadAverage: load }, rows);
+  report(
+    SMOKE ? "ledger-smoke" : "ledger",
+    { people: PEOPLE, trainings: TRAININGS, checkins: TRAININGS * PER_TRAINING, runs: RUNS, loadAverage: load },
+    rows,
+  );
 }
 
 main().catch((error) => {

@@ -15,7 +15,13 @@ export function percentile(sorted: number[], p: number): number {
 
 export function summarize(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 /** Writes bench/results/<name>.json and prints the figures as a table. */
@@ -33,7 +39,9 @@ export function report(name: string, figures: Record<string, unknown>, rows?: Re
  * default; only its host, port and user count — naming `database` instead.
  */
 export function pgDatabaseUrl(database: string): string {
-  const url = new URL(process.env.BENCH_PG_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres");
+  const url = new URL(
+    process.env.BENCH_PG_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres",
+  );
   url.pathname = `/${database}`;
   return url.toString();
 }
@@ -43,7 +51,8 @@ export function pgDatabaseUrl(database: string): string {
  * the server's `postgres` database, and dropped by `drop()` — no benchmark expects one to exist.
  */
 export async function ownDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!/^forum_bench_[a-z_]+$/.test(name)) throw new Error(`a benchmark's own database is named forum_bench_…, not ${name}`);
+  if (!/^forum_bench_[a-z_]+$/.test(name))
+    throw new Error(`a benchmark's own database is named forum_bench_…, not ${name}`);
   const admin = postgres(pgDatabaseUrl("postgres"), { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
@@ -73,10 +82,17 @@ export function loadAverage(): number {
  * Waits (bounded) until the 1-minute load average is below `below`, so figures are not the run
  * queue's; returns what it saw, and whether it gave up waiting — the caller reports both.
  */
-export async function waitForQuietMachine(below = 1, maxWaitMs = 10 * 60_000): Promise<{ loadAverage: number; waitedS: number; quiet: boolean }> {
+export async function waitForQuietMachine(
+  below = 1,
+  maxWaitMs = 10 * 60_000,
+): Promise<{ loadAverage: number; waitedS: number; quiet: boolean }> {
   const started = Date.now();
   while (os.loadavg()[0]! >= below && Date.now() - started < maxWaitMs) {
     await new Promise((r) => setTimeout(r, 5_000));
   }
-  return { loadAverage: loadAverage(), waitedS: Math.round((Date.now() - started) / 1000), quiet: os.loadavg()[0]! < below };
+  return {
+    loadAverage: loadAverage(),
+    waitedS: Math.round((Date.now() - started) / 1000),
+    quiet: os.loadavg()[0]! < below,
+  };
 }

@@ -26,7 +26,10 @@ import { freePort } from "../tests/helpers/processes.ts";
 
 process.setMaxListeners(0);
 const SMOKE = process.env.BENCH_SMOKE === "1";
-const EDITOR_COUNTS = (process.env.BENCH_EDITORS ?? (SMOKE ? "3" : "10,50")).split(",").map(Number).filter((n) => n > 0);
+const EDITOR_COUNTS = (process.env.BENCH_EDITORS ?? (SMOKE ? "3" : "10,50"))
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 const RATE = 5;
 const SECONDS = SMOKE ? 2 : 10;
 const SECTION = "实施步骤与时间表";
@@ -47,7 +50,16 @@ process.on("exit", () => {
   relayChild.kill("SIGKILL");
 });
 const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-  env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, SEED_DEMO: "true", LOG_LEVEL: "warn", DATABASE_URL: database?.url ?? "", REDIS_URL: "" },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    SEED_DEMO: "true",
+    LOG_LEVEL: "warn",
+    DATABASE_URL: database?.url ?? "",
+    REDIS_URL: "",
+  },
   stdio: ["ignore", "inherit", "inherit"],
 });
 // The baseline: the reference y-websocket server as shipped (its own bin, its own process), with
@@ -150,7 +162,9 @@ async function typingLoad(target: Target, start: { docName: string; state: Uint8
   const ownCpu = process.cpuUsage(ownCpuBefore);
   const clientCpuS = (ownCpu.user + ownCpu.system) / 1e6;
   measuring = false;
-  const converged = clients.every((c) => sectionText(c.doc, SECTION).toString() === sectionText(clients[0]!.doc, SECTION).toString());
+  const converged = clients.every(
+    (c) => sectionText(c.doc, SECTION).toString() === sectionText(clients[0]!.doc, SECTION).toString(),
+  );
   const lat = summarize(latencies);
   for (const c of clients) c.provider.destroy();
   seeder?.provider.destroy();
@@ -166,12 +180,19 @@ async function typingLoad(target: Target, start: { docName: string; state: Uint8
     server_cpu_pct: Math.round((cpuS / wallS) * 1000) / 10,
     load_generator_cpu_pct: Math.round((clientCpuS / wallS) * 1000) / 10,
   };
-
 }
 
 try {
-  await until(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status === 200, 60_000, "server start");
-  await until(async () => (await fetch(`http://127.0.0.1:${relayPort}/`).catch(() => null))?.status === 200, 60_000, "relay start");
+  await until(
+    async () => (await fetch(`${base}/api/health`).catch(() => null))?.status === 200,
+    60_000,
+    "server start",
+  );
+  await until(
+    async () => (await fetch(`http://127.0.0.1:${relayPort}/`).catch(() => null))?.status === 200,
+    60_000,
+    "relay start",
+  );
   const sec1 = new ApiClient(base);
   await sec1.post("/api/auth/login", { username: "sec1", password: "demo1234" });
 
@@ -226,7 +247,11 @@ try {
     for (const j of ownIndex[other]!) {
       if (j > v[other]! || j <= me.applied) continue;
       const p = produced[j]!;
-      await until(() => (Y.decodeStateVector(Y.encodeStateVector(me.net)).get(p.client) ?? 0) >= p.clock, 30_000, "relay");
+      await until(
+        () => (Y.decodeStateVector(Y.encodeStateVector(me.net)).get(p.client) ?? 0) >= p.clock,
+        30_000,
+        "relay",
+      );
       Y.applyUpdate(me.local, p.update, "remote");
     }
     me.applied = Math.max(me.applied, v[other]!);
@@ -243,11 +268,21 @@ try {
       }
     });
     me.local.off("update", capture);
-    produced[i] = { update: update ?? new Uint8Array([0, 0]), client: me.local.clientID, clock: Y.decodeStateVector(Y.encodeStateVector(me.local)).get(me.local.clientID) ?? 0 };
+    produced[i] = {
+      update: update ?? new Uint8Array([0, 0]),
+      client: me.local.clientID,
+      clock: Y.decodeStateVector(Y.encodeStateVector(me.local)).get(me.local.clientID) ?? 0,
+    };
     ownIndex[txn.agent]!.push(i);
   }
   // Both agents see everything in the end.
-  await until(() => agents[0]!.net.getText("t").toString() === agents[1]!.net.getText("t").toString() && agents[0]!.net.getText("t").length > 0, 60_000, "agents to converge");
+  await until(
+    () =>
+      agents[0]!.net.getText("t").toString() === agents[1]!.net.getText("t").toString() &&
+      agents[0]!.net.getText("t").length > 0,
+    60_000,
+    "agents to converge",
+  );
   const replayS = (performance.now() - t1) / 1000;
   const fresh = connectDoc(server, sec1, doc2, new Y.Doc());
   await waitForSync(fresh.provider, 30_000);

@@ -16,7 +16,14 @@ import { compactDoc, loadDoc } from "../server/yjs/persistence.ts";
 import { connectDoc, waitForSync } from "../tests/helpers/clients.ts";
 import { sectionText } from "../tests/proposals/helpers.ts";
 import { loadAverage, report, summarize } from "./lib.ts";
-import { chineseTrace, ownerAndProposal, readTrace, startBenchServer, until, type BenchServer } from "./proposal-lib.ts";
+import {
+  chineseTrace,
+  ownerAndProposal,
+  readTrace,
+  startBenchServer,
+  until,
+  type BenchServer,
+} from "./proposal-lib.ts";
 
 const SMOKE = process.env.BENCH_SMOKE === "1";
 const OPENS = SMOKE ? 2 : 5;
@@ -32,7 +39,12 @@ function textAfter(patches: [number, number, string][][]): string {
   return text;
 }
 
-async function replay(server: BenchServer, name: string, patches: [number, number, string][][], endContent: string): Promise<{ row: Record<string, unknown>; server: BenchServer }> {
+async function replay(
+  server: BenchServer,
+  name: string,
+  patches: [number, number, string][][],
+  endContent: string,
+): Promise<{ row: Record<string, unknown>; server: BenchServer }> {
   const { client, docName } = await ownerAndProposal(server);
   const writer = connectDoc(server as never, client, docName);
   const observer = connectDoc(server as never, client, docName);
@@ -74,7 +86,8 @@ async function replay(server: BenchServer, name: string, patches: [number, numbe
     const fresh = connectDoc(server as never, client, docName, new Y.Doc());
     await waitForSync(fresh.provider, 30_000);
     const took = performance.now() - t0;
-    if (sectionText(fresh.doc, SECTION).toString() !== endContent) throw new Error(`${name}: the opened document differs`);
+    if (sectionText(fresh.doc, SECTION).toString() !== endContent)
+      throw new Error(`${name}: the opened document differs`);
     fresh.provider.destroy();
     return took;
   };
@@ -90,7 +103,13 @@ async function replay(server: BenchServer, name: string, patches: [number, numbe
   // the server's, as SharedDoc.load does it — read the rows, decode each in full (the poisoned-row
   // check), apply them to a Y.Doc — plus encoding the state for the client; then the client's,
   // applying that state to an empty Y.Doc as the provider does on sync step 2.
-  const parts = { read: [] as number[], check: [] as number[], apply: [] as number[], encode: [] as number[], client: [] as number[] };
+  const parts = {
+    read: [] as number[],
+    check: [] as number[],
+    apply: [] as number[],
+    encode: [] as number[],
+    client: [] as number[],
+  };
   for (let i = 0; i < OPENS; i++) {
     server = await server.restart();
     const t0 = performance.now();
@@ -153,7 +172,11 @@ async function replay(server: BenchServer, name: string, patches: [number, numbe
 let server = await startBenchServer("proposal_trace");
 const loadAverageAtStart = loadAverage();
 try {
-  const paper = readTrace<{ startContent: string; endContent: string; txns: { patches: [number, number, string][] }[] }>("automerge-paper.json.gz");
+  const paper = readTrace<{
+    startContent: string;
+    endContent: string;
+    txns: { patches: [number, number, string][] }[];
+  }>("automerge-paper.json.gz");
   if (paper.startContent) throw new Error("expected an empty start");
   // A smoke run replays prefixes; their end is computed from the patches.
   const paperPatches = paper.txns.slice(0, SMOKE ? 2_000 : undefined).map((t) => t.patches);

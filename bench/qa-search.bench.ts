@@ -114,7 +114,8 @@ function makeQueries(data: GeneratedQuestion[]): BenchQuery[] {
       queries.push({ kind: "2 chars", q: title.slice(at, at + 2).join("") });
     }
   }
-  for (let i = 0; i < 50; i++) queries.push({ kind: "multi-word", q: `${term()} ${term()}${i % 3 === 0 ? ` ${term()}` : ""}` });
+  for (let i = 0; i < 50; i++)
+    queries.push({ kind: "multi-word", q: `${term()} ${term()}${i % 3 === 0 ? ` ${term()}` : ""}` });
   for (let i = 0; i < 50; i++) {
     // a 4–7 character run from a real title or body: words in this order, adjacent
     const doc = pick(data);
@@ -142,7 +143,13 @@ async function load(db: Database, data: GeneratedQuestion[]): Promise<{ seconds:
   const started = performance.now();
   const [author] = await db.db
     .insert(users)
-    .values({ username: `bench${Date.now()}`, displayName: "基准测试", passwordHash: "x", role: "worker", roles: ["worker"] })
+    .values({
+      username: `bench${Date.now()}`,
+      displayName: "基准测试",
+      passwordHash: "x",
+      role: "worker",
+      roles: ["worker"],
+    })
     .returning({ id: users.id });
   const authorId = author!.id;
   // bulk load without the GIN index, then build it once
@@ -193,9 +200,16 @@ function toArray(values: string[]): string {
 /** First page of ids per query, by engine: the two databases must agree. */
 const pages = new Map<string, string[][]>();
 
-async function measure(engine: string, db: Database, data: GeneratedQuestion[], queries: BenchQuery[], checkEvery: number) {
+async function measure(
+  engine: string,
+  db: Database,
+  data: GeneratedQuestion[],
+  queries: BenchQuery[],
+  checkEvery: number,
+) {
   console.log(`[${engine}] loading ${data.length.toLocaleString()} questions…`);
-  const { seconds: loadSeconds, authorId } = REUSE && engine === "postgres" ? { seconds: 0, authorId: "" } : await load(db, data);
+  const { seconds: loadSeconds, authorId } =
+    REUSE && engine === "postgres" ? { seconds: 0, authorId: "" } : await load(db, data);
   console.log(`[${engine}] loaded and indexed in ${loadSeconds.toFixed(1)} s`);
   const ctx = { db: db.db } as AppContext;
   // a worker who is not the author: the visibility filter (hidden = false or mine) applies
@@ -205,8 +219,20 @@ async function measure(engine: string, db: Database, data: GeneratedQuestion[], 
   // warm-up: a few queries of each kind, not timed
   for (const query of queries.slice(0, 10)) await listQuestions(ctx, viewer, { q: query.q, limit: PAGE, mine: false });
 
-  const indexed: Record<Kind | "all", number[]> = { "1 char": [], "2 chars": [], "multi-word": [], phrase: [], all: [] };
-  const baseline: Record<Kind | "all", number[]> = { "1 char": [], "2 chars": [], "multi-word": [], phrase: [], all: [] };
+  const indexed: Record<Kind | "all", number[]> = {
+    "1 char": [],
+    "2 chars": [],
+    "multi-word": [],
+    phrase: [],
+    all: [],
+  };
+  const baseline: Record<Kind | "all", number[]> = {
+    "1 char": [],
+    "2 chars": [],
+    "multi-word": [],
+    phrase: [],
+    all: [],
+  };
   let expected = 0;
   let found = 0;
   let returned = 0;
@@ -229,7 +255,10 @@ async function measure(engine: string, db: Database, data: GeneratedQuestion[], 
 
     const condition = ilikeCondition(query.q);
     t = performance.now();
-    await queryRows(db.db, sql`select q.id, q.title from qa_questions q where not q.hidden and ${condition} order by q.votes desc limit ${PAGE}`);
+    await queryRows(
+      db.db,
+      sql`select q.id, q.title from qa_questions q where not q.hidden and ${condition} order by q.votes desc limit ${PAGE}`,
+    );
     const baseMs = performance.now() - t;
     baseline[query.kind].push(baseMs);
     baseline.all.push(baseMs);
@@ -253,7 +282,14 @@ async function measure(engine: string, db: Database, data: GeneratedQuestion[], 
 
   const row = (label: string, samples: number[]) => {
     const s = summarize(samples);
-    return { engine, method: label, queries: s.n, p50_ms: +s.p50.toFixed(2), p95_ms: +s.p95.toFixed(2), max_ms: +s.max.toFixed(2) };
+    return {
+      engine,
+      method: label,
+      queries: s.n,
+      p50_ms: +s.p50.toFixed(2),
+      p95_ms: +s.p95.toFixed(2),
+      max_ms: +s.max.toFixed(2),
+    };
   };
   const rows = [
     row("bigram tsvector + GIN (all)", indexed.all),
@@ -316,16 +352,24 @@ async function main() {
   const data = generate(ROWS);
   const queries = makeQueries(data);
   const answers = data.reduce((n, d) => n + d.answers.length, 0);
-  console.log(`generated ${ROWS.toLocaleString()} questions and ${answers.toLocaleString()} answers, ${queries.length} queries`);
+  console.log(
+    `generated ${ROWS.toLocaleString()} questions and ${answers.toLocaleString()} answers, ${queries.length} queries`,
+  );
 
   const rows: Record<string, unknown>[] = [];
   const figures: Record<string, unknown> = { questions: ROWS, answers, queries: queries.length, pageSize: PAGE };
   for (const engine of ENGINES) {
     const checkEvery = Math.max(
       1,
-      Number(engine === "postgres" ? (process.env.QA_BENCH_PG_CHECK_EVERY ?? 1) : (process.env.QA_BENCH_PGLITE_CHECK_EVERY ?? 8)),
+      Number(
+        engine === "postgres"
+          ? (process.env.QA_BENCH_PG_CHECK_EVERY ?? 1)
+          : (process.env.QA_BENCH_PGLITE_CHECK_EVERY ?? 8),
+      ),
     );
-    const result = await (engine === "postgres" ? withPostgres : withPglite)((db) => measure(engine, db, data, queries, checkEvery));
+    const result = await (engine === "postgres" ? withPostgres : withPglite)((db) =>
+      measure(engine, db, data, queries, checkEvery),
+    );
     rows.push(...result.rows);
     figures[engine] = result.figures;
     console.table(result.rows);

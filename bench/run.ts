@@ -16,8 +16,15 @@ const outcomes: { bench: string; status: string; seconds: number }[] = [];
 for (const file of benches) {
   console.log(`\n>>> ${file}`);
   const started = Date.now();
-  const result = spawnSync(process.execPath, ["--import", "tsx", `${dir}${file}`], { stdio: "inherit", timeout: 15 * 60_000 });
-  outcomes.push({ bench: file, status: result.status === 0 ? "ok" : `failed (${result.status ?? result.signal})`, seconds: Math.round((Date.now() - started) / 1000) });
+  const result = spawnSync(process.execPath, ["--import", "tsx", `${dir}${file}`], {
+    stdio: "inherit",
+    timeout: 15 * 60_000,
+  });
+  outcomes.push({
+    bench: file,
+    status: result.status === 0 ? "ok" : `failed (${result.status ?? result.signal})`,
+    seconds: Math.round((Date.now() - started) / 1000),
+  });
 }
 
 console.log("\n# Summary");
@@ -27,7 +34,13 @@ if (existsSync(resultsDir)) {
   const rows = readdirSync(resultsDir)
     .filter((f) => f.endsWith(".json"))
     .map((f) => {
-      const { name, date, machine: _machine, rows: _rows, ...figures } = JSON.parse(readFileSync(`${resultsDir}/${f}`, "utf8"));
+      const {
+        name,
+        date,
+        machine: _machine,
+        rows: _rows,
+        ...figures
+      } = JSON.parse(readFileSync(`${resultsDir}/${f}`, "utf8"));
       return { name, date, figures: JSON.stringify(figures).slice(0, 160) };
     });
   console.table(rows);

@@ -24,7 +24,15 @@ async function startOnce(entry: string, dataDir: string): Promise<number> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "warn", DATABASE_URL: "", REDIS_URL: "" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      DATABASE_URL: "",
+      REDIS_URL: "",
+    },
     stdio: "inherit",
   });
   try {
@@ -49,7 +57,8 @@ const dataDir = mkdtempSync(join(tmpdir(), "forum-bench-startup-"));
 try {
   const first = await startOnce("server/main.ts", dataDir); // creates, migrates and seeds the database
   const quiet = await waitForQuietMachine(1, QUIET_WAIT_S * 1000);
-  if (!quiet.quiet) console.warn(`load average still ${quiet.loadAverage} after waiting ${quiet.waitedS} s: measuring anyway`);
+  if (!quiet.quiet)
+    console.warn(`load average still ${quiet.loadAverage} after waiting ${quiet.waitedS} s: measuring anyway`);
   const ours: number[] = [];
   const floor: number[] = [];
   for (let i = 0; i < RUNS; i++) {

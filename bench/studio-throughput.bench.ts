@@ -146,13 +146,16 @@ async function offered(senders: Member[], rate: number, seconds: number) {
 async function baselinePostgres(url: string, seconds: number) {
   const { default: postgres } = await import("postgres");
   const probe = postgres(url, { max: 1, onnotice: () => {} });
-  const [limits] = await probe`select current_setting('max_connections')::int as max, (select count(*)::int from pg_stat_activity) as used`;
+  const [limits] =
+    await probe`select current_setting('max_connections')::int as max, (select count(*)::int from pg_stat_activity) as used`;
   await probe.end();
   // PostgreSQL here allows 100 connections in all; leave room for the server's pool and others.
   const connections = Math.max(10, Math.min(SENDERS, limits!.max - limits!.used - 30));
   const sqlc = postgres(url, { max: connections, onnotice: () => {} });
   const table = `studio_bench_baseline_${process.pid}`;
-  await sqlc.unsafe(`create table ${table} (id bigserial primary key, studio_id uuid not null, seq int not null, client_id text not null, text text not null, created_at timestamptz not null default now())`);
+  await sqlc.unsafe(
+    `create table ${table} (id bigserial primary key, studio_id uuid not null, seq int not null, client_id text not null, text text not null, created_at timestamptz not null default now())`,
+  );
   try {
     const latencies: number[] = [];
     const deadline = performance.now() + seconds * 1000;
@@ -164,13 +167,23 @@ async function baselinePostgres(url: string, seconds: number) {
         while (performance.now() < deadline) {
           const t0 = performance.now();
           n += 1;
-          await sqlc.unsafe(`insert into ${table} (studio_id, seq, client_id, text) values ($1, $2, $3, $4)`, [studioId, n, `b-${w}-${n}`, `压测消息 ${n}`]);
+          await sqlc.unsafe(`insert into ${table} (studio_id, seq, client_id, text) values ($1, $2, $3, $4)`, [
+            studioId,
+            n,
+            `b-${w}-${n}`,
+            `压测消息 ${n}`,
+          ]);
           latencies.push(performance.now() - t0);
         }
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
-    return { connections, inserts: latencies.length, perSecond: Math.round(latencies.length / elapsed), ...summarize(latencies) };
+    return {
+      connections,
+      inserts: latencies.length,
+      perSecond: Math.round(latencies.length / elapsed),
+      ...summarize(latencies),
+    };
   } finally {
     await sqlc.unsafe(`drop table ${table}`);
     await sqlc.end();
@@ -181,7 +194,9 @@ async function baselinePostgres(url: string, seconds: number) {
 async function baselinePglite(seconds: number) {
   const { PGlite } = await import("@electric-sql/pglite");
   const db = await PGlite.create();
-  await db.exec(`create table baseline (id bigserial primary key, studio_id uuid not null, seq int not null, client_id text not null, text text not null, created_at timestamptz not null default now())`);
+  await db.exec(
+    `create table baseline (id bigserial primary key, studio_id uuid not null, seq int not null, client_id text not null, text text not null, created_at timestamptz not null default now())`,
+  );
   const latencies: number[] = [];
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
@@ -192,14 +207,24 @@ async function baselinePglite(seconds: number) {
       while (performance.now() < deadline) {
         const t0 = performance.now();
         n += 1;
-        await db.query(`insert into baseline (studio_id, seq, client_id, text) values ($1, $2, $3, $4)`, [studioId, n, `b-${w}-${n}`, `压测消息 ${n}`]);
+        await db.query(`insert into baseline (studio_id, seq, client_id, text) values ($1, $2, $3, $4)`, [
+          studioId,
+          n,
+          `b-${w}-${n}`,
+          `压测消息 ${n}`,
+        ]);
         latencies.push(performance.now() - t0);
       }
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
   await db.close();
-  return { connections: 1, inserts: latencies.length, perSecond: Math.round(latencies.length / elapsed), ...summarize(latencies) };
+  return {
+    connections: 1,
+    inserts: latencies.length,
+    perSecond: Math.round(latencies.length / elapsed),
+    ...summarize(latencies),
+  };
 }
 
 async function run(kind: "postgres" | "pglite", databaseUrl = "") {
@@ -228,7 +253,13 @@ async function run(kind: "postgres" | "pglite", databaseUrl = "") {
 }
 
 const only = process.env.ONLY;
-const skipped = { sat: { perSecond: NaN, p50: NaN, p99: NaN }, off: { perSecond: NaN, p50: NaN, p99: NaN }, integrity: { stored: 0, studiosWithGapsOrDuplicates: 0 }, serverCpuPerMessageUs: NaN, dbKind: "skipped" } as unknown as Awaited<ReturnType<typeof run>>;
+const skipped = {
+  sat: { perSecond: NaN, p50: NaN, p99: NaN },
+  off: { perSecond: NaN, p50: NaN, p99: NaN },
+  integrity: { stored: 0, studiosWithGapsOrDuplicates: 0 },
+  serverCpuPerMessageUs: NaN,
+  dbKind: "skipped",
+} as unknown as Awaited<ReturnType<typeof run>>;
 const noBase = { perSecond: NaN, connections: 0, p50: NaN, p99: NaN };
 const own = only === "pglite" ? null : await ownDatabase("forum_bench_studio");
 let pg = skipped;
@@ -244,7 +275,11 @@ try {
 const lite = only === "postgres" ? skipped : await run("pglite");
 const liteBase = only === "postgres" ? noBase : await baselinePglite(SECONDS);
 
-const row = (name: string, r: Awaited<ReturnType<typeof run>>, base: { perSecond: number; connections: number; p50: number; p99: number }) => ({
+const row = (
+  name: string,
+  r: Awaited<ReturnType<typeof run>>,
+  base: { perSecond: number; connections: number; p50: number; p99: number },
+) => ({
   database: name,
   "acked msg/s (200 senders)": r.sat.perSecond,
   "ack p50 ms": +r.sat.p50.toFixed(1),
@@ -268,8 +303,24 @@ report(
     membersOnline: 210,
     senders: SENDERS,
     seconds: SECONDS,
-    postgres: { saturated: pg.sat, offered1000: pg.off, baseline: pgBase, ratio: +(pg.sat.perSecond / pgBase.perSecond).toFixed(2), integrity: pg.integrity, serverCpuPerMessageUs: pg.serverCpuPerMessageUs, clientCpuPerMessageUs: pg.clientCpuPerMessageUs },
-    pglite: { saturated: lite.sat, offered1000: lite.off, baseline: liteBase, ratio: +(lite.sat.perSecond / liteBase.perSecond).toFixed(2), integrity: lite.integrity, serverCpuPerMessageUs: lite.serverCpuPerMessageUs, clientCpuPerMessageUs: lite.clientCpuPerMessageUs },
+    postgres: {
+      saturated: pg.sat,
+      offered1000: pg.off,
+      baseline: pgBase,
+      ratio: +(pg.sat.perSecond / pgBase.perSecond).toFixed(2),
+      integrity: pg.integrity,
+      serverCpuPerMessageUs: pg.serverCpuPerMessageUs,
+      clientCpuPerMessageUs: pg.clientCpuPerMessageUs,
+    },
+    pglite: {
+      saturated: lite.sat,
+      offered1000: lite.off,
+      baseline: liteBase,
+      ratio: +(lite.sat.perSecond / liteBase.perSecond).toFixed(2),
+      integrity: lite.integrity,
+      serverCpuPerMessageUs: lite.serverCpuPerMessageUs,
+      clientCpuPerMessageUs: lite.clientCpuPerMessageUs,
+    },
   },
   rows,
 );

@@ -42,7 +42,9 @@ const people = Array.from({ length: STUDIOS * 3 }, (_, i) => ({
 const created = await db.insert(users).values(people).returning();
 const tokens = created.map(() => generateSessionToken());
 const expiresAt = new Date(Date.now() + 24 * 3600_000);
-await db.insert(sessions).values(created.map((u, i) => ({ id: sessionIdFromToken(tokens[i]!), userId: u.id, expiresAt })));
+await db
+  .insert(sessions)
+  .values(created.map((u, i) => ({ id: sessionIdFromToken(tokens[i]!), userId: u.id, expiresAt })));
 const studioRows = await db
   .insert(studios)
   .values(
@@ -56,7 +58,11 @@ const studioRows = await db
   .returning();
 await db.insert(studioMembers).values(
   studioRows.flatMap((st, s) =>
-    [0, 1, 2].map((k) => ({ studioId: st.id, userId: created[s * 3 + k]!.id, role: (k === 0 ? "mentor" : "mentee") as "mentor" | "mentee" })),
+    [0, 1, 2].map((k) => ({
+      studioId: st.id,
+      userId: created[s * 3 + k]!.id,
+      role: (k === 0 ? "mentor" : "mentee") as "mentor" | "mentee",
+    })),
   ),
 );
 const studioIds = studioRows.map((s) => s.id);
@@ -67,7 +73,14 @@ async function verify() {
     studioIds.map((id) => sql`${id}::uuid`),
     sql`, `,
   );
-  const rows = await queryRows<{ id: string; last_seq: number; n: number; max: number | null; distinct_seq: number; distinct_client: number }>(
+  const rows = await queryRows<{
+    id: string;
+    last_seq: number;
+    n: number;
+    max: number | null;
+    distinct_seq: number;
+    distinct_client: number;
+  }>(
     db,
     sql`select s.id, s.last_seq, count(m.id)::int as n, max(m.seq) as max,
           count(distinct m.seq)::int as distinct_seq, count(distinct m.client_id)::int as distinct_client
@@ -75,7 +88,11 @@ async function verify() {
         where s.id in (${ids}) group by s.id, s.last_seq`,
   );
   const bad = rows.filter(
-    (r) => Number(r.n) !== Number(r.last_seq) || Number(r.max ?? 0) !== Number(r.last_seq) || Number(r.distinct_seq) !== Number(r.n) || Number(r.distinct_client) !== Number(r.n),
+    (r) =>
+      Number(r.n) !== Number(r.last_seq) ||
+      Number(r.max ?? 0) !== Number(r.last_seq) ||
+      Number(r.distinct_seq) !== Number(r.n) ||
+      Number(r.distinct_client) !== Number(r.n),
   );
   const total = rows.reduce((sum, r) => sum + Number(r.n), 0);
   return { stored: total, studiosWithGapsOrDuplicates: bad.length };
@@ -83,7 +100,12 @@ async function verify() {
 
 async function cleanUp() {
   await db.delete(studios).where(inArray(studios.id, studioIds));
-  await db.delete(users).where(inArray(users.id, created.map((u) => u.id)));
+  await db.delete(users).where(
+    inArray(
+      users.id,
+      created.map((u) => u.id),
+    ),
+  );
 }
 
 process.on("message", async (msg: { cmd: string }) => {

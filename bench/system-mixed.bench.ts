@@ -38,7 +38,10 @@ const STEPS = (process.env.BENCH_STEPS ?? "250,500,1000,1500,2000,2500,3000")
   .filter((n) => Number.isInteger(n) && n >= 10)
   .slice(0, 12);
 const STEP_SECONDS = Math.min(120, Math.max(3, Number(process.env.BENCH_STEP_SECONDS ?? 20)));
-const PROCESS_MODES = (process.env.BENCH_PROCESSES ?? "1,2").split(",").map(Number).filter((n) => n === 1 || n === 2);
+const PROCESS_MODES = (process.env.BENCH_PROCESSES ?? "1,2")
+  .split(",")
+  .map(Number)
+  .filter((n) => n === 1 || n === 2);
 const WORKERS = Math.min(4, Math.max(1, Number(process.env.BENCH_WORKERS ?? 2)));
 const QUESTIONS = Math.min(20_000, Number(process.env.BENCH_QUESTIONS ?? 3000));
 const SLIDE_EVERY_MS = 2000;
@@ -126,7 +129,38 @@ interface Population {
   communityId: string;
 }
 
-const WORDS = ["居民", "议事", "协商", "老旧小区", "加装电梯", "垃圾分类", "物业", "停车", "志愿服务", "党员", "独居老人", "探访", "网格", "走访", "楼道", "堆物", "矛盾", "调解", "养老", "托育", "宣传", "台账", "活动", "经费", "社区", "书记", "群众", "服务", "项目", "评估"];
+const WORDS = [
+  "居民",
+  "议事",
+  "协商",
+  "老旧小区",
+  "加装电梯",
+  "垃圾分类",
+  "物业",
+  "停车",
+  "志愿服务",
+  "党员",
+  "独居老人",
+  "探访",
+  "网格",
+  "走访",
+  "楼道",
+  "堆物",
+  "矛盾",
+  "调解",
+  "养老",
+  "托育",
+  "宣传",
+  "台账",
+  "活动",
+  "经费",
+  "社区",
+  "书记",
+  "群众",
+  "服务",
+  "项目",
+  "评估",
+];
 function chinese(words: number, seed: number): string {
   let s = "";
   for (let i = 0; i < words; i++) s += WORDS[(seed * 7 + i * 13 + ((seed >> 3) % 5)) % WORDS.length];
@@ -145,13 +179,22 @@ async function populate(maxMix: Mix): Promise<Population> {
     type Row = typeof users.$inferInsert;
     const rows: Row[] = [];
     const add = (username: string, displayName: string, role: Row["role"], extra: Partial<Row> = {}) => {
-      rows.push({ username, displayName, passwordHash: "bench-no-password", role, ...(role ? { roles: [role] } : {}), ...extra });
+      rows.push({
+        username,
+        displayName,
+        passwordHash: "bench-no-password",
+        role,
+        ...(role ? { roles: [role] } : {}),
+        ...extra,
+      });
       return rows.length - 1;
     };
     const adminI = add("bench_admin", "压测管理员", "admin");
     const presenterI = add("bench_presenter", "发言书记", "secretary", { communityId });
     const viewersI = Array.from({ length: maxMix.viewers }, (_, i) =>
-      add(`bench_v${i}`, `观众${i}`, i % 5 === 0 ? "secretary" : i % 2 ? "resident" : "worker", { partyMember: i % 3 === 0 }),
+      add(`bench_v${i}`, `观众${i}`, i % 5 === 0 ? "secretary" : i % 2 ? "resident" : "worker", {
+        partyMember: i % 3 === 0,
+      }),
     );
     const chatI = Array.from({ length: maxMix.chatGroups }, (_, g) => [
       add(`bench_m${g}`, `导师${g}`, "mentor"),
@@ -167,12 +210,23 @@ async function populate(maxMix: Mix): Promise<Population> {
 
     const ids: string[] = [];
     for (let i = 0; i < rows.length; i += 1000) {
-      ids.push(...(await db.insert(users).values(rows.slice(i, i + 1000)).returning({ id: users.id })).map((r) => r.id));
+      ids.push(
+        ...(
+          await db
+            .insert(users)
+            .values(rows.slice(i, i + 1000))
+            .returning({ id: users.id })
+        ).map((r) => r.id),
+      );
     }
     const tokens = ids.map(() => generateSessionToken());
     const expiresAt = new Date(Date.now() + 24 * 3600_000);
     for (let i = 0; i < ids.length; i += 1000) {
-      await db.insert(sessions).values(ids.slice(i, i + 1000).map((userId, j) => ({ id: sessionIdFromToken(tokens[i + j]!), userId, expiresAt })));
+      await db
+        .insert(sessions)
+        .values(
+          ids.slice(i, i + 1000).map((userId, j) => ({ id: sessionIdFromToken(tokens[i + j]!), userId, expiresAt })),
+        );
     }
     const u = (i: number): BenchUser => ({ id: ids[i]!, token: tokens[i]! });
 
@@ -193,7 +247,8 @@ async function populate(maxMix: Mix): Promise<Population> {
         ])}::tsvector` as unknown as string,
       };
     });
-    for (let i = 0; i < questionRows.length; i += 500) await db.insert(qaQuestions).values(questionRows.slice(i, i + 500));
+    for (let i = 0; i < questionRows.length; i += 500)
+      await db.insert(qaQuestions).values(questionRows.slice(i, i + 500));
     await db.execute(sql`analyze`);
     console.log(`populated ${ids.length} users, ${QUESTIONS} questions in ${Math.round(now() - started)} ms`);
     return {
@@ -350,14 +405,18 @@ function cpuBetween(a: CpuMark, b: CpuMark) {
     workers: pct(b.workers - a.workers),
     self: pct(b.self - a.self),
     postgres: pct(pg),
-    iowait: round(((b.machine.iowait - a.machine.iowait) / (b.machine.total - a.machine.total)) * 100 * cpus().length, 0),
+    iowait: round(
+      ((b.machine.iowait - a.machine.iowait) / (b.machine.total - a.machine.total)) * 100 * cpus().length,
+      0,
+    ),
     /** whole machine, % of one core */
     machine: round(((b.machine.busy - a.machine.busy) / (b.machine.total - a.machine.total)) * 100 * cpus().length, 0),
   };
 }
 
 function othersCpu(cpu: ReturnType<typeof cpuBetween>): number {
-  const ours = cpu.servers.reduce((a: number, b) => a + (b ?? 0), 0) + (cpu.workers ?? 0) + (cpu.postgres ?? 0) + (cpu.self ?? 0);
+  const ours =
+    cpu.servers.reduce((a: number, b) => a + (b ?? 0), 0) + (cpu.workers ?? 0) + (cpu.postgres ?? 0) + (cpu.self ?? 0);
   return Math.max(0, Math.round((cpu.machine ?? 0) - ours));
 }
 
@@ -446,7 +505,12 @@ async function api<T = any>(url: string, token: string, method: string, path: st
 }
 
 function socketFor(url: string, token: string): Promise<Socket> {
-  const socket = ioClient(url, { transports: ["websocket"], extraHeaders: { cookie: `session=${token}` }, reconnection: false, forceNew: true });
+  const socket = ioClient(url, {
+    transports: ["websocket"],
+    extraHeaders: { cookie: `session=${token}` },
+    reconnection: false,
+    forceNew: true,
+  });
   return new Promise((resolve, reject) => {
     socket.once("connect", () => resolve(socket));
     socket.once("connect_error", reject);
@@ -490,13 +554,24 @@ async function createObjects(url: string, pop: Population): Promise<Objects> {
   host.close();
   const studioIds: string[] = [];
   await inParallel(pop.chatGroups, 6, async ([mentor, a, b], g) => {
-    const { studio } = await api(url, pop.admin.token, "POST", "/api/studios", { name: `导师工作室${g}`, mentorId: mentor!.id, menteeIds: [a!.id, b!.id] });
+    const { studio } = await api(url, pop.admin.token, "POST", "/api/studios", {
+      name: `导师工作室${g}`,
+      mentorId: mentor!.id,
+      menteeIds: [a!.id, b!.id],
+    });
     studioIds[g] = studio.id;
   });
   const docNames: string[] = [];
   await inParallel(pop.editGroups, 6, async ([owner, a, b], g) => {
-    const { proposal } = await api(url, owner!.token, "POST", "/api/proposals", { title: `党建创新项目${g}`, communityId: pop.communityId });
-    for (const editor of [a!, b!]) await api(url, owner!.token, "POST", `/api/proposals/${proposal.id}/members`, { userId: editor.id, role: "editor" });
+    const { proposal } = await api(url, owner!.token, "POST", "/api/proposals", {
+      title: `党建创新项目${g}`,
+      communityId: pop.communityId,
+    });
+    for (const editor of [a!, b!])
+      await api(url, owner!.token, "POST", `/api/proposals/${proposal.id}/members`, {
+        userId: editor.id,
+        role: "editor",
+      });
     docNames[g] = `proposal:${proposal.id}`;
   });
   return { forumId: forum.id, talkId: forum.talks[0].id, studioIds, docNames };
@@ -561,14 +636,18 @@ async function runMode(processes: number, pop: Population, objectsIn: Objects | 
       slide = slide >= 9999 ? 1 : slide + 1;
       const n = slide;
       slideSent.set(n, now());
-      ack(presenter!, "forum:slide", { forumId: ob.forumId, talkId: ob.talkId, slide: n }).catch(() => presenterErrors++);
+      ack(presenter!, "forum:slide", { forumId: ob.forumId, talkId: ob.talkId, slide: n }).catch(
+        () => presenterErrors++,
+      );
       presenterTimer = setTimeout(turnPage, SLIDE_EVERY_MS * (0.9 + Math.random() * 0.2));
     };
     let chatN = 0;
     const presenterChat = () => {
       const clientId = `presenter-${Date.now().toString(36)}-${++chatN}`;
       chatSent.set(clientId, now());
-      ack(presenter!, "forum:chat", { forumId: ob.forumId, text: `请大家看第 ${slide} 页的做法`, clientId }).catch(() => presenterErrors++);
+      ack(presenter!, "forum:chat", { forumId: ob.forumId, text: `请大家看第 ${slide} 页的做法`, clientId }).catch(
+        () => presenterErrors++,
+      );
       chatTimer = setTimeout(presenterChat, PRESENTER_CHAT_EVERY_MS * (0.8 + Math.random() * 0.4));
     };
     turnPage();
@@ -580,16 +659,26 @@ async function runMode(processes: number, pop: Population, objectsIn: Objects | 
     for (const n of STEPS) {
       const want = mixFor(n);
       const batches: UserSpec[][] = workers.map(() => []);
-      const spec = (kind: Kind, user: BenchUser, url: string, extra: Partial<UserSpec> = {}): UserSpec => ({ kind, token: user.token, userId: user.id, url, ...extra });
+      const spec = (kind: Kind, user: BenchUser, url: string, extra: Partial<UserSpec> = {}): UserSpec => ({
+        kind,
+        token: user.token,
+        userId: user.id,
+        url,
+        ...extra,
+      });
       for (let i = have.viewers; i < want.viewers; i++) {
         batches[i % WORKERS]!.push(spec("viewer", pop.viewers[i]!, serverOf(i), { forumId: ob.forumId }));
       }
       for (let g = have.chatGroups; g < want.chatGroups; g++) {
-        pop.chatGroups[g]!.forEach((u, j) => batches[g % WORKERS]!.push(spec("chatter", u, serverOf(g + j), { studioId: ob.studioIds[g] })));
+        pop.chatGroups[g]!.forEach((u, j) =>
+          batches[g % WORKERS]!.push(spec("chatter", u, serverOf(g + j), { studioId: ob.studioIds[g] })),
+        );
       }
       for (let g = have.editGroups; g < want.editGroups; g++) {
         pop.editGroups[g]!.forEach((u, j) =>
-          batches[g % WORKERS]!.push(spec("editor", u, serverOf(g + j), { docName: ob.docNames[g], editorIndex: j, groupSize: 3 })),
+          batches[g % WORKERS]!.push(
+            spec("editor", u, serverOf(g + j), { docName: ob.docNames[g], editorIndex: j, groupSize: 3 }),
+          ),
         );
       }
       for (let i = have.qa; i < want.qa; i++) batches[i % WORKERS]!.push(spec("qa", pop.qa[i]!, serverOf(i)));
@@ -604,7 +693,9 @@ async function runMode(processes: number, pop: Population, objectsIn: Objects | 
         }),
       );
       const failed = added.reduce((a, m) => a + m.failed, 0);
-      console.log(`step ${n}: connected ${added.reduce((a, m) => a + m.ok, 0)} new users (${failed} failed) in ${Math.round(now() - addStarted)} ms`);
+      console.log(
+        `step ${n}: connected ${added.reduce((a, m) => a + m.ok, 0)} new users (${failed} failed) in ${Math.round(now() - addStarted)} ms`,
+      );
       await sleep(SETTLE_MS);
       for (const w of workers) {
         w.send({ type: "collect" });
@@ -615,14 +706,23 @@ async function runMode(processes: number, pop: Population, objectsIn: Objects | 
       // machine can spoil one window; both attempts are reported) ———
       let within = false;
       for (let attempt = 1; attempt <= ATTEMPTS && !within; attempt++) {
-        const waited = await waitForQuiet(servers, workers.map((w) => w.child));
+        const waited = await waitForQuiet(
+          servers,
+          workers.map((w) => w.child),
+        );
         for (const w of workers) w.send({ type: "measure", on: true });
         const windowStart = now();
-        const cpuA = cpuMark(servers, workers.map((w) => w.child));
+        const cpuA = cpuMark(
+          servers,
+          workers.map((w) => w.child),
+        );
         const probe = probeDatabase(probeSql, STEP_SECONDS * 1000);
         await sleep(STEP_SECONDS * 1000);
         const dbProbe = await probe;
-        const cpuB = cpuMark(servers, workers.map((w) => w.child));
+        const cpuB = cpuMark(
+          servers,
+          workers.map((w) => w.child),
+        );
         const windowEnd = now();
         for (const w of workers) w.send({ type: "measure", on: false });
         await sleep(GRACE_MS);
@@ -641,10 +741,11 @@ async function runMode(processes: number, pop: Population, objectsIn: Objects | 
         for (const [n2, t] of slideSent) {
           if (t < windowStart || t > windowEnd) continue;
           slidesInWindow += 1;
-          for (const s of all) for (const r of s.slides[n2] ?? []) {
-            slideLat.push(r - t);
-            slideReceipts += 1;
-          }
+          for (const s of all)
+            for (const r of s.slides[n2] ?? []) {
+              slideLat.push(r - t);
+              slideReceipts += 1;
+            }
         }
         const forumChatLat: number[] = [];
         for (const [id, t] of chatSent) {
@@ -665,10 +766,14 @@ async function runMode(processes: number, pop: Population, objectsIn: Objects | 
         const searchOk = pct(sum("searchOk"), sum("searchSent"));
         const cpu = cpuBetween(cpuA, cpuB);
         within =
-          slideS.n > 0 && slideS.p99 <= BUDGET.slide &&
-          chatS.n > 0 && chatS.p99 <= BUDGET.chatAck &&
-          editS.n > 0 && editS.p99 <= BUDGET.edit &&
-          searchS.n > 0 && searchS.p99 <= BUDGET.search &&
+          slideS.n > 0 &&
+          slideS.p99 <= BUDGET.slide &&
+          chatS.n > 0 &&
+          chatS.p99 <= BUDGET.chatAck &&
+          editS.n > 0 &&
+          editS.p99 <= BUDGET.edit &&
+          searchS.n > 0 &&
+          searchS.p99 <= BUDGET.search &&
           [slideDeliv, chatOk, editDeliv, searchOk].every((d) => d !== null && d >= MIN_DELIVERED) &&
           failed === 0;
         const row: StepRow = {
@@ -687,7 +792,7 @@ async function runMode(processes: number, pop: Population, objectsIn: Objects | 
           search_p99: round(searchS.p99),
           search_ok: searchOk,
           server_cpu: cpu.servers.join("+"),
-        server_waiting: cpu.serverRunQueueWait.join("+"),
+          server_waiting: cpu.serverRunQueueWait.join("+"),
           pg_cpu: cpu.postgres,
           loadgen_cpu: round((cpu.workers ?? 0) + (cpu.self ?? 0), 0),
           machine_cpu: cpu.machine,

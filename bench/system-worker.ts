@@ -82,7 +82,13 @@ const SEARCHES = [
   "网格 走访",
   "楼道 堆物",
 ];
-const CHAT_LINES = ["收到，我明天去居民家里再走访一次", "这个议事会的流程可以参考上次的做法", "好的，周五前把台账整理好", "楼道堆物的事情物业答应本周处理", "老师，这个项目预算怎么写更合适？"];
+const CHAT_LINES = [
+  "收到，我明天去居民家里再走访一次",
+  "这个议事会的流程可以参考上次的做法",
+  "好的，周五前把台账整理好",
+  "楼道堆物的事情物业答应本周处理",
+  "老师，这个项目预算怎么写更合适？",
+];
 const TYPED = "社区居民议事协商推进老旧小区改造加装电梯志愿服务";
 
 let measuring = false;
@@ -329,7 +335,10 @@ async function startQa(spec: UserSpec) {
     const q = SEARCHES[i++ % SEARCHES.length]!;
     if (counted) samples.searchSent += 1;
     const t0 = now();
-    const res = await fetch(`${spec.url}/api/questions?q=${encodeURIComponent(q)}`, { headers, signal: AbortSignal.timeout(ACK_TIMEOUT_MS) });
+    const res = await fetch(`${spec.url}/api/questions?q=${encodeURIComponent(q)}`, {
+      headers,
+      signal: AbortSignal.timeout(ACK_TIMEOUT_MS),
+    });
     const body = (await res.json()) as { questions?: { id: string }[] };
     const took = now() - t0;
     if (res.status !== 200) throw new Error(`search ${res.status}`);
@@ -341,7 +350,10 @@ async function startQa(spec: UserSpec) {
     const first = body.questions?.[0];
     if (first && Math.random() < 0.5) {
       const t1 = now();
-      const r = await fetch(`${spec.url}/api/questions/${first.id}`, { headers, signal: AbortSignal.timeout(ACK_TIMEOUT_MS) });
+      const r = await fetch(`${spec.url}/api/questions/${first.id}`, {
+        headers,
+        signal: AbortSignal.timeout(ACK_TIMEOUT_MS),
+      });
       await r.arrayBuffer();
       if (r.status !== 200) throw new Error(`question ${r.status}`);
       if (counted) samples.read.push(now() - t1);

@@ -52,7 +52,10 @@ async function login(url: string, username: string): Promise<string> {
     body: JSON.stringify({ username, password: "demo1234" }),
   });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
-  return res.headers.getSetCookie().find((c) => c.startsWith("session="))!.split(";")[0]!;
+  return res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("session="))!
+    .split(";")[0]!;
 }
 
 async function main() {
@@ -73,11 +76,17 @@ async function main() {
     const pid = server.child.pid!;
     // the demo data: sec1 presents the first talk of the demo forum; mentor1, sec1 and sec2 share a studio
     const members = ["mentor1", "sec1", "sec2"];
-    const cookies = await Promise.all(Array.from({ length: USERS }, (_, i) => login(server.url, members[i % members.length]!)));
-    const forums = (await (await fetch(`${server.url}/api/forums`, { headers: { cookie: cookies[1]! } })).json()) as { forums: { id: string; talks: { id: string; presenterName: string }[] }[] };
+    const cookies = await Promise.all(
+      Array.from({ length: USERS }, (_, i) => login(server.url, members[i % members.length]!)),
+    );
+    const forums = (await (await fetch(`${server.url}/api/forums`, { headers: { cookie: cookies[1]! } })).json()) as {
+      forums: { id: string; talks: { id: string; presenterName: string }[] }[];
+    };
     const forum = forums.forums.find((f) => f.talks.length > 0)!;
     const talk = forum.talks[0]!;
-    const studios = (await (await fetch(`${server.url}/api/studios`, { headers: { cookie: cookies[0]! } })).json()) as { studios: { id: string }[] };
+    const studios = (await (await fetch(`${server.url}/api/studios`, { headers: { cookie: cookies[0]! } })).json()) as {
+      studios: { id: string }[];
+    };
     const studioId = studios.studios[0]!.id;
 
     for (const cookie of cookies) {
@@ -108,7 +117,11 @@ async function main() {
             await res.arrayBuffer();
             if (res.status !== 200) throw new Error(String(res.status));
           } else {
-            const ack = await sockets[i]!.timeout(60_000).emitWithAck("studio:send", { studioId, text: `负载消息 ${i}-${n}`, clientId: `bench-${i}-${n}-${Date.now()}` });
+            const ack = await sockets[i]!.timeout(60_000).emitWithAck("studio:send", {
+              studioId,
+              text: `负载消息 ${i}-${n}`,
+              clientId: `bench-${i}-${n}-${Date.now()}`,
+            });
             if (!ack.ok) throw new Error(ack.error.code);
           }
           if (current !== "idle" && current === phase) samples[current].push(performance.now() - started);
@@ -142,12 +155,22 @@ async function main() {
     const attachmentForm = new FormData();
     attachmentForm.append("file", new Blob([attachment as BlobPart], { type: "application/pdf" }), "大附件.pdf");
     const [deckRes, attachmentRes] = await Promise.all([
-      fetch(`${server.url}/api/forums/${forum.id}/talks/${talk.id}/deck`, { method: "POST", headers: { cookie: cookies[1]! }, body: deckForm }),
-      fetch(`${server.url}/api/studios/${studioId}/attachments`, { method: "POST", headers: { cookie: cookies[0]! }, body: attachmentForm }),
+      fetch(`${server.url}/api/forums/${forum.id}/talks/${talk.id}/deck`, {
+        method: "POST",
+        headers: { cookie: cookies[1]! },
+        body: deckForm,
+      }),
+      fetch(`${server.url}/api/studios/${studioId}/attachments`, {
+        method: "POST",
+        headers: { cookie: cookies[0]! },
+        body: attachmentForm,
+      }),
     ]);
     const uploadMs = performance.now() - uploadsStarted;
     if (deckRes.status !== 201 || attachmentRes.status !== 201) {
-      throw new Error(`uploads failed: deck ${deckRes.status} ${await deckRes.text()} / attachment ${attachmentRes.status} ${await attachmentRes.text()}`);
+      throw new Error(
+        `uploads failed: deck ${deckRes.status} ${await deckRes.text()} / attachment ${attachmentRes.status} ${await attachmentRes.text()}`,
+      );
     }
     // keep measuring for at least a full phase, so both phases have comparable sample counts
     await sleep(Math.min(MAX_PHASE_MS, Math.max(0, PHASE_MS - uploadMs)));
@@ -160,7 +183,15 @@ async function main() {
     const base = summarize(samples.baseline);
     const during = summarize(samples.uploads);
     const rows = [
-      { phase: "no upload (baseline)", n: base.n, failed: failures.baseline, p50_ms: Math.round(base.p50), p99_ms: Math.round(base.p99), peak_rss_mb: Math.round(baselineRss / 2 ** 20), loadavg_1m: load1[0]!.toFixed(2) },
+      {
+        phase: "no upload (baseline)",
+        n: base.n,
+        failed: failures.baseline,
+        p50_ms: Math.round(base.p50),
+        p99_ms: Math.round(base.p99),
+        peak_rss_mb: Math.round(baselineRss / 2 ** 20),
+        loadavg_1m: load1[0]!.toFixed(2),
+      },
       {
         phase: `${DECK_MB} MB deck + ${ATTACHMENT_MB} MB attachment uploading`,
         n: during.n,

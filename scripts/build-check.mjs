@@ -17,10 +17,18 @@ const ROUTES = [
   { name: "登录页 /login", modules: ["index.html", "src/pages/LoginPage.tsx"] },
   {
     name: "书记论坛现场（扫码进入）/forums/:id",
-    modules: ["index.html", "src/layout/AppLayout.tsx", "src/features/forums/index.tsx", "src/features/forums/ForumRoomPage.tsx"],
+    modules: [
+      "index.html",
+      "src/layout/AppLayout.tsx",
+      "src/features/forums/index.tsx",
+      "src/features/forums/ForumRoomPage.tsx",
+    ],
   },
   // a resident without an account: the printed ballot code (/g/:code) or the venue QR (/v/:code)
-  { name: "居民现场（选票码、现场二维码）/g/:code /v/:code", modules: ["index.html", "src/features/guests/GuestPages.tsx"] },
+  {
+    name: "居民现场（选票码、现场二维码）/g/:code /v/:code",
+    modules: ["index.html", "src/features/guests/GuestPages.tsx"],
+  },
 ];
 
 if (!existsSync(MANIFEST)) {
@@ -61,6 +69,8 @@ for (const route of ROUTES) {
   const total = files.reduce((sum, file) => sum + wireBytes(file), 0);
   const over = total > BUDGET_BYTES;
   failed ||= over;
-  console.log(`${over ? "✗" : "✓"} ${route.name}: ${(total / 1024).toFixed(1)} KB JS in ${files.length} files (budget ${BUDGET_BYTES / 1024} KB)`);
+  console.log(
+    `${over ? "✗" : "✓"} ${route.name}: ${(total / 1024).toFixed(1)} KB JS in ${files.length} files (budget ${BUDGET_BYTES / 1024} KB)`,
+  );
 }
 process.exit(failed ? 1 : 0);

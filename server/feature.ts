@@ -27,7 +27,10 @@ export interface Feature {
    * A Socket.IO handshake asking to come in as a guest (`auth: {guest: true}`): the feature that
    * issues guest sessions (forums: 现场评议) answers with the guest, or null to refuse.
    */
-  guestHandshake?(ctx: AppContext, cookieHeader: string | undefined): Promise<Pick<SocketData, "user" | "session"> | null>;
+  guestHandshake?(
+    ctx: AppContext,
+    cookieHeader: string | undefined,
+  ): Promise<Pick<SocketData, "user" | "session"> | null>;
   /** handlers of a guest's socket; a guest's socket gets these and no feature's `socket` */
   guestSocket?(socket: IoSocket, ctx: AppContext): void;
   docKinds?(ctx: AppContext): DocKind[];

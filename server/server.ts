@@ -86,10 +86,28 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     yjs,
     words: new SensitiveWordList(database.db, log, redis),
     limits: {
-      loginFailuresByAccountAndAddress: createFailureThrottle({ name: "login-account-address", failures: config.LOGIN_LIMIT_PER_ACCOUNT, ...loginDelays }),
-      loginFailuresByAddress: createFailureThrottle({ name: "login-address", failures: config.LOGIN_LIMIT_PER_ADDRESS, ...loginDelays }),
-      registration: createRateLimit({ name: "register-address", points: config.REGISTER_LIMIT_PER_HOUR, windowSeconds: 60 * 60, redis: redis?.pub }),
-      posting: createRateLimit({ name: "posting", points: config.POST_LIMIT_PER_MINUTE, windowSeconds: 60, redis: redis?.pub }),
+      loginFailuresByAccountAndAddress: createFailureThrottle({
+        name: "login-account-address",
+        failures: config.LOGIN_LIMIT_PER_ACCOUNT,
+        ...loginDelays,
+      }),
+      loginFailuresByAddress: createFailureThrottle({
+        name: "login-address",
+        failures: config.LOGIN_LIMIT_PER_ADDRESS,
+        ...loginDelays,
+      }),
+      registration: createRateLimit({
+        name: "register-address",
+        points: config.REGISTER_LIMIT_PER_HOUR,
+        windowSeconds: 60 * 60,
+        redis: redis?.pub,
+      }),
+      posting: createRateLimit({
+        name: "posting",
+        points: config.POST_LIMIT_PER_MINUTE,
+        windowSeconds: 60,
+        redis: redis?.pub,
+      }),
       typing: createRateLimit({ name: "typing", points: LIMITS.typingPerMinute, windowSeconds: 60, redis: redis?.pub }),
       voting: createRateLimit({ name: "voting", points: LIMITS.votesPerMinute, windowSeconds: 60, redis: redis?.pub }),
     },

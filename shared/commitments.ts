@@ -16,7 +16,11 @@ export const COMMITMENT_NOTE_MAX = 500;
 export const CreateCommitmentSchema = z.object({
   questionId: IdSchema.optional(),
   ownerId: IdSchema.optional(),
-  content: z.string().trim().min(1, "请填写承诺内容").max(COMMITMENT_CONTENT_MAX, `承诺内容最多 ${COMMITMENT_CONTENT_MAX} 个字`),
+  content: z
+    .string()
+    .trim()
+    .min(1, "请填写承诺内容")
+    .max(COMMITMENT_CONTENT_MAX, `承诺内容最多 ${COMMITMENT_CONTENT_MAX} 个字`),
   dueOn: z.iso.date("日期格式应为 YYYY-MM-DD"),
 });
 export type CreateCommitment = z.infer<typeof CreateCommitmentSchema>;

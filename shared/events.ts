@@ -1,11 +1,9 @@
-
 import type { ForumClientEvents, ForumServerEvents } from "./forums.ts";
 import type { StudioClientEvents, StudioServerEvents } from "./studios.ts";
 import type { ProposalClientEvents, ProposalServerEvents } from "./proposals.ts";
 import type { QaClientEvents, QaServerEvents } from "./qa.ts";
 import type { NotificationServerEvents } from "./notifications.ts";
 import type { CheckinClientEvents, CheckinServerEvents } from "./trainings.ts";
-
 
 /** Every event a browser may send over Socket.IO. Each feature declares its own in its shared file. */
 export interface ClientToServerEvents
@@ -36,7 +34,10 @@ export type AckEventName = {
 export type EventPayload<E extends AckEventName> = Parameters<ClientToServerEvents[E]>[0];
 
 /** The whole acknowledgement of event E: `{ ok: true, …result }` or `{ ok: false, error }`. */
-export type EventAnswer<E extends AckEventName> = Parameters<ClientToServerEvents[E]>[1] extends (res: infer A) => void ? A : never;
+export type EventAnswer<E extends AckEventName> = Parameters<ClientToServerEvents[E]>[1] extends (res: infer A) => void
+  ? A
+  : never;
 
 /** What a server handler of event E returns: the fields of a successful acknowledgement. */
-export type EventResult<E extends AckEventName> = EventAnswer<E> extends infer A ? (A extends { ok: true } ? Omit<A, "ok"> : never) : never;
+export type EventResult<E extends AckEventName> =
+  EventAnswer<E> extends infer A ? (A extends { ok: true } ? Omit<A, "ok"> : never) : never;

@@ -52,7 +52,11 @@ export const EVIDENCE_SOURCES = [
 export type EvidenceSource = (typeof EVIDENCE_SOURCES)[number];
 
 /** Where an item's source can be opened in the hub, from its kind, id and the parent ids kept in `detail`. */
-export function evidenceLink(item: { sourceKind: EvidenceSource; sourceId: string; detail: Record<string, unknown> }): string | null {
+export function evidenceLink(item: {
+  sourceKind: EvidenceSource;
+  sourceId: string;
+  detail: Record<string, unknown>;
+}): string | null {
   const parent = (key: string) => (typeof item.detail[key] === "string" ? (item.detail[key] as string) : null);
   switch (item.sourceKind) {
     case "training":

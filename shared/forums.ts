@@ -109,7 +109,10 @@ export type UpdateTalk = z.infer<typeof UpdateTalkSchema>;
  * it has not been given (never started, not on stage); nothing changes after the end. Deleting and
  * reordering talks, and editing or deleting the forum, are for before the start only.
  */
-export function isTalkEditable(forum: { status: ForumStatus; currentTalkId: string | null }, talk: { id: string; startedAt: unknown }): boolean {
+export function isTalkEditable(
+  forum: { status: ForumStatus; currentTalkId: string | null },
+  talk: { id: string; startedAt: unknown },
+): boolean {
   if (forum.status === "scheduled") return true;
   if (forum.status === "ended") return false;
   return talk.startedAt === null && forum.currentTalkId !== talk.id;
@@ -430,12 +433,17 @@ export interface ForumServerEvents {
 }
 
 /** The name of a group in a forum (a group since removed shows its id). */
-export const groupName = (forum: { groups: ScoreGroupDef[] }, group: ScoreGroup) => forum.groups.find((g) => g.id === group)?.name ?? group;
+export const groupName = (forum: { groups: ScoreGroupDef[] }, group: ScoreGroup) =>
+  forum.groups.find((g) => g.id === group)?.name ?? group;
 
 // ——— 现场评议: ballot codes and guests ———
 
 /** A code as printed and typed: 10 letters and digits without look-alikes. */
-export const BallotCodeSchema = z.string().trim().toUpperCase().regex(/^[A-HJ-NP-Z2-9]{10}$/, "选票码格式不对");
+export const BallotCodeSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-HJ-NP-Z2-9]{10}$/, "选票码格式不对");
 
 /** `POST /api/forums/:id/ballot-codes` (host): N single-use printed codes for one group. */
 export const GenerateCodesSchema = z.object({ group: ScoreGroupIdSchema, count: z.number().int().min(1).max(500) });
@@ -452,7 +460,10 @@ export const RedeemCodeSchema = z.object({ code: BallotCodeSchema });
 export const VenueJoinSchema = z.object({
   group: ScoreGroupIdSchema.optional(),
   /** the token this device was given on its first join (kept in the browser) */
-  deviceToken: z.string().regex(/^[a-z2-7]{32}$/).optional(),
+  deviceToken: z
+    .string()
+    .regex(/^[a-z2-7]{32}$/)
+    .optional(),
 });
 export type VenueJoin = z.infer<typeof VenueJoinSchema>;
 

@@ -97,4 +97,6 @@ export const CAPABILITY_COUNT_CAP = 10;
 export const CAPABILITY_POINTS_PER_ITEM = 5;
 export const CAPABILITY_SCORE_WEIGHT = 0.5;
 export const capabilityValue = (count: number, average: number | null) =>
-  Math.round(Math.min(count, CAPABILITY_COUNT_CAP) * CAPABILITY_POINTS_PER_ITEM + (average ?? 0) * CAPABILITY_SCORE_WEIGHT);
+  Math.round(
+    Math.min(count, CAPABILITY_COUNT_CAP) * CAPABILITY_POINTS_PER_ITEM + (average ?? 0) * CAPABILITY_SCORE_WEIGHT,
+  );

@@ -5,7 +5,12 @@ import { LIMITS } from "./limits.ts";
 
 const OrgName = z.string().trim().min(1, "请填写名称").max(LIMITS.displayNameMax, "名称过长");
 /** Street and community ids are short slugs (`chengzhong`, `wuxing`) or generated ones. */
-export const OrgIdSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9-]+$/, "编号格式不正确");
+export const OrgIdSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9-]+$/, "编号格式不正确");
 
 export const StreetCreateSchema = z.object({ name: OrgName }).strict();
 export type StreetCreate = z.infer<typeof StreetCreateSchema>;

@@ -87,7 +87,11 @@ export function splitSections(doc: PmNode): SectionView[] {
   }
   for (const section of sections) {
     section.filled = section.blocks.some((b) =>
-      b.type === "table" ? tableRows(b).slice(1).some((row) => row.some((cell) => cell.trim() !== "")) : nodeText(b).trim() !== "",
+      b.type === "table"
+        ? tableRows(b)
+            .slice(1)
+            .some((row) => row.some((cell) => cell.trim() !== ""))
+        : nodeText(b).trim() !== "",
     );
   }
   return sections;
@@ -210,7 +214,8 @@ export function toMarkdown(doc: PmNode, title: string): string {
   let inBudget = false;
   const budget = budgetOf(doc);
   for (const block of doc.content ?? []) {
-    if (block.type === "heading" && Number(block.attrs?.level ?? 1) <= 2) inBudget = nodeText(block).trim() === BUDGET_SECTION;
+    if (block.type === "heading" && Number(block.attrs?.level ?? 1) <= 2)
+      inBudget = nodeText(block).trim() === BUDGET_SECTION;
     const md = blockMarkdown(block);
     if (md.trim() !== "") out.push(md);
     if (inBudget && block.type === "table" && budget) out.push(`预算合计：${formatYuan(budget.total)} 元`);
@@ -250,7 +255,11 @@ export const ExportQuerySchema = z.object({
 export const ReturnProposalSchema = z.object({ reason: z.string().trim().max(LIMITS.chatTextMax).optional() });
 
 /** A Yjs relative position (`Y.encodeRelativePosition`), base64. */
-const RelPos = z.string().min(1).max(400).regex(/^[A-Za-z0-9+/=]+$/, "锚点格式不正确");
+const RelPos = z
+  .string()
+  .min(1)
+  .max(400)
+  .regex(/^[A-Za-z0-9+/=]+$/, "锚点格式不正确");
 
 export const CreateCommentSchema = z.union([
   z.object({
@@ -294,7 +303,9 @@ export type SubmitReview = z.infer<typeof SubmitReviewSchema>;
 
 export const CandidatesQuerySchema = z.object({ q: z.string().trim().max(40).default("") });
 /** `GET /api/proposals/people?q=&reviewers=true`: people to add as members, or as reviewers */
-export const ProposalPeopleQuerySchema = CandidatesQuerySchema.extend({ reviewers: z.enum(["true", "false"]).optional() });
+export const ProposalPeopleQuerySchema = CandidatesQuerySchema.extend({
+  reviewers: z.enum(["true", "false"]).optional(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Responses
@@ -367,7 +378,7 @@ export interface ReviewAggregate {
 }
 
 /** Events the client sends (each with an acknowledgement callback). */
-export type ProposalClientEvents = Record<never, never>
+export type ProposalClientEvents = Record<never, never>;
 
 /** Events the server pushes. */
 export const PROPOSAL_CHANGES = ["status", "members", "versions", "comments", "reviews"] as const;

@@ -19,7 +19,11 @@ export const QA_LIMITS = {
   eventQueueMax: 100,
 } as const;
 
-const TitleSchema = z.string().trim().min(2, "标题至少 2 个字").max(LIMITS.titleMax, `标题不超过 ${LIMITS.titleMax} 字`);
+const TitleSchema = z
+  .string()
+  .trim()
+  .min(2, "标题至少 2 个字")
+  .max(LIMITS.titleMax, `标题不超过 ${LIMITS.titleMax} 字`);
 const BodySchema = z.string().trim().min(1, "内容不能为空").max(LIMITS.bodyMax, `内容不超过 ${LIMITS.bodyMax} 字`);
 const TagSchema = z.string().trim().min(1).max(QA_LIMITS.tagMax, `标签不超过 ${QA_LIMITS.tagMax} 字`);
 const TagsSchema = z
@@ -68,7 +72,10 @@ export const ListQuestionsSchema = z.object({
   capability: CapabilitySchema.optional(),
   tag: TagSchema.optional(),
   sort: QuestionSortSchema.optional(),
-  mine: z.enum(["1", "true", "0", "false"]).optional().transform((v) => v === "1" || v === "true"),
+  mine: z
+    .enum(["1", "true", "0", "false"])
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
   limit: z.coerce.number().int().min(1).max(QA_LIMITS.pageMax).optional(),
   offset: z.coerce.number().int().min(0).max(10_000).optional(),
 });

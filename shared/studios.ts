@@ -39,10 +39,14 @@ export const CreateStudioSchema = z
     /** the street running the studio (organisers choose; a street admin's is always their street) */
     streetId: z.string().min(1).max(64).nullable().optional(),
   })
-  .refine((v) => v.kind !== "mentor" || (v.menteeIds.length >= STUDIO_MENTEES_MIN && v.menteeIds.length <= STUDIO_MENTEES_MAX), {
-    message: menteeRule,
-    path: ["menteeIds"],
-  })
+  .refine(
+    (v) =>
+      v.kind !== "mentor" || (v.menteeIds.length >= STUDIO_MENTEES_MIN && v.menteeIds.length <= STUDIO_MENTEES_MAX),
+    {
+      message: menteeRule,
+      path: ["menteeIds"],
+    },
+  )
   .refine((v) => new Set(v.menteeIds).size === v.menteeIds.length, { message: "学员不能重复", path: ["menteeIds"] })
   .refine((v) => !v.menteeIds.includes(v.mentorId), { message: "导师不能同时是学员", path: ["menteeIds"] })
   .refine((v) => !v.termStartsAt || !v.termEndsAt || Date.parse(v.termEndsAt) > Date.parse(v.termStartsAt), {
@@ -282,7 +286,12 @@ export interface StudioServerEvents {
   "studio:update": (payload: { studioId: string; message: StudioMessage }) => void;
   "studio:typing": (payload: { studioId: string; userId: string; displayName: string; typing: boolean }) => void;
   "studio:read": (payload: { studioId: string; userId: string; seq: number }) => void;
-  "studio:presence": (payload: { studioId: string; userId: string; online: boolean; lastSeenAt: string | null }) => void;
+  "studio:presence": (payload: {
+    studioId: string;
+    userId: string;
+    online: boolean;
+    lastSeenAt: string | null;
+  }) => void;
   /** a task was assigned or a mentee's state changed */
   "studio:task": (payload: { studioId: string; task: StudioTask }) => void;
 }

@@ -6,17 +6,36 @@ import { IdSchema } from "./ids.ts";
 export const TRAINING_LEVELS = ["district", "street", "community"] as const;
 export const TrainingLevelSchema = z.enum(TRAINING_LEVELS);
 export type TrainingLevel = z.infer<typeof TrainingLevelSchema>;
-export const TRAINING_LEVEL_LABELS: Record<TrainingLevel, string> = { district: "区级", street: "街道级", community: "社区级" };
+export const TRAINING_LEVEL_LABELS: Record<TrainingLevel, string> = {
+  district: "区级",
+  street: "街道级",
+  community: "社区级",
+};
 
 /** The plan's kinds of training; the value is the Chinese name the plan uses. */
-export const TRAINING_TYPES = ["专题培训班", "轮训", "岗位基本业务知识", "社工加油站", "特训营", "实训", "其他"] as const;
+export const TRAINING_TYPES = [
+  "专题培训班",
+  "轮训",
+  "岗位基本业务知识",
+  "社工加油站",
+  "特训营",
+  "实训",
+  "其他",
+] as const;
 export const TrainingTypeSchema = z.enum(TRAINING_TYPES);
 export type TrainingType = z.infer<typeof TrainingTypeSchema>;
 /** Hours of this type count towards the new hire's 30 学时. */
 export const NEW_HIRE_TRAINING_TYPE: TrainingType = "岗位基本业务知识";
 export const NEW_HIRE_REQUIRED_HOURS = 30;
 
-export const TRAINING_LIMITS = { titleMax: 120, themeMax: 200, placeMax: 120, hoursMax: 200, seriesMonthsMax: 12, reasonMax: 200 };
+export const TRAINING_LIMITS = {
+  titleMax: 120,
+  themeMax: 200,
+  placeMax: 120,
+  hoursMax: 200,
+  seriesMonthsMax: 12,
+  reasonMax: 200,
+};
 
 /** 学时: non-negative, in steps of half an hour. */
 export const HoursSchema = z
@@ -95,7 +114,11 @@ export const PlanQuerySchema = z.object({
 export const ACTIVITY_KINDS = ["training", "forum", "qa_event"] as const;
 export const ActivityKindSchema = z.enum(ACTIVITY_KINDS);
 export type ActivityKind = z.infer<typeof ActivityKindSchema>;
-export const ACTIVITY_KIND_LABELS: Record<ActivityKind, string> = { training: "培训", forum: "书记论坛", qa_event: "老书记论坛" };
+export const ACTIVITY_KIND_LABELS: Record<ActivityKind, string> = {
+  training: "培训",
+  forum: "书记论坛",
+  qa_event: "老书记论坛",
+};
 
 /** A check-in code: kind letter, activity id, period number, MAC (see server/trainings/codes.ts). */
 export const CheckinCodeSchema = z
@@ -145,12 +168,20 @@ export type WatchCheckins = z.infer<typeof WatchCheckinsSchema>;
 
 export interface CheckinClientEvents {
   /** host only: join the live attendance of one activity */
-  "checkin:watch": (payload: WatchCheckins, ack: (res: import("./errors.ts").Ack<{ board: CheckinBoard }>) => void) => void;
+  "checkin:watch": (
+    payload: WatchCheckins,
+    ack: (res: import("./errors.ts").Ack<{ board: CheckinBoard }>) => void,
+  ) => void;
   "checkin:unwatch": (payload: WatchCheckins, ack: (res: import("./errors.ts").Ack) => void) => void;
 }
 export interface CheckinServerEvents {
   /** someone checked in or was added or removed by hand */
-  "checkin:changed": (payload: { kind: ActivityKind; activityId: string; added?: Checkin; removedUserId?: string }) => void;
+  "checkin:changed": (payload: {
+    kind: ActivityKind;
+    activityId: string;
+    added?: Checkin;
+    removedUserId?: string;
+  }) => void;
 }
 
 // ---------------- ledger (培训台账)

@@ -16,7 +16,11 @@ describe("accounts", () => {
   it("registers as a resident, reads /me, logs out and in again", async () => {
     const client = new ApiClient(server.url);
     const username = uniqueName("reg");
-    const created = await client.post("/api/auth/register", { username, password: "s3cret-pass", displayName: "新用户" });
+    const created = await client.post("/api/auth/register", {
+      username,
+      password: "s3cret-pass",
+      displayName: "新用户",
+    });
     expect(created.status).toBe(201);
     expect(created.body.user).toMatchObject({ username, displayName: "新用户", role: "resident" });
     expect(created.body.user).not.toHaveProperty("passwordHash");
@@ -36,16 +40,28 @@ describe("accounts", () => {
   it("refuses a duplicate username, a short password and a malformed body", async () => {
     const client = new ApiClient(server.url);
     const username = uniqueName("dup");
-    expect((await client.post("/api/auth/register", { username, password: "password1", displayName: "甲" })).status).toBe(201);
-    const again = await new ApiClient(server.url).post("/api/auth/register", { username, password: "password1", displayName: "乙" });
+    expect(
+      (await client.post("/api/auth/register", { username, password: "password1", displayName: "甲" })).status,
+    ).toBe(201);
+    const again = await new ApiClient(server.url).post("/api/auth/register", {
+      username,
+      password: "password1",
+      displayName: "乙",
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("conflict");
 
-    const short = await new ApiClient(server.url).post("/api/auth/register", { username: uniqueName(), password: "123", displayName: "丙" });
+    const short = await new ApiClient(server.url).post("/api/auth/register", {
+      username: uniqueName(),
+      password: "123",
+      displayName: "丙",
+    });
     expect(short.status).toBe(400);
     expect(short.body.error.code).toBe("invalid_input");
 
-    const notJson = await new ApiClient(server.url).request("POST", "/api/auth/login", "{nope", { "content-type": "application/json" });
+    const notJson = await new ApiClient(server.url).request("POST", "/api/auth/login", "{nope", {
+      "content-type": "application/json",
+    });
     expect(notJson.status).toBe(400);
     const wrongType = await new ApiClient(server.url).post("/api/auth/login", { username: 5, password: [] });
     expect(wrongType.status).toBe(400);
@@ -53,8 +69,14 @@ describe("accounts", () => {
 
   it("answers a wrong password with 401 and the same message as an unknown user", async () => {
     const { user } = await createUser(server);
-    const wrong = await new ApiClient(server.url).post("/api/auth/login", { username: user.username, password: "not-it-at-all" });
-    const unknown = await new ApiClient(server.url).post("/api/auth/login", { username: uniqueName("ghost"), password: "whatever1" });
+    const wrong = await new ApiClient(server.url).post("/api/auth/login", {
+      username: user.username,
+      password: "not-it-at-all",
+    });
+    const unknown = await new ApiClient(server.url).post("/api/auth/login", {
+      username: uniqueName("ghost"),
+      password: "whatever1",
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe("invalid_credentials");
     expect(unknown.status).toBe(401);
@@ -82,11 +104,17 @@ describe("accounts", () => {
     const { user, client } = await createUser(server);
     const other = new ApiClient(server.url);
     await other.post("/api/auth/login", { username: user.username, password: "password123" });
-    const changed = await client.post("/api/auth/password", { currentPassword: "password123", newPassword: "brand-new-pass1" });
+    const changed = await client.post("/api/auth/password", {
+      currentPassword: "password123",
+      newPassword: "brand-new-pass1",
+    });
     expect(changed.status).toBe(200);
     expect((await other.get("/api/me")).status).toBe(401);
     expect((await client.get("/api/me")).status).toBe(200);
-    const relogin = await new ApiClient(server.url).post("/api/auth/login", { username: user.username, password: "brand-new-pass1" });
+    const relogin = await new ApiClient(server.url).post("/api/auth/login", {
+      username: user.username,
+      password: "brand-new-pass1",
+    });
     expect(relogin.status).toBe(200);
   });
 
@@ -105,7 +133,10 @@ describe("accounts", () => {
     expect(row!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000);
 
     // Past its expiry: refused and deleted.
-    await server.ctx.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, id));
+    await server.ctx.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, id));
     expect((await client.get("/api/me")).status).toBe(401);
     expect(await server.ctx.db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0);
   });
@@ -114,15 +145,28 @@ describe("accounts", () => {
     const { client } = await createUser(server);
     const token = client.cookie.split("=")[1]!;
     expect(await server.ctx.db.select().from(sessions).where(eq(sessions.id, token))).toHaveLength(0);
-    expect(await server.ctx.db.select().from(sessions).where(eq(sessions.id, sessionIdFromToken(token)))).toHaveLength(1);
+    expect(
+      await server.ctx.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.id, sessionIdFromToken(token))),
+    ).toHaveLength(1);
   });
 
   it("refuses a state-changing request from another origin", async () => {
     const client = new ApiClient(server.url);
-    const res = await client.post("/api/auth/register", { username: uniqueName(), password: "password1", displayName: "跨站" }, { origin: "https://evil.example" });
+    const res = await client.post(
+      "/api/auth/register",
+      { username: uniqueName(), password: "password1", displayName: "跨站" },
+      { origin: "https://evil.example" },
+    );
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe("forbidden_origin");
-    const sameOrigin = await client.post("/api/auth/register", { username: uniqueName(), password: "password1", displayName: "本站" }, { origin: server.url });
+    const sameOrigin = await client.post(
+      "/api/auth/register",
+      { username: uniqueName(), password: "password1", displayName: "本站" },
+      { origin: server.url },
+    );
     expect(sameOrigin.status).toBe(201);
   });
 });
@@ -139,7 +183,11 @@ describe("admin user management", () => {
     expect(list.status).toBe(200);
     expect(list.body.users.map((u: { id: string }) => u.id)).toContain(worker.user.id);
 
-    const patched = await admin.client.patch(`/api/users/${worker.user.id}`, { role: "secretary", communityId: "wuxing", level: "backbone" });
+    const patched = await admin.client.patch(`/api/users/${worker.user.id}`, {
+      role: "secretary",
+      communityId: "wuxing",
+      level: "backbone",
+    });
     expect(patched.status).toBe(200);
     expect(patched.body.user).toMatchObject({ role: "secretary", communityId: "wuxing", level: "backbone" });
 
@@ -161,7 +209,10 @@ describe("admin user management", () => {
     expect(await ended).toEqual({ reason: "disabled" });
     await disconnected;
     expect((await target.client.get("/api/me")).status).toBe(401);
-    const login = await new ApiClient(server.url).post("/api/auth/login", { username: target.user.username, password: "password123" });
+    const login = await new ApiClient(server.url).post("/api/auth/login", {
+      username: target.user.username,
+      password: "password123",
+    });
     expect(login.status).toBe(403);
     expect(login.body.error.code).toBe("account_disabled");
     await expect(connectSocket(server, target.client)).rejects.toThrow("unauthorized");
@@ -192,7 +243,11 @@ describe("registration switched off", () => {
   afterAll(() => closed?.close());
 
   it("refuses self-registration but still lets existing users sign in", async () => {
-    const res = await new ApiClient(closed.url).post("/api/auth/register", { username: uniqueName(), password: "password1", displayName: "甲" });
+    const res = await new ApiClient(closed.url).post("/api/auth/register", {
+      username: uniqueName(),
+      password: "password1",
+      displayName: "甲",
+    });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe("registration_closed");
     const { client } = await createUser(closed);
@@ -211,7 +266,9 @@ describe("login throttling", () => {
     const { user } = await createUser(limited);
     const client = new ApiClient(limited.url);
     for (let i = 0; i < 3; i++) {
-      expect((await client.post("/api/auth/login", { username: user.username, password: "wrong-password" })).status).toBe(401);
+      expect(
+        (await client.post("/api/auth/login", { username: user.username, password: "wrong-password" })).status,
+      ).toBe(401);
     }
     const blocked = await client.post("/api/auth/login", { username: user.username, password: "password123" });
     expect(blocked.status).toBe(429);

@@ -27,7 +27,12 @@ const ACTORS: Actor[] = [
   { name: "veteran", roles: ["veteran"] },
   { name: "worker", roles: ["worker"], communityId: "wuxing" },
   { name: "resident", roles: ["resident"] },
-  { name: "street_admin+secretary(城中)", roles: ["street_admin", "secretary"], streetId: "chengzhong", communityId: "wuxing" },
+  {
+    name: "street_admin+secretary(城中)",
+    roles: ["street_admin", "secretary"],
+    streetId: "chengzhong",
+    communityId: "wuxing",
+  },
 ];
 
 /** An action returns whether it was allowed (2xx / ack ok) or refused (403 / forbidden ack). */
@@ -45,16 +50,21 @@ const ack = (res: { ok: boolean; error?: { code: string } }): Outcome => {
 
 const at = () => new Date(Date.now() + 3600_000).toISOString();
 const forumIn = async (streetId: string | null) =>
-  (await organiser.client.post("/api/forums", { title: "授权测试论坛", mode: "forum", startsAt: at(), streetId })).body.forum.id as string;
+  (await organiser.client.post("/api/forums", { title: "授权测试论坛", mode: "forum", startsAt: at(), streetId })).body
+    .forum.id as string;
 const eventIn = async (streetId: string | null) =>
-  (await organiser.client.post("/api/qa/events", { title: "授权测试问答", startsAt: at(), pull: 0, streetId })).body.state.event.id as string;
+  (await organiser.client.post("/api/qa/events", { title: "授权测试问答", startsAt: at(), pull: 0, streetId })).body
+    .state.event.id as string;
 const personIn = async (communityId: string) => (await createUser(server, { role: "worker", communityId })).user.id;
 async function studioBody(communityId: string) {
   const mentor = await createUser(server, { role: "mentor", communityId });
   const mentees = await Promise.all([1, 2].map(() => createUser(server, { role: "secretary", communityId })));
   return { name: `工作室${uniqueName()}`, mentorId: mentor.user.id, menteeIds: mentees.map((m) => m.user.id) };
 }
-async function withSocket<T>(client: ApiClient, run: (socket: Awaited<ReturnType<typeof connectSocket>>) => Promise<T>): Promise<T> {
+async function withSocket<T>(
+  client: ApiClient,
+  run: (socket: Awaited<ReturnType<typeof connectSocket>>) => Promise<T>,
+): Promise<T> {
   const socket = await connectSocket(server, client);
   try {
     return await run(socket);
@@ -75,35 +85,83 @@ const row = (action: string, run: Row["run"], outcomes: Outcome[]): Row => ({
 
 const ACTIONS: Row[] = [
   //                                                                                  adm org str sec men s+m vet wrk res str+sec
-  row("REST GET /api/users", async (me) => rest((await me.client.get("/api/users")).status), [A, A, A, R, R, R, R, R, R, A]),
+  row("REST GET /api/users", async (me) => rest((await me.client.get("/api/users")).status), [
+    A,
+    A,
+    A,
+    R,
+    R,
+    R,
+    R,
+    R,
+    R,
+    A,
+  ]),
   row(
     "REST POST /api/users (a worker of 城中)",
-    async (me) => rest((await me.client.post("/api/users", { username: uniqueName("az"), displayName: "新人", roles: ["worker"], communityId: "wuxing" })).status),
+    async (me) =>
+      rest(
+        (
+          await me.client.post("/api/users", {
+            username: uniqueName("az"),
+            displayName: "新人",
+            roles: ["worker"],
+            communityId: "wuxing",
+          })
+        ).status,
+      ),
     [A, A, A, R, R, R, R, R, R, A],
   ),
   row(
     "REST POST /api/users (a worker of 河东)",
-    async (me) => rest((await me.client.post("/api/users", { username: uniqueName("az"), displayName: "新人", roles: ["worker"], communityId: "hedong-1" })).status),
+    async (me) =>
+      rest(
+        (
+          await me.client.post("/api/users", {
+            username: uniqueName("az"),
+            displayName: "新人",
+            roles: ["worker"],
+            communityId: "hedong-1",
+          })
+        ).status,
+      ),
     [A, A, R, R, R, R, R, R, R, R],
   ),
   row(
     "REST POST /api/users (an organiser)",
-    async (me) => rest((await me.client.post("/api/users", { username: uniqueName("az"), displayName: "新人", roles: ["organiser"] })).status),
+    async (me) =>
+      rest(
+        (await me.client.post("/api/users", { username: uniqueName("az"), displayName: "新人", roles: ["organiser"] }))
+          .status,
+      ),
     [A, A, R, R, R, R, R, R, R, R],
   ),
   row(
     "REST POST /api/users (an admin)",
-    async (me) => rest((await me.client.post("/api/users", { username: uniqueName("az"), displayName: "新人", roles: ["admin"] })).status),
+    async (me) =>
+      rest(
+        (await me.client.post("/api/users", { username: uniqueName("az"), displayName: "新人", roles: ["admin"] }))
+          .status,
+      ),
     [A, R, R, R, R, R, R, R, R, R],
   ),
   row(
     "REST PATCH /api/users/:id flags (城中 person)",
-    async (me) => rest((await me.client.patch(`/api/users/${await personIn("wuxing")}`, { flags: ["generalist"] })).status),
+    async (me) =>
+      rest((await me.client.patch(`/api/users/${await personIn("wuxing")}`, { flags: ["generalist"] })).status),
     [A, A, A, R, R, R, R, R, R, A],
   ),
   row(
     "REST PATCH /api/users/:id roles → street_admin (城中 person)",
-    async (me) => rest((await me.client.patch(`/api/users/${await personIn("wuxing")}`, { roles: ["street_admin"], streetId: "chengzhong" })).status),
+    async (me) =>
+      rest(
+        (
+          await me.client.patch(`/api/users/${await personIn("wuxing")}`, {
+            roles: ["street_admin"],
+            streetId: "chengzhong",
+          })
+        ).status,
+      ),
     [A, A, R, R, R, R, R, R, R, R],
   ),
   row(
@@ -116,10 +174,22 @@ const ACTIONS: Row[] = [
     async (me) => rest((await me.client.post(`/api/users/${await personIn("wuxing")}/reset-password`)).status),
     [A, A, A, R, R, R, R, R, R, A],
   ),
-  row("REST GET /api/audit", async (me) => rest((await me.client.get("/api/audit")).status), [A, A, R, R, R, R, R, R, R, R]),
+  row("REST GET /api/audit", async (me) => rest((await me.client.get("/api/audit")).status), [
+    A,
+    A,
+    R,
+    R,
+    R,
+    R,
+    R,
+    R,
+    R,
+    R,
+  ]),
   row(
     "REST POST /api/forums",
-    async (me) => rest((await me.client.post("/api/forums", { title: "新论坛", mode: "forum", startsAt: at() })).status),
+    async (me) =>
+      rest((await me.client.post("/api/forums", { title: "新论坛", mode: "forum", startsAt: at() })).status),
     [A, A, A, A, R, A, R, R, R, A],
   ),
   row(
@@ -159,7 +229,9 @@ const ACTIONS: Row[] = [
   row(
     "REST POST /api/studios/:id/members (城中 studio, 城中 secretary)",
     async (me) => {
-      const studio = (await organiser.client.post("/api/studios", { ...(await studioBody("wuxing")), streetId: "chengzhong" })).body.studio;
+      const studio = (
+        await organiser.client.post("/api/studios", { ...(await studioBody("wuxing")), streetId: "chengzhong" })
+      ).body.studio;
       const newcomer = await createUser(server, { role: "secretary", communityId: "wuxing" });
       return rest((await me.client.post(`/api/studios/${studio.id}/members`, { userId: newcomer.user.id })).status);
     },
@@ -170,12 +242,25 @@ const ACTIONS: Row[] = [
     async (me) => {
       const body = await studioBody("wuxing");
       const newcomer = await createUser(server, { role: "secretary", communityId: "wuxing" });
-      const studio = (await organiser.client.post("/api/studios", { ...body, menteeIds: [...body.menteeIds, newcomer.user.id] })).body.studio;
+      const studio = (
+        await organiser.client.post("/api/studios", { ...body, menteeIds: [...body.menteeIds, newcomer.user.id] })
+      ).body.studio;
       return rest((await me.client.delete(`/api/studios/${studio.id}/members/${newcomer.user.id}`)).status);
     },
     [A, A, R, R, R, R, R, R, R, R],
   ),
-  row("REST GET /api/studios?scope=all", async (me) => rest((await me.client.get("/api/studios?scope=all")).status), [A, A, A, R, R, R, R, R, R, A]),
+  row("REST GET /api/studios?scope=all", async (me) => rest((await me.client.get("/api/studios?scope=all")).status), [
+    A,
+    A,
+    A,
+    R,
+    R,
+    R,
+    R,
+    R,
+    R,
+    A,
+  ]),
   row(
     "REST POST /api/qa/events",
     async (me) => rest((await me.client.post("/api/qa/events", { title: "新问答", startsAt: at(), pull: 0 })).status),
@@ -197,7 +282,11 @@ const ACTIONS: Row[] = [
     },
     [A, A, R, R, R, R, R, R, R, R],
   ),
-  row("REST GET /api/dashboard (own scope)", async (me) => rest((await me.client.get("/api/dashboard?year=2026")).status), [A, A, A, R, R, R, R, R, R, A]),
+  row(
+    "REST GET /api/dashboard (own scope)",
+    async (me) => rest((await me.client.get("/api/dashboard?year=2026")).status),
+    [A, A, A, R, R, R, R, R, R, A],
+  ),
   row(
     "REST GET /api/dashboard (河东)",
     async (me) => rest((await me.client.get("/api/dashboard?year=2026&streetId=hedong")).status),
@@ -208,17 +297,28 @@ const ACTIONS: Row[] = [
     async (me) => rest((await me.client.get("/api/dashboard/behind.xlsx?year=2026&streetId=chengzhong")).status),
     [A, A, A, R, R, R, R, R, R, A],
   ),
-  row(
-    "REST GET /api/moderation/words",
-    async (me) => rest((await me.client.get("/api/moderation/words")).status),
-    [A, A, R, R, R, R, R, R, R, R],
-  ),
+  row("REST GET /api/moderation/words", async (me) => rest((await me.client.get("/api/moderation/words")).status), [
+    A,
+    A,
+    R,
+    R,
+    R,
+    R,
+    R,
+    R,
+    R,
+    R,
+  ]),
 ];
 
 describe("authorization table", () => {
   for (const actor of ACTORS) {
     it(`${actor.name}`, async () => {
-      const me = await createUser(server, { roles: actor.roles, streetId: actor.streetId ?? null, communityId: actor.communityId ?? null });
+      const me = await createUser(server, {
+        roles: actor.roles,
+        streetId: actor.streetId ?? null,
+        communityId: actor.communityId ?? null,
+      });
       const got: Record<string, Outcome> = {};
       const want: Record<string, Outcome> = {};
       for (const action of ACTIONS) {

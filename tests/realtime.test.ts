@@ -71,7 +71,10 @@ describe("/yjs/ door", () => {
     await Promise.all([waitForSync(first.provider), waitForSync(second.provider)]);
     first.doc.getText("t").insert(0, "书记讲给");
     second.doc.getText("t").insert(0, "【论坛】");
-    await eventually(() => first.doc.getText("t").toString() === second.doc.getText("t").toString() && first.doc.getText("t").length === 8);
+    await eventually(
+      () =>
+        first.doc.getText("t").toString() === second.doc.getText("t").toString() && first.doc.getText("t").length === 8,
+    );
     first.provider.destroy();
     second.provider.destroy();
     await eventually(() => server.ctx.yjs.openDocuments === 0);

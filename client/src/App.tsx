@@ -29,8 +29,12 @@ const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
 const ChangePasswordPage = lazy(() => import("./pages/ChangePasswordPage.tsx"));
 const RosterImportPage = lazy(() => import("./features/roster/RosterImportPage.tsx"));
 const OrgPage = lazy(() => import("./features/roster/OrgPage.tsx"));
-const GuestCodePage = lazy(() => import("./features/guests/GuestPages.tsx").then((m) => ({ default: m.GuestCodePage })));
-const GuestVenuePage = lazy(() => import("./features/guests/GuestPages.tsx").then((m) => ({ default: m.GuestVenuePage })));
+const GuestCodePage = lazy(() =>
+  import("./features/guests/GuestPages.tsx").then((m) => ({ default: m.GuestCodePage })),
+);
+const GuestVenuePage = lazy(() =>
+  import("./features/guests/GuestPages.tsx").then((m) => ({ default: m.GuestVenuePage })),
+);
 const WordsPage = lazy(() => import("./features/moderation/WordsPage.tsx"));
 const DashboardPage = lazy(() => import("./features/dashboard/index.tsx"));
 
@@ -39,32 +43,127 @@ export function App() {
     <>
       <SessionWatcher />
       <Routes>
-        <Route path="/login" element={<Lazy><LoginPage /></Lazy>} />
-        <Route path="/register" element={<Lazy><RegisterPage /></Lazy>} />
-        <Route path="/change-password" element={<Lazy><ChangePasswordPage /></Lazy>} />
+        <Route
+          path="/login"
+          element={
+            <Lazy>
+              <LoginPage />
+            </Lazy>
+          }
+        />
+        <Route
+          path="/register"
+          element={
+            <Lazy>
+              <RegisterPage />
+            </Lazy>
+          }
+        />
+        <Route
+          path="/change-password"
+          element={
+            <Lazy>
+              <ChangePasswordPage />
+            </Lazy>
+          }
+        />
         {/* 现场评议: a ballot code opens these without an account */}
-        <Route path="/g/:code" element={<Lazy><GuestCodePage /></Lazy>} />
-        <Route path="/v/:code" element={<Lazy><GuestVenuePage /></Lazy>} />
+        <Route
+          path="/g/:code"
+          element={
+            <Lazy>
+              <GuestCodePage />
+            </Lazy>
+          }
+        />
+        <Route
+          path="/v/:code"
+          element={
+            <Lazy>
+              <GuestVenuePage />
+            </Lazy>
+          }
+        />
         <Route
           element={
             <RequireAuth>
-              <Lazy><AppLayout /></Lazy>
+              <Lazy>
+                <AppLayout />
+              </Lazy>
             </RequireAuth>
           }
         >
-          <Route index element={<Lazy><HomePage /></Lazy>} />
-          <Route path="forums/*" element={<Lazy><ForumsArea /></Lazy>} />
-          <Route path="studios/*" element={<Lazy><StudiosArea /></Lazy>} />
-          <Route path="proposals/*" element={<Lazy><ProposalsArea /></Lazy>} />
-          <Route path="qa/*" element={<Lazy><QaArea /></Lazy>} />
-          <Route path="trainings/*" element={<Lazy><TrainingsArea /></Lazy>} />
-          <Route path="people/*" element={<Lazy><GrowthArea /></Lazy>} />
-          <Route path="account" element={<Lazy><AccountPage /></Lazy>} />
+          <Route
+            index
+            element={
+              <Lazy>
+                <HomePage />
+              </Lazy>
+            }
+          />
+          <Route
+            path="forums/*"
+            element={
+              <Lazy>
+                <ForumsArea />
+              </Lazy>
+            }
+          />
+          <Route
+            path="studios/*"
+            element={
+              <Lazy>
+                <StudiosArea />
+              </Lazy>
+            }
+          />
+          <Route
+            path="proposals/*"
+            element={
+              <Lazy>
+                <ProposalsArea />
+              </Lazy>
+            }
+          />
+          <Route
+            path="qa/*"
+            element={
+              <Lazy>
+                <QaArea />
+              </Lazy>
+            }
+          />
+          <Route
+            path="trainings/*"
+            element={
+              <Lazy>
+                <TrainingsArea />
+              </Lazy>
+            }
+          />
+          <Route
+            path="people/*"
+            element={
+              <Lazy>
+                <GrowthArea />
+              </Lazy>
+            }
+          />
+          <Route
+            path="account"
+            element={
+              <Lazy>
+                <AccountPage />
+              </Lazy>
+            }
+          />
           <Route
             path="dashboard"
             element={
               <RequireRole roles={["admin", "organiser", "street_admin"]}>
-                <Lazy><DashboardPage /></Lazy>
+                <Lazy>
+                  <DashboardPage />
+                </Lazy>
               </RequireRole>
             }
           />
@@ -72,7 +171,9 @@ export function App() {
             path="admin/users"
             element={
               <RequireRole roles={["admin", "organiser", "street_admin"]}>
-                <Lazy><AdminUsersPage /></Lazy>
+                <Lazy>
+                  <AdminUsersPage />
+                </Lazy>
               </RequireRole>
             }
           />
@@ -80,7 +181,9 @@ export function App() {
             path="admin/audit"
             element={
               <RequireRole roles={["admin", "organiser"]}>
-                <Lazy><AuditPage /></Lazy>
+                <Lazy>
+                  <AuditPage />
+                </Lazy>
               </RequireRole>
             }
           />
@@ -88,7 +191,9 @@ export function App() {
             path="admin/roster"
             element={
               <RequireRole roles={["admin", "organiser", "street_admin"]}>
-                <Lazy><RosterImportPage /></Lazy>
+                <Lazy>
+                  <RosterImportPage />
+                </Lazy>
               </RequireRole>
             }
           />
@@ -96,7 +201,9 @@ export function App() {
             path="admin/org"
             element={
               <RequireRole roles={["admin", "organiser"]}>
-                <Lazy><OrgPage /></Lazy>
+                <Lazy>
+                  <OrgPage />
+                </Lazy>
               </RequireRole>
             }
           />
@@ -104,11 +211,20 @@ export function App() {
             path="admin/words"
             element={
               <RequireRole roles={["admin", "organiser"]}>
-                <Lazy><WordsPage /></Lazy>
+                <Lazy>
+                  <WordsPage />
+                </Lazy>
               </RequireRole>
             }
           />
-          <Route path="*" element={<Lazy><NotFoundPage /></Lazy>} />
+          <Route
+            path="*"
+            element={
+              <Lazy>
+                <NotFoundPage />
+              </Lazy>
+            }
+          />
         </Route>
       </Routes>
     </>

@@ -1,8 +1,20 @@
 import type { ReactNode } from "react";
-import { CalendarOutlined, CommentOutlined, FileTextOutlined, QuestionCircleOutlined, TeamOutlined } from "@ant-design/icons";
+import {
+  CalendarOutlined,
+  CommentOutlined,
+  FileTextOutlined,
+  QuestionCircleOutlined,
+  TeamOutlined,
+} from "@ant-design/icons";
 import { shell } from "./strings/shell.ts";
 
-export type Area = { key: "forums" | "studios" | "proposals" | "qa" | "trainings"; path: string; title: string; description: string; icon: ReactNode };
+export type Area = {
+  key: "forums" | "studios" | "proposals" | "qa" | "trainings";
+  path: string;
+  title: string;
+  description: string;
+  icon: ReactNode;
+};
 
 /** The areas of the programme, in the order the nav and the home page show them. */
 export const AREAS: Area[] = [

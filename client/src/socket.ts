@@ -1,6 +1,12 @@
 import { useEffect, useSyncExternalStore, type DependencyList } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { AckEventName, ClientToServerEvents, EventAnswer, EventPayload, ServerToClientEvents } from "../../shared/events.ts";
+import type {
+  AckEventName,
+  ClientToServerEvents,
+  EventAnswer,
+  EventPayload,
+  ServerToClientEvents,
+} from "../../shared/events.ts";
 
 export type { EventPayload };
 import type { Ack } from "../../shared/errors.ts";
@@ -147,7 +153,10 @@ export function useSocketRoom(room: SocketRoom, deps: DependencyList): void {
     };
     // The handlers are typed per event in SocketRoom; socket.io's overloads can't follow a key.
     const handlers = Object.entries(room.on ?? {}) as [string, (...args: unknown[]) => void][];
-    const loose = socket as unknown as { on(event: string, fn: (...args: unknown[]) => void): void; off(event: string, fn: (...args: unknown[]) => void): void };
+    const loose = socket as unknown as {
+      on(event: string, fn: (...args: unknown[]) => void): void;
+      off(event: string, fn: (...args: unknown[]) => void): void;
+    };
     for (const [event, handler] of handlers) loose.on(event, handler);
     socket.on("connect", join);
     if (socket.connected) join();

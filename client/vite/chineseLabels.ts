@@ -34,7 +34,8 @@ function rewrite(code: string, id: string): string | null {
   const path = id.split("?")[0]!;
   const rule = REWRITES.find((r) => r.file.test(path));
   if (!rule) return null;
-  if (!code.includes(rule.from)) throw new Error(`chineseLabels: ${path} no longer contains ${rule.from} — update client/vite/chineseLabels.ts`);
+  if (!code.includes(rule.from))
+    throw new Error(`chineseLabels: ${path} no longer contains ${rule.from} — update client/vite/chineseLabels.ts`);
   return code.replace(rule.from, rule.to);
 }
 
@@ -44,4 +45,7 @@ export function chineseLabels(): Plugin {
 }
 
 /** The same rewrite for the dev server's dependency pre-bundling, which skips Vite plugins. */
-export const chineseLabelsForDeps = { name: "chinese-labels-deps", transform: (code: string, id: string) => rewrite(code, id) };
+export const chineseLabelsForDeps = {
+  name: "chinese-labels-deps",
+  transform: (code: string, id: string) => rewrite(code, id),
+};

@@ -50,7 +50,10 @@ export const canListPeople = (viewer: StreetHolder) => isOrganiser(viewer) || ma
  * Checks the person as they would be after a create or edit: the actor must be able to grant
  * every role they hold and, as a street admin, keep them inside the street.
  */
-export function requireMayBecome(actor: StreetHolder & { id: string }, after: PersonFacts & { streetId: string | null }): void {
+export function requireMayBecome(
+  actor: StreetHolder & { id: string },
+  after: PersonFacts & { streetId: string | null },
+): void {
   const grantable = grantableRoles(actor);
   const beyond = after.roles.filter((role) => !grantable.includes(role));
   if (beyond.length > 0) throw forbidden(`你无权授予角色：${beyond.join("、")}`);

@@ -42,7 +42,10 @@ type AuditView = ReturnType<typeof auditView>;
 /** The street a community belongs to (and that it exists), or null for no community. */
 async function communityStreet(db: Pick<Db, "select">, communityId: string | null): Promise<string | null> {
   if (!communityId) return null;
-  const [community] = await db.select({ streetId: communities.streetId }).from(communities).where(eq(communities.id, communityId));
+  const [community] = await db
+    .select({ streetId: communities.streetId })
+    .from(communities)
+    .where(eq(communities.id, communityId));
   if (!community) throw invalidInput("communityId: 社区不存在");
   return community.streetId;
 }
@@ -73,7 +76,11 @@ export async function getPerson(ctx: AppContext, viewer: UserRow, userId: string
   return personFor(row, seesPersonalDetails(viewer, facts));
 }
 
-export async function createPerson(ctx: AppContext, actor: UserRow, input: CreateUser): Promise<{ user: User; initialPassword: string }> {
+export async function createPerson(
+  ctx: AppContext,
+  actor: UserRow,
+  input: CreateUser,
+): Promise<{ user: User; initialPassword: string }> {
   const communityId = input.communityId ?? null;
   // A street admin's new person defaults to their street when no community is chosen.
   const streetId = input.streetId ?? (communityId || isOrganiser(actor) ? null : managedStreet(actor));
@@ -105,7 +112,13 @@ export async function createPerson(ctx: AppContext, actor: UserRow, input: Creat
       .onConflictDoNothing({ target: users.username })
       .returning();
     if (!created) throw conflict("该用户名已被使用");
-    await recordAudit(tx, { actorId: actor.id, action: "user.create", targetType: "user", targetId: created.id, after: auditView(created) });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "user.create",
+      targetType: "user",
+      targetId: created.id,
+      after: auditView(created),
+    });
     return created;
   });
   return { user: personFor(row, true), initialPassword };
@@ -123,7 +136,8 @@ function auditEntriesFor(before: AuditView, after: AuditView) {
   };
   take("user.roles", ["roles"]);
   take("user.flags", ["flags"]);
-  if (changed.includes("disabled")) entries.push({ action: after.disabled ? "user.disable" : "user.enable", keys: ["disabled"] });
+  if (changed.includes("disabled"))
+    entries.push({ action: after.disabled ? "user.disable" : "user.enable", keys: ["disabled"] });
   take(
     "user.update",
     changed.filter((k) => !["roles", "flags", "disabled"].includes(k)),
@@ -173,7 +187,13 @@ export async function updatePerson(ctx: AppContext, actor: UserRow, userId: stri
       await recordAudit(tx, { actorId: actor.id, targetType: "user", targetId: userId, ...entry });
     }
     if (updated!.level !== before.level) {
-      await recordLevelChange(tx, { userId, fromLevel: before.level, toLevel: updated!.level, changedBy: actor.id, reason: "在人员管理中修改" });
+      await recordLevelChange(tx, {
+        userId,
+        fromLevel: before.level,
+        toLevel: updated!.level,
+        changedBy: actor.id,
+        reason: "在人员管理中修改",
+      });
     }
     return { row: updated!, cutOff: changes.disabled === true && !before.disabled };
   });
@@ -188,7 +208,11 @@ export async function updatePerson(ctx: AppContext, actor: UserRow, userId: stri
  * A temporary password the person must change at their next sign-in. Every session of theirs
  * ends now, and with it their sockets and open documents.
  */
-export async function resetPassword(ctx: AppContext, actor: UserRow, userId: string): Promise<{ temporaryPassword: string }> {
+export async function resetPassword(
+  ctx: AppContext,
+  actor: UserRow,
+  userId: string,
+): Promise<{ temporaryPassword: string }> {
   const person = await loadPerson(ctx.db, userId);
   if (!person) throw notFound("用户不存在");
   requireManagePerson(actor, factsOf(person));
@@ -221,4 +245,3 @@ export async function updateOwnAccount(ctx: AppContext, user: UserRow, patch: Ow
   });
   return personFor(row, true);
 }
-

@@ -24,7 +24,11 @@ export function beijingTime(iso: string): string {
 
 export async function auditXlsx(entries: AuditEntryView[]): Promise<Uint8Array> {
   const workbook = newWorkbook();
-  const sheet = addTableSheet(workbook, "审计日志", COLUMNS.map((c) => ({ header: c.header, width: c.width })));
+  const sheet = addTableSheet(
+    workbook,
+    "审计日志",
+    COLUMNS.map((c) => ({ header: c.header, width: c.width })),
+  );
   for (const entry of entries) sheet.addRow(COLUMNS.map((c) => c.value(entry)));
   return workbookBytes(workbook);
 }

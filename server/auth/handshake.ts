@@ -82,7 +82,11 @@ export async function findSession(sessions: SessionStore, request: DoorRequest):
 }
 
 /** The realtime doors' handshake: our origin, a valid session, a password that needn't change first. */
-export async function handshake(sessions: SessionStore, request: DoorRequest, publicOrigin: string | undefined): Promise<SignedIn> {
+export async function handshake(
+  sessions: SessionStore,
+  request: DoorRequest,
+  publicOrigin: string | undefined,
+): Promise<SignedIn> {
   assertOwnOrigin(request, publicOrigin);
   const found = await findSession(sessions, request);
   if (!found) throw new HandshakeError("unauthorized");

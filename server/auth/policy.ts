@@ -43,7 +43,11 @@ export function requireOrganiser(user: RoleHolder, message = "仅组织部或管
   if (!isOrganiser(user)) throw forbidden(message);
 }
 
-export function requireManageStreet(user: StreetHolder, streetId: string | null, message = "只能管理本街道的活动"): void {
+export function requireManageStreet(
+  user: StreetHolder,
+  streetId: string | null,
+  message = "只能管理本街道的活动",
+): void {
   if (!canManageStreet(user, streetId)) throw forbidden(message);
 }
 

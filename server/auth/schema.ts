@@ -11,16 +11,8 @@ export const users = pgTable("users", {
   /** the primary role, derived from `roles` on every write (see primaryRole) */
   role: text("role").$type<Role>().notNull().default("resident"),
   /** every role the person holds; permission checks read this set */
-  roles: text("roles")
-    .array()
-    .$type<Role[]>()
-    .notNull()
-    .default(sql`'{resident}'::text[]`),
-  flags: text("flags")
-    .array()
-    .$type<Flag[]>()
-    .notNull()
-    .default(sql`'{}'::text[]`),
+  roles: text("roles").array().$type<Role[]>().notNull().default(sql`'{resident}'::text[]`),
+  flags: text("flags").array().$type<Flag[]>().notNull().default(sql`'{}'::text[]`),
   level: text("level", { enum: ["novice", "backbone", "core"] })
     .notNull()
     .default("novice"),

@@ -37,7 +37,9 @@ export async function signIn(ctx: AppContext, input: Login, address: string): Pr
   ]);
   const [row] = await ctx.db.select().from(users).where(eq(users.username, username));
   // Hash even for unknown users so response time does not reveal which usernames exist.
-  const ok = row ? await verifyPassword(row.passwordHash, input.password) : await hashPassword(input.password).then(() => false);
+  const ok = row
+    ? await verifyPassword(row.passwordHash, input.password)
+    : await hashPassword(input.password).then(() => false);
   if (!row || !ok) {
     await Promise.all([
       ctx.limits.loginFailuresByAddress.fail(address),

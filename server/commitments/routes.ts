@@ -2,7 +2,13 @@ import type { Hono } from "hono";
 import { CreateCommitmentSchema, UpdateCommitmentSchema } from "../../shared/commitments.ts";
 import type { AppContext } from "../context.ts";
 import { type ApiEnv, readId, readJson } from "../http/env.ts";
-import { createCommitment, forumCommitments, ownCommitments, previousCommitments, updateCommitment } from "./service.ts";
+import {
+  createCommitment,
+  forumCommitments,
+  ownCommitments,
+  previousCommitments,
+  updateCommitment,
+} from "./service.ts";
 
 export function commitmentRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
   api.get("/commitments", async (c) => {

@@ -17,7 +17,12 @@ type Viewer = Pick<UserRow, "id" | "roles" | "streetId">;
 const BOARD_LIMIT = 100;
 
 /** Commitments with their forum and owner, shaped for one viewer. Never joins the question's asker. */
-async function load(db: Pick<Db, "select">, viewer: Viewer, where: SQL | undefined, limit = 500): Promise<Commitment[]> {
+async function load(
+  db: Pick<Db, "select">,
+  viewer: Viewer,
+  where: SQL | undefined,
+  limit = 500,
+): Promise<Commitment[]> {
   const rows = await db
     .select({
       c: commitments,
@@ -60,11 +65,19 @@ async function findForum(db: Db, forumId: string) {
  * The host records a promise made at 现场问政. The owner is the secretary who promised: named by
  * the host, or else the presenter of the question's talk; it must be a presenter of this forum.
  */
-export async function createCommitment(ctx: AppContext, user: UserRow, forumId: string, input: CreateCommitment): Promise<Commitment> {
+export async function createCommitment(
+  ctx: AppContext,
+  user: UserRow,
+  forumId: string,
+  input: CreateCommitment,
+): Promise<Commitment> {
   const forum = await findForum(ctx.db, forumId);
   if (!canRecordCommitment(user, forum)) throw forbidden("只有本场主持人可以记录承诺事项");
   if (forum.status === "scheduled") throw conflict("论坛开始后才能记录承诺事项");
-  const talks = await ctx.db.select({ id: forumTalks.id, presenterId: forumTalks.presenterId }).from(forumTalks).where(eq(forumTalks.forumId, forumId));
+  const talks = await ctx.db
+    .select({ id: forumTalks.id, presenterId: forumTalks.presenterId })
+    .from(forumTalks)
+    .where(eq(forumTalks.forumId, forumId));
   let ownerId = input.ownerId;
   if (input.questionId) {
     const [question] = await ctx.db
@@ -72,7 +85,8 @@ export async function createCommitment(ctx: AppContext, user: UserRow, forumId: 
       .from(forumQuestions)
       .where(and(eq(forumQuestions.id, input.questionId), eq(forumQuestions.forumId, forumId)));
     if (!question) throw notFound("找不到该提问");
-    if (question.status === "pending" || question.status === "dismissed") throw conflict("只有已公开的提问可以转为承诺事项");
+    if (question.status === "pending" || question.status === "dismissed")
+      throw conflict("只有已公开的提问可以转为承诺事项");
     ownerId ??= talks.find((t) => t.id === question.talkId)?.presenterId;
   }
   const presenters = new Set(talks.map((t) => t.presenterId));
@@ -84,9 +98,22 @@ export async function createCommitment(ctx: AppContext, user: UserRow, forumId: 
   const id = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(commitments)
-      .values({ forumId, questionId: input.questionId ?? null, ownerId: owner, content: input.content, dueOn: input.dueOn, createdBy: user.id })
+      .values({
+        forumId,
+        questionId: input.questionId ?? null,
+        ownerId: owner,
+        content: input.content,
+        dueOn: input.dueOn,
+        createdBy: user.id,
+      })
       .returning();
-    await recordAudit(tx, { actorId: user.id, action: "commitment.create", targetType: "commitment", targetId: row!.id, after: row });
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "commitment.create",
+      targetType: "commitment",
+      targetId: row!.id,
+      after: row,
+    });
     return row!.id;
   });
   if (owner !== user.id) {
@@ -113,7 +140,10 @@ export function forumCommitments(db: Db, viewer: Viewer, forumId: string): Promi
  */
 export async function previousCommitments(db: Db, viewer: Viewer, forumId: string): Promise<Commitment[]> {
   const forum = await findForum(db, forumId);
-  const presenters = await db.select({ id: forumTalks.presenterId }).from(forumTalks).where(eq(forumTalks.forumId, forumId));
+  const presenters = await db
+    .select({ id: forumTalks.presenterId })
+    .from(forumTalks)
+    .where(eq(forumTalks.forumId, forumId));
   if (presenters.length === 0) return [];
   return load(
     db,
@@ -137,7 +167,12 @@ export function ownCommitments(db: Db, user: Viewer): Promise<Commitment[]> {
  * refused. Audited, and a kept promise becomes evidence in the owner's 成长档案 — in the same
  * transaction as the change.
  */
-export async function updateCommitment(ctx: AppContext, user: UserRow, id: string, input: UpdateCommitment): Promise<Commitment> {
+export async function updateCommitment(
+  ctx: AppContext,
+  user: UserRow,
+  id: string,
+  input: UpdateCommitment,
+): Promise<Commitment> {
   await ctx.db.transaction(async (tx) => {
     const [found] = await tx
       .select({ c: commitments, forumStreetId: forums.streetId, capability: forumTalks.capability })
@@ -149,9 +184,14 @@ export async function updateCommitment(ctx: AppContext, user: UserRow, id: strin
       .for("update", { of: commitments });
     if (!found) throw notFound("找不到该承诺事项");
     const { c: before, forumStreetId, capability } = found;
-    if (!canUpdateCommitment(user, before, { streetId: forumStreetId })) throw forbidden("只有承诺人本人和组织部、街道管理员可以更新承诺事项");
+    if (!canUpdateCommitment(user, before, { streetId: forumStreetId }))
+      throw forbidden("只有承诺人本人和组织部、街道管理员可以更新承诺事项");
     const now = new Date();
-    const [after] = await tx.update(commitments).set({ status: input.status, note: input.note, updatedAt: now }).where(eq(commitments.id, id)).returning();
+    const [after] = await tx
+      .update(commitments)
+      .set({ status: input.status, note: input.note, updatedAt: now })
+      .where(eq(commitments.id, id))
+      .returning();
     await recordAudit(tx, {
       actorId: user.id,
       action: "commitment.update",

@@ -8,7 +8,6 @@ import { dashboardScope } from "./policy.ts";
 import { getDashboard } from "./service.ts";
 import { dashboardWorkbook, exportFileName } from "./xlsx.ts";
 
-
 /** The scope is checked before anything is read: a refused viewer costs no query. */
 async function readDashboard(ctx: AppContext, c: ApiContext): Promise<{ dashboard: Dashboard; scopeName: string }> {
   const query = readQuery(c, DashboardQuerySchema);

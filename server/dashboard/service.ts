@@ -39,7 +39,15 @@ export async function getDashboard(ctx: Ctx, filter: DashboardFilter): Promise<D
     studioActivity(ctx.db, range),
     proposalsByStage(ctx.db, range),
   ]);
-  return { year: filter.year, streetId: filter.streetId ?? null, activities, ...ledger, ...evidence, studios, proposals };
+  return {
+    year: filter.year,
+    streetId: filter.streetId ?? null,
+    activities,
+    ...ledger,
+    ...evidence,
+    studios,
+    proposals,
+  };
 }
 
 interface LedgerJson {
@@ -48,12 +56,22 @@ interface LedgerJson {
   sessions: number;
   streets: { street_id: string; street_name: string; people: number; required: number; done: number }[] | null;
   behind:
-    | { id: string; display_name: string; street_name: string; community_name: string; required: number; done: number }[]
+    | {
+        id: string;
+        display_name: string;
+        street_name: string;
+        community_name: string;
+        required: number;
+        done: number;
+      }[]
     | null;
 }
 
 /** Attendance, hours by street and the people furthest behind: one pass over the ledger. */
-async function ledgerFigures(ctx: Ctx, filter: DashboardFilter): Promise<Pick<Dashboard, "attendance" | "streets" | "behind">> {
+async function ledgerFigures(
+  ctx: Ctx,
+  filter: DashboardFilter,
+): Promise<Pick<Dashboard, "attendance" | "streets" | "behind">> {
   const streetFilter = filter.streetId ? sql`where s.id = ${filter.streetId}` : sql`where not s.retired`;
   const [row] = await queryRows<{ figures: LedgerJson }>(
     ctx.db,
@@ -95,7 +113,12 @@ async function ledgerFigures(ctx: Ctx, filter: DashboardFilter): Promise<Pick<Da
     missing: Number(b.required) - Number(b.done),
   }));
   return {
-    attendance: { counted, attended, rate: counted === 0 ? null : attended / counted, sessions: Number(figures.sessions) },
+    attendance: {
+      counted,
+      attended,
+      rate: counted === 0 ? null : attended / counted,
+      sessions: Number(figures.sessions),
+    },
     streets,
     behind,
   };
@@ -106,7 +129,10 @@ async function ledgerFigures(ctx: Ctx, filter: DashboardFilter): Promise<Pick<Da
  * most active answerers, and the six-capability profile. A person's evidence belongs to the street
  * of their community.
  */
-async function evidenceFigures(ctx: Ctx, filter: DashboardFilter): Promise<Pick<Dashboard, "growth" | "qa" | "capabilities">> {
+async function evidenceFigures(
+  ctx: Ctx,
+  filter: DashboardFilter,
+): Promise<Pick<Dashboard, "growth" | "qa" | "capabilities">> {
   const { from, to } = yearRange(filter.year);
   const inScope = sql`e.at >= ${from.toISOString()}::timestamptz and e.at < ${to.toISOString()}::timestamptz
     ${filter.streetId ? sql`and c.street_id = ${filter.streetId}` : sql``}`;
@@ -129,7 +155,13 @@ async function evidenceFigures(ctx: Ctx, filter: DashboardFilter): Promise<Pick<
           where ${inScope}
           group by cap`,
     ),
-    queryRows<{ user_id: string; display_name: string; street_name: string | null; accepted: number; event_answered: number }>(
+    queryRows<{
+      user_id: string;
+      display_name: string;
+      street_name: string | null;
+      accepted: number;
+      event_answered: number;
+    }>(
       ctx.db,
       sql`select e.user_id, u.display_name, s.name as street_name,
                  count(*) filter (where e.kind = 'answer_accepted')::int as accepted,

@@ -32,7 +32,14 @@ function sheetOf(dashboard: Dashboard, table: DashboardTable): Sheet {
           { header: "已修学时", width: 10 },
           { header: "欠缺学时", width: 10 },
         ],
-        rows: dashboard.behind.map((b) => [b.displayName, b.streetName, b.communityName, b.required, b.done, b.missing]),
+        rows: dashboard.behind.map((b) => [
+          b.displayName,
+          b.streetName,
+          b.communityName,
+          b.required,
+          b.done,
+          b.missing,
+        ]),
       };
     case "studios":
       return {
@@ -78,10 +85,18 @@ function sheetOf(dashboard: Dashboard, table: DashboardTable): Sheet {
 const percent = (done: number, required: number) => (required > 0 ? `${Math.round((100 * done) / required)}%` : "—");
 
 /** One table of the dashboard as a workbook, its sheet named in Chinese for the year and scope. */
-export async function dashboardWorkbook(dashboard: Dashboard, table: DashboardTable, scopeName: string): Promise<Buffer> {
+export async function dashboardWorkbook(
+  dashboard: Dashboard,
+  table: DashboardTable,
+  scopeName: string,
+): Promise<Buffer> {
   const { columns, rows } = sheetOf(dashboard, table);
   const workbook = newWorkbook();
-  const sheet = addTableSheet(workbook, `${dashboard.year}年${DASHBOARD_TABLE_LABELS[table]}`, columns.map((c) => ({ header: c.header, width: c.width })));
+  const sheet = addTableSheet(
+    workbook,
+    `${dashboard.year}年${DASHBOARD_TABLE_LABELS[table]}`,
+    columns.map((c) => ({ header: c.header, width: c.width })),
+  );
   for (const row of rows) sheet.addRow(row);
   sheet.headerFooter.oddHeader = `${scopeName} ${dashboard.year}年${DASHBOARD_TABLE_LABELS[table]}`;
   return workbookBytes(workbook);

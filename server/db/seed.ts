@@ -34,9 +34,15 @@ export function districtCommunities() {
   let placeholder = 0;
   return DISTRICT.flatMap((street) =>
     Array.from({ length: street.communities }, (_, i) => {
-      if (street.id === "chengzhong" && i === 0) return { id: "wuxing", streetId: street.id, name: "五星社区", demo: false };
+      if (street.id === "chengzhong" && i === 0)
+        return { id: "wuxing", streetId: street.id, name: "五星社区", demo: false };
       placeholder += 1;
-      return { id: `${street.id}-${i + 1}`, streetId: street.id, name: `示例社区${chineseNumeral(placeholder)}`, demo: true };
+      return {
+        id: `${street.id}-${i + 1}`,
+        streetId: street.id,
+        name: `示例社区${chineseNumeral(placeholder)}`,
+        demo: true,
+      };
     }),
   );
 }
@@ -55,16 +61,87 @@ type DemoUser = {
 };
 
 const DEMO_USERS: DemoUser[] = [
-  { username: "admin", displayName: "王敏（组织部）", role: "admin", level: "core", communityId: null, partyMember: true },
-  { username: "organiser1", displayName: "韦志刚（组织部）", role: "organiser", level: "core", communityId: null, partyMember: true },
-  { username: "street1", displayName: "覃秀兰（城中街道）", role: "street_admin", level: "core", communityId: null, partyMember: true, streetId: "chengzhong" },
-  { username: "mentor1", displayName: "李建华导师", role: "mentor", level: "core", communityId: "wuxing", partyMember: true },
-  { username: "veteran1", displayName: "陈国强老书记", role: "veteran", level: "core", communityId: "gongyuan-2", partyMember: true },
-  { username: "sec1", displayName: "张丽书记", role: "secretary", level: "backbone", communityId: "wuxing", partyMember: true },
-  { username: "sec2", displayName: "刘洋书记", role: "secretary", level: "novice", communityId: "shuishang-2", partyMember: true },
-  { username: "sec3", displayName: "黄海燕书记", role: "secretary", level: "novice", communityId: "hedong-3", partyMember: true },
-  { username: "worker1", displayName: "周小梅", role: "worker", level: "novice", communityId: "wuxing", partyMember: false },
-  { username: "resident1", displayName: "居民赵先生", role: "resident", level: "novice", communityId: "wuxing", partyMember: false },
+  {
+    username: "admin",
+    displayName: "王敏（组织部）",
+    role: "admin",
+    level: "core",
+    communityId: null,
+    partyMember: true,
+  },
+  {
+    username: "organiser1",
+    displayName: "韦志刚（组织部）",
+    role: "organiser",
+    level: "core",
+    communityId: null,
+    partyMember: true,
+  },
+  {
+    username: "street1",
+    displayName: "覃秀兰（城中街道）",
+    role: "street_admin",
+    level: "core",
+    communityId: null,
+    partyMember: true,
+    streetId: "chengzhong",
+  },
+  {
+    username: "mentor1",
+    displayName: "李建华导师",
+    role: "mentor",
+    level: "core",
+    communityId: "wuxing",
+    partyMember: true,
+  },
+  {
+    username: "veteran1",
+    displayName: "陈国强老书记",
+    role: "veteran",
+    level: "core",
+    communityId: "gongyuan-2",
+    partyMember: true,
+  },
+  {
+    username: "sec1",
+    displayName: "张丽书记",
+    role: "secretary",
+    level: "backbone",
+    communityId: "wuxing",
+    partyMember: true,
+  },
+  {
+    username: "sec2",
+    displayName: "刘洋书记",
+    role: "secretary",
+    level: "novice",
+    communityId: "shuishang-2",
+    partyMember: true,
+  },
+  {
+    username: "sec3",
+    displayName: "黄海燕书记",
+    role: "secretary",
+    level: "novice",
+    communityId: "hedong-3",
+    partyMember: true,
+  },
+  {
+    username: "worker1",
+    displayName: "周小梅",
+    role: "worker",
+    level: "novice",
+    communityId: "wuxing",
+    partyMember: false,
+  },
+  {
+    username: "resident1",
+    displayName: "居民赵先生",
+    role: "resident",
+    level: "novice",
+    communityId: "wuxing",
+    partyMember: false,
+  },
 ];
 
 /** The demo sign-in names, for the start-up line that tells a first visitor how to get in. */

@@ -17,7 +17,13 @@ const to100 = (value: number, max: number) => Math.round((value / max) * 10_000)
 
 /** A check-in to a training, a forum or a 老书记论坛 event. */
 export function attendedEvidence(
-  activity: { kind: "training" | "forum" | "qa_event"; id: string; title: string; hours: number | null; capabilities: Capability[] },
+  activity: {
+    kind: "training" | "forum" | "qa_event";
+    id: string;
+    title: string;
+    hours: number | null;
+    capabilities: Capability[];
+  },
   userId: string,
   at: Date,
 ): EvidenceItem {
@@ -60,7 +66,9 @@ export function talkEvidence(
         ? {
             total: board.total,
             ballots: board.ballots,
-            capabilityScores: Object.fromEntries(CAPABILITIES.map((c) => [c, to100(board.weighted![c] ?? 0, TALK_MARK_MAX)])),
+            capabilityScores: Object.fromEntries(
+              CAPABILITIES.map((c) => [c, to100(board.weighted![c] ?? 0, TALK_MARK_MAX)]),
+            ),
           }
         : {}),
     },
@@ -85,7 +93,11 @@ export function taskEvidence(
 }
 
 /** A message the mentor pinned, received by each mentee of the studio. */
-export function guidanceEvidence(message: { id: string; studioId: string; text: string }, menteeIds: string[], at: Date): EvidenceItem[] {
+export function guidanceEvidence(
+  message: { id: string; studioId: string; text: string },
+  menteeIds: string[],
+  at: Date,
+): EvidenceItem[] {
   return menteeIds.map((userId) => ({
     userId,
     kind: "guidance_received" as const,
@@ -98,7 +110,11 @@ export function guidanceEvidence(message: { id: string; studioId: string; text: 
 }
 
 /** Submitted (first time) for each writer of the proposal: the owner and its editors. */
-export function proposalSubmittedEvidence(proposal: { id: string; title: string }, writerIds: string[], at: Date): EvidenceItem[] {
+export function proposalSubmittedEvidence(
+  proposal: { id: string; title: string },
+  writerIds: string[],
+  at: Date,
+): EvidenceItem[] {
   return [...new Set(writerIds)].map((userId) => ({
     userId,
     kind: "proposal_submitted" as const,

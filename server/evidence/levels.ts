@@ -17,7 +17,12 @@ import { assessmentNotes, evidence, levelChanges } from "./schema.ts";
  * a reason and citing evidence of their record. The level, the history row and the audit entry
  * commit together.
  */
-export async function changeLevel(ctx: AppContext, viewer: UserRow, userId: string, input: ChangeLevel): Promise<LevelChangeEntry> {
+export async function changeLevel(
+  ctx: AppContext,
+  viewer: UserRow,
+  userId: string,
+  input: ChangeLevel,
+): Promise<LevelChangeEntry> {
   const person = await loadPerson(ctx.db, userId);
   if (!person) throw notFound("用户不存在");
   requireChangeLevel(viewer, factsOf(person));
@@ -25,7 +30,13 @@ export async function changeLevel(ctx: AppContext, viewer: UserRow, userId: stri
   const evidenceIds = [...new Set(input.evidenceIds)];
   const cited = evidenceIds.length
     ? await ctx.db
-        .select({ id: evidence.id, title: evidence.title, sourceKind: evidence.sourceKind, sourceId: evidence.sourceId, detail: evidence.detail })
+        .select({
+          id: evidence.id,
+          title: evidence.title,
+          sourceKind: evidence.sourceKind,
+          sourceId: evidence.sourceId,
+          detail: evidence.detail,
+        })
         .from(evidence)
         .where(and(eq(evidence.userId, userId), inArray(evidence.id, evidenceIds)))
     : [];
@@ -39,7 +50,14 @@ export async function changeLevel(ctx: AppContext, viewer: UserRow, userId: stri
     await tx.update(users).set({ level: input.level }).where(eq(users.id, userId));
     const [row] = await tx
       .insert(levelChanges)
-      .values({ userId, fromLevel: current.level, toLevel: input.level, changedBy: viewer.id, reason: input.reason, evidenceIds })
+      .values({
+        userId,
+        fromLevel: current.level,
+        toLevel: input.level,
+        changedBy: viewer.id,
+        reason: input.reason,
+        evidenceIds,
+      })
       .returning();
     await recordAudit(tx, {
       actorId: viewer.id,
@@ -64,11 +82,24 @@ export async function changeLevel(ctx: AppContext, viewer: UserRow, userId: stri
 }
 
 /** A mentor, organiser or the street admin adds an assessment note to a person's record. */
-export async function addNote(ctx: AppContext, viewer: UserRow, userId: string, input: CreateNote): Promise<AssessmentNote> {
+export async function addNote(
+  ctx: AppContext,
+  viewer: UserRow,
+  userId: string,
+  input: CreateNote,
+): Promise<AssessmentNote> {
   const person = await loadPerson(ctx.db, userId);
   if (!person) throw notFound("用户不存在");
   requireWriteNote(viewer, factsOf(person), await mentorsOf(ctx.db, userId));
   await checkText(ctx, input.body);
-  const [note] = await ctx.db.insert(assessmentNotes).values({ userId, authorId: viewer.id, body: input.body }).returning();
-  return { id: note!.id, author: { id: viewer.id, displayName: viewer.displayName }, body: note!.body, at: note!.at.toISOString() };
+  const [note] = await ctx.db
+    .insert(assessmentNotes)
+    .values({ userId, authorId: viewer.id, body: input.body })
+    .returning();
+  return {
+    id: note!.id,
+    author: { id: viewer.id, displayName: viewer.displayName },
+    body: note!.body,
+    at: note!.at.toISOString(),
+  };
 }

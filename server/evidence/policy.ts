@@ -16,11 +16,14 @@ const overseesStreet = (viewer: Viewer, person: PersonFacts) => {
 };
 
 export function canSeeRecord(viewer: Viewer, person: PersonFacts, mentorIds: readonly string[]): boolean {
-  return viewer.id === person.id || isOrganiser(viewer) || overseesStreet(viewer, person) || mentorIds.includes(viewer.id);
+  return (
+    viewer.id === person.id || isOrganiser(viewer) || overseesStreet(viewer, person) || mentorIds.includes(viewer.id)
+  );
 }
 
 export function requireSeeRecord(viewer: Viewer, person: PersonFacts, mentorIds: readonly string[]): void {
-  if (!canSeeRecord(viewer, person, mentorIds)) throw forbidden("只有本人、其导师、所在街道管理员和组织部可以查看成长档案");
+  if (!canSeeRecord(viewer, person, mentorIds))
+    throw forbidden("只有本人、其导师、所在街道管理员和组织部可以查看成长档案");
 }
 
 export const canChangeLevel = (viewer: Viewer, person: PersonFacts) =>

@@ -34,7 +34,11 @@ export interface RecordSubject {
 }
 
 /** The person and who mentors them, or 404; then the viewer must be allowed to see the record (403). */
-export async function loadSubject(ctx: Pick<AppContext, "db">, viewer: UserRow, userId: string): Promise<RecordSubject> {
+export async function loadSubject(
+  ctx: Pick<AppContext, "db">,
+  viewer: UserRow,
+  userId: string,
+): Promise<RecordSubject> {
   const row = await loadPerson(ctx.db, userId);
   if (!row) throw notFound("用户不存在");
   const subject = { row, facts: factsOf(row), mentorIds: await mentorsOf(ctx.db, userId) };
@@ -43,7 +47,12 @@ export async function loadSubject(ctx: Pick<AppContext, "db">, viewer: UserRow, 
 }
 
 type EvidenceRow = typeof evidence.$inferSelect;
-const toEntry = (row: Pick<EvidenceRow, "id" | "kind" | "sourceKind" | "sourceId" | "at" | "title" | "capabilities" | "score" | "detail">): EvidenceEntry => ({
+const toEntry = (
+  row: Pick<
+    EvidenceRow,
+    "id" | "kind" | "sourceKind" | "sourceId" | "at" | "title" | "capabilities" | "score" | "detail"
+  >,
+): EvidenceEntry => ({
   id: row.id,
   kind: row.kind,
   sourceKind: row.sourceKind,
@@ -105,7 +114,13 @@ async function levelHistory(db: Db, userId: string): Promise<LevelChangeEntry[]>
   const cited = [...new Set(rows.flatMap((r) => r.change.evidenceIds))];
   const items = cited.length
     ? await db
-        .select({ id: evidence.id, title: evidence.title, sourceKind: evidence.sourceKind, sourceId: evidence.sourceId, detail: evidence.detail })
+        .select({
+          id: evidence.id,
+          title: evidence.title,
+          sourceKind: evidence.sourceKind,
+          sourceId: evidence.sourceId,
+          detail: evidence.detail,
+        })
         .from(evidence)
         .where(and(eq(evidence.userId, userId), inArray(evidence.id, cited)))
     : [];
@@ -136,12 +151,19 @@ async function placeOf(db: Db, row: PersonRow): Promise<{ communityName: string 
   const [community] = row.communityId
     ? await db.select({ name: communities.name }).from(communities).where(eq(communities.id, row.communityId))
     : [];
-  const [street] = streetId ? await db.select({ name: streets.name }).from(streets).where(eq(streets.id, streetId)) : [];
+  const [street] = streetId
+    ? await db.select({ name: streets.name }).from(streets).where(eq(streets.id, streetId))
+    : [];
   return { communityName: community?.name ?? null, streetName: street?.name ?? null };
 }
 
 /** `GET /api/people/:id/record`: the whole 成长档案 of one year, for those who may see it. */
-export async function loadRecord(ctx: AppContext, viewer: UserRow, userId: string, year = currentYear()): Promise<GrowthRecord> {
+export async function loadRecord(
+  ctx: AppContext,
+  viewer: UserRow,
+  userId: string,
+  year = currentYear(),
+): Promise<GrowthRecord> {
   const { row, facts, mentorIds } = await loadSubject(ctx, viewer, userId);
   const [place, ledger, items, capabilities, history, noteList] = await Promise.all([
     placeOf(ctx.db, row),

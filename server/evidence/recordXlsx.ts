@@ -36,7 +36,13 @@ export async function recordWorkbook(record: GrowthRecord): Promise<Buffer> {
     { header: "能力值", key: "value", width: 10 },
   ]);
   for (const c of record.capabilities) {
-    profile.addRow({ capability: CAPABILITY_LABELS[c.capability], count: c.count, scored: c.scored, average: c.average ?? "", value: c.value });
+    profile.addRow({
+      capability: CAPABILITY_LABELS[c.capability],
+      count: c.count,
+      scored: c.scored,
+      average: c.average ?? "",
+      value: c.value,
+    });
   }
   profile.addRow({});
   profile.addRow({ capability: "姓名", count: record.user.displayName });

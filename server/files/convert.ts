@@ -92,7 +92,14 @@ export class DeckConverter {
 
   private run(source: string, dir: string): Promise<void> {
     const profile = pathToFileURL(join(dir, "profile")).href;
-    const args = [`-env:UserInstallation=${profile}`, "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault"];
+    const args = [
+      `-env:UserInstallation=${profile}`,
+      "--headless",
+      "--invisible",
+      "--norestore",
+      "--nolockcheck",
+      "--nodefault",
+    ];
     args.push("--convert-to", "pdf", "--outdir", join(dir, "out"), source);
     return new Promise<void>((resolve, reject) => {
       // its own process group, so a timeout can kill soffice.bin and anything it started

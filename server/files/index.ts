@@ -10,7 +10,10 @@ export function createFilesFeature(): Feature {
     name: "files",
     start(ctx: AppContext) {
       const graceMs = ctx.config.FILE_GRACE_HOURS * 60 * 60 * 1000;
-      timer = setInterval(() => ctx.files.sweep(graceMs).catch((err) => ctx.log.warn({ err }, "file sweep failed")), SWEEP_INTERVAL_MS);
+      timer = setInterval(
+        () => ctx.files.sweep(graceMs).catch((err) => ctx.log.warn({ err }, "file sweep failed")),
+        SWEEP_INTERVAL_MS,
+      );
       timer.unref();
     },
     stop() {

@@ -32,7 +32,9 @@ export async function moveBytesOut(files: FileService, db: Db, target: InlineByt
     const tempPath = join(files.tempDir, `move-${randomUUID()}`);
     await writeFile(tempPath, row.data);
     const { sha256 } = await files.keepFile(tempPath);
-    await db.execute(sql`update ${target.table} set ${sql.identifier(target.sha256.name)} = ${sha256}, ${sql.identifier(target.data.name)} = null where ${target.key} = ${row.key}`);
+    await db.execute(
+      sql`update ${target.table} set ${sql.identifier(target.sha256.name)} = ${sha256}, ${sql.identifier(target.data.name)} = null where ${target.key} = ${row.key}`,
+    );
     moved += 1;
   }
   return moved;

@@ -12,7 +12,10 @@ export interface ServedFile {
 }
 
 /** Parses a single `bytes=a-b` / `bytes=a-` / `bytes=-n` range; null means "send it all", "invalid" means 416. */
-export function parseRange(header: string | undefined | null, size: number): { start: number; end: number } | null | "invalid" {
+export function parseRange(
+  header: string | undefined | null,
+  size: number,
+): { start: number; end: number } | null | "invalid" {
   if (!header) return null;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === "" && match[2] === "")) return null; // multiple or odd ranges: whole file

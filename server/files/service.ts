@@ -37,7 +37,12 @@ export class FileService {
     config: Config,
   ) {
     this.inspector = new PdfInspector(config.PDF_INSPECT_THREADS);
-    this.converter = new DeckConverter(findSoffice(config.SOFFICE_PATH), join(tempDir, "convert"), config.CONVERT_TIMEOUT_SECONDS * 1000, log);
+    this.converter = new DeckConverter(
+      findSoffice(config.SOFFICE_PATH),
+      join(tempDir, "convert"),
+      config.CONVERT_TIMEOUT_SECONDS * 1000,
+      log,
+    );
   }
 
   static async create(config: Config, db: Db, dbKind: "pglite" | "postgres", log: Logger): Promise<FileService> {

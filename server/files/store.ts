@@ -96,7 +96,11 @@ export class ChunkStore implements BlobStore {
         const from = seq === first ? start - seq * CHUNK_BYTES : 0;
         const to = seq === last ? end - seq * CHUNK_BYTES : CHUNK_BYTES - 1;
         const [row] = await db
-          .select({ part: sql<Uint8Array>`substring(${fileChunks.data} from ${from + 1} for ${to - from + 1})`.mapWith(fileChunks.data) })
+          .select({
+            part: sql<Uint8Array>`substring(${fileChunks.data} from ${from + 1} for ${to - from + 1})`.mapWith(
+              fileChunks.data,
+            ),
+          })
           .from(fileChunks)
           .where(and(eq(fileChunks.sha256, sha256), eq(fileChunks.seq, seq)));
         if (!row) throw new Error(`file ${sha256} is missing chunk ${seq}`);

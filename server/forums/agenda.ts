@@ -1,5 +1,13 @@
 import { and, eq, max } from "drizzle-orm";
-import type { CreateTalk, Forum, ReorderTalks, Talk, UpdateForum, UpdateGroups, UpdateTalk } from "../../shared/forums.ts";
+import type {
+  CreateTalk,
+  Forum,
+  ReorderTalks,
+  Talk,
+  UpdateForum,
+  UpdateGroups,
+  UpdateTalk,
+} from "../../shared/forums.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
 import { conflict, invalidInput, notFound, readOnly } from "../lib/errors.ts";
@@ -29,7 +37,12 @@ function requireAgendaOpen(forum: ForumRow): void {
   if (!agendaOpen(forum)) throw conflict("论坛已开始：只能修改尚未进行的发言");
 }
 
-export async function updateForum(ctx: ForumsContext, user: UserRow, forumId: string, input: UpdateForum): Promise<Forum> {
+export async function updateForum(
+  ctx: ForumsContext,
+  user: UserRow,
+  forumId: string,
+  input: UpdateForum,
+): Promise<Forum> {
   await ctx.db.transaction(async (tx) => {
     const forum = await lockForum(tx, forumId);
     requireHost(user, forum);
@@ -60,7 +73,13 @@ export async function deleteForum(ctx: ForumsContext, user: UserRow, forumId: st
   ctx.io.to(forumRoom(forumId)).emit("forum:deleted", { forumId });
 }
 
-export async function updateTalk(ctx: ForumsContext, user: UserRow, forumId: string, talkId: string, input: UpdateTalk): Promise<Talk> {
+export async function updateTalk(
+  ctx: ForumsContext,
+  user: UserRow,
+  forumId: string,
+  talkId: string,
+  input: UpdateTalk,
+): Promise<Talk> {
   if (input.presenterId) await requirePresenters(ctx.db, [{ presenterId: input.presenterId }]);
   // A running forum's stage is written behind; have its owner write it now, so "not yet given" is
   // judged against the talk on stage this moment, not the one of 200 ms ago.
@@ -109,8 +128,16 @@ export async function deleteTalk(ctx: ForumsContext, user: UserRow, forumId: str
       .where(and(eq(forumTalks.id, talkId), eq(forumTalks.forumId, forumId)))
       .returning({ id: forumTalks.id });
     if (removed.length === 0) throw notFound("找不到该发言");
-    const rest = await tx.select({ id: forumTalks.id }).from(forumTalks).where(eq(forumTalks.forumId, forumId)).orderBy(forumTalks.position);
-    for (const [i, t] of rest.entries()) await tx.update(forumTalks).set({ position: i + 1 }).where(eq(forumTalks.id, t.id));
+    const rest = await tx
+      .select({ id: forumTalks.id })
+      .from(forumTalks)
+      .where(eq(forumTalks.forumId, forumId))
+      .orderBy(forumTalks.position);
+    for (const [i, t] of rest.entries())
+      await tx
+        .update(forumTalks)
+        .set({ position: i + 1 })
+        .where(eq(forumTalks.id, t.id));
   });
   const updated = await getForum(ctx.db, forumId);
   broadcastState(ctx, updated);
@@ -118,7 +145,12 @@ export async function deleteTalk(ctx: ForumsContext, user: UserRow, forumId: str
 }
 
 /** Before the start only; the order must name every talk of the agenda exactly once. */
-export async function reorderTalks(ctx: ForumsContext, user: UserRow, forumId: string, input: ReorderTalks): Promise<Forum> {
+export async function reorderTalks(
+  ctx: ForumsContext,
+  user: UserRow,
+  forumId: string,
+  input: ReorderTalks,
+): Promise<Forum> {
   await ctx.db.transaction(async (tx) => {
     const forum = await lockForum(tx, forumId);
     requireHost(user, forum);
@@ -126,10 +158,18 @@ export async function reorderTalks(ctx: ForumsContext, user: UserRow, forumId: s
     const talks = await tx.select({ id: forumTalks.id }).from(forumTalks).where(eq(forumTalks.forumId, forumId));
     const known = new Set(talks.map((t) => t.id));
     const given = new Set(input.talkIds);
-    if (given.size !== input.talkIds.length || given.size !== known.size || input.talkIds.some((id) => !known.has(id))) {
+    if (
+      given.size !== input.talkIds.length ||
+      given.size !== known.size ||
+      input.talkIds.some((id) => !known.has(id))
+    ) {
       throw invalidInput("新的顺序必须恰好包含议程中的全部发言");
     }
-    for (const [i, id] of input.talkIds.entries()) await tx.update(forumTalks).set({ position: i + 1 }).where(eq(forumTalks.id, id));
+    for (const [i, id] of input.talkIds.entries())
+      await tx
+        .update(forumTalks)
+        .set({ position: i + 1 })
+        .where(eq(forumTalks.id, id));
   });
   const updated = await getForum(ctx.db, forumId);
   broadcastState(ctx, updated);
@@ -167,7 +207,12 @@ export async function addTalk(ctx: ForumsContext, user: UserRow, forumId: string
  * The scoring groups, their weights and whether 同行书记 score. A group that printed codes or venue
  * guests already belong to can't be removed (their ballots would stop counting).
  */
-export async function updateGroups(ctx: ForumsContext, user: UserRow, forumId: string, input: UpdateGroups): Promise<Forum> {
+export async function updateGroups(
+  ctx: ForumsContext,
+  user: UserRow,
+  forumId: string,
+  input: UpdateGroups,
+): Promise<Forum> {
   const forum = await findForumRow(ctx.db, forumId);
   requireHost(user, forum);
   if (forum.status === "ended") throw readOnly("论坛已结束");
@@ -175,7 +220,10 @@ export async function updateGroups(ctx: ForumsContext, user: UserRow, forumId: s
   const inUse = await groupsInUse(ctx.db, forumId);
   const dropped = [...inUse].filter((g) => !kept.has(g));
   if (dropped.length) throw conflict("已有选票码或现场观众属于该群体，不能删除");
-  await ctx.db.update(forums).set({ scoreGroups: input.groups, peerScoring: input.peerScoring }).where(eq(forums.id, forumId));
+  await ctx.db
+    .update(forums)
+    .set({ scoreGroups: input.groups, peerScoring: input.peerScoring })
+    .where(eq(forums.id, forumId));
   const updated = await getForum(ctx.db, forumId);
   await broadcastState(ctx, updated);
   return updated;
@@ -184,7 +232,10 @@ export async function updateGroups(ctx: ForumsContext, user: UserRow, forumId: s
 /** Groups that printed codes or venue guests belong to: they can't be removed from the forum. */
 async function groupsInUse(db: Db, forumId: string): Promise<Set<string>> {
   const [codes, guests] = await Promise.all([
-    db.selectDistinct({ g: forumBallotCodes.scoreGroup }).from(forumBallotCodes).where(eq(forumBallotCodes.forumId, forumId)),
+    db
+      .selectDistinct({ g: forumBallotCodes.scoreGroup })
+      .from(forumBallotCodes)
+      .where(eq(forumBallotCodes.forumId, forumId)),
     db.selectDistinct({ g: forumGuests.scoreGroup }).from(forumGuests).where(eq(forumGuests.forumId, forumId)),
   ]);
   return new Set([...codes, ...guests].map((r) => r.g));
@@ -196,5 +247,7 @@ async function groupsInUse(db: Db, forumId: string): Promise<Set<string>> {
  */
 export async function broadcastState(ctx: ForumsContext, forum: Forum): Promise<void> {
   // awaited by the routes, so once a REST change is answered the live state (and every join) has it
-  await ctx.live.announceAgenda(forum.id).catch((err) => ctx.log.error({ err, forumId: forum.id }, "forum agenda push failed"));
+  await ctx.live
+    .announceAgenda(forum.id)
+    .catch((err) => ctx.log.error({ err, forumId: forum.id }, "forum agenda push failed"));
 }

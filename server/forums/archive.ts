@@ -1,5 +1,12 @@
 import { CAPABILITY_LABELS, ROLE_LABELS } from "../../shared/enums.ts";
-import { type ForumArchive, BALLOT_MECHANISM_LABELS, BALLOT_MECHANISMS, SCORE_ITEMS, type ScoreGroupResult, type ScoreItem } from "../../shared/forums.ts";
+import {
+  type ForumArchive,
+  BALLOT_MECHANISM_LABELS,
+  BALLOT_MECHANISMS,
+  SCORE_ITEMS,
+  type ScoreGroupResult,
+  type ScoreItem,
+} from "../../shared/forums.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { conflict } from "../lib/errors.ts";
 import type { ForumsContext } from "./live.ts";
@@ -59,14 +66,20 @@ export function archiveMarkdown(archive: ForumArchive): string {
       lines.push(`### ${esc(talk?.title ?? "")}`, "");
       lines.push(`有效评分 ${board.ballots} 份，加权总分 ${board.total ?? "—"}`, "");
       for (const g of board.groups) {
-        lines.push(`- ${esc(g.name)}（权重 ${g.weight}）：${g.ballots} 份（${mechanismLine(g)}），平均分 ${groupAverage(g) ?? "—"}`);
+        lines.push(
+          `- ${esc(g.name)}（权重 ${g.weight}）：${g.ballots} 份（${mechanismLine(g)}），平均分 ${groupAverage(g) ?? "—"}`,
+        );
       }
       lines.push("");
-      lines.push(`| 项目 | ${board.groups.map((g) => `${esc(g.name)}（权重 ${g.weight}，${g.ballots} 份）`).join(" | ")} | 加权 |`);
+      lines.push(
+        `| 项目 | ${board.groups.map((g) => `${esc(g.name)}（权重 ${g.weight}，${g.ballots} 份）`).join(" | ")} | 加权 |`,
+      );
       lines.push(`|${" --- |".repeat(board.groups.length + 2)}`);
       for (const item of SCORE_ITEMS) {
         const cells = board.groups.map((g) => (g.means ? g.means[item].toFixed(2) : "—"));
-        lines.push(`| ${ITEM_LABELS[item]} | ${cells.join(" | ")} | ${board.weighted ? board.weighted[item].toFixed(2) : "—"} |`);
+        lines.push(
+          `| ${ITEM_LABELS[item]} | ${cells.join(" | ")} | ${board.weighted ? board.weighted[item].toFixed(2) : "—"} |`,
+        );
       }
       lines.push("");
     }
@@ -83,7 +96,9 @@ export function archiveMarkdown(archive: ForumArchive): string {
   if (!archive.commitments.length) lines.push("（无）");
   for (const c of archive.commitments) {
     const note = c.note ? `，${esc(c.note)}` : "";
-    lines.push(`- 【${COMMITMENT_STATUS_LABELS[c.status]}】${esc(c.content)} —— ${esc(c.ownerName)}，期限 ${c.dueOn}${note}`);
+    lines.push(
+      `- 【${COMMITMENT_STATUS_LABELS[c.status]}】${esc(c.content)} —— ${esc(c.ownerName)}，期限 ${c.dueOn}${note}`,
+    );
   }
   lines.push("", "## 讨论区", "");
   if (!archive.chat.length) lines.push("（无）");
@@ -128,7 +143,9 @@ export function archiveScoresCsv(archive: ForumArchive): string {
         null,
       ]);
     }
-    const byMechanism = BALLOT_MECHANISMS.map((m) => board.groups.reduce((sum, g) => sum + (g.byMechanism?.[m] ?? 0), 0));
+    const byMechanism = BALLOT_MECHANISMS.map((m) =>
+      board.groups.reduce((sum, g) => sum + (g.byMechanism?.[m] ?? 0), 0),
+    );
     rows.push([
       talk?.title ?? "",
       talk?.presenterName ?? "",
@@ -150,4 +167,5 @@ function groupAverage(g: ScoreGroupResult): number | null {
   return Math.round((SCORE_ITEMS.reduce((sum, i) => sum + g.means![i], 0) / SCORE_ITEMS.length) * 100) / 100;
 }
 
-const mechanismLine = (g: ScoreGroupResult) => BALLOT_MECHANISMS.map((m) => `${BALLOT_MECHANISM_LABELS[m]} ${g.byMechanism?.[m] ?? 0}`).join("，");
+const mechanismLine = (g: ScoreGroupResult) =>
+  BALLOT_MECHANISMS.map((m) => `${BALLOT_MECHANISM_LABELS[m]} ${g.byMechanism?.[m] ?? 0}`).join("，");

@@ -43,7 +43,13 @@ async function deckKind(path: string, clientName: string): Promise<"pdf" | Offic
  * (the uploader hears `forum:deckProgress` meanwhile); every PDF is parsed in a worker thread
  * before it is accepted, and only then stored under its hash.
  */
-export async function uploadDeck(ctx: ForumsContext, request: Request, user: UserRow, forumId: string, talkId: string): Promise<Talk> {
+export async function uploadDeck(
+  ctx: ForumsContext,
+  request: Request,
+  user: UserRow,
+  forumId: string,
+  talkId: string,
+): Promise<Talk> {
   const forum = await findForumRow(ctx.db, forumId);
   const talk = await findTalkRow(ctx.db, forumId, talkId);
   if (!canManageTalk(user, forum, talk)) throw forbidden("只有该发言人或主持人可以上传演示文稿");
@@ -85,7 +91,15 @@ export async function uploadDeck(ctx: ForumsContext, request: Request, user: Use
     if (kind === "pdf") await ctx.files.keep(pdfPath, stored.sha256, stored.size);
     else stored = await ctx.files.keepFile(pdfPath); // a converted PDF is hashed as it is stored
     const { sha256, size } = stored;
-    const values = { fileName, size, pageCount: inspection.pageCount, fileSha256: sha256, data: null, uploadedBy: user.id, uploadedAt: new Date() };
+    const values = {
+      fileName,
+      size,
+      pageCount: inspection.pageCount,
+      fileSha256: sha256,
+      data: null,
+      uploadedBy: user.id,
+      uploadedAt: new Date(),
+    };
     await ctx.db
       .insert(forumDecks)
       .values({ talkId: talk.id, ...values })

@@ -7,7 +7,17 @@ import { IdSchema } from "../../shared/ids.ts";
 import { fileResponse } from "../files/serve.ts";
 import { notFound, parseWith } from "../lib/errors.ts";
 import { deckFile } from "./decks.ts";
-import { ballotCodes, GUEST_COOKIE, generateCodes, guestView, redeemCode, setVenueCaps, validateGuestSession, venueInfo, venueJoin } from "./guests.ts";
+import {
+  ballotCodes,
+  GUEST_COOKIE,
+  generateCodes,
+  guestView,
+  redeemCode,
+  setVenueCaps,
+  validateGuestSession,
+  venueInfo,
+  venueJoin,
+} from "./guests.ts";
 
 /** The host's tools for 现场评议: printed codes and the venue QR's caps (signed-in routes). */
 export function ballotRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {

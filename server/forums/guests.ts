@@ -91,7 +91,14 @@ export async function generateCodes(ctx: AppContext, user: UserRow, forumId: str
   return ctx.db.transaction(async (tx) => {
     const rows = await tx
       .insert(forumBallotCodes)
-      .values(Array.from({ length: input.count }, () => ({ forumId, code: randomCode(), scoreGroup: input.group, createdBy: user.id })))
+      .values(
+        Array.from({ length: input.count }, () => ({
+          forumId,
+          code: randomCode(),
+          scoreGroup: input.group,
+          createdBy: user.id,
+        })),
+      )
       .returning();
     await recordAudit(tx, {
       actorId: user.id,
@@ -116,7 +123,11 @@ async function venueState(db: Db, forum: ForumRow): Promise<VenueState> {
 export async function ballotCodes(ctx: AppContext, user: UserRow, forumId: string): Promise<BallotCodesView> {
   const forum = await findForumRow(ctx.db, forumId);
   requireHost(user, forum);
-  const rows = await ctx.db.select().from(forumBallotCodes).where(eq(forumBallotCodes.forumId, forumId)).orderBy(asc(forumBallotCodes.createdAt), asc(forumBallotCodes.code));
+  const rows = await ctx.db
+    .select()
+    .from(forumBallotCodes)
+    .where(eq(forumBallotCodes.forumId, forumId))
+    .orderBy(asc(forumBallotCodes.createdAt), asc(forumBallotCodes.code));
   return {
     codes: rows.map((r) => ({ id: r.id, code: r.code, group: r.scoreGroup, used: r.guestId !== null })),
     venue: await venueState(ctx.db, forum),
@@ -124,7 +135,12 @@ export async function ballotCodes(ctx: AppContext, user: UserRow, forumId: strin
 }
 
 /** Sets the venue caps; the first time, makes the code the projector's QR carries. */
-export async function setVenueCaps(ctx: AppContext, user: UserRow, forumId: string, caps: Record<string, number>): Promise<VenueState> {
+export async function setVenueCaps(
+  ctx: AppContext,
+  user: UserRow,
+  forumId: string,
+  caps: Record<string, number>,
+): Promise<VenueState> {
   const forum = await findForumRow(ctx.db, forumId);
   requireHost(user, forum);
   requireGuestableForum(forum);
@@ -132,7 +148,14 @@ export async function setVenueCaps(ctx: AppContext, user: UserRow, forumId: stri
   const venueCode = forum.venueCode ?? generateSessionToken();
   await ctx.db.transaction(async (tx) => {
     await tx.update(forums).set({ venueCaps: caps, venueCode }).where(eq(forums.id, forumId));
-    await recordAudit(tx, { actorId: user.id, action: "forum.venue_caps", targetType: "forum", targetId: forumId, before: forum.venueCaps, after: caps });
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "forum.venue_caps",
+      targetType: "forum",
+      targetId: forumId,
+      before: forum.venueCaps,
+      after: caps,
+    });
   });
   return venueState(ctx.db, { ...forum, venueCaps: caps, venueCode });
 }
@@ -146,7 +169,9 @@ async function openSession(ctx: AppContext, db: Db, guest: GuestRow): Promise<st
   // a new device takes over (the first one's session ends): at most one session per voter
   await db.delete(forumGuestSessions).where(eq(forumGuestSessions.guestId, guest.id));
   const token = generateSessionToken();
-  await db.insert(forumGuestSessions).values({ id: hashToken(token), guestId: guest.id, expiresAt: new Date(Date.now() + GUEST_SESSION_MS) });
+  await db
+    .insert(forumGuestSessions)
+    .values({ id: hashToken(token), guestId: guest.id, expiresAt: new Date(Date.now() + GUEST_SESSION_MS) });
   return token;
 }
 
@@ -163,7 +188,10 @@ async function viewOf(db: Db, guest: GuestRow): Promise<GuestView> {
 }
 
 /** A printed code: the first use makes it a guest; later uses (a new phone) are the same voter. */
-export async function redeemCode(ctx: AppContext, code: string): Promise<{ guest: GuestView; token: string; expiresAt: Date }> {
+export async function redeemCode(
+  ctx: AppContext,
+  code: string,
+): Promise<{ guest: GuestView; token: string; expiresAt: Date }> {
   const { guest, token } = await ctx.db.transaction(async (tx) => {
     // the row lock makes two phones with the same code take turns
     const [row] = await tx.select().from(forumBallotCodes).where(eq(forumBallotCodes.code, code)).for("update");
@@ -173,8 +201,14 @@ export async function redeemCode(ctx: AppContext, code: string): Promise<{ guest
     let guest: GuestRow | undefined;
     if (row.guestId) [guest] = await tx.select().from(forumGuests).where(eq(forumGuests.id, row.guestId));
     if (!guest) {
-      [guest] = await tx.insert(forumGuests).values({ forumId: row.forumId, scoreGroup: row.scoreGroup, mechanism: "printed" }).returning();
-      await tx.update(forumBallotCodes).set({ guestId: guest!.id, usedAt: new Date() }).where(eq(forumBallotCodes.id, row.id));
+      [guest] = await tx
+        .insert(forumGuests)
+        .values({ forumId: row.forumId, scoreGroup: row.scoreGroup, mechanism: "printed" })
+        .returning();
+      await tx
+        .update(forumBallotCodes)
+        .set({ guestId: guest!.id, usedAt: new Date() })
+        .where(eq(forumBallotCodes.id, row.id));
     }
     return { guest: guest!, token: await openSession(ctx, tx as unknown as Db, guest!) };
   });
@@ -197,7 +231,11 @@ export async function venueInfo(ctx: AppContext, venueCode: string): Promise<Ven
     status: forum.status,
     groups: forum.scoreGroups
       .filter((g) => (forum.venueCaps[g.id] ?? 0) > 0)
-      .map((g) => ({ id: g.id, name: g.name, remaining: Math.max(0, (forum.venueCaps[g.id] ?? 0) - (state.taken[g.id] ?? 0)) })),
+      .map((g) => ({
+        id: g.id,
+        name: g.name,
+        remaining: Math.max(0, (forum.venueCaps[g.id] ?? 0) - (state.taken[g.id] ?? 0)),
+      })),
   };
 }
 
@@ -229,7 +267,13 @@ export async function venueJoin(
     const [taken] = await tx
       .select({ n: count() })
       .from(forumGuests)
-      .where(and(eq(forumGuests.forumId, forum.id), eq(forumGuests.scoreGroup, input.group), eq(forumGuests.mechanism, "venue")));
+      .where(
+        and(
+          eq(forumGuests.forumId, forum.id),
+          eq(forumGuests.scoreGroup, input.group),
+          eq(forumGuests.mechanism, "venue"),
+        ),
+      );
     if ((taken?.n ?? 0) >= cap) throw conflict("该群体的名额已满");
     const newToken = generateSessionToken();
     const [guest] = await tx
@@ -244,7 +288,10 @@ export async function venueJoin(
 // ——— guest sessions ———
 
 /** The guest behind a session token, or null when unknown, expired, or their forum has ended. */
-export async function validateGuestSession(db: Db, token: string | undefined): Promise<{ guest: GuestRow; session: SessionRow } | null> {
+export async function validateGuestSession(
+  db: Db,
+  token: string | undefined,
+): Promise<{ guest: GuestRow; session: SessionRow } | null> {
   if (!token || !/^[a-z2-7]{32}$/.test(token)) return null;
   const id = hashToken(token);
   const [row] = await db
@@ -273,12 +320,14 @@ export async function endForumGuests(ctx: AppContext, forumId: string): Promise<
   ctx.io.in(forumGuestsRoom(forumId)).disconnectSockets(true);
 }
 
-
 /**
  * The Socket.IO handshake of a guest: the guest cookie must name a live session, and no other
  * session of the same voter may be connected (a code works on one device at a time).
  */
-export async function guestHandshake(ctx: AppContext, cookieHeader: string | undefined): Promise<{ user: UserRow; session: SessionRow } | null> {
+export async function guestHandshake(
+  ctx: AppContext,
+  cookieHeader: string | undefined,
+): Promise<{ user: UserRow; session: SessionRow } | null> {
   const found = await validateGuestSession(ctx.db, cookieFromHeader(cookieHeader, GUEST_COOKIE));
   if (!found) return null;
   const others = await ctx.io.in(userRoom(found.guest.id)).fetchSockets();

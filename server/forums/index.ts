@@ -31,7 +31,12 @@ export function createForumsFeature(): Feature {
     authorityChanged: (socket, ctx) => recheckForumRooms(socket, withLive(ctx)),
     seed: seedForums,
     async prepare(ctx) {
-      const moved = await moveBytesOut(ctx.files, ctx.db, { table: forumDecks, key: forumDecks.talkId, data: forumDecks.data, sha256: forumDecks.fileSha256 });
+      const moved = await moveBytesOut(ctx.files, ctx.db, {
+        table: forumDecks,
+        key: forumDecks.talkId,
+        data: forumDecks.data,
+        sha256: forumDecks.fileSha256,
+      });
       if (moved) ctx.log.info({ moved }, "slide decks moved out of the database");
       withLive(ctx);
     },

@@ -24,7 +24,16 @@ import { Coalescer } from "./coalesce.ts";
 import { endForumGuests, forumGuestsRoom } from "./guests.ts";
 import { LiveForum } from "./liveForum.ts";
 import { type ForumOwners, type ForwardedRequest, localOwners, OwnerMoved, redisOwners } from "./ownership.ts";
-import { canPresent, guestOf, isCurrentPresenter, isHost, requireHost, reviewsAuthors, scoreGroupOf, seesPending } from "./policy.ts";
+import {
+  canPresent,
+  guestOf,
+  isCurrentPresenter,
+  isHost,
+  requireHost,
+  reviewsAuthors,
+  scoreGroupOf,
+  seesPending,
+} from "./policy.ts";
 import { ForumQuestions } from "./questions.ts";
 import { forumChat, forums, forumTalks } from "./schema.ts";
 import { ForumScoring } from "./scoring.ts";
@@ -47,7 +56,10 @@ export function viewerOf(user: UserRow, forum: Forum | ForumRow): ForumViewer {
     isPresenter: isCurrentPresenter(user, forum, current),
     reviewsAuthors: reviewsAuthors(user, forum),
     seesPending: seesPending(user, forum),
-    scoreGroup: "groups" in forum ? scoreGroupOf(user, forum) : scoreGroupOf(user, { id: forum.id, groups: forum.scoreGroups, peerScoring: forum.peerScoring }),
+    scoreGroup:
+      "groups" in forum
+        ? scoreGroupOf(user, forum)
+        : scoreGroupOf(user, { id: forum.id, groups: forum.scoreGroups, peerScoring: forum.peerScoring }),
     isGuest: guestOf(user) !== null,
   };
 }
@@ -101,7 +113,9 @@ export class ForumLive {
     this.questions = new ForumQuestions(ctx, this.pushes, stillLive);
     this.scoring = new ForumScoring(ctx, this.pushes, stillLive);
     this.owners = ctx.redis ? redisOwners(ctx.redis.pub, ctx.redis.sub.duplicate(), ctx.log) : localOwners();
-    this.owners.serve((request) => this.runHere(request.forumId, request.op as Op, request.user as UserRow, request.input as never));
+    this.owners.serve((request) =>
+      this.runHere(request.forumId, request.op as Op, request.user as UserRow, request.input as never),
+    );
     // a lease this process failed to renew: another process may run the forum now, so the copy here is dropped
     this.owners.onLost((forumId) => this.forums.delete(forumId));
     this.flusher = setInterval(() => void this.flush(), WRITE_BEHIND_MS);
@@ -157,7 +171,12 @@ export class ForumLive {
       if (owner === "mine") return this.runHere(forumId, op, user, input);
       try {
         const { passwordHash: _secret, ...who } = user;
-        return (await this.owners.forward(owner, { forumId, op, user: who, input } satisfies ForwardedRequest)) as Ops[O][1];
+        return (await this.owners.forward(owner, {
+          forumId,
+          op,
+          user: who,
+          input,
+        } satisfies ForwardedRequest)) as Ops[O][1];
       } catch (error) {
         if (!(error instanceof OwnerMoved)) throw error;
         this.owners.forget(forumId); // not run there: ask who owns it now and send again
@@ -230,7 +249,9 @@ export class ForumLive {
       const u = s.data.user;
       if (u && !people.has(u.id)) people.set(u.id, { id: u.id, displayName: u.displayName, role: u.role });
     }
-    const users = [...people.values()].sort((a, b) => a.role.localeCompare(b.role) || a.displayName.localeCompare(b.displayName, "zh-CN"));
+    const users = [...people.values()].sort(
+      (a, b) => a.role.localeCompare(b.role) || a.displayName.localeCompare(b.displayName, "zh-CN"),
+    );
     const byRole: Partial<Record<Role, number>> = {};
     for (const u of users) byRole[u.role] = (byRole[u.role] ?? 0) + 1;
     // A projector hall can hold hundreds; the list is for the side panel, the count is exact.
@@ -254,7 +275,9 @@ export class ForumLive {
 
   /** Someone left or disconnected: the owner recounts (coalesced). */
   presenceChanged(user: UserRow, forumId: string): void {
-    this.exec(forumId, "presence", user, null).catch((err) => this.ctx.log.warn({ err, forumId }, "presence update failed"));
+    this.exec(forumId, "presence", user, null).catch((err) =>
+      this.ctx.log.warn({ err, forumId }, "presence update failed"),
+    );
   }
 
   // ——— the agenda, edited through REST ———
@@ -265,7 +288,8 @@ export class ForumLive {
     const room = this.ctx.io.to(forumRoom(live.forum.id));
     room.emit("forum:state", { forum: live.forum });
     // weights change the open rounds' boards
-    for (const t of live.forum.talks) if (t.roundStatus === "open") room.emit("forum:scoreboard", live.scoreboard(t.id)!);
+    for (const t of live.forum.talks)
+      if (t.roundStatus === "open") room.emit("forum:scoreboard", live.scoreboard(t.id)!);
     return null;
   }
 
@@ -284,7 +308,8 @@ export class ForumLive {
     const frozen: Promise<unknown>[] = [];
 
     if (input.action === "start") {
-      if (live.forum.status !== "scheduled") throw conflict(live.forum.status === "live" ? "论坛已经开始" : "论坛已结束");
+      if (live.forum.status !== "scheduled")
+        throw conflict(live.forum.status === "live" ? "论坛已经开始" : "论坛已结束");
       const first = input.talkId ? talks.find((t) => t.id === input.talkId) : talks[0];
       if (input.talkId && !first) throw notFound("找不到该发言");
       // The start is kept before it is acknowledged: REST rules and the archive read the status.
@@ -297,7 +322,11 @@ export class ForumLive {
             .where(and(eq(forums.id, live.forum.id), eq(forums.status, "scheduled")))
             .returning({ id: forums.id });
           if (started.length === 0) throw conflict("论坛已经开始");
-          if (first) await tx.update(forumTalks).set({ startedAt: new Date(now), slide: 1 }).where(eq(forumTalks.id, first.id));
+          if (first)
+            await tx
+              .update(forumTalks)
+              .set({ startedAt: new Date(now), slide: 1 })
+              .where(eq(forumTalks.id, first.id));
         });
       } catch (error) {
         live.forum = { ...live.forum, status: "scheduled", startedAt: null };
@@ -333,7 +362,10 @@ export class ForumLive {
     if (input.action === "end") {
       // The end is kept before it is acknowledged (the archive reads the database), with the stage.
       await writeStage(this.ctx.db, live);
-      await this.ctx.db.update(forums).set({ status: "ended", endedAt: new Date(now) }).where(eq(forums.id, live.forum.id));
+      await this.ctx.db
+        .update(forums)
+        .set({ status: "ended", endedAt: new Date(now) })
+        .where(eq(forums.id, live.forum.id));
     }
     // the hall's guest sessions end with the forum (the last state reaches them first)
     const room = this.ctx.io.to(forumRoom(live.forum.id));
@@ -348,9 +380,12 @@ export class ForumLive {
   private async tellPresenters(host: UserRow, forum: Forum): Promise<void> {
     for (const presenterId of new Set(forum.talks.map((t) => t.presenterId))) {
       if (presenterId === host.id) continue;
-      await notify(this.ctx, { userId: presenterId, kind: "forum_starting", title: `「${forum.title}」已开始`, link: `/forums/${forum.id}` }).catch(
-        (err) => this.ctx.log.error({ err }, "forum start notification failed"),
-      );
+      await notify(this.ctx, {
+        userId: presenterId,
+        kind: "forum_starting",
+        title: `「${forum.title}」已开始`,
+        link: `/forums/${forum.id}`,
+      }).catch((err) => this.ctx.log.error({ err }, "forum start notification failed"));
     }
   }
 

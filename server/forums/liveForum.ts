@@ -71,7 +71,12 @@ export class LiveForum {
       ? await db
           .select({ questionId: forumQuestionVotes.questionId, userId: forumQuestionVotes.userId })
           .from(forumQuestionVotes)
-          .where(inArray(forumQuestionVotes.questionId, rows.map((r) => r.id)))
+          .where(
+            inArray(
+              forumQuestionVotes.questionId,
+              rows.map((r) => r.id),
+            ),
+          )
       : [];
     const questions = new Map<string, LiveQuestion>(rows.map((row) => [row.id, { row, voters: new Set<string>() }]));
     for (const v of votes) questions.get(v.questionId)?.voters.add(v.userId);
@@ -91,12 +96,16 @@ export class LiveForum {
         })
         .from(forumBallots)
         .where(inArray(forumBallots.talkId, roundTalks));
-      for (const b of stored) ballots.get(b.talkId)!.set(b.userId, { scoreGroup: b.scoreGroup, mechanism: b.mechanism, scores: b.scores });
+      for (const b of stored)
+        ballots.get(b.talkId)!.set(b.userId, { scoreGroup: b.scoreGroup, mechanism: b.mechanism, scores: b.scores });
     }
     const frozen = new Map<string, Scoreboard>();
     for (const t of talkRows) if (t.roundStatus === "closed" && t.frozen) frozen.set(t.id, t.frozen);
 
-    const authors = await authorsOf(db, rows.map((r) => r.authorId));
+    const authors = await authorsOf(
+      db,
+      rows.map((r) => r.authorId),
+    );
     for (const line of chat) authors.set(line.author.id, line.author);
     return new LiveForum(forum, questions, chat, ballots, frozen, authors);
   }
@@ -123,7 +132,10 @@ export class LiveForum {
   }
 
   /** A talk's page or its start/end changed; written behind. */
-  setTalk(talkId: string, change: Partial<Pick<Forum["talks"][number], "slide" | "startedAt" | "endedAt" | "roundStatus">>): void {
+  setTalk(
+    talkId: string,
+    change: Partial<Pick<Forum["talks"][number], "slide" | "startedAt" | "endedAt" | "roundStatus">>,
+  ): void {
     this.forum = { ...this.forum, talks: this.forum.talks.map((t) => (t.id === talkId ? { ...t, ...change } : t)) };
     if ("slide" in change || "startedAt" in change || "endedAt" in change) this.dirtyTalks.add(talkId);
   }
@@ -143,7 +155,9 @@ export class LiveForum {
       highlightedQuestionId: this.forum.highlightedQuestionId,
       talks: stored.talks.map((t) => {
         const live = mine.get(t.id);
-        return live ? { ...t, slide: live.slide, startedAt: live.startedAt, endedAt: live.endedAt, roundStatus: live.roundStatus } : t;
+        return live
+          ? { ...t, slide: live.slide, startedAt: live.startedAt, endedAt: live.endedAt, roundStatus: live.roundStatus }
+          : t;
       }),
     };
   }
@@ -151,7 +165,8 @@ export class LiveForum {
   // ——— questions ———
 
   findByClientId(authorId: string, clientId: string): QuestionRow | undefined {
-    for (const q of this.questions.values()) if (q.row.authorId === authorId && q.row.clientId === clientId) return q.row;
+    for (const q of this.questions.values())
+      if (q.row.authorId === authorId && q.row.clientId === clientId) return q.row;
     return undefined;
   }
 
@@ -160,7 +175,10 @@ export class LiveForum {
     const out: ForumQuestion[] = [];
     for (const { row } of this.questions.values()) {
       const visible =
-        viewer.seesPending || row.status === "open" || row.status === "answered" || (row.status === "pending" && row.authorId === viewer.userId);
+        viewer.seesPending ||
+        row.status === "open" ||
+        row.status === "answered" ||
+        (row.status === "pending" && row.authorId === viewer.userId);
       if (visible) out.push(toQuestion(row, this.authors.get(row.authorId), viewer.userId));
     }
     return out;
@@ -188,7 +206,9 @@ export class LiveForum {
     const talk = this.talk(talkId);
     const ballots = this.ballots.get(talkId);
     if (!talk || !ballots) return undefined;
-    return computeScoreboard({ forumId: this.forum.id, talkId, roundStatus: talk.roundStatus }, this.forum.groups, [...ballots.values()]);
+    return computeScoreboard({ forumId: this.forum.id, talkId, roundStatus: talk.roundStatus }, this.forum.groups, [
+      ...ballots.values(),
+    ]);
   }
 
   /** Boards of every talk that has had a round, in agenda order. */

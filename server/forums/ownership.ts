@@ -77,13 +77,18 @@ export function redisOwners(pub: Redis, subscriber: Redis, log: Logger): ForumOw
   const processId = crypto.randomUUID();
   const owned = new Set<string>();
   const remote = new Map<string, { owner: string; at: number }>();
-  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; timer: NodeJS.Timeout }>();
+  const waiting = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: unknown) => void; timer: NodeJS.Timeout }
+  >();
   let nextId = 1;
   let handler: ((request: ForwardedRequest) => Promise<unknown>) | undefined;
   let lost: (forumId: string) => void = () => {};
   let stopped = false;
   // handled here: a failed subscribe must not become an unhandled rejection; commands then fail to resolve owners
-  const ready = subscriber.subscribe(channelOf(processId)).catch((err) => log.error({ err }, "forum command channel not subscribed"));
+  const ready = subscriber
+    .subscribe(channelOf(processId))
+    .catch((err) => log.error({ err }, "forum command channel not subscribed"));
 
   subscriber.on("message", (channel: string, raw: string) => {
     if (channel !== channelOf(processId)) return;
@@ -109,22 +114,46 @@ export function redisOwners(pub: Redis, subscriber: Redis, log: Logger): ForumOw
   async function answer(message: Extract<Message, { t: "req" }>): Promise<void> {
     let reply: Message;
     if (stopped || !handler || !owned.has(message.request.forumId)) {
-      reply = { t: "res", id: message.id, ok: false, moved: true, error: { status: 409, code: "not_owner", message: "not the owner" } };
+      reply = {
+        t: "res",
+        id: message.id,
+        ok: false,
+        moved: true,
+        error: { status: 409, code: "not_owner", message: "not the owner" },
+      };
     } else {
       try {
         reply = { t: "res", id: message.id, ok: true, result: await handler(message.request) };
       } catch (error) {
         if (error instanceof OwnerMoved) {
-          reply = { t: "res", id: message.id, ok: false, moved: true, error: { status: 409, code: "not_owner", message: error.message } };
+          reply = {
+            t: "res",
+            id: message.id,
+            ok: false,
+            moved: true,
+            error: { status: 409, code: "not_owner", message: error.message },
+          };
         } else if (error instanceof AppError) {
-          reply = { t: "res", id: message.id, ok: false, error: { status: error.status, code: error.code, message: error.message } };
+          reply = {
+            t: "res",
+            id: message.id,
+            ok: false,
+            error: { status: error.status, code: error.code, message: error.message },
+          };
         } else {
           log.error({ err: error, op: message.request.op }, "forwarded forum command failed");
-          reply = { t: "res", id: message.id, ok: false, error: { status: 500, code: "internal", message: "服务器内部错误，请稍后再试" } };
+          reply = {
+            t: "res",
+            id: message.id,
+            ok: false,
+            error: { status: 500, code: "internal", message: "服务器内部错误，请稍后再试" },
+          };
         }
       }
     }
-    await pub.publish(channelOf(message.from), JSON.stringify(reply)).catch((err) => log.warn({ err }, "forum reply not sent"));
+    await pub
+      .publish(channelOf(message.from), JSON.stringify(reply))
+      .catch((err) => log.warn({ err }, "forum reply not sent"));
   }
 
   const renewal = setInterval(() => {
@@ -177,7 +206,10 @@ export function redisOwners(pub: Redis, subscriber: Redis, log: Logger): ForumOw
         }, FORWARD_TIMEOUT_MS);
         waiting.set(id, { resolve, reject, timer });
       });
-      const receivers = await pub.publish(channelOf(owner), JSON.stringify({ t: "req", id, from: processId, request } satisfies Message));
+      const receivers = await pub.publish(
+        channelOf(owner),
+        JSON.stringify({ t: "req", id, from: processId, request } satisfies Message),
+      );
       if (receivers === 0) {
         // Nobody listens on the owner's channel: its process has died. Clear its lease (only if it
         // is still that owner's) so the caller can take the forum over now.
@@ -197,7 +229,9 @@ export function redisOwners(pub: Redis, subscriber: Redis, log: Logger): ForumOw
 
     async release(forumId) {
       if (!owned.delete(forumId)) return;
-      await pub.eval(RELEASE, 1, leaseKey(forumId), processId).catch((err) => log.warn({ err, forumId }, "forum lease release failed"));
+      await pub
+        .eval(RELEASE, 1, leaseKey(forumId), processId)
+        .catch((err) => log.warn({ err, forumId }, "forum lease release failed"));
     },
 
     serve(h) {

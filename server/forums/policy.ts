@@ -1,4 +1,10 @@
-import { type BallotMechanism, isTalkEditable, PEER_GROUP, type ScoreGroup, type ScoreGroupDef } from "../../shared/forums.ts";
+import {
+  type BallotMechanism,
+  isTalkEditable,
+  PEER_GROUP,
+  type ScoreGroup,
+  type ScoreGroupDef,
+} from "../../shared/forums.ts";
 import { canManageStreet, hasAnyRole, hasRole, isAnyOrganiser } from "../auth/policy.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { forbidden } from "../lib/errors.ts";
@@ -18,7 +24,8 @@ export const PRESENTER_ROLES = ["secretary", "veteran", "mentor", "organiser", "
 export const canCreateForum = (user: Who) => isAnyOrganiser(user) || hasRole(user, "secretary");
 
 /** The host runs the forum: its creator, or an organiser over the forum's street. */
-export const isHost = (user: Who, forum: ForumLike) => forum.hostId === user.id || canManageStreet(user, forum.streetId);
+export const isHost = (user: Who, forum: ForumLike) =>
+  forum.hostId === user.id || canManageStreet(user, forum.streetId);
 
 /** Who may be put on an agenda: anyone holding one of the presenting roles. */
 export const canPresentTalks = (user: Pick<UserRow, "roles">) => hasAnyRole(user, PRESENTER_ROLES);
@@ -87,10 +94,14 @@ export const guestOf = (user: UserRow): GuestInfo | null => (user as ForumUser).
  * (in their own forum only); a signed-in secretary as 同行书记 when the host allows it; other
  * signed-in people never — self-registration is open, so an account is not one voter.
  */
-export function scoreGroupOf(user: Pick<UserRow, "roles">, forum: { id: string; groups: ScoreGroupDef[]; peerScoring: boolean }): ScoreGroup | null {
+export function scoreGroupOf(
+  user: Pick<UserRow, "roles">,
+  forum: { id: string; groups: ScoreGroupDef[]; peerScoring: boolean },
+): ScoreGroup | null {
   const guest = guestOf(user as UserRow);
   if (guest) return guest.forumId === forum.id && forum.groups.some((g) => g.id === guest.group) ? guest.group : null;
-  if (forum.peerScoring && hasRole(user, "secretary") && forum.groups.some((g) => g.id === PEER_GROUP)) return PEER_GROUP;
+  if (forum.peerScoring && hasRole(user, "secretary") && forum.groups.some((g) => g.id === PEER_GROUP))
+    return PEER_GROUP;
   return null;
 }
 

@@ -56,7 +56,9 @@ export class ForumQuestions {
       .returning();
     if (!row) {
       // the same clientId raced in twice: answer with the one that was stored
-      const stored = live.findByClientId(user.id, input.clientId) ?? (await this.storedByClientId(live.forum.id, user.id, input.clientId));
+      const stored =
+        live.findByClientId(user.id, input.clientId) ??
+        (await this.storedByClientId(live.forum.id, user.id, input.clientId));
       return toQuestion(stored!, user, user.id);
     }
     live.authors.set(user.id, { id: user.id, displayName: user.displayName, role: user.role });
@@ -69,7 +71,13 @@ export class ForumQuestions {
     const [row] = await this.db
       .select()
       .from(forumQuestions)
-      .where(and(eq(forumQuestions.forumId, forumId), eq(forumQuestions.authorId, userId), eq(forumQuestions.clientId, clientId)));
+      .where(
+        and(
+          eq(forumQuestions.forumId, forumId),
+          eq(forumQuestions.authorId, userId),
+          eq(forumQuestions.clientId, clientId),
+        ),
+      );
     return row;
   }
 
@@ -90,7 +98,10 @@ export class ForumQuestions {
   private visibleQuestion(user: UserRow, live: LiveForum, questionId: string): QuestionRow {
     const row = live.questions.get(questionId)?.row;
     if (!row) throw notFound("找不到该提问");
-    const hidden = (row.status === "pending" || row.status === "dismissed") && !seesPending(user, live.forum) && row.authorId !== user.id;
+    const hidden =
+      (row.status === "pending" || row.status === "dismissed") &&
+      !seesPending(user, live.forum) &&
+      row.authorId !== user.id;
     if (hidden) throw notFound("找不到该提问");
     return row;
   }
@@ -111,7 +122,8 @@ export class ForumQuestions {
       next = "dismissed";
     } else if (input.action === "answered") {
       // 现场问政: marked answered on stage; marking an answered question again replaces its note
-      if (row.status !== "open" && row.status !== "answered") throw conflict(row.status === "pending" ? "请先通过审核" : "该提问不能标记为已回答");
+      if (row.status !== "open" && row.status !== "answered")
+        throw conflict(row.status === "pending" ? "请先通过审核" : "该提问不能标记为已回答");
       next = "answered";
     } else if (row.status !== "open" && row.status !== "answered") {
       throw conflict("只有已公开的提问可以投到大屏");
@@ -133,7 +145,13 @@ export class ForumQuestions {
     // The highlighted question is part of the stage: written behind with the page.
     const highlighted = live.forum.highlightedQuestionId;
     const highlightChange =
-      input.action === "highlight" ? (highlighted === row.id ? null : row.id) : next === "dismissed" && highlighted === row.id ? null : undefined;
+      input.action === "highlight"
+        ? highlighted === row.id
+          ? null
+          : row.id
+        : next === "dismissed" && highlighted === row.id
+          ? null
+          : undefined;
     if (highlightChange !== undefined) live.setStage({ highlightedQuestionId: highlightChange });
 
     // Peers learn of a change only to a question they could already see, or one now made public.
@@ -148,29 +166,35 @@ export class ForumQuestions {
    * one transaction — before it is applied to the live count and acknowledged, so the live count,
    * the stored count and the rows agree exactly.
    */
-  async vote(user: UserRow, live: LiveForum, input: ForumVote): Promise<{ questionId: string; votes: number; voted: boolean }> {
+  async vote(
+    user: UserRow,
+    live: LiveForum,
+    input: ForumVote,
+  ): Promise<{ questionId: string; votes: number; voted: boolean }> {
     requireNotEnded(live);
     const row = this.visibleQuestion(user, live, input.questionId);
     const question = live.questions.get(row.id)!;
     const key = `vote:${row.id}`;
     const previous = live.chains.get(key) ?? Promise.resolve();
-    const turn = previous.catch(() => {}).then(async () => {
-      if (row.status === "dismissed") throw conflict("该提问已被撤下");
-      const voted = !question.voters.has(user.id);
-      await this.db.transaction(async (tx) => {
-        const mine = and(eq(forumQuestionVotes.questionId, row.id), eq(forumQuestionVotes.userId, user.id));
-        if (voted) await tx.insert(forumQuestionVotes).values({ questionId: row.id, userId: user.id });
-        else await tx.delete(forumQuestionVotes).where(mine);
-        await tx
-          .update(forumQuestions)
-          .set({ votes: sql`${forumQuestions.votes} + ${voted ? 1 : -1}` })
-          .where(eq(forumQuestions.id, row.id));
+    const turn = previous
+      .catch(() => {})
+      .then(async () => {
+        if (row.status === "dismissed") throw conflict("该提问已被撤下");
+        const voted = !question.voters.has(user.id);
+        await this.db.transaction(async (tx) => {
+          const mine = and(eq(forumQuestionVotes.questionId, row.id), eq(forumQuestionVotes.userId, user.id));
+          if (voted) await tx.insert(forumQuestionVotes).values({ questionId: row.id, userId: user.id });
+          else await tx.delete(forumQuestionVotes).where(mine);
+          await tx
+            .update(forumQuestions)
+            .set({ votes: sql`${forumQuestions.votes} + ${voted ? 1 : -1}` })
+            .where(eq(forumQuestions.id, row.id));
+        });
+        if (voted) question.voters.add(user.id);
+        else question.voters.delete(user.id);
+        row.votes = question.voters.size;
+        return { questionId: row.id, votes: row.votes, voted };
       });
-      if (voted) question.voters.add(user.id);
-      else question.voters.delete(user.id);
-      row.votes = question.voters.size;
-      return { questionId: row.id, votes: row.votes, voted };
-    });
     live.chains.set(key, turn);
     try {
       return await turn;

@@ -43,7 +43,13 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: ForumsContext): void {
     const user = c.var.user;
     if (!canCreateForum(user)) throw forbidden("只有组织部、街道管理员和社区书记可以安排发言");
     const rows = await ctx.db
-      .select({ id: users.id, displayName: users.displayName, role: users.role, roles: users.roles, communityId: users.communityId })
+      .select({
+        id: users.id,
+        displayName: users.displayName,
+        role: users.role,
+        roles: users.roles,
+        communityId: users.communityId,
+      })
       .from(users)
       .where(and(arrayOverlaps(users.roles, [...PRESENTER_ROLES]), eq(users.disabled, false)))
       .orderBy(users.displayName)
@@ -54,7 +60,9 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: ForumsContext): void {
   // The join QR must carry the address phones can reach, which only the server's configuration knows.
   api.get("/forums/join-origin", (c) => {
     c.var.user;
-    const body: JoinOrigin = { publicOrigin: ctx.config.PUBLIC_ORIGIN ? new URL(ctx.config.PUBLIC_ORIGIN).origin : null };
+    const body: JoinOrigin = {
+      publicOrigin: ctx.config.PUBLIC_ORIGIN ? new URL(ctx.config.PUBLIC_ORIGIN).origin : null,
+    };
     return c.json(body);
   });
 

@@ -1,5 +1,17 @@
 // Tables of the forums feature (书记论坛 / 群众考书记).
-import { boolean, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 import type { BallotMechanism, BallotScores, ScoreGroupDef, Scoreboard } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
 import { streets } from "../org/schema.ts";

@@ -44,7 +44,8 @@ export class ForumScoring {
     if (!talk) throw notFound("找不到该发言");
     let board: Scoreboard;
     if (input.action === "open") {
-      if (talk.roundStatus !== "none") throw conflict(talk.roundStatus === "open" ? "评分已经开始" : "该发言的评分已结束");
+      if (talk.roundStatus !== "none")
+        throw conflict(talk.roundStatus === "open" ? "评分已经开始" : "该发言的评分已结束");
       // applied first, so a second press is refused at once; undone if the write fails
       live.setTalk(talk.id, { roundStatus: "open" });
       if (!live.ballots.has(talk.id)) live.ballots.set(talk.id, new Map());
@@ -85,7 +86,10 @@ export class ForumScoring {
     // the talk ended, in the transaction that freezes it.
     const given = talkEvidence(talk, new Date(), board);
     await this.db.transaction(async (tx) => {
-      await tx.update(forumTalks).set({ roundStatus: "closed", frozenScoreboard: board }).where(eq(forumTalks.id, talk.id));
+      await tx
+        .update(forumTalks)
+        .set({ roundStatus: "closed", frozenScoreboard: board })
+        .where(eq(forumTalks.id, talk.id));
       await withdrawEvidence(tx, given);
       await recordEvidence(tx, given);
     });
@@ -97,15 +101,27 @@ export class ForumScoring {
   async scoreboards(forum: Forum): Promise<Scoreboard[]> {
     const talkIds = forum.talks.filter((t) => t.roundStatus !== "none").map((t) => t.id);
     if (!talkIds.length) return [];
-    const rows = await this.db.select().from(forumTalks).where(inArray(forumTalks.id, talkIds)).orderBy(asc(forumTalks.position));
+    const rows = await this.db
+      .select()
+      .from(forumTalks)
+      .where(inArray(forumTalks.id, talkIds))
+      .orderBy(asc(forumTalks.position));
     return Promise.all(
       rows.map(async (t) => {
         if (t.roundStatus === "closed" && t.frozenScoreboard) return t.frozenScoreboard;
         const ballots = await this.db
-          .select({ scoreGroup: forumBallots.scoreGroup, mechanism: forumBallots.mechanism, scores: forumBallots.scores })
+          .select({
+            scoreGroup: forumBallots.scoreGroup,
+            mechanism: forumBallots.mechanism,
+            scores: forumBallots.scores,
+          })
           .from(forumBallots)
           .where(eq(forumBallots.talkId, t.id));
-        return computeScoreboard({ forumId: forum.id, talkId: t.id, roundStatus: t.roundStatus }, forum.groups, ballots);
+        return computeScoreboard(
+          { forumId: forum.id, talkId: t.id, roundStatus: t.roundStatus },
+          forum.groups,
+          ballots,
+        );
       }),
     );
   }
@@ -116,8 +132,14 @@ export class ForumScoring {
     if (!talk) throw notFound("找不到该发言");
     if (talk.presenterId === user.id) throw forbidden("不能给自己的发言评分");
     const scoreGroup = scoreGroupOf(user, live.forum);
-    if (!scoreGroup) throw forbidden(live.forum.peerScoring || !hasRole(user, "secretary") ? "现场评分由持选票码的群众进行，工作人员不评分" : "本场主持人未开放同行书记评分");
-    if (talk.roundStatus !== "open") throw conflict(talk.roundStatus === "closed" ? "评分已结束，结果已锁定" : "评分尚未开始");
+    if (!scoreGroup)
+      throw forbidden(
+        live.forum.peerScoring || !hasRole(user, "secretary")
+          ? "现场评分由持选票码的群众进行，工作人员不评分"
+          : "本场主持人未开放同行书记评分",
+      );
+    if (talk.roundStatus !== "open")
+      throw conflict(talk.roundStatus === "closed" ? "评分已结束，结果已锁定" : "评分尚未开始");
     const ballot: Ballot = { scoreGroup, mechanism: ballotMechanism(user), scores: input.scores };
     // A person's ballots on a talk commit and apply in the order they were cast.
     const key = `ballot:${talk.id}:${user.id}`;
@@ -128,7 +150,10 @@ export class ForumScoring {
         this.db
           .insert(forumBallots)
           .values({ talkId: talk.id, userId: user.id, forumId: live.forum.id, ...ballot })
-          .onConflictDoUpdate({ target: [forumBallots.talkId, forumBallots.userId], set: { ...ballot, updatedAt: new Date() } }),
+          .onConflictDoUpdate({
+            target: [forumBallots.talkId, forumBallots.userId],
+            set: { ...ballot, updatedAt: new Date() },
+          }),
       )
       .then(() => void live.ballots.get(talk.id)?.set(user.id, ballot));
     live.chains.set(key, write);

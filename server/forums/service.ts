@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import {
   type CreateForum,
@@ -95,30 +95,32 @@ export async function loadForums(db: Db, forumRows: ForumRow[]): Promise<Forum[]
     createdAt: f.createdAt.toISOString(),
     talks: talks
       .filter((t) => t.talk.forumId === f.id)
-      .map(({ talk, presenterName, deckName, deckSize, deckPages, deckAt }): Talk => ({
-        id: talk.id,
-        forumId: talk.forumId,
-        position: talk.position,
-        title: talk.title,
-        presenterId: talk.presenterId,
-        presenterName,
-        capability: talk.capability,
-        plannedMinutes: talk.plannedMinutes,
-        slide: talk.slide,
-        startedAt: iso(talk.startedAt),
-        endedAt: iso(talk.endedAt),
-        roundStatus: talk.roundStatus,
-        deck:
-          deckName !== null && deckAt !== null
-            ? {
-                fileName: deckName,
-                size: deckSize ?? 0,
-                pageCount: deckPages,
-                uploadedAt: deckAt.toISOString(),
-                url: `/api/forums/${f.id}/talks/${talk.id}/deck?v=${deckAt.getTime()}`,
-              }
-            : null,
-      })),
+      .map(
+        ({ talk, presenterName, deckName, deckSize, deckPages, deckAt }): Talk => ({
+          id: talk.id,
+          forumId: talk.forumId,
+          position: talk.position,
+          title: talk.title,
+          presenterId: talk.presenterId,
+          presenterName,
+          capability: talk.capability,
+          plannedMinutes: talk.plannedMinutes,
+          slide: talk.slide,
+          startedAt: iso(talk.startedAt),
+          endedAt: iso(talk.endedAt),
+          roundStatus: talk.roundStatus,
+          deck:
+            deckName !== null && deckAt !== null
+              ? {
+                  fileName: deckName,
+                  size: deckSize ?? 0,
+                  pageCount: deckPages,
+                  uploadedAt: deckAt.toISOString(),
+                  url: `/api/forums/${f.id}/talks/${talk.id}/deck?v=${deckAt.getTime()}`,
+                }
+              : null,
+        }),
+      ),
   }));
 }
 
@@ -131,9 +133,12 @@ export async function getForum(db: Db, forumId: string): Promise<Forum> {
 export async function listForums(db: Db): Promise<Forum[]> {
   const rows = await db.select().from(forums).orderBy(desc(forums.startsAt)).limit(200);
   const rank = { live: 0, scheduled: 1, ended: 2 } as const;
-  rows.sort((a, b) =>
-    rank[a.status] - rank[b.status] ||
-    (a.status === "scheduled" ? a.startsAt.getTime() - b.startsAt.getTime() : b.startsAt.getTime() - a.startsAt.getTime()),
+  rows.sort(
+    (a, b) =>
+      rank[a.status] - rank[b.status] ||
+      (a.status === "scheduled"
+        ? a.startsAt.getTime() - b.startsAt.getTime()
+        : b.startsAt.getTime() - a.startsAt.getTime()),
   );
   return loadForums(db, rows);
 }
@@ -208,7 +213,8 @@ export async function authorsOf(db: Pick<Db, "select">, ids: string[]): Promise<
     .where(inArray(users.id, unique));
   const found = new Map(rows.map((r) => [r.id, r]));
   // an author with no account is a guest of the hall (现场评议)
-  for (const id of unique) if (!found.has(id)) found.set(id, { id, displayName: "现场观众", role: "guest" as Author["role"] });
+  for (const id of unique)
+    if (!found.has(id)) found.set(id, { id, displayName: "现场观众", role: "guest" as Author["role"] });
   return found;
 }
 
@@ -264,7 +270,10 @@ export async function chatHistory(db: Db, forumId: string, limit = CHAT_HISTORY)
     .orderBy(desc(forumChat.createdAt), desc(forumChat.id))
     .limit(limit);
   rows.reverse();
-  const authors = await authorsOf(db, rows.map((r) => r.authorId));
+  const authors = await authorsOf(
+    db,
+    rows.map((r) => r.authorId),
+  );
   return rows.map((r) => toChatMessage(r, authors.get(r.authorId)!));
 }
 
@@ -272,7 +281,11 @@ export async function chatHistory(db: Db, forumId: string, limit = CHAT_HISTORY)
  * The questions a viewer may see: everything for the host (pending and dismissed included); for
  * everyone else the open and answered ones plus their own pending questions.
  */
-export async function questionsFor(db: Db, forumId: string, viewer: { userId: string; seesPending: boolean }): Promise<ForumQuestion[]> {
+export async function questionsFor(
+  db: Db,
+  forumId: string,
+  viewer: { userId: string; seesPending: boolean },
+): Promise<ForumQuestion[]> {
   const rows = await db
     .select()
     .from(forumQuestions)
@@ -280,8 +293,14 @@ export async function questionsFor(db: Db, forumId: string, viewer: { userId: st
     .orderBy(asc(forumQuestions.createdAt));
   const visible = viewer.seesPending
     ? rows
-    : rows.filter((r) => r.status === "open" || r.status === "answered" || (r.status === "pending" && r.authorId === viewer.userId));
-  const authors = await authorsOf(db, visible.filter((r) => !r.anonymous).map((r) => r.authorId));
+    : rows.filter(
+        (r) =>
+          r.status === "open" || r.status === "answered" || (r.status === "pending" && r.authorId === viewer.userId),
+      );
+  const authors = await authorsOf(
+    db,
+    visible.filter((r) => !r.anonymous).map((r) => r.authorId),
+  );
   return visible.map((r) => toQuestion(r, authors.get(r.authorId), viewer.userId));
 }
 
@@ -294,8 +313,15 @@ export async function moderationView(ctx: AppContext, user: UserRow, forumId: st
   const forum = await findForumRow(ctx.db, forumId);
   if (!reviewsAuthors(user, forum)) throw forbidden("只有本场主持人和组织部、街道管理员可以查看提问人");
   return ctx.db.transaction(async (tx) => {
-    const rows = await tx.select().from(forumQuestions).where(eq(forumQuestions.forumId, forumId)).orderBy(asc(forumQuestions.createdAt));
-    const authors = await authorsOf(tx, rows.map((r) => r.authorId));
+    const rows = await tx
+      .select()
+      .from(forumQuestions)
+      .where(eq(forumQuestions.forumId, forumId))
+      .orderBy(asc(forumQuestions.createdAt));
+    const authors = await authorsOf(
+      tx,
+      rows.map((r) => r.authorId),
+    );
     await recordAudit(tx, {
       actorId: user.id,
       action: "forum.authors_view",
@@ -317,4 +343,3 @@ export function requireNotEnded(forum: ForumRow): void {
 export function requireLive(forum: ForumRow): void {
   if (forum.status !== "live") throw conflict(forum.status === "ended" ? "论坛已结束" : "论坛尚未开始");
 }
-

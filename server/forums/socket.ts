@@ -47,12 +47,22 @@ export function forumSocket(socket: IoSocket, ctx: ForumsContext): void {
     for (const forumId of joined) live.presenceChanged(user(), forumId);
   });
 
-  handle(socket, ctx, "forum:control", ForumControlSchema, async (input) => ({ forum: await live.exec(input.forumId, "control", user(), input) }));
+  handle(socket, ctx, "forum:control", ForumControlSchema, async (input) => ({
+    forum: await live.exec(input.forumId, "control", user(), input),
+  }));
   handle(socket, ctx, "forum:slide", ForumSlideSchema, (input) => live.exec(input.forumId, "slide", user(), input));
-  handle(socket, ctx, "forum:moderate", ForumModerateSchema, async (input) => ({ question: await live.exec(input.forumId, "moderate", user(), input) }));
-  handle(socket, ctx, "forum:round", ForumRoundSchema, async (input) => ({ scoreboard: await live.exec(input.forumId, "round", user(), input) }));
-  handle(socket, ctx, "forum:chat", ForumChatSchema, async (input) => ({ message: await live.exec(input.forumId, "chat", user(), input) }));
-  handle(socket, ctx, "forum:ask", ForumAskSchema, async (input) => ({ question: await live.exec(input.forumId, "ask", user(), input) }));
+  handle(socket, ctx, "forum:moderate", ForumModerateSchema, async (input) => ({
+    question: await live.exec(input.forumId, "moderate", user(), input),
+  }));
+  handle(socket, ctx, "forum:round", ForumRoundSchema, async (input) => ({
+    scoreboard: await live.exec(input.forumId, "round", user(), input),
+  }));
+  handle(socket, ctx, "forum:chat", ForumChatSchema, async (input) => ({
+    message: await live.exec(input.forumId, "chat", user(), input),
+  }));
+  handle(socket, ctx, "forum:ask", ForumAskSchema, async (input) => ({
+    question: await live.exec(input.forumId, "ask", user(), input),
+  }));
   handle(socket, ctx, "forum:vote", ForumVoteSchema, async (input) => {
     await ctx.limits.voting.consume(user().id);
     return live.exec(input.forumId, "vote", user(), input);
@@ -99,12 +109,16 @@ export function forumGuestSocket(socket: IoSocket, ctx: ForumsContext): void {
   socket.on("disconnect", () => {
     if (joined && guest) live.presenceChanged(user(), guest.forumId);
   });
-  handle(socket, ctx, "forum:ask", ForumAskSchema, async (input) => ({ question: await live.exec(ownForum(input.forumId), "ask", user(), input) }));
+  handle(socket, ctx, "forum:ask", ForumAskSchema, async (input) => ({
+    question: await live.exec(ownForum(input.forumId), "ask", user(), input),
+  }));
   handle(socket, ctx, "forum:vote", ForumVoteSchema, async (input) => {
     await ctx.limits.voting.consume(user().id);
     return live.exec(ownForum(input.forumId), "vote", user(), input);
   });
-  handle(socket, ctx, "forum:score", ForumScoreSchema, (input) => live.exec(ownForum(input.forumId), "score", user(), input));
+  handle(socket, ctx, "forum:score", ForumScoreSchema, (input) =>
+    live.exec(ownForum(input.forumId), "score", user(), input),
+  );
 }
 
 /**

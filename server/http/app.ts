@@ -49,7 +49,8 @@ function renderError(ctx: AppContext, error: Error, c: import("hono").Context<Pu
   if (error instanceof AppError) {
     if (error.retryAfterSeconds) c.header("Retry-After", String(error.retryAfterSeconds));
     // The rest of an oversized or refused upload is never read, so this connection cannot carry another request.
-    if (error.status === 413 || c.req.header("content-type")?.startsWith("multipart/form-data")) c.header("Connection", "close");
+    if (error.status === 413 || c.req.header("content-type")?.startsWith("multipart/form-data"))
+      c.header("Connection", "close");
     return c.json(error.toBody(), error.status as 400);
   }
   (c.get("log") ?? ctx.log).error({ err: error }, "unhandled error");
@@ -134,6 +135,9 @@ function serveClient(app: Hono<PublicEnv>): void {
     if (!existsSync(`${CLIENT_DIST}/index.html`)) {
       return c.text("客户端尚未构建：请运行 npm start（会自动构建）或 npm run build。", 503);
     }
-    return serveStatic({ root: CLIENT_DIST, path: "index.html", precompressed: true, onFound: cacheHeaders })(c, async () => {});
+    return serveStatic({ root: CLIENT_DIST, path: "index.html", precompressed: true, onFound: cacheHeaders })(
+      c,
+      async () => {},
+    );
   });
 }

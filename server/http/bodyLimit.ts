@@ -15,10 +15,22 @@ export const MULTIPART_OVERHEAD = 64 * 1024;
  * itself still checks who may upload and streams the file under its own limit.
  */
 const UPLOAD_ROUTES: { method: string; path: RegExp; maxBytes: (config: Config) => number }[] = [
-  { method: "POST", path: /^\/api\/forums\/[^/]+\/talks\/[^/]+\/deck$/, maxBytes: (c) => c.MAX_DECK_BYTES + MULTIPART_OVERHEAD },
-  { method: "POST", path: /^\/api\/studios\/[^/]+\/attachments$/, maxBytes: (c) => c.MAX_ATTACHMENT_BYTES + MULTIPART_OVERHEAD },
+  {
+    method: "POST",
+    path: /^\/api\/forums\/[^/]+\/talks\/[^/]+\/deck$/,
+    maxBytes: (c) => c.MAX_DECK_BYTES + MULTIPART_OVERHEAD,
+  },
+  {
+    method: "POST",
+    path: /^\/api\/studios\/[^/]+\/attachments$/,
+    maxBytes: (c) => c.MAX_ATTACHMENT_BYTES + MULTIPART_OVERHEAD,
+  },
   { method: "POST", path: /^\/api\/users\/import$/, maxBytes: () => ROSTER_LIMITS.maxBytes + MULTIPART_OVERHEAD },
-  { method: "POST", path: /^\/api\/moderation\/words\/import$/, maxBytes: () => WORD_LIMITS.importBytes + MULTIPART_OVERHEAD },
+  {
+    method: "POST",
+    path: /^\/api\/moderation\/words\/import$/,
+    maxBytes: () => WORD_LIMITS.importBytes + MULTIPART_OVERHEAD,
+  },
 ];
 
 /** How many bytes this request's body may have: small unless a signed-in user hits an upload route. */

@@ -6,7 +6,15 @@ export type Logger = pino.Logger;
  * Secrets never reach the logs: request logging records method, path, status and time only, and
  * these keys are censored wherever a log call might carry them by mistake.
  */
-const SECRET_KEYS = ["password", "currentPassword", "newPassword", "initialPassword", "temporaryPassword", "passwordHash", "cookie"];
+const SECRET_KEYS = [
+  "password",
+  "currentPassword",
+  "newPassword",
+  "initialPassword",
+  "temporaryPassword",
+  "passwordHash",
+  "cookie",
+];
 
 /** Structured JSON logs on stdout; one child per request carries its request id. */
 export function createLogger(level: string): Logger {

@@ -77,9 +77,19 @@ export function createFailureThrottle(options: {
   maxDelaySeconds: number;
   redis?: Redis;
 }): FailureThrottle {
-  const failures = limiter({ name: options.name, points: options.failures, windowSeconds: options.windowSeconds, redis: options.redis });
+  const failures = limiter({
+    name: options.name,
+    points: options.failures,
+    windowSeconds: options.windowSeconds,
+    redis: options.redis,
+  });
   // How many times in a day the key has used up its failures: the exponent of the next wait.
-  const waits = limiter({ name: `${options.name}:waits`, points: 1_000_000, windowSeconds: 24 * 60 * 60, redis: options.redis });
+  const waits = limiter({
+    name: `${options.name}:waits`,
+    points: 1_000_000,
+    windowSeconds: 24 * 60 * 60,
+    redis: options.redis,
+  });
   return {
     async check(key) {
       const state = await failures.get(key);

@@ -23,7 +23,11 @@ export function newWorkbook(): ExcelJS.Workbook {
 }
 
 /** A sheet whose first row is the given columns' Chinese headers, bold and frozen. */
-export function addTableSheet(workbook: ExcelJS.Workbook, name: string, columns: Partial<ExcelJS.Column>[]): ExcelJS.Worksheet {
+export function addTableSheet(
+  workbook: ExcelJS.Workbook,
+  name: string,
+  columns: Partial<ExcelJS.Column>[],
+): ExcelJS.Worksheet {
   const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
   sheet.columns = columns;
   sheet.getRow(1).font = { bold: true };

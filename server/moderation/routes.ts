@@ -1,6 +1,12 @@
 import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { SensitiveWordSchema, WORD_LIMITS, WordListSchema, WordTestSchema, type WordTestResult } from "../../shared/moderation.ts";
+import {
+  SensitiveWordSchema,
+  WORD_LIMITS,
+  WordListSchema,
+  WordTestSchema,
+  type WordTestResult,
+} from "../../shared/moderation.ts";
 import { requireOrganiser } from "../auth/policy.ts";
 import type { AppContext } from "../context.ts";
 import { type ApiContext, type ApiEnv, readJson } from "../http/env.ts";
@@ -28,7 +34,12 @@ export function moderationRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
 
   api.post(
     "/moderation/words/import",
-    bodyLimit({ maxSize: WORD_LIMITS.importBytes + 16 * 1024, onError: () => { throw tooLarge("词表文件不能超过 1 MB"); } }),
+    bodyLimit({
+      maxSize: WORD_LIMITS.importBytes + 16 * 1024,
+      onError: () => {
+        throw tooLarge("词表文件不能超过 1 MB");
+      },
+    }),
     async (c) => {
       const actor = requireWordEditor(c);
       let form: Record<string, unknown>;

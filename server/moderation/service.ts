@@ -17,7 +17,10 @@ export async function checkText(ctx: Pick<AppContext, "words">, ...texts: string
 }
 
 export async function listWords(ctx: Ctx): Promise<string[]> {
-  const rows = await ctx.db.select({ word: sensitiveWords.word }).from(sensitiveWords).orderBy(asc(sensitiveWords.word));
+  const rows = await ctx.db
+    .select({ word: sensitiveWords.word })
+    .from(sensitiveWords)
+    .orderBy(asc(sensitiveWords.word));
   return rows.map((r) => r.word);
 }
 
@@ -50,7 +53,10 @@ export async function addWords(ctx: Ctx, actor: UserRow, words: string[], via: "
 
 export async function removeWords(ctx: Ctx, actor: UserRow, words: string[]): Promise<number> {
   const removed = await ctx.db.transaction(async (tx) => {
-    const rows = await tx.delete(sensitiveWords).where(inArray(sensitiveWords.word, words)).returning({ word: sensitiveWords.word });
+    const rows = await tx
+      .delete(sensitiveWords)
+      .where(inArray(sensitiveWords.word, words))
+      .returning({ word: sensitiveWords.word });
     if (rows.length > 0) {
       await recordAudit(tx, {
         actorId: actor.id,
@@ -79,7 +85,8 @@ export function parseWordFile(bytes: Uint8Array): string[] {
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith("#"));
   const tooLong = lines.findIndex((line) => line.length > WORD_LIMITS.wordMax);
-  if (tooLong >= 0) throw invalidInput(`第 ${tooLong + 1} 个词过长（最多 ${WORD_LIMITS.wordMax} 个字），请确认每行只有一个词`);
+  if (tooLong >= 0)
+    throw invalidInput(`第 ${tooLong + 1} 个词过长（最多 ${WORD_LIMITS.wordMax} 个字），请确认每行只有一个词`);
   if (lines.length === 0) throw invalidInput("词表文件中没有词");
   return lines;
 }

@@ -68,7 +68,9 @@ export class SensitiveWordList {
         .select({ word: sensitiveWords.word })
         .from(sensitiveWords)
         .then((rows) => {
-          const words = rows.map((row) => ({ word: row.word, normalized: normalizeForMatch(row.word) })).filter((w) => w.normalized.length > 0);
+          const words = rows
+            .map((row) => ({ word: row.word, normalized: normalizeForMatch(row.word) }))
+            .filter((w) => w.normalized.length > 0);
           // A change that arrived while reading makes this read stale: don't keep it.
           if (generation === this.generation) this.cache = { words, at: Date.now() };
           return words;

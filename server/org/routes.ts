@@ -1,5 +1,11 @@
 import type { Hono } from "hono";
-import { CommunityCreateSchema, OrgIdSchema, OrgMergeSchema, OrgPatchSchema, StreetCreateSchema } from "../../shared/org.ts";
+import {
+  CommunityCreateSchema,
+  OrgIdSchema,
+  OrgMergeSchema,
+  OrgPatchSchema,
+  StreetCreateSchema,
+} from "../../shared/org.ts";
 import type { AppContext } from "../context.ts";
 import { type ApiContext, type ApiEnv, type PublicEnv, readJson } from "../http/env.ts";
 import { parseWith } from "../lib/errors.ts";

@@ -59,7 +59,13 @@ export async function createStreet(db: Db, actor: UserRow, input: StreetCreate) 
       .insert(streets)
       .values({ id: newOrgId("s"), name: input.name, sort: Number(n) })
       .returning();
-    await recordAudit(tx, { actorId: actor.id, action: "org.street_create", targetType: "street", targetId: row.id, after: row });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "org.street_create",
+      targetType: "street",
+      targetId: row.id,
+      after: row,
+    });
     return row;
   });
 }
@@ -75,15 +81,32 @@ export async function createCommunity(db: Db, actor: UserRow, input: CommunityCr
     if (clash) {
       if (!clash.retired) throw conflict(`${street.name}已有「${input.name}」`);
       // Bringing back a retired community keeps its history together instead of making a twin.
-      const [revived] = await tx.update(communities).set({ retired: false }).where(eq(communities.id, clash.id)).returning();
-      await recordAudit(tx, { actorId: actor.id, action: "org.community_restore", targetType: "community", targetId: clash.id, before: clash, after: revived });
+      const [revived] = await tx
+        .update(communities)
+        .set({ retired: false })
+        .where(eq(communities.id, clash.id))
+        .returning();
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "org.community_restore",
+        targetType: "community",
+        targetId: clash.id,
+        before: clash,
+        after: revived,
+      });
       return revived;
     }
     const [row] = await tx
       .insert(communities)
       .values({ id: newOrgId("c"), streetId: input.streetId, name: input.name, demo: false })
       .returning();
-    await recordAudit(tx, { actorId: actor.id, action: "org.community_create", targetType: "community", targetId: row.id, after: row });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "org.community_create",
+      targetType: "community",
+      targetId: row.id,
+      after: row,
+    });
     return row;
   });
 }
@@ -93,7 +116,14 @@ export async function patchStreet(db: Db, actor: UserRow, id: string, patch: Org
     const [before] = await tx.select().from(streets).where(eq(streets.id, id));
     if (!before) throw notFound("街道不存在");
     const [after] = await tx.update(streets).set(patch).where(eq(streets.id, id)).returning();
-    await recordAudit(tx, { actorId: actor.id, action: "org.street_update", targetType: "street", targetId: id, before, after });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "org.street_update",
+      targetType: "street",
+      targetId: id,
+      before,
+      after,
+    });
     return after;
   });
 }
@@ -103,7 +133,14 @@ export async function patchCommunity(db: Db, actor: UserRow, id: string, patch: 
     const [before] = await tx.select().from(communities).where(eq(communities.id, id));
     if (!before) throw notFound("社区不存在");
     const [after] = await tx.update(communities).set(patch).where(eq(communities.id, id)).returning();
-    await recordAudit(tx, { actorId: actor.id, action: "org.community_update", targetType: "community", targetId: id, before, after });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "org.community_update",
+      targetType: "community",
+      targetId: id,
+      before,
+      after,
+    });
     return after;
   });
 }
@@ -119,7 +156,11 @@ export async function mergeCommunity(db: Db, actor: UserRow, id: string, intoId:
     const [into] = await tx.select().from(communities).where(eq(communities.id, intoId));
     if (!from || !into) throw notFound("社区不存在");
     if (into.retired) throw invalidInput("不能合并到已撤销的社区");
-    const moved = await tx.update(users).set({ communityId: intoId }).where(eq(users.communityId, id)).returning({ id: users.id });
+    const moved = await tx
+      .update(users)
+      .set({ communityId: intoId })
+      .where(eq(users.communityId, id))
+      .returning({ id: users.id });
     await tx.update(proposals).set({ communityId: intoId }).where(eq(proposals.communityId, id));
     await tx.update(communities).set({ retired: true }).where(eq(communities.id, id));
     await recordAudit(tx, {

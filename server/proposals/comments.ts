@@ -42,7 +42,12 @@ function checkAnchor(base64: string): void {
   }
 }
 
-export async function addComment(ctx: Ctx & Pick<AppContext, "limits">, user: UserRow, id: string, input: CreateComment): Promise<ProposalComment> {
+export async function addComment(
+  ctx: Ctx & Pick<AppContext, "limits">,
+  user: UserRow,
+  id: string,
+  input: CreateComment,
+): Promise<ProposalComment> {
   const { role } = await loadFor(ctx.db, user, id);
   requireRead(role);
   await ctx.limits.posting.consume(user.id);
@@ -58,7 +63,14 @@ export async function addComment(ctx: Ctx & Pick<AppContext, "limits">, user: Us
   } else {
     checkAnchor(input.anchor.start);
     checkAnchor(input.anchor.end);
-    values = { proposalId: id, authorId: user.id, body: input.body, anchorStart: input.anchor.start, anchorEnd: input.anchor.end, quote: input.quote };
+    values = {
+      proposalId: id,
+      authorId: user.id,
+      body: input.body,
+      anchorStart: input.anchor.start,
+      anchorEnd: input.anchor.end,
+      quote: input.quote,
+    };
   }
   const [c] = await ctx.db.insert(proposalComments).values(values).returning();
   await announce(ctx, id, "comments");
@@ -74,7 +86,13 @@ export async function addComment(ctx: Ctx & Pick<AppContext, "limits">, user: Us
   };
 }
 
-export async function resolveComment(ctx: Ctx, user: UserRow, id: string, commentId: string, resolved: boolean): Promise<void> {
+export async function resolveComment(
+  ctx: Ctx,
+  user: UserRow,
+  id: string,
+  commentId: string,
+  resolved: boolean,
+): Promise<void> {
   const { role } = await loadFor(ctx.db, user, id);
   requireRead(role);
   if (!UUID.test(commentId)) throw notFound("找不到该评论");

@@ -1,5 +1,11 @@
 import * as Y from "yjs";
-import { BUDGET_HEADERS, BUDGET_SECTION, PROPOSAL_DOC_FIELD, PROPOSAL_SECTIONS, type PmNode } from "../../shared/proposals.ts";
+import {
+  BUDGET_HEADERS,
+  BUDGET_SECTION,
+  PROPOSAL_DOC_FIELD,
+  PROPOSAL_SECTIONS,
+  type PmNode,
+} from "../../shared/proposals.ts";
 
 /*
  * The proposal document as y-prosemirror (Tiptap Collaboration) stores it: one Y.XmlFragment
@@ -10,7 +16,11 @@ import { BUDGET_HEADERS, BUDGET_SECTION, PROPOSAL_DOC_FIELD, PROPOSAL_SECTIONS, 
 
 export const fragmentOf = (doc: Y.Doc) => doc.getXmlFragment(PROPOSAL_DOC_FIELD);
 
-function element(name: string, children: (Y.XmlElement | Y.XmlText)[], attrs: Record<string, unknown> = {}): Y.XmlElement {
+function element(
+  name: string,
+  children: (Y.XmlElement | Y.XmlText)[],
+  attrs: Record<string, unknown> = {},
+): Y.XmlElement {
   const el = new Y.XmlElement(name);
   for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value as string);
   el.insert(0, children);
@@ -30,8 +40,16 @@ const cell = (name: "tableCell" | "tableHeader", value = "") =>
 
 /** The budget table: a header row and three empty rows. */
 function budgetTable(): Y.XmlElement {
-  const header = element("tableRow", BUDGET_HEADERS.map((h) => cell("tableHeader", h)));
-  const rows = Array.from({ length: 3 }, () => element("tableRow", BUDGET_HEADERS.map(() => cell("tableCell"))));
+  const header = element(
+    "tableRow",
+    BUDGET_HEADERS.map((h) => cell("tableHeader", h)),
+  );
+  const rows = Array.from({ length: 3 }, () =>
+    element(
+      "tableRow",
+      BUDGET_HEADERS.map(() => cell("tableCell")),
+    ),
+  );
   return element("table", [header, ...rows]);
 }
 
@@ -66,7 +84,9 @@ function xmlTextToNodes(t: Y.XmlText): PmNode[] {
   for (const op of t.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]) {
     if (typeof op.insert !== "string" || op.insert === "") continue;
     const marks = Object.entries(op.attributes ?? {}).map(([type, attrs]) =>
-      attrs && typeof attrs === "object" && Object.keys(attrs).length > 0 ? { type, attrs: attrs as Record<string, unknown> } : { type },
+      attrs && typeof attrs === "object" && Object.keys(attrs).length > 0
+        ? { type, attrs: attrs as Record<string, unknown> }
+        : { type },
     );
     nodes.push(marks.length ? { type: "text", text: op.insert, marks } : { type: "text", text: op.insert });
   }

@@ -52,7 +52,9 @@ function blocks(node: PmNode, list?: { ordered: boolean; index: number; level: n
     case "paragraph": {
       if (list) {
         const prefix = list.ordered ? `${list.index}. ` : "• ";
-        return [new Paragraph({ indent: { left: 360 * (list.level + 1) }, children: [new TextRun(prefix), ...runs(node)] })];
+        return [
+          new Paragraph({ indent: { left: 360 * (list.level + 1) }, children: [new TextRun(prefix), ...runs(node)] }),
+        ];
       }
       return [new Paragraph({ children: runs(node) })];
     }
@@ -100,14 +102,19 @@ function blocks(node: PmNode, list?: { ordered: boolean; index: number; level: n
 
 /** A Word document: the title, every section heading and block, the budget table and its total. */
 export async function toDocx(doc: PmNode, title: string): Promise<Uint8Array> {
-  const children: FileChild[] = [new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun(title)] })];
+  const children: FileChild[] = [
+    new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun(title)] }),
+  ];
   const budget = budgetOf(doc);
   let inBudget = false;
   for (const block of doc.content ?? []) {
-    if (block.type === "heading" && Number(block.attrs?.level ?? 1) <= 2) inBudget = nodeText(block).trim() === BUDGET_SECTION;
+    if (block.type === "heading" && Number(block.attrs?.level ?? 1) <= 2)
+      inBudget = nodeText(block).trim() === BUDGET_SECTION;
     children.push(...blocks(block));
     if (inBudget && block.type === "table" && budget) {
-      children.push(new Paragraph({ children: [new TextRun({ text: `预算合计：${formatYuan(budget.total)} 元`, bold: true })] }));
+      children.push(
+        new Paragraph({ children: [new TextRun({ text: `预算合计：${formatYuan(budget.total)} 元`, bold: true })] }),
+      );
     }
   }
   const document = new Document({

@@ -17,7 +17,11 @@ export type Ctx = Pick<AppContext, "db" | "yjs" | "io" | "log" | "words">;
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const person = (u: { id: string; displayName: string; role: string }): PersonRef => ({ id: u.id, displayName: u.displayName, role: u.role });
+export const person = (u: { id: string; displayName: string; role: string }): PersonRef => ({
+  id: u.id,
+  displayName: u.displayName,
+  role: u.role,
+});
 
 export interface Loaded {
   row: ProposalRow;
@@ -37,11 +41,20 @@ export async function loadFor(db: Db, user: Pick<UserRow, "id" | "roles">, id: s
     .select({ userId: proposalReviewers.userId })
     .from(proposalReviewers)
     .where(and(eq(proposalReviewers.proposalId, id), eq(proposalReviewers.userId, user.id)));
-  const role = roleOf(user, { ownerId: row.ownerId, status: row.status, memberRole: member?.role ?? null, isReviewer: !!reviewer });
+  const role = roleOf(user, {
+    ownerId: row.ownerId,
+    status: row.status,
+    memberRole: member?.role ?? null,
+    isReviewer: !!reviewer,
+  });
   return { row, role };
 }
 
-export async function toProposals(db: Db, rows: ProposalRow[], user: Pick<UserRow, "id" | "roles">): Promise<Proposal[]> {
+export async function toProposals(
+  db: Db,
+  rows: ProposalRow[],
+  user: Pick<UserRow, "id" | "roles">,
+): Promise<Proposal[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const owners = await db

@@ -42,7 +42,9 @@ export async function addMember(ctx: Ctx, user: UserRow, id: string, input: AddM
 export async function removeMember(ctx: Ctx, user: UserRow, id: string, userId: string): Promise<ProposalDetail> {
   const { row, role } = await loadFor(ctx.db, user, id);
   requireOwnerOrAdmin(user, role);
-  await ctx.db.delete(proposalMembers).where(and(eq(proposalMembers.proposalId, id), eq(proposalMembers.userId, userId)));
+  await ctx.db
+    .delete(proposalMembers)
+    .where(and(eq(proposalMembers.proposalId, id), eq(proposalMembers.userId, userId)));
   await ctx.yjs.refreshAccess(proposalDocName(id));
   await announce(ctx, id, "members");
   return toDetail(ctx.db, row, user);
@@ -69,7 +71,9 @@ export async function addReviewer(ctx: Ctx, user: UserRow, id: string, userId: s
 export async function removeReviewer(ctx: Ctx, user: UserRow, id: string, userId: string): Promise<ProposalDetail> {
   requireCanAssignReviewers(user);
   const { row } = await loadFor(ctx.db, user, id);
-  await ctx.db.delete(proposalReviewers).where(and(eq(proposalReviewers.proposalId, id), eq(proposalReviewers.userId, userId)));
+  await ctx.db
+    .delete(proposalReviewers)
+    .where(and(eq(proposalReviewers.proposalId, id), eq(proposalReviewers.userId, userId)));
   await ctx.yjs.refreshAccess(proposalDocName(id));
   await announce(ctx, id, "members");
   return toDetail(ctx.db, row, user);

@@ -1,5 +1,12 @@
 import { asc, desc, eq } from "drizzle-orm";
-import { REVIEW_CRITERIA, reviewTotal, type ProposalReview, type ReviewAggregate, type ReviewScores, type SubmitReview } from "../../shared/proposals.ts";
+import {
+  REVIEW_CRITERIA,
+  reviewTotal,
+  type ProposalReview,
+  type ReviewAggregate,
+  type ReviewScores,
+  type SubmitReview,
+} from "../../shared/proposals.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { readOnly } from "../lib/errors.ts";
@@ -40,7 +47,11 @@ export async function submitReview(ctx: Ctx, user: UserRow, id: string, input: S
 }
 
 /** Owner, editors, viewers and admins see every review and the aggregate; a reviewer sees their own. */
-export async function listReviews(ctx: Ctx, user: UserRow, id: string): Promise<{ reviews: ProposalReview[]; aggregates: ReviewAggregate[] }> {
+export async function listReviews(
+  ctx: Ctx,
+  user: UserRow,
+  id: string,
+): Promise<{ reviews: ProposalReview[]; aggregates: ReviewAggregate[] }> {
   const { role } = await loadFor(ctx.db, user, id);
   requireRead(role);
   const rows = await ctx.db
@@ -61,7 +72,8 @@ export async function listReviews(ctx: Ctx, user: UserRow, id: string): Promise<
   const rounds = [...new Set(all.map((r) => r.round))];
   const aggregates = rounds.map((round) => {
     const inRound = all.filter((r) => r.round === round);
-    const mean = (f: (r: ProposalReview) => number) => Math.round((inRound.reduce((s, r) => s + f(r), 0) / inRound.length) * 100) / 100;
+    const mean = (f: (r: ProposalReview) => number) =>
+      Math.round((inRound.reduce((s, r) => s + f(r), 0) / inRound.length) * 100) / 100;
     const means = Object.fromEntries(REVIEW_CRITERIA.map((k) => [k, mean((r) => r.scores[k])])) as ReviewScores;
     return { round, count: inRound.length, means, meanTotal: mean((r) => r.total) };
   });

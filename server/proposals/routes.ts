@@ -27,7 +27,9 @@ export function proposalRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     const proposal = await service.createProposal(ctx, c.var.user, await readJson(c, CreateProposalSchema));
     return c.json({ proposal }, 201);
   });
-  api.get("/proposals", async (c) => c.json({ proposals: await service.listProposals(ctx, c.var.user, readQuery(c, ListProposalsQuerySchema)) }));
+  api.get("/proposals", async (c) =>
+    c.json({ proposals: await service.listProposals(ctx, c.var.user, readQuery(c, ListProposalsQuerySchema)) }),
+  );
   api.get("/proposals/people", async (c) => {
     const { q, reviewers } = readQuery(c, ProposalPeopleQuerySchema);
     return c.json({ users: await members.searchPeople(ctx, c.var.user, q, reviewers === "true") });
@@ -49,15 +51,23 @@ export function proposalRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     c.json({ proposal: await members.removeReviewer(ctx, c.var.user, readId(c), readId(c, "userId")) }),
   );
 
-  api.post("/proposals/:id/submit", async (c) => c.json({ proposal: await service.submitProposal(ctx, c.var.user, readId(c)) }));
-  api.post("/proposals/:id/start-review", async (c) => c.json({ proposal: await service.startReview(ctx, c.var.user, readId(c)) }));
+  api.post("/proposals/:id/submit", async (c) =>
+    c.json({ proposal: await service.submitProposal(ctx, c.var.user, readId(c)) }),
+  );
+  api.post("/proposals/:id/start-review", async (c) =>
+    c.json({ proposal: await service.startReview(ctx, c.var.user, readId(c)) }),
+  );
   api.post("/proposals/:id/return", async (c) => {
     const { reason } = await readJson(c, ReturnProposalSchema);
     return c.json({ proposal: await service.returnProposal(ctx, c.var.user, readId(c), reason) });
   });
-  api.post("/proposals/:id/approve", async (c) => c.json({ proposal: await service.approveProposal(ctx, c.var.user, readId(c)) }));
+  api.post("/proposals/:id/approve", async (c) =>
+    c.json({ proposal: await service.approveProposal(ctx, c.var.user, readId(c)) }),
+  );
 
-  api.get("/proposals/:id/versions", async (c) => c.json({ versions: await versions.listVersions(ctx, c.var.user, readId(c)) }));
+  api.get("/proposals/:id/versions", async (c) =>
+    c.json({ versions: await versions.listVersions(ctx, c.var.user, readId(c)) }),
+  );
   api.post("/proposals/:id/versions", async (c) => {
     const { name } = await readJson(c, SaveVersionSchema);
     return c.json({ version: await versions.saveVersion(ctx, c.var.user, readId(c), name) }, 201);
@@ -75,7 +85,10 @@ export function proposalRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     const filename = encodeURIComponent(`${title}.${format}`);
     const disposition = `attachment; filename="proposal.${format}"; filename*=UTF-8''${filename}`;
     if (format === "md") {
-      return c.body(toMarkdown(content, title), 200, { "content-type": "text/markdown; charset=utf-8", "content-disposition": disposition });
+      return c.body(toMarkdown(content, title), 200, {
+        "content-type": "text/markdown; charset=utf-8",
+        "content-disposition": disposition,
+      });
     }
     const bytes = await toDocx(content, title);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
@@ -84,7 +97,9 @@ export function proposalRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
     });
   });
 
-  api.get("/proposals/:id/comments", async (c) => c.json({ comments: await comments.listComments(ctx, c.var.user, readId(c)) }));
+  api.get("/proposals/:id/comments", async (c) =>
+    c.json({ comments: await comments.listComments(ctx, c.var.user, readId(c)) }),
+  );
   api.post("/proposals/:id/comments", async (c) => {
     const comment = await comments.addComment(ctx, c.var.user, readId(c), await readJson(c, CreateCommentSchema));
     return c.json({ comment }, 201);

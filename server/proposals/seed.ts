@@ -24,7 +24,10 @@ export async function seedProposals(db: Db, users: DemoUsers): Promise<void> {
   const sec1 = users.sec1;
   const sec2 = users.sec2;
   if (!sec1) return;
-  const [row] = await db.insert(proposals).values({ title: TITLE, communityId: "wuxing", ownerId: sec1.id }).returning();
+  const [row] = await db
+    .insert(proposals)
+    .values({ title: TITLE, communityId: "wuxing", ownerId: sec1.id })
+    .returning();
   const id = row!.id;
   if (sec2) await db.insert(proposalMembers).values({ proposalId: id, userId: sec2.id, role: "editor" });
   if (users.mentor1) await db.insert(proposalReviewers).values({ proposalId: id, userId: users.mentor1.id });

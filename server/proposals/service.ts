@@ -33,11 +33,17 @@ import { snapshot } from "./versions.ts";
 export async function createProposal(ctx: Ctx, user: UserRow, input: CreateProposal): Promise<ProposalDetail> {
   requireCanCreate(user, input.communityId);
   await checkText(ctx, input.title);
-  const [community] = await ctx.db.select({ id: communities.id }).from(communities).where(eq(communities.id, input.communityId));
+  const [community] = await ctx.db
+    .select({ id: communities.id })
+    .from(communities)
+    .where(eq(communities.id, input.communityId));
   if (!community) throw invalidInput("社区不存在");
   // The row and the document's first update (the template) commit together.
   const row = await ctx.db.transaction(async (tx) => {
-    const [created] = await tx.insert(proposals).values({ title: input.title, communityId: input.communityId, ownerId: user.id }).returning();
+    const [created] = await tx
+      .insert(proposals)
+      .values({ title: input.title, communityId: input.communityId, ownerId: user.id })
+      .returning();
     await appendUpdates(tx as unknown as Db, proposalDocName(created!.id), [templateUpdate(input.title)]);
     return created!;
   });
@@ -100,8 +106,13 @@ export async function setStatus(
   return updated;
 }
 
-async function notifyMany(ctx: Ctx, userIds: string[], input: { kind: string; title: string; body?: string; link: string }) {
-  for (const userId of new Set(userIds)) await notify(ctx, { userId, ...input }).catch((err) => ctx.log.warn({ err }, "notify failed"));
+async function notifyMany(
+  ctx: Ctx,
+  userIds: string[],
+  input: { kind: string; title: string; body?: string; link: string },
+) {
+  for (const userId of new Set(userIds))
+    await notify(ctx, { userId, ...input }).catch((err) => ctx.log.warn({ err }, "notify failed"));
 }
 
 export async function submitProposal(ctx: Ctx, user: UserRow, id: string): Promise<ProposalDetail> {
@@ -113,11 +124,15 @@ export async function submitProposal(ctx: Ctx, user: UserRow, id: string): Promi
   );
   await snapshot(ctx, id, `第${updated.round}轮 提交`, user.id, updated.round);
   const reviewers = await ctx.db.select().from(proposalReviewers).where(eq(proposalReviewers.proposalId, id));
-  await notifyMany(ctx, reviewers.map((r) => r.userId), {
-    kind: "proposal_submitted",
-    title: `党建创新项目「${row.title}」已提交第${updated.round}轮，请评审`,
-    link: `/proposals/${id}`,
-  });
+  await notifyMany(
+    ctx,
+    reviewers.map((r) => r.userId),
+    {
+      kind: "proposal_submitted",
+      title: `党建创新项目「${row.title}」已提交第${updated.round}轮，请评审`,
+      link: `/proposals/${id}`,
+    },
+  );
   return toDetail(ctx.db, updated, user);
 }
 
@@ -156,7 +171,12 @@ export async function approveProposal(ctx: Ctx, user: UserRow, id: string): Prom
   const updated = await setStatus(ctx, id, ["submitted", "in_review"], "approved", false, async (tx, changed) =>
     recordEvidence(
       tx,
-      proposalApprovedEvidence(changed, await writers(tx, changed), changed.updatedAt, await roundReview(tx, changed.id, changed.round)),
+      proposalApprovedEvidence(
+        changed,
+        await writers(tx, changed),
+        changed.updatedAt,
+        await roundReview(tx, changed.id, changed.round),
+      ),
     ),
   );
   await notifyMany(ctx, await writers(ctx.db, row), {

@@ -15,11 +15,17 @@ import { proposalVersions, proposals } from "./schema.ts";
 /** Saves the document's current state as a version. */
 export async function snapshot(ctx: Ctx, id: string, name: string, userId: string, round: number | null) {
   const state = await ctx.yjs.encodeState(proposalDocName(id));
-  const [version] = await ctx.db.insert(proposalVersions).values({ proposalId: id, name, round, createdBy: userId, snapshot: state }).returning();
+  const [version] = await ctx.db
+    .insert(proposalVersions)
+    .values({ proposalId: id, name, round, createdBy: userId, snapshot: state })
+    .returning();
   return version!;
 }
 
-function toVersion(v: typeof proposalVersions.$inferSelect, author: { id: string; displayName: string; role: string }): ProposalVersion {
+function toVersion(
+  v: typeof proposalVersions.$inferSelect,
+  author: { id: string; displayName: string; role: string },
+): ProposalVersion {
   return {
     id: v.id,
     name: v.name,
@@ -95,7 +101,9 @@ export async function restoreVersion(ctx: Ctx, user: UserRow, id: string, versio
 export async function contentFor(ctx: Ctx, user: UserRow, id: string, versionId?: string) {
   const { row, role } = await loadFor(ctx.db, user, id);
   requireRead(role);
-  const state = versionId ? (await loadVersion(ctx, id, versionId)).snapshot : await ctx.yjs.encodeState(proposalDocName(id));
+  const state = versionId
+    ? (await loadVersion(ctx, id, versionId)).snapshot
+    : await ctx.yjs.encodeState(proposalDocName(id));
   const doc = docFromUpdates([state]);
   try {
     return { title: row.title, content: docToJson(doc) };

@@ -1,5 +1,13 @@
 import { and, asc, desc, eq, inArray, ne, notInArray, sql } from "drizzle-orm";
-import type { CreateEvent, QaControl, QaEvent, QaEventState, QaQueueAdd, QaReorder, QaVoteChange } from "../../shared/qa.ts";
+import type {
+  CreateEvent,
+  QaControl,
+  QaEvent,
+  QaEventState,
+  QaQueueAdd,
+  QaReorder,
+  QaVoteChange,
+} from "../../shared/qa.ts";
 import { QA_LIMITS } from "../../shared/qa.ts";
 import { users } from "../auth/schema.ts";
 import type { AppContext } from "../context.ts";
@@ -49,11 +57,7 @@ function toEvent(row: EventRow & { hostName: string }): QaEvent {
 }
 
 async function queueItems(db: Db, eventId: string) {
-  return db
-    .select()
-    .from(qaEventItems)
-    .where(eq(qaEventItems.eventId, eventId))
-    .orderBy(asc(qaEventItems.position));
+  return db.select().from(qaEventItems).where(eq(qaEventItems.eventId, eventId)).orderBy(asc(qaEventItems.position));
 }
 
 /** The live page's state as `viewer` may see it (hidden questions drop out for peers). */
@@ -116,7 +120,9 @@ export function runningOrder<T extends Item>(
   const stored = [...items].sort((a, b) => a.position - b.position);
   if (event.orderedByHost || event.status === "ended") return stored;
   const at = stored.findIndex((i) => i.questionId === event.currentQuestionId);
-  const toCome = stored.slice(at + 1).sort((a, b) => votesOf(b.questionId) - votesOf(a.questionId) || a.position - b.position);
+  const toCome = stored
+    .slice(at + 1)
+    .sort((a, b) => votesOf(b.questionId) - votesOf(a.questionId) || a.position - b.position);
   return [...stored.slice(0, at + 1), ...toCome];
 }
 
@@ -131,14 +137,23 @@ export async function followVotes(db: Db, eventId: string): Promise<void> {
   await db.transaction(async (tx) => {
     const [event] = await tx.select().from(qaEvents).where(eq(qaEvents.id, eventId)).for("update");
     if (!event || event.orderedByHost || event.status === "ended") return;
-    const items = await tx.select().from(qaEventItems).where(eq(qaEventItems.eventId, eventId)).orderBy(asc(qaEventItems.position));
+    const items = await tx
+      .select()
+      .from(qaEventItems)
+      .where(eq(qaEventItems.eventId, eventId))
+      .orderBy(asc(qaEventItems.position));
     if (items.length < 2) return;
     const votes = new Map(
       (
         await tx
           .select({ id: qaQuestions.id, votes: qaQuestions.votes })
           .from(qaQuestions)
-          .where(inArray(qaQuestions.id, items.map((i) => i.questionId)))
+          .where(
+            inArray(
+              qaQuestions.id,
+              items.map((i) => i.questionId),
+            ),
+          )
       ).map((q) => [q.id, q.votes]),
     );
     const sorted = runningOrder(items, event, (id) => votes.get(id) ?? 0);
@@ -164,7 +179,12 @@ export async function eventsHolding(db: Db, questionId: string): Promise<EventRo
 }
 
 /** The top-voted unanswered questions on the board that the queue doesn't hold yet. */
-export async function pullTopUnanswered(ctx: AppContext, viewer: Viewer, eventId: string, count: number = QA_LIMITS.eventPull) {
+export async function pullTopUnanswered(
+  ctx: AppContext,
+  viewer: Viewer,
+  eventId: string,
+  count: number = QA_LIMITS.eventPull,
+) {
   const event = await findEvent(ctx.db, eventId);
   assertCanHost(viewer, event.streetId);
   if (event.status === "ended") throw invalidInput("本场论坛已结束");
@@ -263,7 +283,11 @@ export async function reorderQueue(ctx: AppContext, viewer: Viewer, input: QaReo
   const items = await queueItems(ctx.db, input.eventId);
   const queued = new Set(items.map((i) => i.questionId));
   const given = new Set(input.questionIds);
-  if (given.size !== input.questionIds.length || given.size !== queued.size || [...given].some((id) => !queued.has(id))) {
+  if (
+    given.size !== input.questionIds.length ||
+    given.size !== queued.size ||
+    [...given].some((id) => !queued.has(id))
+  ) {
     throw invalidInput("新的顺序必须恰好包含队列中的全部问题");
   }
   await ctx.db.transaction(async (tx) => {

@@ -79,7 +79,11 @@ export async function listReports(ctx: AppContext, viewer: Viewer): Promise<QaRe
   const answerIds = rows.filter((r) => r.report.targetType === "answer").map((r) => r.report.targetId);
   const questions = questionIds.length
     ? await ctx.db
-        .select({ id: qaQuestions.id, text: sql<string>`${qaQuestions.title} || ' ' || ${qaQuestions.body}`, hidden: qaQuestions.hidden })
+        .select({
+          id: qaQuestions.id,
+          text: sql<string>`${qaQuestions.title} || ' ' || ${qaQuestions.body}`,
+          hidden: qaQuestions.hidden,
+        })
         .from(qaQuestions)
         .where(inArray(qaQuestions.id, questionIds))
     : [];

@@ -49,7 +49,11 @@ export async function veteranProfile(ctx: AppContext, userId: string): Promise<V
     acceptedCount: perCapability.reduce((n, c) => n + Number(c.accepted), 0),
     capabilities: perCapability
       .filter((c) => c.capability !== null)
-      .map((c) => ({ capability: c.capability as Capability, answers: Number(c.answers), accepted: Number(c.accepted) }))
+      .map((c) => ({
+        capability: c.capability as Capability,
+        answers: Number(c.answers),
+        accepted: Number(c.accepted),
+      }))
       .sort((a, b) => b.answers - a.answers),
     recentAnswers: recent.map((r) => ({ ...r, accepted: Boolean(r.accepted), createdAt: r.createdAt.toISOString() })),
   };

@@ -18,7 +18,8 @@ export const canSeeAuthor = (viewer: Viewer, post: { authorId: string; anonymous
   !post.anonymous || post.authorId === viewer.id || isOrganiser(viewer);
 
 /** A hidden post exists only for organisers (moderators) and its author. */
-export const canSeePost = (viewer: Viewer, post: Post) => !post.hidden || post.authorId === viewer.id || isOrganiser(viewer);
+export const canSeePost = (viewer: Viewer, post: Post) =>
+  !post.hidden || post.authorId === viewer.id || isOrganiser(viewer);
 
 export function assertCanSee(viewer: Viewer, post: Post): void {
   if (!canSeePost(viewer, post)) throw notFound("找不到该问题或回答");

@@ -98,4 +98,3 @@ export async function listAnswers(db: Db, viewer: Viewer, question: QuestionRow)
     (a, b) => Number(b.accepted) - Number(a.accepted) || b.votes - a.votes || a.createdAt.localeCompare(b.createdAt),
   );
 }
-

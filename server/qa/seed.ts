@@ -121,10 +121,7 @@ export async function seedQa(db: Db, users: DemoUsers): Promise<void> {
         .returning({ id: qaAnswers.id });
       if (a.accepted) acceptedAnswerId = answer!.id;
     }
-    await db
-      .update(qaQuestions)
-      .set({ votes: voters.length, acceptedAnswerId })
-      .where(eq(qaQuestions.id, questionId));
+    await db.update(qaQuestions).set({ votes: voters.length, acceptedAnswerId }).where(eq(qaQuestions.id, questionId));
     await reindexQuestion(db, questionId);
   }
   // next quarter's 老书记论坛, with the unanswered questions already queued
@@ -136,9 +133,14 @@ export async function seedQa(db: Db, users: DemoUsers): Promise<void> {
     .returning({ id: qaEvents.id });
   const unanswered = QUESTIONS.flatMap((q, i) => (q.answers.length === 0 && ids[i] ? [ids[i]!] : []));
   if (unanswered.length) {
-    await db
-      .insert(qaEventItems)
-      .values(unanswered.map((questionId, i) => ({ eventId: event!.id, questionId, position: i + 1, source: "pulled" as const })));
+    await db.insert(qaEventItems).values(
+      unanswered.map((questionId, i) => ({
+        eventId: event!.id,
+        questionId,
+        position: i + 1,
+        source: "pulled" as const,
+      })),
+    );
   }
 }
 

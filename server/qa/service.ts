@@ -103,7 +103,10 @@ async function rankedSearch(
   offset: number,
 ): Promise<string[]> {
   const q = sql`${parsed.tsquery}::tsquery`;
-  const exact = parsed.text.replace(/^["“”「」『』]+|["“”「」『』]+$/g, "").trim().toLowerCase();
+  const exact = parsed.text
+    .replace(/^["“”「」『』]+|["“”「」『』]+$/g, "")
+    .trim()
+    .toLowerCase();
   const w = where ?? sql`true`;
   const k = limit + offset;
   const order = sql`order by votes desc, last_activity_at desc, id desc`;
@@ -213,7 +216,12 @@ async function assertEventOpenForFloor(db: Db, eventId: string) {
   if (list[0].status === "ended") throw invalidInput("本场论坛已结束，请直接在问答板提问");
 }
 
-export async function editQuestion(ctx: AppContext, viewer: Viewer, id: string, input: EditQuestion): Promise<Question> {
+export async function editQuestion(
+  ctx: AppContext,
+  viewer: Viewer,
+  id: string,
+  input: EditQuestion,
+): Promise<Question> {
   const row = await findQuestion(ctx.db, viewer, id);
   assertCanEdit(viewer, row);
   await checkText(ctx, input.title ?? "", input.body ?? "", ...(input.tags ?? []));
@@ -324,7 +332,8 @@ export async function voteAnswer(ctx: AppContext, viewer: Viewer, id: string, up
     .set({ votes: sql`(select count(*)::int from qa_answer_votes v where v.answer_id = ${id})` })
     .where(eq(qaAnswers.id, id))
     .returning({ votes: qaAnswers.votes });
-  if (!answer.hidden) await onVoteChanged(ctx, question, { target: "answer", id, questionId: question.id, votes: row!.votes });
+  if (!answer.hidden)
+    await onVoteChanged(ctx, question, { target: "answer", id, questionId: question.id, votes: row!.votes });
   return { votes: row!.votes, voted: wantUp };
 }
 
@@ -340,12 +349,22 @@ export async function acceptAnswer(ctx: AppContext, viewer: Viewer, answerId: st
       .from(qaQuestions)
       .where(eq(qaQuestions.id, question.id))
       .for("update");
-    await tx.update(qaQuestions).set({ acceptedAnswerId: answerId, lastActivityAt: now }).where(eq(qaQuestions.id, question.id));
+    await tx
+      .update(qaQuestions)
+      .set({ acceptedAnswerId: answerId, lastActivityAt: now })
+      .where(eq(qaQuestions.id, question.id));
     if (before?.acceptedAnswerId === answerId) return;
     // The accepted answer is its author's 成长档案 evidence; accepting another one moves it.
     if (before?.acceptedAnswerId) {
-      const [previous] = await tx.select({ authorId: qaAnswers.authorId }).from(qaAnswers).where(eq(qaAnswers.id, before.acceptedAnswerId));
-      if (previous) await withdrawEvidence(tx, answerAcceptedEvidence({ id: before.acceptedAnswerId, authorId: previous.authorId }, question, now));
+      const [previous] = await tx
+        .select({ authorId: qaAnswers.authorId })
+        .from(qaAnswers)
+        .where(eq(qaAnswers.id, before.acceptedAnswerId));
+      if (previous)
+        await withdrawEvidence(
+          tx,
+          answerAcceptedEvidence({ id: before.acceptedAnswerId, authorId: previous.authorId }, question, now),
+        );
     }
     await recordEvidence(tx, answerAcceptedEvidence({ id: answerId, authorId: row.authorId }, question, now));
   });
@@ -363,7 +382,12 @@ export async function acceptAnswer(ctx: AppContext, viewer: Viewer, answerId: st
 }
 
 /** Invite a 老书记 (or a mentor) to answer; each person is invited to a question once. */
-export async function inviteToAnswer(ctx: AppContext, viewer: Viewer & Pick<UserRow, "displayName">, questionId: string, userId: string) {
+export async function inviteToAnswer(
+  ctx: AppContext,
+  viewer: Viewer & Pick<UserRow, "displayName">,
+  questionId: string,
+  userId: string,
+) {
   const question = await findQuestion(ctx.db, viewer, questionId);
   if (question.hidden) throw invalidInput("已隐藏的问题不能邀请回答");
   const [invitee] = await ctx.db.select().from(users).where(eq(users.id, userId));
@@ -386,4 +410,3 @@ export async function inviteToAnswer(ctx: AppContext, viewer: Viewer & Pick<User
   }
   return { invited: true, alreadyInvited: inserted.length === 0 };
 }
-

@@ -19,7 +19,11 @@ export interface Authority {
  * row with a fresh one, lets every feature make the socket leave (or join) the rooms the user may
  * now (not) be in, and asks each open document connection's kind again.
  */
-export async function createAuthority(ctx: AppContext, features: Feature[], redis?: { pub: Redis; sub: Redis }): Promise<Authority> {
+export async function createAuthority(
+  ctx: AppContext,
+  features: Feature[],
+  redis?: { pub: Redis; sub: Redis },
+): Promise<Authority> {
   const processId = crypto.randomUUID();
 
   async function applyHere(userId: string): Promise<void> {
@@ -31,9 +35,11 @@ export async function createAuthority(ctx: AppContext, features: Feature[], redi
       if (!socket) continue;
       socket.data.user = user;
       for (const feature of features) {
-        await feature.authorityChanged?.(socket, ctx)?.catch((error: unknown) =>
-          ctx.log.warn({ err: error, userId, feature: feature.name }, "re-checking a socket's rooms failed"),
-        );
+        await feature
+          .authorityChanged?.(socket, ctx)
+          ?.catch((error: unknown) =>
+            ctx.log.warn({ err: error, userId, feature: feature.name }, "re-checking a socket's rooms failed"),
+          );
       }
     }
     await ctx.yjs.refreshUser(user);

@@ -114,7 +114,11 @@ export async function applyPlan(db: Db, actor: UserRow, plan: Plan, fileName: st
       },
     });
   });
-  return creates.map((planned, i) => ({ username: planned.username, displayName: planned.fields.displayName, password: passwords[i]! }));
+  return creates.map((planned, i) => ({
+    username: planned.username,
+    displayName: planned.fields.displayName,
+    password: passwords[i]!,
+  }));
 }
 
 /** The audit keeps what an organiser changes, never the password hash. */

@@ -123,7 +123,12 @@ export function planImport(sheet: Sheet, people: UserRow[], org: OrgIndex, scope
         else if (!has("街道") || !text("街道") || rowStreet) {
           fail("社区", rowStreet ? `${rowStreet.name}没有「${wanted}」社区` : `社区「${wanted}」不存在，请填写街道`);
           const key = `${rowStreet?.id ?? ""}/${wanted}`;
-          const entry = unknown.get(key) ?? { streetId: rowStreet?.id ?? null, streetName: rowStreet?.name ?? "", name: wanted, rows: [] };
+          const entry = unknown.get(key) ?? {
+            streetId: rowStreet?.id ?? null,
+            streetName: rowStreet?.name ?? "",
+            name: wanted,
+            rows: [],
+          };
           entry.rows.push(sheetRow.row);
           unknown.set(key, entry);
         }
@@ -160,11 +165,13 @@ export function planImport(sheet: Sheet, people: UserRow[], org: OrgIndex, scope
       else fields.streetId = rowStreet.id;
     }
     for (const role of fields.roles ?? []) {
-      if (!scope.grantable.has(role) && !existing?.roles.includes(role)) fail("身份", `您不能授予「${labelOf(role)}」身份`);
+      if (!scope.grantable.has(role) && !existing?.roles.includes(role))
+        fail("身份", `您不能授予「${labelOf(role)}」身份`);
     }
     if (existing && scope.untouchable(existing)) fail("用户名", "您不能修改该账号（管理员账号只能由管理员修改）");
     if (scope.streetId) {
-      const street = rowStreet?.id ?? (existing?.communityId ? communityStreet.get(existing.communityId) : existing?.streetId);
+      const street =
+        rowStreet?.id ?? (existing?.communityId ? communityStreet.get(existing.communityId) : existing?.streetId);
       if (street !== scope.streetId) fail("街道", "只能导入本街道的人员");
       if (existing) {
         const existingStreet = existing.communityId ? communityStreet.get(existing.communityId) : existing.streetId;
@@ -182,7 +189,11 @@ export function planImport(sheet: Sheet, people: UserRow[], org: OrgIndex, scope
       continue;
     }
     const patch = changedFields(existing, fields);
-    rows.push(Object.keys(patch).length === 0 ? { row: sheetRow.row, kind: "unchanged", user: existing } : { row: sheetRow.row, kind: "update", user: existing, patch });
+    rows.push(
+      Object.keys(patch).length === 0
+        ? { row: sheetRow.row, kind: "unchanged", user: existing }
+        : { row: sheetRow.row, kind: "update", user: existing, patch },
+    );
   }
   return { rows, errors, unknownCommunities: [...unknown.values()] };
 }
@@ -190,7 +201,8 @@ export function planImport(sheet: Sheet, people: UserRow[], org: OrgIndex, scope
 /** Only the fields whose value really differs; roles and flags compare as sets. */
 function changedFields(user: UserRow, fields: PersonFields): PersonFields {
   const patch: PersonFields = {};
-  const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+  const sameSet = (a: readonly string[], b: readonly string[]) =>
+    a.length === b.length && a.every((x) => b.includes(x));
   for (const key of Object.keys(fields) as (keyof PersonFields)[]) {
     const next = fields[key];
     const current = user[key];
@@ -234,7 +246,11 @@ function parseDate(value: string | Date | undefined, fail: (column: string, mess
   else if (/^\d{5}$/.test(trimmed)) date = new Date(Date.UTC(1899, 11, 30) + Number(trimmed) * 86_400_000);
   const iso = date?.toISOString().slice(0, 10);
   // Reject dates that rolled over (2026-02-30 → 2026-03-02) as well as unreadable ones.
-  if (!date || Number.isNaN(date.getTime()) || (match && iso !== `${match[1]}-${match[2]!.padStart(2, "0")}-${match[3]!.padStart(2, "0")}`)) {
+  if (
+    !date ||
+    Number.isNaN(date.getTime()) ||
+    (match && iso !== `${match[1]}-${match[2]!.padStart(2, "0")}-${match[3]!.padStart(2, "0")}`)
+  ) {
     fail("入职日期", "日期格式应为 2024-03-01 或 2024/3/1");
     return null;
   }
@@ -243,7 +259,8 @@ function parseDate(value: string | Date | undefined, fail: (column: string, mess
 
 /** A username from the name's pinyin (张丽 → zhangli), numbered on clashes (zhangli2, zhangli3, …). */
 export function deriveUsername(name: string, taken: ReadonlySet<string>): string {
-  const romanised = pinyinPro().pinyin(name, { toneType: "none", type: "array", nonZh: "consecutive" })
+  const romanised = pinyinPro()
+    .pinyin(name, { toneType: "none", type: "array", nonZh: "consecutive" })
     .join("")
     .toLowerCase()
     .replace(/ü/g, "v")
@@ -253,4 +270,3 @@ export function deriveUsername(name: string, taken: ReadonlySet<string>): string
   for (let n = 2; n < 10_000; n += 1) if (!taken.has(`${base}${n}`)) return `${base}${n}`;
   throw new Error("no free username");
 }
-

@@ -20,7 +20,8 @@ export async function readRoster(fileName: string, bytes: Uint8Array): Promise<S
   const lower = fileName.toLowerCase();
   if (lower.endsWith(".csv")) return fromTable(csvTable(bytes));
   if (lower.endsWith(".xlsx")) return fromTable(await xlsxTable(bytes));
-  if (lower.endsWith(".xls")) throw invalidInput("不支持旧版 .xls 文件：请在 Excel 中“另存为” .xlsx 或 CSV（UTF-8）后再导入");
+  if (lower.endsWith(".xls"))
+    throw invalidInput("不支持旧版 .xls 文件：请在 Excel 中“另存为” .xlsx 或 CSV（UTF-8）后再导入");
   throw invalidInput("只能导入 .xlsx 或 .csv 文件");
 }
 
@@ -84,7 +85,11 @@ function cellValue(value: ExcelJS.CellValue): Cell {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) return value;
   if (typeof value === "object") {
-    if ("richText" in value) return value.richText.map((part) => part.text).join("").trim();
+    if ("richText" in value)
+      return value.richText
+        .map((part) => part.text)
+        .join("")
+        .trim();
     if ("text" in value && typeof value.text === "string") return value.text.trim();
     if ("result" in value) return cellValue((value.result ?? "") as ExcelJS.CellValue);
     if ("error" in value) return "";
@@ -111,7 +116,8 @@ function fromTable(table: Table): Sheet {
     });
     rows.push({ row, cells: byHeader });
   }
-  if (rows.length > ROSTER_LIMITS.maxRows) throw invalidInput(`名册最多 ${ROSTER_LIMITS.maxRows} 行，本文件有 ${rows.length} 行`);
+  if (rows.length > ROSTER_LIMITS.maxRows)
+    throw invalidInput(`名册最多 ${ROSTER_LIMITS.maxRows} 行，本文件有 ${rows.length} 行`);
   if (rows.length === 0) throw invalidInput("名册中没有人员数据");
   return { headers: headers.filter(Boolean), rows };
 }

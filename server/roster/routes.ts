@@ -26,7 +26,8 @@ async function readUpload(c: ApiContext) {
   const file = form.file;
   if (!(file instanceof File)) throw invalidInput("请选择要导入的名册文件（表单字段 file）");
   if (file.size > ROSTER_LIMITS.maxBytes) throw tooLarge("名册文件不能超过 5 MB");
-  const dryRun = parseWith(DryRunFieldSchema.default("true"), typeof form.dryRun === "string" ? form.dryRun : undefined) === "true";
+  const dryRun =
+    parseWith(DryRunFieldSchema.default("true"), typeof form.dryRun === "string" ? form.dryRun : undefined) === "true";
   return { file: { name: file.name.slice(0, 200), bytes: new Uint8Array(await file.arrayBuffer()) }, dryRun };
 }
 
@@ -35,7 +36,12 @@ export function rosterRoutes(handover: PasswordHandover) {
     api.post(
       "/users/import",
       // the file limit plus room for the form's own boundaries and fields
-      bodyLimit({ maxSize: ROSTER_LIMITS.maxBytes + 64 * 1024, onError: () => { throw tooLarge("名册文件不能超过 5 MB"); } }),
+      bodyLimit({
+        maxSize: ROSTER_LIMITS.maxBytes + 64 * 1024,
+        onError: () => {
+          throw tooLarge("名册文件不能超过 5 MB");
+        },
+      }),
       async (c) => {
         peopleScope(c.var.user);
         const { file, dryRun } = await readUpload(c);

@@ -33,9 +33,17 @@ export function importScope(actor: UserRow): ImportScope {
 
 async function loadOrgIndex(db: Db): Promise<OrgIndex> {
   return {
-    streets: await db.select({ id: streets.id, name: streets.name, retired: streets.retired }).from(streets).orderBy(asc(streets.sort)),
+    streets: await db
+      .select({ id: streets.id, name: streets.name, retired: streets.retired })
+      .from(streets)
+      .orderBy(asc(streets.sort)),
     communities: await db
-      .select({ id: communities.id, streetId: communities.streetId, name: communities.name, retired: communities.retired })
+      .select({
+        id: communities.id,
+        streetId: communities.streetId,
+        name: communities.name,
+        retired: communities.retired,
+      })
       .from(communities),
   };
 }
@@ -121,7 +129,10 @@ export async function exportRoster(db: Db, actor: UserRow): Promise<Uint8Array> 
   const org = await loadOrgIndex(db);
   const streetOf = new Map(org.communities.map((c) => [c.id, c.streetId]));
   const everyone = await db.select().from(users).orderBy(asc(users.communityId), asc(users.username));
-  const people = streetId === null ? everyone : everyone.filter((p) => (p.communityId ? streetOf.get(p.communityId) : p.streetId) === streetId);
+  const people =
+    streetId === null
+      ? everyone
+      : everyone.filter((p) => (p.communityId ? streetOf.get(p.communityId) : p.streetId) === streetId);
   await recordAudit(db, {
     actorId: actor.id,
     action: "user.export",

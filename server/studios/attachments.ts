@@ -45,7 +45,12 @@ export async function detectType(path: string, name: string): Promise<string> {
  * MAX_ATTACHMENT_BYTES), checks its type by content (a PDF is parsed in a worker thread), stores
  * the bytes by hash and keeps only the metadata here. Sending a message then refers to it.
  */
-export async function storeAttachment(ctx: StudiosContext, user: UserRow, studioId: string, request: Request): Promise<Attachment> {
+export async function storeAttachment(
+  ctx: StudiosContext,
+  user: UserRow,
+  studioId: string,
+  request: Request,
+): Promise<Attachment> {
   const access = await loadAccess(ctx, studioId);
   requireWritable(access, user);
   const mb = Math.round(ctx.config.MAX_ATTACHMENT_BYTES / 1024 / 1024);
@@ -78,10 +83,20 @@ export async function storeAttachment(ctx: StudiosContext, user: UserRow, studio
 }
 
 /** An attachment as the file to serve, for members of its studio. */
-export async function attachmentFile(ctx: Pick<StudiosContext, "db" | "studios">, user: UserRow, studioId: string, attachmentId: string): Promise<ServedFile> {
+export async function attachmentFile(
+  ctx: Pick<StudiosContext, "db" | "studios">,
+  user: UserRow,
+  studioId: string,
+  attachmentId: string,
+): Promise<ServedFile> {
   const { until } = await readAccess(ctx, studioId, user);
   const [row] = await ctx.db
-    .select({ name: studioAttachments.name, mime: studioAttachments.mime, size: studioAttachments.size, sha256: studioAttachments.fileSha256 })
+    .select({
+      name: studioAttachments.name,
+      mime: studioAttachments.mime,
+      size: studioAttachments.size,
+      sha256: studioAttachments.fileSha256,
+    })
     .from(studioAttachments)
     .where(
       and(

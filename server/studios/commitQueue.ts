@@ -133,7 +133,8 @@ export class CommitQueue {
       const storedBy = new Map<string, string>();
       for (const r of result) {
         const json = (typeof r.row === "string" ? JSON.parse(r.row) : r.row) as Record<string, unknown>;
-        if (r.duplicate) storedBy.set(key({ studioId: String(json.studio_id), clientId: String(json.client_id) }), String(json.id));
+        if (r.duplicate)
+          storedBy.set(key({ studioId: String(json.studio_id), clientId: String(json.client_id) }), String(json.id));
         else rows.push(rowFromJson(json));
       }
       return { rows, storedBy };

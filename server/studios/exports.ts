@@ -53,7 +53,12 @@ function taskState(task: StudioTask, s: StudioTask["states"][number], now: Date)
   return `${TASK_STATE_LABELS[s.state]}${overdue ? "（已逾期）" : ""}`;
 }
 
-export async function exportRecord(ctx: Pick<StudiosContext, "studios" | "db" | "io" | "log" | "limits" | "words" | "redis">, user: UserRow, studioId: string, query: ExportQuery) {
+export async function exportRecord(
+  ctx: Pick<StudiosContext, "studios" | "db" | "io" | "log" | "limits" | "words" | "redis">,
+  user: UserRow,
+  studioId: string,
+  query: ExportQuery,
+) {
   // a leaver's record stops at the instant they left, whatever range they ask for
   const { until } = await readAccess(ctx, studioId, user);
   const studio = await getStudio(ctx, user, studioId);
@@ -126,8 +131,18 @@ export async function exportRecord(ctx: Pick<StudiosContext, "studios" | "db" | 
       }
     }
   } else lines.push("（无）");
-  lines.push("", `## 消息记录（${messages.length} 条）`, "", ...(messages.length ? messages.map(messageLine) : ["（无）"]), "");
-  return { body: lines.join("\n"), type: "text/markdown; charset=utf-8", filename: `带教记录_${studio.name}_${range}.md` };
+  lines.push(
+    "",
+    `## 消息记录（${messages.length} 条）`,
+    "",
+    ...(messages.length ? messages.map(messageLine) : ["（无）"]),
+    "",
+  );
+  return {
+    body: lines.join("\n"),
+    type: "text/markdown; charset=utf-8",
+    filename: `带教记录_${studio.name}_${range}.md`,
+  };
 }
 
 function csvCell(value: string): string {

@@ -35,7 +35,12 @@ export function createStudiosFeature(): Feature {
     authorityChanged: (socket, ctx) => recheckStudioRooms(socket, withState(ctx)),
     seed: seedStudios,
     async prepare(ctx) {
-      const target = { table: studioAttachments, key: studioAttachments.id, data: studioAttachments.data, sha256: studioAttachments.fileSha256 };
+      const target = {
+        table: studioAttachments,
+        key: studioAttachments.id,
+        data: studioAttachments.data,
+        sha256: studioAttachments.fileSha256,
+      };
       const moved = await moveBytesOut(ctx.files, ctx.db, target);
       if (moved) ctx.log.info({ moved }, "studio attachments moved out of the database");
     },
@@ -46,7 +51,9 @@ export function createStudiosFeature(): Feature {
       every(REMINDER_INTERVAL_MS, remind);
       void remind();
       const graceMs = ctx.config.FILE_GRACE_HOURS * 60 * 60 * 1000;
-      every(ATTACHMENT_SWEEP_INTERVAL_MS, () => sweepUnsentAttachments(sctx, graceMs).catch((err) => ctx.log.warn({ err }, "attachment sweep failed")));
+      every(ATTACHMENT_SWEEP_INTERVAL_MS, () =>
+        sweepUnsentAttachments(sctx, graceMs).catch((err) => ctx.log.warn({ err }, "attachment sweep failed")),
+      );
     },
     stop() {
       for (const timer of timers) clearInterval(timer);

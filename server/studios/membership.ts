@@ -1,5 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
-import { BANGDAI_RESERVES_MAX, STUDIO_MENTEES_MAX, STUDIO_MENTEES_MIN, type Studio, type StudioMessage } from "../../shared/studios.ts";
+import {
+  BANGDAI_RESERVES_MAX,
+  STUDIO_MENTEES_MAX,
+  STUDIO_MENTEES_MIN,
+  type Studio,
+  type StudioMessage,
+} from "../../shared/studios.ts";
 import { STUDIO_KIND_LABELS } from "../../shared/vocabulary.ts";
 import { factsOf, loadPerson } from "../accounts/people.ts";
 import { recordAudit } from "../audit/service.ts";
@@ -25,7 +31,9 @@ type Ctx = Pick<StudiosContext, "studios" | "db" | "io" | "log" | "limits" | "wo
 
 /** How the room names a person: a secretary with their title (「张丽书记」), as people address them. */
 const calledBy = (person: Pick<UserRow, "displayName" | "roles">) =>
-  hasRole(person, "secretary") && !person.displayName.endsWith("书记") ? `${person.displayName}书记` : person.displayName;
+  hasRole(person, "secretary") && !person.displayName.endsWith("书记")
+    ? `${person.displayName}书记`
+    : person.displayName;
 
 async function checkChange(ctx: Ctx, actor: UserRow, studioId: string): Promise<StudioAccess> {
   const access = await loadAccess(ctx, studioId);
@@ -40,7 +48,8 @@ export async function addMember(ctx: Ctx, actor: UserRow, studioId: string, user
   if (!person || person.disabled) throw invalidInput("人员不存在或已停用");
   const problem = checkMentee(access.kind, person);
   if (problem) throw invalidInput(problem);
-  if (!isOrganiser(actor) && factsOf(person).street !== access.streetId) throw forbidden("街道管理员只能添加本街道的人员");
+  if (!isOrganiser(actor) && factsOf(person).street !== access.streetId)
+    throw forbidden("街道管理员只能添加本街道的人员");
   const name = calledBy(person);
 
   const at = new Date();
@@ -54,7 +63,8 @@ export async function addMember(ctx: Ctx, actor: UserRow, studioId: string, user
     if (access.kind === "mentor" && taught >= STUDIO_MENTEES_MAX) {
       throw conflict(`导师工作室最多带教 ${STUDIO_MENTEES_MAX} 名书记，请先移出一人`);
     }
-    if (access.kind === "bangdai" && taught >= BANGDAI_RESERVES_MAX) throw conflict(`帮带工作室最多 ${BANGDAI_RESERVES_MAX} 名后备人选`);
+    if (access.kind === "bangdai" && taught >= BANGDAI_RESERVES_MAX)
+      throw conflict(`帮带工作室最多 ${BANGDAI_RESERVES_MAX} 名后备人选`);
     // someone coming back reads the studio as a new member does; unread starts at their joining line
     const membership = { role: "mentee" as const, joinedAt: at, leftAt: null, readSeq: studio!.lastSeq };
     if (existing) {
@@ -88,7 +98,8 @@ export async function addMember(ctx: Ctx, actor: UserRow, studioId: string, user
 
 export async function removeMember(ctx: Ctx, actor: UserRow, studioId: string, userId: string): Promise<Studio> {
   const access = await checkChange(ctx, actor, studioId);
-  if (access.members.get(userId) === "mentor") throw invalidInput(access.kind === "bangdai" ? "不能移出带教的老书记" : "不能移出工作室的导师");
+  if (access.members.get(userId) === "mentor")
+    throw invalidInput(access.kind === "bangdai" ? "不能移出带教的老书记" : "不能移出工作室的导师");
   const person = await loadPerson(ctx.db, userId);
   if (!person) throw invalidInput("人员不存在");
   const name = calledBy(person);
@@ -138,7 +149,15 @@ async function systemLine(tx: Tx, studioId: string, actorId: string, text: strin
     .returning({ seq: studios.lastSeq });
   const [row] = await tx
     .insert(studioMessages)
-    .values({ studioId, seq: counter!.seq, clientId: `system-${crypto.randomUUID()}`, authorId: actorId, kind: "system", text, createdAt: at })
+    .values({
+      studioId,
+      seq: counter!.seq,
+      clientId: `system-${crypto.randomUUID()}`,
+      authorId: actorId,
+      kind: "system",
+      text,
+      createdAt: at,
+    })
     .returning();
   return row!;
 }

@@ -110,14 +110,25 @@ export async function selectMessages(
       r.m,
       r.authorName,
       r.replyId
-        ? { id: r.replyId, seq: r.replySeq!, text: r.replyText!, withdrawnAt: r.replyWithdrawnAt, authorName: r.replyAuthorName ?? "" }
+        ? {
+            id: r.replyId,
+            seq: r.replySeq!,
+            text: r.replyText!,
+            withdrawnAt: r.replyWithdrawnAt,
+            authorName: r.replyAuthorName ?? "",
+          }
         : null,
       r.attId ? { id: r.attId, studioId: r.attStudioId!, name: r.attName!, mime: r.attMime!, size: r.attSize! } : null,
     ),
   );
 }
 
-export async function messageById(db: Db, studioId: string, messageId: string, until: Date | null = null): Promise<StudioMessage | null> {
+export async function messageById(
+  db: Db,
+  studioId: string,
+  messageId: string,
+  until: Date | null = null,
+): Promise<StudioMessage | null> {
   const [m] = await selectMessages(
     db,
     and(eq(studioMessages.studioId, studioId), eq(studioMessages.id, messageId), writtenBy(until)),
@@ -145,14 +156,25 @@ export async function historyPage(
 export async function pinnedMessages(db: Db, studioId: string, until: Date | null = null): Promise<StudioMessage[]> {
   return selectMessages(
     db,
-    and(eq(studioMessages.studioId, studioId), isNotNull(studioMessages.pinnedAt), isNull(studioMessages.withdrawnAt), writtenBy(until)),
+    and(
+      eq(studioMessages.studioId, studioId),
+      isNotNull(studioMessages.pinnedAt),
+      isNull(studioMessages.withdrawnAt),
+      writtenBy(until),
+    ),
     "asc",
     100,
   );
 }
 
 /** Messages at or before `upToSeq` that were edited, withdrawn or (un)pinned after `since`. */
-export async function changedMessages(db: Db, studioId: string, upToSeq: number, since: Date, until: Date | null = null): Promise<StudioMessage[]> {
+export async function changedMessages(
+  db: Db,
+  studioId: string,
+  upToSeq: number,
+  since: Date,
+  until: Date | null = null,
+): Promise<StudioMessage[]> {
   return selectMessages(
     db,
     and(
@@ -176,7 +198,12 @@ function likePattern(q: string) {
  * scan of its rows with ILIKE is fast and finds any Chinese substring ("上海" in "我家在上海东边")
  * with no word segmentation to get wrong.
  */
-export async function searchMessages(db: Db, studioId: string, q: string, until: Date | null = null): Promise<StudioMessage[]> {
+export async function searchMessages(
+  db: Db,
+  studioId: string,
+  q: string,
+  until: Date | null = null,
+): Promise<StudioMessage[]> {
   return selectMessages(
     db,
     and(

@@ -88,7 +88,10 @@ export function studioListScope(user: Pick<UserRow, "roles" | "streetId">): "all
 }
 
 /** Members change mid-term by the same people who create studios: organisers, or the street's admin. */
-export function requireCanManageMembers(user: Pick<UserRow, "roles" | "streetId">, studio: Pick<StudioAccess, "streetId">): void {
+export function requireCanManageMembers(
+  user: Pick<UserRow, "roles" | "streetId">,
+  studio: Pick<StudioAccess, "streetId">,
+): void {
   if (!canManageStreet(user, studio.streetId)) throw forbidden("只有组织部或本街道管理员可以调整工作室成员");
 }
 

@@ -1,5 +1,12 @@
 import type { Hono } from "hono";
-import { AddStudioMemberSchema, CreateStudioSchema, ExportQuerySchema, HistoryQuerySchema, SearchQuerySchema, StudioListQuerySchema } from "../../shared/studios.ts";
+import {
+  AddStudioMemberSchema,
+  CreateStudioSchema,
+  ExportQuerySchema,
+  HistoryQuerySchema,
+  SearchQuerySchema,
+  StudioListQuerySchema,
+} from "../../shared/studios.ts";
 import type { StudiosContext } from "./state.ts";
 import { type ApiEnv, readId, readJson, readQuery } from "../http/env.ts";
 import { fileResponse } from "../files/serve.ts";

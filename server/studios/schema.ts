@@ -1,6 +1,17 @@
 // Tables of the studios feature (导师工作室).
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "../auth/schema.ts";
 import { streets } from "../org/schema.ts";
 import { bytea } from "../db/types.ts";

@@ -41,9 +41,19 @@ export async function seedStudios(db: Db, users: DemoUsers): Promise<void> {
     })
     .returning();
   const lines: { author: string; text: string; at: number; kind?: "task"; pinned?: boolean }[] = [
-    { author: mentor.id, text: "欢迎两位书记加入工作室！这两年我们一起把“书记讲给书记听”落到实处。", at: 48, pinned: true },
+    {
+      author: mentor.id,
+      text: "欢迎两位书记加入工作室！这两年我们一起把“书记讲给书记听”落到实处。",
+      at: 48,
+      pinned: true,
+    },
     { author: a.id, text: "谢谢李导师！五星社区最近在推进加装电梯的协商，想请您指点。", at: 47 },
-    { author: mentor.id, text: "议事前先把楼栋意见摸清楚，分歧大的户单独上门。@张丽书记 可以先列一份名单。", at: 46, pinned: true },
+    {
+      author: mentor.id,
+      text: "议事前先把楼栋意见摸清楚，分歧大的户单独上门。@张丽书记 可以先列一份名单。",
+      at: 46,
+      pinned: true,
+    },
     { author: mentor.id, text: "整理本社区“微网格”议事记录一份（协商议事力）", at: 20, kind: "task" },
     { author: b.id, text: "收到，本周内交。", at: 19 },
   ];
@@ -65,7 +75,8 @@ export async function seedStudios(db: Db, users: DemoUsers): Promise<void> {
         pinnedAt: line.pinned ? new Date(now - line.at * HOUR) : null,
       })
       .returning();
-    if (line.kind === "task") await db.update(studioTasks).set({ messageId: row!.id }).where(eq(studioTasks.id, task!.id));
+    if (line.kind === "task")
+      await db.update(studioTasks).set({ messageId: row!.id }).where(eq(studioTasks.id, task!.id));
   }
   await db.update(studios).set({ lastSeq: seq }).where(eq(studios.id, studioId));
   await db.insert(studioTaskStates).values([

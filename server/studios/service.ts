@@ -1,5 +1,13 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { STUDIO_TERM_YEARS, type CreateStudio, type Studio, type StudioEdit, type StudioMember, type StudioMessage, type StudioSend } from "../../shared/studios.ts";
+import {
+  STUDIO_TERM_YEARS,
+  type CreateStudio,
+  type Studio,
+  type StudioEdit,
+  type StudioMember,
+  type StudioMessage,
+  type StudioSend,
+} from "../../shared/studios.ts";
 import { STUDIO_KIND_LABELS } from "../../shared/vocabulary.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
@@ -84,14 +92,22 @@ export async function followAccessChanges(ctx: Pick<StudiosContext, "redis" | "s
 }
 
 /** Current members only (the live room, writing); a leaver gets 403. */
-export async function memberAccess(ctx: Pick<StudiosContext, "db" | "studios">, studioId: string, user: Pick<UserRow, "id">) {
+export async function memberAccess(
+  ctx: Pick<StudiosContext, "db" | "studios">,
+  studioId: string,
+  user: Pick<UserRow, "id">,
+) {
   const access = await loadAccess(ctx, studioId);
   requireMember(access, user);
   return access;
 }
 
 /** Reading the record: members, and leavers up to the instant they left (`until`). */
-export async function readAccess(ctx: Pick<StudiosContext, "db" | "studios">, studioId: string, user: Pick<UserRow, "id">) {
+export async function readAccess(
+  ctx: Pick<StudiosContext, "db" | "studios">,
+  studioId: string,
+  user: Pick<UserRow, "id">,
+) {
   const access = await loadAccess(ctx, studioId);
   return { access, until: readableUntil(access, user) };
 }
@@ -119,24 +135,42 @@ export async function createStudio(ctx: Ctx, admin: UserRow, input: CreateStudio
     throw forbidden("街道管理员只能为本街道的导师和书记创建工作室");
   }
   const startsAt = input.termStartsAt ? new Date(input.termStartsAt) : new Date();
-  const endsAt = input.termEndsAt ? new Date(input.termEndsAt) : new Date(startsAt.getTime() + STUDIO_TERM_YEARS[input.kind] * YEAR_MS);
+  const endsAt = input.termEndsAt
+    ? new Date(input.termEndsAt)
+    : new Date(startsAt.getTime() + STUDIO_TERM_YEARS[input.kind] * YEAR_MS);
   if (endsAt <= startsAt) throw invalidInput("任期结束时间必须晚于开始时间");
 
   const studioId = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(studios)
-      .values({ name: input.name, kind: input.kind, mentorId: mentor.id, termStartsAt: startsAt, termEndsAt: endsAt, createdBy: admin.id, streetId })
+      .values({
+        name: input.name,
+        kind: input.kind,
+        mentorId: mentor.id,
+        termStartsAt: startsAt,
+        termEndsAt: endsAt,
+        createdBy: admin.id,
+        streetId,
+      })
       .returning({ id: studios.id });
     await tx.insert(studioMembers).values([
       { studioId: row!.id, userId: mentor.id, role: "mentor" as const, joinedAt: startsAt },
-      ...input.menteeIds.map((userId) => ({ studioId: row!.id, userId, role: "mentee" as const, joinedAt: startsAt })),
+      ...input.menteeIds.map((userId) => ({
+        studioId: row!.id,
+        userId,
+        role: "mentee" as const,
+        joinedAt: startsAt,
+      })),
     ]);
     return row!.id;
   });
   for (const id of input.menteeIds) {
-    void notify(ctx, { userId: id, kind: "studio_added", title: `你已加入${STUDIO_KIND_LABELS[input.kind]}「${input.name}」`, link: studioLink(studioId) }).catch(
-      (err) => ctx.log.warn({ err }, "studio notification failed"),
-    );
+    void notify(ctx, {
+      userId: id,
+      kind: "studio_added",
+      title: `你已加入${STUDIO_KIND_LABELS[input.kind]}「${input.name}」`,
+      link: studioLink(studioId),
+    }).catch((err) => ctx.log.warn({ err }, "studio notification failed"));
   }
   const [studio] = await studioSummaries(ctx, admin.id, [studioId]);
   return studio!;
@@ -149,7 +183,12 @@ export async function onlineUserIds(ctx: Pick<StudiosContext, "io">, studioId: s
 }
 
 /** Studios in their wire shape, with `viewerId`'s unread count. */
-async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online?: Map<string, Set<string>>): Promise<Studio[]> {
+async function studioSummaries(
+  ctx: Ctx,
+  viewerId: string,
+  ids: string[],
+  online?: Map<string, Set<string>>,
+): Promise<Studio[]> {
   if (ids.length === 0) return [];
   const rows = await ctx.db.select().from(studios).where(inArray(studios.id, ids)).orderBy(desc(studios.createdAt));
   const members = await ctx.db
@@ -178,7 +217,15 @@ async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online
         where m.studio_id in (${idList}) and sm.left_at is null and m.seq > sm.read_seq and m.author_id <> ${viewerId}
         group by m.studio_id`,
   );
-  const last = await queryRows<{ studio_id: string; seq: number; kind: string; text: string; created_at: string | Date; author_name: string; withdrawn: boolean }>(
+  const last = await queryRows<{
+    studio_id: string;
+    seq: number;
+    kind: string;
+    text: string;
+    created_at: string | Date;
+    author_name: string;
+    withdrawn: boolean;
+  }>(
     ctx.db,
     sql`select m.studio_id, m.seq, m.kind, m.text, m.created_at, u.display_name as author_name, (m.withdrawn_at is not null) as withdrawn
         from studios s join studio_messages m on m.studio_id = s.id and m.seq = s.last_seq
@@ -201,7 +248,13 @@ async function studioSummaries(ctx: Ctx, viewerId: string, ids: string[], online
       formerMembers: here
         .filter((m) => m.leftAt)
         .sort((a, b) => b.leftAt!.getTime() - a.leftAt!.getTime())
-        .map((m) => ({ userId: m.userId, displayName: m.displayName, role: m.role, joinedAt: m.joinedAt.toISOString(), leftAt: m.leftAt!.toISOString() })),
+        .map((m) => ({
+          userId: m.userId,
+          displayName: m.displayName,
+          role: m.role,
+          joinedAt: m.joinedAt.toISOString(),
+          leftAt: m.leftAt!.toISOString(),
+        })),
       mentorId: s.mentorId,
       streetId: s.streetId,
       termStartsAt: s.termStartsAt.toISOString(),
@@ -265,7 +318,12 @@ export async function getStudio(ctx: Ctx, user: UserRow, studioId: string): Prom
 // ---------- messages ----------
 
 /** Members @mentioned in the text by display name (or username). */
-async function findMentions(ctx: Pick<StudiosContext, "db">, access: StudioAccess, authorId: string, text: string): Promise<string[]> {
+async function findMentions(
+  ctx: Pick<StudiosContext, "db">,
+  access: StudioAccess,
+  authorId: string,
+  text: string,
+): Promise<string[]> {
   if (!text.includes("@")) return [];
   const others = [...access.members.keys()].filter((id) => id !== authorId);
   if (others.length === 0) return [];
@@ -299,7 +357,13 @@ export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend, se
   if (input.replyTo) {
     const quoted = await messageById(ctx.db, input.studioId, input.replyTo);
     if (!quoted) throw invalidInput("引用的消息不存在");
-    reply = { id: quoted.id, seq: quoted.seq, authorName: quoted.authorName, text: quoted.text, withdrawnAt: quoted.withdrawnAt ? new Date(quoted.withdrawnAt) : null };
+    reply = {
+      id: quoted.id,
+      seq: quoted.seq,
+      authorName: quoted.authorName,
+      text: quoted.text,
+      withdrawnAt: quoted.withdrawnAt ? new Date(quoted.withdrawnAt) : null,
+    };
   }
   let attachment = null;
   if (input.attachmentId) {
@@ -332,14 +396,25 @@ export async function sendMessage(ctx: Ctx, user: UserRow, input: StudioSend, se
  * A new message goes to the studio's room and to every member's own room (Socket.IO sends it once
  * per socket), so a member's studio list and unread count update live without joining the room.
  */
-export function broadcastMessage(ctx: Pick<StudiosContext, "io">, access: StudioAccess, message: StudioMessage, exceptSocketId?: string) {
+export function broadcastMessage(
+  ctx: Pick<StudiosContext, "io">,
+  access: StudioAccess,
+  message: StudioMessage,
+  exceptSocketId?: string,
+) {
   const rooms = [studioRoom(access.id), ...[...access.members.keys()].map(userRoom)];
   const to = exceptSocketId ? ctx.io.to(rooms).except(exceptSocketId) : ctx.io.to(rooms);
   to.emit("studio:message", { studioId: access.id, message });
 }
 
 /** Fan-out and @mention notifications, after the commit. */
-export function afterSend(ctx: Ctx, access: StudioAccess, user: UserRow, message: StudioMessage, senderSocketId?: string) {
+export function afterSend(
+  ctx: Ctx,
+  access: StudioAccess,
+  user: UserRow,
+  message: StudioMessage,
+  senderSocketId?: string,
+) {
   broadcastMessage(ctx, access, message, senderSocketId);
   for (const userId of message.mentions) {
     void notify(ctx, {
@@ -399,7 +474,12 @@ export async function editMessage(ctx: Ctx, user: UserRow, input: StudioEdit): P
   );
 }
 
-export async function withdrawMessage(ctx: Ctx, user: UserRow, studioId: string, messageId: string): Promise<StudioMessage> {
+export async function withdrawMessage(
+  ctx: Ctx,
+  user: UserRow,
+  studioId: string,
+  messageId: string,
+): Promise<StudioMessage> {
   return changeMessage(
     ctx,
     user,
@@ -457,4 +537,3 @@ export async function touchLastSeen(ctx: Pick<StudiosContext, "db">, studioIds: 
     .set({ lastSeenAt: at })
     .where(and(inArray(studioMembers.studioId, studioIds), eq(studioMembers.userId, userId)));
 }
-

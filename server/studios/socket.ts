@@ -38,42 +38,52 @@ export function studioSocket(socket: IoSocket, ctx: StudiosContext): void {
   /** studios this socket has joined, for presence on disconnect and typing */
   const joined = new Set<string>();
 
-  handle(socket, ctx, "studio:join", StudioJoinSchema, async ({ studioId, lastSeq, changedSince }): Promise<StudioJoinResult> => {
-    const access = await loadAccess(ctx, studioId);
-    // A leaver reads their part of the record (up to `until`) but never joins the live room again.
-    const until = readableUntil(access, user());
-    let wasOnline = true;
-    if (!until) {
-      // Join the room before reading, so a message committed meanwhile is either in the replay or
-      // pushed live (the client drops the duplicate by seq) — never neither.
-      wasOnline = (await onlineUserIds(ctx, studioId)).has(user().id);
-      await socket.join(studioRoom(studioId));
-      joined.add(studioId);
-    }
-    const serverTime = new Date().toISOString();
-    const [studio, pins, tasks] = await Promise.all([
-      getStudio(ctx, user(), studioId),
-      pinnedMessages(ctx.db, studioId, until),
-      listTasks(ctx, studioId, undefined, until),
-    ]);
-    let messages: Awaited<ReturnType<typeof historyPage>>;
-    let complete = true;
-    if (lastSeq === undefined) {
-      messages = await historyPage(ctx.db, studioId, { limit: 50 }, until);
-    } else {
-      messages = await historyPage(ctx.db, studioId, { after: lastSeq, limit: STUDIO_REPLAY_MAX + 1 }, until);
-      if (messages.length > STUDIO_REPLAY_MAX) {
-        messages = messages.slice(0, STUDIO_REPLAY_MAX);
-        complete = false;
+  handle(
+    socket,
+    ctx,
+    "studio:join",
+    StudioJoinSchema,
+    async ({ studioId, lastSeq, changedSince }): Promise<StudioJoinResult> => {
+      const access = await loadAccess(ctx, studioId);
+      // A leaver reads their part of the record (up to `until`) but never joins the live room again.
+      const until = readableUntil(access, user());
+      let wasOnline = true;
+      if (!until) {
+        // Join the room before reading, so a message committed meanwhile is either in the replay or
+        // pushed live (the client drops the duplicate by seq) — never neither.
+        wasOnline = (await onlineUserIds(ctx, studioId)).has(user().id);
+        await socket.join(studioRoom(studioId));
+        joined.add(studioId);
       }
-    }
-    const changed =
-      lastSeq !== undefined && changedSince ? await changedMessages(ctx.db, studioId, lastSeq, new Date(changedSince), until) : [];
-    if (!wasOnline) {
-      socket.to(studioRoom(studioId)).emit("studio:presence", { studioId, userId: user().id, online: true, lastSeenAt: null });
-    }
-    return { studio, messages, complete, changed, pins, tasks, serverTime };
-  });
+      const serverTime = new Date().toISOString();
+      const [studio, pins, tasks] = await Promise.all([
+        getStudio(ctx, user(), studioId),
+        pinnedMessages(ctx.db, studioId, until),
+        listTasks(ctx, studioId, undefined, until),
+      ]);
+      let messages: Awaited<ReturnType<typeof historyPage>>;
+      let complete = true;
+      if (lastSeq === undefined) {
+        messages = await historyPage(ctx.db, studioId, { limit: 50 }, until);
+      } else {
+        messages = await historyPage(ctx.db, studioId, { after: lastSeq, limit: STUDIO_REPLAY_MAX + 1 }, until);
+        if (messages.length > STUDIO_REPLAY_MAX) {
+          messages = messages.slice(0, STUDIO_REPLAY_MAX);
+          complete = false;
+        }
+      }
+      const changed =
+        lastSeq !== undefined && changedSince
+          ? await changedMessages(ctx.db, studioId, lastSeq, new Date(changedSince), until)
+          : [];
+      if (!wasOnline) {
+        socket
+          .to(studioRoom(studioId))
+          .emit("studio:presence", { studioId, userId: user().id, online: true, lastSeenAt: null });
+      }
+      return { studio, messages, complete, changed, pins, tasks, serverTime };
+    },
+  );
 
   handle(socket, ctx, "studio:leave", StudioLeaveSchema, async ({ studioId }) => {
     if (joined.delete(studioId)) {
@@ -88,7 +98,9 @@ export function studioSocket(socket: IoSocket, ctx: StudiosContext): void {
     return { message };
   });
 
-  handle(socket, ctx, "studio:edit", StudioEditSchema, async (input) => ({ message: await editMessage(ctx, user(), input) }));
+  handle(socket, ctx, "studio:edit", StudioEditSchema, async (input) => ({
+    message: await editMessage(ctx, user(), input),
+  }));
 
   handle(socket, ctx, "studio:withdraw", StudioMessageRefSchema, async ({ studioId, messageId }) => ({
     message: await withdrawMessage(ctx, user(), studioId, messageId),
@@ -124,8 +136,12 @@ export function studioSocket(socket: IoSocket, ctx: StudiosContext): void {
     if (stillThere) return;
     const at = new Date();
     await touchLastSeen(ctx, [studioId], user().id, at);
-    ctx.io.to(studioRoom(studioId)).emit("studio:presence", { studioId, userId: user().id, online: false, lastSeenAt: at.toISOString() });
-    ctx.io.to(studioRoom(studioId)).emit("studio:typing", { studioId, userId: user().id, displayName: user().displayName, typing: false });
+    ctx.io
+      .to(studioRoom(studioId))
+      .emit("studio:presence", { studioId, userId: user().id, online: false, lastSeenAt: at.toISOString() });
+    ctx.io
+      .to(studioRoom(studioId))
+      .emit("studio:typing", { studioId, userId: user().id, displayName: user().displayName, typing: false });
   }
 
   socket.on("disconnect", () => {

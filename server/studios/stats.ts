@@ -7,7 +7,10 @@ import { type Db, queryRows } from "../db/client.ts";
  * withdrawn) and task completions. With a street, the studios that street runs plus district-level
  * studios with a member from it. Counted in SQL, one statement.
  */
-export async function studioActivity(db: Db, filter: { from: Date; to: Date; streetId?: string }): Promise<DashboardStudio[]> {
+export async function studioActivity(
+  db: Db,
+  filter: { from: Date; to: Date; streetId?: string },
+): Promise<DashboardStudio[]> {
   const from = filter.from.toISOString();
   const to = filter.to.toISOString();
   const inStreet = filter.streetId
@@ -15,7 +18,14 @@ export async function studioActivity(db: Db, filter: { from: Date; to: Date; str
         select 1 from studio_members sm join users u on u.id = sm.user_id join communities c on c.id = u.community_id
         where sm.studio_id = s.id and c.street_id = ${filter.streetId}))`
     : sql``;
-  const rows = await queryRows<{ id: string; name: string; mentor_name: string; street_name: string | null; messages: number; tasks_done: number }>(
+  const rows = await queryRows<{
+    id: string;
+    name: string;
+    mentor_name: string;
+    street_name: string | null;
+    messages: number;
+    tasks_done: number;
+  }>(
     db,
     sql`select s.id, s.name, m.display_name as mentor_name, st.name as street_name,
                (select count(*) from studio_messages msg

@@ -1,6 +1,11 @@
 import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { CAPABILITY_LABELS, type Capability } from "../../shared/enums.ts";
-import { STUDIO_TASK_DUE_SOON_MS, type StudioAssignTask, type StudioMessage, type StudioTask } from "../../shared/studios.ts";
+import {
+  STUDIO_TASK_DUE_SOON_MS,
+  type StudioAssignTask,
+  type StudioMessage,
+  type StudioTask,
+} from "../../shared/studios.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { StudiosContext } from "./state.ts";
@@ -17,13 +22,22 @@ import { broadcastMessage, loadAccess, studioLink, studioRoom } from "./service.
 type Ctx = Pick<StudiosContext, "studios" | "db" | "io" | "log" | "limits" | "words" | "redis">;
 
 /** Tasks of a studio (or the given ids) with each mentee's state. */
-export async function listTasks(ctx: Pick<StudiosContext, "db">, studioId: string, ids?: string[], until: Date | null = null): Promise<StudioTask[]> {
+export async function listTasks(
+  ctx: Pick<StudiosContext, "db">,
+  studioId: string,
+  ids?: string[],
+  until: Date | null = null,
+): Promise<StudioTask[]> {
   const where = and(
     eq(studioTasks.studioId, studioId),
     ids ? inArray(studioTasks.id, ids) : undefined,
     until ? lte(studioTasks.createdAt, until) : undefined,
   );
-  const tasks = await ctx.db.select().from(studioTasks).where(where).orderBy(asc(studioTasks.dueAt), asc(studioTasks.createdAt));
+  const tasks = await ctx.db
+    .select()
+    .from(studioTasks)
+    .where(where)
+    .orderBy(asc(studioTasks.dueAt), asc(studioTasks.createdAt));
   if (tasks.length === 0) return [];
   const states = await ctx.db
     .select({
@@ -36,7 +50,12 @@ export async function listTasks(ctx: Pick<StudiosContext, "db">, studioId: strin
     })
     .from(studioTaskStates)
     .innerJoin(users, eq(users.id, studioTaskStates.userId))
-    .where(inArray(studioTaskStates.taskId, tasks.map((t) => t.id)));
+    .where(
+      inArray(
+        studioTaskStates.taskId,
+        tasks.map((t) => t.id),
+      ),
+    );
   return tasks.map((t) => ({
     id: t.id,
     studioId: t.studioId,
@@ -62,7 +81,11 @@ export async function listTasks(ctx: Pick<StudiosContext, "db">, studioId: strin
  * The mentor assigns a task in the chat: the task, one state per mentee and the chat message
  * announcing it are committed together (the message takes the next seq like any other).
  */
-export async function assignTask(ctx: Ctx, user: UserRow, input: StudioAssignTask): Promise<{ message: StudioMessage; task: StudioTask }> {
+export async function assignTask(
+  ctx: Ctx,
+  user: UserRow,
+  input: StudioAssignTask,
+): Promise<{ message: StudioMessage; task: StudioTask }> {
   const access = await loadAccess(ctx, input.studioId);
   requireMentor(access, user);
   await ctx.limits.posting.consume(user.id);
@@ -90,7 +113,13 @@ export async function assignTask(ctx: Ctx, user: UserRow, input: StudioAssignTas
       .returning({ seq: studios.lastSeq });
     const [task] = await tx
       .insert(studioTasks)
-      .values({ studioId: input.studioId, title: input.title, dueAt, capability: input.capability ?? null, createdBy: user.id })
+      .values({
+        studioId: input.studioId,
+        title: input.title,
+        dueAt,
+        capability: input.capability ?? null,
+        createdBy: user.id,
+      })
       .returning();
     await tx.insert(studioTaskStates).values(mentees.map((userId) => ({ taskId: task!.id, userId })));
     const [message] = await tx
@@ -133,7 +162,12 @@ export async function setTaskState(
   const access = await loadAccess(ctx, input.studioId);
   requireMentee(access, user);
   const [task] = await ctx.db
-    .select({ id: studioTasks.id, studioId: studioTasks.studioId, title: studioTasks.title, capability: studioTasks.capability })
+    .select({
+      id: studioTasks.id,
+      studioId: studioTasks.studioId,
+      title: studioTasks.title,
+      capability: studioTasks.capability,
+    })
     .from(studioTasks)
     .where(and(eq(studioTasks.id, input.taskId), eq(studioTasks.studioId, input.studioId)));
   if (!task) throw notFound("任务不存在");
@@ -143,14 +177,24 @@ export async function setTaskState(
       .update(studioTaskStates)
       .set(
         input.state === "done"
-          ? { state: "done", doneAt: now, receivedAt: sql`coalesce(${studioTaskStates.receivedAt}, ${now.toISOString()}::timestamptz)` }
-          : { state: sql`case when ${studioTaskStates.state} = 'done' then 'done' else 'received' end`, receivedAt: sql`coalesce(${studioTaskStates.receivedAt}, ${now.toISOString()}::timestamptz)` },
+          ? {
+              state: "done",
+              doneAt: now,
+              receivedAt: sql`coalesce(${studioTaskStates.receivedAt}, ${now.toISOString()}::timestamptz)`,
+            }
+          : {
+              state: sql`case when ${studioTaskStates.state} = 'done' then 'done' else 'received' end`,
+              receivedAt: sql`coalesce(${studioTaskStates.receivedAt}, ${now.toISOString()}::timestamptz)`,
+            },
       )
       .where(and(eq(studioTaskStates.taskId, input.taskId), eq(studioTaskStates.userId, user.id)))
       .returning({ doneAt: studioTaskStates.doneAt });
     // completing is 成长档案 evidence, kept with the completion
     if (input.state === "done" && changed?.doneAt) {
-      await recordEvidence(tx, taskEvidence({ ...task, capability: (task.capability as Capability | null) ?? null }, user.id, changed.doneAt));
+      await recordEvidence(
+        tx,
+        taskEvidence({ ...task, capability: (task.capability as Capability | null) ?? null }, user.id, changed.doneAt),
+      );
     }
   });
   const [updated] = await listTasks(ctx, input.studioId, [input.taskId]);

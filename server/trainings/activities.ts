@@ -30,17 +30,36 @@ export async function loadActivity(ctx: AppContext, viewer: Viewer, kind: Activi
   if (kind === "training") {
     const [row] = await ctx.db.select().from(trainings).where(eq(trainings.id, id));
     if (!row) throw notFound("找不到该培训");
-    return { kind, id, title: row.title, hours: Number(row.hours), capabilities: row.capabilities, startsAt: row.startsAt, endsAt: row.endsAt, canHost: canHostTraining(viewer, row) };
+    return {
+      kind,
+      id,
+      title: row.title,
+      hours: Number(row.hours),
+      capabilities: row.capabilities,
+      startsAt: row.startsAt,
+      endsAt: row.endsAt,
+      canHost: canHostTraining(viewer, row),
+    };
   }
   const table = kind === "forum" ? forums : qaEvents;
   const [row] = await ctx.db
-    .select({ title: table.title, hours: table.hours, startsAt: table.startsAt, endedAt: table.endedAt, status: table.status, hostId: table.hostId })
+    .select({
+      title: table.title,
+      hours: table.hours,
+      startsAt: table.startsAt,
+      endedAt: table.endedAt,
+      status: table.status,
+      hostId: table.hostId,
+    })
     .from(table)
     .where(eq(table.id, id));
   if (!row) throw notFound(kind === "forum" ? "找不到该论坛" : "找不到该活动");
   // A live session is open until it is ended; an unended one is given a few hours.
   const endsAt =
-    row.endedAt ?? (row.status === "live" ? new Date(Date.now() + CHECKIN_MARGIN_MS) : new Date(row.startsAt.getTime() + UNENDED_EVENT_MS));
+    row.endedAt ??
+    (row.status === "live"
+      ? new Date(Date.now() + CHECKIN_MARGIN_MS)
+      : new Date(row.startsAt.getTime() + UNENDED_EVENT_MS));
   return {
     kind,
     id,

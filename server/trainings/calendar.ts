@@ -40,15 +40,35 @@ function concerns(person: Person, personStreet: string | null, t: TrainingRow, a
 
 /** Trainings that concern the person, and every forum and 老书记论坛 event, in [from, to). */
 export async function calendarItems(ctx: AppContext, person: Person, from: Date, to: Date): Promise<CalendarItem[]> {
-  if (to.getTime() <= from.getTime() || to.getTime() - from.getTime() > MAX_RANGE_MS) throw invalidInput("日期范围须在 500 天以内");
+  if (to.getTime() <= from.getTime() || to.getTime() - from.getTime() > MAX_RANGE_MS)
+    throw invalidInput("日期范围须在 500 天以内");
   const [place] = person.communityId
-    ? await ctx.db.select({ streetId: communities.streetId }).from(communities).where(eq(communities.id, person.communityId))
+    ? await ctx.db
+        .select({ streetId: communities.streetId })
+        .from(communities)
+        .where(eq(communities.id, person.communityId))
     : [];
   const [trainingRows, mine, forumRows, eventRows] = await Promise.all([
-    ctx.db.select().from(trainings).where(and(gte(trainings.startsAt, from), lt(trainings.startsAt, to))).orderBy(asc(trainings.startsAt)).limit(5000),
-    ctx.db.select({ id: checkins.activityId }).from(checkins).where(and(eq(checkins.userId, person.id), eq(checkins.kind, "training"))),
-    ctx.db.select().from(forums).where(and(gte(forums.startsAt, from), lt(forums.startsAt, to))).limit(1000),
-    ctx.db.select().from(qaEvents).where(and(gte(qaEvents.startsAt, from), lt(qaEvents.startsAt, to))).limit(1000),
+    ctx.db
+      .select()
+      .from(trainings)
+      .where(and(gte(trainings.startsAt, from), lt(trainings.startsAt, to)))
+      .orderBy(asc(trainings.startsAt))
+      .limit(5000),
+    ctx.db
+      .select({ id: checkins.activityId })
+      .from(checkins)
+      .where(and(eq(checkins.userId, person.id), eq(checkins.kind, "training"))),
+    ctx.db
+      .select()
+      .from(forums)
+      .where(and(gte(forums.startsAt, from), lt(forums.startsAt, to)))
+      .limit(1000),
+    ctx.db
+      .select()
+      .from(qaEvents)
+      .where(and(gte(qaEvents.startsAt, from), lt(qaEvents.startsAt, to)))
+      .limit(1000),
   ]);
   const attended = new Set(mine.map((m) => m.id));
   const items: CalendarItem[] = [
@@ -65,19 +85,20 @@ export async function calendarItems(ctx: AppContext, person: Person, from: Date,
         level: t.level,
         type: t.type,
       })),
-    ...[...forumRows.map((f) => ({ kind: "forum" as const, row: f })), ...eventRows.map((e) => ({ kind: "qa_event" as const, row: e }))].map(
-      ({ kind, row }) => ({
-        kind,
-        id: row.id,
-        title: row.title,
-        startsAt: row.startsAt.toISOString(),
-        endsAt: (row.endedAt ?? new Date(row.startsAt.getTime() + EVENT_LENGTH_MS)).toISOString(),
-        place: "",
-        hours: row.hours === null ? null : Number(row.hours),
-        level: null,
-        type: null,
-      }),
-    ),
+    ...[
+      ...forumRows.map((f) => ({ kind: "forum" as const, row: f })),
+      ...eventRows.map((e) => ({ kind: "qa_event" as const, row: e })),
+    ].map(({ kind, row }) => ({
+      kind,
+      id: row.id,
+      title: row.title,
+      startsAt: row.startsAt.toISOString(),
+      endsAt: (row.endedAt ?? new Date(row.startsAt.getTime() + EVENT_LENGTH_MS)).toISOString(),
+      place: "",
+      hours: row.hours === null ? null : Number(row.hours),
+      level: null,
+      type: null,
+    })),
   ];
   return items.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
 }
@@ -100,7 +121,10 @@ export async function revokeCalendarToken(ctx: AppContext, userId: string): Prom
   await ctx.db.delete(calendarTokens).where(eq(calendarTokens.userId, userId));
 }
 
-export async function calendarTokenStatus(ctx: AppContext, userId: string): Promise<{ active: boolean; createdAt: string | null }> {
+export async function calendarTokenStatus(
+  ctx: AppContext,
+  userId: string,
+): Promise<{ active: boolean; createdAt: string | null }> {
   const [row] = await ctx.db.select().from(calendarTokens).where(eq(calendarTokens.userId, userId));
   return { active: Boolean(row), createdAt: row?.createdAt.toISOString() ?? null };
 }
@@ -118,9 +142,14 @@ export async function calendarFeed(ctx: AppContext, token: string, baseUrl: stri
   if (!row || row.user.disabled) return null;
   const now = Date.now();
   const items = await calendarItems(ctx, row.user, new Date(now - 90 * 86_400_000), new Date(now + 365 * 86_400_000));
-  const calendar = ical({ name: `${row.user.displayName}的培训与活动`, prodId: { company: "社区工作者协作论坛", product: "培训台账", language: "ZH" } });
+  const calendar = ical({
+    name: `${row.user.displayName}的培训与活动`,
+    prodId: { company: "社区工作者协作论坛", product: "培训台账", language: "ZH" },
+  });
   for (const item of items) {
-    const details = [KIND_NAMES[item.kind], item.type, item.hours !== null ? `${item.hours} 学时` : null].filter(Boolean).join(" · ");
+    const details = [KIND_NAMES[item.kind], item.type, item.hours !== null ? `${item.hours} 学时` : null]
+      .filter(Boolean)
+      .join(" · ");
     calendar.createEvent({
       id: `${item.kind}-${item.id}@luntan`,
       start: new Date(item.startsAt),

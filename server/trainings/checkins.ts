@@ -45,7 +45,12 @@ async function listCheckins(ctx: AppContext, kind: ActivityKind, activityId: str
 }
 
 /** The host screen: the code on show now (while check-in is open) and who is in. */
-export async function checkinBoard(ctx: TrainingsContext, viewer: Viewer, kind: ActivityKind, activityId: string): Promise<CheckinBoard> {
+export async function checkinBoard(
+  ctx: TrainingsContext,
+  viewer: Viewer,
+  kind: ActivityKind,
+  activityId: string,
+): Promise<CheckinBoard> {
   const activity = await loadActivity(ctx, viewer, kind, activityId);
   assertHost(activity);
   const { opensAt, closesAt } = checkinWindow(activity);
@@ -88,7 +93,12 @@ async function recordAttendance(ctx: AppContext, activity: Activity, userId: str
   });
 }
 
-function announce(ctx: AppContext, kind: ActivityKind, activityId: string, change: { added?: Checkin; removedUserId?: string }) {
+function announce(
+  ctx: AppContext,
+  kind: ActivityKind,
+  activityId: string,
+  change: { added?: Checkin; removedUserId?: string },
+) {
   ctx.io.to(checkinRoom(kind, activityId)).emit("checkin:changed", { kind, activityId, ...change });
 }
 
@@ -100,7 +110,8 @@ export async function checkInWithCode(ctx: TrainingsContext, viewer: Viewer & { 
     throw badCode();
   });
   if (activity.hours === null) throw new AppError(400, "checkin_closed", "该活动未设置学时，无需签到");
-  if (!isCheckinOpen(activity)) throw new AppError(400, "checkin_closed", "不在签到时间内（开始前 30 分钟至结束后 30 分钟）");
+  if (!isCheckinOpen(activity))
+    throw new AppError(400, "checkin_closed", "不在签到时间内（开始前 30 分钟至结束后 30 分钟）");
   const { row, created } = await recordAttendance(ctx, activity, viewer.id, "code");
   const checkin = toCheckin(row, viewer.displayName);
   if (created) announce(ctx, named.kind, named.activityId, { added: checkin });
@@ -117,7 +128,10 @@ export async function addAttendance(
 ): Promise<{ checkin: Checkin; created: boolean }> {
   const activity = await loadActivity(ctx, viewer, kind, activityId);
   assertHost(activity);
-  const [person] = await ctx.db.select({ displayName: users.displayName }).from(users).where(eq(users.id, input.userId));
+  const [person] = await ctx.db
+    .select({ displayName: users.displayName })
+    .from(users)
+    .where(eq(users.id, input.userId));
   if (!person) throw notFound("找不到该用户");
   return ctx.db.transaction(async (tx) => {
     const [inserted] = await tx
@@ -177,19 +191,38 @@ export async function removeAttendance(
 }
 
 /** The host of a forum or 老书记论坛 event sets (or clears) its 学时. */
-export async function setEventHours(ctx: AppContext, viewer: Viewer, kind: "forum" | "qa_event", id: string, hours: number | null) {
+export async function setEventHours(
+  ctx: AppContext,
+  viewer: Viewer,
+  kind: "forum" | "qa_event",
+  id: string,
+  hours: number | null,
+) {
   const activity = await loadActivity(ctx, viewer, kind, id);
   if (!activity.canHost) throw forbidden("只有主持人或组织者可以设置学时");
   const table = kind === "forum" ? forums : qaEvents;
   await ctx.db.transaction(async (tx) => {
     await tx.update(table).set({ hours }).where(eq(table.id, id));
-    await recordAudit(tx, { actorId: viewer.id, action: "activity.set_hours", targetType: kind, targetId: id, before: { hours: activity.hours }, after: { hours } });
+    await recordAudit(tx, {
+      actorId: viewer.id,
+      action: "activity.set_hours",
+      targetType: kind,
+      targetId: id,
+      before: { hours: activity.hours },
+      after: { hours },
+    });
   });
   return { hours };
 }
 
 /** People a host may add by hand, found by name (a street admin's search stays in their street). */
-export async function findAttendees(ctx: AppContext, viewer: Viewer, kind: ActivityKind, activityId: string, q: string) {
+export async function findAttendees(
+  ctx: AppContext,
+  viewer: Viewer,
+  kind: ActivityKind,
+  activityId: string,
+  q: string,
+) {
   const activity = await loadActivity(ctx, viewer, kind, activityId);
   assertHost(activity);
   const street = isDistrictOrganiser(viewer) ? null : managedStreet(viewer);
@@ -198,7 +231,13 @@ export async function findAttendees(ctx: AppContext, viewer: Viewer, kind: Activ
     .select({ id: users.id, displayName: users.displayName, communityId: users.communityId })
     .from(users)
     .leftJoin(communities, eq(communities.id, users.communityId))
-    .where(and(eq(users.disabled, false), ilike(users.displayName, pattern), street ? eq(communities.streetId, street) : undefined))
+    .where(
+      and(
+        eq(users.disabled, false),
+        ilike(users.displayName, pattern),
+        street ? eq(communities.streetId, street) : undefined,
+      ),
+    )
     .orderBy(asc(users.displayName))
     .limit(20);
 }

@@ -9,7 +9,10 @@ import { checkinKeys } from "./schema.ts";
  * first, so every process behind the load balancer accepts the others' codes.
  */
 export async function loadCheckinCodes(ctx: Pick<AppContext, "db" | "config">): Promise<CheckinCodes> {
-  await ctx.db.insert(checkinKeys).values({ id: 1, secret: randomBytes(32).toString("hex") }).onConflictDoNothing();
+  await ctx.db
+    .insert(checkinKeys)
+    .values({ id: 1, secret: randomBytes(32).toString("hex") })
+    .onConflictDoNothing();
   const [row] = await ctx.db.select().from(checkinKeys).where(eq(checkinKeys.id, 1));
   return new CheckinCodes(row!.secret, {
     periodSeconds: ctx.config.CHECKIN_CODE_SECONDS,

@@ -36,7 +36,8 @@ export async function ledgerWorkbook(year: number, rows: LedgerRow[]): Promise<B
     });
     const red = { type: "pattern" as const, pattern: "solid" as const, fgColor: { argb: "FFFFCCCC" } };
     if (row.missing > 0) added.getCell("missing").fill = red;
-    if (row.newHireRequired !== null && (row.newHireDone ?? 0) < row.newHireRequired) added.getCell("newHireDone").fill = red;
+    if (row.newHireRequired !== null && (row.newHireDone ?? 0) < row.newHireRequired)
+      added.getCell("newHireDone").fill = red;
   }
   return workbookBytes(workbook);
 }

@@ -16,9 +16,22 @@ import type { AppContext } from "../context.ts";
 import { type ApiContext, type ApiEnv, type PublicEnv, readId, readJson, readQuery } from "../http/env.ts";
 import { notFound, parseWith } from "../lib/errors.ts";
 import { createRateLimit } from "../lib/rateLimit.ts";
-import { calendarFeed, calendarItems, calendarTokenStatus, issueCalendarToken, revokeCalendarToken } from "./calendar.ts";
+import {
+  calendarFeed,
+  calendarItems,
+  calendarTokenStatus,
+  issueCalendarToken,
+  revokeCalendarToken,
+} from "./calendar.ts";
 import type { TrainingsContext } from "./keys.ts";
-import { addAttendance, checkInWithCode, findAttendees, checkinBoard, removeAttendance, setEventHours } from "./checkins.ts";
+import {
+  addAttendance,
+  checkInWithCode,
+  findAttendees,
+  checkinBoard,
+  removeAttendance,
+  setEventHours,
+} from "./checkins.ts";
 import { computeLedger } from "./ledger.ts";
 import { ledgerWorkbook } from "./ledgerXlsx.ts";
 import { ledgerStreetScope } from "./policy.ts";
@@ -67,7 +80,9 @@ export function trainingRoutes(api: Hono<ApiEnv>, ctx: TrainingsContext): void {
       result.created ? 201 : 200,
     );
   });
-  api.get("/checkins/:kind/:id", async (c) => c.json({ board: await checkinBoard(ctx, c.var.user, readKind(c), readId(c)) }));
+  api.get("/checkins/:kind/:id", async (c) =>
+    c.json({ board: await checkinBoard(ctx, c.var.user, readKind(c), readId(c)) }),
+  );
   api.get("/checkins/:kind/:id/candidates", async (c) => {
     const { q } = readQuery(c, AttendeeSearchQuerySchema);
     return c.json({ users: await findAttendees(ctx, c.var.user, readKind(c), readId(c), q) });
@@ -128,7 +143,10 @@ export function trainingPublicRoutes(api: Hono<PublicEnv>, ctx: AppContext): voi
     const match = /^([a-z2-7]{40})\.ics$/.exec(c.req.param("file"));
     const feed = match ? await calendarFeed(ctx, match[1]!, origin(ctx, c.req.url)) : null;
     if (feed === null) throw notFound("日历订阅链接无效或已停用");
-    return c.body(feed, 200, { "content-type": "text/calendar; charset=utf-8", "cache-control": "private, max-age=300" });
+    return c.body(feed, 200, {
+      "content-type": "text/calendar; charset=utf-8",
+      "cache-control": "private, max-age=300",
+    });
   });
 }
 

@@ -51,10 +51,7 @@ export const checkins = pgTable(
     source: text("source", { enum: ["code", "manual"] }).notNull(),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    unique("checkins_once_uq").on(t.kind, t.activityId, t.userId),
-    index("checkins_user_idx").on(t.userId),
-  ],
+  (t) => [unique("checkins_once_uq").on(t.kind, t.activityId, t.userId), index("checkins_user_idx").on(t.userId)],
 );
 
 /** The key every process derives check-in codes from; created once, on first start. */

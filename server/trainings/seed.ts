@@ -47,6 +47,14 @@ export async function seedTrainings(db: Db, users: DemoUsers): Promise<void> {
     .returning({ id: trainings.id, startsAt: trainings.startsAt });
   const attendees = ["worker1", "sec1", "sec2", "sec3"].flatMap((name) => (users[name] ? [users[name]!.id] : []));
   await db.insert(checkins).values(
-    rows.flatMap((t) => attendees.map((userId) => ({ kind: "training" as const, activityId: t.id, userId, source: "code" as const, at: t.startsAt }))),
+    rows.flatMap((t) =>
+      attendees.map((userId) => ({
+        kind: "training" as const,
+        activityId: t.id,
+        userId,
+        source: "code" as const,
+        at: t.startsAt,
+      })),
+    ),
   );
 }

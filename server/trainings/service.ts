@@ -37,7 +37,14 @@ function addMonths(date: Date, months: number): Date {
   const m = date.getUTCMonth() + months;
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
   return new Date(
-    Date.UTC(y, m, Math.min(date.getUTCDate(), lastDay), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()),
+    Date.UTC(
+      y,
+      m,
+      Math.min(date.getUTCDate(), lastDay),
+      date.getUTCHours(),
+      date.getUTCMinutes(),
+      date.getUTCSeconds(),
+    ),
   );
 }
 
@@ -89,12 +96,19 @@ export async function getTraining(ctx: AppContext, viewer: Viewer, id: string): 
 }
 
 /** The yearly plan: every training of the year in date order (the client groups by month and level). */
-export async function listPlan(ctx: AppContext, viewer: Viewer, year: number, level?: TrainingLevel): Promise<Training[]> {
+export async function listPlan(
+  ctx: AppContext,
+  viewer: Viewer,
+  year: number,
+  level?: TrainingLevel,
+): Promise<Training[]> {
   const { from, to } = yearRange(year);
   const rows = await ctx.db
     .select()
     .from(trainings)
-    .where(and(gte(trainings.startsAt, from), lt(trainings.startsAt, to), level ? eq(trainings.level, level) : undefined))
+    .where(
+      and(gte(trainings.startsAt, from), lt(trainings.startsAt, to), level ? eq(trainings.level, level) : undefined),
+    )
     .orderBy(asc(trainings.startsAt))
     .limit(5000);
   return rows.map((row) => toTraining(viewer, row));

@@ -12,7 +12,10 @@ export interface ActivitiesHeld {
  * Trainings, forums and 老书记论坛 events held in the year: begun by now, and run by the street
  * when one is named (district-level activities belong to no street). One statement, counted in SQL.
  */
-export async function countActivitiesHeld(db: Db, filter: { year: number; streetId?: string }): Promise<ActivitiesHeld> {
+export async function countActivitiesHeld(
+  db: Db,
+  filter: { year: number; streetId?: string },
+): Promise<ActivitiesHeld> {
   const { from, to } = yearRange(filter.year);
   const held = sql`starts_at >= ${from.toISOString()}::timestamptz and starts_at < ${to.toISOString()}::timestamptz
     and starts_at <= now()`;

@@ -30,7 +30,8 @@ export function decodeAwareness(update: Uint8Array): AwarenessEntry[] {
     const clock = decoding.readVarUint(decoder);
     const json = decoding.readVarString(decoder);
     const state: unknown = JSON.parse(json);
-    if (state !== null && (typeof state !== "object" || Array.isArray(state))) throw new Error("awareness state is not an object");
+    if (state !== null && (typeof state !== "object" || Array.isArray(state)))
+      throw new Error("awareness state is not an object");
     entries.push({ clientId, clock, json, state: state as Record<string, unknown> | null });
   }
   return entries;
@@ -77,7 +78,10 @@ export function sanitizeAwareness(
     if (Buffer.byteLength(entry.json) > LIMITS.awarenessStateBytes) return { ok: false, reason: "too_large" };
     announced.add(entry.clientId);
     if (announced.size > MAX_CLIENT_IDS_PER_CONNECTION) return { ok: false, reason: "too_many_clients" };
-    const state = entry.state === null ? null : { ...entry.state, user: { name: user.displayName, color: presenceColour(user.id) } };
+    const state =
+      entry.state === null
+        ? null
+        : { ...entry.state, user: { name: user.displayName, color: presenceColour(user.id) } };
     out.push({ clientId: entry.clientId, clock: entry.clock, state });
   }
   return { ok: true, update: out.length > 0 ? encodeAwareness(out) : null };
@@ -92,7 +96,10 @@ export class AwarenessBudget {
 
   take(): boolean {
     const now = Date.now();
-    this.tokens = Math.min(LIMITS.awarenessPerSecond, this.tokens + ((now - this.last) / 1000) * LIMITS.awarenessPerSecond);
+    this.tokens = Math.min(
+      LIMITS.awarenessPerSecond,
+      this.tokens + ((now - this.last) / 1000) * LIMITS.awarenessPerSecond,
+    );
     this.last = now;
     if (this.tokens < 1) {
       this.refused += 1;

@@ -11,7 +11,11 @@ function routes(api: Hono<ApiEnv>, ctx: AppContext): void {
     requireOrganiser(c.var.user);
     const rows = await listQuarantine(ctx.db);
     return c.json({
-      quarantined: rows.map((r) => ({ ...r, storedAt: r.storedAt.toISOString(), quarantinedAt: r.quarantinedAt.toISOString() })),
+      quarantined: rows.map((r) => ({
+        ...r,
+        storedAt: r.storedAt.toISOString(),
+        quarantinedAt: r.quarantinedAt.toISOString(),
+      })),
     });
   });
 }

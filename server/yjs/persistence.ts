@@ -46,7 +46,11 @@ export interface LoadedDoc {
  * throws while applying is set aside instead of failing the whole load: that is what keeps one
  * poisoned row from making a document (and the process) unusable for ever.
  */
-function applyRows(doc: Y.Doc, rows: StoredRow[], origin: unknown): { good: StoredRow[]; bad: { row: StoredRow; error: string }[] } {
+function applyRows(
+  doc: Y.Doc,
+  rows: StoredRow[],
+  origin: unknown,
+): { good: StoredRow[]; bad: { row: StoredRow; error: string }[] } {
   const good: StoredRow[] = [];
   const bad: { row: StoredRow; error: string }[] = [];
   doc.transact(() => {
@@ -68,10 +72,17 @@ function applyRows(doc: Y.Doc, rows: StoredRow[], origin: unknown): { good: Stor
 async function quarantine(db: Db, docName: string, bad: { row: StoredRow; error: string }[]): Promise<void> {
   if (bad.length === 0) return;
   await db.transaction(async (tx) => {
-    await tx.insert(docQuarantine).values(
-      bad.map(({ row, error }) => ({ docName, data: row.data, error: error.slice(0, 500), storedAt: row.createdAt })),
+    await tx
+      .insert(docQuarantine)
+      .values(
+        bad.map(({ row, error }) => ({ docName, data: row.data, error: error.slice(0, 500), storedAt: row.createdAt })),
+      );
+    await tx.delete(docUpdates).where(
+      inArray(
+        docUpdates.id,
+        bad.map(({ row }) => row.id),
+      ),
     );
-    await tx.delete(docUpdates).where(inArray(docUpdates.id, bad.map(({ row }) => row.id)));
   });
 }
 
@@ -96,7 +107,11 @@ export async function loadDocInto(db: Db, docName: string, doc: Y.Doc, origin: u
 
 /** A document's stored rows as they are, in order (tests, benchmarks, tools). */
 export async function loadDoc(db: Db, docName: string): Promise<{ updates: Uint8Array[]; bytes: number }> {
-  const rows = await db.select({ data: docUpdates.data }).from(docUpdates).where(eq(docUpdates.docName, docName)).orderBy(asc(docUpdates.id));
+  const rows = await db
+    .select({ data: docUpdates.data })
+    .from(docUpdates)
+    .where(eq(docUpdates.docName, docName))
+    .orderBy(asc(docUpdates.id));
   const updates = rows.map((r) => r.data);
   return { updates, bytes: updates.reduce((sum, u) => sum + u.byteLength, 0) };
 }
@@ -127,7 +142,12 @@ export async function compactDoc(db: Db, docName: string): Promise<{ before: num
       const { bad } = applyRows(doc, rows, null);
       if (bad.length > 0) {
         await tx.insert(docQuarantine).values(
-          bad.map(({ row, error }) => ({ docName, data: row.data, error: error.slice(0, 500), storedAt: row.createdAt })),
+          bad.map(({ row, error }) => ({
+            docName,
+            data: row.data,
+            error: error.slice(0, 500),
+            storedAt: row.createdAt,
+          })),
         );
       }
       const state = Y.encodeStateAsUpdate(doc);

@@ -47,7 +47,8 @@ export function decodeMessage(data: Uint8Array): IncomingMessage {
       }
       throw new MalformedFrame(`unknown sync message ${syncType}`);
     }
-    if (messageType === MESSAGE_AWARENESS) return { type: "awareness", entries: decodeAwareness(decoding.readVarUint8Array(decoder)) };
+    if (messageType === MESSAGE_AWARENESS)
+      return { type: "awareness", entries: decodeAwareness(decoding.readVarUint8Array(decoder)) };
     if (messageType === MESSAGE_QUERY_AWARENESS) return { type: "queryAwareness" };
     throw new MalformedFrame(`unknown message type ${messageType}`);
   } catch (error) {

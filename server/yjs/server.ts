@@ -11,7 +11,14 @@ import { AppError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { type DocAccess, type DocKind, parseDocName } from "./docKinds.ts";
 import { type AwarenessEntry, AwarenessBudget, sanitizeAwareness } from "./awareness.ts";
-import { decodeMessage, encodeAwarenessStates, encodeSyncStep1, encodeSyncStep2, type IncomingMessage as Message, MalformedFrame } from "./protocol.ts";
+import {
+  decodeMessage,
+  encodeAwarenessStates,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  type IncomingMessage as Message,
+  MalformedFrame,
+} from "./protocol.ts";
 import type { DocRelay } from "./relay.ts";
 import type { DocStore } from "./persistence.ts";
 import { type Connection, send, SharedDoc } from "./sharedDoc.ts";
@@ -117,8 +124,21 @@ export class YjsServer {
     return access;
   }
 
-  private async connect(ws: WebSocket, docName: string, user: UserRow, sessionId: string, access: DocAccess): Promise<void> {
-    const conn: Connection = { ws, user, sessionId, access, awarenessIds: new Set(), awarenessBudget: new AwarenessBudget() };
+  private async connect(
+    ws: WebSocket,
+    docName: string,
+    user: UserRow,
+    sessionId: string,
+    access: DocAccess,
+  ): Promise<void> {
+    const conn: Connection = {
+      ws,
+      user,
+      sessionId,
+      access,
+      awarenessIds: new Set(),
+      awarenessBudget: new AwarenessBudget(),
+    };
     this.alive.set(ws, true);
     ws.on("pong", () => this.alive.set(ws, true));
     ws.on("error", (error) => this.deps.log.warn({ err: error, doc: docName }, "yjs socket error"));
@@ -133,7 +153,9 @@ export class YjsServer {
       chain = chain.then(() => this.receive(shared, conn, toBytes(data), isBinary));
     });
     ws.on("close", () => {
-      chain = chain.then(() => this.disconnect(shared, conn)).catch((error) => this.deps.log.error({ err: error, doc: docName }, "yjs disconnect failed"));
+      chain = chain
+        .then(() => this.disconnect(shared, conn))
+        .catch((error) => this.deps.log.error({ err: error, doc: docName }, "yjs disconnect failed"));
     });
 
     try {
@@ -194,15 +216,22 @@ export class YjsServer {
     const states = shared.awareness.getStates();
     const verdict = sanitizeAwareness(entries, conn.user, conn.awarenessIds, (id) => states.has(id));
     if (!verdict.ok) {
-      this.deps.log.warn({ doc: shared.name, userId: conn.user.id, reason: verdict.reason }, "awareness update refused; connection closed");
-      conn.ws.close(verdict.reason === "too_large" ? CLOSE_CODES.tooLarge : CLOSE_CODES.malformed, `awareness ${verdict.reason}`);
+      this.deps.log.warn(
+        { doc: shared.name, userId: conn.user.id, reason: verdict.reason },
+        "awareness update refused; connection closed",
+      );
+      conn.ws.close(
+        verdict.reason === "too_large" ? CLOSE_CODES.tooLarge : CLOSE_CODES.malformed,
+        `awareness ${verdict.reason}`,
+      );
       return;
     }
     // Only the connection's own presence counts against its budget (echoes of others' do not).
     if (!verdict.update) return;
     if (!conn.awarenessBudget.take()) {
       // A client that keeps going far past the budget is not a cursor moving: cut it off.
-      if (conn.awarenessBudget.refused > LIMITS.awarenessPerSecond * 5) conn.ws.close(CLOSE_CODES.rateLimited, "too many presence updates");
+      if (conn.awarenessBudget.refused > LIMITS.awarenessPerSecond * 5)
+        conn.ws.close(CLOSE_CODES.rateLimited, "too many presence updates");
       return;
     }
     awarenessProtocol.applyAwarenessUpdate(shared.awareness, verdict.update, conn);
@@ -226,13 +255,17 @@ export class YjsServer {
 
   private afterStore(docName: string): void {
     const kind = this.kinds.get(parseDocName(docName)?.prefix ?? "");
-    kind?.afterStore?.(docName).catch((error) => this.deps.log.warn({ err: error, doc: docName }, "after-store hook failed"));
+    kind
+      ?.afterStore?.(docName)
+      .catch((error) => this.deps.log.warn({ err: error, doc: docName }, "after-store hook failed"));
   }
 
   /** Forgets a document whose in-memory copy was dropped; the next open loads it afresh. */
   private evict(shared: SharedDoc): void {
     if (this.docs.get(shared.name)?.shared === shared) this.docs.delete(shared.name);
-    shared.destroy().catch((error) => this.deps.log.warn({ err: error, doc: shared.name }, "destroying a reset document failed"));
+    shared
+      .destroy()
+      .catch((error) => this.deps.log.warn({ err: error, doc: shared.name }, "destroying a reset document failed"));
   }
 
   private async disconnect(shared: SharedDoc, conn: Connection): Promise<void> {

@@ -112,7 +112,10 @@ export class SharedDoc {
     });
     const loaded = await this.store.load(this.name, this.doc, FROM_STORAGE);
     if (loaded.quarantined.length > 0) {
-      this.log.error({ doc: this.name, quarantined: loaded.quarantined }, "stored updates failed to apply and were quarantined");
+      this.log.error(
+        { doc: this.name, quarantined: loaded.quarantined },
+        "stored updates failed to apply and were quarantined",
+      );
     }
     this.storedBytes = loaded.bytes;
     this.storedRows = loaded.rows;
@@ -132,7 +135,10 @@ export class SharedDoc {
     try {
       this.apply(update, { from });
     } catch (error) {
-      this.log.warn({ err: error, doc: this.name, userId: from.user.id }, "yjs update failed to apply; connection closed");
+      this.log.warn(
+        { err: error, doc: this.name, userId: from.user.id },
+        "yjs update failed to apply; connection closed",
+      );
       from.ws.close(CLOSE_CODES.malformed, "update failed to apply");
       return;
     }

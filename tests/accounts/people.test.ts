@@ -2,7 +2,18 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../server/audit/schema.ts";
 import { users } from "../../server/auth/schema.ts";
-import { ApiClient, connectDoc, connectSocket, createUser, emitAck, eventually, findUserRow, nextEvent, uniqueName, upgradeStatus } from "../helpers/clients.ts";
+import {
+  ApiClient,
+  connectDoc,
+  connectSocket,
+  createUser,
+  emitAck,
+  eventually,
+  findUserRow,
+  nextEvent,
+  uniqueName,
+  upgradeStatus,
+} from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -35,7 +46,13 @@ describe("people management", () => {
     expect(created.status).toBe(201);
     expect(created.headers.get("cache-control")).toBe("no-store");
     const { user, initialPassword } = created.body;
-    expect(user).toMatchObject({ username, role: "secretary", roles: ["mentor", "secretary"], flags: ["liangwei", "touyan"], mustChangePassword: true });
+    expect(user).toMatchObject({
+      username,
+      role: "secretary",
+      roles: ["mentor", "secretary"],
+      flags: ["liangwei", "touyan"],
+      mustChangePassword: true,
+    });
     expect(user.phone).toBe("13812341234");
     expect(initialPassword).toMatch(/^(?=.*[a-z])(?=.*\d)[a-z0-9]{12}$/);
     expect((await findUserRow(server, user.id))!.passwordHash).not.toContain(initialPassword);
@@ -60,9 +77,16 @@ describe("people management", () => {
     expect(await upgradeStatus(server, `/yjs/proposal:${crypto.randomUUID()}`, client.cookie)).toBe(403);
 
     // the same password again is refused; a weak one too
-    expect((await client.post("/api/auth/password", { currentPassword: initialPassword, newPassword: initialPassword })).status).toBe(400);
-    expect((await client.post("/api/auth/password", { currentPassword: initialPassword, newPassword: "abcdefgh" })).status).toBe(400);
-    expect((await client.post("/api/auth/password", { currentPassword: initialPassword, newPassword: "mine-2024x" })).status).toBe(200);
+    expect(
+      (await client.post("/api/auth/password", { currentPassword: initialPassword, newPassword: initialPassword }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await client.post("/api/auth/password", { currentPassword: initialPassword, newPassword: "abcdefgh" })).status,
+    ).toBe(400);
+    expect(
+      (await client.post("/api/auth/password", { currentPassword: initialPassword, newPassword: "mine-2024x" })).status,
+    ).toBe(200);
     expect((await client.get("/api/forums")).status).toBe(200);
     (await connectSocket(server, client)).close();
     expect((await client.get("/api/me")).body.user.mustChangePassword).toBe(false);
@@ -88,7 +112,9 @@ describe("people management", () => {
     expect(proposal.status).toBe(201);
     const { provider } = connectDoc(server, person.client, `proposal:${proposal.body.proposal.id}`);
     await eventually(() => provider.wsconnected);
-    const docClosed = new Promise<number>((resolve) => provider.ws!.addEventListener("close", (e) => resolve((e as CloseEvent).code)));
+    const docClosed = new Promise<number>((resolve) =>
+      provider.ws!.addEventListener("close", (e) => resolve((e as CloseEvent).code)),
+    );
 
     const reset = await organiser.client.post(`/api/users/${person.user.id}/reset-password`);
     expect(reset.status).toBe(200);
@@ -122,7 +148,12 @@ describe("people management", () => {
       displayName: "改名后",
     });
     expect(patched.status).toBe(200);
-    expect(patched.body.user).toMatchObject({ role: "secretary", roles: ["veteran", "secretary"], flags: ["reserve"], hireDate: "2020-09-01" });
+    expect(patched.body.user).toMatchObject({
+      role: "secretary",
+      roles: ["veteran", "secretary"],
+      flags: ["reserve"],
+      hireDate: "2020-09-01",
+    });
     expect((await findUserRow(server, person.user.id))!.role).toBe("secretary");
 
     const gone = new Promise((resolve) => socket.once("disconnect", resolve));
@@ -132,7 +163,11 @@ describe("people management", () => {
 
     const entries = await auditOf(person.user.id);
     const byAction = Object.fromEntries(entries.map((e) => [e.action, e]));
-    expect(byAction["user.roles"]).toMatchObject({ before: { roles: ["worker"] }, after: { roles: ["veteran", "secretary"] }, actorId: admin.user.id });
+    expect(byAction["user.roles"]).toMatchObject({
+      before: { roles: ["worker"] },
+      after: { roles: ["veteran", "secretary"] },
+      actorId: admin.user.id,
+    });
     expect(byAction["user.flags"]).toMatchObject({ before: { flags: [] }, after: { flags: ["reserve"] } });
     expect(byAction["user.update"]).toMatchObject({ after: { hireDate: "2020-09-01", displayName: "改名后" } });
     expect(byAction["user.disable"]).toMatchObject({ before: { disabled: false }, after: { disabled: true } });
@@ -143,7 +178,11 @@ describe("people management", () => {
     const person = await createUser(server, { role: "worker" });
     const grant = await organiser.client.patch(`/api/users/${person.user.id}`, { roles: ["admin"] });
     expect(grant.status).toBe(403);
-    const create = await organiser.client.post("/api/users", { username: uniqueName("x"), displayName: "甲", roles: ["admin"] });
+    const create = await organiser.client.post("/api/users", {
+      username: uniqueName("x"),
+      displayName: "甲",
+      roles: ["admin"],
+    });
     expect(create.status).toBe(403);
     // an organiser may make another organiser
     expect((await organiser.client.patch(`/api/users/${person.user.id}`, { roles: ["organiser"] })).status).toBe(200);
@@ -153,10 +192,13 @@ describe("people management", () => {
     expect((await organiser.client.patch(`/api/users/${admin.user.id}`, { disabled: true })).status).toBe(403);
 
     // Make every other admin a former admin so `admin` is the last one, then try to remove it.
-    const { users: all } = (await admin.client.get("/api/users")).body as { users: { id: string; roles: string[]; disabled: boolean }[] };
+    const { users: all } = (await admin.client.get("/api/users")).body as {
+      users: { id: string; roles: string[]; disabled: boolean }[];
+    };
     const others = all.filter((u) => u.id !== admin.user.id && u.roles.includes("admin") && !u.disabled);
     const helper = await createUser(server, { role: "admin" });
-    for (const other of others) expect((await helper.client.patch(`/api/users/${other.id}`, { disabled: true })).status).toBe(200);
+    for (const other of others)
+      expect((await helper.client.patch(`/api/users/${other.id}`, { disabled: true })).status).toBe(200);
     expect((await admin.client.patch(`/api/users/${helper.user.id}`, { roles: ["worker"] })).status).toBe(200);
     const demote = await helper.client.patch(`/api/users/${admin.user.id}`, { roles: ["organiser"] });
     expect(demote.status).toBe(403); // helper is no longer an admin
@@ -165,8 +207,13 @@ describe("people management", () => {
     let selfDemote = await admin.client.patch(`/api/users/${admin.user.id}`, { roles: ["organiser"] });
     for (let attempt = 0; selfDemote.status === 200 && attempt < 5; attempt++) {
       // it stepped down because someone else was still an admin: put it back as it was
-      await server.ctx.db.update(users).set({ roles: ["admin"], role: "admin" }).where(eq(users.id, admin.user.id));
-      const now = ((await admin.client.get("/api/users")).body as { users: { id: string; roles: string[]; disabled: boolean }[] }).users;
+      await server.ctx.db
+        .update(users)
+        .set({ roles: ["admin"], role: "admin" })
+        .where(eq(users.id, admin.user.id));
+      const now = (
+        (await admin.client.get("/api/users")).body as { users: { id: string; roles: string[]; disabled: boolean }[] }
+      ).users;
       for (const late of now.filter((u) => u.id !== admin.user.id && u.roles.includes("admin") && !u.disabled)) {
         others.push(late);
         expect((await admin.client.patch(`/api/users/${late.id}`, { disabled: true })).status).toBe(200);
@@ -176,7 +223,8 @@ describe("people management", () => {
     expect(selfDemote.status).toBe(409);
     expect(selfDemote.body.error.code).toBe("last_admin");
     expect((await admin.client.patch(`/api/users/${admin.user.id}`, { disabled: true })).status).toBe(400);
-    for (const other of others) expect((await admin.client.patch(`/api/users/${other.id}`, { disabled: false })).status).toBe(200);
+    for (const other of others)
+      expect((await admin.client.patch(`/api/users/${other.id}`, { disabled: false })).status).toBe(200);
   });
 
   it("masks a phone number for everyone but the person and those who manage them", async () => {
@@ -208,7 +256,10 @@ describe("people management", () => {
     expect((await person.client.patch("/api/me", { phone: "12345" })).status).toBe(400);
     expect((await person.client.patch("/api/me", { roles: ["admin"] })).status).toBe(400);
     const entries = await auditOf(person.user.id);
-    expect(entries.find((e) => e.action === "account.update")).toMatchObject({ before: { phone: "13812341234" }, after: { phone: "13700002222" } });
+    expect(entries.find((e) => e.action === "account.update")).toMatchObject({
+      before: { phone: "13812341234" },
+      after: { phone: "13700002222" },
+    });
   });
 
   it("refuses bad input with one error each", async () => {
@@ -243,7 +294,11 @@ describe("the audit log", () => {
     const page = await organiser.client.get(`/api/audit?targetId=${person.user.id}&action=user.flags`);
     expect(page.status).toBe(200);
     expect(page.body.total).toBe(1);
-    expect(page.body.entries[0]).toMatchObject({ action: "user.flags", actor: { id: organiser.user.id }, targetName: person.user.displayName });
+    expect(page.body.entries[0]).toMatchObject({
+      action: "user.flags",
+      actor: { id: organiser.user.id },
+      targetName: person.user.displayName,
+    });
     const byActor = await organiser.client.get(`/api/audit?actorId=${organiser.user.id}`);
     expect(byActor.body.entries.every((e: { actor: { id: string } }) => e.actor.id === organiser.user.id)).toBe(true);
     const future = await organiser.client.get(`/api/audit?from=2999-01-01`);
@@ -255,7 +310,9 @@ describe("the audit log", () => {
     expect(csv.headers.get("content-type")).toContain("text/csv");
     expect(csv.body as string).toContain("时间（北京时间）,操作人");
     expect(csv.body as string).toContain("修改身份标记");
-    const xlsx = await fetch(`${server.url}/api/audit/export?targetId=${person.user.id}`, { headers: { cookie: organiser.client.cookie } });
+    const xlsx = await fetch(`${server.url}/api/audit/export?targetId=${person.user.id}`, {
+      headers: { cookie: organiser.client.cookie },
+    });
     expect(xlsx.status).toBe(200);
     const bytes = new Uint8Array(await xlsx.arrayBuffer());
     expect(String.fromCharCode(bytes[0]!, bytes[1]!)).toBe("PK");
@@ -287,7 +344,9 @@ describe("the audit log", () => {
     }
     expect(await count()).toBe(n);
     if (before) {
-      await expect(server.ctx.db.update(auditLog).set({ action: "forged" }).where(eq(auditLog.id, before.id))).rejects.toThrow();
+      await expect(
+        server.ctx.db.update(auditLog).set({ action: "forged" }).where(eq(auditLog.id, before.id)),
+      ).rejects.toThrow();
       await expect(server.ctx.db.delete(auditLog).where(eq(auditLog.id, before.id))).rejects.toThrow();
     }
     expect(before).toBeDefined();
@@ -301,7 +360,10 @@ describe("sockets after a forced change", () => {
     const { temporaryPassword } = (await organiser.client.post(`/api/users/${person.user.id}/reset-password`)).body;
     const { client } = await signIn(person.user.username, temporaryPassword);
     await expect(connectSocket(server, client)).rejects.toThrow("password_change_required");
-    expect((await client.post("/api/auth/password", { currentPassword: temporaryPassword, newPassword: "abc12345x" })).status).toBe(200);
+    expect(
+      (await client.post("/api/auth/password", { currentPassword: temporaryPassword, newPassword: "abc12345x" }))
+        .status,
+    ).toBe(200);
     const socket = await connectSocket(server, client);
     const ack = await emitAck(socket, "qa:subscribe", {});
     expect(ack.ok).toBe(true);

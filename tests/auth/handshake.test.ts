@@ -33,13 +33,22 @@ interface Headers {
 }
 
 async function restVerdict(headers: Headers): Promise<string> {
-  const res = await fetch(`${server.url}/api/notifications/read`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ all: true }) });
+  const res = await fetch(`${server.url}/api/notifications/read`, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify({ all: true }),
+  });
   if (res.ok) return "ok";
   return ((await res.json()) as { error: { code: string } }).error.code;
 }
 
 function socketVerdict(headers: Headers): Promise<string> {
-  const socket = ioClient(server.url, { transports: ["websocket"], extraHeaders: { ...headers }, reconnection: false, forceNew: true });
+  const socket = ioClient(server.url, {
+    transports: ["websocket"],
+    extraHeaders: { ...headers },
+    reconnection: false,
+    forceNew: true,
+  });
   return new Promise((resolve) => {
     socket.once("connect", () => {
       socket.close();
@@ -54,7 +63,9 @@ function socketVerdict(headers: Headers): Promise<string> {
 
 function yjsVerdict(headers: Headers): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/yjs/${encodeURIComponent(docName)}`, { headers: { ...headers } });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/yjs/${encodeURIComponent(docName)}`, {
+      headers: { ...headers },
+    });
     ws.on("unexpected-response", (_req, res) => {
       resolve(res.statusCode ?? 0);
       ws.terminate();
@@ -69,14 +80,62 @@ function yjsVerdict(headers: Headers): Promise<number> {
 
 describe("one handshake behind every door", () => {
   const cases: { name: string; headers: () => Headers; rest: string; socket: string; yjs: number }[] = [
-    { name: "our own origin and a valid session", headers: () => ({ origin: server.url, cookie: goodCookie }), rest: "ok", socket: "ok", yjs: 101 },
-    { name: "no Origin header (not a browser page) and a valid session", headers: () => ({ cookie: goodCookie }), rest: "ok", socket: "ok", yjs: 101 },
-    { name: "another site's origin, even with a valid session", headers: () => ({ origin: "https://evil.example", cookie: goodCookie }), rest: "forbidden_origin", socket: "forbidden_origin", yjs: 403 },
-    { name: "an Origin that is no URL", headers: () => ({ origin: "null", cookie: goodCookie }), rest: "forbidden_origin", socket: "forbidden_origin", yjs: 403 },
-    { name: "no cookie", headers: () => ({ origin: server.url }), rest: "unauthorized", socket: "unauthorized", yjs: 401 },
-    { name: "a made-up token", headers: () => ({ origin: server.url, cookie: `session=${"a".repeat(32)}` }), rest: "unauthorized", socket: "unauthorized", yjs: 401 },
-    { name: "a cookie with a broken %-escape", headers: () => ({ origin: server.url, cookie: "session=%E0%A4%A" }), rest: "unauthorized", socket: "unauthorized", yjs: 401 },
-    { name: "a session whose password must change first", headers: () => ({ origin: server.url, cookie: mustChangeCookie }), rest: "password_change_required", socket: "password_change_required", yjs: 403 },
+    {
+      name: "our own origin and a valid session",
+      headers: () => ({ origin: server.url, cookie: goodCookie }),
+      rest: "ok",
+      socket: "ok",
+      yjs: 101,
+    },
+    {
+      name: "no Origin header (not a browser page) and a valid session",
+      headers: () => ({ cookie: goodCookie }),
+      rest: "ok",
+      socket: "ok",
+      yjs: 101,
+    },
+    {
+      name: "another site's origin, even with a valid session",
+      headers: () => ({ origin: "https://evil.example", cookie: goodCookie }),
+      rest: "forbidden_origin",
+      socket: "forbidden_origin",
+      yjs: 403,
+    },
+    {
+      name: "an Origin that is no URL",
+      headers: () => ({ origin: "null", cookie: goodCookie }),
+      rest: "forbidden_origin",
+      socket: "forbidden_origin",
+      yjs: 403,
+    },
+    {
+      name: "no cookie",
+      headers: () => ({ origin: server.url }),
+      rest: "unauthorized",
+      socket: "unauthorized",
+      yjs: 401,
+    },
+    {
+      name: "a made-up token",
+      headers: () => ({ origin: server.url, cookie: `session=${"a".repeat(32)}` }),
+      rest: "unauthorized",
+      socket: "unauthorized",
+      yjs: 401,
+    },
+    {
+      name: "a cookie with a broken %-escape",
+      headers: () => ({ origin: server.url, cookie: "session=%E0%A4%A" }),
+      rest: "unauthorized",
+      socket: "unauthorized",
+      yjs: 401,
+    },
+    {
+      name: "a session whose password must change first",
+      headers: () => ({ origin: server.url, cookie: mustChangeCookie }),
+      rest: "password_change_required",
+      socket: "password_change_required",
+      yjs: 403,
+    },
   ];
 
   for (const c of cases) {

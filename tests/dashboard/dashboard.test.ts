@@ -42,22 +42,63 @@ beforeAll(async () => {
   organiser = await createUser(server, { role: "organiser" });
   streetAdmin = await createUser(server, { role: "street_admin", streetId: "jinglan" });
   before = { district: await dashboardOf(organiser), jinglan: await dashboardOf(organiser, "&streetId=jinglan") };
-  liangwei = await createUser(server, { roles: ["secretary"], flags: ["liangwei"], communityId: "jinglan-1", hireDate: "2015-03-01", displayName: "甲书记" });
-  worker = await createUser(server, { roles: ["worker"], communityId: "jinglan-2", hireDate: "2015-03-01", displayName: "乙社工" });
-  idle = await createUser(server, { roles: ["worker"], flags: ["liangwei"], communityId: "hedong-1", hireDate: "2015-03-01", displayName: "丙社工" });
+  liangwei = await createUser(server, {
+    roles: ["secretary"],
+    flags: ["liangwei"],
+    communityId: "jinglan-1",
+    hireDate: "2015-03-01",
+    displayName: "甲书记",
+  });
+  worker = await createUser(server, {
+    roles: ["worker"],
+    communityId: "jinglan-2",
+    hireDate: "2015-03-01",
+    displayName: "乙社工",
+  });
+  idle = await createUser(server, {
+    roles: ["worker"],
+    flags: ["liangwei"],
+    communityId: "hedong-1",
+    hireDate: "2015-03-01",
+    displayName: "丙社工",
+  });
 
-  const streetTraining = await createTraining(organiser.client, { level: "street", streetId: "jinglan", hours: 4, startsAt: at("2019-04-02"), endsAt: until("2019-04-02") });
-  const districtTraining = await createTraining(organiser.client, { hours: 8, startsAt: at("2019-06-10"), endsAt: until("2019-06-10") });
+  const streetTraining = await createTraining(organiser.client, {
+    level: "street",
+    streetId: "jinglan",
+    hours: 4,
+    startsAt: at("2019-04-02"),
+    endsAt: until("2019-04-02"),
+  });
+  const districtTraining = await createTraining(organiser.client, {
+    hours: 8,
+    startsAt: at("2019-06-10"),
+    endsAt: until("2019-06-10"),
+  });
   await createTraining(organiser.client, { hours: 2, startsAt: at("2020-01-05"), endsAt: until("2020-01-05") }); // another year
-  expect((await organiser.client.post("/api/forums", { title: "静兰书记论坛", mode: "forum", startsAt: at("2019-05-01"), streetId: "jinglan" })).status).toBe(201);
-  expect((await organiser.client.post("/api/qa/events", { title: "老书记论坛", startsAt: at("2019-09-01") })).status).toBe(201);
+  expect(
+    (
+      await organiser.client.post("/api/forums", {
+        title: "静兰书记论坛",
+        mode: "forum",
+        startsAt: at("2019-05-01"),
+        streetId: "jinglan",
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (await organiser.client.post("/api/qa/events", { title: "老书记论坛", startsAt: at("2019-09-01") })).status,
+  ).toBe(201);
 
   for (const [training, person] of [
     [streetTraining, liangwei],
     [districtTraining, liangwei],
     [districtTraining, worker],
   ] as const) {
-    const res = await organiser.client.post(`/api/checkins/training/${training.id}/attendees`, { userId: person.user.id, reason: "补录纸质签到表" });
+    const res = await organiser.client.post(`/api/checkins/training/${training.id}/attendees`, {
+      userId: person.user.id,
+      reason: "补录纸质签到表",
+    });
     expect(res.status).toBe(201);
   }
 
@@ -88,7 +129,8 @@ function gained(after: Dashboard, was: Dashboard) {
   const minus = <K extends string>(a: Record<K, number>, b: Record<K, number>) =>
     Object.fromEntries(Object.keys(a).map((k) => [k, a[k as K] - b[k as K]])) as Record<K, number>;
   const done = (d: Dashboard, street: string) => d.streets.find((s) => s.streetId === street)?.done ?? 0;
-  const counts = (d: Dashboard) => Object.fromEntries(d.capabilities.map((c) => [c.capability, c.count])) as Record<Capability, number>;
+  const counts = (d: Dashboard) =>
+    Object.fromEntries(d.capabilities.map((c) => [c.capability, c.count])) as Record<Capability, number>;
   return {
     activities: minus(after.activities, was.activities),
     attended: after.attendance.attended - was.attendance.attended,
@@ -108,7 +150,14 @@ function expectProfileRule(d: Dashboard) {
 
 describe("the capability profile's rule", () => {
   it("scales each count against the most-shown capability", () => {
-    const profile = capabilityProfile(new Map([["service", 3], ["projectOps", 2], ["innovation", 2], ["deliberation", 1]]));
+    const profile = capabilityProfile(
+      new Map([
+        ["service", 3],
+        ["projectOps", 2],
+        ["innovation", 2],
+        ["deliberation", 1],
+      ]),
+    );
     expect(Object.fromEntries(profile.map((c) => [c.capability, [c.count, c.value]]))).toEqual({
       service: [3, 100],
       mobilization: [0, 0],
@@ -131,7 +180,13 @@ describe("the district dashboard", () => {
       sessions: 3,
       jinglanDone: 20, // 4 + 8 + 8
       hedongDone: 0,
-      growth: { tasksDone: 1, proposalsSubmitted: 1, proposalsApproved: 1, answersAccepted: 2, eventQuestionsAnswered: 1 },
+      growth: {
+        tasksDone: 1,
+        proposalsSubmitted: 1,
+        proposalsApproved: 1,
+        answersAccepted: 2,
+        eventQuestionsAnswered: 1,
+      },
       capabilities: { service: 3, mobilization: 0, deliberation: 1, projectOps: 2, coordination: 0, innovation: 2 },
     });
     expect(d.attendance.rate).toBeCloseTo(d.attendance.attended / d.attendance.counted, 10);
@@ -144,9 +199,21 @@ describe("the district dashboard", () => {
     );
     const missing = d.behind.map((b) => b.missing);
     expect(missing).toEqual([...missing].sort((a, b) => b - a));
-    expect(d.qa).toContainEqual(expect.objectContaining({ userId: worker.user.id, displayName: "乙社工", streetName: "静兰街道", answersAccepted: 1, eventQuestionsAnswered: 1 }));
-    expect(d.qa).toContainEqual(expect.objectContaining({ userId: idle.user.id, answersAccepted: 1, eventQuestionsAnswered: 0 }));
-    expect(d.qa.findIndex((a) => a.userId === worker.user.id)).toBeLessThan(d.qa.findIndex((a) => a.userId === idle.user.id));
+    expect(d.qa).toContainEqual(
+      expect.objectContaining({
+        userId: worker.user.id,
+        displayName: "乙社工",
+        streetName: "静兰街道",
+        answersAccepted: 1,
+        eventQuestionsAnswered: 1,
+      }),
+    );
+    expect(d.qa).toContainEqual(
+      expect.objectContaining({ userId: idle.user.id, answersAccepted: 1, eventQuestionsAnswered: 0 }),
+    );
+    expect(d.qa.findIndex((a) => a.userId === worker.user.id)).toBeLessThan(
+      d.qa.findIndex((a) => a.userId === idle.user.id),
+    );
   });
 
   it("shows a street admin their street only, and refuses another street", async () => {
@@ -159,12 +226,20 @@ describe("the district dashboard", () => {
       sessions: 3,
       jinglanDone: 20,
       hedongDone: 0,
-      growth: { tasksDone: 1, proposalsSubmitted: 1, proposalsApproved: 1, answersAccepted: 1, eventQuestionsAnswered: 1 },
+      growth: {
+        tasksDone: 1,
+        proposalsSubmitted: 1,
+        proposalsApproved: 1,
+        answersAccepted: 1,
+        eventQuestionsAnswered: 1,
+      },
       capabilities: { service: 2, mobilization: 0, deliberation: 1, projectOps: 2, coordination: 0, innovation: 2 },
     });
     expectProfileRule(d);
     expect(d.behind.map((b) => b.userId)).not.toContain(idle.user.id);
-    expect(d.behind).toContainEqual(expect.objectContaining({ userId: liangwei.user.id, required: 56, done: 12, missing: 44 }));
+    expect(d.behind).toContainEqual(
+      expect.objectContaining({ userId: liangwei.user.id, required: 56, done: 12, missing: 44 }),
+    );
     expect(d.qa.map((a) => a.userId)).toContain(worker.user.id);
     expect(d.qa.map((a) => a.userId)).not.toContain(idle.user.id);
 
@@ -205,11 +280,21 @@ describe("the district dashboard", () => {
       behind: { sheet: "2019年欠缺学时最多", headers: ["姓名", "街道", "社区", "应修学时", "已修学时", "欠缺学时"] },
       studios: { sheet: "2019年导师工作室", headers: ["工作室", "导师", "街道", "消息数", "完成任务数"] },
       proposals: { sheet: "2019年项目申报进度", headers: ["阶段", "项目数"], first: ["草稿", 0] },
-      qa: { sheet: "2019年老书记答疑", headers: ["姓名", "街道", "回答被采纳", "论坛现场答疑"], first: ["乙社工", "静兰街道", 1, 1] },
-      capabilities: { sheet: "2019年六能力画像", headers: ["能力", "证据条数", "画像值（0–100）"], first: ["为民服务力", service.count, service.value] },
+      qa: {
+        sheet: "2019年老书记答疑",
+        headers: ["姓名", "街道", "回答被采纳", "论坛现场答疑"],
+        first: ["乙社工", "静兰街道", 1, 1],
+      },
+      capabilities: {
+        sheet: "2019年六能力画像",
+        headers: ["能力", "证据条数", "画像值（0–100）"],
+        first: ["为民服务力", service.count, service.value],
+      },
     };
     for (const [table, want] of Object.entries(expected)) {
-      const res = await fetch(`${server.url}/api/dashboard/${table}.xlsx?year=${YEAR}`, { headers: { cookie: organiser.client.cookie } });
+      const res = await fetch(`${server.url}/api/dashboard/${table}.xlsx?year=${YEAR}`, {
+        headers: { cookie: organiser.client.cookie },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toContain("spreadsheetml");
       expect(decodeURIComponent(res.headers.get("content-disposition") ?? "")).toContain(`全区${want.sheet}.xlsx`);
@@ -221,7 +306,9 @@ describe("the district dashboard", () => {
       if (want.first) expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(want.first);
     }
     // the street's own figures in a street admin's export
-    const res = await fetch(`${server.url}/api/dashboard/streets.xlsx?year=${YEAR}`, { headers: { cookie: streetAdmin.client.cookie } });
+    const res = await fetch(`${server.url}/api/dashboard/streets.xlsx?year=${YEAR}`, {
+      headers: { cookie: streetAdmin.client.cookie },
+    });
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await res.arrayBuffer());
     expect(workbook.worksheets[0]!.getRow(2).getCell(1).value).toBe("静兰街道");
@@ -234,12 +321,18 @@ describe("the district dashboard", () => {
     await send(m.socket, studio.id, "本月任务安排");
     const withdrawn = await send(m.socket, studio.id, "发错了");
     await send(m.socket, studio.id, "请大家按时完成");
-    expect((await emitAck(m.socket, "studio:withdraw", { studioId: studio.id, messageId: withdrawn.message.id })).ok).toBe(true);
+    expect(
+      (await emitAck(m.socket, "studio:withdraw", { studioId: studio.id, messageId: withdrawn.message.id })).ok,
+    ).toBe(true);
     m.socket.disconnect();
     const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
     const res = await organiser.client.get(`/api/dashboard?year=${year}`);
     const row = (res.body.dashboard as Dashboard).studios.find((s) => s.id === studio.id);
     expect(row).toMatchObject({ name: studio.name, messages: 2, tasksDone: 0 });
-    expect((await organiser.client.get(`/api/dashboard?year=${YEAR}`)).body.dashboard.studios.find((s: { id: string }) => s.id === studio.id)).toMatchObject({ messages: 0 });
+    expect(
+      (await organiser.client.get(`/api/dashboard?year=${YEAR}`)).body.dashboard.studios.find(
+        (s: { id: string }) => s.id === studio.id,
+      ),
+    ).toMatchObject({ messages: 0 });
   });
 });

@@ -104,7 +104,9 @@ describe("accounts", () => {
       expect(text).not.toContain("organiser1");
       await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toContain("城中街道");
       // no sideways scrolling on a phone
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow).toBeLessThanOrEqual(0);
       await screenshot(page, "accounts-street-admin-phone");
     });

@@ -19,7 +19,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of pages) await p.context().close().catch(() => {});
+  for (const p of pages)
+    await p
+      .context()
+      .close()
+      .catch(() => {});
   await browser?.close();
   await app?.stop();
 });
@@ -34,7 +38,11 @@ async function open(username: string, viewport?: { width: number; height: number
 }
 
 async function me(page: Page): Promise<{ id: string; displayName: string; username: string }> {
-  return ((await (await page.request.get("/api/me")).json()) as { user: { id: string; displayName: string; username: string } }).user;
+  return (
+    (await (await page.request.get("/api/me")).json()) as {
+      user: { id: string; displayName: string; username: string };
+    }
+  ).user;
 }
 
 async function createForum(page: Page, body: object): Promise<Forum> {
@@ -57,10 +65,13 @@ describe("anonymity and commitments in the browser", () => {
       talks: [{ title: "老旧小区的路灯与停车", presenterId: sec1.id, capability: "service", plannedMinutes: 15 }],
     });
     await admin.goto(`/forums/${forum.id}`);
-    await admin.getByTestId("forum-room").waitFor().catch(async (err) => {
-      await screenshot(admin, "anonymity-room-failed");
-      throw err;
-    });
+    await admin
+      .getByTestId("forum-room")
+      .waitFor()
+      .catch(async (err) => {
+        await screenshot(admin, "anonymity-room-failed");
+        throw err;
+      });
     await admin.getByRole("button", { name: "开始论坛" }).click();
     await expect.poll(() => admin.getByTestId("forum-status").textContent(), { timeout: 30_000 }).toBe("进行中");
 
@@ -75,7 +86,10 @@ describe("anonymity and commitments in the browser", () => {
     expect(notice).toContain("仅本场主持人和组织部、街道管理员在审核页可见");
     expect(notice).toContain("每次查看都会留痕");
     await screenshot(phone, "anonymity-ask-phone", { fullPage: false });
-    await phone.getByRole("button", { name: /提\s*问/ }).last().click();
+    await phone
+      .getByRole("button", { name: /提\s*问/ })
+      .last()
+      .click();
     await phone.getByText("提问将在主持人审核后公开").first().waitFor();
 
     // the admin approves it and puts it on the projector: the room shows no name
@@ -84,7 +98,9 @@ describe("anonymity and commitments in the browser", () => {
     await onAdmin.getByRole("button", { name: /通\s*过/ }).click();
     await onAdmin.getByRole("button", { name: "投到大屏" }).click();
     await expect.poll(() => onAdmin.textContent(), { timeout: 30_000 }).toContain("匿名");
-    expect(await admin.getByTestId("forum-room").locator(".forum-room-side").textContent()).not.toContain(asker.displayName);
+    expect(await admin.getByTestId("forum-room").locator(".forum-room-side").textContent()).not.toContain(
+      asker.displayName,
+    );
 
     // the projector, driven by the same admin account
     const projector = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 1920, height: 1080 } });
@@ -92,7 +108,9 @@ describe("anonymity and commitments in the browser", () => {
     pages.push(projector);
     await signIn(projector, "admin");
     await projector.goto(`/forums/${forum.id}/screen?view=slides`);
-    await expect.poll(() => projector.getByTestId("screen-highlight").textContent(), { timeout: 30_000 }).toContain(asked);
+    await expect
+      .poll(() => projector.getByTestId("screen-highlight").textContent(), { timeout: 30_000 })
+      .toContain(asked);
     expect(await projector.getByTestId("screen-highlight").textContent()).toContain("匿名");
     await screenshot(projector, "anonymity-projector-slides", { fullPage: false });
     await projector.getByTestId("screen-view-question").click();
@@ -114,15 +132,27 @@ describe("anonymity and commitments in the browser", () => {
     // 现场问政: answered on stage, then recorded as the secretary's commitment
     await onAdmin.getByTestId("mark-answered").click();
     await admin.getByTestId("answer-note-input").fill("本周内报修，月底前修好");
-    await admin.getByRole("dialog").getByRole("button", { name: /保\s*存/ }).click();
-    await expect.poll(() => phone.getByTestId("question").filter({ hasText: asked }).getByTestId("answer-note").textContent(), { timeout: 30_000 }).toContain("月底前修好");
+    await admin
+      .getByRole("dialog")
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    await expect
+      .poll(() => phone.getByTestId("question").filter({ hasText: asked }).getByTestId("answer-note").textContent(), {
+        timeout: 30_000,
+      })
+      .toContain("月底前修好");
     await onAdmin.getByTestId("to-commitment").click();
-    await admin.getByRole("dialog").getByRole("button", { name: /保\s*存/ }).click();
+    await admin
+      .getByRole("dialog")
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
     await admin.getByText("已记录为承诺事项").waitFor();
 
     // the secretary finds it on their account page
     await secretary.goto("/account");
-    await expect.poll(() => secretary.getByTestId("my-commitments").textContent(), { timeout: 30_000 }).toContain(asked);
+    await expect
+      .poll(() => secretary.getByTestId("my-commitments").textContent(), { timeout: 30_000 })
+      .toContain(asked);
     await screenshot(secretary, "commitments-account");
 
     // and the hall sees it on the projector before the secretary's next 群众考书记 begins
@@ -133,8 +163,12 @@ describe("anonymity and commitments in the browser", () => {
       talks: [{ title: "路灯修好了吗", presenterId: sec1.id, plannedMinutes: 10 }],
     });
     await projector.goto(`/forums/${next.id}/screen`);
-    await expect.poll(() => projector.getByTestId("screen").getAttribute("data-view"), { timeout: 30_000 }).toBe("commitments");
-    await expect.poll(() => projector.getByTestId("screen-commitments").textContent(), { timeout: 30_000 }).toContain(asked);
+    await expect
+      .poll(() => projector.getByTestId("screen").getAttribute("data-view"), { timeout: 30_000 })
+      .toBe("commitments");
+    await expect
+      .poll(() => projector.getByTestId("screen-commitments").textContent(), { timeout: 30_000 })
+      .toContain(asked);
     expect(await projector.getByTestId("screen-commitments").textContent()).toContain("进行中");
     await screenshot(projector, "commitments-projector", { fullPage: false });
     await phone.goto(`/forums/${next.id}`);

@@ -66,7 +66,10 @@ describe("the district dashboard", () => {
       const bars = page.getByRole("img", { name: /柱状图/ });
       await bars.locator("canvas").waitFor();
       const radarPanel = page.locator(".dashboard-panel").nth(1);
-      const [first, second] = [await page.locator(".dashboard-panel").first().boundingBox(), await radarPanel.boundingBox()];
+      const [first, second] = [
+        await page.locator(".dashboard-panel").first().boundingBox(),
+        await radarPanel.boundingBox(),
+      ];
       expect(second!.y).toBeGreaterThan(first!.y + first!.height - 1);
       expect(first!.width).toBeLessThanOrEqual(375);
       // nothing wider than the screen

@@ -13,7 +13,10 @@ import { findSoffice } from "../../server/files/convert.ts";
 import { launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
 
 const soffice = findSoffice(process.env.SOFFICE_PATH);
-if (!soffice) console.warn("⚠ LibreOffice (soffice) is not installed: the .pptx browser test is SKIPPED (apt-get install libreoffice-impress)");
+if (!soffice)
+  console.warn(
+    "⚠ LibreOffice (soffice) is not installed: the .pptx browser test is SKIPPED (apt-get install libreoffice-impress)",
+  );
 
 async function makePptx(slides: number): Promise<string> {
   const pptx = new PptxGenJS();
@@ -37,7 +40,11 @@ describe.skipIf(!soffice)("PowerPoint decks in the browser", () => {
     browser = await launchBrowser();
   }, 240_000);
   afterAll(async () => {
-    for (const p of pages) await p.context().close().catch(() => {});
+    for (const p of pages)
+      await p
+        .context()
+        .close()
+        .catch(() => {});
     await browser?.close();
     await app?.stop();
   });
@@ -70,7 +77,10 @@ describe.skipIf(!soffice)("PowerPoint decks in the browser", () => {
 
     const seen = new Set<string>();
     const label = host.getByTestId("deck-upload-label").first();
-    await host.locator('input[type="file"]').first().setInputFiles(await makePptx(3));
+    await host
+      .locator('input[type="file"]')
+      .first()
+      .setInputFiles(await makePptx(3));
     // the button walks through the steps while LibreOffice converts (a few seconds at least)
     await expect
       .poll(
@@ -82,7 +92,10 @@ describe.skipIf(!soffice)("PowerPoint decks in the browser", () => {
         { timeout: 120_000, interval: 100 },
       )
       .toBe("更换演示文稿");
-    expect([...seen].some((s) => /排队中|转换中/.test(s)), `steps seen: ${[...seen].join(", ")}`).toBe(true);
+    expect(
+      [...seen].some((s) => /排队中|转换中/.test(s)),
+      `steps seen: ${[...seen].join(", ")}`,
+    ).toBe(true);
     await screenshot(host, "deck-pptx-host");
 
     await viewer.goto(`/forums/${forum.id}`);

@@ -28,7 +28,12 @@ describe("client delivery", () => {
       const headers = await response.allHeaders();
       if (response.request().resourceType() === "document") documentCache = headers["cache-control"];
       if (response.url().includes("/assets/") && response.url().endsWith(".js")) {
-        scripts.push({ url: response.url(), encoding: headers["content-encoding"], cache: headers["cache-control"], length: Number(headers["content-length"] ?? 0) });
+        scripts.push({
+          url: response.url(),
+          encoding: headers["content-encoding"],
+          cache: headers["cache-control"],
+          length: Number(headers["content-length"] ?? 0),
+        });
       }
     });
     await page.goto("/login");
@@ -51,7 +56,10 @@ describe("client delivery", () => {
     const plain = await fetch(app.baseUrl + asset, { headers: { "accept-encoding": "identity" } });
     expect(plain.status).toBe(200);
     expect(plain.headers.get("content-encoding")).toBeNull();
-    const gzip = await fetch(app.baseUrl + asset, { headers: { "accept-encoding": "gzip" }, decompress: false } as RequestInit);
+    const gzip = await fetch(app.baseUrl + asset, {
+      headers: { "accept-encoding": "gzip" },
+      decompress: false,
+    } as RequestInit);
     expect(gzip.headers.get("content-encoding")).toBe("gzip");
   });
 });
@@ -73,7 +81,9 @@ describe("installable shell", () => {
     await page.goto("/login");
     await page.getByLabel("用户名").waitFor();
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-    await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 20_000 })
+      .toBe(true);
 
     await app.pause();
     try {
@@ -82,7 +92,12 @@ describe("installable shell", () => {
       await fresh.goto(`${app.baseUrl}/login`);
       await fresh.getByLabel("用户名").waitFor();
       // API answers are never cached: with the server down, they fail instead of being made up.
-      const status = await fresh.evaluate(() => fetch("/api/health").then((r) => r.status, () => 0));
+      const status = await fresh.evaluate(() =>
+        fetch("/api/health").then(
+          (r) => r.status,
+          () => 0,
+        ),
+      );
       expect(status).not.toBe(200);
     } finally {
       await app.resume();

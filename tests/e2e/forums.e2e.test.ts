@@ -22,7 +22,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of pages) await p.context().close().catch(() => {});
+  for (const p of pages)
+    await p
+      .context()
+      .close()
+      .catch(() => {});
   await browser?.close();
   await app?.stop();
 });
@@ -111,8 +115,13 @@ describe("forums in the browser", () => {
     await presenter.goto(`/forums/${forum.id}`);
     await presenter.getByRole("button", { name: "开始论坛" }).click();
     await expect.poll(() => presenter.getByTestId("forum-status").textContent()).toBe("进行中");
-    await presenter.locator('input[type="file"]').first().setInputFiles(await makeDeck(3));
-    await expect.poll(() => presenter.getByTestId("page-indicator").textContent(), { timeout: 15_000 }).toBe("第 1 / 3 页");
+    await presenter
+      .locator('input[type="file"]')
+      .first()
+      .setInputFiles(await makeDeck(3));
+    await expect
+      .poll(() => presenter.getByTestId("page-indicator").textContent(), { timeout: 15_000 })
+      .toBe("第 1 / 3 页");
     await expect.poll(() => slideState(presenter).getAttribute("data-state"), { timeout: 15_000 }).toBe("ready");
 
     for (const viewer of [viewerA, viewerB]) {
@@ -137,19 +146,34 @@ describe("forums in the browser", () => {
     // viewer A asks; viewer B (on a phone) upvotes; the presenter marks it answered
     const question = "加装电梯时，一楼住户的顾虑怎么化解？";
     await viewerA.getByLabel("向发言人提问…").fill(question);
-    await viewerA.getByRole("button", { name: "提 问" }).or(viewerA.getByRole("button", { name: "提问" })).first().click();
+    await viewerA
+      .getByRole("button", { name: "提 问" })
+      .or(viewerA.getByRole("button", { name: "提问" }))
+      .first()
+      .click();
     const onB = viewerB.getByTestId("question").filter({ hasText: question });
     await onB.waitFor();
     await onB.getByRole("button", { name: /赞同/ }).click();
     const onPresenter = presenter.getByTestId("question").filter({ hasText: question });
     await expect.poll(() => onPresenter.getByTestId("vote-count").textContent()).toBe("1");
-    await expect.poll(() => viewerA.getByTestId("question").filter({ hasText: question }).getByTestId("vote-count").textContent()).toBe("1");
+    await expect
+      .poll(() => viewerA.getByTestId("question").filter({ hasText: question }).getByTestId("vote-count").textContent())
+      .toBe("1");
     await onPresenter.getByRole("button", { name: "标为已回答" }).click();
     // 现场问政: a one-line note of the answer given on stage, shown to everyone
     await presenter.getByTestId("answer-note-input").fill("先开楼栋协商会，一楼补偿方案由全体住户表决");
-    await presenter.getByRole("dialog").getByRole("button", { name: /保\s*存/ }).click();
-    await expect.poll(() => viewerA.getByTestId("question").filter({ hasText: question }).getByTestId("answer-note").textContent()).toContain("一楼补偿方案");
-    await expect.poll(() => viewerA.getByTestId("question").filter({ hasText: question }).getAttribute("data-status")).toBe("answered");
+    await presenter
+      .getByRole("dialog")
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    await expect
+      .poll(() =>
+        viewerA.getByTestId("question").filter({ hasText: question }).getByTestId("answer-note").textContent(),
+      )
+      .toContain("一楼补偿方案");
+    await expect
+      .poll(() => viewerA.getByTestId("question").filter({ hasText: question }).getAttribute("data-status"))
+      .toBe("answered");
     await expect.poll(() => onB.getAttribute("data-status")).toBe("answered");
 
     await screenshot(presenter, "forums-room-presenter", { fullPage: false });
@@ -175,7 +199,11 @@ describe("forums in the browser", () => {
     };
     const residentPhone = await guestPhone();
     const workerPhone = await guestPhone();
-    const presenterId = ((await (await host.request.get("/api/forums/presenters")).json()) as { users: { id: string; displayName: string }[] }).users.find((u) => u.displayName.includes("黄海燕"))!.id;
+    const presenterId = (
+      (await (await host.request.get("/api/forums/presenters")).json()) as {
+        users: { id: string; displayName: string }[];
+      }
+    ).users.find((u) => u.displayName.includes("黄海燕"))!.id;
     const forum = await createForum(host, {
       title: "E2E 群众考书记",
       mode: "examination",
@@ -183,7 +211,13 @@ describe("forums in the browser", () => {
       talks: [{ title: "河东第三社区停车难治理", presenterId, capability: "coordination", plannedMinutes: 15 }],
     });
     const deck = await host.request.post(`/api/forums/${forum.id}/talks/${forum.talks[0]!.id}/deck`, {
-      multipart: { file: { name: "停车治理.pdf", mimeType: "application/pdf", buffer: Buffer.from(await (await import("node:fs/promises")).readFile(await makeDeck(2))) } },
+      multipart: {
+        file: {
+          name: "停车治理.pdf",
+          mimeType: "application/pdf",
+          buffer: Buffer.from(await (await import("node:fs/promises")).readFile(await makeDeck(2))),
+        },
+      },
     });
     expect(deck.status(), "the host uploads the deck for the presenter").toBe(201);
     await host.goto(`/forums/${forum.id}`);
@@ -193,15 +227,26 @@ describe("forums in the browser", () => {
     await host.getByRole("button", { name: "开始评分" }).click();
     await host.getByRole("button", { name: "结束评分" }).waitFor();
 
-    const codes = await host.request.post(`/api/forums/${forum.id}/ballot-codes`, { data: { group: "public", count: 2 } });
+    const codes = await host.request.post(`/api/forums/${forum.id}/ballot-codes`, {
+      data: { group: "public", count: 2 },
+    });
     expect(codes.status()).toBe(201);
     const [codeA, codeB] = ((await codes.json()) as { codes: { code: string }[] }).codes.map((c) => c.code);
-    for (const [phone, stars, code] of [[residentPhone, 5, codeA], [workerPhone, 3, codeB]] as const) {
+    for (const [phone, stars, code] of [
+      [residentPhone, 5, codeA],
+      [workerPhone, 3, codeB],
+    ] as const) {
       await phone.goto(`/g/${code}`);
       await phone.getByRole("tab", { name: "评分" }).click();
       const rows = phone.locator(".ballot-row");
       await expect.poll(() => rows.count()).toBe(7);
-      for (let i = 0; i < 7; i++) await rows.nth(i).locator(".ant-rate-star").nth(stars - 1).locator("div[role=radio]").click();
+      for (let i = 0; i < 7; i++)
+        await rows
+          .nth(i)
+          .locator(".ant-rate-star")
+          .nth(stars - 1)
+          .locator("div[role=radio]")
+          .click();
       await phone.getByRole("button", { name: /提交评分/ }).click();
       await phone.getByText("评分已提交，结束前可修改").waitFor();
     }
@@ -211,7 +256,10 @@ describe("forums in the browser", () => {
     const asked = "晚上小区门口的临时停车位能不能延长开放时间？";
     await residentPhone.getByRole("tab", { name: /提问/ }).click();
     await residentPhone.getByLabel("向发言人提问…").fill(asked);
-    await residentPhone.getByRole("button", { name: /提\s*问/ }).last().click();
+    await residentPhone
+      .getByRole("button", { name: /提\s*问/ })
+      .last()
+      .click();
     await residentPhone.getByText("提问将在主持人审核后公开").first().waitFor();
     expect(await workerPhone.getByText(asked).count()).toBe(0);
     await host.getByRole("tab", { name: /提问/ }).click();
@@ -256,7 +304,9 @@ describe("forums in the browser", () => {
     await projector.getByTestId("screen-view-question").click();
     expect(await projector.getByTestId("screen-question").textContent()).toContain(asked);
     expect(await smallestText(projector, "screen-question")).toBeGreaterThanOrEqual(40);
-    expect(parseFloat(await projector.locator(".screen-question-text").evaluate((el) => getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(80);
+    expect(
+      parseFloat(await projector.locator(".screen-question-text").evaluate((el) => getComputedStyle(el).fontSize)),
+    ).toBeGreaterThanOrEqual(80);
     await screenshot(projector, "forums-projector-question", { fullPage: false });
 
     // the text follows the viewport: a smaller window gets smaller text, not a clipped panel
@@ -297,13 +347,21 @@ describe("forums in the browser", () => {
       talks: [{ title: "断线重连", presenterId: await userId(presenter) }],
     });
     const deck = await presenter.request.post(`/api/forums/${forum.id}/talks/${forum.talks[0]!.id}/deck`, {
-      multipart: { file: { name: "deck.pdf", mimeType: "application/pdf", buffer: Buffer.from(await (await import("node:fs/promises")).readFile(await makeDeck(3))) } },
+      multipart: {
+        file: {
+          name: "deck.pdf",
+          mimeType: "application/pdf",
+          buffer: Buffer.from(await (await import("node:fs/promises")).readFile(await makeDeck(3))),
+        },
+      },
     });
     expect(deck.status()).toBe(201);
     await presenter.goto(`/forums/${forum.id}`);
     await presenter.getByRole("button", { name: "开始论坛" }).click();
     await viewer.goto(`/forums/${forum.id}`);
-    await expect.poll(() => viewer.getByTestId("page-indicator").textContent(), { timeout: 15_000 }).toBe("第 1 / 3 页");
+    await expect
+      .poll(() => viewer.getByTestId("page-indicator").textContent(), { timeout: 15_000 })
+      .toBe("第 1 / 3 页");
 
     cut = true;
     for (const ws of live.splice(0)) await ws.close({ code: 1006 }).catch(() => ws.close());
@@ -322,9 +380,12 @@ describe("forums in the browser", () => {
     await expect.poll(() => viewer.getByTestId("page-indicator").textContent()).toBe("第 3 / 3 页");
     await presenter.getByRole("tab", { name: "讨论" }).click();
     for (const page of [presenter, viewer]) {
-      await expect.poll(() => page.getByTestId("chat-list").getByText("断线时发的一句话").count(), { timeout: 15_000 }).toBe(1);
+      await expect
+        .poll(() => page.getByTestId("chat-list").getByText("断线时发的一句话").count(), { timeout: 15_000 })
+        .toBe(1);
     }
     await viewer.waitForTimeout(1000);
-    for (const page of [presenter, viewer]) expect(await page.getByTestId("chat-list").getByText("断线时发的一句话").count()).toBe(1);
+    for (const page of [presenter, viewer])
+      expect(await page.getByTestId("chat-list").getByText("断线时发的一句话").count()).toBe(1);
   });
 });

@@ -48,7 +48,9 @@ describe("成长档案", () => {
       await radar.locator("canvas").waitFor();
       expect(await radar.getAttribute("aria-label")).toMatch(/协商议事力 \d+/);
       // the training's link opens its page
-      expect(await items.filter({ hasText: "社区协商议事实务专题培训" }).getByRole("link").getAttribute("href")).toMatch(/^\/trainings\//);
+      expect(
+        await items.filter({ hasText: "社区协商议事实务专题培训" }).getByRole("link").getAttribute("href"),
+      ).toMatch(/^\/trainings\//);
       await screenshot(page, "growth-record-desktop");
       await page.emulateMedia({ media: "print" });
       expect(await page.locator(".app-header").isVisible()).toBe(false);

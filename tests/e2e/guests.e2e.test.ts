@@ -17,7 +17,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const page of pages) await page.context().close().catch(() => {});
+  for (const page of pages)
+    await page
+      .context()
+      .close()
+      .catch(() => {});
   await browser?.close();
   await app?.stop();
 });
@@ -33,12 +37,23 @@ describe("guests of the hall", () => {
   test("a resident without an account scores with a printed code on a 375 px phone; the projector updates", async () => {
     const host = await page();
     await signIn(host, "sec2");
-    const presenterId = ((await (await host.request.get("/api/forums/presenters")).json()) as { users: { id: string; displayName: string }[] }).users.find((u) => u.displayName.includes("黄海燕"))!.id;
+    const presenterId = (
+      (await (await host.request.get("/api/forums/presenters")).json()) as {
+        users: { id: string; displayName: string }[];
+      }
+    ).users.find((u) => u.displayName.includes("黄海燕"))!.id;
     const created = await host.request.post("/api/forums", {
-      data: { title: "E2E 现场评议", mode: "examination", startsAt: new Date().toISOString(), talks: [{ title: "潭中社区加装电梯", presenterId }] },
+      data: {
+        title: "E2E 现场评议",
+        mode: "examination",
+        startsAt: new Date().toISOString(),
+        talks: [{ title: "潭中社区加装电梯", presenterId }],
+      },
     });
     const forum = ((await created.json()) as { forum: { id: string; talks: { id: string }[] } }).forum;
-    const codes = await host.request.post(`/api/forums/${forum.id}/ballot-codes`, { data: { group: "party", count: 2 } });
+    const codes = await host.request.post(`/api/forums/${forum.id}/ballot-codes`, {
+      data: { group: "party", count: 2 },
+    });
     const [code, spare] = ((await codes.json()) as { codes: { code: string }[] }).codes.map((c) => c.code);
 
     await host.goto(`/forums/${forum.id}`);
@@ -79,8 +94,13 @@ describe("guests of the hall", () => {
     await host.request.post(`/api/forums/${forum.id}/talks/${forum.talks[0]!.id}/deck`, {
       multipart: { file: { name: "电梯.pdf", mimeType: "application/pdf", buffer: Buffer.from(await makePdf()) } },
     });
-    const wechat = await page({ width: 360, height: 720 }, "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile MicroMessenger/8.0.47");
-    await wechat.addInitScript(() => Object.defineProperty(navigator, "userAgent", { get: () => `${navigator.appVersion} MicroMessenger/8.0.47` }));
+    const wechat = await page(
+      { width: 360, height: 720 },
+      "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile MicroMessenger/8.0.47",
+    );
+    await wechat.addInitScript(() =>
+      Object.defineProperty(navigator, "userAgent", { get: () => `${navigator.appVersion} MicroMessenger/8.0.47` }),
+    );
     await wechat.goto(`/g/${spare}`);
     await wechat.getByTestId("open-in-browser").waitFor();
     expect(await wechat.getByText("请在浏览器中打开").count()).toBeGreaterThan(0);

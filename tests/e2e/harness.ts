@@ -160,7 +160,9 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     while (true) {
       if (exited(child)) {
         await stop();
-        throw new Error(`server exited before it was ready (code ${child.exitCode}, signal ${child.signalCode}):\n${output}`);
+        throw new Error(
+          `server exited before it was ready (code ${child.exitCode}, signal ${child.signalCode}):\n${output}`,
+        );
       }
       try {
         const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(2_000) });
@@ -215,7 +217,8 @@ const reportViolations = `document.addEventListener("securitypolicyviolation", (
 function watchForCsp(page: Page): void {
   page.on("console", (message) => {
     const text = message.text();
-    if (text.startsWith(CSP_MARKER) || /Content Security Policy/i.test(text)) cspViolations.push(`${page.url()}: ${text}`);
+    if (text.startsWith(CSP_MARKER) || /Content Security Policy/i.test(text))
+      cspViolations.push(`${page.url()}: ${text}`);
   });
 }
 

@@ -46,7 +46,11 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  for (const page of contexts) await page.context().close().catch(() => undefined);
+  for (const page of contexts)
+    await page
+      .context()
+      .close()
+      .catch(() => undefined);
   await browser?.close();
   await app?.stop();
 });
@@ -58,7 +62,10 @@ async function apiLogin(username: string): Promise<string> {
     body: JSON.stringify({ username, password: DEMO_PASSWORD }),
   });
   expect(res.status).toBe(200);
-  return res.headers.getSetCookie().find((c) => c.startsWith("session="))!.split(";")[0]!;
+  return res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("session="))!
+    .split(";")[0]!;
 }
 
 async function signedIn(username: string): Promise<Page> {
@@ -80,7 +87,8 @@ async function openProposal(page: Page, name: string) {
   }
 }
 
-const section = (page: Page, title: string) => page.locator(`.proposal-editor-card .tiptap h2:has-text("${title}") + p`);
+const section = (page: Page, title: string) =>
+  page.locator(`.proposal-editor-card .tiptap h2:has-text("${title}") + p`);
 
 /** A section's text as a reader sees it (others' caret labels left out). */
 const sectionText = (page: Page, title: string) =>
@@ -99,7 +107,9 @@ async function typeInto(page: Page, title: string, text: string) {
 }
 
 const localCopies = (page: Page) =>
-  page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? "").filter((name) => name.startsWith("local-copy:")));
+  page.evaluate(async () =>
+    (await indexedDB.databases()).map((db) => db.name ?? "").filter((name) => name.startsWith("local-copy:")),
+  );
 
 /**
  * Signs out through the user menu. The editor is left first (blurred, scrolled to the top): while
@@ -203,7 +213,9 @@ describe("the proposal editor through an outage", () => {
 
     await a.context().setOffline(false);
     await a.locator('.proposal-sync[data-state="synced"]').waitFor({ timeout: 30_000 });
-    await expect.poll(() => sectionText(b, "预期成效"), { timeout: 20_000 }).toContain("【断网前】【断网中一】【断网中二】");
+    await expect
+      .poll(() => sectionText(b, "预期成效"), { timeout: 20_000 })
+      .toContain("【断网前】【断网中一】【断网中二】");
     await expect.poll(() => sectionText(a, "评估指标"), { timeout: 20_000 }).toContain("【在线作者】");
     // Offline and online once more: the teardown of the broadcast channel must not throw either.
     await a.context().setOffline(true);
@@ -253,7 +265,9 @@ describe("the proposal editor through an outage", () => {
     await openProposal(page, "sec1");
     await typeInto(page, "预期成效", "【冷启动也在】");
     await expect.poll(() => page.locator(".proposal-sync").getAttribute("data-state")).toBe("synced");
-    await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 })
+      .toBe(true);
 
     await pause();
     const fresh = await page.context().newPage();
@@ -314,7 +328,12 @@ describe("live rooms through an outage", () => {
     const admin = await signedIn("admin");
     const hostId = ((await (await host.request.get("/api/me")).json()) as { user: { id: string } }).user.id;
     const created = await host.request.post("/api/forums", {
-      data: { title: "停机演练论坛", mode: "forum", startsAt: new Date().toISOString(), talks: [{ title: "停机演练", presenterId: hostId }] },
+      data: {
+        title: "停机演练论坛",
+        mode: "forum",
+        startsAt: new Date().toISOString(),
+        talks: [{ title: "停机演练", presenterId: hostId }],
+      },
     });
     expect(created.status(), await created.text()).toBe(201);
     const forum = ((await created.json()) as { forum: { id: string } }).forum;
@@ -348,16 +367,22 @@ describe("live rooms through an outage", () => {
     await admin.getByTestId("reconnecting").waitFor({ state: "detached", timeout: 40_000 });
     // Back in the rooms: what was kept can be sent, and others' changes arrive live again.
     await host.getByLabel("说点什么…").press("Enter");
-    await expect.poll(() => host.getByTestId("chat-list").getByText("停机时没发出的话").count(), { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => host.getByTestId("chat-list").getByText("停机时没发出的话").count(), { timeout: 20_000 })
+      .toBe(1);
     await admin.getByRole("button", { name: "发布回答" }).click();
-    await expect.poll(() => admin.getByTestId("qa-live-current").textContent(), { timeout: 20_000 }).toContain("停机时没发布的回答");
+    await expect
+      .poll(() => admin.getByTestId("qa-live-current").textContent(), { timeout: 20_000 })
+      .toContain("停机时没发布的回答");
     const other = await signedIn("sec2");
     await other.goto(`/forums/${forum.id}`);
     await other.getByTestId("forum-room").waitFor();
     await other.getByRole("tab", { name: "讨论" }).click();
     await other.getByLabel("说点什么…").fill("重启后的新消息");
     await other.getByLabel("说点什么…").press("Enter");
-    await expect.poll(() => host.getByTestId("chat-list").getByText("重启后的新消息").count(), { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => host.getByTestId("chat-list").getByText("重启后的新消息").count(), { timeout: 20_000 })
+      .toBe(1);
     expectNoPageErrors();
   }, 180_000);
 });

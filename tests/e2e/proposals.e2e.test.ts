@@ -32,7 +32,10 @@ async function apiLogin(username: string): Promise<string> {
     body: JSON.stringify({ username, password: DEMO_PASSWORD }),
   });
   expect(res.status).toBe(200);
-  return res.headers.getSetCookie().find((c) => c.startsWith("session="))!.split(";")[0]!;
+  return res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("session="))!
+    .split(";")[0]!;
 }
 
 async function openProposal(username: string, viewport?: { width: number; height: number }): Promise<Page> {
@@ -51,7 +54,8 @@ async function openProposal(username: string, viewport?: { width: number; height
 }
 
 /** The paragraph right after a section heading. */
-const section = (page: Page, title: string) => page.locator(`.proposal-editor-card .tiptap h2:has-text("${title}") + p`);
+const section = (page: Page, title: string) =>
+  page.locator(`.proposal-editor-card .tiptap h2:has-text("${title}") + p`);
 
 /** A section's text as a reader sees it (others' caret labels left out). */
 const sectionText = (page: Page, title: string) =>
@@ -102,7 +106,9 @@ describe("proposals in the browser", () => {
 
   test("a viewer sees live edits but cannot type", async () => {
     const sec1 = await apiLogin("sec1");
-    const worker = await fetch(`${app.baseUrl}/api/proposals/people?q=worker1`, { headers: { cookie: sec1 } }).then((r) => r.json());
+    const worker = await fetch(`${app.baseUrl}/api/proposals/people?q=worker1`, { headers: { cookie: sec1 } }).then(
+      (r) => r.json(),
+    );
     const add = await fetch(`${app.baseUrl}/api/proposals/${proposalId}/members`, {
       method: "POST",
       headers: { cookie: sec1, "content-type": "application/json", origin: app.baseUrl },
@@ -243,12 +249,18 @@ describe("proposals in the browser", () => {
       await modal.locator(".proposal-static .tiptap").waitFor();
       expect(await modal.locator(".proposal-static .tiptap").getAttribute("contenteditable")).toBe("false");
       expect(await modal.locator(".proposal-static").textContent()).not.toContain("（待删）");
-      const [download] = await Promise.all([a.waitForEvent("download"), modal.getByRole("button", { name: "导出 Word" }).click()]);
+      const [download] = await Promise.all([
+        a.waitForEvent("download"),
+        modal.getByRole("button", { name: "导出 Word" }).click(),
+      ]);
       expect(download.suggestedFilename()).toMatch(/\.docx$/);
       await screenshot(a, "proposals-version-view", { fullPage: false });
       await modal.getByRole("button", { name: /Close|关闭/ }).click();
       await item.getByRole("button", { name: /恢\s*复/ }).click();
-      await a.locator(".ant-modal-confirm").getByRole("button", { name: /确\s*定|OK/ }).click();
+      await a
+        .locator(".ant-modal-confirm")
+        .getByRole("button", { name: /确\s*定|OK/ })
+        .click();
       await expect.poll(() => sectionText(a, "评估指标")).toBe(saved);
     } finally {
       await a.context().close();
@@ -261,7 +273,10 @@ describe("proposals in the browser", () => {
     try {
       expect(await b.locator(".tiptap").getAttribute("contenteditable")).toBe("true");
       await a.getByRole("button", { name: "提交评审" }).click();
-      await a.locator(".ant-modal-confirm").getByRole("button", { name: /确\s*定|OK/ }).click();
+      await a
+        .locator(".ant-modal-confirm")
+        .getByRole("button", { name: /确\s*定|OK/ })
+        .click();
       await expect.poll(() => a.locator(".tiptap").getAttribute("contenteditable")).toBe("false");
       await expect.poll(() => b.locator(".tiptap").getAttribute("contenteditable"), { timeout: 10_000 }).toBe("false");
       await a.locator(".proposal-readonly").waitFor();
@@ -284,7 +299,10 @@ describe("proposals in the browser", () => {
       }
       await m.getByLabel("评审意见").fill("思路清晰，预算可再细化");
       await m.getByRole("button", { name: "提交评分" }).click();
-      await m.getByText(/20\/25/).first().waitFor();
+      await m
+        .getByText(/20\/25/)
+        .first()
+        .waitFor();
       await screenshot(m, "proposals-review-mentor", { fullPage: false });
     } finally {
       await m.context().close();

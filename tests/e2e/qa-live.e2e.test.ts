@@ -18,7 +18,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of pages) await p.context().close().catch(() => {});
+  for (const p of pages)
+    await p
+      .context()
+      .close()
+      .catch(() => {});
   await browser?.close();
   await app?.stop();
 });
@@ -40,7 +44,9 @@ describe("老书记问答, live", () => {
     const boardWatcher = await signedIn("mentor1");
 
     const title = "楼道里的电动车充电怎么劝离？";
-    const created = await asker.request.post("/api/questions", { data: { title, body: "劝了几次都不听，有没有好办法。", capability: "service" } });
+    const created = await asker.request.post("/api/questions", {
+      data: { title, body: "劝了几次都不听，有没有好办法。", capability: "service" },
+    });
     expect(created.status(), await created.text()).toBe(201);
     const id = ((await created.json()) as { question: { id: string } }).question.id;
     const path = `/qa/questions/${id}`;
@@ -74,7 +80,8 @@ describe("老书记问答, live", () => {
     const answer = "先摸清是谁家的车，再请物业在楼下装充电桩，堵不如疏。";
     const answered = await veteran.request.post(`/api/questions/${id}/answers`, { data: { body: answer } });
     expect(answered.status()).toBe(201);
-    for (const page of [watcher, asker]) await expect.poll(() => page.getByTestId("qa-answers").textContent()).toContain(answer);
+    for (const page of [watcher, asker])
+      await expect.poll(() => page.getByTestId("qa-answers").textContent()).toContain(answer);
 
     // the asker accepts it: the watcher sees the mark without reloading
     await asker.getByRole("button", { name: /采\s*纳/ }).click();

@@ -33,10 +33,13 @@ describe("老书记问答", () => {
     try {
       // the board shows the seeded questions
       await worker.goto("/qa");
-      await worker.getByTestId("qa-list").waitFor({ timeout: 30_000 }).catch(async (e) => {
-        await screenshot(worker, "qa-debug");
-        throw e;
-      });
+      await worker
+        .getByTestId("qa-list")
+        .waitFor({ timeout: 30_000 })
+        .catch(async (e) => {
+          await screenshot(worker, "qa-debug");
+          throw e;
+        });
       await screenshot(worker, "qa-board-desktop");
 
       // asking: similar questions appear while the title is typed
@@ -45,7 +48,9 @@ describe("老书记问答", () => {
       await title.click();
       await title.pressSequentially("加装电梯时一楼住户要求补偿", { delay: 40 });
       const similar = worker.getByTestId("qa-similar");
-      await expect.poll(() => similar.textContent(), { timeout: 10_000 }).toContain("老旧小区加装电梯，一楼住户坚决反对怎么协调？");
+      await expect
+        .poll(() => similar.textContent(), { timeout: 10_000 })
+        .toContain("老旧小区加装电梯，一楼住户坚决反对怎么协调？");
       await screenshot(worker, "qa-ask-similar");
       await title.pressSequentially("，补偿标准怎么定？", { delay: 20 });
       await worker.getByLabel("详细描述").fill("一楼两户说采光受影响，要求**每户补偿**，高层住户觉得太高。");
@@ -56,7 +61,9 @@ describe("老书记问答", () => {
       await worker.getByRole("button", { name: "发布问题" }).click();
       await worker.waitForURL(/\/qa\/questions\/[0-9a-f-]+$/);
       const questionUrl = new URL(worker.url()).pathname;
-      await expect.poll(() => worker.getByTestId("qa-question-title").textContent()).toBe("加装电梯时一楼住户要求补偿，补偿标准怎么定？");
+      await expect
+        .poll(() => worker.getByTestId("qa-question-title").textContent())
+        .toBe("加装电梯时一楼住户要求补偿，补偿标准怎么定？");
       expect(await worker.locator(".qa-markdown strong").first().textContent()).toBe("每户补偿");
       expect(await worker.locator(".ant-card").first().textContent()).toContain("#加装电梯");
       expect(await worker.locator(".ant-card").first().textContent()).toContain("协商议事力");
@@ -84,7 +91,9 @@ describe("老书记问答", () => {
       await search.press("Enter");
       await expect.poll(() => new URL(worker.url()).searchParams.get("q")).toBe("补偿");
       const list = worker.getByTestId("qa-list");
-      await expect.poll(() => list.locator("li").first().textContent(), { timeout: 10_000 }).toContain("加装电梯时一楼住户要求补偿");
+      await expect
+        .poll(() => list.locator("li").first().textContent(), { timeout: 10_000 })
+        .toContain("加装电梯时一楼住户要求补偿");
       expect(await list.locator("li").first().locator("mark").first().textContent()).toBe("补偿");
       await screenshot(worker, "qa-search-two-chars");
 
@@ -117,18 +126,26 @@ describe("老书记问答", () => {
       await page.goto(`/qa/questions/${question.id}`);
       const markdown = page.locator(".qa-markdown").first();
       await markdown.locator("strong").waitFor();
-      await page.getByRole("link", { name: "点我" }).click().catch(() => {});
+      await page
+        .getByRole("link", { name: "点我" })
+        .click()
+        .catch(() => {});
       await markdown.hover();
       expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss)).toBeUndefined();
       expect(await markdown.locator("script, img, iframe, svg").count()).toBe(0);
-      const unsafe = await markdown.evaluate((root) =>
-        [...root.querySelectorAll("*")].filter(
-          (el) => el.getAttributeNames().some((a) => a.startsWith("on")) || /^\s*javascript:/i.test(el.getAttribute("href") ?? ""),
-        ).length,
+      const unsafe = await markdown.evaluate(
+        (root) =>
+          [...root.querySelectorAll("*")].filter(
+            (el) =>
+              el.getAttributeNames().some((a) => a.startsWith("on")) ||
+              /^\s*javascript:/i.test(el.getAttribute("href") ?? ""),
+          ).length,
       );
       expect(unsafe).toBe(0);
       expect(await markdown.textContent()).toContain("<script>");
-      expect(await markdown.locator('a[href="https://example.org"]').getAttribute("rel")).toBe("noopener noreferrer nofollow");
+      expect(await markdown.locator('a[href="https://example.org"]').getAttribute("rel")).toBe(
+        "noopener noreferrer nofollow",
+      );
     } finally {
       await page.context().close();
     }
@@ -142,18 +159,30 @@ describe("老书记问答", () => {
       await reporter.getByRole("link", { name: "居民议事会开成了吵架会，怎么引导大家有序协商？" }).click();
       const answers = reporter.getByTestId("qa-answers");
       await answers.waitFor();
-      await answers.getByRole("button", { name: /^举\s*报$/ }).first().click();
+      await answers
+        .getByRole("button", { name: /^举\s*报$/ })
+        .first()
+        .click();
       await reporter.getByLabel("举报原因").fill("内容与问题无关");
-      await reporter.getByRole("dialog").getByRole("button", { name: /^举\s*报$/ }).click();
+      await reporter
+        .getByRole("dialog")
+        .getByRole("button", { name: /^举\s*报$/ })
+        .click();
       await reporter.getByText("已收到举报").waitFor();
       const questionUrl = new URL(reporter.url()).pathname;
 
       await admin.goto("/qa/moderation");
       const reports = admin.locator(".ant-card").filter({ hasText: "待处理举报" });
       await expect.poll(() => reports.textContent()).toContain("内容与问题无关");
-      await reports.getByRole("button", { name: /^隐\s*藏$/ }).first().click();
+      await reports
+        .getByRole("button", { name: /^隐\s*藏$/ })
+        .first()
+        .click();
       await admin.getByLabel("原因（将记入审计记录）").fill("核实后与问题无关");
-      await admin.getByRole("dialog").getByRole("button", { name: /^隐\s*藏$/ }).click();
+      await admin
+        .getByRole("dialog")
+        .getByRole("button", { name: /^隐\s*藏$/ })
+        .click();
       const trail = admin.locator(".ant-card").filter({ hasText: "审计记录" });
       await expect.poll(() => trail.textContent()).toContain("核实后与问题无关");
       await screenshot(admin, "qa-moderation");
@@ -163,10 +192,18 @@ describe("老书记问答", () => {
       await expect.poll(() => reporter.locator("main").textContent()).toContain("还没有回答");
 
       await admin.goto(questionUrl);
-      await expect.poll(() => admin.getByTestId("qa-answers").textContent()).toContain("此内容已被管理员隐藏：核实后与问题无关");
-      await admin.getByTestId("qa-answers").getByRole("button", { name: /^恢\s*复$/ }).click();
+      await expect
+        .poll(() => admin.getByTestId("qa-answers").textContent())
+        .toContain("此内容已被管理员隐藏：核实后与问题无关");
+      await admin
+        .getByTestId("qa-answers")
+        .getByRole("button", { name: /^恢\s*复$/ })
+        .click();
       await admin.getByLabel("原因（将记入审计记录）").fill("复核后恢复");
-      await admin.getByRole("dialog").getByRole("button", { name: /^恢\s*复$/ }).click();
+      await admin
+        .getByRole("dialog")
+        .getByRole("button", { name: /^恢\s*复$/ })
+        .click();
       await expect.poll(() => admin.getByTestId("qa-answers").textContent()).not.toContain("此内容已被管理员隐藏");
       await reporter.reload();
       await expect.poll(() => reporter.getByTestId("qa-answers").textContent()).toContain("先定规则");
@@ -186,7 +223,9 @@ describe("老书记问答", () => {
       await screenshot(page, "qa-board-phone");
       await page.getByTestId("qa-list").locator("a.qa-row-title").first().click();
       await page.getByTestId("qa-question-title").waitFor();
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+        1,
+      );
       await screenshot(page, "qa-question-phone");
     } finally {
       await page.context().close();

@@ -63,12 +63,17 @@ describe("roster import", () => {
       await page.getByRole("button", { name: /确\s*定|OK/ }).click();
       await page.getByText("导入完成").waitFor();
 
-      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /下载初始密码/ }).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("link", { name: /下载初始密码/ }).click(),
+      ]);
       const saved = join(dir, "passwords.xlsx");
       await download.saveAs(saved);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(new Uint8Array(readFileSync(saved)).buffer);
-      const handed = workbook.worksheets[0]!.getSheetValues().slice(2).map((r) => (r as string[])[1]);
+      const handed = workbook.worksheets[0]!.getSheetValues()
+        .slice(2)
+        .map((r) => (r as string[])[1]);
       expect(handed.sort()).toEqual(["覃秀兰", "韦建国"].sort());
       await page.getByText("初始密码表已下载").waitFor();
       await screenshot(page, "roster-done");

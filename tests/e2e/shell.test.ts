@@ -71,7 +71,14 @@ describe("application shell", () => {
       await activity.getByRole("link", { name: /红色管家/ }).waitFor();
       // the Socket.IO handshake authenticated by the session cookie succeeds
       await expect
-        .poll(() => page.getByRole("status").filter({ hasText: /已连接|正在重连|离线/ }).textContent(), { timeout: 15_000 })
+        .poll(
+          () =>
+            page
+              .getByRole("status")
+              .filter({ hasText: /已连接|正在重连|离线/ })
+              .textContent(),
+          { timeout: 15_000 },
+        )
         .toContain("已连接");
       await screenshot(page, "home-desktop");
       await page.setViewportSize({ width: 1920, height: 1080 });
@@ -235,7 +242,12 @@ describe("application shell", () => {
     await withPage(undefined, async (page) => {
       await signIn(page, username, "victim-pass-1");
       await expect
-        .poll(() => page.getByRole("status").filter({ hasText: /已连接|正在重连|离线/ }).textContent())
+        .poll(() =>
+          page
+            .getByRole("status")
+            .filter({ hasText: /已连接|正在重连|离线/ })
+            .textContent(),
+        )
         .toContain("已连接");
 
       const adminLogin = await fetch(`${app.baseUrl}/api/auth/login`, {
@@ -243,7 +255,10 @@ describe("application shell", () => {
         headers: { "content-type": "application/json", origin: app.baseUrl },
         body: JSON.stringify({ username: "admin", password: DEMO_PASSWORD }),
       });
-      const cookie = adminLogin.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const cookie = adminLogin.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
       const patched = await fetch(`${app.baseUrl}/api/users/${user.id}`, {
         method: "PATCH",
         headers: { "content-type": "application/json", origin: app.baseUrl, cookie },

@@ -29,7 +29,13 @@ async function logIn(page: Page, username: string) {
     await signIn(page, username);
   } catch (error) {
     await screenshot(page, `studios-failed-login-${username}-${Date.now()}`, { fullPage: false });
-    console.error(page.url(), await page.locator("body").innerText().catch(() => ""));
+    console.error(
+      page.url(),
+      await page
+        .locator("body")
+        .innerText()
+        .catch(() => ""),
+    );
     throw error;
   }
 }
@@ -96,7 +102,9 @@ describe("studios in the browser", () => {
 
       // a message and its read receipt: sec1 reads it, so the mentor sees 已读 1/2 (sec2 is away)
       await send(mentorPage, "大家好，今天讨论加装电梯的议事流程 https://example.org/guide");
-      await expect.poll(() => chatTexts(menteePage)).toContain("大家好，今天讨论加装电梯的议事流程 https://example.org/guide");
+      await expect
+        .poll(() => chatTexts(menteePage))
+        .toContain("大家好，今天讨论加装电梯的议事流程 https://example.org/guide");
       const lastReceipt = mentorPage.getByTestId("studio-receipt").last();
       await expect.poll(() => lastReceipt.textContent()).toBe("已读 1/2");
       // the link is an anchor, not raw HTML
@@ -118,12 +126,16 @@ describe("studios in the browser", () => {
 
       // back online: the three arrive once each, in order, and the pending message goes out once
       await menteePage.context().setOffline(false);
-      await expect.poll(async () => (await chatTexts(menteePage)).filter((x) => three.includes(x)), { timeout: 30_000 }).toEqual(three);
+      await expect
+        .poll(async () => (await chatTexts(menteePage)).filter((x) => three.includes(x)), { timeout: 30_000 })
+        .toEqual(three);
       await expect.poll(() => menteePage.getByTestId("studio-pending").count(), { timeout: 20_000 }).toBe(0);
       await expect
         .poll(async () => (await chatTexts(mentorPage)).filter((x) => x === "我这边网络不好，稍后回复").length)
         .toBe(1);
-      const seqs = await menteePage.getByTestId("studio-message").evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-seq"))));
+      const seqs = await menteePage
+        .getByTestId("studio-message")
+        .evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-seq"))));
       expect(new Set(seqs).size).toBe(seqs.length);
       expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
       expect((await chatTexts(menteePage)).filter((x) => x === "我这边网络不好，稍后回复")).toHaveLength(1);
@@ -152,7 +164,11 @@ describe("studios in the browser", () => {
       await card.getByRole("button", { name: "标记完成" }).click();
       await expect.poll(() => mine.textContent()).toContain("已完成");
       // the mentor sees it on the task card in the chat, live
-      const inChat = mentorPage.getByTestId("studio-messages").getByTestId("studio-task").first().locator("li", { hasText: "张丽书记" });
+      const inChat = mentorPage
+        .getByTestId("studio-messages")
+        .getByTestId("studio-task")
+        .first()
+        .locator("li", { hasText: "张丽书记" });
       await expect.poll(() => inChat.textContent()).toContain("已完成");
 
       // the pinned guidance bar and the desktop layout
@@ -218,9 +234,9 @@ describe("studios in the browser", () => {
       await organiser.getByLabel("搜索书记姓名或账号").fill("黄海燕");
       await organiser.locator(".ant-select-item-option", { hasText: "黄海燕书记" }).first().click();
       await panel.getByTestId("studio-member-add").click();
-      await expect.poll(() => panel.getByTestId("studio-member-row").allTextContents()).toEqual(
-        expect.arrayContaining([expect.stringContaining("黄海燕书记")]),
-      );
+      await expect
+        .poll(() => panel.getByTestId("studio-member-row").allTextContents())
+        .toEqual(expect.arrayContaining([expect.stringContaining("黄海燕书记")]));
       await expect.poll(() => panel.getByTestId("studio-member-row").count()).toBe(4);
       await screenshot(organiser, "studios-members-desktop", { fullPage: false });
 
@@ -234,7 +250,10 @@ describe("studios in the browser", () => {
       // taken out again (with a confirm): her open room turns read-only at once
       await panel.getByRole("button", { name: "移出 黄海燕书记" }).click();
       // antd spaces out a two-character button label (「移 出」)
-      await organiser.locator(".ant-popconfirm").getByRole("button", { name: /^移\s*出$/ }).click();
+      await organiser
+        .locator(".ant-popconfirm")
+        .getByRole("button", { name: /^移\s*出$/ })
+        .click();
       await expect.poll(() => panel.getByTestId("studio-member-row").count()).toBe(3);
       await sec3.getByTestId("studio-left-banner").waitFor();
       await sec3.getByTestId("studio-system-line").filter({ hasText: "黄海燕书记离开了工作室" }).waitFor();
@@ -253,7 +272,10 @@ describe("studios in the browser", () => {
       await organiser.goto("/studios");
       await organiser.getByTestId("studio-tab-mentor").waitFor();
       await screenshot(organiser, "studios-list-organiser-phone", { fullPage: false });
-      await organiser.locator(".studio-list-item", { hasText: "李建华导师工作室" }).getByTestId("studio-manage").click();
+      await organiser
+        .locator(".studio-list-item", { hasText: "李建华导师工作室" })
+        .getByTestId("studio-manage")
+        .click();
       await organiser.getByTestId("studio-members-panel").waitFor();
       await expect.poll(() => organiser.getByTestId("studio-members-panel").textContent()).toContain("已离开（1）");
       await screenshot(organiser, "studios-members-phone", { fullPage: false });

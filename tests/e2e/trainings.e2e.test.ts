@@ -61,7 +61,9 @@ describe("培训台账", () => {
     // Enter confirms the range; antd's form may also take it as submit, so click only if still here
     await end.press("Enter");
     const created = /\/trainings\/[0-9a-f-]{36}$/;
-    await organiser.waitForURL(created, { timeout: 3_000 }).catch(() => organiser.getByRole("button", { name: /创\s*建/ }).click());
+    await organiser
+      .waitForURL(created, { timeout: 3_000 })
+      .catch(() => organiser.getByRole("button", { name: /创\s*建/ }).click());
     await organiser.waitForURL(created);
 
     // the host screen shows the rotating QR code

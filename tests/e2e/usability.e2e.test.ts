@@ -22,7 +22,10 @@ afterAll(async () => {
 
 const PRODUCT = "社区工作者协作论坛";
 
-async function withPage<T>(viewport: { width: number; height: number } | undefined, run: (page: Page) => Promise<T>): Promise<T> {
+async function withPage<T>(
+  viewport: { width: number; height: number } | undefined,
+  run: (page: Page) => Promise<T>,
+): Promise<T> {
   const page = await newPage(browser, { baseUrl: app.baseUrl, viewport });
   try {
     return await run(page);
@@ -55,10 +58,13 @@ describe("the notification popover on a phone", () => {
         await popover.getByText("通知", { exact: true }).waitFor();
         // wait for the placement to settle: the popover is measured after it is shown
         await expect
-          .poll(async () => {
-            const box = await popover.boundingBox();
-            return box ? box.x >= 0 && box.x + box.width <= width : false;
-          }, { timeout: 15_000 })
+          .poll(
+            async () => {
+              const box = await popover.boundingBox();
+              return box ? box.x >= 0 && box.x + box.width <= width : false;
+            },
+            { timeout: 15_000 },
+          )
           .toBe(true);
         await screenshot(page, `notifications-popover-${width}`, { fullPage: false });
       });
@@ -115,7 +121,10 @@ describe("browser titles", () => {
 
       await withPage(undefined, async (asker) => {
         await signIn(asker, "sec2");
-        const { question } = await post(asker, "/api/questions", { title: "楼道堆物劝不动怎么办", body: "劝了三次，还是堆满了纸箱。" });
+        const { question } = await post(asker, "/api/questions", {
+          title: "楼道堆物劝不动怎么办",
+          body: "劝了三次，还是堆满了纸箱。",
+        });
         // the section's name stands in while the question loads, then the question's own title
         await asker.goto(`/qa/questions/${question.id}`);
         await expect.poll(() => asker.title(), { timeout: 30_000 }).toBe(`楼道堆物劝不动怎么办 · ${PRODUCT}`);
@@ -139,7 +148,13 @@ const ALLOWED_WORDS = /\b(PDF|Word|QR|Excel|CSV|Markdown|WiFi|APP|PPT|PPTX|DOCX|
 const DEMO_USERNAMES = /\b(admin|organiser1|street1|mentor1|veteran1|sec[1-3]|worker1|resident1)\b/g;
 const TYPED_ROLES = new Set(["textbox", "searchbox", "combobox", "textField"]);
 
-type AxNode = { nodeId: string; ignored: boolean; role?: { value: string }; name?: { value: unknown }; childIds?: string[] };
+type AxNode = {
+  nodeId: string;
+  ignored: boolean;
+  role?: { value: string };
+  name?: { value: unknown };
+  childIds?: string[];
+};
 
 async function englishSpoken(page: Page): Promise<string[]> {
   const cdp = await page.context().newCDPSession(page);
@@ -153,7 +168,8 @@ async function englishSpoken(page: Page): Promise<string[]> {
       typed.add(id);
       for (const child of byId.get(id)?.childIds ?? []) mark(child);
     };
-    for (const node of nodes) if (TYPED_ROLES.has(node.role?.value ?? "")) for (const child of node.childIds ?? []) mark(child);
+    for (const node of nodes)
+      if (TYPED_ROLES.has(node.role?.value ?? "")) for (const child of node.childIds ?? []) mark(child);
 
     const found: string[] = [];
     for (const node of nodes) {
@@ -176,9 +192,25 @@ describe("Chinese for the ear", () => {
       await page.getByLabel("用户名").waitFor();
       const spoken: Record<string, string[]> = { "/login": await englishSpoken(page) };
       await signIn(page, "admin");
-      for (const path of ["/", "/forums", "/forums/new", "/studios", "/proposals", "/qa", "/qa/ask", "/trainings", "/trainings/new", "/account", "/admin/users"]) {
+      for (const path of [
+        "/",
+        "/forums",
+        "/forums/new",
+        "/studios",
+        "/proposals",
+        "/qa",
+        "/qa/ask",
+        "/trainings",
+        "/trainings/new",
+        "/account",
+        "/admin/users",
+      ]) {
         await titleOf(page, path);
-        await page.locator(".ant-spin-spinning").first().waitFor({ state: "detached" }).catch(() => {});
+        await page
+          .locator(".ant-spin-spinning")
+          .first()
+          .waitFor({ state: "detached" })
+          .catch(() => {});
         spoken[path] = await englishSpoken(page);
       }
       // the header's bell and menu, and an InputNumber's step buttons, are the classic offenders

@@ -51,7 +51,9 @@ describe("sensitive words", () => {
     await input.click();
     await input.fill("大家注意：最近有人搞非法集資，别上当");
     await input.press("Enter");
-    await expect.poll(() => mentee.getByText("内容包含敏感词，请修改后再发送").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => mentee.getByText("内容包含敏感词，请修改后再发送").count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     await screenshot(mentee, "words-refused-in-studio", { fullPage: false });
     await mentee.context().close();
     expect(errors).toEqual([]);

@@ -9,18 +9,28 @@ import { pdfForm, setupForum } from "../forums/helpers.ts";
 /** A real PowerPoint file of `slides` slides, made the way a presenter's deck would be. */
 async function makePptx(slides: number): Promise<Uint8Array> {
   const pptx = new PptxGenJS();
-  for (let i = 1; i <= slides; i++) pptx.addSlide().addText(`第 ${i} 页：楼道议事会`, { x: 1, y: 1, w: 8, h: 1, fontSize: 32 });
+  for (let i = 1; i <= slides; i++)
+    pptx.addSlide().addText(`第 ${i} 页：楼道议事会`, { x: 1, y: 1, w: 8, h: 1, fontSize: 32 });
   return new Uint8Array((await pptx.write({ outputType: "nodebuffer" })) as Buffer);
 }
 
 function pptxForm(bytes: Uint8Array, name: string): FormData {
   const form = new FormData();
-  form.append("file", new Blob([bytes as BlobPart], { type: "application/vnd.openxmlformats-officedocument.presentationml.presentation" }), name);
+  form.append(
+    "file",
+    new Blob([bytes as BlobPart], {
+      type: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    }),
+    name,
+  );
   return form;
 }
 
 const soffice = findSoffice(process.env.SOFFICE_PATH);
-if (!soffice) console.warn("⚠ LibreOffice (soffice) is not installed: the .pptx conversion test is SKIPPED (apt-get install libreoffice-impress)");
+if (!soffice)
+  console.warn(
+    "⚠ LibreOffice (soffice) is not installed: the .pptx conversion test is SKIPPED (apt-get install libreoffice-impress)",
+  );
 
 describe.skipIf(!soffice)("Office decks are converted to PDF by LibreOffice", () => {
   let server: TestServer;
@@ -34,11 +44,18 @@ describe.skipIf(!soffice)("Office decks are converted to PDF by LibreOffice", ()
     const socket = await connectSocket(server, presenterA.client);
     const steps: DeckProgress["step"][] = [];
     socket.on("forum:deckProgress", (p) => steps.push(p.step));
-    const res = await presenterA.client.post(`/api/forums/${forum.id}/talks/${talkA.id}/deck`, pptxForm(await makePptx(4), "楼道议事.pptx"));
+    const res = await presenterA.client.post(
+      `/api/forums/${forum.id}/talks/${talkA.id}/deck`,
+      pptxForm(await makePptx(4), "楼道议事.pptx"),
+    );
     expect(res.body).toMatchObject({ talk: { deck: { fileName: "楼道议事.pdf", pageCount: 4 } } });
     const pdf = await fetch(server.url + res.body.talk.deck.url, { headers: { cookie: presenterA.client.cookie } });
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString("latin1"),
+    ).toBe("%PDF-");
     expect(steps).toEqual(["queued", "converting"]);
     socket.close();
   }, 180_000);
@@ -48,7 +65,10 @@ describe.skipIf(!soffice)("Office decks are converted to PDF by LibreOffice", ()
     const good = await makePptx(1);
     // a zip that claims to be a deck but whose slide parts are cut away
     const broken = good.slice(0, Math.floor(good.byteLength / 2));
-    const res = await presenterA.client.post(`/api/forums/${forum.id}/talks/${talkA.id}/deck`, pptxForm(broken, "坏.pptx"));
+    const res = await presenterA.client.post(
+      `/api/forums/${forum.id}/talks/${talkA.id}/deck`,
+      pptxForm(broken, "坏.pptx"),
+    );
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.body.error.message).toMatch(/PDF|演示文稿/);
   }, 180_000);

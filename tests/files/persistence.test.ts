@@ -51,7 +51,10 @@ describe("files outlive restarts and the move out of the database", () => {
     const { forum, presenterA, talkA } = await setupForum(server);
     const { studio, mentor } = await createStudio(server);
     const pdf = await makePdf(2);
-    const deck = await presenterA.client.post(`/api/forums/${forum.id}/talks/${talkA.id}/deck`, pdfForm(pdf, "汇报.pdf"));
+    const deck = await presenterA.client.post(
+      `/api/forums/${forum.id}/talks/${talkA.id}/deck`,
+      pdfForm(pdf, "汇报.pdf"),
+    );
     const form = new FormData();
     form.append("file", new Blob([PNG]), "照片.png");
     const attachment = await mentor.client.post(`/api/studios/${studio.id}/attachments`, form);
@@ -73,10 +76,24 @@ describe("files outlive restarts and the move out of the database", () => {
     const { studio, mentor } = await createStudio(server);
     const pdf = await makePdf(3);
     // as the previous version wrote them: the bytes in a bytea column, no stored file
-    await server.ctx.db.insert(forumDecks).values({ talkId: talkA.id, fileName: "旧.pdf", size: pdf.byteLength, pageCount: 3, data: pdf, uploadedBy: presenterA.user.id });
+    await server.ctx.db.insert(forumDecks).values({
+      talkId: talkA.id,
+      fileName: "旧.pdf",
+      size: pdf.byteLength,
+      pageCount: 3,
+      data: pdf,
+      uploadedBy: presenterA.user.id,
+    });
     const [old] = await server.ctx.db
       .insert(studioAttachments)
-      .values({ studioId: studio.id, uploaderId: mentor.user.id, name: "旧照片.png", mime: "image/png", size: PNG.byteLength, data: PNG })
+      .values({
+        studioId: studio.id,
+        uploaderId: mentor.user.id,
+        name: "旧照片.png",
+        mime: "image/png",
+        size: PNG.byteLength,
+        data: PNG,
+      })
       .returning({ id: studioAttachments.id });
     await server.close();
 
@@ -100,7 +117,9 @@ describe("files outlive restarts and the move out of the database", () => {
     try {
       const [again] = await server.ctx.db.select().from(forumDecks).where(eq(forumDecks.talkId, talkA.id));
       expect(again!.data).toBeNull();
-      expect(Buffer.from(await bytesOf(server, `/api/studios/${studio.id}/attachments/${old!.id}`, mentor.client.cookie))).toEqual(PNG);
+      expect(
+        Buffer.from(await bytesOf(server, `/api/studios/${studio.id}/attachments/${old!.id}`, mentor.client.cookie)),
+      ).toEqual(PNG);
     } finally {
       await server.close();
     }
@@ -122,7 +141,9 @@ describe("files outlive restarts and the move out of the database", () => {
       sentForm.append("file", new Blob([PNG]), "sent.png");
       const sent = await mentor.client.post(`/api/studios/${studio.id}/attachments`, sentForm);
       const m = await joinStudio(server, mentor, studio.id);
-      expect((await send(m.socket, studio.id, "看图", { attachmentId: sent.body.attachment.id, clientId: clientId() })).ok).toBe(true);
+      expect(
+        (await send(m.socket, studio.id, "看图", { attachmentId: sent.body.attachment.id, clientId: clientId() })).ok,
+      ).toBe(true);
       m.socket.close();
       const unsentForm = new FormData();
       unsentForm.append("file", new Blob([(await makePdf(4)) as BlobPart]), "unsent.pdf");
@@ -131,22 +152,41 @@ describe("files outlive restarts and the move out of the database", () => {
       // within the grace period nothing goes
       expect(await sweepUnsentAttachments(server.ctx, 60 * 60 * 1000)).toBe(0);
       await server.ctx.files.sweep(60 * 60 * 1000);
-      expect(await server.ctx.db.select().from(storedFiles).where(eq(storedFiles.sha256, firstRow!.fileSha256!))).toHaveLength(1);
+      expect(
+        await server.ctx.db.select().from(storedFiles).where(eq(storedFiles.sha256, firstRow!.fileSha256!)),
+      ).toHaveLength(1);
 
       // past it, the unsent attachment and the replaced deck's bytes are deleted (a 2 s grace: on a
       // shared PostgreSQL, other test files' uploads in flight are younger than that and must stay)
       await new Promise((r) => setTimeout(r, 2500));
       expect(await sweepUnsentAttachments(server.ctx, 2000)).toBeGreaterThanOrEqual(1);
       await server.ctx.files.sweep(2000);
-      expect(await server.ctx.db.select().from(storedFiles).where(eq(storedFiles.sha256, firstRow!.fileSha256!))).toHaveLength(0);
-      expect((await mentor.client.get(`/api/studios/${studio.id}/attachments/${unsent.body.attachment.id}`)).status).toBe(404);
+      expect(
+        await server.ctx.db.select().from(storedFiles).where(eq(storedFiles.sha256, firstRow!.fileSha256!)),
+      ).toHaveLength(0);
+      expect(
+        (await mentor.client.get(`/api/studios/${studio.id}/attachments/${unsent.body.attachment.id}`)).status,
+      ).toBe(404);
 
       // the current deck and the sent attachment are still served
       const current = await presenterA.client.get(`/api/forums/${forum.id}`);
-      expect((await fetch(server.url + current.body.forum.talks[0].deck.url, { headers: { cookie: presenterA.client.cookie } })).status).toBe(200);
-      const sentBytes = await fetch(server.url + sent.body.attachment.url, { headers: { cookie: mentor.client.cookie } });
+      expect(
+        (
+          await fetch(server.url + current.body.forum.talks[0].deck.url, {
+            headers: { cookie: presenterA.client.cookie },
+          })
+        ).status,
+      ).toBe(200);
+      const sentBytes = await fetch(server.url + sent.body.attachment.url, {
+        headers: { cookie: mentor.client.cookie },
+      });
       expect(Buffer.from(await sentBytes.arrayBuffer())).toEqual(PNG);
-      expect(await server.ctx.db.select().from(studioMessages).where(eq(studioMessages.attachmentId, sent.body.attachment.id))).toHaveLength(1);
+      expect(
+        await server.ctx.db
+          .select()
+          .from(studioMessages)
+          .where(eq(studioMessages.attachmentId, sent.body.attachment.id)),
+      ).toHaveLength(1);
     } finally {
       await server.close();
     }

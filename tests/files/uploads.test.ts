@@ -9,7 +9,10 @@ let server: TestServer;
 const DECK_LIMIT = 300 * 1024;
 const ATTACHMENT_LIMIT = 200 * 1024;
 beforeAll(async () => {
-  server = await startTestServer({ MAX_DECK_BYTES: String(DECK_LIMIT), MAX_ATTACHMENT_BYTES: String(ATTACHMENT_LIMIT) });
+  server = await startTestServer({
+    MAX_DECK_BYTES: String(DECK_LIMIT),
+    MAX_ATTACHMENT_BYTES: String(ATTACHMENT_LIMIT),
+  });
 });
 afterAll(() => server?.close());
 
@@ -99,7 +102,10 @@ describe("files are served as ranged, cacheable, sandboxed streams", () => {
     const { forum, presenterA, talkA } = await setupForum(server);
     const viewer = await createUser(server, { role: "resident" });
     const pdf = await makePdf(4);
-    const up = await presenterA.client.post(`/api/forums/${forum.id}/talks/${talkA.id}/deck`, pdfForm(pdf, "Q3 汇报;x.pdf"));
+    const up = await presenterA.client.post(
+      `/api/forums/${forum.id}/talks/${talkA.id}/deck`,
+      pdfForm(pdf, "Q3 汇报;x.pdf"),
+    );
     expect(up.status).toBe(201);
     const url = server.url + up.body.talk.deck.url;
     const headers = { cookie: viewer.client.cookie };
@@ -111,7 +117,9 @@ describe("files are served as ranged, cacheable, sandboxed streams", () => {
     expect(whole.headers.get("content-security-policy")).toContain("sandbox");
     expect(whole.headers.get("x-content-type-options")).toBe("nosniff");
     expect(whole.headers.get("cache-control")).toContain("private");
-    expect(whole.headers.get("content-disposition")).toBe(`inline; filename="Q3 ___x.pdf"; filename*=UTF-8''${encodeURIComponent("Q3 汇报;x.pdf")}`);
+    expect(whole.headers.get("content-disposition")).toBe(
+      `inline; filename="Q3 ___x.pdf"; filename*=UTF-8''${encodeURIComponent("Q3 汇报;x.pdf")}`,
+    );
     const etag = whole.headers.get("etag");
     expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
     expect(new Uint8Array(await whole.arrayBuffer())).toEqual(pdf);
@@ -138,9 +146,13 @@ describe("files are served as ranged, cacheable, sandboxed streams", () => {
     form.append("file", new Blob([pdf as BlobPart]), "材料.pdf");
     const up = await mentor.client.post(`/api/studios/${studio.id}/attachments`, form);
     expect(up.status).toBe(201);
-    const res = await fetch(server.url + up.body.attachment.url, { headers: { cookie: mentees[0]!.client.cookie, range: "bytes=0-7" } });
+    const res = await fetch(server.url + up.body.attachment.url, {
+      headers: { cookie: mentees[0]!.client.cookie, range: "bytes=0-7" },
+    });
     expect(res.status).toBe(206);
-    expect(Buffer.from(await res.arrayBuffer()).toString("latin1")).toBe(Buffer.from(pdf.slice(0, 8)).toString("latin1"));
+    expect(Buffer.from(await res.arrayBuffer()).toString("latin1")).toBe(
+      Buffer.from(pdf.slice(0, 8)).toString("latin1"),
+    );
     expect(res.headers.get("content-security-policy")).toContain("sandbox");
     expect(res.headers.get("etag")).toMatch(/^"[0-9a-f]{64}"$/);
   });

@@ -19,40 +19,78 @@ describe("the host fixes the agenda before the start", () => {
     const v = await joinForum(server, viewer.client, forum.id);
     const seen = nextEvent<{ forum: Forum }>(v.socket, "forum:state");
 
-    const edited = await host.client.patch(`/api/forums/${forum.id}`, { title: "改过的论坛", mode: "examination", theme: null });
+    const edited = await host.client.patch(`/api/forums/${forum.id}`, {
+      title: "改过的论坛",
+      mode: "examination",
+      theme: null,
+    });
     expect(edited.status).toBe(200);
     expect(edited.body.forum).toMatchObject({ title: "改过的论坛", mode: "examination", theme: null });
     expect((await seen).forum.title).toBe("改过的论坛");
 
-    const talk = await host.client.patch(`/api/forums/${forum.id}/talks/${talkA.id}`, { title: "新题目", presenterId: presenterB.user.id, plannedMinutes: null });
+    const talk = await host.client.patch(`/api/forums/${forum.id}/talks/${talkA.id}`, {
+      title: "新题目",
+      presenterId: presenterB.user.id,
+      plannedMinutes: null,
+    });
     expect(talk.status).toBe(200);
     expect(talk.body.talk).toMatchObject({ title: "新题目", presenterId: presenterB.user.id, plannedMinutes: null });
 
     expect((await presenterA.client.patch(`/api/forums/${forum.id}`, { title: "夺权" })).status).toBe(403);
-    expect((await viewer.client.patch(`/api/forums/${forum.id}/talks/${talkA.id}`, { title: "夺权" })).status).toBe(403);
+    expect((await viewer.client.patch(`/api/forums/${forum.id}/talks/${talkA.id}`, { title: "夺权" })).status).toBe(
+      403,
+    );
     expect((await host.client.patch(`/api/forums/${forum.id}/talks/${talkA.id}`, {})).status).toBe(400);
-    expect((await host.client.patch(`/api/forums/${forum.id}/talks/${talkA.id}`, { presenterId: "00000000-0000-4000-8000-000000000000" })).status).toBe(400);
+    expect(
+      (
+        await host.client.patch(`/api/forums/${forum.id}/talks/${talkA.id}`, {
+          presenterId: "00000000-0000-4000-8000-000000000000",
+        })
+      ).status,
+    ).toBe(400);
     v.socket.close();
   });
 
   it("reorders the talks (exactly the agenda's talks) and deletes one; positions stay 1…n", async () => {
     const { forum, host, presenterA, talkA, talkB } = await setupForum(server);
-    const third = await host.client.post(`/api/forums/${forum.id}/talks`, { title: "第三个发言", presenterId: presenterA.user.id });
+    const third = await host.client.post(`/api/forums/${forum.id}/talks`, {
+      title: "第三个发言",
+      presenterId: presenterA.user.id,
+    });
     const talkC = third.body.talk;
 
-    const order = await host.client.request("PUT", `/api/forums/${forum.id}/talks/order`, { talkIds: [talkC.id, talkA.id, talkB.id] });
+    const order = await host.client.request("PUT", `/api/forums/${forum.id}/talks/order`, {
+      talkIds: [talkC.id, talkA.id, talkB.id],
+    });
     expect(order.status).toBe(200);
-    expect(titles(order.body.forum)).toEqual([[1, "第三个发言"], [2, "第一个发言"], [3, "第二个发言"]]);
+    expect(titles(order.body.forum)).toEqual([
+      [1, "第三个发言"],
+      [2, "第一个发言"],
+      [3, "第二个发言"],
+    ]);
 
-    const missing = await host.client.request("PUT", `/api/forums/${forum.id}/talks/order`, { talkIds: [talkA.id, talkB.id] });
+    const missing = await host.client.request("PUT", `/api/forums/${forum.id}/talks/order`, {
+      talkIds: [talkA.id, talkB.id],
+    });
     expect(missing.status).toBe(400);
-    const twice = await host.client.request("PUT", `/api/forums/${forum.id}/talks/order`, { talkIds: [talkA.id, talkA.id, talkB.id] });
+    const twice = await host.client.request("PUT", `/api/forums/${forum.id}/talks/order`, {
+      talkIds: [talkA.id, talkA.id, talkB.id],
+    });
     expect(twice.status).toBe(400);
-    expect((await presenterA.client.request("PUT", `/api/forums/${forum.id}/talks/order`, { talkIds: [talkA.id, talkB.id, talkC.id] })).status).toBe(403);
+    expect(
+      (
+        await presenterA.client.request("PUT", `/api/forums/${forum.id}/talks/order`, {
+          talkIds: [talkA.id, talkB.id, talkC.id],
+        })
+      ).status,
+    ).toBe(403);
 
     const removed = await host.client.delete(`/api/forums/${forum.id}/talks/${talkA.id}`);
     expect(removed.status).toBe(200);
-    expect(titles(removed.body.forum)).toEqual([[1, "第三个发言"], [2, "第二个发言"]]);
+    expect(titles(removed.body.forum)).toEqual([
+      [1, "第三个发言"],
+      [2, "第二个发言"],
+    ]);
     expect((await host.client.delete(`/api/forums/${forum.id}/talks/${talkA.id}`)).status).toBe(404);
   });
 
@@ -77,19 +115,29 @@ describe("after the start only talks not yet given can change", () => {
     const onStage = await host.client.patch(`/api/forums/${forum.id}/talks/${talkA.id}`, { title: "改正在进行的" });
     expect(onStage.status).toBe(409);
     expect(onStage.body.error.message).toContain("不能再修改");
-    const upcoming = await host.client.patch(`/api/forums/${forum.id}/talks/${talkB.id}`, { title: "还没讲的可以改", capability: "innovation" });
+    const upcoming = await host.client.patch(`/api/forums/${forum.id}/talks/${talkB.id}`, {
+      title: "还没讲的可以改",
+      capability: "innovation",
+    });
     expect(upcoming.status).toBe(200);
     expect(upcoming.body.talk).toMatchObject({ title: "还没讲的可以改", capability: "innovation" });
 
     expect((await host.client.patch(`/api/forums/${forum.id}`, { title: "开始后不能改" })).status).toBe(409);
     expect((await host.client.delete(`/api/forums/${forum.id}/talks/${talkB.id}`)).status).toBe(409);
-    expect((await host.client.request("PUT", `/api/forums/${forum.id}/talks/order`, { talkIds: [talkB.id, talkA.id] })).status).toBe(409);
+    expect(
+      (await host.client.request("PUT", `/api/forums/${forum.id}/talks/order`, { talkIds: [talkB.id, talkA.id] }))
+        .status,
+    ).toBe(409);
     expect((await host.client.delete(`/api/forums/${forum.id}`)).status).toBe(409);
 
     // once given, a talk is history: moving on makes talk A "given" and B "on stage"
     expect((await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "next" })).ok).toBe(true);
-    expect((await host.client.patch(`/api/forums/${forum.id}/talks/${talkA.id}`, { title: "讲过的" })).status).toBe(409);
-    expect((await host.client.patch(`/api/forums/${forum.id}/talks/${talkB.id}`, { title: "在讲的" })).status).toBe(409);
+    expect((await host.client.patch(`/api/forums/${forum.id}/talks/${talkA.id}`, { title: "讲过的" })).status).toBe(
+      409,
+    );
+    expect((await host.client.patch(`/api/forums/${forum.id}/talks/${talkB.id}`, { title: "在讲的" })).status).toBe(
+      409,
+    );
 
     expect((await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "end" })).ok).toBe(true);
     const ended = await host.client.patch(`/api/forums/${forum.id}/talks/${talkB.id}`, { title: "结束后" });
@@ -125,7 +173,14 @@ describe("presenter notes", () => {
     expect((await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" })).ok).toBe(true);
     expect((await emitAck(h.socket, "forum:slide", { forumId: forum.id, talkId: talkA.id, slide: 1 })).ok).toBe(true);
     const again = await emitAck(h.socket, "forum:join", { forumId: forum.id });
-    const got = [h.state, a.state, again, ...pushes, (await host.client.get(`/api/forums/${forum.id}`)).body, (await admin.client.get("/api/forums")).body];
+    const got = [
+      h.state,
+      a.state,
+      again,
+      ...pushes,
+      (await host.client.get(`/api/forums/${forum.id}`)).body,
+      (await admin.client.get("/api/forums")).body,
+    ];
     expect(pushes.flat().length).toBeGreaterThan(0);
     expect(JSON.stringify(got)).not.toContain(secret);
 
@@ -138,7 +193,9 @@ describe("presenter notes", () => {
     const url = `/api/forums/${forum.id}/talks/${talkA.id}/notes`;
     await presenterA.client.request("PUT", url, { notes: { "1": "旧发言人的备注" } });
     const successor = await createUser(server, { role: "secretary" });
-    expect((await host.client.patch(`/api/forums/${forum.id}/talks/${talkA.id}`, { presenterId: successor.user.id })).status).toBe(200);
+    expect(
+      (await host.client.patch(`/api/forums/${forum.id}/talks/${talkA.id}`, { presenterId: successor.user.id })).status,
+    ).toBe(200);
     const read = await successor.client.get(url);
     expect(read.status).toBe(200);
     expect(read.body.notes).toEqual({});
@@ -166,8 +223,13 @@ describe("scoring groups", () => {
     expect([state.groups, state.peerScoring]).toEqual([groups, true]);
     expect((await admin.client.request("PUT", url, { groups, peerScoring: false })).status).toBe(200);
     expect((await presenterA.client.request("PUT", url, { groups, peerScoring: true })).status).toBe(403);
-    expect((await host.client.request("PUT", url, { groups: [{ ...groups[0], weight: -1 }, groups[2]], peerScoring: true })).status).toBe(400);
-    expect((await host.client.request("PUT", url, { groups: [groups[0], groups[0], groups[2]], peerScoring: true })).status).toBe(400);
+    expect(
+      (await host.client.request("PUT", url, { groups: [{ ...groups[0], weight: -1 }, groups[2]], peerScoring: true }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await host.client.request("PUT", url, { groups: [groups[0], groups[0], groups[2]], peerScoring: true })).status,
+    ).toBe(400);
     expect((await host.client.request("PUT", url, { groups: groups.slice(0, 2), peerScoring: true })).status).toBe(400);
 
     const h = await joinForum(server, host.client, forum.id);
@@ -187,7 +249,9 @@ describe("join origin for the projector's QR", () => {
     const configured = await startTestServer({ PUBLIC_ORIGIN: "https://luntan.example.cn/" });
     try {
       const user = await createUser(configured, { role: "resident" });
-      expect((await user.client.get("/api/forums/join-origin")).body).toEqual({ publicOrigin: "https://luntan.example.cn" });
+      expect((await user.client.get("/api/forums/join-origin")).body).toEqual({
+        publicOrigin: "https://luntan.example.cn",
+      });
     } finally {
       await configured.close();
     }

@@ -19,14 +19,17 @@ afterAll(() => server?.close());
  */
 function record(socket: TestSocket, into: unknown[]) {
   const s = socket as unknown as { on(e: string, fn: (p: unknown) => void): void };
-  for (const event of ["forum:question", "forum:state", "forum:scoreboard", "forum:chat"]) s.on(event, (p) => into.push({ event, p }));
+  for (const event of ["forum:question", "forum:state", "forum:scoreboard", "forum:chat"])
+    s.on(event, (p) => into.push({ event, p }));
 }
 
 async function auditCount(actorId: string, forumId: string) {
   const rows = await server.ctx.db
     .select()
     .from(auditLog)
-    .where(and(eq(auditLog.actorId, actorId), eq(auditLog.action, "forum.authors_view"), eq(auditLog.targetId, forumId)));
+    .where(
+      and(eq(auditLog.actorId, actorId), eq(auditLog.action, "forum.authors_view"), eq(auditLog.targetId, forumId)),
+    );
   return rows.length;
 }
 
@@ -45,19 +48,33 @@ describe("anonymity that holds", () => {
     const a = await joinForum(server, audience.client, forum.id);
     const p = await joinForum(server, presenterA.client, forum.id);
     const q = await joinForum(server, asker.client, forum.id);
-    const seen = { host: [] as unknown[], screen: [] as unknown[], audience: [] as unknown[], presenter: [] as unknown[] };
+    const seen = {
+      host: [] as unknown[],
+      screen: [] as unknown[],
+      audience: [] as unknown[],
+      presenter: [] as unknown[],
+    };
     record(h.socket, seen.host);
     record(screen.socket, seen.screen);
     record(a.socket, seen.audience);
     record(p.socket, seen.presenter);
 
-    const asked = await emitAck(q.socket, "forum:ask", { forumId: forum.id, text: "楼道里的电动车什么时候能清理？", anonymous: true, clientId: clientId() });
+    const asked = await emitAck(q.socket, "forum:ask", {
+      forumId: forum.id,
+      text: "楼道里的电动车什么时候能清理？",
+      anonymous: true,
+      clientId: clientId(),
+    });
     expect(asked.ok).toBe(true);
     // even the asker's own payload carries no name: it is marked as theirs instead
     expect(asked.question).toMatchObject({ author: null, anonymous: true, mine: true, status: "pending" });
     const questionId = asked.question.id as string;
     // a signed question of someone else keeps its author
-    const signed = await emitAck(a.socket, "forum:ask", { forumId: forum.id, text: "社区食堂能开到晚上吗？", clientId: clientId() });
+    const signed = await emitAck(a.socket, "forum:ask", {
+      forumId: forum.id,
+      text: "社区食堂能开到晚上吗？",
+      clientId: clientId(),
+    });
     expect(signed.question.author.id).toBe(audience.user.id);
 
     // the host approves, puts it on the projector, marks it answered on stage — as an admin on the projector would
@@ -67,18 +84,34 @@ describe("anonymity that holds", () => {
       [screen.socket, "highlight", undefined],
       [h.socket, "answered", "已联系物业，本月底前清理完毕"],
     ] as const) {
-      const ack = await emitAck(socket, "forum:moderate", { forumId: forum.id, questionId, action, ...(note ? { note } : {}) });
+      const ack = await emitAck(socket, "forum:moderate", {
+        forumId: forum.id,
+        questionId,
+        action,
+        ...(note ? { note } : {}),
+      });
       expect(ack.ok, JSON.stringify(ack)).toBe(true);
       acks.push(ack);
     }
-    expect(await emitAck(a.socket, "forum:vote", { forumId: forum.id, questionId })).toMatchObject({ ok: true, votes: 1 });
+    expect(await emitAck(a.socket, "forum:vote", { forumId: forum.id, questionId })).toMatchObject({
+      ok: true,
+      votes: 1,
+    });
     await sleep(300); // the coalesced vote push
 
     // snapshots after the fact: host, projector, audience, presenter
-    const snapshots = await Promise.all([h, screen, a, p].map(async ({ socket }) => (await emitAck(socket, "forum:join", { forumId: forum.id })).state));
+    const snapshots = await Promise.all(
+      [h, screen, a, p].map(async ({ socket }) => (await emitAck(socket, "forum:join", { forumId: forum.id })).state),
+    );
     for (const state of snapshots) {
       const question = (state.questions as ForumQuestion[]).find((x) => x.id === questionId)!;
-      expect(question).toMatchObject({ author: null, anonymous: true, mine: false, status: "answered", answerNote: "已联系物业，本月底前清理完毕" });
+      expect(question).toMatchObject({
+        author: null,
+        anonymous: true,
+        mine: false,
+        status: "answered",
+        answerNote: "已联系物业，本月底前清理完毕",
+      });
       const { presence: _presence, ...rest } = state;
       acks.push(rest);
     }
@@ -91,7 +124,10 @@ describe("anonymity that holds", () => {
     for (const client of [host.client, admin.client, audience.client]) {
       const json = await client.get(`/api/forums/${forum.id}/archive`);
       expect(json.status).toBe(200);
-      expect(json.body.archive.questions.find((x: ForumQuestion) => x.id === questionId)).toMatchObject({ author: null, answerNote: "已联系物业，本月底前清理完毕" });
+      expect(json.body.archive.questions.find((x: ForumQuestion) => x.id === questionId)).toMatchObject({
+        author: null,
+        answerNote: "已联系物业，本月底前清理完毕",
+      });
       exports.push(JSON.stringify(json.body));
       const md = await client.get(`/api/forums/${forum.id}/archive?format=md`);
       expect(md.body).toContain("楼道里的电动车什么时候能清理");
@@ -135,9 +171,14 @@ describe("anonymity that holds", () => {
     const { forum, host } = await setupForum(server);
     const h = await joinForum(server, host.client, forum.id);
     expect((await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" })).ok).toBe(true);
-    const asked = await emitAck(h.socket, "forum:ask", { forumId: forum.id, text: "停车位怎么分配？", clientId: clientId() });
+    const asked = await emitAck(h.socket, "forum:ask", {
+      forumId: forum.id,
+      text: "停车位怎么分配？",
+      clientId: clientId(),
+    });
     const questionId = asked.question.id;
-    const answer = (note: string) => emitAck(h.socket, "forum:moderate", { forumId: forum.id, questionId, action: "answered", note });
+    const answer = (note: string) =>
+      emitAck(h.socket, "forum:moderate", { forumId: forum.id, questionId, action: "answered", note });
     expect((await answer("第一行\n第二行")).error.code).toBe("invalid_input");
     expect((await answer("长".repeat(201))).error.code).toBe("too_large");
     expect((await answer("按楼栋抽签")).question).toMatchObject({ status: "answered", answerNote: "按楼栋抽签" });

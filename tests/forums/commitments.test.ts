@@ -42,20 +42,35 @@ describe("承诺事项", () => {
     // nothing to promise before the forum starts
     expect((await host.client.post(url, { content: "早了", dueOn: "2031-01-01" })).status).toBe(409);
     expect((await emitAck(h.socket, "forum:control", { forumId: first.id, action: "start" })).ok).toBe(true);
-    const asked = await emitAck(r.socket, "forum:ask", { forumId: first.id, text: "小区路灯坏了三个月了", anonymous: true, clientId: clientId() });
+    const asked = await emitAck(r.socket, "forum:ask", {
+      forumId: first.id,
+      text: "小区路灯坏了三个月了",
+      anonymous: true,
+      clientId: clientId(),
+    });
     const questionId = asked.question.id;
     // a pending question can't be promised on yet
     expect((await host.client.post(url, { questionId, content: "修路灯", dueOn: "2031-01-01" })).status).toBe(409);
-    expect((await emitAck(h.socket, "forum:moderate", { forumId: first.id, questionId, action: "approve" })).ok).toBe(true);
+    expect((await emitAck(h.socket, "forum:moderate", { forumId: first.id, questionId, action: "approve" })).ok).toBe(
+      true,
+    );
 
     // only the host records it; the owner is the presenter of the question's talk
     expect((await resident.client.post(url, { questionId, content: "修路灯", dueOn: "2031-01-01" })).status).toBe(403);
     expect((await secretary.client.post(url, { questionId, content: "修路灯", dueOn: "2031-01-01" })).status).toBe(403);
-    expect((await host.client.post(url, { content: "无主承诺", dueOn: "2031-01-01", ownerId: otherSecretary.user.id })).status).toBe(400);
+    expect(
+      (await host.client.post(url, { content: "无主承诺", dueOn: "2031-01-01", ownerId: otherSecretary.user.id }))
+        .status,
+    ).toBe(400);
     const created = await host.client.post(url, { questionId, content: "一个月内修好小区路灯", dueOn: "2031-01-31" });
     expect(created.status).toBe(201);
     const commitment = created.body.commitment as Commitment;
-    expect(commitment).toMatchObject({ ownerId: secretary.user.id, status: "ongoing", dueOn: "2031-01-31", questionId });
+    expect(commitment).toMatchObject({
+      ownerId: secretary.user.id,
+      status: "ongoing",
+      dueOn: "2031-01-31",
+      questionId,
+    });
     // the anonymous asker is not reachable through the commitment
     expect(JSON.stringify(created.body)).not.toContain(resident.user.id);
 
@@ -72,10 +87,16 @@ describe("承诺事项", () => {
     expect(byOrganiser.body.commitment).toMatchObject({ status: "done", note: "三盏路灯已修复" });
 
     // audited, and a kept promise is evidence in the owner's 成长档案 (once)
-    const audits = await server.ctx.db.select().from(auditLog).where(and(eq(auditLog.targetType, "commitment"), eq(auditLog.targetId, commitment.id)));
+    const audits = await server.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetType, "commitment"), eq(auditLog.targetId, commitment.id)));
     expect(audits.map((a) => a.action).sort()).toEqual(["commitment.create", "commitment.update", "commitment.update"]);
     expect(await patch(secretary, { status: "done", note: "三盏路灯已修复，居民验收" })).toMatchObject({ status: 200 });
-    const kept = await server.ctx.db.select().from(evidence).where(and(eq(evidence.sourceKind, "commitment"), eq(evidence.sourceId, commitment.id)));
+    const kept = await server.ctx.db
+      .select()
+      .from(evidence)
+      .where(and(eq(evidence.sourceKind, "commitment"), eq(evidence.sourceId, commitment.id)));
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({ userId: secretary.user.id, kind: "commitment_kept" });
     expect(kept[0]!.capabilities).toEqual(expect.arrayContaining(["service", "deliberation"]));
@@ -99,7 +120,12 @@ describe("承诺事项", () => {
     const previous = await resident.client.get(`/api/forums/${next.id}/commitments/previous`);
     expect(previous.status).toBe(200);
     expect(previous.body.commitments).toHaveLength(1);
-    expect(previous.body.commitments[0]).toMatchObject({ id: commitment.id, ownerName: secretary.user.displayName, status: "done", forumId: first.id });
+    expect(previous.body.commitments[0]).toMatchObject({
+      id: commitment.id,
+      ownerName: secretary.user.displayName,
+      status: "done",
+      forumId: first.id,
+    });
     const without = await examination(organiser, [otherSecretary], 4);
     expect((await resident.client.get(`/api/forums/${without.id}/commitments/previous`)).body.commitments).toEqual([]);
     const earlier = await examination(organiser, [secretary], -10);

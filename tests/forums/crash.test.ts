@@ -8,7 +8,15 @@ import { hashPassword } from "../../server/auth/passwords.ts";
 import { users } from "../../server/auth/schema.ts";
 import { openDatabase } from "../../server/db/client.ts";
 import { seedOrg } from "../../server/db/seed.ts";
-import { ApiClient, connectSocket, emitAck, eventually, nextEvent, type ServerLike, uniqueName } from "../helpers/clients.ts";
+import {
+  ApiClient,
+  connectSocket,
+  emitAck,
+  eventually,
+  nextEvent,
+  type ServerLike,
+  uniqueName,
+} from "../helpers/clients.ts";
 import { freePort } from "../helpers/processes.ts";
 import { clientId } from "./helpers.ts";
 
@@ -23,7 +31,15 @@ afterAll(() => {
 const WRITE_BEHIND_PROMISE_MS = 500;
 /** extra allowance for timers on this shared, loaded test machine (never for acknowledged data) */
 const LOADED_MACHINE_SLACK_MS = 700;
-const all = (n: number): BallotScores => ({ service: n, mobilization: n, deliberation: n, projectOps: n, coordination: n, innovation: n, overall: n });
+const all = (n: number): BallotScores => ({
+  service: n,
+  mobilization: n,
+  deliberation: n,
+  projectOps: n,
+  coordination: n,
+  innovation: n,
+  overall: n,
+});
 
 describe("a forum survives a crash of the process that runs it", () => {
   it("kill -9 loses at most the last 500 ms of page turns and nothing acknowledged; the forum resumes on restart", async () => {
@@ -38,9 +54,14 @@ describe("a forum survives a crash of the process that runs it", () => {
     const passwordHash = await hashPassword("password123");
     // the voter scores as 同行书记 (signed-in staff score only as peer secretaries, when the host allows it)
     const people = { host: "secretary", viewer: "resident", voter: "secretary" } as const;
-    const names = Object.fromEntries(Object.keys(people).map((k) => [k, uniqueName(k.slice(0, 2))])) as Record<keyof typeof people, string>;
+    const names = Object.fromEntries(Object.keys(people).map((k) => [k, uniqueName(k.slice(0, 2))])) as Record<
+      keyof typeof people,
+      string
+    >;
     for (const [key, role] of Object.entries(people) as [keyof typeof people, (typeof people)[keyof typeof people]][]) {
-      await db.db.insert(users).values({ username: names[key], displayName: `崩溃${key}`, passwordHash, role, roles: [role] });
+      await db.db
+        .insert(users)
+        .values({ username: names[key], displayName: `崩溃${key}`, passwordHash, role, roles: [role] });
     }
     await db.close();
 
@@ -104,13 +125,20 @@ describe("a forum survives a crash of the process that runs it", () => {
     // nothing acknowledged is lost
     expect(state.forum.status).toBe("live");
     expect(state.chat.map((m: { text: string }) => m.text)).toEqual(["崩溃前的最后一句"]);
-    expect(state.questions.map((q: { id: string; status: string; votes: number }) => [q.id, q.status, q.votes])).toEqual([[questionId, "open", 2]]);
+    expect(
+      state.questions.map((q: { id: string; status: string; votes: number }) => [q.id, q.status, q.votes]),
+    ).toEqual([[questionId, "open", 2]]);
     expect(state.myVotes).toEqual([questionId]);
     expect(state.scoreboards).toMatchObject([{ talkId, roundStatus: "open", ballots: 1, total: 4 }]);
 
     // at most the last 500 ms of page turns are lost
     const page = state.forum.talks[0].slide as number;
-    const mustHave = Math.max(5, ...[...ackedAt].filter(([, at]) => killedAt - at > WRITE_BEHIND_PROMISE_MS + LOADED_MACHINE_SLACK_MS).map(([p]) => p));
+    const mustHave = Math.max(
+      5,
+      ...[...ackedAt]
+        .filter(([, at]) => killedAt - at > WRITE_BEHIND_PROMISE_MS + LOADED_MACHINE_SLACK_MS)
+        .map(([p]) => p),
+    );
     expect(page).toBeGreaterThanOrEqual(mustHave);
     expect(page).toBeLessThanOrEqual(40);
 
@@ -143,7 +171,10 @@ async function spawnServer(port: number, dataDir: string): Promise<ChildProcess>
     LOGIN_LIMIT_PER_ACCOUNT: "1000",
     LOGIN_LIMIT_PER_ADDRESS: "100000",
   };
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   children.push(child);
   await eventually(
     async () => {

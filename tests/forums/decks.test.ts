@@ -18,7 +18,10 @@ describe("slide decks", () => {
     // the PDF is parsed in a worker thread before it is accepted: generous on a loaded machine
     const announced = nextEvent(v.socket, "forum:state", 30_000);
     const pdf = await makePdf(3);
-    const res = await presenterA.client.post(`/api/forums/${forum.id}/talks/${talkA.id}/deck`, pdfForm(pdf, "协商六步法.pdf"));
+    const res = await presenterA.client.post(
+      `/api/forums/${forum.id}/talks/${talkA.id}/deck`,
+      pdfForm(pdf, "协商六步法.pdf"),
+    );
     expect(res.status).toBe(201);
     expect(res.body.talk.deck).toMatchObject({ fileName: "协商六步法.pdf", pageCount: 3, size: pdf.byteLength });
     const state = await announced;
@@ -29,13 +32,19 @@ describe("slide decks", () => {
     expect(got.headers.get("content-type")).toBe("application/pdf");
     expect(new Uint8Array(await got.arrayBuffer())).toEqual(new Uint8Array(pdf));
     // pdf.js asks for byte ranges so a phone loads only what the page on screen needs
-    const part = await fetch(server.url + res.body.talk.deck.url, { headers: { cookie: viewer.client.cookie, range: "bytes=5-14" } });
+    const part = await fetch(server.url + res.body.talk.deck.url, {
+      headers: { cookie: viewer.client.cookie, range: "bytes=5-14" },
+    });
     expect(part.status).toBe(206);
     expect(part.headers.get("content-range")).toBe(`bytes 5-14/${pdf.byteLength}`);
     expect(new Uint8Array(await part.arrayBuffer())).toEqual(new Uint8Array(pdf).slice(5, 15));
-    const tail = await fetch(server.url + res.body.talk.deck.url, { headers: { cookie: viewer.client.cookie, range: "bytes=-4" } });
+    const tail = await fetch(server.url + res.body.talk.deck.url, {
+      headers: { cookie: viewer.client.cookie, range: "bytes=-4" },
+    });
     expect(new Uint8Array(await tail.arrayBuffer())).toEqual(new Uint8Array(pdf).slice(-4));
-    const beyond = await fetch(server.url + res.body.talk.deck.url, { headers: { cookie: viewer.client.cookie, range: `bytes=${pdf.byteLength}-` } });
+    const beyond = await fetch(server.url + res.body.talk.deck.url, {
+      headers: { cookie: viewer.client.cookie, range: `bytes=${pdf.byteLength}-` },
+    });
     expect(beyond.status).toBe(416);
     const anonymous = await fetch(server.url + res.body.talk.deck.url);
     expect(anonymous.status).toBe(401);
@@ -48,7 +57,10 @@ describe("slide decks", () => {
     const h = await joinForum(server, host.client, forum.id);
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" });
     expect((await emitAck(h.socket, "forum:slide", { forumId: forum.id, talkId: talkA.id, slide: 2 })).ok).toBe(true);
-    expect(await emitAck(h.socket, "forum:slide", { forumId: forum.id, talkId: talkA.id, slide: 3 })).toMatchObject({ ok: false, error: { code: "invalid_input" } });
+    expect(await emitAck(h.socket, "forum:slide", { forumId: forum.id, talkId: talkA.id, slide: 3 })).toMatchObject({
+      ok: false,
+      error: { code: "invalid_input" },
+    });
     h.socket.close();
   });
 

@@ -35,12 +35,16 @@ let other: ReturnType<typeof io>;
 /** Signs in outside the page (Node's own HTTP), for the session cookie the page then carries. */
 function signInCookie(username: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request(`${origin}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json", origin } }, (res) => {
-      res.resume();
-      const cookie = res.headers["set-cookie"]?.find((c) => c.startsWith("session="))?.split(";")[0];
-      if (res.statusCode === 200 && cookie) resolve(cookie);
-      else reject(new Error(`sign-in as ${username}: ${res.statusCode}`));
-    });
+    const req = request(
+      `${origin}/api/auth/login`,
+      { method: "POST", headers: { "content-type": "application/json", origin } },
+      (res) => {
+        res.resume();
+        const cookie = res.headers["set-cookie"]?.find((c) => c.startsWith("session="))?.split(";")[0];
+        if (res.statusCode === 200 && cookie) resolve(cookie);
+        else reject(new Error(`sign-in as ${username}: ${res.statusCode}`));
+      },
+    );
     req.on("error", reject);
     req.end(JSON.stringify({ username, password: "demo1234" }));
   });
@@ -188,14 +192,24 @@ describe("forum room (useForumRoom)", () => {
 
       disconnectSocket();
       const away: ForumChatMessage[] = [];
-      for (const text of ["第二件事：议事会", "第三件事：志愿者排班", "大家有问题吗"]) away.push(await otherSays(forum.id, text));
+      for (const text of ["第二件事：议事会", "第三件事：志愿者排班", "大家有问题吗"])
+        away.push(await otherSays(forum.id, text));
       // nothing reaches a dropped connection: the lines are not shown yet
       expect(ids(room.shown())).not.toContain(away[0]!.id);
 
       connectSocket();
-      await until("re-joined with the lines said while away", () => room.shown().status === "joined" && away.every((m) => ids(room.shown()).includes(m.id)), 20_000);
+      await until(
+        "re-joined with the lines said while away",
+        () => room.shown().status === "joined" && away.every((m) => ids(room.shown()).includes(m.id)),
+        20_000,
+      );
       expect(room.shown().rejoins).toBe(1);
-      expect(texts(room.shown())).toEqual(["第一件事：走访台账", "第二件事：议事会", "第三件事：志愿者排班", "大家有问题吗"]);
+      expect(texts(room.shown())).toEqual([
+        "第一件事：走访台账",
+        "第二件事：议事会",
+        "第三件事：志愿者排班",
+        "大家有问题吗",
+      ]);
       expect(new Set(ids(room.shown())).size).toBe(ids(room.shown()).length);
     } finally {
       room.close();
@@ -211,9 +225,10 @@ describe("forum room (useForumRoom)", () => {
       let talking = true;
       const said: ForumChatMessage[] = [];
       // two lines in flight at a time, so re-joins often overlap a line being stored and pushed
-      const talker = (lane: number) => (async () => {
-        for (let i = 0; talking && i < 100; i++) said.push(await otherSays(forum.id, `第${lane}路第${i}条`));
-      })();
+      const talker = (lane: number) =>
+        (async () => {
+          for (let i = 0; talking && i < 100; i++) said.push(await otherSays(forum.id, `第${lane}路第${i}条`));
+        })();
       const talk = Promise.all([talker(1), talker(2)]);
       // the room re-joins on every reconnect: drop and restore the connection while sec2 talks
       for (let round = 0; round < 12; round++) {
@@ -221,7 +236,11 @@ describe("forum room (useForumRoom)", () => {
         const rejoins = room.shown().rejoins;
         disconnectSocket();
         connectSocket();
-        await until(`re-joined (round ${round})`, () => room.shown().rejoins > rejoins && room.shown().status === "joined", 20_000);
+        await until(
+          `re-joined (round ${round})`,
+          () => room.shown().rejoins > rejoins && room.shown().status === "joined",
+          20_000,
+        );
       }
       expect(room.shown().rejoins).toBe(12);
       talking = false;

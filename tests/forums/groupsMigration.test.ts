@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it } from "vitest";
  * applied in two parts, the old rows going in just before its data step.
  */
 const folder = new URL("../../drizzle/", import.meta.url);
-const journal = JSON.parse(readFileSync(new URL("meta/_journal.json", folder), "utf8")) as { entries: { tag: string }[] };
+const journal = JSON.parse(readFileSync(new URL("meta/_journal.json", folder), "utf8")) as {
+  entries: { tag: string }[];
+};
 const tags = journal.entries.map((e) => e.tag);
 const dataStep = tags.findIndex((t) => t.endsWith("_ballot_groups_and_guests"));
 const DATA_MARKER = "-- 现场评议 data:";
@@ -61,7 +63,9 @@ describe("migrating old group weights", () => {
     await run(DATA_MARKER + dataPart!);
     for (const tag of tags.slice(dataStep + 1)) await apply(tag);
 
-    const forum = (await db.query<{ score_groups: unknown; peer_scoring: boolean }>("SELECT score_groups, peer_scoring FROM forums")).rows[0]!;
+    const forum = (
+      await db.query<{ score_groups: unknown; peer_scoring: boolean }>("SELECT score_groups, peer_scoring FROM forums")
+    ).rows[0]!;
     expect(forum.score_groups).toEqual([
       { id: "party", name: "党员代表", weight: 2 },
       { id: "residentReps", name: "居民代表", weight: 1 },
@@ -70,20 +74,50 @@ describe("migrating old group weights", () => {
       { id: "secretaries", name: "同行书记", weight: 0.5 },
     ]);
     expect(forum.peer_scoring).toBe(true);
-    const ballots = (await db.query<{ score_group: string; mechanism: string }>("SELECT score_group, mechanism FROM forum_ballots ORDER BY user_id")).rows;
+    const ballots = (
+      await db.query<{ score_group: string; mechanism: string }>(
+        "SELECT score_group, mechanism FROM forum_ballots ORDER BY user_id",
+      )
+    ).rows;
     expect(ballots).toEqual([
       { score_group: "public", mechanism: "account" },
       { score_group: "party", mechanism: "account" },
       { score_group: "secretaries", mechanism: "account" },
     ]);
-    const frozen = (await db.query<{ frozen_scoreboard: typeof board }>("SELECT frozen_scoreboard FROM forum_talks")).rows[0]!.frozen_scoreboard;
+    const frozen = (await db.query<{ frozen_scoreboard: typeof board }>("SELECT frozen_scoreboard FROM forum_talks"))
+      .rows[0]!.frozen_scoreboard;
     expect(frozen.total).toBe(4.5);
     expect(frozen.groups).toEqual([
-      { group: "public", name: "群众代表", weight: 3, ballots: 2, byMechanism: { printed: 0, venue: 0, account: 2 }, means: null },
-      { group: "party", name: "党员代表", weight: 2, ballots: 1, byMechanism: { printed: 0, venue: 0, account: 1 }, means: null },
-      { group: "secretaries", name: "同行书记", weight: 0.5, ballots: 0, byMechanism: { printed: 0, venue: 0, account: 0 }, means: null },
+      {
+        group: "public",
+        name: "群众代表",
+        weight: 3,
+        ballots: 2,
+        byMechanism: { printed: 0, venue: 0, account: 2 },
+        means: null,
+      },
+      {
+        group: "party",
+        name: "党员代表",
+        weight: 2,
+        ballots: 1,
+        byMechanism: { printed: 0, venue: 0, account: 1 },
+        means: null,
+      },
+      {
+        group: "secretaries",
+        name: "同行书记",
+        weight: 0.5,
+        ballots: 0,
+        byMechanism: { printed: 0, venue: 0, account: 0 },
+        means: null,
+      },
     ]);
-    const columns = (await db.query<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'forums'")).rows;
+    const columns = (
+      await db.query<{ column_name: string }>(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'forums'",
+      )
+    ).rows;
     expect(columns.map((c) => c.column_name)).not.toContain("weights");
   }, 180_000);
 });

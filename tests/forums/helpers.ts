@@ -24,7 +24,15 @@ export const clientId = () => `c-${Date.now()}-${process.pid}-${++n}`;
 /**
  * A host (secretary unless given), two presenters and a forum with two talks, created through the API.
  */
-export async function setupForum(server: TestServer, options: { mode?: "forum" | "examination"; hostRole?: "admin" | "secretary"; groups?: ScoreGroupDef[]; peerScoring?: boolean } = {}) {
+export async function setupForum(
+  server: TestServer,
+  options: {
+    mode?: "forum" | "examination";
+    hostRole?: "admin" | "secretary";
+    groups?: ScoreGroupDef[];
+    peerScoring?: boolean;
+  } = {},
+) {
   const host = await createUser(server, { role: options.hostRole ?? "secretary", partyMember: true });
   const presenterA = await createUser(server, { role: "secretary", partyMember: true });
   const presenterB = await createUser(server, { role: "secretary" });
@@ -46,7 +54,11 @@ export async function setupForum(server: TestServer, options: { mode?: "forum" |
 }
 
 /** Connects a socket for the client and joins the forum; returns the socket and the join state. */
-export async function joinForum(server: TestServer, client: ApiClient, forumId: string): Promise<{ socket: TestSocket; state: ForumSnapshot }> {
+export async function joinForum(
+  server: TestServer,
+  client: ApiClient,
+  forumId: string,
+): Promise<{ socket: TestSocket; state: ForumSnapshot }> {
   const socket = await connectSocket(server, client);
   const ack = await emitAck(socket, "forum:join", { forumId });
   if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack)}`);

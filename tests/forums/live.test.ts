@@ -19,7 +19,11 @@ describe("scheduling", () => {
       [2, "第二个发言", expect.any(String)],
     ]);
     const worker = await createUser(server, { role: "worker" });
-    const refused = await worker.client.post("/api/forums", { title: "x", mode: "forum", startsAt: new Date().toISOString() });
+    const refused = await worker.client.post("/api/forums", {
+      title: "x",
+      mode: "forum",
+      startsAt: new Date().toISOString(),
+    });
     expect(refused.status).toBe(403);
     const bad = await presenterA.client.post("/api/forums", { title: "", mode: "party", startsAt: "tomorrow" });
     expect(bad.status).toBe(400);
@@ -48,10 +52,17 @@ describe("scheduling", () => {
 
   it("only the host adds talks", async () => {
     const { forum, host, presenterA } = await setupForum(server);
-    const added = await host.client.post(`/api/forums/${forum.id}/talks`, { title: "第三个发言", presenterId: presenterA.user.id, capability: "innovation" });
+    const added = await host.client.post(`/api/forums/${forum.id}/talks`, {
+      title: "第三个发言",
+      presenterId: presenterA.user.id,
+      capability: "innovation",
+    });
     expect(added.status).toBe(201);
     expect(added.body.talk.position).toBe(3);
-    const refused = await presenterA.client.post(`/api/forums/${forum.id}/talks`, { title: "插队", presenterId: presenterA.user.id });
+    const refused = await presenterA.client.post(`/api/forums/${forum.id}/talks`, {
+      title: "插队",
+      presenterId: presenterA.user.id,
+    });
     expect(refused.status).toBe(403);
   });
 });
@@ -65,7 +76,12 @@ describe("joining and slides", () => {
     expect(h.state.viewer.isHost).toBe(true);
     const p = await joinForum(server, presenterA.client, forum.id);
     const v = await joinForum(server, viewer.client, forum.id);
-    expect(v.state.viewer).toMatchObject({ isHost: false, isPresenter: false, reviewsAuthors: false, seesPending: false });
+    expect(v.state.viewer).toMatchObject({
+      isHost: false,
+      isPresenter: false,
+      reviewsAuthors: false,
+      seesPending: false,
+    });
 
     const stateSeen = nextEvent(v.socket, "forum:state");
     const started = await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" });
@@ -143,8 +159,14 @@ describe("joining and slides", () => {
     await expect(connectSocket(server, null)).rejects.toThrow("unauthorized");
     const u = await createUser(server);
     const s = await connectSocket(server, u.client);
-    expect(await emitAck(s, "forum:join", { forumId: crypto.randomUUID() })).toMatchObject({ ok: false, error: { code: "not_found" } });
-    expect(await emitAck(s, "forum:join", { forumId: "nope" })).toMatchObject({ ok: false, error: { code: "invalid_input" } });
+    expect(await emitAck(s, "forum:join", { forumId: crypto.randomUUID() })).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    expect(await emitAck(s, "forum:join", { forumId: "nope" })).toMatchObject({
+      ok: false,
+      error: { code: "invalid_input" },
+    });
     expect((await emitAck(s, "forum:join", { forumId: forum.id })).ok).toBe(true);
     s.close();
   });
@@ -175,7 +197,8 @@ describe("chat", () => {
       const { forum, host } = await setupForum(limited);
       const h = await joinForum(limited, host.client, forum.id);
       const acks = [];
-      for (let i = 0; i < 4; i++) acks.push(await emitAck(h.socket, "forum:chat", { forumId: forum.id, text: `第${i}条`, clientId: clientId() }));
+      for (let i = 0; i < 4; i++)
+        acks.push(await emitAck(h.socket, "forum:chat", { forumId: forum.id, text: `第${i}条`, clientId: clientId() }));
       expect(acks.slice(0, 3).every((a) => a.ok)).toBe(true);
       expect(acks[3]).toMatchObject({ ok: false, error: { code: "rate_limited" } });
       const ask = await emitAck(h.socket, "forum:ask", { forumId: forum.id, text: "还能提问吗", clientId: clientId() });
@@ -190,7 +213,11 @@ describe("chat", () => {
 describe("sensitive words", () => {
   it("refuse chat and questions, including full-width, spaced and traditional variants, storing nothing", async () => {
     const admin = await createUser(server, { role: "admin" });
-    const tag = Math.random().toString(36).replace(/[^a-z]/g, "").slice(0, 4).padEnd(4, "k");
+    const tag = Math.random()
+      .toString(36)
+      .replace(/[^a-z]/g, "")
+      .slice(0, 4)
+      .padEnd(4, "k");
     const word = `违规发票${tag}`;
     expect((await admin.client.post("/api/moderation/words", { words: [word] })).status).toBe(201);
     const { forum, host } = await setupForum(server);
@@ -229,7 +256,12 @@ describe("questions", () => {
     const toPeer = nextEvent<ForumQuestion>(p.socket, "forum:question");
     const toHost = nextEvent<ForumQuestion>(h.socket, "forum:question");
     const toAdmin = nextEvent<ForumQuestion>(a.socket, "forum:question");
-    const asked = await emitAck(q.socket, "forum:ask", { forumId: forum.id, text: "加装电梯的费用怎么分摊？", anonymous: true, clientId: clientId() });
+    const asked = await emitAck(q.socket, "forum:ask", {
+      forumId: forum.id,
+      text: "加装电梯的费用怎么分摊？",
+      anonymous: true,
+      clientId: clientId(),
+    });
     expect(asked.ok).toBe(true);
     expect(asked.question).toMatchObject({ author: null, mine: true }); // the asker knows it is theirs, without their name
     const [seenByPeer, seenByHost, seenByAdmin] = await Promise.all([toPeer, toHost, toAdmin]);
@@ -286,19 +318,39 @@ describe("questions", () => {
     const p = await joinForum(server, presenterA.client, forum.id);
     const b = await joinForum(server, presenterB.client, forum.id);
     const v = await joinForum(server, viewer.client, forum.id);
-    const { question } = await emitAck(v.socket, "forum:ask", { forumId: forum.id, text: "请问经费来源？", clientId: clientId() });
+    const { question } = await emitAck(v.socket, "forum:ask", {
+      forumId: forum.id,
+      text: "请问经费来源？",
+      clientId: clientId(),
+    });
     expect(question.status).toBe("open");
-    expect(await emitAck(v.socket, "forum:moderate", { forumId: forum.id, questionId: question.id, action: "answered" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
-    expect(await emitAck(b.socket, "forum:moderate", { forumId: forum.id, questionId: question.id, action: "answered" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(
+      await emitAck(v.socket, "forum:moderate", { forumId: forum.id, questionId: question.id, action: "answered" }),
+    ).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(
+      await emitAck(b.socket, "forum:moderate", { forumId: forum.id, questionId: question.id, action: "answered" }),
+    ).toMatchObject({ ok: false, error: { code: "forbidden" } });
     const stateSeen = nextEvent(v.socket, "forum:state");
-    const hl = await emitAck(p.socket, "forum:moderate", { forumId: forum.id, questionId: question.id, action: "highlight" });
+    const hl = await emitAck(p.socket, "forum:moderate", {
+      forumId: forum.id,
+      questionId: question.id,
+      action: "highlight",
+    });
     expect(hl.ok).toBe(true);
     expect((await stateSeen).forum.highlightedQuestionId).toBe(question.id);
     const seen = nextEvent<ForumQuestion>(v.socket, "forum:question");
-    const answered = await emitAck(p.socket, "forum:moderate", { forumId: forum.id, questionId: question.id, action: "answered" });
+    const answered = await emitAck(p.socket, "forum:moderate", {
+      forumId: forum.id,
+      questionId: question.id,
+      action: "answered",
+    });
     expect(answered.question.status).toBe("answered");
     expect((await seen).status).toBe("answered");
-    const dismissed = await emitAck(h.socket, "forum:moderate", { forumId: forum.id, questionId: question.id, action: "dismiss" });
+    const dismissed = await emitAck(h.socket, "forum:moderate", {
+      forumId: forum.id,
+      questionId: question.id,
+      action: "dismiss",
+    });
     expect(dismissed.question.status).toBe("dismissed");
     const after = await emitAck(v.socket, "forum:join", { forumId: forum.id });
     expect(after.state.forum.highlightedQuestionId).toBeNull();
@@ -314,20 +366,37 @@ describe("questions", () => {
     const p = await joinForum(server, peer.client, forum.id);
     const peerSaw = collect<ForumQuestion>(p.socket, "forum:question");
     const hostSees = nextEvent<ForumQuestion>(h.socket, "forum:question");
-    const asked = await emitAck(q.socket, "forum:ask", { forumId: forum.id, text: "小区停车难什么时候解决？", clientId: clientId() });
+    const asked = await emitAck(q.socket, "forum:ask", {
+      forumId: forum.id,
+      text: "小区停车难什么时候解决？",
+      clientId: clientId(),
+    });
     expect(asked.question.status).toBe("pending");
     expect((await hostSees).status).toBe("pending");
     await sleep(200);
     expect(peerSaw).toEqual([]);
     const peerJoin = await emitAck(p.socket, "forum:join", { forumId: forum.id });
     expect(peerJoin.state.questions).toEqual([]);
-    expect(await emitAck(p.socket, "forum:vote", { forumId: forum.id, questionId: asked.question.id })).toMatchObject({ ok: false, error: { code: "not_found" } });
-    expect(await emitAck(q.socket, "forum:moderate", { forumId: forum.id, questionId: asked.question.id, action: "approve" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await emitAck(p.socket, "forum:vote", { forumId: forum.id, questionId: asked.question.id })).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    expect(
+      await emitAck(q.socket, "forum:moderate", {
+        forumId: forum.id,
+        questionId: asked.question.id,
+        action: "approve",
+      }),
+    ).toMatchObject({ ok: false, error: { code: "forbidden" } });
     const askerJoin = await emitAck(q.socket, "forum:join", { forumId: forum.id });
     expect(askerJoin.state.questions.map((x: ForumQuestion) => x.status)).toEqual(["pending"]);
 
     const arrives = nextEvent<ForumQuestion>(p.socket, "forum:question");
-    const approved = await emitAck(h.socket, "forum:moderate", { forumId: forum.id, questionId: asked.question.id, action: "approve" });
+    const approved = await emitAck(h.socket, "forum:moderate", {
+      forumId: forum.id,
+      questionId: asked.question.id,
+      action: "approve",
+    });
     expect(approved.question.status).toBe("open");
     expect(await arrives).toMatchObject({ id: asked.question.id, status: "open", text: "小区停车难什么时候解决？" });
     for (const s of [h.socket, q.socket, p.socket]) s.close();

@@ -61,7 +61,8 @@ describe("forum re-join during chat", () => {
       const shown = new Set(state!.chat.map((m) => m.id));
       // every line pushed so far that is still within the kept window is shown
       const window = new Set(mergeChat(ack.state.chat, arrived).map((m) => m.id));
-      for (const line of arrived) expect(window.has(line.id) && shown.has(line.id), `${line.text} after join ${joins}`).toBe(true);
+      for (const line of arrived)
+        expect(window.has(line.id) && shown.has(line.id), `${line.text} after join ${joins}`).toBe(true);
       joins += 1;
     }
     sending = false;
@@ -71,7 +72,9 @@ describe("forum re-join during chat", () => {
     const shown = new Set(state!.chat.map((m) => m.id));
     for (const id of acked.slice(-150)) expect(shown.has(id) || !pushed.has(id)).toBe(true);
     expect(joins).toBeGreaterThan(5);
-    console.log(`${joins} re-joins during ${acked.length} chat lines: replacing the state would have lost ${replaceLost} line(s); merging lost 0`);
+    console.log(
+      `${joins} re-joins during ${acked.length} chat lines: replacing the state would have lost ${replaceLost} line(s); merging lost 0`,
+    );
     talker.close();
     watcher.close();
   }, 60_000);

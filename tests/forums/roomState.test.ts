@@ -16,7 +16,8 @@ const line = (n: number, at = n): ForumChatMessage => ({
 });
 
 const me = { id: "me" } as User;
-const snapshotWith = (chat: ForumChatMessage[]) => ({ chat, questions: [], forum: { talks: [] } }) as unknown as ForumSnapshot;
+const snapshotWith = (chat: ForumChatMessage[]) =>
+  ({ chat, questions: [], forum: { talks: [] } }) as unknown as ForumSnapshot;
 
 describe("mergeChat", () => {
   it("adds a line pushed during the join that the snapshot's query missed, in time order", () => {
@@ -44,7 +45,12 @@ describe("the room reducer", () => {
     state = reduce(state, { type: "chat", message: line(2) });
     // the re-join runs; line 4 is pushed meanwhile, committed after the snapshot's query read the chat
     state = reduce(state, { type: "chat", message: line(4) });
-    state = reduce(state, { type: "snapshot", snapshot: snapshotWith([line(1), line(3)]), me, arrivedDuringJoin: [line(4)] });
+    state = reduce(state, {
+      type: "snapshot",
+      snapshot: snapshotWith([line(1), line(3)]),
+      me,
+      arrivedDuringJoin: [line(4)],
+    });
     expect(state!.chat.map((m) => m.text)).toEqual(["第1条", "第3条", "第4条"]);
   });
 });

@@ -14,14 +14,22 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const storedTalk = async (s: TestServer, talkId: string) => (await s.ctx.db.select().from(forumTalks).where(eq(forumTalks.id, talkId)))[0]!;
+const storedTalk = async (s: TestServer, talkId: string) =>
+  (await s.ctx.db.select().from(forumTalks).where(eq(forumTalks.id, talkId)))[0]!;
 
 describe("下一位 carries the index it expects", () => {
   it("two hosts pressing 下一位 together advance the agenda once; the late press gets a clear error", async () => {
     const { forum, host, talkA, talkB } = await setupForum(server);
     // a third talk, so a double advance would be visible as a skip
     const presenterC = await createUser(server, { role: "secretary" });
-    expect((await host.client.post(`/api/forums/${forum.id}/talks`, { title: "第三个发言", presenterId: presenterC.user.id })).status).toBe(201);
+    expect(
+      (
+        await host.client.post(`/api/forums/${forum.id}/talks`, {
+          title: "第三个发言",
+          presenterId: presenterC.user.id,
+        })
+      ).status,
+    ).toBe(201);
     const admin = await createUser(server, { role: "admin" });
     const h = await joinForum(server, host.client, forum.id);
     const a = await joinForum(server, admin.client, forum.id);
@@ -42,14 +50,21 @@ describe("下一位 carries the index it expects", () => {
     const joined = await emitAck(h.socket, "forum:join", { forumId: forum.id });
     expect(joined.state.forum.currentTalkId).toBe(joined.state.forum.talks[2].id);
     // each talk was on stage in turn: none skipped
-    const [first, second] = [joined.state.forum.talks.find((t: { id: string }) => t.id === talkA.id), joined.state.forum.talks.find((t: { id: string }) => t.id === talkB.id)];
+    const [first, second] = [
+      joined.state.forum.talks.find((t: { id: string }) => t.id === talkA.id),
+      joined.state.forum.talks.find((t: { id: string }) => t.id === talkB.id),
+    ];
     expect(first.endedAt).not.toBeNull();
     expect(second.startedAt).not.toBeNull();
     expect(second.endedAt).not.toBeNull();
 
     // a press based on an old view is refused; a bad index is invalid input
-    expect(await emitAck(a.socket, "forum:control", { forumId: forum.id, action: "next", expectedIndex: 0 })).toMatchObject({ ok: false, error: { code: "stale_agenda" } });
-    expect(await emitAck(a.socket, "forum:control", { forumId: forum.id, action: "next", expectedIndex: "1" })).toMatchObject({ ok: false, error: { code: "invalid_input" } });
+    expect(
+      await emitAck(a.socket, "forum:control", { forumId: forum.id, action: "next", expectedIndex: 0 }),
+    ).toMatchObject({ ok: false, error: { code: "stale_agenda" } });
+    expect(
+      await emitAck(a.socket, "forum:control", { forumId: forum.id, action: "next", expectedIndex: "1" }),
+    ).toMatchObject({ ok: false, error: { code: "invalid_input" } });
     for (const s of [h.socket, a.socket]) s.close();
   });
 });
@@ -100,7 +115,9 @@ describe("the stage is written behind", () => {
       // the same session cookie: sessions are in the database too
       const again = await joinForum(own, host.client, forum.id);
       expect(again.state.forum.talks.find((t) => t.id === talkA.id)!.slide).toBe(5);
-      expect((await emitAck(again.socket, "forum:slide", { forumId: forum.id, talkId: talkA.id, slide: 6 })).ok).toBe(true);
+      expect((await emitAck(again.socket, "forum:slide", { forumId: forum.id, talkId: talkA.id, slide: 6 })).ok).toBe(
+        true,
+      );
       again.socket.close();
     } finally {
       await own.close();

@@ -4,9 +4,18 @@ import { archiveScoresCsv } from "../../server/forums/archive.ts";
 import { parseRange } from "../../server/files/serve.ts";
 import { computeScoreboard } from "../../server/forums/scoreboard.ts";
 
-const all = (n: number): BallotScores => ({ service: n, mobilization: n, deliberation: n, projectOps: n, coordination: n, innovation: n, overall: n });
+const all = (n: number): BallotScores => ({
+  service: n,
+  mobilization: n,
+  deliberation: n,
+  projectOps: n,
+  coordination: n,
+  innovation: n,
+  overall: n,
+});
 const meta = { forumId: "f", talkId: "t", roundStatus: "open" as const };
-const groups = (w: Record<string, number>): ScoreGroupDef[] => Object.entries(w).map(([id, weight]) => ({ id, name: id, weight }));
+const groups = (w: Record<string, number>): ScoreGroupDef[] =>
+  Object.entries(w).map(([id, weight]) => ({ id, name: id, weight }));
 
 describe("computeScoreboard", () => {
   it("has no result without ballots", () => {
@@ -38,7 +47,12 @@ describe("computeScoreboard", () => {
       { scoreGroup: "party", mechanism: "venue", scores: all(2) },
       { scoreGroup: "gone", mechanism: "venue", scores: all(1) },
     ]);
-    expect(board.groups[0]).toMatchObject({ group: "party", ballots: 2, byMechanism: { printed: 1, venue: 1, account: 0 }, means: { overall: 3 } });
+    expect(board.groups[0]).toMatchObject({
+      group: "party",
+      ballots: 2,
+      byMechanism: { printed: 1, venue: 1, account: 0 },
+      means: { overall: 3 },
+    });
     expect(board.ballots).toBe(2);
     expect(board.total).toBe(3);
   });
@@ -58,9 +72,13 @@ describe("parseRange", () => {
 
 describe("archiveScoresCsv", () => {
   it("neutralises spreadsheet formulas in talk titles and quotes commas", () => {
-    const board = computeScoreboard({ ...meta, roundStatus: "closed" }, groups({ residents: 1, partyMembers: 1, secretaries: 1 }), [{ scoreGroup: "residents", scores: all(3) }]);
+    const board = computeScoreboard(
+      { ...meta, roundStatus: "closed" },
+      groups({ residents: 1, partyMembers: 1, secretaries: 1 }),
+      [{ scoreGroup: "residents", scores: all(3) }],
+    );
     const csv = archiveScoresCsv({
-      forum: { talks: [{ id: "t", title: "=HYPERLINK(\"x\")", presenterName: "张, 丽" }] } as never,
+      forum: { talks: [{ id: "t", title: '=HYPERLINK("x")', presenterName: "张, 丽" }] } as never,
       questions: [],
       commitments: [],
       chat: [],

@@ -19,7 +19,9 @@ export const FUZZ = {
 export function fuzzReport(suite: string) {
   const counter = { tried: 0 };
   afterAll(() => {
-    console.log(`[fuzz] ${suite}: seed ${FUZZ.seed}, ${counter.tried} inputs tried (replay with FUZZ_SEED=${FUZZ.seed})`);
+    console.log(
+      `[fuzz] ${suite}: seed ${FUZZ.seed}, ${counter.tried} inputs tried (replay with FUZZ_SEED=${FUZZ.seed})`,
+    );
   });
   return counter;
 }
@@ -65,7 +67,9 @@ export function clientEventNames(): string[] {
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
     const source = readFileSync(join(dir, file), "utf8");
     // `{}` (a feature with no client events yet) or a body that ends at the first `}` on a line of its own
-    for (const block of source.matchAll(/export interface (?!ServerToClient)\w*ClientEvents[^{]*\{(\}|\n[\s\S]*?\n\})/g)) {
+    for (const block of source.matchAll(
+      /export interface (?!ServerToClient)\w*ClientEvents[^{]*\{(\}|\n[\s\S]*?\n\})/g,
+    )) {
       for (const name of block[1]!.matchAll(/^\s*"([a-z]+:[A-Za-z]+)"\s*:/gm)) names.add(name[1]!);
     }
   }

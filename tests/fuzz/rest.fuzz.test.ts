@@ -34,16 +34,26 @@ const bodies: fc.Arbitrary<Body> = fc.oneof(
     contentType: "application/x-www-form-urlencoded",
     body: new URLSearchParams(d).toString(),
   })),
-  fc.tuple(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 50 }), { maxKeys: 4 }), fc.uint8Array({ maxLength: 2000 })).map(([fields, file]) => {
-    const form = new FormData();
-    for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    form.append("file", new Blob([file as BlobPart], { type: "application/pdf" }), "模糊.pdf");
-    return { contentType: null, body: form };
-  }),
+  fc
+    .tuple(
+      fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 50 }), { maxKeys: 4 }),
+      fc.uint8Array({ maxLength: 2000 }),
+    )
+    .map(([fields, file]) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
+      form.append("file", new Blob([file as BlobPart], { type: "application/pdf" }), "模糊.pdf");
+      return { contentType: null, body: form };
+    }),
   fc.string({ maxLength: 500 }).map((s) => ({ contentType: "text/plain", body: s })),
   fc.uint8Array({ maxLength: 2000 }).map((b) => ({ contentType: "application/octet-stream", body: b as BodyInit })),
-  fc.tuple(fc.string({ maxLength: 40 }), fc.uint8Array({ maxLength: 500 })).map(([type, b]) => ({ contentType: type.replace(/[\r\n]/g, "") || "x/y", body: b as BodyInit })),
-  fc.constant({ contentType: "multipart/form-data; boundary=nope", body: "--nope\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n%PDF-1.7 cut" }),
+  fc
+    .tuple(fc.string({ maxLength: 40 }), fc.uint8Array({ maxLength: 500 }))
+    .map(([type, b]) => ({ contentType: type.replace(/[\r\n]/g, "") || "x/y", body: b as BodyInit })),
+  fc.constant({
+    contentType: "multipart/form-data; boundary=nope",
+    body: '--nope\r\nContent-Disposition: form-data; name="file"\r\n\r\n%PDF-1.7 cut',
+  }),
   fc.constant({ contentType: null, body: undefined }),
 );
 
@@ -64,7 +74,8 @@ describe("fuzz: random bodies to every REST route", () => {
         users: (await admin.client.get("/api/users")).body.users,
         messages: (await control.mentor.client.get(`/api/studios/${control.studio.id}/messages`)).body,
         proposal: (await otherProposal.owner.client.get(`/api/proposals/${otherProposal.proposal.id}`)).body,
-        markdown: (await otherProposal.owner.client.get(`/api/proposals/${otherProposal.proposal.id}/export?format=md`)).body,
+        markdown: (await otherProposal.owner.client.get(`/api/proposals/${otherProposal.proposal.id}/export?format=md`))
+          .body,
       });
       const dataBefore = await snapshot();
       const before = await health(server.url);
@@ -88,18 +99,28 @@ describe("fuzz: random bodies to every REST route", () => {
           async (route, params, { contentType, body }, signedIn, query) => {
             report.tried += 1;
             let i = 0;
-            const path = route.path.replace(/:[A-Za-z]+/g, () => params[i++ % params.length]!) + (query ? `?q=${query}&format=${query}` : "");
+            const path =
+              route.path.replace(/:[A-Za-z]+/g, () => params[i++ % params.length]!) +
+              (query ? `?q=${query}&format=${query}` : "");
             const client = signedIn ? worker.client : anonymous;
             const headers: Record<string, string> = { origin: server.url };
             if (contentType) headers["content-type"] = contentType;
             if (client.cookie) headers.cookie = client.cookie;
             const hasBody = !["GET", "HEAD"].includes(route.method);
-            const res = await fetch(server.url + path, { method: route.method, headers, body: hasBody ? body : undefined });
+            const res = await fetch(server.url + path, {
+              method: route.method,
+              headers,
+              body: hasBody ? body : undefined,
+            });
             await res.arrayBuffer();
-            if (res.status >= 500) failures.push(`${route.method} ${route.path} → ${res.status} (${path}, ${contentType})`);
+            if (res.status >= 500)
+              failures.push(`${route.method} ${route.path} → ${res.status} (${path}, ${contentType})`);
             expect(res.status, `${route.method} ${path} (${contentType})`).toBeLessThan(500);
             // A fuzzed logout or password change may end the session: sign in again and go on.
-            if (signedIn && (res.headers.getSetCookie().some((c) => /^session=;|Max-Age=0/i.test(c)) || route.path.includes("logout"))) {
+            if (
+              signedIn &&
+              (res.headers.getSetCookie().some((c) => /^session=;|Max-Age=0/i.test(c)) || route.path.includes("logout"))
+            ) {
               const again = await createUser(server, { role: "worker" });
               worker.client.cookie = again.client.cookie;
             }

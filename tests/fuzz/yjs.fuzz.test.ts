@@ -176,7 +176,9 @@ describe("fuzz: binary frames to /yjs/", () => {
       fresh.provider.destroy();
       const proposalId = fuzzed.slice("proposal:".length);
       expect((await owner.client.get(`/api/proposals/${proposalId}/export?format=md`)).status).toBe(200);
-      expect((await owner.client.post(`/api/proposals/${proposalId}/versions`, { name: "模糊测试之后" })).status).toBe(201);
+      expect((await owner.client.post(`/api/proposals/${proposalId}/versions`, { name: "模糊测试之后" })).status).toBe(
+        201,
+      );
       // The other document is exactly as it was.
       expect(docText(await serverCopy(untouched.docName))).toBe(untouched.text);
     },

@@ -19,8 +19,19 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const itemsOf = (userId: string, kind: EvidenceKind) =>
-  server.ctx.db.select().from(evidence).where(and(eq(evidence.userId, userId), eq(evidence.kind, kind)));
-const all = (n: number): BallotScores => ({ service: n, mobilization: n, deliberation: n, projectOps: n, coordination: n, innovation: n, overall: n });
+  server.ctx.db
+    .select()
+    .from(evidence)
+    .where(and(eq(evidence.userId, userId), eq(evidence.kind, kind)));
+const all = (n: number): BallotScores => ({
+  service: n,
+  mobilization: n,
+  deliberation: n,
+  projectOps: n,
+  coordination: n,
+  innovation: n,
+  overall: n,
+});
 let ids = 0;
 const clientId = () => `growth-${process.pid}-${Date.now()}-${++ids}`;
 
@@ -34,10 +45,19 @@ describe("each fact writes its evidence once", () => {
     expect((await worker.client.post("/api/checkins", { code })).status).toBe(200);
     const items = await itemsOf(worker.user.id, "attended");
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ sourceKind: "training", sourceId: training.id, capabilities: ["service", "deliberation"], detail: { hours: 3 } });
+    expect(items[0]).toMatchObject({
+      sourceKind: "training",
+      sourceId: training.id,
+      capabilities: ["service", "deliberation"],
+      detail: { hours: 3 },
+    });
 
     // a host taking the attendance back takes its evidence too
-    const removed = await organiser.client.request("DELETE", `/api/checkins/training/${training.id}/attendees/${worker.user.id}`, { reason: "误签" });
+    const removed = await organiser.client.request(
+      "DELETE",
+      `/api/checkins/training/${training.id}/attendees/${worker.user.id}`,
+      { reason: "误签" },
+    );
     expect(removed.status).toBe(200);
     expect(await itemsOf(worker.user.id, "attended")).toHaveLength(0);
   });
@@ -49,8 +69,18 @@ describe("each fact writes its evidence once", () => {
     const r = await hallGuest(server, host.client, forum.id);
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" });
     await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkA.id, action: "open" });
-    expect((await emitAck(r.socket, "forum:score", { forumId: forum.id, talkId: talkA.id, scores: { ...all(4), innovation: 5 } })).ok).toBe(true);
-    expect((await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkA.id, action: "close" })).ok).toBe(true);
+    expect(
+      (
+        await emitAck(r.socket, "forum:score", {
+          forumId: forum.id,
+          talkId: talkA.id,
+          scores: { ...all(4), innovation: 5 },
+        })
+      ).ok,
+    ).toBe(true);
+    expect((await emitAck(h.socket, "forum:round", { forumId: forum.id, talkId: talkA.id, action: "close" })).ok).toBe(
+      true,
+    );
     // the talk then ends (write-behind) and the forum ends: still one item, still scored
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "next" });
     await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "end" });
@@ -72,18 +102,37 @@ describe("each fact writes its evidence once", () => {
     const m = await joinStudio(server, mentor, studio.id);
     const a = await joinStudio(server, mentees[0]!, studio.id);
     const dueAt = new Date(Date.now() + 86_400_000).toISOString();
-    const assigned = await emitAck(m.socket, "studio:task", { studioId: studio.id, title: "走访十户居民", dueAt, capability: "mobilization", clientId: clientId() });
+    const assigned = await emitAck(m.socket, "studio:task", {
+      studioId: studio.id,
+      title: "走访十户居民",
+      dueAt,
+      capability: "mobilization",
+      clientId: clientId(),
+    });
     expect(assigned.ok).toBe(true);
     for (let i = 0; i < 2; i++) {
-      expect((await emitAck(a.socket, "studio:taskState", { studioId: studio.id, taskId: assigned.task.id, state: "done" })).ok).toBe(true);
+      expect(
+        (await emitAck(a.socket, "studio:taskState", { studioId: studio.id, taskId: assigned.task.id, state: "done" }))
+          .ok,
+      ).toBe(true);
     }
     const done = await itemsOf(mentees[0]!.user.id, "task_completed");
     expect(done).toHaveLength(1);
-    expect(done[0]).toMatchObject({ sourceId: assigned.task.id, capabilities: ["mobilization"], title: "走访十户居民" });
+    expect(done[0]).toMatchObject({
+      sourceId: assigned.task.id,
+      capabilities: ["mobilization"],
+      title: "走访十户居民",
+    });
     expect(await itemsOf(mentees[1]!.user.id, "task_completed")).toHaveLength(0);
 
-    const sent = await emitAck(m.socket, "studio:send", { studioId: studio.id, text: "议事前先把楼栋意见摸清楚", clientId: clientId() });
-    expect((await emitAck(m.socket, "studio:pin", { studioId: studio.id, messageId: sent.message.id, pinned: true })).ok).toBe(true);
+    const sent = await emitAck(m.socket, "studio:send", {
+      studioId: studio.id,
+      text: "议事前先把楼栋意见摸清楚",
+      clientId: clientId(),
+    });
+    expect(
+      (await emitAck(m.socket, "studio:pin", { studioId: studio.id, messageId: sent.message.id, pinned: true })).ok,
+    ).toBe(true);
     for (const mentee of mentees) expect(await itemsOf(mentee.user.id, "guidance_received")).toHaveLength(1);
     expect(await itemsOf(mentor.user.id, "guidance_received")).toHaveLength(0);
     m.socket.close();
@@ -104,17 +153,27 @@ describe("each fact writes its evidence once", () => {
     const approved = await itemsOf(owner.user.id, "proposal_approved");
     expect(approved).toHaveLength(1);
     // 20 of 25 → 80
-    expect(approved[0]).toMatchObject({ score: 80, capabilities: ["projectOps", "innovation"], detail: { meanTotal: 20, reviews: 1 } });
+    expect(approved[0]).toMatchObject({
+      score: 80,
+      capabilities: ["projectOps", "innovation"],
+      detail: { meanTotal: 20, reviews: 1 },
+    });
   });
 
   it("an answer accepted: one item for its author; accepting another moves it", async () => {
     const asker = await createUser(server);
     const veteran = await createUser(server, { role: "veteran" });
     const other = await createUser(server, { role: "veteran" });
-    const q = await asker.client.post("/api/questions", { title: "如何组织楼栋议事会？", body: "第一次组织，想请教流程", capability: "deliberation" });
+    const q = await asker.client.post("/api/questions", {
+      title: "如何组织楼栋议事会？",
+      body: "第一次组织，想请教流程",
+      capability: "deliberation",
+    });
     expect(q.status).toBe(201);
-    const first = (await veteran.client.post(`/api/questions/${q.body.question.id}/answers`, { body: "先摸底再开会" })).body.answer;
-    const second = (await other.client.post(`/api/questions/${q.body.question.id}/answers`, { body: "请社区律师列席" })).body.answer;
+    const first = (await veteran.client.post(`/api/questions/${q.body.question.id}/answers`, { body: "先摸底再开会" }))
+      .body.answer;
+    const second = (await other.client.post(`/api/questions/${q.body.question.id}/answers`, { body: "请社区律师列席" }))
+      .body.answer;
     expect((await asker.client.post(`/api/answers/${first.id}/accept`)).status).toBe(200);
     expect((await asker.client.post(`/api/answers/${first.id}/accept`)).status).toBe(200);
     const items = await itemsOf(veteran.user.id, "answer_accepted");
@@ -132,7 +191,9 @@ describe("the start-up backfill", () => {
     const organiser = await createUser(server, { role: "organiser" });
     const worker = await createUser(server, { roles: ["worker"], communityId: "wuxing" });
     const training = await createTraining(organiser.client, { hours: 2 });
-    await server.ctx.db.insert(checkins).values({ kind: "training", activityId: training.id, userId: worker.user.id, source: "manual" });
+    await server.ctx.db
+      .insert(checkins)
+      .values({ kind: "training", activityId: training.id, userId: worker.user.id, source: "manual" });
     expect(await itemsOf(worker.user.id, "attended")).toHaveLength(0);
     await backfillEvidence(server.ctx.db);
     const count = async () => (await server.ctx.db.select({ id: evidence.id }).from(evidence)).length;

@@ -56,9 +56,35 @@ describe("the capability profile", () => {
     const person = await createUser(server, { role: "worker", communityId: "wuxing" });
     const userId = person.user.id;
     await recordEvidence(server.ctx.db, [
-      { userId, kind: "attended", sourceKind: "training", sourceId: "t-1", at: at("2025-03-01"), title: "培训", capabilities: ["service"], detail: { hours: 3 } },
-      { userId, kind: "task_completed", sourceKind: "studio_task", sourceId: "k-1", at: at("2025-04-01"), title: "任务", capabilities: ["service", "mobilization"] },
-      { userId, kind: "proposal_approved", sourceKind: "proposal", sourceId: "p-1", at: at("2025-05-01"), title: "项目", capabilities: ["projectOps", "innovation"], score: 80 },
+      {
+        userId,
+        kind: "attended",
+        sourceKind: "training",
+        sourceId: "t-1",
+        at: at("2025-03-01"),
+        title: "培训",
+        capabilities: ["service"],
+        detail: { hours: 3 },
+      },
+      {
+        userId,
+        kind: "task_completed",
+        sourceKind: "studio_task",
+        sourceId: "k-1",
+        at: at("2025-04-01"),
+        title: "任务",
+        capabilities: ["service", "mobilization"],
+      },
+      {
+        userId,
+        kind: "proposal_approved",
+        sourceKind: "proposal",
+        sourceId: "p-1",
+        at: at("2025-05-01"),
+        title: "项目",
+        capabilities: ["projectOps", "innovation"],
+        score: 80,
+      },
       {
         userId,
         kind: "talk_given",
@@ -68,10 +94,27 @@ describe("the capability profile", () => {
         title: "述职",
         capabilities: ["service", "mobilization", "deliberation", "projectOps", "coordination", "innovation"],
         score: 70,
-        detail: { capabilityScores: { service: 60, mobilization: 90, deliberation: 70, projectOps: 100, coordination: 50, innovation: 40 } },
+        detail: {
+          capabilityScores: {
+            service: 60,
+            mobilization: 90,
+            deliberation: 70,
+            projectOps: 100,
+            coordination: 50,
+            innovation: 40,
+          },
+        },
       },
       // another year: left out
-      { userId, kind: "attended", sourceKind: "training", sourceId: "t-0", at: at("2024-12-31"), title: "去年的培训", capabilities: ["service"] },
+      {
+        userId,
+        kind: "attended",
+        sourceKind: "training",
+        sourceId: "t-0",
+        at: at("2024-12-31"),
+        title: "去年的培训",
+        capabilities: ["service"],
+      },
     ]);
     const record: GrowthRecord = (await person.client.get(`/api/people/${userId}/record?year=2025`)).body;
     expect(record.evidence.map((e) => e.title)).toEqual(["述职", "项目", "任务", "培训"]);
@@ -85,7 +128,9 @@ describe("the capability profile", () => {
     expect(byCap.innovation).toEqual({ capability: "innovation", count: 2, scored: 2, average: 60, value: 40 });
 
     // the spreadsheet carries the same timeline under Chinese headers
-    const file = await fetch(`${server.url}/api/people/${userId}/record.xlsx?year=2025`, { headers: { cookie: person.client.cookie } });
+    const file = await fetch(`${server.url}/api/people/${userId}/record.xlsx?year=2025`, {
+      headers: { cookie: person.client.cookie },
+    });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await file.arrayBuffer());
     const sheet = book.getWorksheet("2025年成长档案")!;
@@ -100,7 +145,14 @@ describe("level changes and notes", () => {
     const { subject, mentor } = await subjectWithMentor();
     const organiser = await createUser(server, { role: "organiser" });
     await recordEvidence(server.ctx.db, {
-      userId: subject.user.id, kind: "proposal_approved", sourceKind: "proposal", sourceId: `p-${subject.user.id}`, at: new Date(), title: "楼栋微治理项目", capabilities: ["projectOps"], score: 88,
+      userId: subject.user.id,
+      kind: "proposal_approved",
+      sourceKind: "proposal",
+      sourceId: `p-${subject.user.id}`,
+      at: new Date(),
+      title: "楼栋微治理项目",
+      capabilities: ["projectOps"],
+      score: 88,
     });
     const record: GrowthRecord = (await subject.client.get(`/api/people/${subject.user.id}/record`)).body;
     const cited = record.evidence[0]!.id;
@@ -109,11 +161,28 @@ describe("level changes and notes", () => {
     expect((await mentor.client.post(path, { level: "backbone", reason: "项目通过评审" })).status).toBe(403);
     expect((await subject.client.post(path, { level: "backbone", reason: "项目通过评审" })).status).toBe(403);
     expect((await organiser.client.post(path, { level: "backbone", reason: "" })).status).toBe(400);
-    expect((await organiser.client.post(path, { level: "backbone", reason: "项目通过评审", evidenceIds: [crypto.randomUUID()] })).status).toBe(400);
+    expect(
+      (
+        await organiser.client.post(path, {
+          level: "backbone",
+          reason: "项目通过评审",
+          evidenceIds: [crypto.randomUUID()],
+        })
+      ).status,
+    ).toBe(400);
 
-    const changed = await organiser.client.post(path, { level: "backbone", reason: "项目通过评审，带教任务完成", evidenceIds: [cited] });
+    const changed = await organiser.client.post(path, {
+      level: "backbone",
+      reason: "项目通过评审，带教任务完成",
+      evidenceIds: [cited],
+    });
     expect(changed.status).toBe(201);
-    expect(changed.body.levelChange).toMatchObject({ from: "novice", to: "backbone", reason: "项目通过评审，带教任务完成", evidence: [{ id: cited, title: "楼栋微治理项目" }] });
+    expect(changed.body.levelChange).toMatchObject({
+      from: "novice",
+      to: "backbone",
+      reason: "项目通过评审，带教任务完成",
+      evidence: [{ id: cited, title: "楼栋微治理项目" }],
+    });
     expect((await organiser.client.post(path, { level: "backbone", reason: "再次调整" })).status).toBe(409);
     expect((await findUserRow(server, subject.user.id))!.level).toBe("backbone");
 
@@ -122,12 +191,21 @@ describe("level changes and notes", () => {
       .from(auditLog)
       .where(and(eq(auditLog.targetId, subject.user.id), eq(auditLog.action, "user.level")));
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actorId: organiser.user.id, before: { level: "novice" }, after: { level: "backbone" }, meta: { reason: "项目通过评审，带教任务完成" } });
+    expect(audit[0]).toMatchObject({
+      actorId: organiser.user.id,
+      before: { level: "novice" },
+      after: { level: "backbone" },
+      meta: { reason: "项目通过评审，带教任务完成" },
+    });
 
     const after: GrowthRecord = (await subject.client.get(`/api/people/${subject.user.id}/record`)).body;
     expect(after.user.level).toBe("backbone");
     expect(after.levelHistory).toHaveLength(1);
-    expect(after.levelHistory[0]).toMatchObject({ from: "novice", to: "backbone", changedBy: { id: organiser.user.id } });
+    expect(after.levelHistory[0]).toMatchObject({
+      from: "novice",
+      to: "backbone",
+      changedBy: { id: organiser.user.id },
+    });
     expect(after.can).toEqual({ changeLevel: false, writeNote: false });
   });
 
@@ -136,10 +214,17 @@ describe("level changes and notes", () => {
     const organiser = await createUser(server, { role: "organiser" });
     expect((await organiser.client.patch(`/api/users/${person.user.id}`, { level: "core" })).status).toBe(200);
     // a patch that leaves the level alone adds nothing
-    expect((await organiser.client.patch(`/api/users/${person.user.id}`, { displayName: "改名之后" })).status).toBe(200);
+    expect((await organiser.client.patch(`/api/users/${person.user.id}`, { displayName: "改名之后" })).status).toBe(
+      200,
+    );
     const record: GrowthRecord = (await organiser.client.get(`/api/people/${person.user.id}/record`)).body;
     expect(record.levelHistory).toHaveLength(1);
-    expect(record.levelHistory[0]).toMatchObject({ from: "novice", to: "core", reason: "在人员管理中修改", changedBy: { id: organiser.user.id } });
+    expect(record.levelHistory[0]).toMatchObject({
+      from: "novice",
+      to: "core",
+      reason: "在人员管理中修改",
+      changedBy: { id: organiser.user.id },
+    });
   });
 
   it("the street admin of the person's street may change the level; one of another street may not", async () => {

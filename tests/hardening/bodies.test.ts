@@ -30,7 +30,13 @@ interface JunkResult {
  * Streams `total` bytes of generated junk to `path` without holding them in memory: chunk after
  * chunk, respecting back-pressure. `declared` sends a Content-Length, otherwise the body is chunked.
  */
-function sendJunk(path: string, contentType: string, total: number, declared: boolean, cookie = ""): Promise<JunkResult> {
+function sendJunk(
+  path: string,
+  contentType: string,
+  total: number,
+  declared: boolean,
+  cookie = "",
+): Promise<JunkResult> {
   const boundary = `----junk${Math.random().toString(16).slice(2)}`;
   const type = contentType === "multipart/form-data" ? `${contentType}; boundary=${boundary}` : contentType;
   const chunk = Buffer.alloc(64 * 1024, contentType === "application/json" ? "[" : "A");
@@ -60,7 +66,10 @@ function sendJunk(path: string, contentType: string, total: number, declared: bo
     req.on("close", () => done(sent < total));
     const pump = () => {
       while (!settled && sent < total) {
-        const piece = sent === 0 && contentType === "multipart/form-data" ? head : chunk.subarray(0, Math.min(chunk.length, total - sent));
+        const piece =
+          sent === 0 && contentType === "multipart/form-data"
+            ? head
+            : chunk.subarray(0, Math.min(chunk.length, total - sent));
         sent += piece.length;
         if (!req.write(piece)) return req.once("drain", pump);
       }
@@ -80,7 +89,11 @@ describe("request bodies are limited before they are read", () => {
   it("a 300 MB junk multipart sign-in is cut off after a few MB and the server's memory barely moves", async () => {
     const pid = server.child.pid!;
     // Warm up the routes once so lazily loaded code is not counted as growth.
-    await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     const before = rssBytes(pid);
     let peak = before;
     const watch = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 50);
@@ -96,14 +109,23 @@ describe("request bodies are limited before they are read", () => {
       clearInterval(watch);
     }
     peak = Math.max(peak, rssBytes(pid));
-    expect(peak - before, `RSS grew from ${Math.round(before / MB)} MB to ${Math.round(peak / MB)} MB`).toBeLessThan(50 * MB);
+    expect(peak - before, `RSS grew from ${Math.round(before / MB)} MB to ${Math.round(peak / MB)} MB`).toBeLessThan(
+      50 * MB,
+    );
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
   }, 120_000);
 
   it("every content type on every kind of route answers 413 and closes the connection", async () => {
     const pid = server.child.pid!;
     const before = rssBytes(pid);
-    const types = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "application/octet-stream", "x-unknown/junk"];
+    const types = [
+      "application/json",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data",
+      "text/plain",
+      "application/octet-stream",
+      "x-unknown/junk",
+    ];
     const paths = [
       "/api/auth/register",
       "/api/questions",

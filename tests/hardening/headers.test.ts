@@ -24,7 +24,13 @@ function csp(headers: Headers): Map<string, string> {
 
 describe("security headers", () => {
   it("pages, API answers and errors carry CSP with frame-ancestors, X-Frame-Options and Referrer-Policy", async () => {
-    for (const [method, path] of [["GET", "/"], ["GET", "/login"], ["GET", "/api/health"], ["GET", "/api/me"], ["POST", "/api/nothing"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/"],
+      ["GET", "/login"],
+      ["GET", "/api/health"],
+      ["GET", "/api/me"],
+      ["POST", "/api/nothing"],
+    ] as const) {
       const res = await fetch(server.url + path, { method });
       const policy = csp(res.headers);
       expect(policy.get("frame-ancestors"), path).toBe("'none'");

@@ -10,7 +10,8 @@ import { freePort } from "../helpers/processes.ts";
 /** "The process survives its own bugs": it exits cleanly on one, and `npm start` brings it back. */
 
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
 }
 
@@ -38,7 +39,11 @@ async function environment() {
     NODE_ENV: "production",
   };
   // retried: a server still closing may write its last pages while the directory is removed
-  return { env, url: `http://127.0.0.1:${port}`, cleanUp: () => rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }) };
+  return {
+    env,
+    url: `http://127.0.0.1:${port}`,
+    cleanUp: () => rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }),
+  };
 }
 
 describe("a bug that reaches the top of the process", () => {
@@ -56,10 +61,15 @@ describe("a bug that reaches the top of the process", () => {
       try {
         const result = await Promise.race([
           exited(child),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit in time:\n${output}`)), 150_000)),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error(`no exit in time:\n${output}`)), 150_000),
+          ),
         ]);
         expect(result, output).toEqual({ code: 1, signal: null });
-        const fatal = output.split("\n").filter((line) => line.includes('"level":60')).map((line) => JSON.parse(line));
+        const fatal = output
+          .split("\n")
+          .filter((line) => line.includes('"level":60'))
+          .map((line) => JSON.parse(line));
         expect(fatal, output).toHaveLength(1);
         expect(fatal[0].err.message).toBe(`deliberate bug: ${kind}`);
         expect(output).toContain("listening");
@@ -76,21 +86,31 @@ describe("npm start (scripts/start.mjs)", () => {
   it("restarts the server after it is killed, and stops restarting on SIGTERM", async () => {
     ensureClientBuilt();
     const { env, url, cleanUp } = await environment();
-    const supervisor = spawn(process.execPath, ["scripts/start.mjs"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const supervisor = spawn(process.execPath, ["scripts/start.mjs"], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     supervisor.stdout!.on("data", (d) => (output += d));
     supervisor.stderr!.on("data", (d) => (output += d));
     try {
       const first = await eventually(() => health(url), 180_000, 200);
-      const serverPid = Number(readFileSync(`/proc/${supervisor.pid}/task/${supervisor.pid}/children`, "utf8").trim().split(/\s+/)[0]);
+      const serverPid = Number(
+        readFileSync(`/proc/${supervisor.pid}/task/${supervisor.pid}/children`, "utf8").trim().split(/\s+/)[0],
+      );
       expect(serverPid).toBeGreaterThan(0);
 
       // A crash nothing can catch: the kernel kills the server.
       process.kill(serverPid, "SIGKILL");
-      const second = await eventually(async () => {
-        const now = await health(url);
-        return now && now.startedAt !== first!.startedAt ? now : null;
-      }, 180_000, 200);
+      const second = await eventually(
+        async () => {
+          const now = await health(url);
+          return now && now.startedAt !== first!.startedAt ? now : null;
+        },
+        180_000,
+        200,
+      );
       expect(Date.parse(second!.startedAt)).toBeGreaterThan(Date.parse(first!.startedAt));
       expect(output).toContain("重新启动");
 

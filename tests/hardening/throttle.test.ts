@@ -82,7 +82,11 @@ describe("sign-in throttling", () => {
 describe("registration throttling", () => {
   it("allows REGISTER_LIMIT_PER_HOUR registrations per address per hour, then 429 with Retry-After", async () => {
     const register = (address: string) =>
-      new ApiClient(server.url).post("/api/auth/register", { username: uniqueName("r"), password: "password123", displayName: "新居民" }, from(address));
+      new ApiClient(server.url).post(
+        "/api/auth/register",
+        { username: uniqueName("r"), password: "password123", displayName: "新居民" },
+        from(address),
+      );
     for (let i = 0; i < 3; i++) expect((await register("10.5.0.9")).status).toBe(201);
     const refused = await register("10.5.0.9");
     expect(refused.status).toBe(429);

@@ -28,7 +28,11 @@ export function freePort(): Promise<number> {
  * The real server as its own process (`node --import tsx server/main.ts`), for tests that run
  * several processes side by side or kill one. Resolves once GET /api/health answers.
  */
-export async function startServerProcess(env: Record<string, string>, readyTimeoutMs = 60_000, port?: number): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  readyTimeoutMs = 60_000,
+  port?: number,
+): Promise<ServerProcess> {
   // a caller may pick the port first (a happy-dom page must be on the server's origin before it fetches)
   port ??= await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "forum-proc-"));

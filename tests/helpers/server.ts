@@ -33,7 +33,8 @@ export async function startTestServer(
     ...env,
   });
   // A reused data directory is opened from disk (migrated on its first start), not from the template.
-  const template = process.env.DATABASE_URL || options.dataDir ? undefined : new Blob([readFileSync(inject("pgliteTemplate"))]);
+  const template =
+    process.env.DATABASE_URL || options.dataDir ? undefined : new Blob([readFileSync(inject("pgliteTemplate"))]);
   const server = await startServer(config, { loadDataDir: template });
   const close = server.close;
   return {

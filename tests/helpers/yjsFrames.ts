@@ -10,7 +10,12 @@ export interface RawDocSocket {
   send(frame: Uint8Array): void;
 }
 
-export function openRawDoc(server: ServerLike, cookie: string, docName: string, timeoutMs = 10_000): Promise<RawDocSocket> {
+export function openRawDoc(
+  server: ServerLike,
+  cookie: string,
+  docName: string,
+  timeoutMs = 10_000,
+): Promise<RawDocSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/yjs/${docName}`, { headers: cookie ? { cookie } : {} });
   const received: Uint8Array[] = [];
   ws.on("message", (data: Buffer) => received.push(new Uint8Array(data)));

@@ -6,9 +6,21 @@ import { startTestServer, type TestServer } from "../helpers/server.ts";
  * The named allow-list of /api routes an anonymous visitor may call. Adding a route here is a
  * decision to make it public; every other registered route must answer 401 without a session.
  */
-const PUBLIC_ROUTES = new Set(["GET /api/health", "GET /api/org", "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/logout", "GET /api/session", "GET /api/calendar/:file",
+const PUBLIC_ROUTES = new Set([
+  "GET /api/health",
+  "GET /api/org",
+  "POST /api/auth/register",
+  "POST /api/auth/login",
+  "POST /api/auth/logout",
+  "GET /api/session",
+  "GET /api/calendar/:file",
   // 现场评议: a ballot code opens a guest session; these read the guest cookie, never a sign-in
-  "GET /api/guest", "GET /api/guest/deck/:talkId", "POST /api/guest/code", "GET /api/guest/venue/:code", "POST /api/guest/venue/:code"]);
+  "GET /api/guest",
+  "GET /api/guest/deck/:talkId",
+  "POST /api/guest/code",
+  "GET /api/guest/venue/:code",
+  "POST /api/guest/venue/:code",
+]);
 
 const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
 
@@ -35,8 +47,18 @@ function apiRoutes() {
 describe("deny by default on /api", () => {
   it("finds the routes of every feature", () => {
     const paths = apiRoutes().map((r) => r.path);
-    for (const prefix of ["/api/auth/", "/api/users", "/api/forums", "/api/studios", "/api/proposals", "/api/questions"]) {
-      expect(paths.some((p) => p.startsWith(prefix)), prefix).toBe(true);
+    for (const prefix of [
+      "/api/auth/",
+      "/api/users",
+      "/api/forums",
+      "/api/studios",
+      "/api/proposals",
+      "/api/questions",
+    ]) {
+      expect(
+        paths.some((p) => p.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
     }
   });
 
@@ -46,12 +68,18 @@ describe("deny by default on /api", () => {
     for (const route of apiRoutes()) {
       const key = `${route.method} ${route.path}`;
       const path = route.path.replace(/:[A-Za-z]+/g, SAMPLE_ID);
-      const res = await anonymous.request(route.method, path, route.method === "GET" ? undefined : {}, { origin: server.url });
+      const res = await anonymous.request(route.method, path, route.method === "GET" ? undefined : {}, {
+        origin: server.url,
+      });
       if (PUBLIC_ROUTES.has(key)) {
         publicSeen.push(key);
         expect(res.status, key).not.toBe(401);
       } else {
-        expect({ key, status: res.status, code: res.body?.error?.code }).toEqual({ key, status: 401, code: "unauthorized" });
+        expect({ key, status: res.status, code: res.body?.error?.code }).toEqual({
+          key,
+          status: 401,
+          code: "unauthorized",
+        });
       }
     }
     expect(publicSeen.sort()).toEqual([...PUBLIC_ROUTES].sort());

@@ -41,7 +41,9 @@ describe("proposals REST", () => {
     expect(mine[0].myRole).toBe("owner");
     expect((await owner.client.get("/api/proposals?status=approved")).body.proposals).toEqual([]);
     // A stranger sees neither the list entry nor the proposal.
-    expect((await worker.client.get("/api/proposals")).body.proposals.map((p: { id: string }) => p.id)).not.toContain(proposal.id);
+    expect((await worker.client.get("/api/proposals")).body.proposals.map((p: { id: string }) => p.id)).not.toContain(
+      proposal.id,
+    );
     expect((await worker.client.get(`/api/proposals/${proposal.id}`)).status).toBe(403);
     expect((await worker.client.get(`/api/proposals/${crypto.randomUUID()}`)).status).toBe(404);
   });
@@ -52,8 +54,13 @@ describe("proposals REST", () => {
     const detail = (await viewer.client.get(`/api/proposals/${proposal.id}`)).body.proposal;
     expect(detail.myRole).toBe("viewer");
     expect(detail.canEdit).toBe(false);
-    expect(detail.members.map((m: { id: string; memberRole: string }) => [m.id, m.memberRole])).toEqual([[viewer.user.id, "viewer"]]);
-    expect((await viewer.client.post(`/api/proposals/${proposal.id}/members`, { userId: viewer.user.id, role: "editor" })).status).toBe(403);
+    expect(detail.members.map((m: { id: string; memberRole: string }) => [m.id, m.memberRole])).toEqual([
+      [viewer.user.id, "viewer"],
+    ]);
+    expect(
+      (await viewer.client.post(`/api/proposals/${proposal.id}/members`, { userId: viewer.user.id, role: "editor" }))
+        .status,
+    ).toBe(403);
     expect((await viewer.client.post(`/api/proposals/${proposal.id}/versions`, { name: "v" })).status).toBe(403);
   });
 
@@ -71,7 +78,8 @@ describe("proposals REST", () => {
     sectionText(a.doc, "预期成效").insert(0, "后来加的");
     await eventually(() => !docText(a.doc).includes("覆盖 80%"));
     // View the version read-only.
-    const content = (await owner.client.get(`/api/proposals/${proposal.id}/versions/${saved.body.version.id}`)).body.content;
+    const content = (await owner.client.get(`/api/proposals/${proposal.id}/versions/${saved.body.version.id}`)).body
+      .content;
     expect(JSON.stringify(content)).toContain("覆盖 80% 楼栋");
 
     const restored = await owner.client.post(`/api/proposals/${proposal.id}/versions/${saved.body.version.id}/restore`);
@@ -96,7 +104,9 @@ describe("proposals REST", () => {
     a.provider.destroy();
     await eventually(() => server.ctx.yjs.openDocuments === 0);
 
-    expect((await owner.client.post(`/api/proposals/${proposal.id}/versions/${first.body.version.id}/restore`)).status).toBe(200);
+    expect(
+      (await owner.client.post(`/api/proposals/${proposal.id}/versions/${first.body.version.id}/restore`)).status,
+    ).toBe(200);
     expect(server.ctx.yjs.openDocuments).toBe(0);
     const b = connectDoc(server, owner.client, docName);
     await waitForSync(b.provider);
@@ -125,7 +135,9 @@ describe("proposals REST", () => {
     expect(md.body).toContain("楼道堆物问题突出");
     expect(md.body).toContain("预算合计：2,000.5 元");
 
-    const res = await fetch(`${server.url}/api/proposals/${proposal.id}/export?format=docx`, { headers: { cookie: owner.client.cookie } });
+    const res = await fetch(`${server.url}/api/proposals/${proposal.id}/export?format=docx`, {
+      headers: { cookie: owner.client.cookie },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("wordprocessingml");
     const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
@@ -160,14 +172,18 @@ describe("proposals REST", () => {
     await waitForSync(v.provider);
     await eventually(() => sectionText(v.doc, "项目目标").toString() === "建立楼栋议事会");
     const vt = sectionText(v.doc, "项目目标");
-    const enc = (i: number) => Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(vt, i))).toString("base64");
+    const enc = (i: number) =>
+      Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(vt, i))).toString("base64");
     const created = await viewer.client.post(`/api/proposals/${proposal.id}/comments`, {
       anchor: { start: enc(4), end: enc(7) },
       quote: "议事会",
       body: "议事会多久开一次？",
     });
     expect(created.status).toBe(201);
-    const reply = await owner.client.post(`/api/proposals/${proposal.id}/comments`, { parentId: created.body.comment.id, body: "每月一次" });
+    const reply = await owner.client.post(`/api/proposals/${proposal.id}/comments`, {
+      parentId: created.body.comment.id,
+      body: "每月一次",
+    });
     expect(reply.status).toBe(201);
 
     // Text inserted before the anchor by the owner.
@@ -175,17 +191,35 @@ describe("proposals REST", () => {
     await eventually(() => sectionText(v.doc, "项目目标").toString() === "在每个小区建立楼栋议事会");
     const comments = (await viewer.client.get(`/api/proposals/${proposal.id}/comments`)).body.comments;
     const root = comments.find((c: { parentId: string | null }) => !c.parentId);
-    const pos = (b64: string) => Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(Buffer.from(b64, "base64")), v.doc)!.index;
+    const pos = (b64: string) =>
+      Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(Buffer.from(b64, "base64")), v.doc)!.index;
     const start = pos(root.anchor.start);
     const end = pos(root.anchor.end);
     expect(sectionText(v.doc, "项目目标").toString().slice(start, end)).toBe("议事会");
     expect(comments.find((c: { parentId: string | null }) => c.parentId === root.id).body).toBe("每月一次");
 
-    expect((await viewer.client.post(`/api/proposals/${proposal.id}/comments/${root.id}/resolve`, { resolved: true })).status).toBe(200);
-    expect((await owner.client.get(`/api/proposals/${proposal.id}/comments`)).body.comments.find((c: { id: string }) => c.id === root.id).resolved).toBe(true);
+    expect(
+      (await viewer.client.post(`/api/proposals/${proposal.id}/comments/${root.id}/resolve`, { resolved: true }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await owner.client.get(`/api/proposals/${proposal.id}/comments`)).body.comments.find(
+        (c: { id: string }) => c.id === root.id,
+      ).resolved,
+    ).toBe(true);
     const stranger = await createUser(server, { role: "worker" });
-    expect((await stranger.client.post(`/api/proposals/${proposal.id}/comments`, { parentId: root.id, body: "x" })).status).toBe(403);
-    expect((await viewer.client.post(`/api/proposals/${proposal.id}/comments`, { anchor: { start: "!!", end: "x" }, quote: "", body: "x" })).status).toBe(400);
+    expect(
+      (await stranger.client.post(`/api/proposals/${proposal.id}/comments`, { parentId: root.id, body: "x" })).status,
+    ).toBe(403);
+    expect(
+      (
+        await viewer.client.post(`/api/proposals/${proposal.id}/comments`, {
+          anchor: { start: "!!", end: "x" },
+          quote: "",
+          body: "x",
+        })
+      ).status,
+    ).toBe(400);
     a.provider.destroy();
     v.provider.destroy();
   });
@@ -208,9 +242,14 @@ describe("proposals REST", () => {
     expect((await mentor.client.post(`${base}/submit`)).status).toBe(403);
     expect((await owner.client.post(`${base}/submit`)).body.proposal.status).toBe("submitted");
     expect((await owner.client.post(`${base}/submit`)).status).toBe(409);
-    expect((await mentor.client.post(`${base}/reviews`, { scores: { ...scores, budget: 6 }, comment: "" })).status).toBe(400);
+    expect(
+      (await mentor.client.post(`${base}/reviews`, { scores: { ...scores, budget: 6 }, comment: "" })).status,
+    ).toBe(400);
     expect((await mentor.client.post(`${base}/reviews`, { scores, comment: "创新性强" })).status).toBe(201);
-    expect((await mentor2.client.post(`${base}/reviews`, { scores: { ...scores, innovation: 3 }, comment: "预算偏高" })).status).toBe(201);
+    expect(
+      (await mentor2.client.post(`${base}/reviews`, { scores: { ...scores, innovation: 3 }, comment: "预算偏高" }))
+        .status,
+    ).toBe(201);
     expect((await owner.client.get(base)).body.proposal.status).toBe("in_review");
 
     const seen = (await owner.client.get(`${base}/reviews`)).body;
@@ -221,7 +260,9 @@ describe("proposals REST", () => {
     expect((await mentor.client.get(`${base}/reviews`)).body.reviews).toHaveLength(1);
 
     expect((await owner.client.post(`${base}/approve`)).status).toBe(403);
-    expect((await mentor.client.post(`${base}/return`, { reason: "请细化预算" })).body.proposal.status).toBe("returned");
+    expect((await mentor.client.post(`${base}/return`, { reason: "请细化预算" })).body.proposal.status).toBe(
+      "returned",
+    );
     expect((await owner.client.get(base)).body.proposal.canEdit).toBe(true);
     const again = (await owner.client.post(`${base}/submit`)).body.proposal;
     expect(again).toMatchObject({ status: "submitted", round: 2 });

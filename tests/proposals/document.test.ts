@@ -21,14 +21,19 @@ describe("proposal document /yjs/proposal:<id>", () => {
     const a = connectDoc(server, owner.client, docName);
     const b = connectDoc(server, editor.client, docName);
     await Promise.all([waitForSync(a.provider), waitForSync(b.provider)]);
-    const headings = (fragment(a.doc).toArray() as Y.XmlElement[]).filter((e) => e.nodeName === "heading").map((h) => h.get(0)!.toString());
+    const headings = (fragment(a.doc).toArray() as Y.XmlElement[])
+      .filter((e) => e.nodeName === "heading")
+      .map((h) => h.get(0)!.toString());
     expect(headings).toEqual([...PROPOSAL_SECTIONS]);
     expect(sectionText(a.doc, "项目名称").toString()).toBe("红色管家项目");
 
     sectionText(a.doc, "背景与问题").insert(0, "老旧小区楼道堆物多。");
     sectionText(b.doc, "背景与问题").insert(0, "居民诉求渠道不畅，");
     sectionText(b.doc, "服务对象").insert(0, "独居老人");
-    await eventually(() => docText(a.doc) === docText(b.doc) && docText(a.doc).includes("独居老人") && docText(b.doc).includes("楼道堆物"));
+    await eventually(
+      () =>
+        docText(a.doc) === docText(b.doc) && docText(a.doc).includes("独居老人") && docText(b.doc).includes("楼道堆物"),
+    );
     expect(sectionText(a.doc, "背景与问题").length).toBe("老旧小区楼道堆物多。居民诉求渠道不畅，".length);
     a.provider.destroy();
     b.provider.destroy();
@@ -81,9 +86,13 @@ describe("proposal document /yjs/proposal:<id>", () => {
     const versions = (await owner.client.get(`/api/proposals/${proposal.id}/versions`)).body.versions;
     expect(versions.map((v: { name: string }) => v.name)).toContain("第1轮 提交");
     // REST restore is refused while locked.
-    expect((await owner.client.post(`/api/proposals/${proposal.id}/versions/${versions[0].id}/restore`)).status).toBe(403);
+    expect((await owner.client.post(`/api/proposals/${proposal.id}/versions/${versions[0].id}/restore`)).status).toBe(
+      403,
+    );
 
-    expect((await admin.client.post(`/api/proposals/${proposal.id}/return`, { reason: "预算不清楚" })).body.proposal.status).toBe("returned");
+    expect(
+      (await admin.client.post(`/api/proposals/${proposal.id}/return`, { reason: "预算不清楚" })).body.proposal.status,
+    ).toBe("returned");
     const e2 = connectDoc(server, editor.client, docName);
     await waitForSync(e2.provider);
     sectionText(e2.doc, "预期成效").insert(0, "退回后可改");
@@ -98,7 +107,9 @@ describe("proposal document /yjs/proposal:<id>", () => {
     const viewer = await addMember(server, owner, proposal.id, "viewer");
     const v = connectDoc(server, viewer.client, docName);
     await waitForSync(v.provider);
-    const closed = new Promise<number>((resolve) => v.provider.ws!.addEventListener("close", (ev) => resolve((ev as CloseEvent).code)));
+    const closed = new Promise<number>((resolve) =>
+      v.provider.ws!.addEventListener("close", (ev) => resolve((ev as CloseEvent).code)),
+    );
     await owner.client.delete(`/api/proposals/${proposal.id}/members/${viewer.user.id}`);
     expect(await closed).toBe(CLOSE_CODES.forbidden);
     v.provider.destroy();
@@ -111,7 +122,9 @@ describe("proposal document /yjs/proposal:<id>", () => {
     const o = connectDoc(server, owner.client, docName);
     await Promise.all([waitForSync(w.provider), waitForSync(o.provider)]);
     const rowsBefore = await countRows(server.ctx.db, docName);
-    const closed = new Promise<number>((resolve) => w.provider.ws!.addEventListener("close", (ev) => resolve((ev as CloseEvent).code)));
+    const closed = new Promise<number>((resolve) =>
+      w.provider.ws!.addEventListener("close", (ev) => resolve((ev as CloseEvent).code)),
+    );
     sectionText(w.doc, "背景与问题").insert(0, "大".repeat(Math.ceil(LIMITS.yjsMessageBytes / 3) + 10));
     expect(await closed).toBe(CLOSE_CODES.tooLarge);
     w.provider.destroy();

@@ -67,7 +67,14 @@ describe("proposal content survives the server", () => {
     for (const u of [owner, editor]) {
       const [row] = await db.db
         .insert(users)
-        .values({ username: u.username, displayName: "测试", passwordHash, role: "secretary", roles: ["secretary"], communityId: "wuxing" })
+        .values({
+          username: u.username,
+          displayName: "测试",
+          passwordHash,
+          role: "secretary",
+          roles: ["secretary"],
+          communityId: "wuxing",
+        })
         .returning();
       u.id = row!.id;
     }
@@ -76,8 +83,12 @@ describe("proposal content survives the server", () => {
     let child = await spawnServer(port, dataDir);
     const ownerClient = new ApiClient(base);
     const editorClient = new ApiClient(base);
-    expect((await ownerClient.post("/api/auth/login", { username: owner.username, password: "password123" })).status).toBe(200);
-    expect((await editorClient.post("/api/auth/login", { username: editor.username, password: "password123" })).status).toBe(200);
+    expect(
+      (await ownerClient.post("/api/auth/login", { username: owner.username, password: "password123" })).status,
+    ).toBe(200);
+    expect(
+      (await editorClient.post("/api/auth/login", { username: editor.username, password: "password123" })).status,
+    ).toBe(200);
     const created = await ownerClient.post("/api/proposals", { title: "崩溃测试", communityId: "wuxing" });
     expect(created.status).toBe(201);
     const id = created.body.proposal.id as string;
@@ -115,7 +126,10 @@ async function spawnServer(port: number, dataDir: string): Promise<ChildProcess>
     LOG_LEVEL: "error",
     NODE_ENV: "test",
   };
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   children.push(child);
   await eventually(
     async () => {

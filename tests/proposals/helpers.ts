@@ -8,7 +8,11 @@ export async function ownerWithProposal(server: TestServer, title = "楼栋微�
   const owner = await createUser(server, { role: "secretary", communityId: "wuxing", displayName: "张书记" });
   const res = await owner.client.post("/api/proposals", { title, communityId: "wuxing" });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { owner, proposal: res.body.proposal as { id: string; title: string; status: string }, docName: `proposal:${res.body.proposal.id}` };
+  return {
+    owner,
+    proposal: res.body.proposal as { id: string; title: string; status: string },
+    docName: `proposal:${res.body.proposal.id}`,
+  };
 }
 
 export async function addMember(server: TestServer, owner: TestUser, proposalId: string, role: "editor" | "viewer") {
@@ -23,7 +27,14 @@ export const fragment = (doc: Y.Doc) => doc.getXmlFragment(PROPOSAL_DOC_FIELD);
 /** The Y.XmlText of the paragraph right after the section heading `title`. */
 export function sectionText(doc: Y.Doc, title: string): Y.XmlText {
   const blocks = fragment(doc).toArray() as Y.XmlElement[];
-  const i = blocks.findIndex((b) => b.nodeName === "heading" && b.toArray().map((t) => t.toString()).join("") === title);
+  const i = blocks.findIndex(
+    (b) =>
+      b.nodeName === "heading" &&
+      b
+        .toArray()
+        .map((t) => t.toString())
+        .join("") === title,
+  );
   if (i < 0) throw new Error(`no section ${title}`);
   const paragraph = blocks[i + 1]!;
   if (paragraph.nodeName !== "paragraph") throw new Error(`section ${title} has no paragraph`);
@@ -33,6 +44,11 @@ export function sectionText(doc: Y.Doc, title: string): Y.XmlText {
 /** Plain text of the whole document, one line per block. */
 export function docText(doc: Y.Doc): string {
   const text = (el: Y.XmlElement | Y.XmlText): string =>
-    el instanceof Y.XmlText ? el.toString().replace(/<[^>]+>/g, "") : el.toArray().map((c) => text(c as Y.XmlElement)).join(el.nodeName === "tableRow" ? "|" : "");
+    el instanceof Y.XmlText
+      ? el.toString().replace(/<[^>]+>/g, "")
+      : el
+          .toArray()
+          .map((c) => text(c as Y.XmlElement))
+          .join(el.nodeName === "tableRow" ? "|" : "");
   return (fragment(doc).toArray() as Y.XmlElement[]).map((b) => text(b)).join("\n");
 }

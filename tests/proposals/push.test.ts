@@ -19,7 +19,9 @@ describe("proposal change pushes", () => {
     const outsider = await createUser(server, { role: "secretary", communityId: "wuxing" });
     const created = await owner.client.post("/api/proposals", { title: "推送测试项目", communityId: "wuxing" });
     const id = created.body.proposal.id;
-    expect((await owner.client.post(`/api/proposals/${id}/members`, { userId: editor.user.id, role: "editor" })).status).toBe(200);
+    expect(
+      (await owner.client.post(`/api/proposals/${id}/members`, { userId: editor.user.id, role: "editor" })).status,
+    ).toBe(200);
 
     const editorSocket = await connectSocket(server, editor.client);
     const ownerSocket = await connectSocket(server, owner.client);
@@ -46,10 +48,15 @@ describe("proposal change pushes", () => {
 describe("the proposal list's order", () => {
   it("typing in a document moves its proposal to the top of the owner's list", async () => {
     const { owner, proposal: older, docName } = await ownerWithProposal(server, "先建的项目");
-    const newer = (await owner.client.post("/api/proposals", { title: "后建的项目", communityId: "wuxing" })).body.proposal;
+    const newer = (await owner.client.post("/api/proposals", { title: "后建的项目", communityId: "wuxing" })).body
+      .proposal;
     // Both were just created; let the older one look a minute old, as it would be before someone types in it.
-    await server.ctx.db.update(proposals).set({ updatedAt: new Date(Date.now() - 60_000) }).where(eq(proposals.id, older.id));
-    const titles = async () => (await owner.client.get("/api/proposals")).body.proposals.map((p: { title: string }) => p.title);
+    await server.ctx.db
+      .update(proposals)
+      .set({ updatedAt: new Date(Date.now() - 60_000) })
+      .where(eq(proposals.id, older.id));
+    const titles = async () =>
+      (await owner.client.get("/api/proposals")).body.proposals.map((p: { title: string }) => p.title);
     expect((await titles()).slice(0, 2)).toEqual([newer.title, older.title]);
 
     const editor = connectDoc(server, owner.client, docName);
@@ -64,16 +71,25 @@ describe("the proposal list's order", () => {
   it("a comment and a new member are announced to the proposal's people", async () => {
     const owner = await createUser(server, { role: "secretary", communityId: "wuxing" });
     const viewer = await createUser(server, { role: "worker", communityId: "wuxing" });
-    const id = (await owner.client.post("/api/proposals", { title: "评论推送项目", communityId: "wuxing" })).body.proposal.id;
+    const id = (await owner.client.post("/api/proposals", { title: "评论推送项目", communityId: "wuxing" })).body
+      .proposal.id;
     const ownerSocket = await connectSocket(server, owner.client);
     const membersChanged = nextEvent(ownerSocket, "proposal:changed");
-    expect((await owner.client.post(`/api/proposals/${id}/members`, { userId: viewer.user.id, role: "viewer" })).status).toBe(200);
+    expect(
+      (await owner.client.post(`/api/proposals/${id}/members`, { userId: viewer.user.id, role: "viewer" })).status,
+    ).toBe(200);
     expect(await membersChanged).toEqual({ proposalId: id, what: "members" });
     const commented = nextEvent(ownerSocket, "proposal:changed");
     const threads = (await viewer.client.get(`/api/proposals/${id}/comments`)).body.comments;
     expect(threads).toEqual([]);
-    const anchor = Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(new Y.Doc().getText("t"), 0))).toString("base64");
-    const posted = await viewer.client.post(`/api/proposals/${id}/comments`, { body: "建议补充预算", anchor: { start: anchor, end: anchor }, quote: "预算" });
+    const anchor = Buffer.from(
+      Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(new Y.Doc().getText("t"), 0)),
+    ).toString("base64");
+    const posted = await viewer.client.post(`/api/proposals/${id}/comments`, {
+      body: "建议补充预算",
+      anchor: { start: anchor, end: anchor },
+      quote: "预算",
+    });
     expect(posted.status).toBe(201);
     expect(await commented).toEqual({ proposalId: id, what: "comments" });
     ownerSocket.close();

@@ -31,7 +31,13 @@ describe("asking and answering", () => {
     const worker = await createUser(server, { role: "worker" });
     const veteran = await createUser(server, { role: "veteran", displayName: "测试老书记" });
     const question = await ask(worker, { title: "如何组织楼栋长例会" });
-    expect(question).toMatchObject({ title: "如何组织楼栋长例会", capability: "service", tags: ["经验"], mine: true, votes: 0 });
+    expect(question).toMatchObject({
+      title: "如何组织楼栋长例会",
+      capability: "service",
+      tags: ["经验"],
+      mine: true,
+      votes: 0,
+    });
     const a = await answer(veteran, question.id);
     expect(a.veteran).toBe(true);
     expect(a.author.displayName).toBe("测试老书记");
@@ -48,7 +54,9 @@ describe("asking and answering", () => {
   it("rejects bad input with the contract's errors", async () => {
     const worker = await createUser(server);
     expect((await worker.client.post("/api/questions", { title: "x", body: "" })).status).toBe(400);
-    expect((await worker.client.post("/api/questions", { title: "好标题", body: "内容", capability: "flying" })).status).toBe(400);
+    expect(
+      (await worker.client.post("/api/questions", { title: "好标题", body: "内容", capability: "flying" })).status,
+    ).toBe(400);
     const big = await worker.client.post("/api/questions", { title: "好标题", body: "长".repeat(20_001) });
     expect(big.status).toBe(413);
     expect((await worker.client.get("/api/questions/not-a-uuid")).status).toBe(400);
@@ -139,12 +147,25 @@ describe("accepting an answer", () => {
     const invited = nextEvent(veteranSocket, "notification:new");
     const res = await asker.client.post(`/api/questions/${question.id}/invite`, { userId: veteran.user.id });
     expect(res.body).toEqual({ invited: true, alreadyInvited: false });
-    expect(await invited).toMatchObject({ kind: "answer_invited", title: `${asker.user.displayName}邀请你回答问题`, link: `/qa/questions/${question.id}` });
-    expect((await asker.client.post(`/api/questions/${question.id}/invite`, { userId: veteran.user.id })).body.alreadyInvited).toBe(true);
-    expect((await asker.client.post(`/api/questions/${question.id}/invite`, { userId: worker.user.id })).status).toBe(400);
+    expect(await invited).toMatchObject({
+      kind: "answer_invited",
+      title: `${asker.user.displayName}邀请你回答问题`,
+      link: `/qa/questions/${question.id}`,
+    });
+    expect(
+      (await asker.client.post(`/api/questions/${question.id}/invite`, { userId: veteran.user.id })).body
+        .alreadyInvited,
+    ).toBe(true);
+    expect((await asker.client.post(`/api/questions/${question.id}/invite`, { userId: worker.user.id })).status).toBe(
+      400,
+    );
 
     const profile = await asker.client.get(`/api/qa/users/${worker.user.id}/profile`);
-    expect(profile.body.profile).toMatchObject({ answerCount: 1, acceptedCount: 0, capabilities: [{ capability: "service", answers: 1 }] });
+    expect(profile.body.profile).toMatchObject({
+      answerCount: 1,
+      acceptedCount: 0,
+      capabilities: [{ capability: "service", answers: 1 }],
+    });
     askerSocket.close();
     veteranSocket.close();
   });
@@ -174,7 +195,13 @@ describe("pseudonymous questions", () => {
       expect(leaks(view.body)).toBe(false);
     }
     const peerPage = peerViews[0]!.body;
-    expect(peerPage.question.author).toEqual({ id: null, displayName: "匿名社工", role: null, level: null, anonymous: true });
+    expect(peerPage.question.author).toEqual({
+      id: null,
+      displayName: "匿名社工",
+      role: null,
+      level: null,
+      anonymous: true,
+    });
     expect(peerPage.answers[0].author.displayName).toBe("匿名社工");
 
     const own = await asker.client.get(`/api/questions/${question.id}`);

@@ -18,12 +18,17 @@ describe("季度老书记论坛 (live event)", () => {
     const watcher = await createUser(server);
 
     // beforehand: a much-upvoted unanswered question, and one the host will add by hand
-    const top = (await asker.client.post("/api/questions", { title: "网格化管理怎么落到楼栋", body: "楼栋长积极性不高。" })).body.question;
-    const extra = (await asker.client.post("/api/questions", { title: "社区社会组织怎么培育", body: "缺场地缺经费。" })).body.question;
+    const top = (
+      await asker.client.post("/api/questions", { title: "网格化管理怎么落到楼栋", body: "楼栋长积极性不高。" })
+    ).body.question;
+    const extra = (await asker.client.post("/api/questions", { title: "社区社会组织怎么培育", body: "缺场地缺经费。" }))
+      .body.question;
     const voters = await Promise.all(Array.from({ length: 6 }, () => createUser(server)));
     await Promise.all(voters.map((v) => v.client.post(`/api/questions/${top.id}/vote`, { up: true })));
 
-    expect((await asker.client.post("/api/qa/events", { title: "不是管理员", startsAt: new Date().toISOString() })).status).toBe(403);
+    expect(
+      (await asker.client.post("/api/qa/events", { title: "不是管理员", startsAt: new Date().toISOString() })).status,
+    ).toBe(403);
     const created = await admin.client.post("/api/qa/events", {
       title: "第一季度老书记论坛",
       startsAt: new Date(Date.now() + 3600_000).toISOString(),
@@ -52,7 +57,9 @@ describe("季度老书记论坛 (live event)", () => {
     expect((await emitAck(host, "qa:queueAdd", { eventId, questionId: extra.id })).error.code).toBe("conflict");
     const order: string[] = added.state.queue.map((i: { question: { id: string } }) => i.question.id);
     const reordered = [extra.id, ...order.filter((id) => id !== extra.id)];
-    expect((await emitAck(host, "qa:reorder", { eventId, questionIds: reordered.slice(1) })).error.code).toBe("invalid_input");
+    expect((await emitAck(host, "qa:reorder", { eventId, questionIds: reordered.slice(1) })).error.code).toBe(
+      "invalid_input",
+    );
     const afterReorder = await emitAck(host, "qa:reorder", { eventId, questionIds: reordered });
     expect(afterReorder.state.queue.map((i: { question: { id: string } }) => i.question.id)).toEqual(reordered);
     await eventually(() => events.at(-1)?.queue[0]?.question.id === extra.id);
@@ -70,9 +77,15 @@ describe("季度老书记论坛 (live event)", () => {
     expect(events.at(-1)!.currentAnswers[0]!.author.displayName).toBe("现场老书记");
 
     // a question from the floor joins the queue
-    const fromFloor = await floor.client.post("/api/questions", { title: "现场提问：楼道堆物怎么清", body: "劝了多次不听。", eventId });
+    const fromFloor = await floor.client.post("/api/questions", {
+      title: "现场提问：楼道堆物怎么清",
+      body: "劝了多次不听。",
+      eventId,
+    });
     expect(fromFloor.status).toBe(201);
-    await eventually(() => questions.some((q) => q.question.id === fromFloor.body.question.id && q.eventId === eventId));
+    await eventually(() =>
+      questions.some((q) => q.question.id === fromFloor.body.question.id && q.eventId === eventId),
+    );
     await eventually(() =>
       events.at(-1)?.queue.some((i) => i.question.id === fromFloor.body.question.id && i.source === "floor"),
     );
@@ -102,7 +115,9 @@ describe("季度老书记论坛 (live event)", () => {
     expect(summaryPage.body.state.summary).toEqual(summary);
 
     // no more floor questions or control after the end
-    expect((await floor.client.post("/api/questions", { title: "会后提问", body: "还能提吗", eventId })).status).toBe(400);
+    expect((await floor.client.post("/api/questions", { title: "会后提问", body: "还能提吗", eventId })).status).toBe(
+      400,
+    );
     expect((await emitAck(host, "qa:control", { eventId, action: "start" })).ok).toBe(false);
     host.close();
     live.close();

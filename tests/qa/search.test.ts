@@ -15,7 +15,11 @@ const DOCS: Record<string, { title: string; body: string; answer?: string }> = {
   wuye: { title: "物业管理纠纷", body: "物业和业主因为停车费吵起来了。" },
   wuyeLong: { title: "小区的物业服务合同到期怎么续签", body: "业委会和物业公司谈判，续签条件谈不拢。" },
   dianti: { title: "老旧小区加装电梯的资金怎么筹", body: "一楼住户不同意，高层住户愿意多出钱。" },
-  yishi: { title: "居民议事会如何选代表", body: "议事会代表由楼栋推选还是自荐？", answer: "建议每个楼栋推选一名，外加党员代表。" },
+  yishi: {
+    title: "居民议事会如何选代表",
+    body: "议事会代表由楼栋推选还是自荐？",
+    answer: "建议每个楼栋推选一名，外加党员代表。",
+  },
   wifi: { title: "社区活动室的WiFi谁来管", body: "网络费用由哪个经费出？" },
   exact: { title: "垃圾分类", body: "垃圾分类督导员怎么排班，垃圾分类积分怎么兑换，垃圾分类宣传怎么做？" },
   parking: { title: "小区停车位怎么分配", body: "车位少车多，按什么规则？" },
@@ -41,10 +45,13 @@ afterAll(() => server?.close());
 async function search(q: string, extra = "") {
   const res = await asker.client.get(`/api/questions?mine=1&limit=50&q=${encodeURIComponent(q)}${extra}`);
   expect(res.status).toBe(200);
-  return res.body.questions as { id: string; title: string; highlight?: { title: { text: string; hit: boolean }[]; excerpt: { text: string; hit: boolean }[] } }[];
+  return res.body.questions as {
+    id: string;
+    title: string;
+    highlight?: { title: { text: string; hit: boolean }[]; excerpt: { text: string; hit: boolean }[] };
+  }[];
 }
-const keysOf = (results: { id: string }[]) =>
-  results.map((r) => Object.keys(ids).find((k) => ids[k] === r.id)).sort();
+const keysOf = (results: { id: string }[]) => results.map((r) => Object.keys(ids).find((k) => ids[k] === r.id)).sort();
 
 describe("Chinese search", () => {
   it.each([
@@ -96,7 +103,9 @@ describe("Chinese search", () => {
     }
     const seen: string[] = [];
     for (let offset = 0; offset < 20; offset += 5) {
-      const res = await pager.client.get(`/api/questions?mine=1&q=${encodeURIComponent("楼道灯")}&limit=5&offset=${offset}`);
+      const res = await pager.client.get(
+        `/api/questions?mine=1&q=${encodeURIComponent("楼道灯")}&limit=5&offset=${offset}`,
+      );
       seen.push(...res.body.questions.map((q: { id: string }) => q.id));
       if (!res.body.hasMore) break;
     }
@@ -109,7 +118,10 @@ describe("Chinese search", () => {
     const [hit] = await search("上海");
     expect(hit!.highlight!.excerpt.filter((p) => p.hit).map((p) => p.text)).toEqual(["上海"]);
     const [wuye] = await search("物业管理");
-    expect(wuye!.highlight!.title).toEqual([{ text: "物业管理", hit: true }, { text: "纠纷", hit: false }]);
+    expect(wuye!.highlight!.title).toEqual([
+      { text: "物业管理", hit: true },
+      { text: "纠纷", hit: false },
+    ]);
   });
 
   it("suggests similar questions while a title is typed", async () => {

@@ -17,7 +17,8 @@ async function ask(asker: TestUser, title: string, extra: Record<string, unknown
 }
 
 async function upvote(voters: TestUser[], questionId: string) {
-  for (const v of voters) expect((await v.client.post(`/api/questions/${questionId}/vote`, { up: true })).status).toBe(200);
+  for (const v of voters)
+    expect((await v.client.post(`/api/questions/${questionId}/vote`, { up: true })).status).toBe(200);
 }
 
 const ids = (state: QaEventState) => state.queue.map((i) => i.question.id);
@@ -38,8 +39,14 @@ describe("no self-votes", () => {
     expect(ownAnswer.body.error.message).toBe("不能给自己的回答点赞");
 
     // others still can, and nothing was counted for the refused ones
-    expect((await veteran.client.post(`/api/questions/${q.id}/vote`, { up: true })).body).toEqual({ votes: 1, voted: true });
-    expect((await asker.client.post(`/api/answers/${a.id}/vote`, { up: true })).body).toEqual({ votes: 1, voted: true });
+    expect((await veteran.client.post(`/api/questions/${q.id}/vote`, { up: true })).body).toEqual({
+      votes: 1,
+      voted: true,
+    });
+    expect((await asker.client.post(`/api/answers/${a.id}/vote`, { up: true })).body).toEqual({
+      votes: 1,
+      voted: true,
+    });
     const page = (await asker.client.get(`/api/questions/${q.id}`)).body;
     expect(page.question.votes).toBe(1);
     expect(page.answers[0].votes).toBe(1);
@@ -50,7 +57,9 @@ describe("floor questions", () => {
   it("need only a title at a live event; a board question still needs a description", async () => {
     const admin = await createUser(server, { role: "admin" });
     const floor = await createUser(server);
-    const event = (await admin.client.post("/api/qa/events", { title: "现场提问测试", startsAt: new Date().toISOString(), pull: 0 })).body.event;
+    const event = (
+      await admin.client.post("/api/qa/events", { title: "现场提问测试", startsAt: new Date().toISOString(), pull: 0 })
+    ).body.event;
     const titleOnly = await floor.client.post("/api/questions", { title: "楼道堆物怎么清", eventId: event.id });
     expect(titleOnly.status).toBe(201);
     expect(titleOnly.body.question).toMatchObject({ title: "楼道堆物怎么清", body: "", eventId: event.id });
@@ -81,10 +90,13 @@ describe("live board updates", () => {
     await upvote([voter], q.id);
     await eventually(() => votes.some((v) => v.target === "question" && v.id === q.id && v.votes === 1));
 
-    const a = (await veteran.client.post(`/api/questions/${q.id}/answers`, { body: "先开议事会，再算分摊。" })).body.answer;
+    const a = (await veteran.client.post(`/api/questions/${q.id}/answers`, { body: "先开议事会，再算分摊。" })).body
+      .answer;
     await eventually(() => answers.some((x) => x.questionId === q.id));
     await voter.client.post(`/api/answers/${a.id}/vote`, { up: true });
-    await eventually(() => votes.some((v) => v.target === "answer" && v.id === a.id && v.questionId === q.id && v.votes === 1));
+    await eventually(() =>
+      votes.some((v) => v.target === "answer" && v.id === a.id && v.questionId === q.id && v.votes === 1),
+    );
     expect((await asker.client.post(`/api/answers/${a.id}/accept`)).status).toBe(200);
     await eventually(() => accepted.some((x) => x.questionId === q.id && x.acceptedAnswerId === a.id));
 
@@ -128,7 +140,9 @@ describe("the live queue", () => {
     await upvote(voters.slice(0, 3), many.id);
     await upvote(voters.slice(0, 2), some.id);
 
-    const eventId = (await admin.client.post("/api/qa/events", { title: "排序测试", startsAt: new Date().toISOString(), pull: 0 })).body.event.id;
+    const eventId = (
+      await admin.client.post("/api/qa/events", { title: "排序测试", startsAt: new Date().toISOString(), pull: 0 })
+    ).body.event.id;
     const host = await connectSocket(server, admin.client);
     const audience = await connectSocket(server, voters[3]!.client);
     const pushed: QaEventState[] = [];
@@ -136,7 +150,8 @@ describe("the live queue", () => {
     await emitAck(audience, "qa:subscribe", { eventId });
 
     // added in the "wrong" order, they come out sorted by votes
-    for (const q of [few, many, some]) expect((await emitAck(host, "qa:queueAdd", { eventId, questionId: q.id })).ok).toBe(true);
+    for (const q of [few, many, some])
+      expect((await emitAck(host, "qa:queueAdd", { eventId, questionId: q.id })).ok).toBe(true);
     let state = (await emitAck(host, "qa:subscribe", { eventId })).state as QaEventState;
     expect(ids(state)).toEqual([many.id, some.id, few.id]);
     expect(state.event.orderedByHost).toBe(false);

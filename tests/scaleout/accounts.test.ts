@@ -40,7 +40,10 @@ describe("two processes on Redis and PostgreSQL", () => {
     // Two wrong attempts on each process: each alone has seen only two of the four allowed.
     for (let i = 0; i < 5; i++) {
       const target = i % 2 === 0 ? procs.a.url : procs.b.url;
-      statuses.push((await new ApiClient(target).post("/api/auth/login", { username: user.username, password: "wrong-pass" })).status);
+      statuses.push(
+        (await new ApiClient(target).post("/api/auth/login", { username: user.username, password: "wrong-pass" }))
+          .status,
+      );
     }
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
   });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { ApiClient, connectDoc, connectSocket, createUser, emitAck, eventually, nextEvent, waitForSync } from "../helpers/clients.ts";
+import {
+  ApiClient,
+  connectDoc,
+  connectSocket,
+  createUser,
+  emitAck,
+  eventually,
+  nextEvent,
+  waitForSync,
+} from "../helpers/clients.ts";
 import { twoProcesses } from "./setup.ts";
 
 const procs = twoProcesses();
@@ -62,18 +71,26 @@ describe("features across two processes", () => {
     const onA = await connectSocket(procs.onA, mentor.client);
     const onB = await connectSocket(procs.onB, viaB(menteeA.client));
     const watcher = await connectSocket(procs.onB, viaB(menteeB.client));
-    for (const socket of [onA, onB, watcher]) expect((await emitAck(socket, "studio:join", { studioId, lastSeq: 0 })).ok).toBe(true);
+    for (const socket of [onA, onB, watcher])
+      expect((await emitAck(socket, "studio:join", { studioId, lastSeq: 0 })).ok).toBe(true);
 
     const seen: number[] = [];
     watcher.on("studio:message", ({ message }) => seen.push(message.seq));
     const sends = Array.from({ length: 40 }, (_, i) =>
-      emitAck(i % 2 === 0 ? onA : onB, "studio:send", { studioId, text: `第${i}条`, clientId: `scale-${studioId}-${i}` }),
+      emitAck(i % 2 === 0 ? onA : onB, "studio:send", {
+        studioId,
+        text: `第${i}条`,
+        clientId: `scale-${studioId}-${i}`,
+      }),
     );
     // One retry of an already sent message must not add a line.
     sends.push(emitAck(onB, "studio:send", { studioId, text: "第1条", clientId: `scale-${studioId}-1` }));
     const acks = await Promise.all(sends);
     expect(acks.every((a) => a.ok)).toBe(true);
-    const seqs = acks.slice(0, 40).map((a) => a.message.seq).sort((x, y) => x - y);
+    const seqs = acks
+      .slice(0, 40)
+      .map((a) => a.message.seq)
+      .sort((x, y) => x - y);
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(acks[40].message.seq).toBe(acks[1].message.seq);
 
@@ -90,7 +107,9 @@ describe("features across two processes", () => {
     const created = await owner.client.post("/api/proposals", { title: "跨进程协同项目", communityId: "wuxing" });
     expect(created.status).toBe(201);
     const id = created.body.proposal.id;
-    expect((await owner.client.post(`/api/proposals/${id}/members`, { userId: editor.user.id, role: "editor" })).status).toBe(200);
+    expect(
+      (await owner.client.post(`/api/proposals/${id}/members`, { userId: editor.user.id, role: "editor" })).status,
+    ).toBe(200);
 
     const a = connectDoc(procs.onA, owner.client, `proposal:${id}`);
     const b = connectDoc(procs.onB, viaB(editor.client), `proposal:${id}`);
@@ -100,12 +119,21 @@ describe("features across two processes", () => {
 
     a.doc.getText("scale").insert(0, "进程A写的");
     b.doc.getText("scale").insert(0, "进程B写的");
-    await eventually(() => a.doc.getText("scale").toString() === b.doc.getText("scale").toString() && a.doc.getText("scale").length === 10);
-    const names = (awareness: Awareness) => [...awareness.getStates().values()].map((s) => s.user?.name).filter(Boolean).sort();
+    await eventually(
+      () =>
+        a.doc.getText("scale").toString() === b.doc.getText("scale").toString() && a.doc.getText("scale").length === 10,
+    );
+    const names = (awareness: Awareness) =>
+      [...awareness.getStates().values()]
+        .map((s) => s.user?.name)
+        .filter(Boolean)
+        .sort();
     // Each sees its own local state as set, and the other's under the name the server stamps from the session.
     const expectA = ["甲", editor.user.displayName].sort().join();
     const expectB = ["乙", owner.user.displayName].sort().join();
-    await eventually(() => names(a.provider.awareness).join() === expectA && names(b.provider.awareness).join() === expectB);
+    await eventually(
+      () => names(a.provider.awareness).join() === expectA && names(b.provider.awareness).join() === expectB,
+    );
     a.provider.destroy();
     b.provider.destroy();
   });
@@ -116,15 +144,26 @@ describe("a process going away", () => {
     it(`after ${signal} on one process, its clients reconnect to the other and lose nothing acknowledged`, async () => {
       const { startServerProcess } = await import("../helpers/processes.ts");
       // A third process plays the part of "A" so the suite's two stay up for the other tests.
-      const doomed = await startServerProcess({ DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: process.env.REDIS_URL! });
+      const doomed = await startServerProcess({
+        DATABASE_URL: process.env.DATABASE_URL!,
+        REDIS_URL: process.env.REDIS_URL!,
+      });
       const onDoomed = { url: doomed.url, port: doomed.port, ctx: procs.onA.ctx };
       try {
         const admin = await createUser(procs.onA, { role: "admin" });
         const mentor = await createUser(procs.onA, { role: "mentor", communityId: "wuxing" });
         const m1 = await createUser(procs.onA, { role: "secretary", communityId: "wuxing" });
         const m2 = await createUser(procs.onA, { role: "secretary" });
-        const studioId = (await admin.client.post("/api/studios", { name: `断线${signal}`, mentorId: mentor.user.id, menteeIds: [m1.user.id, m2.user.id] })).body.studio.id;
-        const proposalId = (await m1.client.post("/api/proposals", { title: `断线项目${signal}`, communityId: "wuxing" })).body.proposal.id;
+        const studioId = (
+          await admin.client.post("/api/studios", {
+            name: `断线${signal}`,
+            mentorId: mentor.user.id,
+            menteeIds: [m1.user.id, m2.user.id],
+          })
+        ).body.studio.id;
+        const proposalId = (
+          await m1.client.post("/api/proposals", { title: `断线项目${signal}`, communityId: "wuxing" })
+        ).body.proposal.id;
         await m1.client.post(`/api/proposals/${proposalId}/members`, { userId: mentor.user.id, role: "editor" });
 
         // The mentor works through the doomed process; the mentee watches through B.
@@ -134,7 +173,11 @@ describe("a process going away", () => {
         expect((await emitAck(socket, "studio:join", { studioId, lastSeq: 0 })).ok).toBe(true);
         const acked: number[] = [];
         for (let i = 0; i < 10; i++) {
-          const ack = await emitAck(socket, "studio:send", { studioId, text: `消息${i}`, clientId: `${signal}-${studioId}-${i}` });
+          const ack = await emitAck(socket, "studio:send", {
+            studioId,
+            text: `消息${i}`,
+            clientId: `${signal}-${studioId}-${i}`,
+          });
           if (ack.ok) acked.push(ack.message.seq);
         }
         const editing = connectDoc(onDoomed, mentorClient, `proposal:${proposalId}`);

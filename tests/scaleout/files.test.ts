@@ -19,7 +19,10 @@ function deckAcrossProcesses(procs: ReturnType<typeof twoProcesses>) {
     expect(created.status).toBe(201);
     const forum = created.body.forum;
     const pdf = new Uint8Array(await makePdf(3));
-    const up = await host.client.post(`/api/forums/${forum.id}/talks/${forum.talks[0].id}/deck`, pdfForm(pdf, "跨进程.pdf"));
+    const up = await host.client.post(
+      `/api/forums/${forum.id}/talks/${forum.talks[0].id}/deck`,
+      pdfForm(pdf, "跨进程.pdf"),
+    );
     expect(up.status).toBe(201);
 
     const onB = new ApiClient(procs.b.url);
@@ -27,7 +30,9 @@ function deckAcrossProcesses(procs: ReturnType<typeof twoProcesses>) {
     const whole = await fetch(procs.b.url + up.body.talk.deck.url, { headers: { cookie: onB.cookie } });
     expect(whole.status).toBe(200);
     expect(new Uint8Array(await whole.arrayBuffer())).toEqual(pdf);
-    const part = await fetch(procs.b.url + up.body.talk.deck.url, { headers: { cookie: onB.cookie, range: "bytes=10-19" } });
+    const part = await fetch(procs.b.url + up.body.talk.deck.url, {
+      headers: { cookie: onB.cookie, range: "bytes=10-19" },
+    });
     expect(part.status).toBe(206);
     expect(new Uint8Array(await part.arrayBuffer())).toEqual(pdf.slice(10, 20));
 
@@ -36,7 +41,9 @@ function deckAcrossProcesses(procs: ReturnType<typeof twoProcesses>) {
     const again = await onB.post(`/api/forums/${forum.id}/talks/${forum.talks[0].id}/deck`, pdfForm(big, "大.pdf"));
     expect(again.status).toBe(201);
     const from = 1024 * 1024 - 5;
-    const span = await fetch(procs.a.url + again.body.talk.deck.url, { headers: { cookie: host.client.cookie, range: `bytes=${from}-${from + 9}` } });
+    const span = await fetch(procs.a.url + again.body.talk.deck.url, {
+      headers: { cookie: host.client.cookie, range: `bytes=${from}-${from + 9}` },
+    });
     expect(span.status).toBe(206);
     expect(new Uint8Array(await span.arrayBuffer())).toEqual(big.slice(from, from + 10));
   };

@@ -21,7 +21,11 @@ async function liveForum(talks = 1) {
     talks: Array.from({ length: talks }, (_, i) => ({ title: `发言${i + 1}`, presenterId: host.user.id })),
   });
   expect(created.status).toBe(201);
-  return { host, forumId: created.body.forum.id as string, talkIds: created.body.forum.talks.map((t: { id: string }) => t.id) as string[] };
+  return {
+    host,
+    forumId: created.body.forum.id as string,
+    talkIds: created.body.forum.talks.map((t: { id: string }) => t.id) as string[],
+  };
 }
 
 describe("a running forum's live state across two processes", () => {
@@ -55,21 +59,31 @@ describe("a running forum's live state across two processes", () => {
     expect((await emitAck(hostSocket, "forum:control", { forumId, action: "start" })).ok).toBe(true);
     const questionIds: string[] = [];
     for (let q = 0; q < 3; q++) {
-      const asked = await emitAck(hostSocket, "forum:ask", { forumId, text: `跨进程问题${q}`, clientId: `scale-vote-${forumId}-${q}` });
+      const asked = await emitAck(hostSocket, "forum:ask", {
+        forumId,
+        text: `跨进程问题${q}`,
+        clientId: `scale-vote-${forumId}-${q}`,
+      });
       questionIds.push(asked.question.id);
     }
 
     const voters = await Promise.all(Array.from({ length: 24 }, () => createUser(procs.onA, { role: "resident" })));
-    const sockets = await Promise.all(voters.map((v, i) => (i % 2 ? connectSocket(procs.onB, viaB(v.client)) : connectSocket(procs.onA, v.client))));
+    const sockets = await Promise.all(
+      voters.map((v, i) => (i % 2 ? connectSocket(procs.onB, viaB(v.client)) : connectSocket(procs.onA, v.client))),
+    );
     await Promise.all(sockets.map((s) => emitAck(s, "forum:join", { forumId })));
     // every voter votes on every question at once, through their own process; every third takes one vote back
     const expected = [0, 0, 0];
     const casts = sockets.flatMap((s, i) => questionIds.map((questionId, q) => ({ s, i, q, questionId })));
-    const acks = await Promise.all(casts.map(({ s, questionId }) => emitAck(s, "forum:vote", { forumId, questionId }, 20_000)));
+    const acks = await Promise.all(
+      casts.map(({ s, questionId }) => emitAck(s, "forum:vote", { forumId, questionId }, 20_000)),
+    );
     expect(acks.every((a) => a.ok && a.voted)).toBe(true);
     for (const { q } of casts) expected[q]! += 1;
     const takeBacks = casts.filter(({ i, q }) => i % 3 === 0 && q === i % questionIds.length);
-    const back = await Promise.all(takeBacks.map(({ s, questionId }) => emitAck(s, "forum:vote", { forumId, questionId }, 20_000)));
+    const back = await Promise.all(
+      takeBacks.map(({ s, questionId }) => emitAck(s, "forum:vote", { forumId, questionId }, 20_000)),
+    );
     expect(back.every((a) => a.ok && !a.voted)).toBe(true);
     for (const { q } of takeBacks) expected[q]! -= 1;
 
@@ -85,8 +99,14 @@ describe("a running forum's live state across two processes", () => {
     const stored = await procs.database.db.execute(sql`
       select q.id, q.votes, (select count(*)::int from forum_question_votes v where v.question_id = q.id) as rows
       from forum_questions q where q.forum_id = ${forumId}`);
-    const rows = (Array.isArray(stored) ? stored : (stored as { rows: unknown[] }).rows) as { id: string; votes: number; rows: number }[];
-    expect(questionIds.map((id) => rows.find((r) => r.id === id)).map((r) => [r!.votes, r!.rows])).toEqual(expected.map((n) => [n, n]));
+    const rows = (Array.isArray(stored) ? stored : (stored as { rows: unknown[] }).rows) as {
+      id: string;
+      votes: number;
+      rows: number;
+    }[];
+    expect(questionIds.map((id) => rows.find((r) => r.id === id)).map((r) => [r!.votes, r!.rows])).toEqual(
+      expected.map((n) => [n, n]),
+    );
     for (const s of [hostSocket, ...sockets]) s.close();
   });
 

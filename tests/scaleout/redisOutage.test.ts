@@ -1,7 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../../server/db/client.ts";
-import { ApiClient, connectSocket, createUser, emitAck, eventually, nextEvent, type ServerLike } from "../helpers/clients.ts";
+import {
+  ApiClient,
+  connectSocket,
+  createUser,
+  emitAck,
+  eventually,
+  nextEvent,
+  type ServerLike,
+} from "../helpers/clients.ts";
 import { type ServerProcess, startServerProcess } from "../helpers/processes.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { createStudio } from "../studios/helpers.ts";
@@ -22,20 +30,28 @@ let database: Database;
 let on: ServerLike;
 
 async function startRedis(): Promise<void> {
-  redis = spawn("redis-server", ["--port", String(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
-  await eventually(async () => {
-    const { Redis } = await import("ioredis");
-    const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on("error", () => {}); // "not up yet" is the expected answer while polling
-    try {
-      await probe.connect();
-      return (await probe.ping()) === "PONG";
-    } finally {
-      probe.disconnect();
-    }
-  }, 10_000, 100);
+  redis = spawn(
+    "redis-server",
+    ["--port", String(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    {
+      stdio: "ignore",
+    },
+  );
+  await eventually(
+    async () => {
+      const { Redis } = await import("ioredis");
+      const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on("error", () => {}); // "not up yet" is the expected answer while polling
+      try {
+        await probe.connect();
+        return (await probe.ping()) === "PONG";
+      } finally {
+        probe.disconnect();
+      }
+    },
+    10_000,
+    100,
+  );
 }
 
 async function stopRedis(): Promise<void> {
@@ -73,17 +89,29 @@ describe("while Redis is down", () => {
     const { studio, mentor, mentees } = await createStudio(on as TestServer, { menteeCount: 2 });
 
     await stopRedis();
-    const down = await eventually(async () => {
-      const now = await health();
-      return now.status === 503 ? now : null;
-    }, 10_000, 100);
-    expect(down!.body).toMatchObject({ ok: false, db: "postgres", scaleOut: "redis", dependencies: { db: "up", redis: "down" } });
+    const down = await eventually(
+      async () => {
+        const now = await health();
+        return now.status === 503 ? now : null;
+      },
+      10_000,
+      100,
+    );
+    expect(down!.body).toMatchObject({
+      ok: false,
+      db: "postgres",
+      scaleOut: "redis",
+      dependencies: { db: "up", redis: "down" },
+    });
     expect(down!.body.startedAt).toBe(before.body.startedAt);
 
     // Sign-in (its throttles now count in memory) and a wrong password both answer as usual.
     const signedIn = await createUser(on);
     expect((await signedIn.client.get("/api/me")).status).toBe(200);
-    const wrong = await new ApiClient(proc.url).post("/api/auth/login", { username: signedIn.user.username, password: "wrong-pass" });
+    const wrong = await new ApiClient(proc.url).post("/api/auth/login", {
+      username: signedIn.user.username,
+      password: "wrong-pass",
+    });
     expect(wrong.status).toBe(401);
 
     // Two people on this process chat: the line arrives and is committed.
@@ -94,7 +122,12 @@ describe("while Redis is down", () => {
       expect(joined.ok, JSON.stringify(joined)).toBe(true);
     }
     const arrived = nextEvent(menteeSocket, "studio:message", 10_000);
-    const ack = await emitAck(mentorSocket, "studio:send", { studioId: studio.id, text: "Redis 停了也能聊", clientId: `outage-${studio.id}` }, 10_000);
+    const ack = await emitAck(
+      mentorSocket,
+      "studio:send",
+      { studioId: studio.id, text: "Redis 停了也能聊", clientId: `outage-${studio.id}` },
+      10_000,
+    );
     expect(ack.ok, JSON.stringify(ack)).toBe(true);
     expect((await arrived).message.text).toBe("Redis 停了也能聊");
     const history = await mentor.client.get(`/api/studios/${studio.id}/messages`);
@@ -102,14 +135,23 @@ describe("while Redis is down", () => {
 
     // Redis comes back: health recovers without a restart, and so does Redis-backed delivery.
     await startRedis();
-    const up = await eventually(async () => {
-      const now = await health();
-      return now.status === 200 ? now : null;
-    }, 30_000, 200);
+    const up = await eventually(
+      async () => {
+        const now = await health();
+        return now.status === 200 ? now : null;
+      },
+      30_000,
+      200,
+    );
     expect(up!.body.dependencies).toEqual({ db: "up", redis: "up" });
     expect(up!.body.startedAt).toBe(before.body.startedAt);
     const again = nextEvent(menteeSocket, "studio:message", 10_000);
-    const second = await emitAck(mentorSocket, "studio:send", { studioId: studio.id, text: "恢复了", clientId: `outage2-${studio.id}` }, 10_000);
+    const second = await emitAck(
+      mentorSocket,
+      "studio:send",
+      { studioId: studio.id, text: "恢复了", clientId: `outage2-${studio.id}` },
+      10_000,
+    );
     expect(second.ok).toBe(true);
     expect((await again).message.text).toBe("恢复了");
     mentorSocket.close();

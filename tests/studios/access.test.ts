@@ -19,9 +19,12 @@ describe("creating a studio", () => {
     const { studio, mentor, mentees } = await createStudio(server, { menteeCount: 3 });
     expect(studio.members).toHaveLength(4);
     expect(studio.members[0]!.userId).toBe(mentor.user.id);
-    expect(studio.members.filter((m) => m.role === "mentee").map((m) => m.userId).sort()).toEqual(
-      mentees.map((m) => m.user.id).sort(),
-    );
+    expect(
+      studio.members
+        .filter((m) => m.role === "mentee")
+        .map((m) => m.userId)
+        .sort(),
+    ).toEqual(mentees.map((m) => m.user.id).sort());
     const years = (Date.parse(studio.termEndsAt) - Date.parse(studio.termStartsAt)) / (365 * 24 * 3600_000);
     expect(years).toBeGreaterThan(1.99);
     expect(years).toBeLessThan(2.01);
@@ -132,7 +135,11 @@ describe("who may change what", () => {
     expect(withdraw.error.code).toBe("forbidden");
 
     const update = new Promise<any>((resolve) => s.socket.once("studio:update", resolve));
-    const own = await emitAck(m.socket, "studio:edit", { studioId: studio.id, messageId: id, text: "修改后的指导意见" });
+    const own = await emitAck(m.socket, "studio:edit", {
+      studioId: studio.id,
+      messageId: id,
+      text: "修改后的指导意见",
+    });
     expect(own.ok).toBe(true);
     expect(own.message.editedAt).toBeTruthy();
     expect((await update).message.text).toBe("修改后的指导意见");
@@ -152,12 +159,25 @@ describe("who may change what", () => {
     const m = await joinStudio(server, mentor, studio.id);
     const s = await joinStudio(server, mentees[0]!, studio.id);
     const sent = await send(s.socket, studio.id, "学员的问题");
-    const pinByMentee = await emitAck(s.socket, "studio:pin", { studioId: studio.id, messageId: sent.message.id, pinned: true });
+    const pinByMentee = await emitAck(s.socket, "studio:pin", {
+      studioId: studio.id,
+      messageId: sent.message.id,
+      pinned: true,
+    });
     expect(pinByMentee.error.code).toBe("forbidden");
-    const task = { studioId: studio.id, title: "走访十户", dueAt: new Date(Date.now() + 86400_000).toISOString(), clientId: clientId() };
+    const task = {
+      studioId: studio.id,
+      title: "走访十户",
+      dueAt: new Date(Date.now() + 86400_000).toISOString(),
+      clientId: clientId(),
+    };
     expect((await emitAck(s.socket, "studio:task", task)).error.code).toBe("forbidden");
 
-    const pinned = await emitAck(m.socket, "studio:pin", { studioId: studio.id, messageId: sent.message.id, pinned: true });
+    const pinned = await emitAck(m.socket, "studio:pin", {
+      studioId: studio.id,
+      messageId: sent.message.id,
+      pinned: true,
+    });
     expect(pinned.ok).toBe(true);
     expect(pinned.message.pinnedAt).toBeTruthy();
     const rejoin = await emitAck(s.socket, "studio:join", { studioId: studio.id });
@@ -179,7 +199,12 @@ describe("after the term", () => {
     const sent = await send(socket, studio.id, "任期后的消息");
     expect(sent.ok).toBe(false);
     expect(sent.error!.code).toBe("read_only");
-    const task = { studioId: studio.id, title: "任务", dueAt: new Date(Date.now() + 86400_000).toISOString(), clientId: clientId() };
+    const task = {
+      studioId: studio.id,
+      title: "任务",
+      dueAt: new Date(Date.now() + 86400_000).toISOString(),
+      clientId: clientId(),
+    };
     expect((await emitAck(socket, "studio:task", task)).error.code).toBe("read_only");
     const form = new FormData();
     form.append("file", new Blob([PNG], { type: "image/png" }), "a.png");

@@ -21,7 +21,13 @@ beforeAll(async () => {
   PDF = await makePdf(1);
 });
 
-function upload(client: { post: (p: string, b: unknown, h?: Record<string, string>) => Promise<any> }, studioId: string, bytes: Uint8Array, name: string, type: string) {
+function upload(
+  client: { post: (p: string, b: unknown, h?: Record<string, string>) => Promise<any> },
+  studioId: string,
+  bytes: Uint8Array,
+  name: string,
+  type: string,
+) {
   const form = new FormData();
   form.append("file", new Blob([bytes as unknown as BlobPart], { type }), name);
   return client.post(`/api/studios/${studioId}/attachments`, form);
@@ -54,19 +60,35 @@ describe("tasks", () => {
     expect(assigned.task.states.map((s: { state: string }) => s.state)).toEqual(["assigned", "assigned"]);
 
     // the mentor cannot acknowledge for a mentee
-    const byMentor = await emitAck(m.socket, "studio:taskState", { studioId: studio.id, taskId: assigned.task.id, state: "received" });
+    const byMentor = await emitAck(m.socket, "studio:taskState", {
+      studioId: studio.id,
+      taskId: assigned.task.id,
+      state: "received",
+    });
     expect(byMentor.error.code).toBe("forbidden");
 
     const pushed = nextEvent<{ task: StudioTask }>(m.socket, "studio:task");
-    const got = await emitAck(a.socket, "studio:taskState", { studioId: studio.id, taskId: assigned.task.id, state: "received" });
+    const got = await emitAck(a.socket, "studio:taskState", {
+      studioId: studio.id,
+      taskId: assigned.task.id,
+      state: "received",
+    });
     expect(got.ok).toBe(true);
     const aState = (t: StudioTask) => t.states.find((s) => s.userId === mentees[0]!.user.id)!;
     expect(aState((await pushed).task).state).toBe("received");
-    const done = await emitAck(a.socket, "studio:taskState", { studioId: studio.id, taskId: assigned.task.id, state: "done" });
+    const done = await emitAck(a.socket, "studio:taskState", {
+      studioId: studio.id,
+      taskId: assigned.task.id,
+      state: "done",
+    });
     expect(aState(done.task).state).toBe("done");
     expect(aState(done.task).doneAt).toBeTruthy();
     // a late 收到 does not undo 已完成
-    const late = await emitAck(a.socket, "studio:taskState", { studioId: studio.id, taskId: assigned.task.id, state: "received" });
+    const late = await emitAck(a.socket, "studio:taskState", {
+      studioId: studio.id,
+      taskId: assigned.task.id,
+      state: "received",
+    });
     expect(aState(late.task).state).toBe("done");
 
     const list = await mentees[1]!.client.get(`/api/studios/${studio.id}/tasks`);
@@ -152,7 +174,9 @@ describe("attachments", () => {
     expect(pdf.status).toBe(201);
     expect(pdf.body.attachment.mime).toBe("application/pdf");
 
-    const fetched = await fetch(server.url + img.body.attachment.url, { headers: { cookie: mentees[0]!.client.cookie } });
+    const fetched = await fetch(server.url + img.body.attachment.url, {
+      headers: { cookie: mentees[0]!.client.cookie },
+    });
     expect(fetched.status).toBe(200);
     expect(fetched.headers.get("content-type")).toBe("image/png");
     expect(Buffer.from(await fetched.arrayBuffer()).equals(PNG)).toBe(true);
@@ -174,10 +198,22 @@ describe("attachments", () => {
 
   it("refuses a file whose content is not an allowed type even with an image name, and files over the limit with 413", async () => {
     const { studio, mentor } = await createStudio(server);
-    const fake = await upload(mentor.client, studio.id, Buffer.from("<script>alert(1)</script>"), "evil.png", "image/png");
+    const fake = await upload(
+      mentor.client,
+      studio.id,
+      Buffer.from("<script>alert(1)</script>"),
+      "evil.png",
+      "image/png",
+    );
     expect(fake.status).toBe(400);
     expect(fake.body.error.code).toBe("invalid_input");
-    const exe = await upload(mentor.client, studio.id, Buffer.from("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff", "latin1"), "a.pdf", "application/pdf");
+    const exe = await upload(
+      mentor.client,
+      studio.id,
+      Buffer.from("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff", "latin1"),
+      "a.pdf",
+      "application/pdf",
+    );
     expect(exe.status).toBe(400);
 
     // this server's limit is 200 KB: one byte over is refused
@@ -205,7 +241,7 @@ describe("带教记录 export", () => {
     await emitAck(a.socket, "studio:withdraw", { studioId: studio.id, messageId: gone.message.id });
     const task = await emitAck(m.socket, "studio:task", {
       studioId: studio.id,
-      title: "写一份议事记录, \"初稿\"",
+      title: '写一份议事记录, "初稿"',
       dueAt: new Date(Date.now() - 3600_000).toISOString(),
       capability: "deliberation",
       clientId: clientId(),
@@ -230,10 +266,20 @@ describe("带教记录 export", () => {
 
     const csv = await mentor.client.get(`/api/studios/${studio.id}/export?format=csv&from=${today}&to=${today}`);
     expect(csv.headers.get("content-type")).toContain("text/csv");
-    const rows = (csv.body as string).replace(/^\uFEFF/, "").trim().split("\r\n");
+    const rows = (csv.body as string)
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(rows[0]).toBe("任务,能力,布置时间,截止时间,学员,状态,收到时间,完成时间");
     expect(rows).toHaveLength(3);
-    expect(rows.some((r) => r.startsWith('"写一份议事记录, ""初稿"""') && r.includes(mentees[0]!.user.displayName) && r.includes("已完成"))).toBe(true);
+    expect(
+      rows.some(
+        (r) =>
+          r.startsWith('"写一份议事记录, ""初稿"""') &&
+          r.includes(mentees[0]!.user.displayName) &&
+          r.includes("已完成"),
+      ),
+    ).toBe(true);
 
     // a range before the studio's messages is empty
     const empty = await mentor.client.get(`/api/studios/${studio.id}/export?format=md&from=2020-01-01&to=2020-01-02`);

@@ -65,7 +65,12 @@ describe("ordering", () => {
         }
       }),
     );
-    const inboxes = pushes.map((p, who) => ({ get length() { return p.length + acked[who]!.length; }, all: () => [...p, ...acked[who]!] }));
+    const inboxes = pushes.map((p, who) => ({
+      get length() {
+        return p.length + acked[who]!.length;
+      },
+      all: () => [...p, ...acked[who]!],
+    }));
     const total = PER_SENDER * people.length;
     const history = await mentor.client.get(`/api/studios/${studio.id}/messages?after=0&limit=100`);
     const stored: StudioMessage[] = history.body.messages;
@@ -211,7 +216,9 @@ describe("receipts, unread counts, presence and typing", () => {
 
     // the mentor sees "已读 1/2" for message 3: one of two mentees has read it
     const rejoin = await emitAck(m.socket, "studio:join", { studioId: studio.id });
-    const readers = rejoin.studio.members.filter((x: { userId: string; readSeq: number }) => x.userId !== mentor.user.id && x.readSeq >= 3);
+    const readers = rejoin.studio.members.filter(
+      (x: { userId: string; readSeq: number }) => x.userId !== mentor.user.id && x.readSeq >= 3,
+    );
     expect(readers).toHaveLength(1);
     m.socket.close();
     s.socket.close();
@@ -224,11 +231,17 @@ describe("receipts, unread counts, presence and typing", () => {
     const s = await joinStudio(server, mentees[0]!, studio.id);
     expect(await online).toMatchObject({ studioId: studio.id, userId: mentees[0]!.user.id, online: true });
     const joinedView = await emitAck(m.socket, "studio:join", { studioId: studio.id });
-    expect(joinedView.studio.members.find((x: { userId: string }) => x.userId === mentees[0]!.user.id).online).toBe(true);
+    expect(joinedView.studio.members.find((x: { userId: string }) => x.userId === mentees[0]!.user.id).online).toBe(
+      true,
+    );
 
     const typing = nextEvent(m.socket, "studio:typing");
     await emitAck(s.socket, "studio:typing", { studioId: studio.id, typing: true });
-    expect(await typing).toMatchObject({ userId: mentees[0]!.user.id, typing: true, displayName: mentees[0]!.user.displayName });
+    expect(await typing).toMatchObject({
+      userId: mentees[0]!.user.id,
+      typing: true,
+      displayName: mentees[0]!.user.displayName,
+    });
 
     const offline = nextEvent(m.socket, "studio:presence");
     s.socket.close();
@@ -236,7 +249,9 @@ describe("receipts, unread counts, presence and typing", () => {
     expect(gone).toMatchObject({ userId: mentees[0]!.user.id, online: false });
     expect(gone.lastSeenAt).toBeTruthy();
     const view = (await mentor.client.get(`/api/studios/${studio.id}`)).body.studio;
-    expect(view.members.find((x: { userId: string }) => x.userId === mentees[0]!.user.id).lastSeenAt).toBe(gone.lastSeenAt);
+    expect(view.members.find((x: { userId: string }) => x.userId === mentees[0]!.user.id).lastSeenAt).toBe(
+      gone.lastSeenAt,
+    );
     m.socket.close();
   });
 });
@@ -251,16 +266,30 @@ describe("several server processes", () => {
     for (let i = 0; i < 120; i++) {
       const f = fixtures[i % 2]!;
       submits.push(
-        queues[Math.floor(i / 2) % 2]!.submit({ studioId: f.studio.id, clientId: clientId("q"), authorId: f.mentor.user.id, text: `q${i}` }),
+        queues[Math.floor(i / 2) % 2]!.submit({
+          studioId: f.studio.id,
+          clientId: clientId("q"),
+          authorId: f.mentor.user.id,
+          text: `q${i}`,
+        }),
       );
     }
     // the same clientId through both queues at once
     for (const q of queues) {
-      submits.push(q.submit({ studioId: fixtures[0]!.studio.id, clientId: shared, authorId: fixtures[0]!.mentor.user.id, text: "两边都发" }));
+      submits.push(
+        q.submit({
+          studioId: fixtures[0]!.studio.id,
+          clientId: shared,
+          authorId: fixtures[0]!.mentor.user.id,
+          text: "两边都发",
+        }),
+      );
     }
     await Promise.all(submits);
     for (const f of fixtures) {
-      const stored: StudioMessage[] = (await f.mentor.client.get(`/api/studios/${f.studio.id}/messages?after=0&limit=100`)).body.messages;
+      const stored: StudioMessage[] = (
+        await f.mentor.client.get(`/api/studios/${f.studio.id}/messages?after=0&limit=100`)
+      ).body.messages;
       const expected = f === fixtures[0] ? 61 : 60;
       expect(stored.map((m) => m.seq)).toEqual(range(1, expected));
       expect(new Set(stored.map((m) => m.clientId)).size).toBe(expected);

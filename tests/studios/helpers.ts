@@ -15,7 +15,10 @@ export async function createStudio(
   options: { menteeCount?: number; termStartsAt?: string; termEndsAt?: string; name?: string } = {},
 ): Promise<StudioFixture> {
   const admin = await createUser(server, { role: "admin" });
-  const mentor = await createUser(server, { role: "mentor", displayName: `导师${Math.random().toString(36).slice(2, 6)}` });
+  const mentor = await createUser(server, {
+    role: "mentor",
+    displayName: `导师${Math.random().toString(36).slice(2, 6)}`,
+  });
   const mentees = await Promise.all(
     Array.from({ length: options.menteeCount ?? 2 }, (_, i) =>
       createUser(server, { role: "secretary", displayName: `书记${i}${Math.random().toString(36).slice(2, 6)}` }),

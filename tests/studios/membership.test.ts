@@ -95,7 +95,11 @@ describe("members during the term", () => {
     const refused = await send(leaverRoom.socket, studio.id, "我还能发吗");
     expect(refused.ok).toBe(false);
     expect(refused.error?.code).toBe("forbidden");
-    const taskState = await emitAck(leaverRoom.socket, "studio:taskState", { studioId: studio.id, taskId: before.task.id, state: "done" });
+    const taskState = await emitAck(leaverRoom.socket, "studio:taskState", {
+      studioId: studio.id,
+      taskId: before.task.id,
+      state: "done",
+    });
     expect(taskState.ok).toBe(false);
 
     // reading: history, search, tasks, export and a fresh join stop at the leaving line
@@ -164,7 +168,9 @@ describe("members during the term", () => {
       expect((await who.client.delete(`/api/studios/${studio.id}/members/${mentees[0]!.user.id}`)).status).toBe(403);
     }
     expect((await admin.client.post(`/api/studios/${studio.id}/members`, { userId: "not-a-uuid" })).status).toBe(400);
-    expect((await admin.client.post(`/api/studios/${studio.id}/members`, { userId: newcomer.user.id })).status).toBe(201);
+    expect((await admin.client.post(`/api/studios/${studio.id}/members`, { userId: newcomer.user.id })).status).toBe(
+      201,
+    );
     expect((await admin.client.delete(`/api/studios/${studio.id}/members/${newcomer.user.id}`)).status).toBe(200);
 
     const audit = await admin.client.get(`/api/audit?targetId=${newcomer.user.id}`);
@@ -193,12 +199,24 @@ describe("who leads a studio", () => {
     const admin = await createUser(server, { role: "admin" });
     const secMentor = await createUser(server, { roles: ["secretary", "mentor"], displayName: "书记导师" });
     const secs = await Promise.all([1, 2].map(() => createUser(server, { role: "secretary" })));
-    const res = await admin.client.post("/api/studios", { name: "书记导师工作室", mentorId: secMentor.user.id, menteeIds: secs.map((s) => s.user.id) });
+    const res = await admin.client.post("/api/studios", {
+      name: "书记导师工作室",
+      mentorId: secMentor.user.id,
+      menteeIds: secs.map((s) => s.user.id),
+    });
     expect(res.status).toBe(201);
     expect(res.body.studio.kind).toBe("mentor");
     const room = await joinStudio(server, secMentor, res.body.studio.id);
     const pinned = await send(room.socket, res.body.studio.id, "导师的第一条指导");
-    expect((await emitAck(room.socket, "studio:pin", { studioId: res.body.studio.id, messageId: pinned.message.id, pinned: true })).ok).toBe(true);
+    expect(
+      (
+        await emitAck(room.socket, "studio:pin", {
+          studioId: res.body.studio.id,
+          messageId: pinned.message.id,
+          pinned: true,
+        })
+      ).ok,
+    ).toBe(true);
     room.socket.disconnect();
   });
 
@@ -208,7 +226,12 @@ describe("who leads a studio", () => {
     const reserve = await createUser(server, { role: "worker", flags: ["reserve"], displayName: "后备甲" });
     const plain = await createUser(server, { role: "secretary", displayName: "普通书记" });
     const mentor = await createUser(server, { role: "mentor" });
-    const body = (mentorId: string, menteeIds: string[]) => ({ name: "老书记帮带", kind: "bangdai", mentorId, menteeIds });
+    const body = (mentorId: string, menteeIds: string[]) => ({
+      name: "老书记帮带",
+      kind: "bangdai",
+      mentorId,
+      menteeIds,
+    });
 
     const notReserve = await admin.client.post("/api/studios", body(veteran.user.id, [plain.user.id]));
     expect(notReserve.status).toBe(400);
@@ -243,7 +266,11 @@ describe("who leads a studio", () => {
     const reserve2 = await createUser(server, { role: "worker", flags: ["reserve"] });
     const added = await admin.client.post(`/api/studios/${studio.id}/members`, { userId: reserve2.user.id });
     expect(added.status).toBe(201);
-    await eventually(() => expect(room.live.some((m) => m.kind === "system" && m.text === `${reserve2.user.displayName}加入了工作室`)).toBe(true));
+    await eventually(() =>
+      expect(room.live.some((m) => m.kind === "system" && m.text === `${reserve2.user.displayName}加入了工作室`)).toBe(
+        true,
+      ),
+    );
     expect((await admin.client.delete(`/api/studios/${studio.id}/members/${reserve.user.id}`)).status).toBe(200);
     expect((await admin.client.delete(`/api/studios/${studio.id}/members/${reserve2.user.id}`)).status).toBe(409);
 

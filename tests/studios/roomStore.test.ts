@@ -22,12 +22,16 @@ let me: string;
 /** Signs in outside the page (Node's own HTTP), for the session cookie the page then carries. */
 function signInCookie(origin: string, username: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request(`${origin}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json", origin } }, (res) => {
-      res.resume();
-      const cookie = res.headers["set-cookie"]?.find((c) => c.startsWith("session="))?.split(";")[0];
-      if (res.statusCode === 200 && cookie) resolve(cookie);
-      else reject(new Error(`sign-in as ${username}: ${res.statusCode}`));
-    });
+    const req = request(
+      `${origin}/api/auth/login`,
+      { method: "POST", headers: { "content-type": "application/json", origin } },
+      (res) => {
+        res.resume();
+        const cookie = res.headers["set-cookie"]?.find((c) => c.startsWith("session="))?.split(";")[0];
+        if (res.statusCode === 200 && cookie) resolve(cookie);
+        else reject(new Error(`sign-in as ${username}: ${res.statusCode}`));
+      },
+    );
     req.on("error", reject);
     req.end(JSON.stringify({ username, password: "demo1234" }));
   });
@@ -57,7 +61,10 @@ afterAll(async () => {
 
 /** A live push as the store's socket would hand it over (the store's own handler). */
 function push(store: RoomStore, message: StudioMessage) {
-  (store as unknown as { onMessage(e: { studioId: string; message: StudioMessage }): void }).onMessage({ studioId: studio.id, message });
+  (store as unknown as { onMessage(e: { studioId: string; message: StudioMessage }): void }).onMessage({
+    studioId: studio.id,
+    message,
+  });
 }
 
 const seqs = (store: RoomStore) => store.state.messages.map((m) => m.seq);
@@ -65,7 +72,11 @@ const seqs = (store: RoomStore) => store.state.messages.map((m) => m.seq);
 let written = 0;
 /** A message stored by the server that this store does not hear about (sent past it). */
 async function storedBehindItsBack(text: string): Promise<StudioMessage> {
-  const ack = await emitWithAck("studio:send", { studioId: studio.id, text, clientId: `room-store-${Date.now()}-${++written}` });
+  const ack = await emitWithAck("studio:send", {
+    studioId: studio.id,
+    text,
+    clientId: `room-store-${Date.now()}-${++written}`,
+  });
   if (!ack.ok) throw new Error(ack.error.message);
   return ack.message;
 }
@@ -122,7 +133,11 @@ describe("studio room store", () => {
     push(store, third);
     expect(seqs(store)).not.toContain(second.seq);
     await until("the hole filled", () => seqs(store).includes(second.seq));
-    expect(store.state.messages.slice(-3).map((m) => m.text)).toEqual(["周五前交走访台账", "格式按上次的模板", "有问题随时问"]);
+    expect(store.state.messages.slice(-3).map((m) => m.text)).toEqual([
+      "周五前交走访台账",
+      "格式按上次的模板",
+      "有问题随时问",
+    ]);
     expect(new Set(seqs(store)).size).toBe(seqs(store).length);
   });
 });

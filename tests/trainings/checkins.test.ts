@@ -12,7 +12,10 @@ const PERIOD_S = 2;
 const GRACE_S = 3;
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ CHECKIN_CODE_SECONDS: String(PERIOD_S), CHECKIN_CODE_GRACE_SECONDS: String(GRACE_S) });
+  server = await startTestServer({
+    CHECKIN_CODE_SECONDS: String(PERIOD_S),
+    CHECKIN_CODE_GRACE_SECONDS: String(GRACE_S),
+  });
 });
 afterAll(() => server.close());
 
@@ -34,7 +37,12 @@ describe("check-in by rotating code", () => {
     const live = nextEvent(socket, "checkin:changed");
     const first = await worker.client.post("/api/checkins", { code });
     expect(first.status).toBe(201);
-    expect(first.body.checkin).toMatchObject({ userId: worker.user.id, kind: "training", activityId: training.id, source: "code" });
+    expect(first.body.checkin).toMatchObject({
+      userId: worker.user.id,
+      kind: "training",
+      activityId: training.id,
+      source: "code",
+    });
     expect((await live).added.userId).toBe(worker.user.id);
 
     const again = await worker.client.post("/api/checkins", { code });
@@ -81,7 +89,9 @@ describe("check-in by rotating code", () => {
   it("refuses wrong codes, check-in outside the window, and anonymous callers", async () => {
     const organiser = await createUser(server, { role: "organiser" });
     const worker = await createUser(server, { roles: ["worker"], communityId: "wuxing" });
-    const later = await createTraining(organiser.client, { startsAt: new Date(Date.now() + 2 * 3_600_000).toISOString() });
+    const later = await createTraining(organiser.client, {
+      startsAt: new Date(Date.now() + 2 * 3_600_000).toISOString(),
+    });
     const board = (await organiser.client.get(`/api/checkins/training/${later.id}`)).body.board;
     expect(board).toMatchObject({ open: false, code: null });
 
@@ -104,7 +114,8 @@ describe("check-in by rotating code", () => {
     try {
       const worker = await createUser(limited, { roles: ["worker"], communityId: "wuxing" });
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i += 1) statuses.push((await worker.client.post("/api/checkins", { code: "wrong" })).status);
+      for (let i = 0; i < 5; i += 1)
+        statuses.push((await worker.client.post("/api/checkins", { code: "wrong" })).status);
       expect(statuses).toEqual([400, 400, 400, 429, 429]);
     } finally {
       await limited.close();
@@ -116,14 +127,27 @@ describe("check-in by rotating code", () => {
     const worker = await createUser(server, { roles: ["worker"], communityId: "hedong-1" });
     const training = await createTraining(streetAdmin.client, { level: "street", streetId: "hedong" });
 
-    const added = await streetAdmin.client.post(`/api/checkins/training/${training.id}/attendees`, { userId: worker.user.id, reason: "手机没电，现场核实" });
+    const added = await streetAdmin.client.post(`/api/checkins/training/${training.id}/attendees`, {
+      userId: worker.user.id,
+      reason: "手机没电，现场核实",
+    });
     expect(added.status).toBe(201);
     expect(added.body.checkin.source).toBe("manual");
-    expect((await streetAdmin.client.post(`/api/checkins/training/${training.id}/attendees`, { userId: worker.user.id })).status).toBe(400);
+    expect(
+      (await streetAdmin.client.post(`/api/checkins/training/${training.id}/attendees`, { userId: worker.user.id }))
+        .status,
+    ).toBe(400);
 
-    const removed = await streetAdmin.client.request("DELETE", `/api/checkins/training/${training.id}/attendees/${worker.user.id}`, { reason: "误加" });
+    const removed = await streetAdmin.client.request(
+      "DELETE",
+      `/api/checkins/training/${training.id}/attendees/${worker.user.id}`,
+      { reason: "误加" },
+    );
     expect(removed.status).toBe(200);
-    const trail = await server.ctx.db.select().from(auditLog).where(and(eq(auditLog.targetType, "training"), eq(auditLog.targetId, training.id)));
+    const trail = await server.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetType, "training"), eq(auditLog.targetId, training.id)));
     expect(trail.map((e) => [e.action, e.actorId, (e.meta as { reason: string }).reason])).toEqual([
       ["checkin.manual_add", streetAdmin.user.id, "手机没电，现场核实"],
       ["checkin.manual_remove", streetAdmin.user.id, "误加"],
@@ -131,7 +155,10 @@ describe("check-in by rotating code", () => {
     // a worker cannot change attendance; a street admin of another street cannot either
     const outsider = await createUser(server, { role: "street_admin", streetId: "tanzhong" });
     for (const client of [worker.client, outsider.client]) {
-      const res = await client.post(`/api/checkins/training/${training.id}/attendees`, { userId: worker.user.id, reason: "x" });
+      const res = await client.post(`/api/checkins/training/${training.id}/attendees`, {
+        userId: worker.user.id,
+        reason: "x",
+      });
       expect(res.status).toBe(403);
     }
   });
@@ -139,18 +166,48 @@ describe("check-in by rotating code", () => {
   it("lets street admins create only their street's trainings", async () => {
     const streetAdmin = await createUser(server, { role: "street_admin", streetId: "hedong" });
     const worker = await createUser(server, { roles: ["worker"], communityId: "hedong-1" });
-    const base = { title: "培训", type: "轮训", startsAt: "2026-03-01T09:00:00+08:00", endsAt: "2026-03-01T11:00:00+08:00", hours: 2 };
+    const base = {
+      title: "培训",
+      type: "轮训",
+      startsAt: "2026-03-01T09:00:00+08:00",
+      endsAt: "2026-03-01T11:00:00+08:00",
+      hours: 2,
+    };
     expect((await streetAdmin.client.post("/api/trainings", { ...base, level: "district" })).status).toBe(403);
-    expect((await streetAdmin.client.post("/api/trainings", { ...base, level: "street", streetId: "tanzhong" })).status).toBe(403);
-    expect((await streetAdmin.client.post("/api/trainings", { ...base, level: "community", communityId: "hedong-2" })).status).toBe(201);
-    expect((await worker.client.post("/api/trainings", { ...base, level: "street", streetId: "hedong" })).status).toBe(403);
+    expect(
+      (await streetAdmin.client.post("/api/trainings", { ...base, level: "street", streetId: "tanzhong" })).status,
+    ).toBe(403);
+    expect(
+      (await streetAdmin.client.post("/api/trainings", { ...base, level: "community", communityId: "hedong-2" }))
+        .status,
+    ).toBe(201);
+    expect((await worker.client.post("/api/trainings", { ...base, level: "street", streetId: "hedong" })).status).toBe(
+      403,
+    );
     // a monthly 社工加油站 series
-    const series = await streetAdmin.client.post("/api/trainings", { ...base, type: "社工加油站", level: "community", communityId: "hedong-2", startsAt: "2026-01-31T09:00:00+08:00", endsAt: "2026-01-31T11:00:00+08:00", repeatMonthly: 12 });
+    const series = await streetAdmin.client.post("/api/trainings", {
+      ...base,
+      type: "社工加油站",
+      level: "community",
+      communityId: "hedong-2",
+      startsAt: "2026-01-31T09:00:00+08:00",
+      endsAt: "2026-01-31T11:00:00+08:00",
+      repeatMonthly: 12,
+    });
     expect(series.status).toBe(201);
     expect(series.body.trainings).toHaveLength(12);
     expect(series.body.trainings[1].startsAt).toBe("2026-02-28T01:00:00.000Z");
     expect(new Set(series.body.trainings.map((t: { seriesId: string }) => t.seriesId)).size).toBe(1);
-    expect((await streetAdmin.client.post("/api/trainings", { ...base, level: "street", streetId: "hedong", repeatMonthly: 3 })).status).toBe(400);
+    expect(
+      (
+        await streetAdmin.client.post("/api/trainings", {
+          ...base,
+          level: "street",
+          streetId: "hedong",
+          repeatMonthly: 3,
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it("counts a forum's attendance once its host sets 学时", async () => {
@@ -178,10 +235,34 @@ describe("calendar", () => {
     const worker = await createUser(server, { roles: ["worker"], communityId: "gongyuan-1", flags: ["liangwei"] });
     const soon = Date.now() + 3 * 86_400_000;
     const at = (offsetH: number) => new Date(soon + offsetH * 3_600_000).toISOString();
-    await createTraining(organiser.client, { title: "两委成员轮训", type: "轮训", startsAt: at(0), endsAt: at(3), audience: { roles: [], flags: ["liangwei"], streets: [], communities: [] } });
-    await createTraining(organiser.client, { title: "公园街道集中培训", level: "street", streetId: "gongyuan", startsAt: at(24), endsAt: at(27) });
-    await createTraining(organiser.client, { title: "别的街道的培训", level: "street", streetId: "tanzhong", startsAt: at(48), endsAt: at(50) });
-    await createTraining(organiser.client, { title: "后备人选特训营", type: "特训营", startsAt: at(72), endsAt: at(74), audience: { roles: [], flags: ["reserve"], streets: [], communities: [] } });
+    await createTraining(organiser.client, {
+      title: "两委成员轮训",
+      type: "轮训",
+      startsAt: at(0),
+      endsAt: at(3),
+      audience: { roles: [], flags: ["liangwei"], streets: [], communities: [] },
+    });
+    await createTraining(organiser.client, {
+      title: "公园街道集中培训",
+      level: "street",
+      streetId: "gongyuan",
+      startsAt: at(24),
+      endsAt: at(27),
+    });
+    await createTraining(organiser.client, {
+      title: "别的街道的培训",
+      level: "street",
+      streetId: "tanzhong",
+      startsAt: at(48),
+      endsAt: at(50),
+    });
+    await createTraining(organiser.client, {
+      title: "后备人选特训营",
+      type: "特训营",
+      startsAt: at(72),
+      endsAt: at(74),
+      audience: { roles: [], flags: ["reserve"], streets: [], communities: [] },
+    });
 
     const issued = await worker.client.post("/api/calendar-token");
     expect(issued.status).toBe(201);

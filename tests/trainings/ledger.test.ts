@@ -19,16 +19,46 @@ describe("the training ledger", () => {
   it("computes the plan's worked examples for 2026 exactly", async () => {
     const organiser = await createUser(server, { role: "organiser" });
     const community = "gongyuan-3";
-    const liangwei = await createUser(server, { roles: ["secretary"], flags: ["liangwei"], communityId: community, hireDate: "2019-03-01" });
+    const liangwei = await createUser(server, {
+      roles: ["secretary"],
+      flags: ["liangwei"],
+      communityId: community,
+      hireDate: "2019-03-01",
+    });
     const worker = await createUser(server, { roles: ["worker"], communityId: community });
-    const newHire = await createUser(server, { roles: ["worker"], flags: ["new_hire"], communityId: community, hireDate: "2026-07-15" });
+    const newHire = await createUser(server, {
+      roles: ["worker"],
+      flags: ["new_hire"],
+      communityId: community,
+      hireDate: "2026-07-15",
+    });
     const resident = await createUser(server, { roles: ["resident"], communityId: community });
 
     // 4 学时 of 岗位基本业务知识 in 2026 and 6 in 2027 (still within the new hire's 12 months), 8 of another type
-    const basics2026 = await createTraining(organiser.client, { type: "岗位基本业务知识", hours: 4, startsAt: "2026-09-01T09:00:00+08:00", endsAt: "2026-09-01T12:00:00+08:00" });
-    const basics2027 = await createTraining(organiser.client, { type: "岗位基本业务知识", hours: 6, startsAt: "2027-07-15T09:00:00+08:00", endsAt: "2027-07-15T12:00:00+08:00" });
-    const tooLate = await createTraining(organiser.client, { type: "岗位基本业务知识", hours: 3, startsAt: "2027-07-16T09:00:00+08:00", endsAt: "2027-07-16T12:00:00+08:00" });
-    const course = await createTraining(organiser.client, { type: "专题培训班", hours: 8, startsAt: "2026-10-10T09:00:00+08:00", endsAt: "2026-10-10T17:00:00+08:00" });
+    const basics2026 = await createTraining(organiser.client, {
+      type: "岗位基本业务知识",
+      hours: 4,
+      startsAt: "2026-09-01T09:00:00+08:00",
+      endsAt: "2026-09-01T12:00:00+08:00",
+    });
+    const basics2027 = await createTraining(organiser.client, {
+      type: "岗位基本业务知识",
+      hours: 6,
+      startsAt: "2027-07-15T09:00:00+08:00",
+      endsAt: "2027-07-15T12:00:00+08:00",
+    });
+    const tooLate = await createTraining(organiser.client, {
+      type: "岗位基本业务知识",
+      hours: 3,
+      startsAt: "2027-07-16T09:00:00+08:00",
+      endsAt: "2027-07-16T12:00:00+08:00",
+    });
+    const course = await createTraining(organiser.client, {
+      type: "专题培训班",
+      hours: 8,
+      startsAt: "2026-10-10T09:00:00+08:00",
+      endsAt: "2026-10-10T17:00:00+08:00",
+    });
     for (const [training, person] of [
       [basics2026, newHire],
       [basics2027, newHire],
@@ -36,15 +66,30 @@ describe("the training ledger", () => {
       [course, newHire],
       [course, liangwei],
     ] as const) {
-      const res = await organiser.client.post(`/api/checkins/training/${training.id}/attendees`, { userId: person.user.id, reason: "补录纸质签到表" });
+      const res = await organiser.client.post(`/api/checkins/training/${training.id}/attendees`, {
+        userId: person.user.id,
+        reason: "补录纸质签到表",
+      });
       expect(res.status).toBe(201);
     }
 
     const res = await organiser.client.get(`/api/reports/training?year=2026&communityId=${community}`);
     expect(res.status).toBe(200);
     const rows: LedgerRow[] = res.body.rows;
-    expect(rowOf(rows, liangwei.user.id)).toMatchObject({ required: 56, done: 8, missing: 48, sessions: 1, newHireRequired: null });
-    expect(rowOf(rows, worker.user.id)).toMatchObject({ required: 40, done: 0, missing: 40, sessions: 0, newHireRequired: null });
+    expect(rowOf(rows, liangwei.user.id)).toMatchObject({
+      required: 56,
+      done: 8,
+      missing: 48,
+      sessions: 1,
+      newHireRequired: null,
+    });
+    expect(rowOf(rows, worker.user.id)).toMatchObject({
+      required: 40,
+      done: 0,
+      missing: 40,
+      sessions: 0,
+      newHireRequired: null,
+    });
     expect(rowOf(rows, newHire.user.id)).toMatchObject({
       required: 20,
       done: 12,
@@ -59,13 +104,23 @@ describe("the training ledger", () => {
 
     // the next year: a full year's requirement, the new-hire column still shows until the deadline
     const next = await organiser.client.get(`/api/reports/training?year=2027&communityId=${community}`);
-    expect(rowOf(next.body.rows, newHire.user.id)).toMatchObject({ required: 40, done: 9, newHireRequired: 30, newHireDone: 10 });
+    expect(rowOf(next.body.rows, newHire.user.id)).toMatchObject({
+      required: 40,
+      done: 9,
+      newHireRequired: 30,
+      newHireDone: 10,
+    });
   });
 
   it("rounds a pro-rated requirement up to whole 学时", async () => {
     const organiser = await createUser(server, { role: "organiser" });
     // hired in February: 11 months of 56 = 51.33… → 52
-    const person = await createUser(server, { roles: ["worker", "secretary"], flags: ["liangwei"], communityId: "hedong-2", hireDate: "2026-02-03" });
+    const person = await createUser(server, {
+      roles: ["worker", "secretary"],
+      flags: ["liangwei"],
+      communityId: "hedong-2",
+      hireDate: "2026-02-03",
+    });
     const res = await organiser.client.get("/api/reports/training?year=2026&communityId=hedong-2");
     expect(rowOf(res.body.rows, person.user.id)?.required).toBe(52);
   });
@@ -102,11 +157,25 @@ describe("the training ledger", () => {
 
   it("exports the same rows as a spreadsheet with Chinese headers", async () => {
     const organiser = await createUser(server, { role: "organiser" });
-    const person = await createUser(server, { roles: ["worker"], communityId: "jinglan-2", displayName: "表格测试人", hireDate: "2026-07-15" });
-    const training = await createTraining(organiser.client, { hours: 6, startsAt: "2026-05-01T09:00:00+08:00", endsAt: "2026-05-01T12:00:00+08:00" });
-    await organiser.client.post(`/api/checkins/training/${training.id}/attendees`, { userId: person.user.id, reason: "补录" });
+    const person = await createUser(server, {
+      roles: ["worker"],
+      communityId: "jinglan-2",
+      displayName: "表格测试人",
+      hireDate: "2026-07-15",
+    });
+    const training = await createTraining(organiser.client, {
+      hours: 6,
+      startsAt: "2026-05-01T09:00:00+08:00",
+      endsAt: "2026-05-01T12:00:00+08:00",
+    });
+    await organiser.client.post(`/api/checkins/training/${training.id}/attendees`, {
+      userId: person.user.id,
+      reason: "补录",
+    });
 
-    const res = await fetch(`${server.url}/api/reports/training?year=2026&communityId=jinglan-2&format=xlsx`, { headers: { cookie: organiser.client.cookie } });
+    const res = await fetch(`${server.url}/api/reports/training?year=2026&communityId=jinglan-2&format=xlsx`, {
+      headers: { cookie: organiser.client.cookie },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("spreadsheetml");
     const workbook = new ExcelJS.Workbook();
@@ -114,10 +183,36 @@ describe("the training ledger", () => {
     const sheet = workbook.worksheets[0]!;
     expect(sheet.name).toBe("2026年培训台账");
     const headers = (sheet.getRow(1).values as unknown[]).slice(1);
-    expect(headers).toEqual(["街道", "社区", "姓名", "身份", "入职日期", "应修学时", "已修学时", "欠缺学时", "参训次数", "新招聘应修岗位基本业务知识学时", "新招聘已修", "新招聘截止日期"]);
+    expect(headers).toEqual([
+      "街道",
+      "社区",
+      "姓名",
+      "身份",
+      "入职日期",
+      "应修学时",
+      "已修学时",
+      "欠缺学时",
+      "参训次数",
+      "新招聘应修岗位基本业务知识学时",
+      "新招聘已修",
+      "新招聘截止日期",
+    ]);
     const line = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(3).value === "表格测试人")!;
     const [place] = await server.ctx.db.select().from(communities).where(eq(communities.id, "jinglan-2"));
-    expect((line.values as unknown[]).slice(1)).toEqual(["静兰街道", place!.name, "表格测试人", "", "2026-07-15", 20, 6, 14, 1, 30, 0, "2027-07-15"]);
+    expect((line.values as unknown[]).slice(1)).toEqual([
+      "静兰街道",
+      place!.name,
+      "表格测试人",
+      "",
+      "2026-07-15",
+      20,
+      6,
+      14,
+      1,
+      30,
+      0,
+      "2027-07-15",
+    ]);
     expect((line.getCell(8).fill as { fgColor?: { argb?: string } }).fgColor?.argb).toBe("FFFFCCCC");
   });
 });

@@ -44,9 +44,14 @@ describe("awareness is checked (finding 6)", () => {
     const viewer = await addMember(server, owner, proposal.id, "viewer");
     const o = await observer(owner.client, docName, 5002);
     const raw = await openRawDoc(server, viewer.client.cookie, docName);
-    raw.send(awarenessFrame(5002, 1, JSON.stringify({ user: { name: "区委组织部管理员", color: "#000000" }, cursor: null })));
+    raw.send(
+      awarenessFrame(5002, 1, JSON.stringify({ user: { name: "区委组织部管理员", color: "#000000" }, cursor: null })),
+    );
     await eventually(() => o.states.length > 0);
-    expect(o.states.at(-1)).toEqual({ user: { name: viewer.user.displayName, color: presenceColour(viewer.user.id) }, cursor: null });
+    expect(o.states.at(-1)).toEqual({
+      user: { name: viewer.user.displayName, color: presenceColour(viewer.user.id) },
+      cursor: null,
+    });
     raw.ws.close();
     o.provider.destroy();
   });
@@ -65,7 +70,10 @@ describe("awareness is checked (finding 6)", () => {
     // its own presence, sent right behind, does arrive: the foreign entry was dropped, not the connection
     raw.send(awarenessFrame(5009, 1, JSON.stringify({ cursor: null })));
     await eventually(() => third.provider.awareness.getStates().has(5009));
-    expect(third.provider.awareness.getStates().get(ownerId)).toEqual({ cursor: "mine", user: { name: owner.user.displayName, color: presenceColour(owner.user.id) } });
+    expect(third.provider.awareness.getStates().get(ownerId)).toEqual({
+      cursor: "mine",
+      user: { name: owner.user.displayName, color: presenceColour(owner.user.id) },
+    });
     raw.ws.close();
     o.provider.destroy();
     third.provider.destroy();
@@ -77,7 +85,8 @@ describe("awareness is checked (finding 6)", () => {
     const o = await observer(owner.client, docName, 5003);
     const raw = await openRawDoc(server, viewer.client.cookie, docName);
     const started = Date.now();
-    for (let clock = 1; clock <= 300; clock++) raw.send(awarenessFrame(5003, clock, JSON.stringify({ cursor: { n: clock } })));
+    for (let clock = 1; clock <= 300; clock++)
+      raw.send(awarenessFrame(5003, clock, JSON.stringify({ cursor: { n: clock } })));
     expect((await raw.closed).code).toBe(CLOSE_CODES.rateLimited);
     const seconds = (Date.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 300));
@@ -96,9 +105,13 @@ describe("awareness is checked (finding 6)", () => {
     await Promise.all([waitForSync(a.provider), waitForSync(b.provider)]);
     b.provider.awareness.setLocalStateField("user", { name: "随便起的名字", color: "#123456" });
     b.provider.awareness.setLocalStateField("cursor", { anchor: 1, head: 3 });
-    const seen = () => a.provider.awareness.getStates().get(b.doc.clientID) as { user?: { name: string }; cursor?: unknown } | undefined;
+    const seen = () =>
+      a.provider.awareness.getStates().get(b.doc.clientID) as { user?: { name: string }; cursor?: unknown } | undefined;
     await eventually(() => seen()?.cursor);
-    expect(seen()).toEqual({ user: { name: editor.user.displayName, color: presenceColour(editor.user.id) }, cursor: { anchor: 1, head: 3 } });
+    expect(seen()).toEqual({
+      user: { name: editor.user.displayName, color: presenceColour(editor.user.id) },
+      cursor: { anchor: 1, head: 3 },
+    });
     expect(b.provider.wsconnected).toBe(true);
     a.provider.destroy();
     b.provider.destroy();
@@ -113,7 +126,8 @@ describe("studio:typing and forum:vote are rate-limited (finding 6)", () => {
     let heard = 0;
     (watcher.socket as unknown as { on(e: string, f: () => void): void }).on("studio:typing", () => (heard += 1));
     const acks = [];
-    for (let i = 0; i < LIMITS.typingPerMinute + 5; i++) acks.push(await emitAck(typist.socket, "studio:typing", { studioId: studio.id, typing: i % 2 === 0 }));
+    for (let i = 0; i < LIMITS.typingPerMinute + 5; i++)
+      acks.push(await emitAck(typist.socket, "studio:typing", { studioId: studio.id, typing: i % 2 === 0 }));
     expect(acks.slice(0, LIMITS.typingPerMinute).every((a) => a.ok)).toBe(true);
     expect(acks.slice(LIMITS.typingPerMinute).map((a) => a.error?.code)).toEqual(Array(5).fill("rate_limited"));
     await new Promise((r) => setTimeout(r, 200));
@@ -125,10 +139,15 @@ describe("studio:typing and forum:vote are rate-limited (finding 6)", () => {
   it("votes past the per-minute budget are refused with rate_limited", async () => {
     const { forum, host } = await setupForum(server);
     const h = await joinForum(server, host.client, forum.id);
-    const asked = await emitAck(h.socket, "forum:ask", { forumId: forum.id, text: "楼道堆物怎么清理？", clientId: forumClientId() });
+    const asked = await emitAck(h.socket, "forum:ask", {
+      forumId: forum.id,
+      text: "楼道堆物怎么清理？",
+      clientId: forumClientId(),
+    });
     expect(asked.ok).toBe(true);
     const acks = [];
-    for (let i = 0; i < LIMITS.votesPerMinute + 3; i++) acks.push(await emitAck(h.socket, "forum:vote", { forumId: forum.id, questionId: asked.question.id }));
+    for (let i = 0; i < LIMITS.votesPerMinute + 3; i++)
+      acks.push(await emitAck(h.socket, "forum:vote", { forumId: forum.id, questionId: asked.question.id }));
     expect(acks.slice(0, LIMITS.votesPerMinute).every((a) => a.ok)).toBe(true);
     expect(acks.slice(LIMITS.votesPerMinute).map((a) => a.error?.code)).toEqual(Array(3).fill("rate_limited"));
     h.socket.close();

@@ -106,7 +106,10 @@ describe("a document cannot be poisoned (finding 2)", () => {
     const admin = await createUser(server, { role: "admin" });
     const listed = await admin.client.get("/api/documents/quarantine");
     expect(listed.status).toBe(200);
-    expect(listed.body.quarantined.find((q: { docName: string }) => q.docName === docName)).toMatchObject({ docName, bytes: poison.length });
+    expect(listed.body.quarantined.find((q: { docName: string }) => q.docName === docName)).toMatchObject({
+      docName,
+      bytes: poison.length,
+    });
     expect((await owner.client.get("/api/documents/quarantine")).status).toBe(403);
   });
 

@@ -31,7 +31,9 @@ export function PasswordFields({ currentLabel }: { currentLabel: string }) {
           { required: true, message: shell.register.confirmRequired },
           ({ getFieldValue }) => ({
             validator: (_, value) =>
-              !value || getFieldValue("newPassword") === value ? Promise.resolve() : Promise.reject(new Error(a.mismatch)),
+              !value || getFieldValue("newPassword") === value
+                ? Promise.resolve()
+                : Promise.reject(new Error(a.mismatch)),
           }),
         ]}
       >

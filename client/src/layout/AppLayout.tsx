@@ -17,7 +17,6 @@ const Bell = lazy(() => import("../features/notifications/Bell.tsx").then((m) =>
 const UserMenu = lazy(() => import("./UserMenu.tsx").then((m) => ({ default: m.UserMenu })));
 const NavDrawer = lazy(() => import("./NavDrawer.tsx").then((m) => ({ default: m.NavDrawer })));
 
-
 /** Header (product name, the four areas, connection, bell, user menu) around the signed-in pages. */
 export function AppLayout() {
   const user = useCurrentUser();

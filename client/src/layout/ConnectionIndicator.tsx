@@ -9,7 +9,12 @@ export function ConnectionIndicator() {
   const state = useConnectionState();
   const text = shell.connection[state];
   return (
-    <div className={`connection connection-${state}`} role="status" aria-live="polite" title={`${shell.connection.label}：${text}`}>
+    <div
+      className={`connection connection-${state}`}
+      role="status"
+      aria-live="polite"
+      title={`${shell.connection.label}：${text}`}
+    >
       <span className="connection-dot" aria-hidden="true" />
       <span className="connection-text">{text}</span>
     </div>

@@ -1,5 +1,15 @@
 import { Avatar, Button, Dropdown, type MenuProps } from "antd";
-import { ApartmentOutlined, AuditOutlined, RiseOutlined, DownOutlined, FilterOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, UploadOutlined } from "@ant-design/icons";
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  RiseOutlined,
+  DownOutlined,
+  FilterOutlined,
+  LogoutOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UploadOutlined,
+} from "@ant-design/icons";
 import { useNavigate } from "react-router";
 import type { User } from "../../../shared/auth.ts";
 import { ROLE_LABELS } from "../../../shared/vocabulary.ts";

@@ -75,7 +75,8 @@ function ProfileCard({ user }: { user: User }) {
   const { message } = AntApp.useApp();
   const t = accounts.account;
   const save = useMutation({
-    mutationFn: (patch: OwnAccountPatch) => api<{ user: User }>("/api/me", { method: "PATCH", body: patch }).then((r) => r.user),
+    mutationFn: (patch: OwnAccountPatch) =>
+      api<{ user: User }>("/api/me", { method: "PATCH", body: patch }).then((r) => r.user),
     onSuccess: (updated) => {
       queryClient.setQueryData(ME_QUERY_KEY, updated);
       void message.success(t.saved);
@@ -86,7 +87,12 @@ function ProfileCard({ user }: { user: User }) {
   return (
     <Card title={<h2 className="card-heading">{t.editProfile}</h2>} className="stack-gap">
       {save.isError && (
-        <Alert type="error" showIcon className="stack-gap" title={save.error instanceof ApiError ? save.error.message : shell.httpErrors.other} />
+        <Alert
+          type="error"
+          showIcon
+          className="stack-gap"
+          title={save.error instanceof ApiError ? save.error.message : shell.httpErrors.other}
+        />
       )}
       <Form<ProfileForm>
         layout="vertical"
@@ -95,7 +101,11 @@ function ProfileCard({ user }: { user: User }) {
         onFinish={onFinish}
         disabled={save.isPending}
       >
-        <Form.Item label={shell.account.displayName} name="displayName" rules={[{ required: true, whitespace: true, message: shell.register.displayNameRequired }]}>
+        <Form.Item
+          label={shell.account.displayName}
+          name="displayName"
+          rules={[{ required: true, whitespace: true, message: shell.register.displayNameRequired }]}
+        >
           <Input maxLength={LIMITS.displayNameMax} autoComplete="name" />
         </Form.Item>
         <Form.Item label={t.phone} name="phone">
@@ -128,7 +138,8 @@ function PasswordCard() {
       void message.success(a.success);
     } catch (err) {
       if (err instanceof ApiError && err.code === "invalid_credentials") setError(a.wrongCurrent);
-      else if (err instanceof ApiError && err.status === 429 && err.retryAfter != null) setError(shell.login.rateLimited(err.retryAfter));
+      else if (err instanceof ApiError && err.status === 429 && err.retryAfter != null)
+        setError(shell.login.rateLimited(err.retryAfter));
       else setError(err instanceof ApiError ? err.message : shell.httpErrors.other);
     } finally {
       setSubmitting(false);

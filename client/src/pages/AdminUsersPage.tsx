@@ -1,7 +1,21 @@
 import { useMemo, useState } from "react";
 import { Link } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App as AntApp, Button, Card, Empty, Grid, Input, List, Popconfirm, Select, Space, Table, Tag, type TableColumnsType } from "antd";
+import {
+  App as AntApp,
+  Button,
+  Card,
+  Empty,
+  Grid,
+  Input,
+  List,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  Tag,
+  type TableColumnsType,
+} from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import type { CreatedUser, PasswordReset, User, UserPatch } from "../../../shared/auth.ts";
 import { FLAG_LABELS, ROLE_LABELS, ROLES, type Role } from "../../../shared/vocabulary.ts";
@@ -44,7 +58,8 @@ export default function AdminUsersPage() {
     queryKey: USERS_QUERY_KEY,
     queryFn: ({ signal }) => api<{ users: User[] }>("/api/users", { signal }).then((r) => r.users),
   });
-  const showError = (err: unknown) => void message.error(err instanceof ApiError ? err.message : shell.httpErrors.other);
+  const showError = (err: unknown) =>
+    void message.error(err instanceof ApiError ? err.message : shell.httpErrors.other);
   const replace = (user: User) => {
     queryClient.setQueryData<User[]>(USERS_QUERY_KEY, (list) => list?.map((u) => (u.id === user.id ? user : u)));
     if (user.id === me.id) queryClient.setQueryData(ME_QUERY_KEY, user);
@@ -52,7 +67,9 @@ export default function AdminUsersPage() {
 
   const patch = useMutation({
     mutationFn: ({ id, changes }: { id: string; changes: UserPatch }) =>
-      api<{ user: User }>(`/api/users/${encodeURIComponent(id)}`, { method: "PATCH", body: changes }).then((r) => r.user),
+      api<{ user: User }>(`/api/users/${encodeURIComponent(id)}`, { method: "PATCH", body: changes }).then(
+        (r) => r.user,
+      ),
     onSuccess: (user) => {
       replace(user);
       setEditing(null);
@@ -65,14 +82,28 @@ export default function AdminUsersPage() {
     onSuccess: ({ user, initialPassword }) => {
       queryClient.setQueryData<User[]>(USERS_QUERY_KEY, (list) => [...(list ?? []), user]);
       setEditing(null);
-      setHandover({ kind: "created", displayName: user.displayName, username: user.username, password: initialPassword });
+      setHandover({
+        kind: "created",
+        displayName: user.displayName,
+        username: user.username,
+        password: initialPassword,
+      });
     },
     onError: showError,
   });
   const reset = useMutation({
     mutationFn: (user: User) =>
-      api<PasswordReset>(`/api/users/${encodeURIComponent(user.id)}/reset-password`, { method: "POST" }).then((r) => ({ user, r })),
-    onSuccess: ({ user, r }) => setHandover({ kind: "reset", displayName: user.displayName, username: user.username, password: r.temporaryPassword }),
+      api<PasswordReset>(`/api/users/${encodeURIComponent(user.id)}/reset-password`, { method: "POST" }).then((r) => ({
+        user,
+        r,
+      })),
+    onSuccess: ({ user, r }) =>
+      setHandover({
+        kind: "reset",
+        displayName: user.displayName,
+        username: user.username,
+        password: r.temporaryPassword,
+      }),
     onError: showError,
   });
   const busyId = patch.isPending ? patch.variables?.id : reset.isPending ? reset.variables?.id : undefined;
@@ -97,16 +128,34 @@ export default function AdminUsersPage() {
     const c = u.communityId ? communities.get(u.communityId) : undefined;
     return c ? `${c.streetName} · ${c.name}` : u.streetId ? streetName(u.streetId) : t.noCommunity;
   };
-  const roleTags = (u: User) => u.roles.map((role) => <Tag key={role} color={role === "admin" || role === "organiser" ? "red" : role === "street_admin" ? "orange" : "blue"}>{ROLE_LABELS[role]}</Tag>);
+  const roleTags = (u: User) =>
+    u.roles.map((role) => (
+      <Tag
+        key={role}
+        color={role === "admin" || role === "organiser" ? "red" : role === "street_admin" ? "orange" : "blue"}
+      >
+        {ROLE_LABELS[role]}
+      </Tag>
+    ));
   const flagTags = (u: User) => u.flags.map((flag) => <Tag key={flag}>{FLAG_LABELS[flag]}</Tag>);
   const actions = (u: User) =>
     mayManage(me, u) ? (
       <Space size="small" wrap>
-        <Button size="small" onClick={() => setEditing(u)} disabled={busyId === u.id} aria-label={`${p.edit} ${u.displayName}`}>
+        <Button
+          size="small"
+          onClick={() => setEditing(u)}
+          disabled={busyId === u.id}
+          aria-label={`${p.edit} ${u.displayName}`}
+        >
           {p.edit}
         </Button>
         {u.id !== me.id && (
-          <Popconfirm title={p.resetConfirm(u.displayName)} okText={shell.common.confirm} cancelText={shell.common.cancel} onConfirm={() => reset.mutate(u)}>
+          <Popconfirm
+            title={p.resetConfirm(u.displayName)}
+            okText={shell.common.confirm}
+            cancelText={shell.common.cancel}
+            onConfirm={() => reset.mutate(u)}
+          >
             <Button size="small" disabled={busyId === u.id} aria-label={`${p.resetPassword} ${u.displayName}`}>
               {p.resetPassword}
             </Button>
@@ -136,7 +185,14 @@ export default function AdminUsersPage() {
 
   const c = t.columns;
   const columns: TableColumnsType<User> = [
-    { title: c.displayName, key: "displayName", fixed: "left", width: 130, sorter: (a, b) => a.displayName.localeCompare(b.displayName, "zh-CN"), render: (_, u) => nameCell(u) },
+    {
+      title: c.displayName,
+      key: "displayName",
+      fixed: "left",
+      width: 130,
+      sorter: (a, b) => a.displayName.localeCompare(b.displayName, "zh-CN"),
+      render: (_, u) => nameCell(u),
+    },
     { title: c.username, dataIndex: "username", width: 120, sorter: (a, b) => a.username.localeCompare(b.username) },
     { title: p.columns.roles, key: "roles", width: 180, render: (_, u) => roleTags(u) },
     { title: p.columns.flags, key: "flags", width: 160, render: (_, u) => flagTags(u) },
@@ -157,7 +213,14 @@ export default function AdminUsersPage() {
         </Space>
       </div>
       <div className="admin-filters stack-gap">
-        <Input.Search allowClear placeholder={t.search} aria-label={t.search} value={search} onChange={(e) => setSearch(e.target.value)} className="admin-search" />
+        <Input.Search
+          allowClear
+          placeholder={t.search}
+          aria-label={t.search}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          className="admin-search"
+        />
         <Select<Role | null>
           aria-label={t.roleFilter}
           value={roleFilter}
@@ -180,9 +243,20 @@ export default function AdminUsersPage() {
           pagination={{ pageSize: 20, simple: true, hideOnSinglePage: true }}
           renderItem={(u) => (
             <List.Item>
-              <Card size="small" className={`person-card${u.disabled ? " row-disabled" : ""}`} title={nameCell(u)} extra={<span className="muted">{u.username}</span>}>
-                <div>{roleTags(u)}{flagTags(u)}</div>
-                <div className="muted">{community(u)}{u.phone ? ` · ${u.phone}` : ""}</div>
+              <Card
+                size="small"
+                className={`person-card${u.disabled ? " row-disabled" : ""}`}
+                title={nameCell(u)}
+                extra={<span className="muted">{u.username}</span>}
+              >
+                <div>
+                  {roleTags(u)}
+                  {flagTags(u)}
+                </div>
+                <div className="muted">
+                  {community(u)}
+                  {u.phone ? ` · ${u.phone}` : ""}
+                </div>
                 <div className="person-card-actions">{actions(u)}</div>
               </Card>
             </List.Item>

@@ -55,10 +55,12 @@ export default function AuditPage() {
     q.set("format", format);
     return `/api/audit/export?${q}`;
   };
-  const refilter = <T,>(set: (v: T) => void) => (v: T) => {
-    set(v);
-    setPage(1);
-  };
+  const refilter =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPage(1);
+    };
 
   const who = (e: AuditEntryView) => e.actor?.displayName ?? t.system;
   const what = (e: AuditEntryView) => AUDIT_ACTION_LABELS[e.action] ?? e.action;
@@ -91,19 +93,60 @@ export default function AuditPage() {
       </div>
       <p className="muted">{t.retention}</p>
       <div className="admin-filters stack-gap">
-        <Select allowClear showSearch={{ optionFilterProp: "label" }} aria-label={t.actor} placeholder={t.anyActor} options={personOptions} value={actorId} onChange={refilter(setActorId)} className="audit-filter" />
-        <Select allowClear aria-label={t.action} placeholder={t.anyAction} options={actionOptions} value={action} onChange={refilter(setAction)} className="audit-filter" />
-        <Select allowClear showSearch={{ optionFilterProp: "label" }} aria-label={t.target} placeholder={t.anyTarget} options={personOptions} value={targetId} onChange={refilter(setTargetId)} className="audit-filter" />
-        <DatePicker.RangePicker aria-label={t.dates} value={dates} onChange={refilter((v) => setDates(v as [Dayjs | null, Dayjs | null] | null))} />
+        <Select
+          allowClear
+          showSearch={{ optionFilterProp: "label" }}
+          aria-label={t.actor}
+          placeholder={t.anyActor}
+          options={personOptions}
+          value={actorId}
+          onChange={refilter(setActorId)}
+          className="audit-filter"
+        />
+        <Select
+          allowClear
+          aria-label={t.action}
+          placeholder={t.anyAction}
+          options={actionOptions}
+          value={action}
+          onChange={refilter(setAction)}
+          className="audit-filter"
+        />
+        <Select
+          allowClear
+          showSearch={{ optionFilterProp: "label" }}
+          aria-label={t.target}
+          placeholder={t.anyTarget}
+          options={personOptions}
+          value={targetId}
+          onChange={refilter(setTargetId)}
+          className="audit-filter"
+        />
+        <DatePicker.RangePicker
+          aria-label={t.dates}
+          value={dates}
+          onChange={refilter((v) => setDates(v as [Dayjs | null, Dayjs | null] | null))}
+        />
       </div>
       {entries.isError ? (
-        <Alert type="error" showIcon title={entries.error instanceof ApiError ? entries.error.message : shell.common.loadFailed} />
+        <Alert
+          type="error"
+          showIcon
+          title={entries.error instanceof ApiError ? entries.error.message : shell.common.loadFailed}
+        />
       ) : screens.md === false ? (
         <List<AuditEntryView>
           loading={entries.isLoading}
           dataSource={entries.data?.entries ?? []}
           locale={{ emptyText: <Empty description={t.empty} /> }}
-          pagination={{ current: page, pageSize: PAGE_SIZE, total: entries.data?.total ?? 0, onChange: setPage, simple: true, hideOnSinglePage: true }}
+          pagination={{
+            current: page,
+            pageSize: PAGE_SIZE,
+            total: entries.data?.total ?? 0,
+            onChange: setPage,
+            simple: true,
+            hideOnSinglePage: true,
+          }}
           renderItem={(e) => (
             <List.Item>
               <div>
@@ -125,7 +168,14 @@ export default function AuditPage() {
           size="middle"
           locale={{ emptyText: t.empty }}
           data-testid="audit-table"
-          pagination={{ current: page, pageSize: PAGE_SIZE, total: entries.data?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (n) => t.total(n) }}
+          pagination={{
+            current: page,
+            pageSize: PAGE_SIZE,
+            total: entries.data?.total ?? 0,
+            onChange: setPage,
+            showSizeChanger: false,
+            showTotal: (n) => t.total(n),
+          }}
         />
       )}
     </div>

@@ -19,8 +19,14 @@ const LIST_SIZE = 4;
  */
 export function HomeActivity() {
   const forums = useQuery({ queryKey: ["home", "forums"], queryFn: () => api<{ forums: Forum[] }>("/api/forums") });
-  const studios = useQuery({ queryKey: ["home", "studios"], queryFn: () => api<{ studios: Studio[] }>("/api/studios") });
-  const proposals = useQuery({ queryKey: ["home", "proposals"], queryFn: () => api<{ proposals: Proposal[] }>("/api/proposals") });
+  const studios = useQuery({
+    queryKey: ["home", "studios"],
+    queryFn: () => api<{ studios: Studio[] }>("/api/studios"),
+  });
+  const proposals = useQuery({
+    queryKey: ["home", "proposals"],
+    queryFn: () => api<{ proposals: Proposal[] }>("/api/proposals"),
+  });
   const questions = useQuery({
     queryKey: ["home", "questions"],
     queryFn: () => api<{ questions: QuestionListItem[] }>("/api/questions?sort=newest"),
@@ -48,7 +54,13 @@ export function HomeActivity() {
             </Link>
           )}
         </ActivityCard>
-        <ActivityCard title={h.studios} more="/studios" query={studios} items={studios.data?.studios ?? []} empty={h.noStudios}>
+        <ActivityCard
+          title={h.studios}
+          more="/studios"
+          query={studios}
+          items={studios.data?.studios ?? []}
+          empty={h.noStudios}
+        >
           {(s: Studio) => (
             <Link to={`/studios/${s.id}`}>
               <span className="home-activity-title">{s.name}</span>
@@ -64,7 +76,13 @@ export function HomeActivity() {
             </Link>
           )}
         </ActivityCard>
-        <ActivityCard title={h.questions} more="/qa" query={questions} items={questions.data?.questions ?? []} empty={h.noQuestions}>
+        <ActivityCard
+          title={h.questions}
+          more="/qa"
+          query={questions}
+          items={questions.data?.questions ?? []}
+          empty={h.noQuestions}
+        >
           {(q: QuestionListItem) => (
             <Link to={`/qa/questions/${q.id}`}>
               <span className="home-activity-title">{q.title}</span>

@@ -69,13 +69,16 @@ export function LoginPage() {
   let errorText: string | null = null;
   if (error?.kind === "message") errorText = error.text;
   else if (error?.kind === "rateLimited") {
-    errorText = error.until == null ? shell.login.rateLimitedNoWait : locked ? shell.login.rateLimited(secondsLeft) : null;
+    errorText =
+      error.until == null ? shell.login.rateLimitedNoWait : locked ? shell.login.rateLimited(secondsLeft) : null;
   }
 
   return (
     <AuthCard title={shell.login.title} subtitle={shell.login.subtitle}>
       <div aria-live="assertive" className="auth-error-slot">
-        {errorText && <Alert type="error" showIcon title={errorText} className="auth-error" data-testid="login-error" />}
+        {errorText && (
+          <Alert type="error" showIcon title={errorText} className="auth-error" data-testid="login-error" />
+        )}
       </div>
       <Form<Login> layout="vertical" onFinish={onFinish} requiredMark={false} size="large" disabled={submitting}>
         <Form.Item
@@ -83,17 +86,31 @@ export function LoginPage() {
           name="username"
           rules={[{ required: true, whitespace: true, message: shell.login.usernameRequired }]}
         >
-          <Input prefix={<UserOutlined aria-hidden="true" />} autoComplete="username" maxLength={LIMITS.usernameMax} autoFocus />
+          <Input
+            prefix={<UserOutlined aria-hidden="true" />}
+            autoComplete="username"
+            maxLength={LIMITS.usernameMax}
+            autoFocus
+          />
         </Form.Item>
-        <Form.Item label={shell.login.password} name="password" rules={[{ required: true, message: shell.login.passwordRequired }]}>
-          <Input.Password prefix={<LockOutlined aria-hidden="true" />} autoComplete="current-password" maxLength={LIMITS.passwordMax} />
+        <Form.Item
+          label={shell.login.password}
+          name="password"
+          rules={[{ required: true, message: shell.login.passwordRequired }]}
+        >
+          <Input.Password
+            prefix={<LockOutlined aria-hidden="true" />}
+            autoComplete="current-password"
+            maxLength={LIMITS.passwordMax}
+          />
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={submitting} disabled={locked}>
           {shell.login.submit}
         </Button>
       </Form>
       <p className="auth-switch">
-        {shell.login.noAccount} <Link to={`/register${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`}>{shell.login.toRegister}</Link>
+        {shell.login.noAccount}{" "}
+        <Link to={`/register${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`}>{shell.login.toRegister}</Link>
       </p>
     </AuthCard>
   );

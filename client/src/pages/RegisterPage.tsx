@@ -97,7 +97,9 @@ export function RegisterPage() {
             { required: true, message: r.confirmRequired },
             ({ getFieldValue }) => ({
               validator: (_, value) =>
-                !value || getFieldValue("password") === value ? Promise.resolve() : Promise.reject(new Error(r.mismatch)),
+                !value || getFieldValue("password") === value
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(r.mismatch)),
             }),
           ]}
         >

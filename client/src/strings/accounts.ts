@@ -8,7 +8,14 @@ export const accounts = {
     save: "保存",
     resetPassword: "重置密码",
     resetConfirm: (name: string) => `确定重置 ${name} 的密码？其所有登录会立即失效，首次登录须修改密码。`,
-    columns: { roles: "角色", flags: "身份标记", community: "所属社区", phone: "手机号", hireDate: "入职日期", actions: "操作" },
+    columns: {
+      roles: "角色",
+      flags: "身份标记",
+      community: "所属社区",
+      phone: "手机号",
+      hireDate: "入职日期",
+      actions: "操作",
+    },
     form: {
       createTitle: "新建人员",
       editTitle: (name: string) => `编辑 ${name}`,

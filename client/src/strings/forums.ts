@@ -21,7 +21,8 @@ export const forums = {
     startsAt: "开始时间",
     startsAtRequired: "请选择开始时间",
     weights: "评分群体",
-    groupsHint: (names: string) => `现场群众按 ${names} 分组评分（凭选票码，无需账号）；名称和权重可在现场「评分群体」中调整。`,
+    groupsHint: (names: string) =>
+      `现场群众按 ${names} 分组评分（凭选票码，无需账号）；名称和权重可在现场「评分群体」中调整。`,
     talks: "议程",
     addTalk: "添加发言",
     talkTitle: "发言题目",
@@ -94,7 +95,8 @@ export const forums = {
     anonymous: "匿名提问",
     anonymousName: "匿名",
     /** who can see the name: said exactly where the asker chooses */
-    anonymousNotice: "匿名提问：投影和其他参会者（包括主持人的会场页面）都看不到你的名字；仅本场主持人和组织部、街道管理员在审核页可见，且每次查看都会留痕。",
+    anonymousNotice:
+      "匿名提问：投影和其他参会者（包括主持人的会场页面）都看不到你的名字；仅本场主持人和组织部、街道管理员在审核页可见，且每次查看都会留痕。",
     answerNote: "现场答复",
     answerNoteTitle: "标为已回答",
     answerNoteHint: "用一句话记下现场是怎么答复的（可不填），会显示在会场和归档中。",

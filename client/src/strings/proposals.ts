@@ -15,7 +15,10 @@ export const t = {
   owner: "负责人",
   updatedAt: "更新于",
   round: (n: number) => `第${n}轮`,
-  roles: { owner: "负责人", editor: "编辑", viewer: "查看者", reviewer: "评审人", admin: "管理员" } as Record<string, string>,
+  roles: { owner: "负责人", editor: "编辑", viewer: "查看者", reviewer: "评审人", admin: "管理员" } as Record<
+    string,
+    string
+  >,
   back: "返回项目列表",
   loadFailed: "加载失败",
   retry: "重试",
@@ -41,7 +44,16 @@ export const t = {
   readOnlyAdmin: "管理员只能阅读和评论。",
   readOnlyLocked: "项目已提交，退回修改前不能编辑。",
   accessWithdrawn: "你对该项目的访问权限已变更。",
-  toolbar: { bold: "加粗", italic: "斜体", h2: "章节标题", h3: "小标题", bullet: "无序列表", ordered: "有序列表", addRow: "预算表加一行", delRow: "删除当前行" },
+  toolbar: {
+    bold: "加粗",
+    italic: "斜体",
+    h2: "章节标题",
+    h3: "小标题",
+    bullet: "无序列表",
+    ordered: "有序列表",
+    addRow: "预算表加一行",
+    delRow: "删除当前行",
+  },
   editorLabel: "项目书正文",
 
   // actions

@@ -8,7 +8,7 @@ export const qa = {
   back: "返回问答板",
 
   board: {
-    searchPlaceholder: "搜索问题和回答，如：物业、加装电梯、\"居民议事会\"",
+    searchPlaceholder: '搜索问题和回答，如：物业、加装电梯、"居民议事会"',
     searchLabel: "搜索问题和回答",
     searchHint: "单字、双字都能搜；用空格分开多个词；加引号搜整句",
     sortLabel: "排序",
@@ -77,7 +77,8 @@ export const qa = {
     restoreTitle: "恢复内容",
     reason: "原因（将记入审计记录）",
     reasonRequired: "请填写原因",
-    hiddenBanner: (reason: string | null) => `此内容已被管理员隐藏${reason ? `：${reason}` : ""}，只有作者和管理员能看到`,
+    hiddenBanner: (reason: string | null) =>
+      `此内容已被管理员隐藏${reason ? `：${reason}` : ""}，只有作者和管理员能看到`,
     answersTitle: (n: number) => `${n} 个回答`,
     noAnswers: "还没有回答。老书记们的经验最宝贵，也可以邀请一位老书记来回答。",
     accept: "采纳",

@@ -41,7 +41,8 @@ export const roster = {
     rename: "改名",
     merge: "合并到…",
     mergeInto: "合并到",
-    mergeConfirm: (from: string, into: string) => `确定将「${from}」合并到「${into}」？人员和活动将移到「${into}」，「${from}」将被撤销。`,
+    mergeConfirm: (from: string, into: string) =>
+      `确定将「${from}」合并到「${into}」？人员和活动将移到「${into}」，「${from}」将被撤销。`,
     retire: "撤销",
     restore: "恢复",
     retired: "已撤销",

@@ -96,7 +96,8 @@ export const tr = {
     done: "已修",
     missing: "还差",
     complete: "已达标",
-    newHire: (done: number, deadline: string | null) => `岗位基本业务知识 ${done}/30 学时${deadline ? `，截止 ${deadline}` : ""}`,
+    newHire: (done: number, deadline: string | null) =>
+      `岗位基本业务知识 ${done}/30 学时${deadline ? `，截止 ${deadline}` : ""}`,
     notCounted: "您不在培训台账统计范围内（统计社区书记和社区工作者）",
     feed: "日历订阅",
     feedHint: "把链接添加到手机或电脑日历，培训和论坛安排会自动出现。链接只显示一次，请妥善保管。",

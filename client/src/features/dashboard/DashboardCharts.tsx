@@ -38,7 +38,11 @@ export function HoursChart({ streets }: { streets: Dashboard["streets"] }) {
     tooltip: { trigger: "axis" },
     legend: { data: [dash.required, dash.done], top: 0 },
     grid: { left: 8, right: 8, bottom: 8, top: 36, containLabel: true },
-    xAxis: { type: "category", data: streets.map((s) => s.streetName.replace(/街道$/, "")), axisLabel: { interval: 0 } },
+    xAxis: {
+      type: "category",
+      data: streets.map((s) => s.streetName.replace(/街道$/, "")),
+      axisLabel: { interval: 0 },
+    },
     yAxis: { type: "value", name: "学时" },
     series: [
       { name: dash.required, type: "bar", data: streets.map((s) => s.required), itemStyle: { color: "#bfbfbf" } },
@@ -70,5 +74,9 @@ export function CapabilityRadar({ capabilities }: { capabilities: Dashboard["cap
 
 /** Both charts of the page, as one lazily loaded module. */
 export default function DashboardCharts({ dashboard, which }: { dashboard: Dashboard; which: "hours" | "radar" }) {
-  return which === "hours" ? <HoursChart streets={dashboard.streets} /> : <CapabilityRadar capabilities={dashboard.capabilities} />;
+  return which === "hours" ? (
+    <HoursChart streets={dashboard.streets} />
+  ) : (
+    <CapabilityRadar capabilities={dashboard.capabilities} />
+  );
 }

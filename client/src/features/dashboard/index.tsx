@@ -1,6 +1,17 @@
 import { lazy, Suspense, useState, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, Empty, InputNumber, Select, Skeleton, Statistic, Table, type TableColumnsType } from "antd";
+import {
+  Alert,
+  Button,
+  Card,
+  Empty,
+  InputNumber,
+  Select,
+  Skeleton,
+  Statistic,
+  Table,
+  type TableColumnsType,
+} from "antd";
 import { DownloadOutlined } from "@ant-design/icons";
 import {
   DASHBOARD_TABLE_LABELS,
@@ -54,7 +65,10 @@ export default function DashboardPage() {
             value={streetId ?? ""}
             disabled={!organiser}
             onChange={(v) => setStreetId(v || undefined)}
-            options={[...(organiser ? [{ value: "", label: dash.allStreets }] : []), ...visibleStreets.map((s) => ({ value: s.id, label: s.name }))]}
+            options={[
+              ...(organiser ? [{ value: "", label: dash.allStreets }] : []),
+              ...visibleStreets.map((s) => ({ value: s.id, label: s.name })),
+            ]}
           />
         </div>
       </div>
@@ -104,7 +118,10 @@ function DashboardBody({ dashboard: d, scope }: { dashboard: Dashboard; scope: D
           <Statistic title={dash.cards.tasksDone} value={d.growth.tasksDone} />
         </Card>
         <Card size="small">
-          <Statistic title={dash.cards.proposals} value={`${d.growth.proposalsSubmitted} / ${d.growth.proposalsApproved}`} />
+          <Statistic
+            title={dash.cards.proposals}
+            value={`${d.growth.proposalsSubmitted} / ${d.growth.proposalsApproved}`}
+          />
         </Card>
         <Card size="small">
           <Statistic title={dash.cards.answers} value={d.growth.answersAccepted + d.growth.eventQuestionsAnswered} />
@@ -137,7 +154,12 @@ function DashboardBody({ dashboard: d, scope }: { dashboard: Dashboard; scope: D
               { title: c.community, render: (_, r) => `${r.streetName.replace(/街道$/, "")}·${r.communityName}` },
               { title: c.required, dataIndex: "required", align: "right" },
               { title: c.done, dataIndex: "done", align: "right" },
-              { title: c.missing, dataIndex: "missing", align: "right", render: (m: number) => <strong className="dashboard-missing">{m}</strong> },
+              {
+                title: c.missing,
+                dataIndex: "missing",
+                align: "right",
+                render: (m: number) => <strong className="dashboard-missing">{m}</strong>,
+              },
             ]}
           />
         </Panel>
@@ -205,14 +227,32 @@ function ChartSlot(props: { dashboard: Dashboard; which: "hours" | "radar" }) {
 }
 
 /** A card with its table's 导出 Excel link (the server builds the sheet for the same year and street). */
-function Panel({ title, table, scope, wide, children }: { title: string; table: DashboardTable; scope: DashboardScope; wide?: boolean; children: ReactNode }) {
+function Panel({
+  title,
+  table,
+  scope,
+  wide,
+  children,
+}: {
+  title: string;
+  table: DashboardTable;
+  scope: DashboardScope;
+  wide?: boolean;
+  children: ReactNode;
+}) {
   return (
     <Card
       size="small"
       title={<h2 className="dashboard-panel-title">{title}</h2>}
       className={wide ? "dashboard-panel dashboard-panel-wide" : "dashboard-panel"}
       extra={
-        <Button size="small" icon={<DownloadOutlined />} href={dashboardApi.exportUrl(table, scope)} download aria-label={dash.exportLabel(DASHBOARD_TABLE_LABELS[table])}>
+        <Button
+          size="small"
+          icon={<DownloadOutlined />}
+          href={dashboardApi.exportUrl(table, scope)}
+          download
+          aria-label={dash.exportLabel(DASHBOARD_TABLE_LABELS[table])}
+        >
           {dash.export}
         </Button>
       }

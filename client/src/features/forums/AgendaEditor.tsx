@@ -14,7 +14,17 @@ import { nameWithRole } from "../../roles.ts";
 type TalkValues = CreateTalk & { capability?: CreateTalk["capability"] | null; plannedMinutes?: number | null };
 
 /** Add or edit one talk; the server re-checks that the talk may still change. */
-function TalkFormModal({ forumId, talk, open, onClose }: { forumId: string; talk?: Talk; open: boolean; onClose: () => void }) {
+function TalkFormModal({
+  forumId,
+  talk,
+  open,
+  onClose,
+}: {
+  forumId: string;
+  talk?: Talk;
+  open: boolean;
+  onClose: () => void;
+}) {
   const { message } = App.useApp();
   const [form] = Form.useForm<TalkValues>();
   const people = useQuery({
@@ -29,7 +39,13 @@ function TalkFormModal({ forumId, talk, open, onClose }: { forumId: string; talk
             method: "PATCH",
             body: { ...values, capability: values.capability ?? null, plannedMinutes: values.plannedMinutes ?? null },
           })
-        : api(`/api/forums/${forumId}/talks`, { body: { ...values, capability: values.capability ?? undefined, plannedMinutes: values.plannedMinutes ?? undefined } }),
+        : api(`/api/forums/${forumId}/talks`, {
+            body: {
+              ...values,
+              capability: values.capability ?? undefined,
+              plannedMinutes: values.plannedMinutes ?? undefined,
+            },
+          }),
     onSuccess: () => {
       if (talk) message.success(t.hostTools.saved);
       form.resetFields();
@@ -37,30 +53,65 @@ function TalkFormModal({ forumId, talk, open, onClose }: { forumId: string; talk
     },
   });
   return (
-    <Modal open={open} title={talk ? t.hostTools.editTalk : t.form.addTalk} onCancel={onClose} onOk={() => form.submit()} confirmLoading={submit.isPending} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
+    <Modal
+      open={open}
+      title={talk ? t.hostTools.editTalk : t.form.addTalk}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={submit.isPending}
+      destroyOnHidden
+      okText={t.hostTools.save}
+      cancelText={t.hostTools.cancel}
+    >
       <Form
         form={form}
         layout="vertical"
         onFinish={(v) => submit.mutate(v)}
-        initialValues={talk ? { title: talk.title, presenterId: talk.presenterId, capability: talk.capability, plannedMinutes: talk.plannedMinutes } : undefined}
+        initialValues={
+          talk
+            ? {
+                title: talk.title,
+                presenterId: talk.presenterId,
+                capability: talk.capability,
+                plannedMinutes: talk.plannedMinutes,
+              }
+            : undefined
+        }
       >
-        <Form.Item name="title" label={t.form.talkTitle} rules={[{ required: true, whitespace: true, message: t.form.titleRequired }]}>
+        <Form.Item
+          name="title"
+          label={t.form.talkTitle}
+          rules={[{ required: true, whitespace: true, message: t.form.titleRequired }]}
+        >
           <Input maxLength={120} />
         </Form.Item>
-        <Form.Item name="presenterId" label={t.form.presenter} rules={[{ required: true, message: t.form.presenterRequired }]}>
+        <Form.Item
+          name="presenterId"
+          label={t.form.presenter}
+          rules={[{ required: true, message: t.form.presenterRequired }]}
+        >
           <Select
             showSearch={{ optionFilterProp: "label" }}
             loading={people.isLoading}
             options={[
-              ...(people.data?.users ?? []).map((u) => ({ value: u.id, label: nameWithRole(u.displayName, ROLE_LABELS[u.role]) })),
+              ...(people.data?.users ?? []).map((u) => ({
+                value: u.id,
+                label: nameWithRole(u.displayName, ROLE_LABELS[u.role]),
+              })),
               // the current presenter stays selectable even if no longer in the list
-              ...(talk && !people.data?.users.some((u) => u.id === talk.presenterId) ? [{ value: talk.presenterId, label: talk.presenterName }] : []),
+              ...(talk && !people.data?.users.some((u) => u.id === talk.presenterId)
+                ? [{ value: talk.presenterId, label: talk.presenterName }]
+                : []),
             ]}
           />
         </Form.Item>
         <Space wrap>
           <Form.Item name="capability" label={t.form.capability}>
-            <Select allowClear style={{ minWidth: 160 }} options={CAPABILITIES.map((c) => ({ value: c, label: CAPABILITY_LABELS[c] }))} />
+            <Select
+              allowClear
+              style={{ minWidth: 160 }}
+              options={CAPABILITIES.map((c) => ({ value: c, label: CAPABILITY_LABELS[c] }))}
+            />
           </Form.Item>
           <Form.Item name="plannedMinutes" label={t.form.minutes}>
             <InputNumber min={1} max={240} />
@@ -121,7 +172,9 @@ export function AgendaList({ forum, isHost, meId }: { forum: Forum; isHost: bool
                 {x.plannedMinutes ? <span className="muted"> · {x.plannedMinutes} 分钟</span> : null}
               </span>
               <span className="agenda-tools">
-                {x.id !== forum.currentTalkId && (isHost || x.presenterId === meId) && forum.status !== "ended" && <DeckUpload forumId={forum.id} talk={x} />}
+                {x.id !== forum.currentTalkId && (isHost || x.presenterId === meId) && forum.status !== "ended" && (
+                  <DeckUpload forumId={forum.id} talk={x} />
+                )}
                 {isHost && forum.status === "live" && x.id !== forum.currentTalkId && (
                   <Button size="small" type="link" onClick={switchTo.bind(null, x)}>
                     {t.room.switchTo}
@@ -129,15 +182,42 @@ export function AgendaList({ forum, isHost, meId }: { forum: Forum; isHost: bool
                 )}
                 {editable && (
                   <Tooltip title={t.hostTools.editTalk}>
-                    <Button size="small" icon={<EditOutlined />} aria-label={`${t.hostTools.editTalk}：${x.title}`} onClick={() => setEditing(x)} />
+                    <Button
+                      size="small"
+                      icon={<EditOutlined />}
+                      aria-label={`${t.hostTools.editTalk}：${x.title}`}
+                      onClick={() => setEditing(x)}
+                    />
                   </Tooltip>
                 )}
                 {isHost && before && (
                   <>
-                    <Button size="small" icon={<ArrowUpOutlined />} aria-label={`${t.hostTools.moveUp}：${x.title}`} disabled={index === 0} onClick={() => move(index, -1)} />
-                    <Button size="small" icon={<ArrowDownOutlined />} aria-label={`${t.hostTools.moveDown}：${x.title}`} disabled={index === forum.talks.length - 1} onClick={() => move(index, 1)} />
-                    <Popconfirm title={t.hostTools.deleteTalkConfirm} onConfirm={() => remove(x)} okText={t.hostTools.deleteTalk} cancelText={t.hostTools.cancel}>
-                      <Button size="small" danger icon={<DeleteOutlined />} aria-label={`${t.hostTools.deleteTalk}：${x.title}`} />
+                    <Button
+                      size="small"
+                      icon={<ArrowUpOutlined />}
+                      aria-label={`${t.hostTools.moveUp}：${x.title}`}
+                      disabled={index === 0}
+                      onClick={() => move(index, -1)}
+                    />
+                    <Button
+                      size="small"
+                      icon={<ArrowDownOutlined />}
+                      aria-label={`${t.hostTools.moveDown}：${x.title}`}
+                      disabled={index === forum.talks.length - 1}
+                      onClick={() => move(index, 1)}
+                    />
+                    <Popconfirm
+                      title={t.hostTools.deleteTalkConfirm}
+                      onConfirm={() => remove(x)}
+                      okText={t.hostTools.deleteTalk}
+                      cancelText={t.hostTools.cancel}
+                    >
+                      <Button
+                        size="small"
+                        danger
+                        icon={<DeleteOutlined />}
+                        aria-label={`${t.hostTools.deleteTalk}：${x.title}`}
+                      />
                     </Popconfirm>
                   </>
                 )}
@@ -148,7 +228,13 @@ export function AgendaList({ forum, isHost, meId }: { forum: Forum; isHost: bool
       </ol>
       {isHost && forum.status === "live" && <p className="muted small">{t.hostTools.lockedAfterStart}</p>}
       {isHost && forum.status !== "ended" && <AddTalkButton forumId={forum.id} />}
-      <TalkFormModal key={editing?.id ?? "none"} forumId={forum.id} talk={editing ?? undefined} open={editing !== null} onClose={() => setEditing(null)} />
+      <TalkFormModal
+        key={editing?.id ?? "none"}
+        forumId={forum.id}
+        talk={editing ?? undefined}
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+      />
     </>
   );
 }

@@ -12,8 +12,15 @@ import { useJoinLink } from "./joinLink.tsx";
 
 function Qr({ url, size, label }: { url: string; size: number; label: string }) {
   const [src, setSrc] = useState<string>();
-  useEffect(() => void QRCode.toDataURL(url, { margin: 1, width: size, errorCorrectionLevel: "M" }).then(setSrc), [url, size]);
-  return src ? <img src={src} width={size} height={size} alt={label} data-url={url} /> : <span style={{ width: size, height: size, display: "inline-block" }} />;
+  useEffect(
+    () => void QRCode.toDataURL(url, { margin: 1, width: size, errorCorrectionLevel: "M" }).then(setSrc),
+    [url, size],
+  );
+  return src ? (
+    <img src={src} width={size} height={size} alt={label} data-url={url} />
+  ) : (
+    <span style={{ width: size, height: size, display: "inline-block" }} />
+  );
 }
 
 /**
@@ -26,13 +33,17 @@ export function BallotsPage() {
   const queryClient = useQueryClient();
   const origin = new URL(useJoinLink(id).url).origin;
   const forum = useQuery({ queryKey: ["forums", id], queryFn: () => api<{ forum: Forum }>(`/api/forums/${id}`) });
-  const view = useQuery({ queryKey: ["forums", id, "ballots"], queryFn: () => api<BallotCodesView>(`/api/forums/${id}/ballot-codes`) });
+  const view = useQuery({
+    queryKey: ["forums", id, "ballots"],
+    queryFn: () => api<BallotCodesView>(`/api/forums/${id}/ballot-codes`),
+  });
   const [counts, setCounts] = useState<Record<string, number>>({});
   const [caps, setCaps] = useState<Record<string, number> | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["forums", id, "ballots"] });
   // awaiting the refresh keeps the button loading until the new codes and caps are on screen
   const generate = useAction({
-    mutationFn: (group: string) => api(`/api/forums/${id}/ballot-codes`, { method: "POST", body: { group, count: counts[group] ?? 20 } }),
+    mutationFn: (group: string) =>
+      api(`/api/forums/${id}/ballot-codes`, { method: "POST", body: { group, count: counts[group] ?? 20 } }),
     onSuccess: async () => {
       message.success(t.generated);
       await refresh();
@@ -48,8 +59,18 @@ export function BallotsPage() {
   });
   // one change at a time, as before: every button shows the pending one
   const busy = generate.isPending || saveCaps.isPending;
-  if (forum.isPending || view.isPending) return <div className="page"><Spin /></div>;
-  if (forum.isError || view.isError) return <div className="page"><Alert type="error" showIcon title={errorText(forum.error ?? view.error)} /></div>;
+  if (forum.isPending || view.isPending)
+    return (
+      <div className="page">
+        <Spin />
+      </div>
+    );
+  if (forum.isError || view.isError)
+    return (
+      <div className="page">
+        <Alert type="error" showIcon title={errorText(forum.error ?? view.error)} />
+      </div>
+    );
   const f = forum.data.forum;
   const { codes, venue } = view.data;
   const hallGroups = f.groups.filter((g) => g.id !== PEER_GROUP);
@@ -59,19 +80,42 @@ export function BallotsPage() {
   return (
     <div className="page ballots-page">
       <div className="no-print">
-        <h1 className="page-title">{t.title} · {f.title}</h1>
-        <p><Link to={`/forums/${id}`}>{t.back}</Link></p>
+        <h1 className="page-title">
+          {t.title} · {f.title}
+        </h1>
+        <p>
+          <Link to={`/forums/${id}`}>{t.back}</Link>
+        </p>
         <Card title={t.printed} className="ballots-card">
           <p className="muted small">{t.printedHint}</p>
           {hallGroups.map((g) => (
             <div key={g.id} className="ballots-row">
               <span className="ballots-group">{g.name}</span>
-              <span className="muted small">{t.codeCount(codes.filter((c) => c.group === g.id).length, codes.filter((c) => c.group === g.id && c.used).length)}</span>
-              <InputNumber min={1} max={500} value={counts[g.id] ?? 20} aria-label={t.howMany(g.name)} onChange={(v) => setCounts((c) => ({ ...c, [g.id]: v ?? 1 }))} />
-              <Button onClick={() => generate.mutate(g.id)} loading={busy} disabled={f.status === "ended"}>{t.generate}</Button>
+              <span className="muted small">
+                {t.codeCount(
+                  codes.filter((c) => c.group === g.id).length,
+                  codes.filter((c) => c.group === g.id && c.used).length,
+                )}
+              </span>
+              <InputNumber
+                min={1}
+                max={500}
+                value={counts[g.id] ?? 20}
+                aria-label={t.howMany(g.name)}
+                onChange={(v) => setCounts((c) => ({ ...c, [g.id]: v ?? 1 }))}
+              />
+              <Button onClick={() => generate.mutate(g.id)} loading={busy} disabled={f.status === "ended"}>
+                {t.generate}
+              </Button>
             </div>
           ))}
-          <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()} disabled={unused.length === 0} data-testid="print-ballots">
+          <Button
+            type="primary"
+            icon={<PrinterOutlined />}
+            onClick={() => window.print()}
+            disabled={unused.length === 0}
+            data-testid="print-ballots"
+          >
             {t.print(unused.length)}
           </Button>
         </Card>
@@ -80,11 +124,24 @@ export function BallotsPage() {
           {hallGroups.map((g) => (
             <div key={g.id} className="ballots-row">
               <span className="ballots-group">{g.name}</span>
-              <InputNumber min={0} max={5000} value={shownCaps[g.id] ?? 0} aria-label={t.capOf(g.name)} onChange={(v) => setCaps({ ...shownCaps, [g.id]: v ?? 0 })} />
+              <InputNumber
+                min={0}
+                max={5000}
+                value={shownCaps[g.id] ?? 0}
+                aria-label={t.capOf(g.name)}
+                onChange={(v) => setCaps({ ...shownCaps, [g.id]: v ?? 0 })}
+              />
               <span className="muted small">{t.taken(venue.taken[g.id] ?? 0)}</span>
             </div>
           ))}
-          <Button type="primary" onClick={() => saveCaps.mutate(shownCaps)} loading={busy} disabled={f.status === "ended"}>{t.saveCaps}</Button>
+          <Button
+            type="primary"
+            onClick={() => saveCaps.mutate(shownCaps)}
+            loading={busy}
+            disabled={f.status === "ended"}
+          >
+            {t.saveCaps}
+          </Button>
           {venue.code && (
             <div className="venue-qr" data-testid="venue-qr">
               <Qr url={`${origin}/v/${venue.code}`} size={280} label={t.venueQr} />

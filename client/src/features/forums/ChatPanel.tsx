@@ -41,7 +41,10 @@ export function ChatPanel({ room, disabled }: { room: RoomState; disabled: boole
             <li key={m.id} className={m.author.id === room.me.id ? "chat-mine" : undefined}>
               <span className="chat-author">
                 {m.author.displayName}
-                <span className="muted"> · {ROLE_LABELS[m.author.role]} · {dayjs(m.createdAt).format("HH:mm")}</span>
+                <span className="muted">
+                  {" "}
+                  · {ROLE_LABELS[m.author.role]} · {dayjs(m.createdAt).format("HH:mm")}
+                </span>
               </span>
               <span className="chat-text">{m.text}</span>
             </li>

@@ -18,7 +18,10 @@ export const commitmentsKey = ["commitments"] as const;
 export function usePreviousCommitments(forumId: string) {
   return useQuery({
     queryKey: [...commitmentsKey, "previous", forumId],
-    queryFn: ({ signal }) => api<{ commitments: Commitment[] }>(`/api/forums/${forumId}/commitments/previous`, { signal }).then((r) => r.commitments),
+    queryFn: ({ signal }) =>
+      api<{ commitments: Commitment[] }>(`/api/forums/${forumId}/commitments/previous`, { signal }).then(
+        (r) => r.commitments,
+      ),
   });
 }
 
@@ -30,7 +33,10 @@ function UpdateButton({ commitment }: { commitment: Commitment }) {
   const [form] = Form.useForm<{ status: CommitmentStatus; note: string }>();
   const save = useAction({
     mutationFn: (values: { status: CommitmentStatus; note?: string }) =>
-      api(`/api/commitments/${commitment.id}`, { method: "PATCH", body: { status: values.status, note: values.note?.trim() ?? "" } }),
+      api(`/api/commitments/${commitment.id}`, {
+        method: "PATCH",
+        body: { status: values.status, note: values.note?.trim() ?? "" },
+      }),
     onSuccess: () => {
       message.success(c.updated);
       setOpen(false);
@@ -40,12 +46,31 @@ function UpdateButton({ commitment }: { commitment: Commitment }) {
   });
   return (
     <>
-      <Button size="small" onClick={() => setOpen(true)} data-testid="commitment-update">{c.update}</Button>
-      <Modal open={open} title={c.update} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={save.isPending} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
+      <Button size="small" onClick={() => setOpen(true)} data-testid="commitment-update">
+        {c.update}
+      </Button>
+      <Modal
+        open={open}
+        title={c.update}
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        confirmLoading={save.isPending}
+        destroyOnHidden
+        okText={t.hostTools.save}
+        cancelText={t.hostTools.cancel}
+      >
         <p>{commitment.content}</p>
-        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ status: commitment.status, note: commitment.note }}>
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={(v) => save.mutate(v)}
+          initialValues={{ status: commitment.status, note: commitment.note }}
+        >
           <Form.Item name="status" label={c.status}>
-            <Radio.Group optionType="button" options={COMMITMENT_STATUSES.map((s) => ({ value: s, label: COMMITMENT_STATUS_LABELS[s] }))} />
+            <Radio.Group
+              optionType="button"
+              options={COMMITMENT_STATUSES.map((s) => ({ value: s, label: COMMITMENT_STATUS_LABELS[s] }))}
+            />
           </Form.Item>
           <Form.Item name="note" label={c.note}>
             <Input.TextArea maxLength={500} autoSize={{ minRows: 2, maxRows: 4 }} placeholder={c.notePlaceholder} />
@@ -57,7 +82,15 @@ function UpdateButton({ commitment }: { commitment: Commitment }) {
 }
 
 /** Commitments as a list: content, owner, due date, status and its note; updatable where the server allows. */
-export function CommitmentList({ commitments, showForum, showOwner = true }: { commitments: Commitment[]; showForum?: boolean; showOwner?: boolean }) {
+export function CommitmentList({
+  commitments,
+  showForum,
+  showOwner = true,
+}: {
+  commitments: Commitment[];
+  showForum?: boolean;
+  showOwner?: boolean;
+}) {
   if (commitments.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={c.empty} />;
   return (
     <ol className="commitment-list" data-testid="commitment-list">
@@ -66,11 +99,24 @@ export function CommitmentList({ commitments, showForum, showOwner = true }: { c
           <div className="commitment-main">
             <p className="commitment-content">{item.content}</p>
             <p className="muted small">
-              {showOwner && <>{c.owner}：{item.ownerName} · </>}
+              {showOwner && (
+                <>
+                  {c.owner}：{item.ownerName} ·{" "}
+                </>
+              )}
               {c.dueLine(item.dueOn)}
-              {showForum && <> · {c.forum}「{item.forumTitle}」{dayjs(item.forumAt).format("YYYY-MM-DD")}</>}
+              {showForum && (
+                <>
+                  {" "}
+                  · {c.forum}「{item.forumTitle}」{dayjs(item.forumAt).format("YYYY-MM-DD")}
+                </>
+              )}
             </p>
-            {item.note && <p className="commitment-note">{c.note}：{item.note}</p>}
+            {item.note && (
+              <p className="commitment-note">
+                {c.note}：{item.note}
+              </p>
+            )}
           </div>
           <div className="commitment-side">
             <Tag color={STATUS_COLOR[item.status]}>{COMMITMENT_STATUS_LABELS[item.status]}</Tag>
@@ -90,7 +136,9 @@ export function PreviousCommitmentsCard({ forumId, open }: { forumId: string; op
   if (previous.data.length === 0) return null;
   return (
     <details className="previous-commitments" open={open} data-testid="previous-commitments">
-      <summary>{c.previousTitle}（{previous.data.length}）</summary>
+      <summary>
+        {c.previousTitle}（{previous.data.length}）
+      </summary>
       <p className="muted small">{c.previousHint}</p>
       <CommitmentList commitments={previous.data} showForum />
     </details>
@@ -106,12 +154,19 @@ export function RecordCommitmentButton({ forum, question }: { forum: Forum; ques
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<RecordValues>();
   const presenters = [...new Map(forum.talks.map((talk) => [talk.presenterId, talk.presenterName])).entries()];
-  const defaultOwner = forum.talks.find((talk) => talk.id === question.talkId)?.presenterId ?? (presenters.length === 1 ? presenters[0]![0] : undefined);
+  const defaultOwner =
+    forum.talks.find((talk) => talk.id === question.talkId)?.presenterId ??
+    (presenters.length === 1 ? presenters[0]![0] : undefined);
   const save = useAction({
     mutationFn: (v: RecordValues) =>
       api(`/api/forums/${forum.id}/commitments`, {
         method: "POST",
-        body: { questionId: question.id, ownerId: v.ownerId, content: v.content.trim(), dueOn: v.dueOn.format("YYYY-MM-DD") },
+        body: {
+          questionId: question.id,
+          ownerId: v.ownerId,
+          content: v.content.trim(),
+          dueOn: v.dueOn.format("YYYY-MM-DD"),
+        },
       }),
     onSuccess: () => {
       message.success(c.recorded);
@@ -121,10 +176,30 @@ export function RecordCommitmentButton({ forum, question }: { forum: Forum; ques
   });
   return (
     <>
-      <Button size="small" onClick={() => setOpen(true)} data-testid="to-commitment">{t.questions.toCommitment}</Button>
-      <Modal open={open} title={c.record} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={save.isPending} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
-        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ content: question.text, ownerId: defaultOwner, dueOn: dayjs().add(1, "month") }}>
-          <Form.Item name="content" label={c.content} rules={[{ required: true, whitespace: true, message: c.contentRequired }]}>
+      <Button size="small" onClick={() => setOpen(true)} data-testid="to-commitment">
+        {t.questions.toCommitment}
+      </Button>
+      <Modal
+        open={open}
+        title={c.record}
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        confirmLoading={save.isPending}
+        destroyOnHidden
+        okText={t.hostTools.save}
+        cancelText={t.hostTools.cancel}
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={(v) => save.mutate(v)}
+          initialValues={{ content: question.text, ownerId: defaultOwner, dueOn: dayjs().add(1, "month") }}
+        >
+          <Form.Item
+            name="content"
+            label={c.content}
+            rules={[{ required: true, whitespace: true, message: c.contentRequired }]}
+          >
             <Input.TextArea maxLength={500} autoSize={{ minRows: 2, maxRows: 5 }} />
           </Form.Item>
           <Form.Item name="ownerId" label={c.owner} rules={[{ required: true, message: c.owner }]}>
@@ -143,11 +218,17 @@ export function RecordCommitmentButton({ forum, question }: { forum: Forum; ques
 export function MyCommitmentsCard({ hideWhenEmpty }: { hideWhenEmpty?: boolean }) {
   const mine = useQuery({
     queryKey: [...commitmentsKey, "mine"],
-    queryFn: ({ signal }) => api<{ commitments: Commitment[] }>("/api/commitments", { signal }).then((r) => r.commitments),
+    queryFn: ({ signal }) =>
+      api<{ commitments: Commitment[] }>("/api/commitments", { signal }).then((r) => r.commitments),
   });
   if (hideWhenEmpty && !mine.data?.length) return null;
   return (
-    <Card title={<h2 className="card-heading">{c.mineTitle}</h2>} className="stack-gap" loading={mine.isPending} data-testid="my-commitments">
+    <Card
+      title={<h2 className="card-heading">{c.mineTitle}</h2>}
+      className="stack-gap"
+      loading={mine.isPending}
+      data-testid="my-commitments"
+    >
       {mine.isError ? (
         <Alert type="warning" showIcon title={c.loadFailed} />
       ) : mine.data?.length ? (

@@ -18,14 +18,17 @@ function ForumCard({ forum }: { forum: Forum }) {
     <Card className="forum-card" size="small">
       <div className="forum-card-head">
         <Tag color={forum.mode === "examination" ? "volcano" : "red"}>{t.mode[forum.mode]}</Tag>
-        <Tag color={forum.status === "live" ? "green" : forum.status === "ended" ? "default" : "blue"}>{t.status[forum.status]}</Tag>
+        <Tag color={forum.status === "live" ? "green" : forum.status === "ended" ? "default" : "blue"}>
+          {t.status[forum.status]}
+        </Tag>
       </div>
       <h3 className="forum-card-title">
         <Link to={forum.status === "ended" ? `${forum.id}/archive` : forum.id}>{forum.title}</Link>
       </h3>
       {forum.theme && <p className="muted forum-card-theme">{forum.theme}</p>}
       <p className="muted">
-        {dayjs(forum.startsAt).format("YYYY年M月D日 HH:mm")} · {t.host} {forum.hostName} · {t.talksCount(forum.talks.length)}
+        {dayjs(forum.startsAt).format("YYYY年M月D日 HH:mm")} · {t.host} {forum.hostName} ·{" "}
+        {t.talksCount(forum.talks.length)}
       </p>
       <ol className="forum-card-talks">
         {forum.talks.map((talk) => (
@@ -71,7 +74,11 @@ export function ForumListPage() {
   useDocumentTitle(shell.areas.forums.title);
   const user = useCurrentUser();
   const navigate = useNavigate();
-  const query = useQuery({ queryKey: forumsKey, queryFn: () => api<{ forums: Forum[] }>("/api/forums"), refetchInterval: 30_000 });
+  const query = useQuery({
+    queryKey: forumsKey,
+    queryFn: () => api<{ forums: Forum[] }>("/api/forums"),
+    refetchInterval: 30_000,
+  });
   const list = query.data?.forums ?? [];
   const live = list.filter((f) => f.status === "live");
   const upcoming = list.filter((f) => f.status === "scheduled");
@@ -95,9 +102,21 @@ export function ForumListPage() {
         <Tabs
           defaultActiveKey={live.length ? "live" : "upcoming"}
           items={[
-            { key: "live", label: `${t.tabs.live} (${live.length})`, children: <ForumGrid list={live} empty={t.empty.live} /> },
-            { key: "upcoming", label: `${t.tabs.upcoming} (${upcoming.length})`, children: <ForumGrid list={upcoming} empty={t.empty.upcoming} /> },
-            { key: "past", label: `${t.tabs.past} (${past.length})`, children: <ForumGrid list={past} empty={t.empty.past} /> },
+            {
+              key: "live",
+              label: `${t.tabs.live} (${live.length})`,
+              children: <ForumGrid list={live} empty={t.empty.live} />,
+            },
+            {
+              key: "upcoming",
+              label: `${t.tabs.upcoming} (${upcoming.length})`,
+              children: <ForumGrid list={upcoming} empty={t.empty.upcoming} />,
+            },
+            {
+              key: "past",
+              label: `${t.tabs.past} (${past.length})`,
+              children: <ForumGrid list={past} empty={t.empty.past} />,
+            },
           ]}
         />
       )}

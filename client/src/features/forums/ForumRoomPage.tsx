@@ -95,32 +95,59 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
           <p className="muted small">
             {t.room.presenter}：{talk.presenterName}
             {talk.capability && <Tag className="tag-inline">{CAPABILITY_LABELS[talk.capability]}</Tag>}
-            {room.viewer.isPresenter && <Tag className="tag-inline" color="red">{t.room.youPresent}</Tag>}
+            {room.viewer.isPresenter && (
+              <Tag className="tag-inline" color="red">
+                {t.room.youPresent}
+              </Tag>
+            )}
           </p>
         </div>
         {(presenting || room.viewer.isHost) && <TalkTimer talk={talk} />}
       </div>
       {talk.deck ? (
-        <PdfSlide url={talk.deck.url} page={page} onPageCount={setPageCount} label={`${talk.title} ${t.room.page(page, pageCount)}`} />
+        <PdfSlide
+          url={talk.deck.url}
+          page={page}
+          onPageCount={setPageCount}
+          label={`${talk.title} ${t.room.page(page, pageCount)}`}
+        />
       ) : (
-        <div className="pdf-slide pdf-slide-empty"><Empty description={t.room.noDeck} /></div>
+        <div className="pdf-slide pdf-slide-empty">
+          <Empty description={t.room.noDeck} />
+        </div>
       )}
-      {talk.deck && <div className="stage-controls">
-        <Button icon={<LeftOutlined />} onClick={() => void go(from() - 1)} disabled={page <= 1 || (presenting && disabled)} aria-label={t.room.prev} />
-        <span className="stage-page" data-testid="page-indicator" aria-live="polite">{t.room.page(page, pageCount)}</span>
-        <Button icon={<RightOutlined />} onClick={() => void go(from() + 1)} disabled={(pageCount !== null && page >= pageCount) || (presenting && disabled)} aria-label={t.room.nextPage} />
-        {!presenting && !follow && (
-          <Button type="link" onClick={() => setFollow(true)} data-testid="follow-live">
-            {t.room.followLive}
-          </Button>
-        )}
-      </div>}
+      {talk.deck && (
+        <div className="stage-controls">
+          <Button
+            icon={<LeftOutlined />}
+            onClick={() => void go(from() - 1)}
+            disabled={page <= 1 || (presenting && disabled)}
+            aria-label={t.room.prev}
+          />
+          <span className="stage-page" data-testid="page-indicator" aria-live="polite">
+            {t.room.page(page, pageCount)}
+          </span>
+          <Button
+            icon={<RightOutlined />}
+            onClick={() => void go(from() + 1)}
+            disabled={(pageCount !== null && page >= pageCount) || (presenting && disabled)}
+            aria-label={t.room.nextPage}
+          />
+          {!presenting && !follow && (
+            <Button type="link" onClick={() => setFollow(true)} data-testid="follow-live">
+              {t.room.followLive}
+            </Button>
+          )}
+        </div>
+      )}
       {!presenting && !follow && <p className="muted small center">{t.room.browsing(live)}</p>}
       {(room.viewer.isHost || talk.presenterId === room.me.id) && room.forum.status !== "ended" && (
         <div className="presenter-tools">
           <DeckUpload forumId={room.forum.id} talk={talk} />
           {/* notes are the presenter's alone: the server refuses them to anyone else, the host included */}
-          {talk.presenterId === room.me.id && talk.deck && <PresenterNotes forumId={room.forum.id} talk={talk} page={page} />}
+          {talk.presenterId === room.me.id && talk.deck && (
+            <PresenterNotes forumId={room.forum.id} talk={talk} page={page} />
+          )}
         </div>
       )}
     </section>
@@ -138,13 +165,18 @@ function Presence({ room }: { room: RoomState }) {
       <Modal open={open} onCancel={() => setOpen(false)} footer={null} title={t.presence.title(presence.count)}>
         <Space wrap>
           {Object.entries(presence.byRole).map(([role, n]) => (
-            <Tag key={role}>{ROLE_LABELS[role as keyof typeof ROLE_LABELS] ?? t.presence.guest} {n}</Tag>
+            <Tag key={role}>
+              {ROLE_LABELS[role as keyof typeof ROLE_LABELS] ?? t.presence.guest} {n}
+            </Tag>
           ))}
         </Space>
         {/* a plain list: antd's List brings pagination and a select along (~30 KB) for a dozen names */}
         <ul className="presence-list">
           {presence.users.map((u) => (
-            <li key={u.id}>{u.displayName}<span className="muted">{ROLE_LABELS[u.role] ?? t.presence.guest}</span></li>
+            <li key={u.id}>
+              {u.displayName}
+              <span className="muted">{ROLE_LABELS[u.role] ?? t.presence.guest}</span>
+            </li>
           ))}
         </ul>
       </Modal>
@@ -161,41 +193,75 @@ export function ForumRoomPage() {
   const connection = useConnectionState();
   const offline = connection !== "connected" || status === "resyncing";
 
-  if (status === "error" && !room) return <Result status="warning" title={t.room.loadFailed} subTitle={error} extra={<Link to="..">{t.room.back}</Link>} />;
-  if (room?.deleted) return <Result status="info" title={t.hostTools.deletedByHost} extra={<Link to="..">{t.room.back}</Link>} />;
+  if (status === "error" && !room)
+    return (
+      <Result status="warning" title={t.room.loadFailed} subTitle={error} extra={<Link to="..">{t.room.back}</Link>} />
+    );
+  if (room?.deleted)
+    return <Result status="info" title={t.hostTools.deletedByHost} extra={<Link to="..">{t.room.back}</Link>} />;
   if (!room) return <PageSpin />;
   const { forum } = room;
   const talk = forum.talks.find((x) => x.id === forum.currentTalkId);
 
   const side = [
-    { key: "questions", label: `${t.questions.title} (${room.questions.filter((q) => q.status !== "dismissed").length})`, children: <QuestionsPanel room={room} disabled={offline} dispatch={dispatch} /> },
+    {
+      key: "questions",
+      label: `${t.questions.title} (${room.questions.filter((q) => q.status !== "dismissed").length})`,
+      children: <QuestionsPanel room={room} disabled={offline} dispatch={dispatch} />,
+    },
     { key: "chat", label: t.chat.title, children: <ChatPanel room={room} disabled={offline} /> },
   ];
   if (forum.mode === "examination" && talk) {
     side.push({
       key: "score",
       label: t.score.title.replace("群众考书记", ""),
-      children: <ScorePanel room={room} talk={talk} disabled={offline} onBallot={(talkId, scores) => dispatch({ type: "ballot", talkId, scores })} />,
+      children: (
+        <ScorePanel
+          room={room}
+          talk={talk}
+          disabled={offline}
+          onBallot={(talkId, scores) => dispatch({ type: "ballot", talkId, scores })}
+        />
+      ),
     });
   }
 
   return (
     <div className="page forum-room" data-testid="forum-room">
-      {offline && <Alert className="reconnect-banner" type="warning" showIcon banner title={t.room.reconnecting} data-testid="reconnecting" />}
+      {offline && (
+        <Alert
+          className="reconnect-banner"
+          type="warning"
+          showIcon
+          banner
+          title={t.room.reconnecting}
+          data-testid="reconnecting"
+        />
+      )}
       <div className="forum-room-head">
         <div>
-          <Link to=".." className="small">← {t.room.back}</Link>
+          <Link to=".." className="small">
+            ← {t.room.back}
+          </Link>
           <h1 className="page-title">{forum.title}</h1>
           <Space wrap size={4}>
             <Tag color={forum.mode === "examination" ? "volcano" : "red"}>{t.mode[forum.mode]}</Tag>
-            <Tag color={forum.status === "live" ? "green" : "default"} data-testid="forum-status">{t.status[forum.status]}</Tag>
+            <Tag color={forum.status === "live" ? "green" : "default"} data-testid="forum-status">
+              {t.status[forum.status]}
+            </Tag>
           </Space>
         </div>
         <Space wrap>
           <Presence room={room} />
           {room.viewer.reviewsAuthors && <ModerationButton forum={forum} />}
-          <Link to="screen"><Button icon={<DesktopOutlined />}>{t.screenLink}</Button></Link>
-          {forum.status === "ended" && <Link to="archive"><Button>{t.archive}</Button></Link>}
+          <Link to="screen">
+            <Button icon={<DesktopOutlined />}>{t.screenLink}</Button>
+          </Link>
+          {forum.status === "ended" && (
+            <Link to="archive">
+              <Button>{t.archive}</Button>
+            </Link>
+          )}
         </Space>
       </div>
       {room.viewer.isHost && forum.status !== "ended" && <HostBar room={room} disabled={offline} />}
@@ -203,7 +269,9 @@ export function ForumRoomPage() {
       <div className="forum-room-body">
         <div className="forum-room-main">
           {/* 群众考书记: the hall first sees what the secretaries promised last time (open until the first talk) */}
-          {forum.mode === "examination" && forum.status !== "ended" && <PreviousCommitmentsCard forumId={forum.id} open={!talk} />}
+          {forum.mode === "examination" && forum.status !== "ended" && (
+            <PreviousCommitmentsCard forumId={forum.id} open={!talk} />
+          )}
           {talk ? (
             <Stage key={talk.id} room={room} talk={talk} disabled={offline} />
           ) : (

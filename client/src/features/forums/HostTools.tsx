@@ -1,7 +1,21 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Checkbox, DatePicker, Empty, Form, Input, InputNumber, List, Modal, Radio, Tag } from "antd";
+import {
+  Alert,
+  App,
+  Button,
+  Checkbox,
+  DatePicker,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Modal,
+  Radio,
+  Tag,
+} from "antd";
 import { DeleteOutlined, EditOutlined, EyeOutlined, PercentageOutlined } from "@ant-design/icons";
 import dayjs, { type Dayjs } from "dayjs";
 import type { Forum, ForumMode, ForumModeration, ModeratedQuestion, ScoreGroupDef } from "../../../../shared/forums.ts";
@@ -20,7 +34,10 @@ export function EditForumButton({ forum }: { forum: Forum }) {
   const [form] = Form.useForm<ForumValues>();
   const save = useAction({
     mutationFn: (v: ForumValues) =>
-      api(`/api/forums/${forum.id}`, { method: "PATCH", body: { title: v.title, theme: v.theme?.trim() || null, mode: v.mode, startsAt: v.startsAt.toISOString() } }),
+      api(`/api/forums/${forum.id}`, {
+        method: "PATCH",
+        body: { title: v.title, theme: v.theme?.trim() || null, mode: v.mode, startsAt: v.startsAt.toISOString() },
+      }),
     onSuccess: () => {
       message.success(t.hostTools.saved);
       setOpen(false);
@@ -28,19 +45,46 @@ export function EditForumButton({ forum }: { forum: Forum }) {
   });
   return (
     <>
-      <Button icon={<EditOutlined />} onClick={() => setOpen(true)} data-testid="edit-forum">{t.hostTools.editForum}</Button>
-      <Modal open={open} title={t.hostTools.editForum} onCancel={() => setOpen(false)} onOk={() => form.submit()} confirmLoading={save.isPending} destroyOnHidden okText={t.hostTools.save} cancelText={t.hostTools.cancel}>
-        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ title: forum.title, theme: forum.theme, mode: forum.mode, startsAt: dayjs(forum.startsAt) }}>
-          <Form.Item name="title" label={t.form.title} rules={[{ required: true, whitespace: true, message: t.form.titleRequired }]}>
+      <Button icon={<EditOutlined />} onClick={() => setOpen(true)} data-testid="edit-forum">
+        {t.hostTools.editForum}
+      </Button>
+      <Modal
+        open={open}
+        title={t.hostTools.editForum}
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        confirmLoading={save.isPending}
+        destroyOnHidden
+        okText={t.hostTools.save}
+        cancelText={t.hostTools.cancel}
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={(v) => save.mutate(v)}
+          initialValues={{ title: forum.title, theme: forum.theme, mode: forum.mode, startsAt: dayjs(forum.startsAt) }}
+        >
+          <Form.Item
+            name="title"
+            label={t.form.title}
+            rules={[{ required: true, whitespace: true, message: t.form.titleRequired }]}
+          >
             <Input maxLength={120} />
           </Form.Item>
           <Form.Item name="theme" label={t.form.theme}>
             <Input.TextArea maxLength={500} autoSize={{ minRows: 2, maxRows: 4 }} />
           </Form.Item>
           <Form.Item name="mode" label={t.form.mode}>
-            <Radio.Group optionType="button" options={(["forum", "examination"] as const).map((m) => ({ value: m, label: t.mode[m] }))} />
+            <Radio.Group
+              optionType="button"
+              options={(["forum", "examination"] as const).map((m) => ({ value: m, label: t.mode[m] }))}
+            />
           </Form.Item>
-          <Form.Item name="startsAt" label={t.form.startsAt} rules={[{ required: true, message: t.form.startsAtRequired }]}>
+          <Form.Item
+            name="startsAt"
+            label={t.form.startsAt}
+            rules={[{ required: true, message: t.form.startsAtRequired }]}
+          >
             <DatePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" />
           </Form.Item>
         </Form>
@@ -72,7 +116,11 @@ export function DeleteForumButton({ forum }: { forum: Forum }) {
         }
       },
     });
-  return <Button danger icon={<DeleteOutlined />} onClick={confirm}>{t.hostTools.deleteForum}</Button>;
+  return (
+    <Button danger icon={<DeleteOutlined />} onClick={confirm}>
+      {t.hostTools.deleteForum}
+    </Button>
+  );
 }
 
 /** 群众考书记: the scoring groups' names and weights (shares shown as percentages), and whether 同行书记 score. */
@@ -82,7 +130,8 @@ export function WeightsButton({ forum }: { forum: Forum }) {
   const [groups, setGroups] = useState<ScoreGroupDef[]>(forum.groups);
   const [peerScoring, setPeerScoring] = useState(forum.peerScoring);
   const sum = groups.reduce((s, g) => s + g.weight, 0);
-  const setGroup = (id: string, change: Partial<ScoreGroupDef>) => setGroups((gs) => gs.map((g) => (g.id === id ? { ...g, ...change } : g)));
+  const setGroup = (id: string, change: Partial<ScoreGroupDef>) =>
+    setGroups((gs) => gs.map((g) => (g.id === id ? { ...g, ...change } : g)));
   const save = useAction({
     mutationFn: () => api(`/api/forums/${forum.id}/groups`, { method: "PUT", body: { groups, peerScoring } }),
     onSuccess: () => {
@@ -92,7 +141,15 @@ export function WeightsButton({ forum }: { forum: Forum }) {
   });
   return (
     <>
-      <Button icon={<PercentageOutlined />} onClick={() => { setGroups(forum.groups); setPeerScoring(forum.peerScoring); setOpen(true); }} data-testid="weights-button">
+      <Button
+        icon={<PercentageOutlined />}
+        onClick={() => {
+          setGroups(forum.groups);
+          setPeerScoring(forum.peerScoring);
+          setOpen(true);
+        }}
+        data-testid="weights-button"
+      >
         {t.hostTools.weights}
       </Button>
       <Modal
@@ -110,13 +167,28 @@ export function WeightsButton({ forum }: { forum: Forum }) {
           {groups.map((g) => (
             // biome-ignore lint/a11y/noLabelWithoutControl: the antd inputs inside are the label's controls
             <label key={g.id} className="weights-row">
-              <Input value={g.name} maxLength={20} aria-label={t.hostTools.groupName} onChange={(e) => setGroup(g.id, { name: e.target.value })} style={{ width: 130 }} />
-              <InputNumber min={0} max={100} step={0.5} value={g.weight} aria-label={g.name} onChange={(v) => setGroup(g.id, { weight: v ?? 0 })} />
+              <Input
+                value={g.name}
+                maxLength={20}
+                aria-label={t.hostTools.groupName}
+                onChange={(e) => setGroup(g.id, { name: e.target.value })}
+                style={{ width: 130 }}
+              />
+              <InputNumber
+                min={0}
+                max={100}
+                step={0.5}
+                value={g.weight}
+                aria-label={g.name}
+                onChange={(v) => setGroup(g.id, { weight: v ?? 0 })}
+              />
               <span className="muted">{t.hostTools.weightShare(sum > 0 ? Math.round((g.weight / sum) * 100) : 0)}</span>
             </label>
           ))}
         </div>
-        <Checkbox checked={peerScoring} onChange={(e) => setPeerScoring(e.target.checked)}>{t.hostTools.peerScoring}</Checkbox>
+        <Checkbox checked={peerScoring} onChange={(e) => setPeerScoring(e.target.checked)}>
+          {t.hostTools.peerScoring}
+        </Checkbox>
         {sum <= 0 && <p className="weights-error">{t.hostTools.weightsAllZero}</p>}
       </Modal>
     </>
@@ -129,7 +201,11 @@ export function WeightsButton({ forum }: { forum: Forum }) {
  */
 export function ModerationButton({ forum }: { forum: Forum }) {
   const [open, setOpen] = useState(false);
-  const [state, setState] = useState<{ loading: boolean; questions: ModeratedQuestion[]; error: string | null }>({ loading: false, questions: [], error: null });
+  const [state, setState] = useState<{ loading: boolean; questions: ModeratedQuestion[]; error: string | null }>({
+    loading: false,
+    questions: [],
+    error: null,
+  });
   const load = async () => {
     setState({ loading: true, questions: [], error: null });
     try {
@@ -146,8 +222,28 @@ export function ModerationButton({ forum }: { forum: Forum }) {
   const m = t.moderation;
   return (
     <>
-      <Button icon={<EyeOutlined />} onClick={() => { setOpen(true); void load(); }} data-testid="moderation-button">{m.button}</Button>
-      <Modal open={open} title={m.title} onCancel={close} footer={<Button onClick={() => void load()} loading={state.loading}>{m.refresh}</Button>} width={720} destroyOnHidden>
+      <Button
+        icon={<EyeOutlined />}
+        onClick={() => {
+          setOpen(true);
+          void load();
+        }}
+        data-testid="moderation-button"
+      >
+        {m.button}
+      </Button>
+      <Modal
+        open={open}
+        title={m.title}
+        onCancel={close}
+        footer={
+          <Button onClick={() => void load()} loading={state.loading}>
+            {m.refresh}
+          </Button>
+        }
+        width={720}
+        destroyOnHidden
+      >
         <Alert type="warning" showIcon title={m.notice} className="stack-gap" />
         {state.error ? (
           <Alert type="error" showIcon title={`${m.loadFailed}：${state.error}`} />
@@ -166,7 +262,11 @@ export function ModerationButton({ forum }: { forum: Forum }) {
                   description={
                     <>
                       <strong>{q.author.displayName}</strong>（{ROLE_LABELS[q.author.role]}）
-                      {q.anonymous && <Tag className="tag-inline" color="purple">{m.anonymousTag}</Tag>}
+                      {q.anonymous && (
+                        <Tag className="tag-inline" color="purple">
+                          {m.anonymousTag}
+                        </Tag>
+                      )}
                       <Tag className="tag-inline">{t.questions.status[q.status]}</Tag>
                     </>
                   }

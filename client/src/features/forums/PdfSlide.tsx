@@ -32,7 +32,17 @@ function loadDeck(url: string): Promise<PDFDocumentProxy> {
  * Renders one page of a deck into a canvas that fits its box. Pages are fetched and drawn only when
  * shown (pdf.js requests the byte ranges it needs), so a 50 MB deck does not stall a phone.
  */
-export function PdfSlide({ url, page, onPageCount, label }: { url: string; page: number; onPageCount?: (n: number) => void; label?: string }) {
+export function PdfSlide({
+  url,
+  page,
+  onPageCount,
+  label,
+}: {
+  url: string;
+  page: number;
+  onPageCount?: (n: number) => void;
+  label?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);

@@ -52,7 +52,11 @@ export function DeckUpload({ forumId, talk }: { forumId: string; talk: Talk }) {
           // take the button back to 检查中.
           onProgress: (f) =>
             setStep((current) =>
-              f < 1 ? { kind: "uploading", percent: Math.round(f * 100) } : current?.kind === "uploading" ? { kind: "checking" } : current,
+              f < 1
+                ? { kind: "uploading", percent: Math.round(f * 100) }
+                : current?.kind === "uploading"
+                  ? { kind: "checking" }
+                  : current,
             ),
         })
           .then(() => message.success(`${t.room.deckStep.done}：${t.room.uploaded}`))
@@ -61,7 +65,13 @@ export function DeckUpload({ forumId, talk }: { forumId: string; talk: Talk }) {
         return false;
       }}
     >
-      <Button icon={<UploadOutlined />} loading={step !== null} data-testid="deck-upload" title={t.room.deckHint} aria-label={`${label}（${t.room.deckHint}）`}>
+      <Button
+        icon={<UploadOutlined />}
+        loading={step !== null}
+        data-testid="deck-upload"
+        title={t.room.deckHint}
+        aria-label={`${label}（${t.room.deckHint}）`}
+      >
         <span data-testid="deck-upload-label">{label}</span>
       </Button>
     </Upload>
@@ -73,14 +83,20 @@ export function PresenterNotes({ forumId, talk, page }: { forumId: string; talk:
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const key = ["forums", forumId, "notes", talk.id];
-  const notes = useQuery({ queryKey: key, queryFn: () => api<{ notes: Record<string, string> }>(`/api/forums/${forumId}/talks/${talk.id}/notes`) });
+  const notes = useQuery({
+    queryKey: key,
+    queryFn: () => api<{ notes: Record<string, string> }>(`/api/forums/${forumId}/talks/${talk.id}/notes`),
+  });
   const [text, setText] = useState("");
   const saved = notes.data?.notes[String(page)] ?? "";
   useEffect(() => setText(saved), [saved, page]);
   const save = async () => {
     const next = { ...(notes.data?.notes ?? {}), [String(page)]: text };
     try {
-      const res = await api<{ notes: Record<string, string> }>(`/api/forums/${forumId}/talks/${talk.id}/notes`, { method: "PUT", body: { notes: next } });
+      const res = await api<{ notes: Record<string, string> }>(`/api/forums/${forumId}/talks/${talk.id}/notes`, {
+        method: "PUT",
+        body: { notes: next },
+      });
       queryClient.setQueryData(key, res);
       message.success(t.room.notesSaved);
     } catch (err) {
@@ -89,9 +105,20 @@ export function PresenterNotes({ forumId, talk, page }: { forumId: string; talk:
   };
   return (
     <div className="presenter-notes">
-      <label className="small muted" htmlFor={`notes-${talk.id}`}>{t.room.notes} · {t.room.page(page, talk.deck?.pageCount ?? null)}</label>
-      <Input.TextArea id={`notes-${talk.id}`} value={text} onChange={(e) => setText(e.target.value)} placeholder={t.room.notesPlaceholder} autoSize={{ minRows: 2, maxRows: 6 }} maxLength={LIMITS.chatTextMax} />
-      <Button size="small" onClick={() => void save()} disabled={text === saved}>{t.room.notesSave}</Button>
+      <label className="small muted" htmlFor={`notes-${talk.id}`}>
+        {t.room.notes} · {t.room.page(page, talk.deck?.pageCount ?? null)}
+      </label>
+      <Input.TextArea
+        id={`notes-${talk.id}`}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder={t.room.notesPlaceholder}
+        autoSize={{ minRows: 2, maxRows: 6 }}
+        maxLength={LIMITS.chatTextMax}
+      />
+      <Button size="small" onClick={() => void save()} disabled={text === saved}>
+        {t.room.notesSave}
+      </Button>
     </div>
   );
 }

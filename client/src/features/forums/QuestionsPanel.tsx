@@ -14,7 +14,15 @@ import { type RoomState, sendReliably } from "./useForumRoom.ts";
 
 const STATUS_COLOR = { pending: "orange", open: "blue", answered: "green", dismissed: "default" } as const;
 
-export function QuestionsPanel({ room, disabled, dispatch }: { room: RoomState; disabled: boolean; dispatch: (a: { type: "vote"; questionId: string; votes: number; voted: boolean }) => void }) {
+export function QuestionsPanel({
+  room,
+  disabled,
+  dispatch,
+}: {
+  room: RoomState;
+  disabled: boolean;
+  dispatch: (a: { type: "vote"; questionId: string; votes: number; voted: boolean }) => void;
+}) {
   const { message } = App.useApp();
   const [sort, setSort] = useState<"votes" | "time">("votes");
   const [text, setText] = useState("");
@@ -27,7 +35,9 @@ export function QuestionsPanel({ room, disabled, dispatch }: { room: RoomState; 
   const list = useMemo(() => {
     const visible = room.questions.filter((q) => q.status !== "dismissed" || viewer.seesPending);
     return [...visible].sort((a, b) =>
-      sort === "votes" ? b.votes - a.votes || a.createdAt.localeCompare(b.createdAt) : b.createdAt.localeCompare(a.createdAt),
+      sort === "votes"
+        ? b.votes - a.votes || a.createdAt.localeCompare(b.createdAt)
+        : b.createdAt.localeCompare(a.createdAt),
     );
   }, [room.questions, sort, viewer.seesPending]);
 
@@ -49,7 +59,12 @@ export function QuestionsPanel({ room, disabled, dispatch }: { room: RoomState; 
   };
 
   const moderate = async (q: ForumQuestion, action: ForumModerate["action"], note?: string) => {
-    const ack = await emitWithAck("forum:moderate", { forumId: forum.id, questionId: q.id, action, ...(note !== undefined ? { note } : {}) });
+    const ack = await emitWithAck("forum:moderate", {
+      forumId: forum.id,
+      questionId: q.id,
+      action,
+      ...(note !== undefined ? { note } : {}),
+    });
     if (!ack.ok) message.error(ack.error.message);
     return ack.ok;
   };
@@ -73,21 +88,36 @@ export function QuestionsPanel({ room, disabled, dispatch }: { room: RoomState; 
             aria-label={t.questions.placeholder}
           />
           <div className="composer-row">
-            <Checkbox checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} aria-describedby="anonymous-notice">
+            <Checkbox
+              checked={anonymous}
+              onChange={(e) => setAnonymous(e.target.checked)}
+              aria-describedby="anonymous-notice"
+            >
               {t.questions.anonymous}
             </Checkbox>
             <Button type="primary" onClick={() => void ask()} loading={sending} disabled={disabled || !text.trim()}>
               {t.questions.ask}
             </Button>
           </div>
-          {anonymous && <p className="muted small anonymous-notice" id="anonymous-notice" data-testid="anonymous-notice">{t.questions.anonymousNotice}</p>}
+          {anonymous && (
+            <p className="muted small anonymous-notice" id="anonymous-notice" data-testid="anonymous-notice">
+              {t.questions.anonymousNotice}
+            </p>
+          )}
           {forum.mode === "examination" && <p className="muted small">{t.questions.pendingNote}</p>}
         </div>
       )}
       {/* two toggle buttons, not antd's Segmented: that brings a tooltip and its motion (~8 KB) along */}
+      {/* biome-ignore lint/a11y/useSemanticElements: a fieldset's border and legend don't fit a two-button switch */}
       <div className="question-sort" role="group" aria-label={`${t.questions.sortVotes} / ${t.questions.sortTime}`}>
         {(["votes", "time"] as const).map((key) => (
-          <Button key={key} size="small" type={sort === key ? "primary" : "default"} aria-pressed={sort === key} onClick={() => setSort(key)}>
+          <Button
+            key={key}
+            size="small"
+            type={sort === key ? "primary" : "default"}
+            aria-pressed={sort === key}
+            onClick={() => setSort(key)}
+          >
             {key === "votes" ? t.questions.sortVotes : t.questions.sortTime}
           </Button>
         ))}
@@ -100,32 +130,63 @@ export function QuestionsPanel({ room, disabled, dispatch }: { room: RoomState; 
             const voted = room.myVotes.includes(q.id);
             const onScreen = forum.highlightedQuestionId === q.id;
             return (
-              <li key={q.id} className={`question question-${q.status}${onScreen ? " question-highlighted" : ""}`} data-testid="question" data-status={q.status}>
+              <li
+                key={q.id}
+                className={`question question-${q.status}${onScreen ? " question-highlighted" : ""}`}
+                data-testid="question"
+                data-status={q.status}
+              >
                 <div className="question-main">
                   <p className="question-text">{q.text}</p>
                   <p className="muted small">
                     {q.author ? q.author.displayName : t.questions.anonymousName}
-                    {q.mine && <Tag className="tag-inline" color="purple">{t.questions.mine}</Tag>}
-                    <Tag className="tag-inline" color={STATUS_COLOR[q.status]}>{t.questions.status[q.status]}</Tag>
-                    {onScreen && <Tag className="tag-inline" color="red">{t.questions.onScreen}</Tag>}
+                    {q.mine && (
+                      <Tag className="tag-inline" color="purple">
+                        {t.questions.mine}
+                      </Tag>
+                    )}
+                    <Tag className="tag-inline" color={STATUS_COLOR[q.status]}>
+                      {t.questions.status[q.status]}
+                    </Tag>
+                    {onScreen && (
+                      <Tag className="tag-inline" color="red">
+                        {t.questions.onScreen}
+                      </Tag>
+                    )}
                   </p>
-                  {q.answerNote && <p className="answer-note" data-testid="answer-note">{t.questions.answerNote}：{q.answerNote}</p>}
+                  {q.answerNote && (
+                    <p className="answer-note" data-testid="answer-note">
+                      {t.questions.answerNote}：{q.answerNote}
+                    </p>
+                  )}
                   {canModerate && !ended && (
                     <Space size={4} wrap>
                       {q.status === "pending" && viewer.isHost && (
-                        <Button size="small" type="primary" onClick={() => void moderate(q, "approve")}>{t.questions.approve}</Button>
+                        <Button size="small" type="primary" onClick={() => void moderate(q, "approve")}>
+                          {t.questions.approve}
+                        </Button>
                       )}
                       {(q.status === "open" || q.status === "answered") && (
-                        <Button size="small" onClick={() => setAnswering({ question: q, note: q.answerNote ?? "" })} data-testid="mark-answered">
+                        <Button
+                          size="small"
+                          onClick={() => setAnswering({ question: q, note: q.answerNote ?? "" })}
+                          data-testid="mark-answered"
+                        >
                           {q.status === "open" ? t.questions.markAnswered : t.questions.editAnswerNote}
                         </Button>
                       )}
-                      {viewer.isHost && (q.status === "open" || q.status === "answered") && <RecordCommitmentButton forum={forum} question={q} />}
+                      {viewer.isHost && (q.status === "open" || q.status === "answered") && (
+                        <RecordCommitmentButton forum={forum} question={q} />
+                      )}
                       {(q.status === "open" || q.status === "answered") && (
-                        <Button size="small" onClick={() => void moderate(q, "highlight")}>{onScreen ? t.questions.unhighlight : t.questions.highlight}</Button>
+                        <Button size="small" onClick={() => void moderate(q, "highlight")}>
+                          {onScreen ? t.questions.unhighlight : t.questions.highlight}
+                        </Button>
                       )}
                       {q.status !== "dismissed" && (
-                        <Button size="small" danger onClick={() => void moderate(q, "dismiss")}>{t.questions.dismiss}</Button>
+                        <Button size="small" danger onClick={() => void moderate(q, "dismiss")}>
+                          {t.questions.dismiss}
+                        </Button>
                       )}
                     </Space>
                   )}

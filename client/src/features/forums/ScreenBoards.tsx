@@ -18,9 +18,15 @@ export function ScreenScoreboard({ board, talk }: { board: Scoreboard | undefine
   return (
     <section className="screen-scoreboard" data-testid="screen-scoreboard" aria-label={t.screen.views.score}>
       <header className="screen-scoreboard-head">
-        <h2>{talk.title} · {talk.presenterName}</h2>
+        <h2>
+          {talk.title} · {talk.presenterName}
+        </h2>
         <span className={`screen-round screen-round-${board?.roundStatus ?? "none"}`}>
-          {board?.roundStatus === "open" ? t.score.board : board?.roundStatus === "closed" ? t.score.closed : t.score.notOpen}
+          {board?.roundStatus === "open"
+            ? t.score.board
+            : board?.roundStatus === "closed"
+              ? t.score.closed
+              : t.score.notOpen}
         </span>
       </header>
       {!board ? (
@@ -44,7 +50,9 @@ export function ScreenScoreboard({ board, talk }: { board: Scoreboard | undefine
           <aside className="screen-total">
             <span className="screen-total-label">{t.score.total}</span>
             <strong data-testid="screen-total">{fmt(board.total)}</strong>
-            <span className="screen-total-overall">{ITEM_LABELS.overall} {fmt(board.weighted?.overall)}</span>
+            <span className="screen-total-overall">
+              {ITEM_LABELS.overall} {fmt(board.weighted?.overall)}
+            </span>
             <span>{t.score.ballots(board.ballots)}</span>
             <ul className="screen-groups">
               {board.groups.map((g) => (

@@ -79,7 +79,12 @@ export function ScreenPage() {
   const promised = previous.data ?? [];
   const beforeFirstTalk = !talk && forum.status !== "ended";
   const view: View =
-    chosen ?? (scoring && talk?.roundStatus === "open" ? "score" : scoring && beforeFirstTalk && promised.length > 0 ? "commitments" : "slides");
+    chosen ??
+    (scoring && talk?.roundStatus === "open"
+      ? "score"
+      : scoring && beforeFirstTalk && promised.length > 0
+        ? "commitments"
+        : "slides");
   const views = VIEWS.filter((v) => (v !== "score" && v !== "commitments") || scoring);
 
   return (
@@ -99,12 +104,21 @@ export function ScreenPage() {
           {connection !== "connected" && <span className="screen-offline">{t.room.reconnecting}</span>}
           <nav className="screen-views" aria-label={t.screen.viewsLabel}>
             {views.map((v, i) => (
-              <button key={v} type="button" aria-pressed={v === view} onClick={() => choose(v)} title={`${i + 1}`} data-testid={`screen-view-${v}`}>
+              <button
+                key={v}
+                type="button"
+                aria-pressed={v === view}
+                onClick={() => choose(v)}
+                title={`${i + 1}`}
+                data-testid={`screen-view-${v}`}
+              >
                 {t.screen.views[v]}
               </button>
             ))}
           </nav>
-          <Link to=".." relative="path" className="screen-exit">{t.screen.exit}</Link>
+          <Link to=".." relative="path" className="screen-exit">
+            {t.screen.exit}
+          </Link>
         </div>
       </header>
       {/* for the host at the laptop, not the hall: it floats over the slide, out of the side panel */}
@@ -139,7 +153,9 @@ export function ScreenPage() {
               <div className="screen-highlight" data-testid="screen-highlight">
                 <h2>{t.screen.highlighted}</h2>
                 <p>{highlighted.text}</p>
-                <span>{highlighted.author?.displayName ?? t.questions.anonymousName} · <LikeOutlined /> {highlighted.votes}</span>
+                <span>
+                  {highlighted.author?.displayName ?? t.questions.anonymousName} · <LikeOutlined /> {highlighted.votes}
+                </span>
               </div>
             )}
             {top.length > 0 && (
@@ -149,7 +165,9 @@ export function ScreenPage() {
                   {top.map((q) => (
                     <li key={q.id}>
                       <span>{q.text}</span>
-                      <b><LikeOutlined /> {q.votes}</b>
+                      <b>
+                        <LikeOutlined /> {q.votes}
+                      </b>
                     </li>
                   ))}
                 </ol>

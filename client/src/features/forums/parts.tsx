@@ -25,7 +25,11 @@ export function TalkTimer({ talk, big }: { talk: Talk; big?: boolean }) {
   const planned = talk.plannedMinutes;
   const over = planned !== null && elapsed > planned * 60_000;
   return (
-    <span className={`talk-timer${big ? " talk-timer-big" : ""}${over ? " talk-timer-over" : ""}`} data-testid="talk-timer" role="timer">
+    <span
+      className={`talk-timer${big ? " talk-timer-big" : ""}${over ? " talk-timer-over" : ""}`}
+      data-testid="talk-timer"
+      role="timer"
+    >
       <ClockCircleOutlined /> {t.room.timer(mmss(elapsed), planned)}
       {over && <Tag color="red">{t.room.overtime}</Tag>}
     </span>
@@ -46,26 +50,33 @@ export function ScoreboardView({ board, compact }: { board: Scoreboard; compact?
         <span>{t.score.total}</span>
         <strong data-testid="scoreboard-total">{board.total === null ? "—" : board.total.toFixed(2)}</strong>
         <span className="muted">{t.score.ballots(board.ballots)}</span>
-        <Tag color={board.roundStatus === "open" ? "green" : "default"}>{board.roundStatus === "open" ? t.status.live : t.score.closed}</Tag>
+        <Tag color={board.roundStatus === "open" ? "green" : "default"}>
+          {board.roundStatus === "open" ? t.status.live : t.score.closed}
+        </Tag>
       </div>
       {compact ? (
         <>
-        <ul className="scoreboard-groups">
-          {board.groups.map((g) => (
-            <li key={g.group}>
-              {g.name ?? g.group} ×{g.weight} · {t.score.ballots(g.ballots)}
-              {g.means ? ` · ${(SCORE_ITEMS.reduce((s, i) => s + g.means![i], 0) / SCORE_ITEMS.length).toFixed(2)}` : ""}
-            </li>
-          ))}
-        </ul>
-        <ul className="scoreboard-bars">
-          {SCORE_ITEMS.map((item) => (
-            <li key={item}>
-              <span>{ITEM_LABELS[item]}</span>
-              <Progress percent={board.weighted ? (board.weighted[item] / 5) * 100 : 0} format={() => (board.weighted ? board.weighted[item].toFixed(2) : "—")} />
-            </li>
-          ))}
-        </ul>
+          <ul className="scoreboard-groups">
+            {board.groups.map((g) => (
+              <li key={g.group}>
+                {g.name ?? g.group} ×{g.weight} · {t.score.ballots(g.ballots)}
+                {g.means
+                  ? ` · ${(SCORE_ITEMS.reduce((s, i) => s + g.means![i], 0) / SCORE_ITEMS.length).toFixed(2)}`
+                  : ""}
+              </li>
+            ))}
+          </ul>
+          <ul className="scoreboard-bars">
+            {SCORE_ITEMS.map((item) => (
+              <li key={item}>
+                <span>{ITEM_LABELS[item]}</span>
+                <Progress
+                  percent={board.weighted ? (board.weighted[item] / 5) * 100 : 0}
+                  format={() => (board.weighted ? board.weighted[item].toFixed(2) : "—")}
+                />
+              </li>
+            ))}
+          </ul>
         </>
       ) : (
         <Table

@@ -50,7 +50,11 @@ export type Action =
 
 function withViewer(state: RoomState, forum: Forum): RoomState {
   const current = forum.talks.find((t) => t.id === forum.currentTalkId);
-  return { ...state, forum, viewer: { ...state.viewer, isPresenter: !!current && current.presenterId === state.me.id } };
+  return {
+    ...state,
+    forum,
+    viewer: { ...state.viewer, isPresenter: !!current && current.presenterId === state.me.id },
+  };
 }
 
 function upsert<T extends { id: string }>(list: T[], item: T): T[] {
@@ -72,7 +76,10 @@ export function reduce(state: RoomState | null, action: Action): RoomState | nul
     case "slide":
       return {
         ...state,
-        forum: { ...state.forum, talks: state.forum.talks.map((t) => (t.id === action.talkId ? { ...t, slide: action.slide } : t)) },
+        forum: {
+          ...state.forum,
+          talks: state.forum.talks.map((t) => (t.id === action.talkId ? { ...t, slide: action.slide } : t)),
+        },
       };
     case "chat":
       // a retried send arrives with the id already shown: keep one line
@@ -80,7 +87,11 @@ export function reduce(state: RoomState | null, action: Action): RoomState | nul
       return { ...state, chat: [...state.chat, action.message].slice(-CHAT_KEPT) };
     case "question": {
       const q = action.question;
-      const visible = state.viewer.seesPending || q.status === "open" || q.status === "answered" || (q.status === "pending" && q.mine);
+      const visible =
+        state.viewer.seesPending ||
+        q.status === "open" ||
+        q.status === "answered" ||
+        (q.status === "pending" && q.mine);
       if (!visible) return { ...state, questions: state.questions.filter((x) => x.id !== q.id) };
       // an update pushed to the whole room is not marked mine: the asker's own mark is kept
       const existing = state.questions.find((x) => x.id === q.id);
@@ -96,8 +107,14 @@ export function reduce(state: RoomState | null, action: Action): RoomState | nul
     case "presence":
       return { ...state, presence: action.presence };
     case "vote": {
-      const myVotes = action.voted ? [...new Set([...state.myVotes, action.questionId])] : state.myVotes.filter((id) => id !== action.questionId);
-      return { ...state, myVotes, questions: state.questions.map((q) => (q.id === action.questionId ? { ...q, votes: action.votes } : q)) };
+      const myVotes = action.voted
+        ? [...new Set([...state.myVotes, action.questionId])]
+        : state.myVotes.filter((id) => id !== action.questionId);
+      return {
+        ...state,
+        myVotes,
+        questions: state.questions.map((q) => (q.id === action.questionId ? { ...q, votes: action.votes } : q)),
+      };
     }
     case "deleted":
       return { ...state, deleted: true };
@@ -105,4 +122,3 @@ export function reduce(state: RoomState | null, action: Action): RoomState | nul
       return { ...state, myBallots: { ...state.myBallots, [action.talkId]: action.scores } };
   }
 }
-

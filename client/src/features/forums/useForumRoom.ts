@@ -1,11 +1,5 @@
 import { useCallback, useEffect, useReducer, useState } from "react";
-import type {
-  Forum,
-  ForumChatMessage,
-  ForumPresence,
-  ForumQuestion,
-  Scoreboard,
-} from "../../../../shared/forums.ts";
+import type { Forum, ForumChatMessage, ForumPresence, ForumQuestion, Scoreboard } from "../../../../shared/forums.ts";
 import type { User } from "../../../../shared/auth.ts";
 import { emitWithAck, type EventAck, type EventPayload, getSocket } from "../../socket.ts";
 import { reduce } from "./roomState.ts";
@@ -62,11 +56,15 @@ export function useForumRoom(forumId: string, me: User) {
         setError(ack.error.message);
       }
     };
-    const mine = <T extends { forumId: string }>(fn: (p: T) => void) => (p: T) => {
-      if (p.forumId === forumId) fn(p);
-    };
+    const mine =
+      <T extends { forumId: string }>(fn: (p: T) => void) =>
+      (p: T) => {
+        if (p.forumId === forumId) fn(p);
+      };
     const onState = ({ forum }: { forum: Forum }) => forum.id === forumId && dispatch({ type: "forum", forum });
-    const onSlide = mine((p: { forumId: string; talkId: string; slide: number }) => dispatch({ type: "slide", talkId: p.talkId, slide: p.slide }));
+    const onSlide = mine((p: { forumId: string; talkId: string; slide: number }) =>
+      dispatch({ type: "slide", talkId: p.talkId, slide: p.slide }),
+    );
     const onChat = mine((message: ForumChatMessage) => {
       arrivedDuringJoin?.push(message);
       dispatch({ type: "chat", message });
@@ -107,7 +105,11 @@ export function useForumRoom(forumId: string, me: User) {
  * Sends an event that must not be lost or doubled: the same payload (same clientId) is resent
  * after a timeout, up to a few times; the server answers a repeat with what it stored the first time.
  */
-export async function sendReliably<E extends "forum:chat" | "forum:ask">(event: E, payload: EventPayload<E>, attempts = 3): Promise<EventAck<E>> {
+export async function sendReliably<E extends "forum:chat" | "forum:ask">(
+  event: E,
+  payload: EventPayload<E>,
+  attempts = 3,
+): Promise<EventAck<E>> {
   let last = await emitWithAck(event, payload, 8000);
   for (let i = 1; i < attempts; i++) {
     const answer = last as { ok: boolean; error?: { code: string } };

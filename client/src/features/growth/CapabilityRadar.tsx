@@ -26,7 +26,10 @@ export default function CapabilityRadar({ capabilities, year }: { capabilities: 
         trigger: "item",
         formatter: () =>
           capabilities
-            .map((c) => `${CAPABILITY_LABELS[c.capability]}：${growth.radar.value} ${c.value}（${growth.radar.count} ${c.count}，${growth.radar.average} ${c.average ?? "—"}）`)
+            .map(
+              (c) =>
+                `${CAPABILITY_LABELS[c.capability]}：${growth.radar.value} ${c.value}（${growth.radar.count} ${c.count}，${growth.radar.average} ${c.average ?? "—"}）`,
+            )
             .join("<br/>"),
       },
       radar: {
@@ -56,5 +59,13 @@ export default function CapabilityRadar({ capabilities, year }: { capabilities: 
   }, [capabilities, year]);
 
   const summary = capabilities.map((c) => `${CAPABILITY_LABELS[c.capability]} ${c.value}`).join("，");
-  return <div ref={holder} className="growth-radar" role="img" aria-label={`${growth.radar.title}：${summary}`} data-testid="capability-radar" />;
+  return (
+    <div
+      ref={holder}
+      className="growth-radar"
+      role="img"
+      aria-label={`${growth.radar.title}：${summary}`}
+      data-testid="capability-radar"
+    />
+  );
 }

@@ -1,7 +1,21 @@
 import { lazy, Suspense, useState } from "react";
 import { Link, useParams } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App as AntApp, Button, Card, Empty, Form, Input, Select, Skeleton, Space, Statistic, Tag, Timeline } from "antd";
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  Empty,
+  Form,
+  Input,
+  Select,
+  Skeleton,
+  Space,
+  Statistic,
+  Tag,
+  Timeline,
+} from "antd";
 import { DownloadOutlined, PrinterOutlined } from "@ant-design/icons";
 import { EVIDENCE_KIND_LABELS } from "../../../../shared/evidence.ts";
 import type { EvidenceEntry, GrowthRecord } from "../../../../shared/growth.ts";
@@ -19,12 +33,20 @@ const dateOf = (iso: string) => new Date(iso).toLocaleDateString("zh-CN", { time
 export default function RecordPage() {
   const { id = "" } = useParams();
   const [year, setYear] = useState(thisYear());
-  const record = useQuery({ queryKey: ["growth-record", id, year], queryFn: ({ signal }) => growthApi.record(id, year, signal) });
+  const record = useQuery({
+    queryKey: ["growth-record", id, year],
+    queryFn: ({ signal }) => growthApi.record(id, year, signal),
+  });
   const years = Array.from({ length: 6 }, (_, i) => thisYear() - i);
 
   if (record.isError) {
     const err = record.error;
-    const text = err instanceof ApiError && err.status === 403 ? growth.forbidden : err instanceof ApiError && err.status === 404 ? growth.notFound : err.message;
+    const text =
+      err instanceof ApiError && err.status === 403
+        ? growth.forbidden
+        : err instanceof ApiError && err.status === 404
+          ? growth.notFound
+          : err.message;
     return (
       <div className="page">
         <Alert type="error" showIcon message={text} />
@@ -35,7 +57,9 @@ export default function RecordPage() {
   return (
     <div className="page growth-page">
       <div className="page-header">
-        <h1 className="page-title">{data ? growth.title(data.user.displayName) : <Skeleton.Input active size="small" />}</h1>
+        <h1 className="page-title">
+          {data ? growth.title(data.user.displayName) : <Skeleton.Input active size="small" />}
+        </h1>
         <Space wrap className="growth-actions">
           <Select
             aria-label={growth.year}
@@ -58,12 +82,19 @@ export default function RecordPage() {
         <>
           <p className="growth-subtitle">
             {growth.yearOption(data.year)} · {growth.level}：<Tag color="blue">{LEVEL_LABELS[data.user.level]}</Tag>
-            {data.user.streetName && ` · ${growth.place}：${data.user.streetName}${data.user.communityName ? ` · ${data.user.communityName}` : ""}`}
+            {data.user.streetName &&
+              ` · ${growth.place}：${data.user.streetName}${data.user.communityName ? ` · ${data.user.communityName}` : ""}`}
           </p>
           <div className="growth-top">
             <HoursCard record={data} />
             <Card title={growth.radar.title} className="growth-radar-card">
-              <Suspense fallback={<Skeleton.Node active className="growth-radar">{growth.radar.loading}</Skeleton.Node>}>
+              <Suspense
+                fallback={
+                  <Skeleton.Node active className="growth-radar">
+                    {growth.radar.loading}
+                  </Skeleton.Node>
+                }
+              >
                 <CapabilityRadar capabilities={data.capabilities} year={data.year} />
               </Suspense>
               <p className="growth-caption">{growth.radar.caption}</p>
@@ -88,7 +119,11 @@ function HoursCard({ record }: { record: GrowthRecord }) {
         <div className="growth-hours-grid">
           <Statistic title={growth.hours.done} value={h.done} />
           <Statistic title={growth.hours.required} value={h.required} />
-          <Statistic title={growth.hours.missing} value={h.missing} valueStyle={h.missing > 0 ? { color: "#cf1322" } : undefined} />
+          <Statistic
+            title={growth.hours.missing}
+            value={h.missing}
+            valueStyle={h.missing > 0 ? { color: "#cf1322" } : undefined}
+          />
           <Statistic title={growth.hours.sessions} value={h.sessions} />
         </div>
       ) : (
@@ -148,7 +183,8 @@ function LevelSection({ record }: { record: GrowthRecord }) {
         <ul className="growth-list">
           {record.levelHistory.map((h) => (
             <li key={h.id}>
-              <strong>{growth.levels.entry(LEVEL_LABELS[h.from], LEVEL_LABELS[h.to])}</strong> · {dateOf(h.at)} · {growth.levels.by(h.changedBy.displayName)}
+              <strong>{growth.levels.entry(LEVEL_LABELS[h.from], LEVEL_LABELS[h.to])}</strong> · {dateOf(h.at)} ·{" "}
+              {growth.levels.by(h.changedBy.displayName)}
               <div>
                 {growth.levels.reason}：{h.reason}
               </div>
@@ -169,17 +205,30 @@ function LevelSection({ record }: { record: GrowthRecord }) {
       )}
       {record.can.changeLevel && (
         <Form form={form} layout="vertical" className="growth-form no-print" onFinish={(v) => change.mutate(v)}>
-          <Form.Item name="level" label={growth.levels.newLevel} rules={[{ required: true, message: growth.levels.newLevel }]}>
-            <Select options={LEVELS.filter((l) => l !== record.user.level).map((l) => ({ value: l, label: LEVEL_LABELS[l] }))} />
+          <Form.Item
+            name="level"
+            label={growth.levels.newLevel}
+            rules={[{ required: true, message: growth.levels.newLevel }]}
+          >
+            <Select
+              options={LEVELS.filter((l) => l !== record.user.level).map((l) => ({ value: l, label: LEVEL_LABELS[l] }))}
+            />
           </Form.Item>
-          <Form.Item name="reason" label={growth.levels.reason} rules={[{ required: true, min: 2, message: growth.levels.reasonPlaceholder }]}>
+          <Form.Item
+            name="reason"
+            label={growth.levels.reason}
+            rules={[{ required: true, min: 2, message: growth.levels.reasonPlaceholder }]}
+          >
             <Input.TextArea rows={2} maxLength={500} placeholder={growth.levels.reasonPlaceholder} />
           </Form.Item>
           <Form.Item name="evidenceIds" label={growth.levels.cite}>
             <Select
               mode="multiple"
               maxCount={20}
-              options={record.evidence.map((e) => ({ value: e.id, label: `${dateOf(e.at)} ${EVIDENCE_KIND_LABELS[e.kind]}：${e.title}` }))}
+              options={record.evidence.map((e) => ({
+                value: e.id,
+                label: `${dateOf(e.at)} ${EVIDENCE_KIND_LABELS[e.kind]}：${e.title}`,
+              }))}
             />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={change.isPending}>
@@ -222,7 +271,14 @@ function NotesSection({ record }: { record: GrowthRecord }) {
       )}
       {record.can.writeNote && (
         <div className="growth-form no-print">
-          <Input.TextArea rows={3} maxLength={2000} value={body} onChange={(e) => setBody(e.target.value)} placeholder={growth.notes.placeholder} aria-label={growth.notes.placeholder} />
+          <Input.TextArea
+            rows={3}
+            maxLength={2000}
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            placeholder={growth.notes.placeholder}
+            aria-label={growth.notes.placeholder}
+          />
           <Button type="primary" disabled={!body.trim()} loading={add.isPending} onClick={() => add.mutate()}>
             {growth.notes.submit}
           </Button>

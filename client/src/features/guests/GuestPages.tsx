@@ -16,7 +16,6 @@ import { useForumRoom } from "../forums/useForumRoom.ts";
 import "../forums/forums.css";
 import "./guests.css";
 
-
 /** WeChat's in-app browser cannot save files: a guest is told to open the page in a browser instead. */
 const inAppBrowser = () => /MicroMessenger/i.test(navigator.userAgent);
 
@@ -39,9 +38,16 @@ export function GuestCodePage() {
   return (
     <GuestShell>
       {error ? (
-        <Result status="warning" title={t.codeFailed} subTitle={error} extra={<Button onClick={() => void open()}>{t.retry}</Button>} />
+        <Result
+          status="warning"
+          title={t.codeFailed}
+          subTitle={error}
+          extra={<Button onClick={() => void open()}>{t.retry}</Button>}
+        />
       ) : (
-        <Spin tip={t.opening}><div className="guest-spin" /></Spin>
+        <Spin tip={t.opening}>
+          <div className="guest-spin" />
+        </Spin>
       )}
     </GuestShell>
   );
@@ -53,11 +59,17 @@ export function GuestVenuePage() {
   const tokenKey = `venue-device:${code}`;
   const [guest, setGuest] = useState<GuestView | null>(null);
   const [group, setGroup] = useState<string>();
-  const info = useQuery({ queryKey: ["guest", "venue", code], queryFn: () => api<{ venue: VenueInfo }>(`/api/guest/venue/${code}`) });
+  const info = useQuery({
+    queryKey: ["guest", "venue", code],
+    queryFn: () => api<{ venue: VenueInfo }>(`/api/guest/venue/${code}`),
+  });
   const join = useAction({
     mutationFn: (chosen: string | undefined) => {
       const deviceToken = localStorage.getItem(tokenKey) ?? undefined;
-      return api<{ guest: GuestView; deviceToken: string }>(`/api/guest/venue/${code}`, { method: "POST", body: { group: chosen, deviceToken } });
+      return api<{ guest: GuestView; deviceToken: string }>(`/api/guest/venue/${code}`, {
+        method: "POST",
+        body: { group: chosen, deviceToken },
+      });
     },
     onSuccess: (res) => {
       localStorage.setItem(tokenKey, res.deviceToken);
@@ -78,7 +90,13 @@ export function GuestVenuePage() {
       {info.isError && <Result status="warning" title={t.codeFailed} subTitle={errorText(info.error)} />}
       {venue && venue.groups.length === 0 && <Alert type="info" showIcon title={t.noGroups} />}
       {venue && venue.groups.length > 0 && (
-        <form className="guest-pick" onSubmit={(e) => { e.preventDefault(); join.mutate(group); }}>
+        <form
+          className="guest-pick"
+          onSubmit={(e) => {
+            e.preventDefault();
+            join.mutate(group);
+          }}
+        >
           <p>{t.pickGroup}</p>
           <Radio.Group value={group} onChange={(e) => setGroup(e.target.value)} className="guest-groups">
             {venue.groups.map((g) => (
@@ -88,7 +106,9 @@ export function GuestVenuePage() {
             ))}
           </Radio.Group>
           {join.error && <Alert type="error" showIcon title={errorText(join.error)} />}
-          <Button type="primary" htmlType="submit" block size="large" disabled={!group} loading={join.isPending}>{t.join}</Button>
+          <Button type="primary" htmlType="submit" block size="large" disabled={!group} loading={join.isPending}>
+            {t.join}
+          </Button>
         </form>
       )}
     </GuestShell>
@@ -109,7 +129,10 @@ function GuestShell({ title, children }: { title?: string; children: React.React
 
 /** The live audience view of a guest: the talk on stage, scoring when a round is open, questions. */
 function GuestRoom({ guest }: { guest: GuestView }) {
-  const me = useMemo(() => ({ id: guest.id, displayName: "现场观众", role: "resident", roles: [] }) as unknown as User, [guest.id]);
+  const me = useMemo(
+    () => ({ id: guest.id, displayName: "现场观众", role: "resident", roles: [] }) as unknown as User,
+    [guest.id],
+  );
   // once in, the live view stays (it shows 已结束 when the forum ends and the server closes the socket)
   const [connected, setConnected] = useState(false);
   useEffect(() => {
@@ -128,7 +151,9 @@ function GuestRoom({ guest }: { guest: GuestView }) {
   if (!connected) {
     return (
       <GuestShell title={guest.forumTitle}>
-        <Spin tip={t.connecting}><div className="guest-spin" /></Spin>
+        <Spin tip={t.connecting}>
+          <div className="guest-spin" />
+        </Spin>
       </GuestShell>
     );
   }
@@ -138,27 +163,49 @@ function GuestRoom({ guest }: { guest: GuestView }) {
 function GuestLive({ guest, me }: { guest: GuestView; me: User }) {
   const { room, dispatch, error } = useForumRoom(guest.forumId, me);
   const [tab, setTab] = useState("score");
-  if (!room) return <GuestShell title={guest.forumTitle}>{error ? <Alert type="error" showIcon title={error} /> : <Spin />}</GuestShell>;
+  if (!room)
+    return (
+      <GuestShell title={guest.forumTitle}>
+        {error ? <Alert type="error" showIcon title={error} /> : <Spin />}
+      </GuestShell>
+    );
   const { forum } = room;
   const talk = forum.talks.find((x) => x.id === forum.currentTalkId);
   if (forum.status === "ended") {
-    return <GuestShell title={forum.title}><Result status="success" title={t.ended} /></GuestShell>;
+    return (
+      <GuestShell title={forum.title}>
+        <Result status="success" title={t.ended} />
+      </GuestShell>
+    );
   }
   return (
     <GuestShell title={forum.title}>
-      <p className="guest-group"><Tag color="blue">{t.youAre(guest.groupName)}</Tag></p>
+      <p className="guest-group">
+        <Tag color="blue">{t.youAre(guest.groupName)}</Tag>
+      </p>
       {forum.status === "scheduled" && <Alert type="info" showIcon title={t.notStarted} />}
       <section className="forum-panel guest-stage" aria-label={t.currentTalk}>
         <h2 className="card-heading">{t.currentTalk}</h2>
         {talk ? (
           <>
-            <p className="guest-talk" data-testid="guest-talk">{talk.title} · {talk.presenterName}</p>
+            <p className="guest-talk" data-testid="guest-talk">
+              {talk.title} · {talk.presenterName}
+            </p>
             {talk.deck && <p className="muted small">{t.slide(talk.slide)}</p>}
-            {talk.deck && (inAppBrowser() ? (
-              <Alert type="info" showIcon title={t.openInBrowser} description={t.openInBrowserHint} data-testid="open-in-browser" />
-            ) : (
-              <a href={`/api/guest/deck/${talk.id}`} download>{t.downloadDeck}</a>
-            ))}
+            {talk.deck &&
+              (inAppBrowser() ? (
+                <Alert
+                  type="info"
+                  showIcon
+                  title={t.openInBrowser}
+                  description={t.openInBrowserHint}
+                  data-testid="open-in-browser"
+                />
+              ) : (
+                <a href={`/api/guest/deck/${talk.id}`} download>
+                  {t.downloadDeck}
+                </a>
+              ))}
           </>
         ) : (
           <p className="muted">{t.noTalk}</p>
@@ -169,9 +216,26 @@ function GuestLive({ guest, me }: { guest: GuestView; me: User }) {
         onChange={setTab}
         items={[
           ...(talk && forum.mode === "examination"
-            ? [{ key: "score", label: "评分", children: <ScorePanel room={room} talk={talk} disabled={false} onBallot={(talkId, scores) => dispatch({ type: "ballot", talkId, scores })} /> }]
+            ? [
+                {
+                  key: "score",
+                  label: "评分",
+                  children: (
+                    <ScorePanel
+                      room={room}
+                      talk={talk}
+                      disabled={false}
+                      onBallot={(talkId, scores) => dispatch({ type: "ballot", talkId, scores })}
+                    />
+                  ),
+                },
+              ]
             : []),
-          { key: "questions", label: "提问", children: <QuestionsPanel room={room} disabled={false} dispatch={dispatch} /> },
+          {
+            key: "questions",
+            label: "提问",
+            children: <QuestionsPanel room={room} disabled={false} dispatch={dispatch} />,
+          },
         ]}
       />
     </GuestShell>

@@ -50,18 +50,33 @@ export default function WordsPage() {
     mutationFn: (text: string) => api<WordTestResult>("/api/moderation/words/test", { body: { text } }),
   });
 
-  const shown = useMemo(() => (words.data ?? []).filter((w) => !filter || w.includes(filter.trim())), [words.data, filter]);
-  const draftWords = draft.split(/\r?\n/).map((w) => w.trim()).filter(Boolean);
+  const shown = useMemo(
+    () => (words.data ?? []).filter((w) => !filter || w.includes(filter.trim())),
+    [words.data, filter],
+  );
+  const draftWords = draft
+    .split(/\r?\n/)
+    .map((w) => w.trim())
+    .filter(Boolean);
 
   return (
     <div className="page words-page">
       <Typography.Title level={2}>{t.title}</Typography.Title>
       <Typography.Paragraph type="secondary">{t.intro}</Typography.Paragraph>
-      {words.data?.length === 0 && <Alert type="warning" showIcon message={t.emptyWarning} style={{ marginBottom: 16 }} />}
+      {words.data?.length === 0 && (
+        <Alert type="warning" showIcon message={t.emptyWarning} style={{ marginBottom: 16 }} />
+      )}
 
       <Card title={t.testTitle} size="small" style={{ marginBottom: 16 }}>
         <Space.Compact style={{ width: "100%" }}>
-          <Input aria-label={t.testTitle} placeholder={t.testPlaceholder} value={sentence} maxLength={2000} onChange={(e) => setSentence(e.target.value)} onPressEnter={() => sentence && test.mutate(sentence)} />
+          <Input
+            aria-label={t.testTitle}
+            placeholder={t.testPlaceholder}
+            value={sentence}
+            maxLength={2000}
+            onChange={(e) => setSentence(e.target.value)}
+            onPressEnter={() => sentence && test.mutate(sentence)}
+          />
           <Button type="primary" disabled={!sentence} loading={test.isPending} onClick={() => test.mutate(sentence)}>
             {t.test}
           </Button>
@@ -79,15 +94,30 @@ export default function WordsPage() {
 
       <Card size="small" style={{ marginBottom: 16 }}>
         <Space direction="vertical" style={{ width: "100%" }}>
-          <Input.TextArea aria-label={t.addPlaceholder} placeholder={t.addPlaceholder} value={draft} autoSize={{ minRows: 2, maxRows: 6 }} onChange={(e) => setDraft(e.target.value)} />
+          <Input.TextArea
+            aria-label={t.addPlaceholder}
+            placeholder={t.addPlaceholder}
+            value={draft}
+            autoSize={{ minRows: 2, maxRows: 6 }}
+            onChange={(e) => setDraft(e.target.value)}
+          />
           <Space wrap>
-            <Button type="primary" disabled={draftWords.length === 0} loading={add.isPending} onClick={() => add.mutate(draftWords)}>
+            <Button
+              type="primary"
+              disabled={draftWords.length === 0}
+              loading={add.isPending}
+              onClick={() => add.mutate(draftWords)}
+            >
               {t.add}
             </Button>
-            <Upload accept=".txt,text/plain" showUploadList={false} beforeUpload={(file) => {
-              upload.mutate(file);
-              return false;
-            }}>
+            <Upload
+              accept=".txt,text/plain"
+              showUploadList={false}
+              beforeUpload={(file) => {
+                upload.mutate(file);
+                return false;
+              }}
+            >
               <Button icon={<UploadOutlined />} loading={upload.isPending}>
                 {t.import}
               </Button>
@@ -97,7 +127,19 @@ export default function WordsPage() {
         </Space>
       </Card>
 
-      <Card size="small" title={t.count(words.data?.length ?? 0)} extra={<Input.Search aria-label={t.search} placeholder={t.search} allowClear onChange={(e) => setFilter(e.target.value)} style={{ width: 200 }} />}>
+      <Card
+        size="small"
+        title={t.count(words.data?.length ?? 0)}
+        extra={
+          <Input.Search
+            aria-label={t.search}
+            placeholder={t.search}
+            allowClear
+            onChange={(e) => setFilter(e.target.value)}
+            style={{ width: 200 }}
+          />
+        }
+      >
         {words.error && <Alert type="error" showIcon message={errorText(words.error)} />}
         <List
           loading={words.isLoading}

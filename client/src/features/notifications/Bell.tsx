@@ -32,7 +32,10 @@ export function Bell() {
     const socket = getSocket();
     const onNew = (notification: Notification) => {
       queryClient.setQueryData<NotificationList>(QUERY_KEY, (old) => ({
-        notifications: [notification, ...(old?.notifications ?? []).filter((n) => n.id !== notification.id)].slice(0, 30),
+        notifications: [notification, ...(old?.notifications ?? []).filter((n) => n.id !== notification.id)].slice(
+          0,
+          30,
+        ),
         unread: (old?.unread ?? 0) + 1,
       }));
     };
@@ -124,7 +127,15 @@ export function Bell() {
       }
       content={content}
     >
-      <Button type="text" aria-label={t.bellLabel(unread)} icon={<Badge count={unread} size="small"><BellOutlined style={{ fontSize: 18 }} /></Badge>} />
+      <Button
+        type="text"
+        aria-label={t.bellLabel(unread)}
+        icon={
+          <Badge count={unread} size="small">
+            <BellOutlined style={{ fontSize: 18 }} />
+          </Badge>
+        }
+      />
     </Popover>
   );
 }

@@ -14,7 +14,11 @@ import { Plugin, PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import { EditorContent, useEditor } from "@tiptap/react";
 import StarterKit from "@tiptap/starter-kit";
-import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
+import {
+  absolutePositionToRelativePosition,
+  relativePositionToAbsolutePosition,
+  ySyncPluginKey,
+} from "@tiptap/y-tiptap";
 import { Button, Space, Tooltip } from "antd";
 import { useEffect } from "react";
 import * as Y from "yjs";
@@ -38,7 +42,9 @@ const CommentHighlights = Extension.create({
             if (ranges) {
               return DecorationSet.create(
                 tr.doc,
-                ranges.map((r) => Decoration.inline(r.from, r.to, { class: "proposal-comment-anchor", "data-comment": r.id })),
+                ranges.map((r) =>
+                  Decoration.inline(r.from, r.to, { class: "proposal-comment-anchor", "data-comment": r.id }),
+                ),
               );
             }
             return set.map(tr.mapping, tr.doc);
@@ -50,9 +56,17 @@ const CommentHighlights = Extension.create({
   },
 });
 
-export const baseExtensions = () => [StarterKit.configure({ undoRedo: false }), TableKit.configure({ table: { resizable: false } })];
+export const baseExtensions = () => [
+  StarterKit.configure({ undoRedo: false }),
+  TableKit.configure({ table: { resizable: false } }),
+];
 
-export function useCollabEditor(pdoc: ProposalDoc | null, me: { id: string; displayName: string }, editable: boolean, onChange: (json: PmNode) => void) {
+export function useCollabEditor(
+  pdoc: ProposalDoc | null,
+  me: { id: string; displayName: string },
+  editable: boolean,
+  onChange: (json: PmNode) => void,
+) {
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -61,12 +75,20 @@ export function useCollabEditor(pdoc: ProposalDoc | null, me: { id: string; disp
         ? [
             ...baseExtensions(),
             Collaboration.configure({ document: pdoc.doc, field: "default" }),
-            CollaborationCaret.configure({ provider: pdoc.provider, user: { name: me.displayName, color: colorFor(me.id) } }),
+            CollaborationCaret.configure({
+              provider: pdoc.provider,
+              user: { name: me.displayName, color: colorFor(me.id) },
+            }),
             CommentHighlights,
           ]
         : baseExtensions(),
       editorProps: {
-        attributes: { "aria-label": t.editorLabel, class: "proposal-editor", role: "textbox", "aria-multiline": "true" },
+        attributes: {
+          "aria-label": t.editorLabel,
+          class: "proposal-editor",
+          role: "textbox",
+          "aria-multiline": "true",
+        },
         handleDOMEvents: {
           compositionstart: () => {
             pdoc?.setComposing(true);
@@ -91,7 +113,9 @@ export function useCollabEditor(pdoc: ProposalDoc | null, me: { id: string; disp
 }
 
 function binding(editor: Editor) {
-  const state = ySyncPluginKey.getState(editor.state) as { type: Y.XmlFragment; binding: { mapping: Map<never, never> } } | undefined;
+  const state = ySyncPluginKey.getState(editor.state) as
+    | { type: Y.XmlFragment; binding: { mapping: Map<never, never> } }
+    | undefined;
   return state?.binding ? state : null;
 }
 
@@ -108,15 +132,28 @@ export function selectionAnchor(editor: Editor): { anchor: { start: string; end:
     if (abs && abs.type instanceof Y.XmlText) rel = Y.createRelativePositionFromTypeIndex(abs.type, abs.index, assoc);
     return toBase64(Y.encodeRelativePosition(rel));
   };
-  return { anchor: { start: enc(from, 0), end: enc(to, -1) }, quote: editor.state.doc.textBetween(from, to, " ").slice(0, 500) };
+  return {
+    anchor: { start: enc(from, 0), end: enc(to, -1) },
+    quote: editor.state.doc.textBetween(from, to, " ").slice(0, 500),
+  };
 }
 
 /** Where a comment's anchor is now, or null when its text is gone. */
-export function resolveAnchor(editor: Editor, doc: Y.Doc, anchor: { start: string; end: string }): { from: number; to: number } | null {
+export function resolveAnchor(
+  editor: Editor,
+  doc: Y.Doc,
+  anchor: { start: string; end: string },
+): { from: number; to: number } | null {
   const y = binding(editor);
   if (!y) return null;
   try {
-    const abs = (b64: string) => relativePositionToAbsolutePosition(doc, y.type, Y.decodeRelativePosition(fromBase64(b64)), y.binding.mapping as never);
+    const abs = (b64: string) =>
+      relativePositionToAbsolutePosition(
+        doc,
+        y.type,
+        Y.decodeRelativePosition(fromBase64(b64)),
+        y.binding.mapping as never,
+      );
     const from = abs(anchor.start);
     const to = abs(anchor.end);
     if (from === null || to === null || to <= from) return null;
@@ -138,7 +175,15 @@ export function showCommentHighlights(editor: Editor, doc: Y.Doc, comments: Prop
 export function Toolbar({ editor }: { editor: Editor }) {
   const btn = (label: string, icon: React.ReactNode, run: () => void, active = false, text?: string) => (
     <Tooltip title={label}>
-      <Button size="small" type={active ? "primary" : "text"} aria-label={label} aria-pressed={active} icon={icon} onMouseDown={(e) => e.preventDefault()} onClick={run}>
+      <Button
+        size="small"
+        type={active ? "primary" : "text"}
+        aria-label={label}
+        aria-pressed={active}
+        icon={icon}
+        onMouseDown={(e) => e.preventDefault()}
+        onClick={run}
+      >
         {text}
       </Button>
     </Tooltip>
@@ -149,10 +194,32 @@ export function Toolbar({ editor }: { editor: Editor }) {
     <Space wrap size={2} className="proposal-toolbar" role="toolbar" aria-label="格式">
       {btn(t.toolbar.bold, <BoldOutlined />, () => chain().toggleBold().run(), editor.isActive("bold"))}
       {btn(t.toolbar.italic, <ItalicOutlined />, () => chain().toggleItalic().run(), editor.isActive("italic"))}
-      {btn(t.toolbar.h2, null, () => chain().toggleHeading({ level: 2 }).run(), editor.isActive("heading", { level: 2 }), "H2")}
-      {btn(t.toolbar.h3, null, () => chain().toggleHeading({ level: 3 }).run(), editor.isActive("heading", { level: 3 }), "H3")}
-      {btn(t.toolbar.bullet, <UnorderedListOutlined />, () => chain().toggleBulletList().run(), editor.isActive("bulletList"))}
-      {btn(t.toolbar.ordered, <OrderedListOutlined />, () => chain().toggleOrderedList().run(), editor.isActive("orderedList"))}
+      {btn(
+        t.toolbar.h2,
+        null,
+        () => chain().toggleHeading({ level: 2 }).run(),
+        editor.isActive("heading", { level: 2 }),
+        "H2",
+      )}
+      {btn(
+        t.toolbar.h3,
+        null,
+        () => chain().toggleHeading({ level: 3 }).run(),
+        editor.isActive("heading", { level: 3 }),
+        "H3",
+      )}
+      {btn(
+        t.toolbar.bullet,
+        <UnorderedListOutlined />,
+        () => chain().toggleBulletList().run(),
+        editor.isActive("bulletList"),
+      )}
+      {btn(
+        t.toolbar.ordered,
+        <OrderedListOutlined />,
+        () => chain().toggleOrderedList().run(),
+        editor.isActive("orderedList"),
+      )}
       {inTable && btn(t.toolbar.addRow, <InsertRowBelowOutlined />, () => chain().addRowAfter().run())}
       {inTable && btn(t.toolbar.delRow, <DeleteRowOutlined />, () => chain().deleteRow().run())}
     </Space>
@@ -161,7 +228,10 @@ export function Toolbar({ editor }: { editor: Editor }) {
 
 /** A read-only rendering of stored content (a version). */
 export function StaticDoc({ content }: { content: PmNode }) {
-  const editor = useEditor({ immediatelyRender: false, editable: false, extensions: baseExtensions(), content: content as never }, [content]);
+  const editor = useEditor(
+    { immediatelyRender: false, editable: false, extensions: baseExtensions(), content: content as never },
+    [content],
+  );
   return <EditorContent editor={editor} className="proposal-editor-wrap proposal-static" />;
 }
 

@@ -1,6 +1,23 @@
 import { ArrowLeftOutlined, DownloadOutlined } from "@ant-design/icons";
 import type { Editor } from "@tiptap/core";
-import { Alert, App, Badge, Button, Card, Col, Flex, Input, Modal, Result, Row, Skeleton, Space, Tabs, Tag, Typography } from "antd";
+import {
+  Alert,
+  App,
+  Badge,
+  Button,
+  Card,
+  Col,
+  Flex,
+  Input,
+  Modal,
+  Result,
+  Row,
+  Skeleton,
+  Space,
+  Tabs,
+  Tag,
+  Typography,
+} from "antd";
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import type { PmNode, ProposalDetail } from "../../../../shared/proposals.ts";
@@ -46,7 +63,16 @@ export function EditorPage() {
     );
   }
   // The same Workspace (and so the same document and provider) whatever the metadata does next.
-  return <Workspace key={id} id={id} proposal={proposal.data ?? null} metaError={error} refetchMeta={proposal.refetch} metaLoading={proposal.isLoading && proposal.failureCount === 0} />;
+  return (
+    <Workspace
+      key={id}
+      id={id}
+      proposal={proposal.data ?? null}
+      metaError={error}
+      refetchMeta={proposal.refetch}
+      metaLoading={proposal.isLoading && proposal.failureCount === 0}
+    />
+  );
 }
 
 function lockReason(p: ProposalDetail): string | null {
@@ -147,13 +173,30 @@ function Workspace({ id, proposal, metaError, metaLoading, refetchMeta }: Worksp
         </Space>
       </Flex>
       <OfflineBanner pdoc={pdoc} metaUnreachable={metaUnreachable} readOnly={!proposal} />
-      {reason && !withdrawn && <Alert className="proposal-readonly" type="info" showIcon message={reason} style={{ marginBottom: 8 }} />}
-      {(pdoc?.accessClosed || withdrawn) && <Alert type="warning" showIcon message={withdrawn ? metaError?.message : t.accessWithdrawn} style={{ marginBottom: 8 }} />}
+      {reason && !withdrawn && (
+        <Alert className="proposal-readonly" type="info" showIcon message={reason} style={{ marginBottom: 8 }} />
+      )}
+      {(pdoc?.accessClosed || withdrawn) && (
+        <Alert
+          type="warning"
+          showIcon
+          message={withdrawn ? metaError?.message : t.accessWithdrawn}
+          style={{ marginBottom: 8 }}
+        />
+      )}
       <Row gutter={[12, 12]}>
         <Col xs={24} lg={16}>
-          <Card size="small" className="proposal-editor-card" title={editor && canEdit ? <Toolbar editor={editor} /> : null}>
+          <Card
+            size="small"
+            className="proposal-editor-card"
+            title={editor && canEdit ? <Toolbar editor={editor} /> : null}
+          >
             {editor ? (
-              <EditorContent editor={editor} className="proposal-editor-wrap" data-editable={canEdit ? "true" : "false"} />
+              <EditorContent
+                editor={editor}
+                className="proposal-editor-wrap"
+                data-editable={canEdit ? "true" : "false"}
+              />
             ) : (
               <Skeleton active paragraph={{ rows: 10 }} title={false} />
             )}
@@ -172,11 +215,22 @@ function Workspace({ id, proposal, metaError, metaLoading, refetchMeta }: Worksp
                       {
                         key: "comments",
                         label: (
-                          <Badge size="small" count={(comments.data ?? []).filter((c) => !c.parentId && !c.resolved).length} offset={[8, 0]}>
+                          <Badge
+                            size="small"
+                            count={(comments.data ?? []).filter((c) => !c.parentId && !c.resolved).length}
+                            offset={[8, 0]}
+                          >
                             {t.tabs.comments}
                           </Badge>
                         ),
-                        children: <CommentsPanel proposal={proposal} editor={editor} doc={pdoc?.doc ?? null} comments={comments.data ?? []} />,
+                        children: (
+                          <CommentsPanel
+                            proposal={proposal}
+                            editor={editor}
+                            doc={pdoc?.doc ?? null}
+                            comments={comments.data ?? []}
+                          />
+                        ),
                       },
                       { key: "versions", label: t.tabs.versions, children: <VersionsPanel proposal={proposal} /> },
                       { key: "review", label: t.tabs.review, children: <ReviewPanel proposal={proposal} /> },
@@ -235,7 +289,13 @@ function Actions({ proposal }: { proposal: ProposalDetail }) {
       {me.role === "admin" && open && (
         <Button
           type="primary"
-          onClick={() => modal.confirm({ title: t.approve, content: t.approveConfirm, onOk: () => approve.mutateAsync().catch(fail) })}
+          onClick={() =>
+            modal.confirm({
+              title: t.approve,
+              content: t.approveConfirm,
+              onOk: () => approve.mutateAsync().catch(fail),
+            })
+          }
         >
           {t.approve}
         </Button>
@@ -252,7 +312,14 @@ function Actions({ proposal }: { proposal: ProposalDetail }) {
           }, fail)
         }
       >
-        <Input.TextArea aria-label={t.returnReason} placeholder={t.returnReason} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} rows={4} />
+        <Input.TextArea
+          aria-label={t.returnReason}
+          placeholder={t.returnReason}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={2000}
+          rows={4}
+        />
       </Modal>
     </Space>
   );

@@ -1,11 +1,32 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Empty, Flex, Form, Input, List, Modal, Select, Skeleton, Space, Tag, Typography } from "antd";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  List,
+  Modal,
+  Select,
+  Skeleton,
+  Space,
+  Tag,
+  Typography,
+} from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { LIMITS } from "../../../../shared/limits.ts";
-import { PROPOSAL_STATUS_LABELS, PROPOSAL_STATUSES, type ProposalDetail, type ProposalStatus } from "../../../../shared/proposals.ts";
+import {
+  PROPOSAL_STATUS_LABELS,
+  PROPOSAL_STATUSES,
+  type ProposalDetail,
+  type ProposalStatus,
+} from "../../../../shared/proposals.ts";
 import { api, type ApiError } from "../../api.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { CommunitySelect } from "../../components/CommunitySelect.tsx";
@@ -48,13 +69,22 @@ export function ListPage() {
         )}
       </Flex>
       <Space wrap style={{ marginBottom: 12 }}>
-        <CommunitySelect aria-label={t.filterCommunity} placeholder={t.filterCommunity} value={communityId ?? null} onChange={(v) => setFilter("community", v)} style={{ minWidth: 200 }} />
+        <CommunitySelect
+          aria-label={t.filterCommunity}
+          placeholder={t.filterCommunity}
+          value={communityId ?? null}
+          onChange={(v) => setFilter("community", v)}
+          style={{ minWidth: 200 }}
+        />
         <Select<ProposalStatus | "">
           aria-label={t.filterStatus}
           value={status ?? ""}
           onChange={(v) => setFilter("status", v || null)}
           style={{ minWidth: 140 }}
-          options={[{ value: "", label: t.allStatuses }, ...PROPOSAL_STATUSES.map((s) => ({ value: s, label: PROPOSAL_STATUS_LABELS[s] }))]}
+          options={[
+            { value: "", label: t.allStatuses },
+            ...PROPOSAL_STATUSES.map((s) => ({ value: s, label: PROPOSAL_STATUS_LABELS[s] })),
+          ]}
         />
       </Space>
       {list.isLoading ? (
@@ -62,7 +92,13 @@ export function ListPage() {
           <Skeleton active />
         </Card>
       ) : list.isError ? (
-        <Alert type="error" showIcon message={t.loadFailed} description={(list.error as Error).message} action={<Button onClick={() => list.refetch()}>{t.retry}</Button>} />
+        <Alert
+          type="error"
+          showIcon
+          message={t.loadFailed}
+          description={(list.error as Error).message}
+          action={<Button onClick={() => list.refetch()}>{t.retry}</Button>}
+        />
       ) : list.data!.length === 0 ? (
         <Card>
           <Empty description={t.empty} />
@@ -104,13 +140,22 @@ export function ListPage() {
   );
 }
 
-function CreateModal({ open, onClose, defaultCommunity }: { open: boolean; onClose: () => void; defaultCommunity: string | null }) {
+function CreateModal({
+  open,
+  onClose,
+  defaultCommunity,
+}: {
+  open: boolean;
+  onClose: () => void;
+  defaultCommunity: string | null;
+}) {
   const [form] = Form.useForm<{ title: string; communityId: string }>();
   const navigate = useNavigate();
   const qc = useQueryClient();
   const { message } = App.useApp();
   const create = useMutation({
-    mutationFn: (body: { title: string; communityId: string }) => api<{ proposal: ProposalDetail }>("/api/proposals", { body }),
+    mutationFn: (body: { title: string; communityId: string }) =>
+      api<{ proposal: ProposalDetail }>("/api/proposals", { body }),
     onSuccess: ({ proposal }) => {
       void qc.invalidateQueries({ queryKey: ["proposals", "list"] });
       message.success(t.created);
@@ -128,8 +173,17 @@ function CreateModal({ open, onClose, defaultCommunity }: { open: boolean; onClo
       destroyOnHidden
       okText={t.create}
     >
-      <Form form={form} layout="vertical" initialValues={{ communityId: defaultCommunity ?? undefined }} onFinish={(v) => create.mutate(v)}>
-        <Form.Item name="title" label={t.titleLabel} rules={[{ required: true, whitespace: true, max: LIMITS.titleMax }]}>
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ communityId: defaultCommunity ?? undefined }}
+        onFinish={(v) => create.mutate(v)}
+      >
+        <Form.Item
+          name="title"
+          label={t.titleLabel}
+          rules={[{ required: true, whitespace: true, max: LIMITS.titleMax }]}
+        >
           <Input placeholder={t.titlePlaceholder} maxLength={LIMITS.titleMax} autoFocus />
         </Form.Item>
         <Form.Item name="communityId" label={t.communityLabel} rules={[{ required: true }]}>

@@ -2,7 +2,27 @@ import { CheckCircleTwoTone, ExclamationCircleTwoTone, MinusCircleTwoTone } from
 import type { Editor } from "@tiptap/core";
 import { useEditorState } from "@tiptap/react";
 import { useQuery } from "@tanstack/react-query";
-import { Alert, App, Button, Checkbox, Descriptions, Empty, Flex, Form, Input, List, Modal, Popconfirm, Progress, Rate, Select, Space, Spin, Tag, Typography } from "antd";
+import {
+  Alert,
+  App,
+  Button,
+  Checkbox,
+  Descriptions,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  List,
+  Modal,
+  Popconfirm,
+  Progress,
+  Rate,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from "antd";
 import dayjs from "dayjs";
 import { useRef, useState } from "react";
 import type * as Y from "yjs";
@@ -32,7 +52,8 @@ export function CompletenessPanel({ json, editor }: { json: PmNode | null; edito
     if (!editor) return;
     let target = -1;
     editor.state.doc.forEach((node, offset) => {
-      if (target < 0 && node.type.name === "heading" && node.textContent.trim() === title) target = offset + node.nodeSize;
+      if (target < 0 && node.type.name === "heading" && node.textContent.trim() === title)
+        target = offset + node.nodeSize;
     });
     if (target >= 0) {
       editor.commands.focus();
@@ -53,10 +74,20 @@ export function CompletenessPanel({ json, editor }: { json: PmNode | null; edito
           <List.Item
             data-section={item.section}
             data-filled={item.filled ? "true" : "false"}
-            actions={[<Tag key="s" color={item.filled ? "success" : item.present ? "default" : "error"}>{item.filled ? t.filled : item.present ? t.missing : t.absent}</Tag>]}
+            actions={[
+              <Tag key="s" color={item.filled ? "success" : item.present ? "default" : "error"}>
+                {item.filled ? t.filled : item.present ? t.missing : t.absent}
+              </Tag>,
+            ]}
           >
             <Button type="link" size="small" style={{ padding: 0 }} onClick={() => jump(item.section)}>
-              {item.filled ? <CheckCircleTwoTone twoToneColor="#52c41a" /> : item.present ? <MinusCircleTwoTone twoToneColor="#bfbfbf" /> : <ExclamationCircleTwoTone twoToneColor="#ff4d4f" />}{" "}
+              {item.filled ? (
+                <CheckCircleTwoTone twoToneColor="#52c41a" />
+              ) : item.present ? (
+                <MinusCircleTwoTone twoToneColor="#bfbfbf" />
+              ) : (
+                <ExclamationCircleTwoTone twoToneColor="#ff4d4f" />
+              )}{" "}
               {item.section}
             </Button>
           </List.Item>
@@ -68,7 +99,9 @@ export function CompletenessPanel({ json, editor }: { json: PmNode | null; edito
             <Typography.Text>
               {t.budgetTotal}：<strong className="proposal-budget-total">{formatYuan(budget.total)}</strong> {t.yuan}
             </Typography.Text>
-            {budget.invalidRows.length > 0 && <Alert type="warning" showIcon message={t.budgetInvalid(budget.invalidRows)} style={{ marginTop: 4 }} />}
+            {budget.invalidRows.length > 0 && (
+              <Alert type="warning" showIcon message={t.budgetInvalid(budget.invalidRows)} style={{ marginTop: 4 }} />
+            )}
           </>
         ) : (
           <Typography.Text type="secondary">{t.noBudget}</Typography.Text>
@@ -78,7 +111,17 @@ export function CompletenessPanel({ json, editor }: { json: PmNode | null; edito
   );
 }
 
-export function CommentsPanel({ proposal, editor, doc, comments }: { proposal: ProposalDetail; editor: Editor | null; doc: Y.Doc | null; comments: ProposalComment[] }) {
+export function CommentsPanel({
+  proposal,
+  editor,
+  doc,
+  comments,
+}: {
+  proposal: ProposalDetail;
+  editor: Editor | null;
+  doc: Y.Doc | null;
+  comments: ProposalComment[];
+}) {
   const { message } = App.useApp();
   const [body, setBody] = useState("");
   const [showResolved, setShowResolved] = useState(false);
@@ -86,7 +129,8 @@ export function CommentsPanel({ proposal, editor, doc, comments }: { proposal: P
   const roots = comments.filter((c) => !c.parentId && (showResolved || !c.resolved));
   const bodyInput = useRef<HTMLTextAreaElement>(null);
   // Selecting text is enough to enable the button (as its hint says); the comment is asked for next.
-  const hasSelection = useEditorState({ editor, selector: ({ editor }) => Boolean(editor && !editor.state.selection.empty) }) ?? false;
+  const hasSelection =
+    useEditorState({ editor, selector: ({ editor }) => Boolean(editor && !editor.state.selection.empty) }) ?? false;
   const start = () => {
     if (!editor) return;
     const anchor = selectionAnchor(editor);
@@ -110,8 +154,25 @@ export function CommentsPanel({ proposal, editor, doc, comments }: { proposal: P
   return (
     <div className="proposal-comments">
       <Space.Compact style={{ width: "100%" }} direction="vertical">
-        <Input.TextArea ref={(el) => { bodyInput.current = el?.resizableTextArea?.textArea ?? null; }} aria-label={t.commentPlaceholder} placeholder={t.commentPlaceholder} value={body} onChange={(e) => setBody(e.target.value)} maxLength={2000} autoSize={{ minRows: 2, maxRows: 5 }} />
-        <Button type="primary" block onMouseDown={(e) => e.preventDefault()} onClick={start} disabled={!editor || (!hasSelection && !body.trim())} loading={create.isPending}>
+        <Input.TextArea
+          ref={(el) => {
+            bodyInput.current = el?.resizableTextArea?.textArea ?? null;
+          }}
+          aria-label={t.commentPlaceholder}
+          placeholder={t.commentPlaceholder}
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+          maxLength={2000}
+          autoSize={{ minRows: 2, maxRows: 5 }}
+        />
+        <Button
+          type="primary"
+          block
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={start}
+          disabled={!editor || (!hasSelection && !body.trim())}
+          loading={create.isPending}
+        >
           {t.addComment}
         </Button>
       </Space.Compact>
@@ -121,13 +182,34 @@ export function CommentsPanel({ proposal, editor, doc, comments }: { proposal: P
       {roots.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noComments} />
       ) : (
-        roots.map((root) => <Thread key={root.id} proposal={proposal} root={root} replies={comments.filter((c) => c.parentId === root.id)} editor={editor} doc={doc} />)
+        roots.map((root) => (
+          <Thread
+            key={root.id}
+            proposal={proposal}
+            root={root}
+            replies={comments.filter((c) => c.parentId === root.id)}
+            editor={editor}
+            doc={doc}
+          />
+        ))
       )}
     </div>
   );
 }
 
-function Thread({ proposal, root, replies, editor, doc }: { proposal: ProposalDetail; root: ProposalComment; replies: ProposalComment[]; editor: Editor | null; doc: Y.Doc | null }) {
+function Thread({
+  proposal,
+  root,
+  replies,
+  editor,
+  doc,
+}: {
+  proposal: ProposalDetail;
+  root: ProposalComment;
+  replies: ProposalComment[];
+  editor: Editor | null;
+  doc: Y.Doc | null;
+}) {
   const { message } = App.useApp();
   const [reply, setReply] = useState("");
   const send = useProposalAction<object>(proposal.id, "/comments");
@@ -142,7 +224,9 @@ function Thread({ proposal, root, replies, editor, doc }: { proposal: ProposalDe
   return (
     <div className={`proposal-thread${root.resolved ? " is-resolved" : ""}`} data-comment={root.id}>
       <button type="button" className="proposal-quote" onClick={focus} disabled={!range}>
-        {range ? `“${editor!.state.doc.textBetween(range.from, range.to, " ").slice(0, 80)}”` : `${t.anchorLost}：“${root.quote ?? ""}”`}
+        {range
+          ? `“${editor!.state.doc.textBetween(range.from, range.to, " ").slice(0, 80)}”`
+          : `${t.anchorLost}：“${root.quote ?? ""}”`}
       </button>
       {[root, ...replies].map((c) => (
         <div key={c.id} className="proposal-comment">
@@ -161,12 +245,33 @@ function Thread({ proposal, root, replies, editor, doc }: { proposal: ProposalDe
           value={reply}
           maxLength={2000}
           onChange={(e) => setReply(e.target.value)}
-          onPressEnter={() => reply.trim() && send.mutate({ parentId: root.id, body: reply }, { onSuccess: () => setReply(""), onError: (e) => message.error((e as Error).message) })}
+          onPressEnter={() =>
+            reply.trim() &&
+            send.mutate(
+              { parentId: root.id, body: reply },
+              { onSuccess: () => setReply(""), onError: (e) => message.error((e as Error).message) },
+            )
+          }
         />
-        <Button size="small" disabled={!reply.trim()} loading={send.isPending} onClick={() => send.mutate({ parentId: root.id, body: reply }, { onSuccess: () => setReply(""), onError: (e) => message.error((e as Error).message) })}>
+        <Button
+          size="small"
+          disabled={!reply.trim()}
+          loading={send.isPending}
+          onClick={() =>
+            send.mutate(
+              { parentId: root.id, body: reply },
+              { onSuccess: () => setReply(""), onError: (e) => message.error((e as Error).message) },
+            )
+          }
+        >
           {t.reply}
         </Button>
-        <Button size="small" onClick={() => resolve.mutate({ resolved: !root.resolved }, { onError: (e) => message.error((e as Error).message) })}>
+        <Button
+          size="small"
+          onClick={() =>
+            resolve.mutate({ resolved: !root.resolved }, { onError: (e) => message.error((e as Error).message) })
+          }
+        >
           {root.resolved ? t.reopen : t.resolve}
         </Button>
       </Flex>
@@ -187,7 +292,13 @@ export function VersionsPanel({ proposal }: { proposal: ProposalDetail }) {
     <div className="proposal-versions">
       {isWriter && (
         <Space.Compact style={{ width: "100%", marginBottom: 8 }}>
-          <Input aria-label={t.versionName} placeholder={t.versionName} value={name} maxLength={60} onChange={(e) => setName(e.target.value)} />
+          <Input
+            aria-label={t.versionName}
+            placeholder={t.versionName}
+            value={name}
+            maxLength={60}
+            onChange={(e) => setName(e.target.value)}
+          />
           <Button
             type="primary"
             disabled={!name.trim()}
@@ -232,7 +343,11 @@ export function VersionsPanel({ proposal }: { proposal: ProposalDetail }) {
                       modal.confirm({
                         title: `${t.restore}「${v.name}」`,
                         content: t.restoreConfirm,
-                        onOk: () => restore.mutateAsync(v.id).then(() => message.success(t.restored), (e) => message.error((e as Error).message)),
+                        onOk: () =>
+                          restore.mutateAsync(v.id).then(
+                            () => message.success(t.restored),
+                            (e) => message.error((e as Error).message),
+                          ),
                       })
                     }
                   >
@@ -241,7 +356,10 @@ export function VersionsPanel({ proposal }: { proposal: ProposalDetail }) {
                 ),
               ].filter(Boolean)}
             >
-              <List.Item.Meta title={v.name} description={`${v.createdBy.displayName} · ${dayjs(v.createdAt).format("YYYY-MM-DD HH:mm")}`} />
+              <List.Item.Meta
+                title={v.name}
+                description={`${v.createdBy.displayName} · ${dayjs(v.createdAt).format("YYYY-MM-DD HH:mm")}`}
+              />
             </List.Item>
           )}
         />
@@ -292,14 +410,26 @@ export function ReviewPanel({ proposal }: { proposal: ProposalDetail }) {
             initialValues={{ ...(mine?.scores ?? EMPTY_SCORES), comment: mine?.comment ?? "" }}
             onFinish={(v: ReviewScores & { comment: string }) => {
               const { comment, ...scores } = v;
-              save.mutate({ scores, comment: comment ?? "" }, { onSuccess: () => message.success(t.reviewSaved), onError: (e) => message.error((e as Error).message) });
+              save.mutate(
+                { scores, comment: comment ?? "" },
+                {
+                  onSuccess: () => message.success(t.reviewSaved),
+                  onError: (e) => message.error((e as Error).message),
+                },
+              );
             }}
           >
             <Typography.Text strong>
               {t.reviewForm}（{t.round(proposal.round)}）
             </Typography.Text>
             {REVIEW_CRITERIA.map((k) => (
-              <Form.Item key={k} name={k} label={REVIEW_CRITERIA_LABELS[k]} rules={[{ required: true, message: "请打分" }]} style={{ marginBottom: 4 }}>
+              <Form.Item
+                key={k}
+                name={k}
+                label={REVIEW_CRITERIA_LABELS[k]}
+                rules={[{ required: true, message: "请打分" }]}
+                style={{ marginBottom: 4 }}
+              >
                 <Rate aria-label={REVIEW_CRITERIA_LABELS[k]} />
               </Form.Item>
             ))}
@@ -314,7 +444,14 @@ export function ReviewPanel({ proposal }: { proposal: ProposalDetail }) {
           <Alert type="info" message={t.reviewClosed} />
         ))}
       {(reviews.data?.aggregates ?? []).map((a) => (
-        <Descriptions key={a.round} size="small" column={1} bordered title={t.aggregate(a.round, a.count)} style={{ marginTop: 12 }}>
+        <Descriptions
+          key={a.round}
+          size="small"
+          column={1}
+          bordered
+          title={t.aggregate(a.round, a.count)}
+          style={{ marginTop: 12 }}
+        >
           {REVIEW_CRITERIA.map((k) => (
             <Descriptions.Item key={k} label={REVIEW_CRITERIA_LABELS[k]}>
               {a.means?.[k]}
@@ -351,12 +488,23 @@ export function ReviewPanel({ proposal }: { proposal: ProposalDetail }) {
   );
 }
 
-function PeopleSelect({ reviewers, onPick, placeholder }: { reviewers: boolean; onPick: (id: string) => void; placeholder: string }) {
+function PeopleSelect({
+  reviewers,
+  onPick,
+  placeholder,
+}: {
+  reviewers: boolean;
+  onPick: (id: string) => void;
+  placeholder: string;
+}) {
   const [q, setQ] = useState("");
   const people = useQuery({
     queryKey: ["proposals", "people", reviewers, q],
     queryFn: ({ signal }) =>
-      api<{ users: { id: string; displayName: string; username: string }[] }>(`/api/proposals/people?q=${encodeURIComponent(q)}&reviewers=${reviewers}`, { signal }).then((r) => r.users),
+      api<{ users: { id: string; displayName: string; username: string }[] }>(
+        `/api/proposals/people?q=${encodeURIComponent(q)}&reviewers=${reviewers}`,
+        { signal },
+      ).then((r) => r.users),
   });
   return (
     <Select
@@ -396,7 +544,11 @@ export function MembersPanel({ proposal }: { proposal: ProposalDetail }) {
             actions={
               canManage
                 ? [
-                    <Popconfirm key="x" title={`${t.remove}${m.displayName}？`} onConfirm={() => remove.mutateAsync(m.id).catch(fail)}>
+                    <Popconfirm
+                      key="x"
+                      title={`${t.remove}${m.displayName}？`}
+                      onConfirm={() => remove.mutateAsync(m.id).catch(fail)}
+                    >
                       <Button size="small" type="link" danger>
                         {t.remove}
                       </Button>
@@ -411,8 +563,22 @@ export function MembersPanel({ proposal }: { proposal: ProposalDetail }) {
       />
       {canManage && (
         <Flex gap={4} wrap style={{ marginTop: 4 }}>
-          <Select value={role} onChange={setRole} aria-label="成员角色" popupMatchSelectWidth={false} style={{ minWidth: 104 }} options={[{ value: "editor", label: t.asEditor }, { value: "viewer", label: t.asViewer }]} />
-          <PeopleSelect reviewers={false} placeholder={t.addMember} onPick={(userId) => add.mutateAsync({ userId, role }).catch(fail)} />
+          <Select
+            value={role}
+            onChange={setRole}
+            aria-label="成员角色"
+            popupMatchSelectWidth={false}
+            style={{ minWidth: 104 }}
+            options={[
+              { value: "editor", label: t.asEditor },
+              { value: "viewer", label: t.asViewer },
+            ]}
+          />
+          <PeopleSelect
+            reviewers={false}
+            placeholder={t.addMember}
+            onPick={(userId) => add.mutateAsync({ userId, role }).catch(fail)}
+          />
         </Flex>
       )}
       <Typography.Text strong style={{ display: "block", marginTop: 12 }}>
@@ -427,7 +593,13 @@ export function MembersPanel({ proposal }: { proposal: ProposalDetail }) {
             actions={
               me.role === "admin"
                 ? [
-                    <Button key="x" size="small" type="link" danger onClick={() => removeReviewer.mutateAsync(r.id).catch(fail)}>
+                    <Button
+                      key="x"
+                      size="small"
+                      type="link"
+                      danger
+                      onClick={() => removeReviewer.mutateAsync(r.id).catch(fail)}
+                    >
                       {t.remove}
                     </Button>,
                   ]
@@ -438,7 +610,13 @@ export function MembersPanel({ proposal }: { proposal: ProposalDetail }) {
           </List.Item>
         )}
       />
-      {me.role === "admin" && <PeopleSelect reviewers placeholder={t.addReviewer} onPick={(userId) => addReviewer.mutateAsync({ userId }).catch(fail)} />}
+      {me.role === "admin" && (
+        <PeopleSelect
+          reviewers
+          placeholder={t.addReviewer}
+          onPick={(userId) => addReviewer.mutateAsync({ userId }).catch(fail)}
+        />
+      )}
     </div>
   );
 }

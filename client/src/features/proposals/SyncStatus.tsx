@@ -52,12 +52,30 @@ export function SyncBadge({ pdoc }: { pdoc: ProposalDoc | null }) {
  * The offline state above the editor: typing goes on, and this says so, with the time since the
  * server last had everything. `readOnly` is for a local copy shown while rights can't be checked.
  */
-export function OfflineBanner({ pdoc, metaUnreachable, readOnly }: { pdoc: ProposalDoc | null; metaUnreachable: boolean; readOnly: boolean }) {
+export function OfflineBanner({
+  pdoc,
+  metaUnreachable,
+  readOnly,
+}: {
+  pdoc: ProposalDoc | null;
+  metaUnreachable: boolean;
+  readOnly: boolean;
+}) {
   const offline = !!pdoc && (pdoc.state === "offline" || (pdoc.state === "connecting" && pdoc.lastSyncAt !== null));
   const now = useNow(5_000, offline || metaUnreachable);
   if (!pdoc) return null;
   if (readOnly) {
-    return <Alert className="proposal-offline" data-testid="proposal-offline" type="warning" showIcon role="status" message={pdoc.ready ? t.localCopyReadOnly : t.noLocalCopy} style={{ marginBottom: 8 }} />;
+    return (
+      <Alert
+        className="proposal-offline"
+        data-testid="proposal-offline"
+        type="warning"
+        showIcon
+        role="status"
+        message={pdoc.ready ? t.localCopyReadOnly : t.noLocalCopy}
+        style={{ marginBottom: 8 }}
+      />
+    );
   }
   if (offline) {
     const when = pdoc.lastSyncAt === null ? t.neverSynced : t.lastSync(ago(pdoc.lastSyncAt, now));
@@ -75,6 +93,7 @@ export function OfflineBanner({ pdoc, metaUnreachable, readOnly }: { pdoc: Propo
       />
     );
   }
-  if (metaUnreachable) return <Alert type="info" showIcon role="status" message={t.metaStale} style={{ marginBottom: 8 }} />;
+  if (metaUnreachable)
+    return <Alert type="info" showIcon role="status" message={t.metaStale} style={{ marginBottom: 8 }} />;
   return null;
 }

@@ -111,7 +111,12 @@ export class ProposalDoc {
 
   private update() {
     const was = this.state;
-    this.state = this.provider.wsconnected && this.provider.synced ? "synced" : this.provider.wsconnected ? "connecting" : "offline";
+    this.state =
+      this.provider.wsconnected && this.provider.synced
+        ? "synced"
+        : this.provider.wsconnected
+          ? "connecting"
+          : "offline";
     if (this.state === "synced" || was === "synced") this.lastSyncAt = Date.now();
     this.emit();
   }

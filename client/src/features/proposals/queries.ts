@@ -27,7 +27,8 @@ export function useProposals(filters: { communityId?: string; status?: ProposalS
   if (filters.status) qs.set("status", filters.status);
   return useQuery({
     queryKey: keys.list(filters),
-    queryFn: ({ signal }) => api<{ proposals: Proposal[] }>(`/api/proposals?${qs}`, { signal }).then((r) => r.proposals),
+    queryFn: ({ signal }) =>
+      api<{ proposals: Proposal[] }>(`/api/proposals?${qs}`, { signal }).then((r) => r.proposals),
   });
 }
 
@@ -41,7 +42,13 @@ export function useProposalPush(id: string) {
     const socket = getSocket();
     const onChanged = ({ proposalId, what }: { proposalId: string; what: string }) => {
       if (proposalId !== id) return;
-      const key = { status: keys.detail(id), members: keys.detail(id), versions: keys.versions(id), comments: keys.comments(id), reviews: keys.reviews(id) }[what];
+      const key = {
+        status: keys.detail(id),
+        members: keys.detail(id),
+        versions: keys.versions(id),
+        comments: keys.comments(id),
+        reviews: keys.reviews(id),
+      }[what];
       void qc.invalidateQueries({ queryKey: key ?? keys.detail(id), exact: !!key });
       // A submission also makes a version, and a return or approval changes what the reviews show.
       if (what === "status") {
@@ -72,7 +79,8 @@ function isTransient(error: unknown): boolean {
 export function useProposal(id: string) {
   return useQuery({
     queryKey: keys.detail(id),
-    queryFn: ({ signal }) => api<{ proposal: ProposalDetail }>(`/api/proposals/${id}`, { signal }).then((r) => r.proposal),
+    queryFn: ({ signal }) =>
+      api<{ proposal: ProposalDetail }>(`/api/proposals/${id}`, { signal }).then((r) => r.proposal),
     refetchInterval: 15_000,
     retry: (count, error) => isTransient(error) && count < 3,
   });
@@ -81,7 +89,8 @@ export function useProposal(id: string) {
 export function useVersions(id: string) {
   return useQuery({
     queryKey: keys.versions(id),
-    queryFn: ({ signal }) => api<{ versions: ProposalVersion[] }>(`/api/proposals/${id}/versions`, { signal }).then((r) => r.versions),
+    queryFn: ({ signal }) =>
+      api<{ versions: ProposalVersion[] }>(`/api/proposals/${id}/versions`, { signal }).then((r) => r.versions),
   });
 }
 
@@ -89,14 +98,16 @@ export function useVersionContent(id: string, versionId: string | null) {
   return useQuery({
     queryKey: ["proposals", id, "version", versionId],
     enabled: !!versionId,
-    queryFn: ({ signal }) => api<{ content: PmNode }>(`/api/proposals/${id}/versions/${versionId}`, { signal }).then((r) => r.content),
+    queryFn: ({ signal }) =>
+      api<{ content: PmNode }>(`/api/proposals/${id}/versions/${versionId}`, { signal }).then((r) => r.content),
   });
 }
 
 export function useComments(id: string) {
   return useQuery({
     queryKey: keys.comments(id),
-    queryFn: ({ signal }) => api<{ comments: ProposalComment[] }>(`/api/proposals/${id}/comments`, { signal }).then((r) => r.comments),
+    queryFn: ({ signal }) =>
+      api<{ comments: ProposalComment[] }>(`/api/proposals/${id}/comments`, { signal }).then((r) => r.comments),
     refetchInterval: 30_000,
   });
 }
@@ -104,16 +115,24 @@ export function useComments(id: string) {
 export function useReviews(id: string) {
   return useQuery({
     queryKey: keys.reviews(id),
-    queryFn: ({ signal }) => api<{ reviews: ProposalReview[]; aggregates: ReviewAggregate[] }>(`/api/proposals/${id}/reviews`, { signal }),
+    queryFn: ({ signal }) =>
+      api<{ reviews: ProposalReview[]; aggregates: ReviewAggregate[] }>(`/api/proposals/${id}/reviews`, { signal }),
   });
 }
 
 /** POST helper that refreshes the proposal's queries afterwards. */
-export function useProposalAction<TBody, TResult = unknown>(id: string, path: string | ((body: TBody) => string), method: "POST" | "DELETE" = "POST") {
+export function useProposalAction<TBody, TResult = unknown>(
+  id: string,
+  path: string | ((body: TBody) => string),
+  method: "POST" | "DELETE" = "POST",
+) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: TBody) =>
-      api<TResult>(`/api/proposals/${id}${typeof path === "function" ? path(body) : path}`, { method, body: method === "POST" ? (body ?? {}) : undefined }),
+      api<TResult>(`/api/proposals/${id}${typeof path === "function" ? path(body) : path}`, {
+        method,
+        body: method === "POST" ? (body ?? {}) : undefined,
+      }),
     onSuccess: (result) => {
       const proposal = (result as { proposal?: ProposalDetail })?.proposal;
       if (proposal) qc.setQueryData(keys.detail(id), proposal);

@@ -92,8 +92,18 @@ export function AskForm({ eventId, onDone }: { eventId?: string; onDone: (id: st
   });
 
   return (
-    <Form form={form} layout="vertical" onFinish={(values) => submit.mutate(values)} requiredMark="optional" data-testid="qa-ask-form">
-      <Form.Item name="title" label={qa.form.title} rules={[{ required: true, whitespace: true, min: 2, message: qa.form.titleRequired }]}>
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={(values) => submit.mutate(values)}
+      requiredMark="optional"
+      data-testid="qa-ask-form"
+    >
+      <Form.Item
+        name="title"
+        label={qa.form.title}
+        rules={[{ required: true, whitespace: true, min: 2, message: qa.form.titleRequired }]}
+      >
         <Input placeholder={qa.form.titlePlaceholder} maxLength={LIMITS.titleMax} showCount autoFocus />
       </Form.Item>
       <SimilarQuestions title={title} />
@@ -102,20 +112,34 @@ export function AskForm({ eventId, onDone }: { eventId?: string; onDone: (id: st
           <MarkdownInput placeholder={qa.form.bodyPlaceholder} label={qa.form.floorBodyOptional} rows={2} />
         </Form.Item>
       ) : (
-        <Form.Item name="body" label={qa.form.body} rules={[{ required: true, whitespace: true, message: qa.form.bodyRequired }]}>
+        <Form.Item
+          name="body"
+          label={qa.form.body}
+          rules={[{ required: true, whitespace: true, message: qa.form.bodyRequired }]}
+        >
           <MarkdownInput placeholder={qa.form.bodyPlaceholder} label={qa.form.body} />
         </Form.Item>
       )}
       <div className="qa-form-row">
         <Form.Item name="capability" label={qa.form.capability}>
-          <Select allowClear placeholder={qa.form.capabilityPlaceholder} options={CAPABILITIES.map((c) => ({ value: c, label: CAPABILITY_LABELS[c] }))} />
+          <Select
+            allowClear
+            placeholder={qa.form.capabilityPlaceholder}
+            options={CAPABILITIES.map((c) => ({ value: c, label: CAPABILITY_LABELS[c] }))}
+          />
         </Form.Item>
         <Form.Item
           name="tags"
           label={qa.form.tags}
           rules={[{ type: "array", max: QA_LIMITS.tagsMax, message: qa.form.tagsPlaceholder }]}
         >
-          <Select mode="tags" placeholder={qa.form.tagsPlaceholder} maxCount={QA_LIMITS.tagsMax} tokenSeparators={[",", "，", " "]} suffixIcon={null} />
+          <Select
+            mode="tags"
+            placeholder={qa.form.tagsPlaceholder}
+            maxCount={QA_LIMITS.tagsMax}
+            tokenSeparators={[",", "，", " "]}
+            suffixIcon={null}
+          />
         </Form.Item>
       </div>
       <Form.Item name="anonymous" label={qa.form.anonymous} valuePropName="checked" extra={qa.form.anonymousHint}>

@@ -2,7 +2,14 @@ import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Alert, Button, Card, Checkbox, Empty, Input, Segmented, Select, Skeleton, Space, Tag } from "antd";
-import { CheckCircleFilled, EyeInvisibleOutlined, PlusOutlined, TrophyOutlined, CalendarOutlined, AuditOutlined } from "@ant-design/icons";
+import {
+  CheckCircleFilled,
+  EyeInvisibleOutlined,
+  PlusOutlined,
+  TrophyOutlined,
+  CalendarOutlined,
+  AuditOutlined,
+} from "@ant-design/icons";
 import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
 import type { QuestionListItem, QuestionSort } from "../../../../shared/qa.ts";
 import { useCurrentUser } from "../../auth.tsx";
@@ -128,7 +135,16 @@ export default function BoardPage() {
             {qa.board.mine}
           </Checkbox>
           {tag && (
-            <Tag closable onClose={() => update({ tag: undefined })} closeIcon={<span role="img" aria-label={qa.board.clearTag}>×</span>} color="geekblue">
+            <Tag
+              closable
+              onClose={() => update({ tag: undefined })}
+              closeIcon={
+                <span role="img" aria-label={qa.board.clearTag}>
+                  ×
+                </span>
+              }
+              color="geekblue"
+            >
               {qa.board.tag(tag)}
             </Tag>
           )}
@@ -136,7 +152,13 @@ export default function BoardPage() {
       </Card>
 
       {list.isError && (
-        <Alert type="error" showIcon message={qa.loadFailed} description={errorText(list.error)} action={<Button onClick={() => list.refetch()}>{qa.retry}</Button>} />
+        <Alert
+          type="error"
+          showIcon
+          message={qa.loadFailed}
+          description={errorText(list.error)}
+          action={<Button onClick={() => list.refetch()}>{qa.retry}</Button>}
+        />
       )}
       {list.isPending ? (
         <Card>
@@ -207,12 +229,22 @@ function QuestionRow({ question, onTag }: { question: QuestionListItem; onTag: (
           {question.eventId && <Tag color="purple">{qa.board.floor}</Tag>}
           <CapabilityTag capability={question.capability} />
           {question.tags.map((t) => (
-            <Tag key={t} className="qa-tag" onClick={() => onTag(t)} role="button" tabIndex={0} onKeyDown={(e) => e.key === "Enter" && onTag(t)}>
+            <Tag
+              key={t}
+              className="qa-tag"
+              onClick={() => onTag(t)}
+              role="button"
+              tabIndex={0}
+              onKeyDown={(e) => e.key === "Enter" && onTag(t)}
+            >
               #{t}
             </Tag>
           ))}
           <span className="qa-row-by">
-            <AuthorName author={question.author} /> · <time dateTime={question.createdAt} title={fullTime(question.createdAt)}>{fromNow(question.createdAt)}</time>
+            <AuthorName author={question.author} /> ·{" "}
+            <time dateTime={question.createdAt} title={fullTime(question.createdAt)}>
+              {fromNow(question.createdAt)}
+            </time>
           </span>
         </div>
       </div>

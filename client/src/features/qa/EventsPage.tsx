@@ -23,7 +23,10 @@ export function EventStatus({ status }: { status: QaEventStatus }) {
 export default function EventsPage() {
   useDocumentTitle(shell.titles.qaEvents);
   const me = useCurrentUser();
-  const events = useQuery({ queryKey: ["qa", "events"], queryFn: ({ signal }) => qaApi.events(signal).then((r) => r.events) });
+  const events = useQuery({
+    queryKey: ["qa", "events"],
+    queryFn: ({ signal }) => qaApi.events(signal).then((r) => r.events),
+  });
   const t = qa.events;
   return (
     <div className="page page-narrow">
@@ -80,8 +83,17 @@ function ScheduleForm() {
   });
   return (
     <Card title={<h2 className="card-heading">{t.schedule}</h2>} className="stack-gap">
-      <Form form={form} layout="vertical" onFinish={(values) => submit.mutate(values)} initialValues={{ pull: QA_LIMITS.eventPull, startsAt: dayjs().add(7, "day").hour(14).minute(30).second(0) }}>
-        <Form.Item name="title" label={t.formTitle} rules={[{ required: true, whitespace: true, min: 2, message: qa.form.titleRequired }]}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(values) => submit.mutate(values)}
+        initialValues={{ pull: QA_LIMITS.eventPull, startsAt: dayjs().add(7, "day").hour(14).minute(30).second(0) }}
+      >
+        <Form.Item
+          name="title"
+          label={t.formTitle}
+          rules={[{ required: true, whitespace: true, min: 2, message: qa.form.titleRequired }]}
+        >
           <Input placeholder={t.formTitlePlaceholder} maxLength={LIMITS.titleMax} />
         </Form.Item>
         <div className="qa-form-row">

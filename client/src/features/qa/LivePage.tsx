@@ -1,7 +1,28 @@
 import { useCallback, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
-import { App as AntApp, Alert, Button, Card, Empty, Form, Modal, Popconfirm, Result, Select, Skeleton, Space, Tag } from "antd";
-import { ArrowDownOutlined, ArrowUpOutlined, CaretRightOutlined, PlusOutlined, StepForwardOutlined, StopOutlined } from "@ant-design/icons";
+import {
+  App as AntApp,
+  Alert,
+  Button,
+  Card,
+  Empty,
+  Form,
+  Modal,
+  Popconfirm,
+  Result,
+  Select,
+  Skeleton,
+  Space,
+  Tag,
+} from "antd";
+import {
+  ArrowDownOutlined,
+  ArrowUpOutlined,
+  CaretRightOutlined,
+  PlusOutlined,
+  StepForwardOutlined,
+  StopOutlined,
+} from "@ant-design/icons";
 import type { QaEventState, QuestionListItem } from "../../../../shared/qa.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { canManageStreet } from "../../roles.ts";
@@ -53,7 +74,8 @@ function useEventRoom(eventId: string) {
         if (signal.aborted) return;
         if (res.ok) {
           // the answer to this viewer's own subscribe is shaped for this viewer
-          for (const item of res.state!.queue) marks.current.set(item.question.id, { mine: item.question.mine, voted: item.question.voted });
+          for (const item of res.state!.queue)
+            marks.current.set(item.question.id, { mine: item.question.mine, voted: item.question.voted });
           setState(res.state!);
           setError(null);
         } else if (res.error.code === "timeout") {
@@ -88,7 +110,10 @@ export default function LivePage() {
   const t = qa.live;
 
   const control = useCallback(
-    async <E extends "qa:control" | "qa:reorder" | "qa:queueAdd">(event: E, payload: Parameters<typeof emitWithAck<E>>[1]) => {
+    async <E extends "qa:control" | "qa:reorder" | "qa:queueAdd">(
+      event: E,
+      payload: Parameters<typeof emitWithAck<E>>[1],
+    ) => {
       const res = (await emitWithAck(event, payload)) as
         | { ok: true; state: QaEventState }
         | { ok: false; error: { message: string } };
@@ -101,7 +126,15 @@ export default function LivePage() {
   // Once the event was shown it stays on screen: a later refusal is said above it, not instead of it.
   if (error && !state) {
     return (
-      <Result status={error.code === "not_found" ? "404" : "warning"} title={error.message} extra={<Link to="/qa/events"><Button>{qa.events.title}</Button></Link>} />
+      <Result
+        status={error.code === "not_found" ? "404" : "warning"}
+        title={error.message}
+        extra={
+          <Link to="/qa/events">
+            <Button>{qa.events.title}</Button>
+          </Link>
+        }
+      />
     );
   }
   if (!state) {
@@ -138,7 +171,16 @@ export default function LivePage() {
       <p>
         <Link to="/qa/events">← {qa.events.title}</Link>
       </p>
-      {connection !== "connected" && <Alert type="warning" showIcon message={t.reconnecting} className="stack-gap" role="status" data-testid="reconnecting" />}
+      {connection !== "connected" && (
+        <Alert
+          type="warning"
+          showIcon
+          message={t.reconnecting}
+          className="stack-gap"
+          role="status"
+          data-testid="reconnecting"
+        />
+      )}
       {error && <Alert type="error" showIcon message={error.message} className="stack-gap" />}
       <div className="page-header">
         <h1 className="page-title">
@@ -151,16 +193,28 @@ export default function LivePage() {
             </Button>
           )}
           {isHost && event.status === "scheduled" && (
-            <Button type="primary" icon={<CaretRightOutlined />} onClick={() => control("qa:control", { eventId: event.id, action: "start" })}>
+            <Button
+              type="primary"
+              icon={<CaretRightOutlined />}
+              onClick={() => control("qa:control", { eventId: event.id, action: "start" })}
+            >
               {t.start}
             </Button>
           )}
           {isHost && event.status === "live" && (
             <>
-              <Button icon={<StepForwardOutlined />} onClick={() => control("qa:control", { eventId: event.id, action: "next" })}>
+              <Button
+                icon={<StepForwardOutlined />}
+                onClick={() => control("qa:control", { eventId: event.id, action: "next" })}
+              >
                 {t.next}
               </Button>
-              <Popconfirm title={t.endConfirm} onConfirm={() => control("qa:control", { eventId: event.id, action: "end" })} okText={t.end} cancelText={qa.form.cancel}>
+              <Popconfirm
+                title={t.endConfirm}
+                onConfirm={() => control("qa:control", { eventId: event.id, action: "end" })}
+                okText={t.end}
+                cancelText={qa.form.cancel}
+              >
                 <Button danger icon={<StopOutlined />}>
                   {t.end}
                 </Button>
@@ -170,7 +224,8 @@ export default function LivePage() {
         </Space>
       </div>
       <p className="muted">
-        {fullTime(event.startsAt)} · {qa.events.host} {event.host.displayName} · <span data-testid="qa-live-summary">{t.summary(summary.answered, summary.total)}</span>
+        {fullTime(event.startsAt)} · {qa.events.host} {event.host.displayName} ·{" "}
+        <span data-testid="qa-live-summary">{t.summary(summary.answered, summary.total)}</span>
       </p>
       {ended && <Alert type="success" showIcon message={t.ended} className="stack-gap" />}
       {isHost && <EventCheckinSection kind="qa_event" activityId={event.id} />}
@@ -179,7 +234,11 @@ export default function LivePage() {
         <section aria-labelledby="qa-current-heading">
           <Card
             className="qa-live-current"
-            title={<h2 id="qa-current-heading" className="card-heading">{t.current}</h2>}
+            title={
+              <h2 id="qa-current-heading" className="card-heading">
+                {t.current}
+              </h2>
+            }
           >
             {event.status === "scheduled" && <p className="muted">{t.waiting}</p>}
             {!current ? (
@@ -190,12 +249,30 @@ export default function LivePage() {
           </Card>
         </section>
         <section aria-labelledby="qa-queue-heading">
-          <Card title={<h2 id="qa-queue-heading" className="card-heading">{t.queue}</h2>} extra={isHost && !ended ? <AddToQueue eventId={event.id} onAdd={(questionId) => control("qa:queueAdd", { eventId: event.id, questionId })} /> : null}>
+          <Card
+            title={
+              <h2 id="qa-queue-heading" className="card-heading">
+                {t.queue}
+              </h2>
+            }
+            extra={
+              isHost && !ended ? (
+                <AddToQueue
+                  eventId={event.id}
+                  onAdd={(questionId) => control("qa:queueAdd", { eventId: event.id, questionId })}
+                />
+              ) : null
+            }
+          >
             {!ended && (
               <p className="muted small qa-queue-order" data-testid="qa-queue-order">
                 {event.orderedByHost ? t.byHost : t.byVotes}
                 {isHost && event.orderedByHost && (
-                  <Button size="small" type="link" onClick={() => control("qa:control", { eventId: event.id, action: "sortByVotes" })}>
+                  <Button
+                    size="small"
+                    type="link"
+                    onClick={() => control("qa:control", { eventId: event.id, action: "sortByVotes" })}
+                  >
                     {t.sortByVotes}
                   </Button>
                 )}
@@ -208,12 +285,18 @@ export default function LivePage() {
                 {queue.map((item, index) => {
                   const isCurrent = item.question.id === event.currentQuestionId;
                   return (
-                    <li key={item.question.id} className={isCurrent ? "qa-queue-current" : ""} aria-current={isCurrent ? "true" : undefined}>
+                    <li
+                      key={item.question.id}
+                      className={isCurrent ? "qa-queue-current" : ""}
+                      aria-current={isCurrent ? "true" : undefined}
+                    >
                       <div className="qa-queue-title">
                         <Link to={`/qa/questions/${item.question.id}`}>{item.question.title}</Link>
                       </div>
                       <div className="qa-row-meta">
-                        <Tag color={item.source === "floor" ? "purple" : item.source === "added" ? "cyan" : "default"}>{t.source[item.source]}</Tag>
+                        <Tag color={item.source === "floor" ? "purple" : item.source === "added" ? "cyan" : "default"}>
+                          {t.source[item.source]}
+                        </Tag>
                         <VoteButton
                           votes={item.question.votes}
                           voted={item.question.voted}
@@ -230,12 +313,33 @@ export default function LivePage() {
                       {isHost && !ended && (
                         <Space size={4} className="qa-queue-controls">
                           {event.status === "live" && !isCurrent && (
-                            <Button size="small" onClick={() => control("qa:control", { eventId: event.id, action: "current", questionId: item.question.id })}>
+                            <Button
+                              size="small"
+                              onClick={() =>
+                                control("qa:control", {
+                                  eventId: event.id,
+                                  action: "current",
+                                  questionId: item.question.id,
+                                })
+                              }
+                            >
                               {t.setCurrent}
                             </Button>
                           )}
-                          <Button size="small" icon={<ArrowUpOutlined />} aria-label={`${t.up}：${item.question.title}`} disabled={index === 0} onClick={() => move(index, -1)} />
-                          <Button size="small" icon={<ArrowDownOutlined />} aria-label={`${t.down}：${item.question.title}`} disabled={index === queue.length - 1} onClick={() => move(index, 1)} />
+                          <Button
+                            size="small"
+                            icon={<ArrowUpOutlined />}
+                            aria-label={`${t.up}：${item.question.title}`}
+                            disabled={index === 0}
+                            onClick={() => move(index, -1)}
+                          />
+                          <Button
+                            size="small"
+                            icon={<ArrowDownOutlined />}
+                            aria-label={`${t.down}：${item.question.title}`}
+                            disabled={index === queue.length - 1}
+                            onClick={() => move(index, 1)}
+                          />
                         </Space>
                       )}
                     </li>
@@ -247,7 +351,14 @@ export default function LivePage() {
         </section>
       </div>
 
-      <Modal open={asking} title={qa.form.floorFor(event.title)} footer={null} onCancel={() => setAsking(false)} destroyOnHidden width={720}>
+      <Modal
+        open={asking}
+        title={qa.form.floorFor(event.title)}
+        footer={null}
+        onCancel={() => setAsking(false)}
+        destroyOnHidden
+        width={720}
+      >
         <AskForm
           eventId={event.id}
           onDone={(questionId) => {
@@ -260,7 +371,13 @@ export default function LivePage() {
   );
 }
 
-function CurrentQuestion({ question, answers }: { question: QuestionListItem; answers: QaEventState["currentAnswers"] }) {
+function CurrentQuestion({
+  question,
+  answers,
+}: {
+  question: QuestionListItem;
+  answers: QaEventState["currentAnswers"];
+}) {
   const [form] = Form.useForm<{ body: string }>();
   const submit = useAction({
     mutationFn: ({ body }: { body: string }) => qaApi.answer(question.id, body),
@@ -293,7 +410,11 @@ function CurrentQuestion({ question, answers }: { question: QuestionListItem; an
         </ol>
       )}
       <Form form={form} onFinish={(values) => submit.mutate(values)} layout="vertical" className="qa-live-answer-form">
-        <Form.Item name="body" label={qa.live.answer} rules={[{ required: true, whitespace: true, message: qa.question.answerRequired }]}>
+        <Form.Item
+          name="body"
+          label={qa.live.answer}
+          rules={[{ required: true, whitespace: true, message: qa.question.answerRequired }]}
+        >
           <MarkdownInput rows={3} label={qa.live.answer} placeholder={qa.question.answerPlaceholder} />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={submit.isPending}>

@@ -12,8 +12,14 @@ import { shell } from "../../strings/shell.ts";
 export default function ModerationPage() {
   useDocumentTitle(shell.titles.qaModeration);
   const queryClient = useQueryClient();
-  const reports = useQuery({ queryKey: ["qa", "reports"], queryFn: ({ signal }) => qaApi.reports(signal).then((r) => r.reports) });
-  const audit = useQuery({ queryKey: ["qa", "audit"], queryFn: ({ signal }) => qaApi.audit(signal).then((r) => r.entries) });
+  const reports = useQuery({
+    queryKey: ["qa", "reports"],
+    queryFn: ({ signal }) => qaApi.reports(signal).then((r) => r.reports),
+  });
+  const audit = useQuery({
+    queryKey: ["qa", "audit"],
+    queryFn: ({ signal }) => qaApi.audit(signal).then((r) => r.entries),
+  });
   const t = qa.moderation;
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: ["qa", "reports"] });
@@ -36,7 +42,10 @@ export default function ModerationPage() {
           scroll={{ x: 640 }}
           columns={[
             { title: "", width: 70, render: (_v, r) => <Tag>{t.target[r.targetType]}</Tag> },
-            { title: "内容", render: (_v, r) => <Link to={`/qa/questions/${r.questionId}`}>{r.excerpt || t.view}</Link> },
+            {
+              title: "内容",
+              render: (_v, r) => <Link to={`/qa/questions/${r.questionId}`}>{r.excerpt || t.view}</Link>,
+            },
             { title: t.reason, dataIndex: "reason" },
             { title: t.reporter, render: (_v, r) => r.reporter.displayName, width: 110 },
             {
@@ -49,7 +58,12 @@ export default function ModerationPage() {
                   reasonLabel={qa.question.reason}
                   danger={!r.hidden}
                   onSubmit={async (reason) => {
-                    await qaApi.moderate(r.targetType === "question" ? "questions" : "answers", r.targetId, r.hidden ? "restore" : "hide", reason);
+                    await qaApi.moderate(
+                      r.targetType === "question" ? "questions" : "answers",
+                      r.targetId,
+                      r.hidden ? "restore" : "hide",
+                      reason,
+                    );
                     refresh();
                   }}
                 />
@@ -68,7 +82,15 @@ export default function ModerationPage() {
           scroll={{ x: 640 }}
           columns={[
             { title: "时间", width: 150, render: (_v, e) => fullTime(e.createdAt) },
-            { title: "操作", width: 80, render: (_v, e) => <Tag color={e.action === "hide" ? "red" : e.action === "restore" ? "green" : "orange"}>{t.action[e.action]}</Tag> },
+            {
+              title: "操作",
+              width: 80,
+              render: (_v, e) => (
+                <Tag color={e.action === "hide" ? "red" : e.action === "restore" ? "green" : "orange"}>
+                  {t.action[e.action]}
+                </Tag>
+              ),
+            },
             { title: "对象", width: 70, render: (_v, e) => t.target[e.targetType] },
             { title: t.reason, dataIndex: "reason" },
             { title: "操作人", width: 120, render: (_v, e) => e.actor.displayName },

@@ -13,9 +13,17 @@ import { shell } from "../../strings/shell.ts";
 /** A 老书记's (or anyone's) answering record: capabilities, counts, recent answers. */
 export function ProfilePage() {
   const { id = "" } = useParams();
-  const profile = useQuery({ queryKey: ["qa", "profile", id], queryFn: ({ signal }) => qaApi.profile(id, signal).then((r) => r.profile) });
+  const profile = useQuery({
+    queryKey: ["qa", "profile", id],
+    queryFn: ({ signal }) => qaApi.profile(id, signal).then((r) => r.profile),
+  });
   useDocumentTitle(profile.data?.user.displayName ?? shell.titles.qaProfile);
-  if (profile.isPending) return <Card className="page"><Skeleton active /></Card>;
+  if (profile.isPending)
+    return (
+      <Card className="page">
+        <Skeleton active />
+      </Card>
+    );
   if (profile.isError) return <Alert className="page" type="error" showIcon message={errorText(profile.error)} />;
   const p = profile.data;
   const max = Math.max(1, ...p.capabilities.map((c) => c.answers));
@@ -72,7 +80,10 @@ export function ProfilePage() {
 
 export function LeaderboardPage() {
   useDocumentTitle(shell.titles.qaLeaders);
-  const board = useQuery({ queryKey: ["qa", "leaders"], queryFn: ({ signal }) => qaApi.leaderboard(signal).then((r) => r.leaders) });
+  const board = useQuery({
+    queryKey: ["qa", "leaders"],
+    queryFn: ({ signal }) => qaApi.leaderboard(signal).then((r) => r.leaders),
+  });
   const t = qa.leaders;
   return (
     <div className="page page-narrow">

@@ -1,7 +1,21 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { App as AntApp, Alert, Button, Card, Empty, Form, Input, Modal, Result, Select, Skeleton, Space, Tag } from "antd";
+import {
+  App as AntApp,
+  Alert,
+  Button,
+  Card,
+  Empty,
+  Form,
+  Input,
+  Modal,
+  Result,
+  Select,
+  Skeleton,
+  Space,
+  Tag,
+} from "antd";
 import { CheckOutlined, EditOutlined, UserAddOutlined } from "@ant-design/icons";
 import { CAPABILITIES, CAPABILITY_LABELS, type Capability } from "../../../../shared/vocabulary.ts";
 import { LIMITS } from "../../../../shared/limits.ts";
@@ -27,7 +41,11 @@ export default function QuestionPage() {
   const queryClient = useQueryClient();
   const { message } = AntApp.useApp();
   const key = qaKeys.question(id);
-  const page = useQuery({ queryKey: key, queryFn: ({ signal }) => qaApi.get(id, signal), retry: (n, err) => !(err instanceof ApiError && err.status < 500) && n < 2 });
+  const page = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => qaApi.get(id, signal),
+    retry: (n, err) => !(err instanceof ApiError && err.status < 500) && n < 2,
+  });
   useDocumentTitle(page.data?.question.title ?? shell.areas.qa.title);
   useBoardLive();
 
@@ -35,7 +53,8 @@ export default function QuestionPage() {
   const setPage = (fn: (p: Page) => Page) => queryClient.setQueryData<Page>(key, (p) => (p ? fn(p) : p));
 
   const vote = useAction({
-    mutationFn: ({ kind, targetId, up }: { kind: "questions" | "answers"; targetId: string; up: boolean }) => qaApi.vote(kind, targetId, up),
+    mutationFn: ({ kind, targetId, up }: { kind: "questions" | "answers"; targetId: string; up: boolean }) =>
+      qaApi.vote(kind, targetId, up),
     onSuccess: (res, { kind, targetId }) =>
       setPage((p) =>
         kind === "questions"
@@ -88,8 +107,17 @@ export default function QuestionPage() {
         <Link to="/qa">← {qa.back}</Link>
       </p>
       <Card className="stack-gap">
-        {question.hidden && <Alert type="warning" showIcon className="stack-gap" message={qa.question.hiddenBanner(question.hiddenReason)} />}
-        <h1 className="qa-question-title" data-testid="qa-question-title">{question.title}</h1>
+        {question.hidden && (
+          <Alert
+            type="warning"
+            showIcon
+            className="stack-gap"
+            message={qa.question.hiddenBanner(question.hiddenReason)}
+          />
+        )}
+        <h1 className="qa-question-title" data-testid="qa-question-title">
+          {question.title}
+        </h1>
         <div className="qa-row-meta stack-gap">
           <CapabilityTag capability={question.capability} />
           {question.tags.map((t) => (
@@ -99,7 +127,9 @@ export default function QuestionPage() {
           ))}
           <span className="qa-row-by">
             <AuthorName author={question.author} /> · {qa.question.asked}于{" "}
-            <time dateTime={question.createdAt} title={fullTime(question.createdAt)}>{fromNow(question.createdAt)}</time>
+            <time dateTime={question.createdAt} title={fullTime(question.createdAt)}>
+              {fromNow(question.createdAt)}
+            </time>
             {question.updatedAt !== question.createdAt && <span className="muted">{qa.question.edited}</span>}
           </span>
         </div>
@@ -129,8 +159,18 @@ export default function QuestionPage() {
         <ol className="qa-answers" data-testid="qa-answers">
           {answers.map((answer) => (
             <li key={answer.id}>
-              <Card className={`qa-answer${answer.veteran ? " qa-answer-veteran" : ""}${answer.accepted ? " qa-answer-accepted" : ""}`} size="small">
-                {answer.hidden && <Alert type="warning" showIcon className="stack-gap" message={qa.question.hiddenBanner(answer.hiddenReason)} />}
+              <Card
+                className={`qa-answer${answer.veteran ? " qa-answer-veteran" : ""}${answer.accepted ? " qa-answer-accepted" : ""}`}
+                size="small"
+              >
+                {answer.hidden && (
+                  <Alert
+                    type="warning"
+                    showIcon
+                    className="stack-gap"
+                    message={qa.question.hiddenBanner(answer.hiddenReason)}
+                  />
+                )}
                 <div className="qa-answer-head">
                   <AuthorName author={answer.author} veteranBadge />
                   {answer.accepted && <AcceptedMark />}
@@ -149,7 +189,12 @@ export default function QuestionPage() {
                     onVote={() => vote.mutate({ kind: "answers", targetId: answer.id, up: !answer.voted })}
                   />
                   {canAccept && !answer.accepted && !answer.hidden && (
-                    <Button size="small" icon={<CheckOutlined />} onClick={() => accept.mutate(answer.id)} loading={accept.isPending && accept.variables === answer.id}>
+                    <Button
+                      size="small"
+                      icon={<CheckOutlined />}
+                      onClick={() => accept.mutate(answer.id)}
+                      loading={accept.isPending && accept.variables === answer.id}
+                    >
                       {qa.question.accept}
                     </Button>
                   )}
@@ -193,7 +238,17 @@ function AnswerForm({ questionId, onPosted }: { questionId: string; onPosted: ()
   );
 }
 
-function ModerateButton({ kind, id, hidden, onDone }: { kind: "questions" | "answers"; id: string; hidden: boolean; onDone: () => void }) {
+function ModerateButton({
+  kind,
+  id,
+  hidden,
+  onDone,
+}: {
+  kind: "questions" | "answers";
+  id: string;
+  hidden: boolean;
+  onDone: () => void;
+}) {
   const action = hidden ? "restore" : "hide";
   return (
     <ReasonButton
@@ -213,7 +268,11 @@ function InviteButton({ questionId }: { questionId: string }) {
   const [open, setOpen] = useState(false);
   const [userId, setUserId] = useState<string>();
   const { message } = AntApp.useApp();
-  const veterans = useQuery({ queryKey: ["qa", "veterans"], queryFn: ({ signal }) => qaApi.veterans(signal).then((r) => r.users), enabled: open });
+  const veterans = useQuery({
+    queryKey: ["qa", "veterans"],
+    queryFn: ({ signal }) => qaApi.veterans(signal).then((r) => r.users),
+    enabled: open,
+  });
   const invite = useAction({
     mutationFn: (veteranId: string) => qaApi.invite(questionId, veteranId),
     onSuccess: (res) => {
@@ -230,7 +289,16 @@ function InviteButton({ questionId }: { questionId: string }) {
       <Button size="small" type="text" icon={<UserAddOutlined />} onClick={() => setOpen(true)}>
         {qa.question.invite}
       </Button>
-      <Modal open={open} title={qa.question.invite} onCancel={() => setOpen(false)} onOk={send} okText={qa.question.inviteSend} cancelText={qa.form.cancel} okButtonProps={{ disabled: !userId }} confirmLoading={invite.isPending}>
+      <Modal
+        open={open}
+        title={qa.question.invite}
+        onCancel={() => setOpen(false)}
+        onOk={send}
+        okText={qa.question.inviteSend}
+        cancelText={qa.form.cancel}
+        okButtonProps={{ disabled: !userId }}
+        confirmLoading={invite.isPending}
+      >
         <Select
           aria-label={qa.question.invitePlaceholder}
           style={{ width: "100%" }}
@@ -270,12 +338,39 @@ function EditQuestionButton({ question, onSaved }: { question: Question; onSaved
       <Button size="small" type="text" icon={<EditOutlined />} onClick={() => setOpen(true)}>
         {qa.question.edit}
       </Button>
-      <Modal open={open} title={qa.question.editTitle} onCancel={() => setOpen(false)} onOk={save} okText={qa.form.save} cancelText={qa.form.cancel} confirmLoading={edit.isPending} width={720} destroyOnHidden>
-        <Form form={form} layout="vertical" initialValues={{ title: question.title, body: question.body, capability: question.capability, tags: question.tags }}>
-          <Form.Item name="title" label={qa.form.title} rules={[{ required: true, whitespace: true, min: 2, message: qa.form.titleRequired }]}>
+      <Modal
+        open={open}
+        title={qa.question.editTitle}
+        onCancel={() => setOpen(false)}
+        onOk={save}
+        okText={qa.form.save}
+        cancelText={qa.form.cancel}
+        confirmLoading={edit.isPending}
+        width={720}
+        destroyOnHidden
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{
+            title: question.title,
+            body: question.body,
+            capability: question.capability,
+            tags: question.tags,
+          }}
+        >
+          <Form.Item
+            name="title"
+            label={qa.form.title}
+            rules={[{ required: true, whitespace: true, min: 2, message: qa.form.titleRequired }]}
+          >
             <Input maxLength={LIMITS.titleMax} />
           </Form.Item>
-          <Form.Item name="body" label={qa.form.body} rules={[{ required: true, whitespace: true, message: qa.form.bodyRequired }]}>
+          <Form.Item
+            name="body"
+            label={qa.form.body}
+            rules={[{ required: true, whitespace: true, message: qa.form.bodyRequired }]}
+          >
             <MarkdownInput label={qa.form.body} />
           </Form.Item>
           <Form.Item name="capability" label={qa.form.capability}>
@@ -307,10 +402,27 @@ function EditAnswerButton({ answer, onSaved }: { answer: Answer; onSaved: () => 
   };
   return (
     <>
-      <Button size="small" type="text" icon={<EditOutlined />} onClick={() => { setBody(answer.body); setOpen(true); }}>
+      <Button
+        size="small"
+        type="text"
+        icon={<EditOutlined />}
+        onClick={() => {
+          setBody(answer.body);
+          setOpen(true);
+        }}
+      >
         {qa.question.edit}
       </Button>
-      <Modal open={open} title={qa.question.editAnswer} onCancel={() => setOpen(false)} onOk={save} okText={qa.form.save} cancelText={qa.form.cancel} confirmLoading={edit.isPending} width={720}>
+      <Modal
+        open={open}
+        title={qa.question.editAnswer}
+        onCancel={() => setOpen(false)}
+        onOk={save}
+        okText={qa.form.save}
+        cancelText={qa.form.cancel}
+        confirmLoading={edit.isPending}
+        width={720}
+      >
         <MarkdownInput value={body} onChange={setBody} label={qa.question.editAnswer} />
       </Modal>
     </>

@@ -24,8 +24,15 @@ export function Highlighted({ parts, fallback }: { parts?: HighlightPart[]; fall
   if (!parts) return <>{fallback}</>;
   return (
     <>
-      {/* biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed text, never reordered */}
-      {parts.map((p, i) => (p.hit ? <mark key={i} className="qa-hit">{p.text}</mark> : <span key={i}>{p.text}</span>))}
+      {parts.map((p, i) =>
+        p.hit ? (
+          <mark key={i} className="qa-hit">
+            {p.text}
+          </mark>
+        ) : (
+          <span key={i}>{p.text}</span>
+        ),
+      )}
     </>
   );
 }
@@ -72,7 +79,13 @@ export function VoteButton({
     const why = own === "question" ? qa.question.ownQuestion : qa.question.ownAnswer;
     return (
       <Tooltip title={why}>
-        <Button size="small" icon={<LikeOutlined />} disabled aria-label={`${why}（${label}），${votes}`} data-testid="vote-own">
+        <Button
+          size="small"
+          icon={<LikeOutlined />}
+          disabled
+          aria-label={`${why}（${label}），${votes}`}
+          data-testid="vote-own"
+        >
           {votes}
         </Button>
       </Tooltip>
@@ -141,9 +154,22 @@ export function ReasonButton({
       <Button size={size} type="text" danger={danger} onClick={() => setOpen(true)}>
         {label}
       </Button>
-      <Modal open={open} title={title} onCancel={() => setOpen(false)} onOk={submit} confirmLoading={run.isPending} okText={label} cancelText={qa.form.cancel} destroyOnHidden>
+      <Modal
+        open={open}
+        title={title}
+        onCancel={() => setOpen(false)}
+        onOk={submit}
+        confirmLoading={run.isPending}
+        okText={label}
+        cancelText={qa.form.cancel}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical">
-          <Form.Item name="reason" label={reasonLabel} rules={[{ required: true, whitespace: true, message: qa.question.reasonRequired }]}>
+          <Form.Item
+            name="reason"
+            label={reasonLabel}
+            rules={[{ required: true, whitespace: true, message: qa.question.reasonRequired }]}
+          >
             <Input.TextArea autoFocus rows={3} maxLength={500} showCount placeholder={placeholder} />
           </Form.Item>
         </Form>

@@ -25,26 +25,37 @@ export const qaApi = {
     api<{ question: Question; answers: Answer[] }>(`/api/questions/${encodeURIComponent(id)}`, { signal }),
   ask: (body: unknown) => api<{ question: Question }>("/api/questions", { method: "POST", body }),
   edit: (id: string, body: unknown) => api<{ question: Question }>(`/api/questions/${id}`, { method: "PATCH", body }),
-  answer: (id: string, body: string) => api<{ answer: Answer }>(`/api/questions/${id}/answers`, { method: "POST", body: { body } }),
-  editAnswer: (id: string, body: string) => api<{ answer: Answer }>(`/api/answers/${id}`, { method: "PATCH", body: { body } }),
+  answer: (id: string, body: string) =>
+    api<{ answer: Answer }>(`/api/questions/${id}/answers`, { method: "POST", body: { body } }),
+  editAnswer: (id: string, body: string) =>
+    api<{ answer: Answer }>(`/api/answers/${id}`, { method: "PATCH", body: { body } }),
   vote: (kind: "questions" | "answers", id: string, up: boolean) =>
     api<{ votes: number; voted: boolean }>(`/api/${kind}/${id}/vote`, { method: "POST", body: { up } }),
-  accept: (answerId: string) => api<{ question: Question; answers: Answer[] }>(`/api/answers/${answerId}/accept`, { method: "POST", body: {} }),
+  accept: (answerId: string) =>
+    api<{ question: Question; answers: Answer[] }>(`/api/answers/${answerId}/accept`, { method: "POST", body: {} }),
   report: (kind: "questions" | "answers", id: string, reason: string) =>
     api(`/api/${kind}/${id}/report`, { method: "POST", body: { reason } }),
   moderate: (kind: "questions" | "answers", id: string, action: "hide" | "restore", reason: string) =>
     api(`/api/${kind}/${id}/${action}`, { method: "POST", body: { reason } }),
   invite: (id: string, userId: string) =>
-    api<{ invited: boolean; alreadyInvited: boolean }>(`/api/questions/${id}/invite`, { method: "POST", body: { userId } }),
+    api<{ invited: boolean; alreadyInvited: boolean }>(`/api/questions/${id}/invite`, {
+      method: "POST",
+      body: { userId },
+    }),
   veterans: (signal?: AbortSignal) =>
-    api<{ users: { user: { id: string; displayName: string; role: Role; level: Level }; answerCount: number; acceptedCount: number }[] }>(
-      "/api/qa/veterans",
-      { signal },
-    ),
+    api<{
+      users: {
+        user: { id: string; displayName: string; role: Role; level: Level };
+        answerCount: number;
+        acceptedCount: number;
+      }[];
+    }>("/api/qa/veterans", { signal }),
   leaderboard: (signal?: AbortSignal) => api<{ leaders: LeaderboardEntry[] }>("/api/qa/leaderboard", { signal }),
-  profile: (id: string, signal?: AbortSignal) => api<{ profile: VeteranProfile }>(`/api/qa/users/${encodeURIComponent(id)}/profile`, { signal }),
+  profile: (id: string, signal?: AbortSignal) =>
+    api<{ profile: VeteranProfile }>(`/api/qa/users/${encodeURIComponent(id)}/profile`, { signal }),
   events: (signal?: AbortSignal) => api<{ events: QaEvent[] }>("/api/qa/events", { signal }),
-  createEvent: (body: unknown) => api<{ event: QaEvent; state: QaEventState }>("/api/qa/events", { method: "POST", body }),
+  createEvent: (body: unknown) =>
+    api<{ event: QaEvent; state: QaEventState }>("/api/qa/events", { method: "POST", body }),
   reports: (signal?: AbortSignal) => api<{ reports: QaReport[] }>("/api/qa/reports", { signal }),
   audit: (signal?: AbortSignal) => api<{ entries: QaAuditEntry[] }>("/api/qa/audit", { signal }),
 };
@@ -67,7 +78,13 @@ function applyVote(queryClient: QueryClient, change: QaVoteChange) {
   if (change.target === "question") {
     queryClient.setQueriesData<InfiniteData<ListPage>>({ queryKey: ["qa", "list"] }, (data) =>
       data?.pages
-        ? { ...data, pages: data.pages.map((p) => ({ ...p, questions: p.questions.map((q) => (q.id === change.id ? { ...q, votes: change.votes } : q)) })) }
+        ? {
+            ...data,
+            pages: data.pages.map((p) => ({
+              ...p,
+              questions: p.questions.map((q) => (q.id === change.id ? { ...q, votes: change.votes } : q)),
+            })),
+          }
         : data,
     );
   }

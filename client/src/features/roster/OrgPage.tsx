@@ -1,6 +1,20 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App as AntApp, Alert, Button, Card, Form, Input, List, Modal, Select, Skeleton, Space, Tag, Typography } from "antd";
+import {
+  App as AntApp,
+  Alert,
+  Button,
+  Card,
+  Form,
+  Input,
+  List,
+  Modal,
+  Select,
+  Skeleton,
+  Space,
+  Tag,
+  Typography,
+} from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import type { ManagedStreet } from "../../../../shared/org.ts";
 import { api, ApiError } from "../../api.ts";
@@ -19,7 +33,8 @@ type Dialog =
   | { type: "addCommunity"; streetId: string }
   | null;
 
-const pathOf = (unit: Unit) => `/api/org/${unit.kind === "street" ? "streets" : "communities"}/${encodeURIComponent(unit.id)}`;
+const pathOf = (unit: Unit) =>
+  `/api/org/${unit.kind === "street" ? "streets" : "communities"}/${encodeURIComponent(unit.id)}`;
 
 /** Organisers keep the district's streets and communities true to life. */
 export default function OrgPage() {
@@ -35,7 +50,8 @@ export default function OrgPage() {
   });
 
   const change = useMutation({
-    mutationFn: ({ path, method, body }: { path: string; method: "POST" | "PATCH"; body: unknown }) => api<{ moved?: number }>(path, { method, body }),
+    mutationFn: ({ path, method, body }: { path: string; method: "POST" | "PATCH"; body: unknown }) =>
+      api<{ moved?: number }>(path, { method, body }),
     onSuccess: (result) => {
       void message.success(result?.moved !== undefined ? t.merged(result.moved) : t.saved);
       setDialog(null);
@@ -48,12 +64,21 @@ export default function OrgPage() {
   const submit = async () => {
     const values = await form.validateFields();
     if (!dialog) return;
-    if (dialog.type === "rename") change.mutate({ path: pathOf(dialog.unit), method: "PATCH", body: { name: values.name } });
-    if (dialog.type === "addStreet") change.mutate({ path: "/api/org/streets", method: "POST", body: { name: values.name } });
-    if (dialog.type === "addCommunity") change.mutate({ path: "/api/org/communities", method: "POST", body: { streetId: dialog.streetId, name: values.name } });
-    if (dialog.type === "merge") change.mutate({ path: `${pathOf(dialog.unit)}/merge`, method: "POST", body: { intoId: values.intoId } });
+    if (dialog.type === "rename")
+      change.mutate({ path: pathOf(dialog.unit), method: "PATCH", body: { name: values.name } });
+    if (dialog.type === "addStreet")
+      change.mutate({ path: "/api/org/streets", method: "POST", body: { name: values.name } });
+    if (dialog.type === "addCommunity")
+      change.mutate({
+        path: "/api/org/communities",
+        method: "POST",
+        body: { streetId: dialog.streetId, name: values.name },
+      });
+    if (dialog.type === "merge")
+      change.mutate({ path: `${pathOf(dialog.unit)}/merge`, method: "POST", body: { intoId: values.intoId } });
   };
-  const setRetired = (unit: Unit, retired: boolean) => change.mutate({ path: pathOf(unit), method: "PATCH", body: { retired } });
+  const setRetired = (unit: Unit, retired: boolean) =>
+    change.mutate({ path: pathOf(unit), method: "PATCH", body: { retired } });
 
   const streets = tree.data ?? [];
   const mergeTargets =
@@ -62,7 +87,11 @@ export default function OrgPage() {
         ? streets.filter((s) => !s.retired && s.id !== dialog.unit.id).map((s) => ({ value: s.id, label: s.name }))
         : streets
             .filter((s) => !s.retired)
-            .flatMap((s) => s.communities.filter((c) => !c.retired && c.id !== dialog.unit.id).map((c) => ({ value: c.id, label: `${s.name} · ${c.name}` })))
+            .flatMap((s) =>
+              s.communities
+                .filter((c) => !c.retired && c.id !== dialog.unit.id)
+                .map((c) => ({ value: c.id, label: `${s.name} · ${c.name}` })),
+            )
       : [];
 
   const unitActions = (unit: Unit, retired: boolean) =>
@@ -73,7 +102,15 @@ export default function OrgPage() {
           </Button>,
         ]
       : [
-          <Button key="rename" size="small" type="link" onClick={() => { form.setFieldsValue({ name: unit.name }); setDialog({ type: "rename", unit }); }}>
+          <Button
+            key="rename"
+            size="small"
+            type="link"
+            onClick={() => {
+              form.setFieldsValue({ name: unit.name });
+              setDialog({ type: "rename", unit });
+            }}
+          >
             {t.rename}
           </Button>,
           <Button key="merge" size="small" type="link" onClick={() => setDialog({ type: "merge", unit })}>
@@ -92,7 +129,13 @@ export default function OrgPage() {
         {t.addStreet}
       </Button>
       {tree.isLoading && <Skeleton active />}
-      {tree.error && <Alert type="error" showIcon message={tree.error instanceof ApiError ? tree.error.message : String(tree.error)} />}
+      {tree.error && (
+        <Alert
+          type="error"
+          showIcon
+          message={tree.error instanceof ApiError ? tree.error.message : String(tree.error)}
+        />
+      )}
       <Space direction="vertical" style={{ width: "100%" }}>
         {streets.map((street) => {
           const unit: Unit = { kind: "street", id: street.id, name: street.name };
@@ -111,15 +154,23 @@ export default function OrgPage() {
                 size="small"
                 dataSource={street.communities}
                 renderItem={(c) => (
-                  <List.Item actions={unitActions({ kind: "community", id: c.id, name: c.name, streetId: street.id }, c.retired)}>
+                  <List.Item
+                    actions={unitActions({ kind: "community", id: c.id, name: c.name, streetId: street.id }, c.retired)}
+                  >
                     <span className={c.retired ? "muted" : undefined}>
-                      {c.name} <span className="muted">{t.people(c.people)}</span> {c.demo && <Tag>{t.demo}</Tag>} {c.retired && <Tag>{t.retired}</Tag>}
+                      {c.name} <span className="muted">{t.people(c.people)}</span> {c.demo && <Tag>{t.demo}</Tag>}{" "}
+                      {c.retired && <Tag>{t.retired}</Tag>}
                     </span>
                   </List.Item>
                 )}
               />
               {!street.retired && (
-                <Button size="small" type="dashed" icon={<PlusOutlined />} onClick={() => setDialog({ type: "addCommunity", streetId: street.id })}>
+                <Button
+                  size="small"
+                  type="dashed"
+                  icon={<PlusOutlined />}
+                  onClick={() => setDialog({ type: "addCommunity", streetId: street.id })}
+                >
                   {t.addCommunity}
                 </Button>
               )}
@@ -158,14 +209,20 @@ export default function OrgPage() {
               <Form.Item noStyle shouldUpdate>
                 {() => {
                   const into = mergeTargets.find((o) => o.value === form.getFieldValue("intoId"));
-                  return into ? <Alert type="warning" showIcon message={t.mergeConfirm(dialog.unit.name, into.label)} /> : null;
+                  return into ? (
+                    <Alert type="warning" showIcon message={t.mergeConfirm(dialog.unit.name, into.label)} />
+                  ) : null;
                 }}
               </Form.Item>
             </>
           ) : (
             <Form.Item
               name="name"
-              label={dialog?.type === "addStreet" || (dialog?.type === "rename" && dialog.unit.kind === "street") ? t.streetName : t.communityName}
+              label={
+                dialog?.type === "addStreet" || (dialog?.type === "rename" && dialog.unit.kind === "street")
+                  ? t.streetName
+                  : t.communityName
+              }
               rules={[{ required: true, whitespace: true, message: t.nameRequired }]}
             >
               <Input maxLength={40} />

@@ -1,6 +1,18 @@
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App as AntApp, Alert, Button, Card, List, Popconfirm, Space, Statistic, Table, Typography, Upload } from "antd";
+import {
+  App as AntApp,
+  Alert,
+  Button,
+  Card,
+  List,
+  Popconfirm,
+  Space,
+  Statistic,
+  Table,
+  Typography,
+  Upload,
+} from "antd";
 import { DownloadOutlined, InboxOutlined } from "@ant-design/icons";
 import type { RosterImportResult, UnknownCommunity } from "../../../../shared/roster.ts";
 import { api, ApiError, apiUpload } from "../../api.ts";
@@ -81,7 +93,13 @@ export default function RosterImportPage() {
       </Space>
 
       {!done && (
-        <Upload.Dragger accept=".xlsx,.csv" maxCount={1} showUploadList={false} beforeUpload={choose} disabled={dryRun.isPending || realRun.isPending}>
+        <Upload.Dragger
+          accept=".xlsx,.csv"
+          maxCount={1}
+          showUploadList={false}
+          beforeUpload={choose}
+          disabled={dryRun.isPending || realRun.isPending}
+        >
           <p className="ant-upload-drag-icon">
             <InboxOutlined aria-hidden />
           </p>
@@ -91,7 +109,14 @@ export default function RosterImportPage() {
       )}
 
       {dryRun.isPending && <Alert style={{ marginTop: 16 }} type="info" showIcon message={t.checking} />}
-      {failure && <Alert style={{ marginTop: 16 }} type="error" showIcon message={failure instanceof ApiError ? failure.message : String(failure)} />}
+      {failure && (
+        <Alert
+          style={{ marginTop: 16 }}
+          type="error"
+          showIcon
+          message={failure instanceof ApiError ? failure.message : String(failure)}
+        />
+      )}
 
       {result && !dryRun.isPending && (
         <Card style={{ marginTop: 16 }}>
@@ -103,7 +128,12 @@ export default function RosterImportPage() {
 
           {result.errors.length > 0 && (
             <>
-              <Alert style={{ margin: "16px 0" }} type="warning" showIcon message={t.errorsTitle(result.errors.length)} />
+              <Alert
+                style={{ margin: "16px 0" }}
+                type="warning"
+                showIcon
+                message={t.errorsTitle(result.errors.length)}
+              />
               <Table
                 size="small"
                 rowKey={(e) => `${e.row}-${e.column}-${e.message}`}
@@ -131,7 +161,13 @@ export default function RosterImportPage() {
                   <List.Item
                     actions={[
                       c.streetId ? (
-                        <Button key="create" type="primary" size="small" loading={createCommunity.isPending && createCommunity.variables === c} onClick={() => createCommunity.mutate(c)}>
+                        <Button
+                          key="create"
+                          type="primary"
+                          size="small"
+                          loading={createCommunity.isPending && createCommunity.variables === c}
+                          onClick={() => createCommunity.mutate(c)}
+                        >
                           {t.createCommunity}
                         </Button>
                       ) : (
@@ -172,7 +208,12 @@ export default function RosterImportPage() {
                   {passwordsTaken ? (
                     <Typography.Text type="secondary">{t.passwordsTaken}</Typography.Text>
                   ) : (
-                    <Button type="primary" icon={<DownloadOutlined />} href={done.passwordsUrl} onClick={() => setTimeout(() => setPasswordsTaken(true), 500)}>
+                    <Button
+                      type="primary"
+                      icon={<DownloadOutlined />}
+                      href={done.passwordsUrl}
+                      onClick={() => setTimeout(() => setPasswordsTaken(true), 500)}
+                    >
                       {t.passwords}
                     </Button>
                   )}

@@ -42,9 +42,13 @@ export function Composer(props: Props) {
     }
     setProgress(0);
     try {
-      const { attachment } = await apiUpload<{ attachment: Attachment }>(`/api/studios/${props.studioId}/attachments`, file, {
-        onProgress: (f) => setProgress(Math.round(f * 100)),
-      });
+      const { attachment } = await apiUpload<{ attachment: Attachment }>(
+        `/api/studios/${props.studioId}/attachments`,
+        file,
+        {
+          onProgress: (f) => setProgress(Math.round(f * 100)),
+        },
+      );
       setAttachment(attachment);
     } catch (err) {
       props.onError((err as Error).message);
@@ -60,13 +64,25 @@ export function Composer(props: Props) {
           <span>
             {t.replyingTo(props.replyTo.authorName)}：{props.replyTo.text.slice(0, 40)}
           </span>
-          <Button type="text" size="small" icon={<CloseOutlined />} aria-label={t.cancelReply} onClick={props.onCancelReply} />
+          <Button
+            type="text"
+            size="small"
+            icon={<CloseOutlined />}
+            aria-label={t.cancelReply}
+            onClick={props.onCancelReply}
+          />
         </div>
       )}
       {attachment && (
         <div className="studio-reply-chip">
           <AttachmentView attachment={attachment} />
-          <Button type="text" size="small" icon={<CloseOutlined />} aria-label={t.cancel} onClick={() => setAttachment(null)} />
+          <Button
+            type="text"
+            size="small"
+            icon={<CloseOutlined />}
+            aria-label={t.cancel}
+            onClick={() => setAttachment(null)}
+          />
         </div>
       )}
       {progress !== null && <Progress percent={progress} size="small" aria-label={t.uploading} />}
@@ -118,7 +134,14 @@ export function Composer(props: Props) {
           }}
           data-testid="studio-input"
         />
-        <Button type="primary" icon={<SendOutlined />} onClick={submit} disabled={!canSend} aria-label={t.send} data-testid="studio-send">
+        <Button
+          type="primary"
+          icon={<SendOutlined />}
+          onClick={submit}
+          disabled={!canSend}
+          aria-label={t.send}
+          data-testid="studio-send"
+        >
           <span className="studio-send-label">{t.send}</span>
         </Button>
       </div>

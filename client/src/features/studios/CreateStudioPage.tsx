@@ -4,7 +4,13 @@ import { Alert, App as AntApp, Button, Card, DatePicker, Form, Input, Radio, Sel
 import dayjs, { type Dayjs } from "dayjs";
 import type { User } from "../../../../shared/auth.ts";
 import { LIMITS } from "../../../../shared/limits.ts";
-import { BANGDAI_RESERVES_MAX, STUDIO_MENTEES_MAX, STUDIO_MENTEES_MIN, STUDIO_TERM_YEARS, type Studio } from "../../../../shared/studios.ts";
+import {
+  BANGDAI_RESERVES_MAX,
+  STUDIO_MENTEES_MAX,
+  STUDIO_MENTEES_MIN,
+  STUDIO_TERM_YEARS,
+  type Studio,
+} from "../../../../shared/studios.ts";
 import { STUDIO_KIND_LABELS, STUDIO_KINDS, type StudioKind } from "../../../../shared/vocabulary.ts";
 import { api } from "../../api.ts";
 import { studioStrings as t } from "../../strings/studios.ts";
@@ -32,16 +38,26 @@ export function CreateStudioPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { message } = AntApp.useApp();
-  const users = useQuery({ queryKey: ["users"], queryFn: async () => (await api<{ users: User[] }>("/api/users")).users });
+  const users = useQuery({
+    queryKey: ["users"],
+    queryFn: async () => (await api<{ users: User[] }>("/api/users")).users,
+  });
   const option = (u: User) => ({ value: u.id, label: `${u.displayName}（${u.username}）` });
   const active = (users.data ?? []).filter((u) => !u.disabled);
   const leads = active.filter((u) => u.roles.includes(kind === "bangdai" ? "veteran" : "mentor")).map(option);
-  const taught = active.filter((u) => (kind === "bangdai" ? u.flags.includes("reserve") : u.roles.includes("secretary"))).map(option);
-  const [minTaught, maxTaught] = kind === "bangdai" ? [1, BANGDAI_RESERVES_MAX] : [STUDIO_MENTEES_MIN, STUDIO_MENTEES_MAX];
+  const taught = active
+    .filter((u) => (kind === "bangdai" ? u.flags.includes("reserve") : u.roles.includes("secretary")))
+    .map(option);
+  const [minTaught, maxTaught] =
+    kind === "bangdai" ? [1, BANGDAI_RESERVES_MAX] : [STUDIO_MENTEES_MIN, STUDIO_MENTEES_MAX];
   const onKind = (next: StudioKind) => {
     // the people chosen were for the other kind; the term takes the new kind's default length
     const start = form.getFieldValue("term")?.[0] ?? dayjs();
-    form.setFieldsValue({ mentorId: undefined, menteeIds: [], term: [start, start.add(STUDIO_TERM_YEARS[next], "year")] });
+    form.setFieldsValue({
+      mentorId: undefined,
+      menteeIds: [],
+      term: [start, start.add(STUDIO_TERM_YEARS[next], "year")],
+    });
   };
 
   const create = useAction({
@@ -108,7 +124,12 @@ export function CreateStudioPage() {
           >
             <Select mode="multiple" showSearch optionFilterProp="label" options={taught} maxCount={maxTaught} />
           </Form.Item>
-          <Form.Item name="term" label={t.termField} extra={kind === "bangdai" ? t.termHelpBangdai : t.termHelp} rules={[{ required: true }]}>
+          <Form.Item
+            name="term"
+            label={t.termField}
+            extra={kind === "bangdai" ? t.termHelpBangdai : t.termHelp}
+            rules={[{ required: true }]}
+          >
             <DatePicker.RangePicker style={{ width: "100%" }} allowClear={false} inputReadOnly />
           </Form.Item>
           {create.error && <Alert type="error" showIcon title={create.error.message} style={{ marginBottom: 16 }} />}

@@ -10,7 +10,8 @@ import { STUDIOS_KEY } from "./useStudios.ts";
 import { useAction } from "../../useAction.ts";
 
 /** Who can be taught in a studio of this kind: 书记 in a mentor studio, 书记后备人选 in a 帮带 one. */
-const fits = (kind: Studio["kind"], u: User) => !u.disabled && (kind === "bangdai" ? u.flags.includes("reserve") : u.roles.includes("secretary"));
+const fits = (kind: Studio["kind"], u: User) =>
+  !u.disabled && (kind === "bangdai" ? u.flags.includes("reserve") : u.roles.includes("secretary"));
 
 export const leadLabel = (kind: Studio["kind"]) => (kind === "bangdai" ? t.veteran : t.mentor);
 export const taughtLabel = (kind: Studio["kind"]) => (kind === "bangdai" ? t.reserve : t.mentee);
@@ -19,7 +20,17 @@ export const taughtLabel = (kind: Studio["kind"]) => (kind === "bangdai" ? t.res
  * 成员管理 (organisers and the studio's street admin): the people in the studio now, those who left,
  * add one by search, take one out after a confirm. The server keeps the rules; their message shows here.
  */
-export function MembersPanel({ studio, open, onClose, onChanged }: { studio: Studio; open: boolean; onClose(): void; onChanged?(studio: Studio): void }) {
+export function MembersPanel({
+  studio,
+  open,
+  onClose,
+  onChanged,
+}: {
+  studio: Studio;
+  open: boolean;
+  onClose(): void;
+  onChanged?(studio: Studio): void;
+}) {
   const queryClient = useQueryClient();
   const { message } = AntApp.useApp();
   const [picked, setPicked] = useState<string | null>(null);
@@ -51,7 +62,11 @@ export function MembersPanel({ studio, open, onClose, onChanged }: { studio: Stu
   const add = () => {
     if (!picked) return;
     const name = candidates.find((c) => c.value === picked)?.label ?? "";
-    change.mutate({ key: "add", run: () => api(`/api/studios/${studio.id}/members`, { method: "POST", body: { userId: picked } }), done: t.added(name) });
+    change.mutate({
+      key: "add",
+      run: () => api(`/api/studios/${studio.id}/members`, { method: "POST", body: { userId: picked } }),
+      done: t.added(name),
+    });
   };
 
   return (
@@ -83,17 +98,29 @@ export function MembersPanel({ studio, open, onClose, onChanged }: { studio: Stu
                 style={{ flex: 1, minWidth: 0 }}
                 data-testid="studio-member-search"
               />
-              <Button type="primary" onClick={add} disabled={!picked} loading={busy === "add"} data-testid="studio-member-add">
+              <Button
+                type="primary"
+                onClick={add}
+                disabled={!picked}
+                loading={busy === "add"}
+                data-testid="studio-member-add"
+              >
                 {t.addMember}
               </Button>
             </Space.Compact>
-            <p className="studio-muted studio-members-rule">{studio.kind === "bangdai" ? t.bangdaiRuleHint : t.menteeRuleHint}</p>
+            <p className="studio-muted studio-members-rule">
+              {studio.kind === "bangdai" ? t.bangdaiRuleHint : t.menteeRuleHint}
+            </p>
           </>
         )}
         {users.isError && <Alert type="warning" showIcon title={t.loadFailed} />}
-        {change.error && <Alert type="error" showIcon title={change.error.message} closable onClose={() => change.reset()} />}
+        {change.error && (
+          <Alert type="error" showIcon title={change.error.message} closable onClose={() => change.reset()} />
+        )}
 
-        <h3 className="studio-members-heading">{t.currentMembers}（{studio.members.length}）</h3>
+        <h3 className="studio-members-heading">
+          {t.currentMembers}（{studio.members.length}）
+        </h3>
         <List
           dataSource={studio.members}
           renderItem={(m) => (
@@ -116,7 +143,12 @@ export function MembersPanel({ studio, open, onClose, onChanged }: { studio: Stu
                           })
                         }
                       >
-                        <Button size="small" danger loading={busy === m.userId} aria-label={`${t.remove} ${m.displayName}`}>
+                        <Button
+                          size="small"
+                          danger
+                          loading={busy === m.userId}
+                          aria-label={`${t.remove} ${m.displayName}`}
+                        >
                           {t.remove}
                         </Button>
                       </Popconfirm>,
@@ -135,7 +167,9 @@ export function MembersPanel({ studio, open, onClose, onChanged }: { studio: Stu
             </List.Item>
           )}
         />
-        <h3 className="studio-members-heading">{t.formerMembers}（{studio.formerMembers.length}）</h3>
+        <h3 className="studio-members-heading">
+          {t.formerMembers}（{studio.formerMembers.length}）
+        </h3>
         {studio.formerMembers.length === 0 ? (
           <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noFormer} />
         ) : (

@@ -1,6 +1,13 @@
 import { memo, useState } from "react";
 import { Button, Dropdown, Image, Input, Popconfirm, Space, Tag, Tooltip } from "antd";
-import { CheckSquareOutlined, ClockCircleOutlined, EllipsisOutlined, ExclamationCircleOutlined, PaperClipOutlined, PushpinFilled } from "@ant-design/icons";
+import {
+  CheckSquareOutlined,
+  ClockCircleOutlined,
+  EllipsisOutlined,
+  ExclamationCircleOutlined,
+  PaperClipOutlined,
+  PushpinFilled,
+} from "@ant-design/icons";
 import type { Attachment, StudioMember, StudioMessage, StudioTask } from "../../../../shared/studios.ts";
 import { LIMITS } from "../../../../shared/limits.ts";
 import { studioStrings as t } from "../../strings/studios.ts";
@@ -22,7 +29,13 @@ export function AttachmentView({ attachment }: { attachment: Attachment }) {
     );
   }
   return (
-    <a className="studio-file" href={attachment.url} target="_blank" rel="noopener noreferrer" download={attachment.name}>
+    <a
+      className="studio-file"
+      href={attachment.url}
+      target="_blank"
+      rel="noopener noreferrer"
+      download={attachment.name}
+    >
       <PaperClipOutlined aria-hidden="true" /> <span className="studio-file-name">{attachment.name}</span>{" "}
       <span className="studio-muted">{fileSize(attachment.size)}</span>
     </a>
@@ -154,7 +167,13 @@ export const MessageItem = memo(function MessageItem(props: Props) {
               </Space>
             </Space.Compact>
           ) : m.kind === "task" && props.task ? (
-            <TaskCard task={props.task} meId={props.meId} readOnly={props.readOnly} onState={props.onTaskState} onError={props.onError} />
+            <TaskCard
+              task={props.task}
+              meId={props.meId}
+              readOnly={props.readOnly}
+              onState={props.onTaskState}
+              onError={props.onError}
+            />
           ) : (
             m.text && (
               <div className="studio-text">
@@ -167,7 +186,13 @@ export const MessageItem = memo(function MessageItem(props: Props) {
           {m.editedAt && <div className="studio-muted studio-edited">{t.edited(chatTime(m.editedAt))}</div>}
         </div>
         <Dropdown menu={{ items: menuItems, onClick: onMenu }} trigger={["click"]}>
-          <Button type="text" size="small" icon={<EllipsisOutlined />} aria-label={t.more} className="studio-msg-menu" />
+          <Button
+            type="text"
+            size="small"
+            icon={<EllipsisOutlined />}
+            aria-label={t.more}
+            className="studio-msg-menu"
+          />
         </Dropdown>
       </div>
       {mine && others.length > 0 && (

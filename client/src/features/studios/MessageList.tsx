@@ -75,7 +75,12 @@ export function MessageList({
             );
           })}
           {state.pending.map((p) => (
-            <PendingItem key={p.clientId} p={p} onRetry={() => store.retry(p.clientId)} onDiscard={() => store.discard(p.clientId)} />
+            <PendingItem
+              key={p.clientId}
+              p={p}
+              onRetry={() => store.retry(p.clientId)}
+              onDiscard={() => store.discard(p.clientId)}
+            />
           ))}
         </ol>
       )}

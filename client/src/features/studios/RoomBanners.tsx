@@ -34,7 +34,13 @@ export function RoomBanners({
         </button>
       )}
       {left ? (
-        <Alert type="info" showIcon title={t.leftBanner(day(left))} className="studio-banner" data-testid="studio-left-banner" />
+        <Alert
+          type="info"
+          showIcon
+          title={t.leftBanner(day(left))}
+          className="studio-banner"
+          data-testid="studio-left-banner"
+        />
       ) : (
         readOnly && <Alert type="info" showIcon title={t.readOnlyHint} className="studio-banner" />
       )}

@@ -1,6 +1,14 @@
 import { Link } from "react-router";
 import { Badge, Button, Dropdown, Tag } from "antd";
-import { ArrowLeftOutlined, CheckSquareOutlined, DownloadOutlined, MoreOutlined, PushpinOutlined, SearchOutlined, TeamOutlined } from "@ant-design/icons";
+import {
+  ArrowLeftOutlined,
+  CheckSquareOutlined,
+  DownloadOutlined,
+  MoreOutlined,
+  PushpinOutlined,
+  SearchOutlined,
+  TeamOutlined,
+} from "@ant-design/icons";
 import type { User } from "../../../../shared/auth.ts";
 import type { Studio } from "../../../../shared/studios.ts";
 import { canManageStreet, nameWithRole } from "../../roles.ts";
@@ -33,7 +41,9 @@ export function RoomHeader({
   onManage(): void;
 }) {
   const moreItems = [
-    ...(canManageStreet(me, studio.streetId) ? [{ key: "members", icon: <TeamOutlined />, label: t.manageMembers }] : []),
+    ...(canManageStreet(me, studio.streetId)
+      ? [{ key: "members", icon: <TeamOutlined />, label: t.manageMembers }]
+      : []),
     { key: "pins", icon: <PushpinOutlined />, label: t.pinnedCount(pinCount) },
     { key: "search", icon: <SearchOutlined />, label: t.search },
     { key: "export", icon: <DownloadOutlined />, label: t.export },
@@ -53,18 +63,30 @@ export function RoomHeader({
               <Badge status={m.online ? "success" : "default"} />
               {m.role === "mentor" ? nameWithRole(m.displayName, leadLabel(studio.kind)) : m.displayName}
               <span className="studio-muted">
-                {m.userId === me.id ? "" : m.online ? ` ${t.online}` : ` ${m.lastSeenAt ? t.lastSeen(fromNow(m.lastSeenAt)) : t.neverSeen}`}
+                {m.userId === me.id
+                  ? ""
+                  : m.online
+                    ? ` ${t.online}`
+                    : ` ${m.lastSeenAt ? t.lastSeen(fromNow(m.lastSeenAt)) : t.neverSeen}`}
               </span>
             </span>
           ))}
         </div>
       </div>
       <Badge count={taskBadge.count} size="small" color={taskBadge.overdue ? "red" : "blue"}>
-        <Button icon={<CheckSquareOutlined />} onClick={() => onPanel("tasks")} data-testid="studio-tasks-button" aria-label={t.taskPanel}>
+        <Button
+          icon={<CheckSquareOutlined />}
+          onClick={() => onPanel("tasks")}
+          data-testid="studio-tasks-button"
+          aria-label={t.taskPanel}
+        >
           <span className="studio-btn-label">{t.tasks}</span>
         </Button>
       </Badge>
-      <Dropdown menu={{ items: moreItems, onClick: ({ key }) => (key === "members" ? onManage() : onPanel(key as SidePanel)) }} trigger={["click"]}>
+      <Dropdown
+        menu={{ items: moreItems, onClick: ({ key }) => (key === "members" ? onManage() : onPanel(key as SidePanel)) }}
+        trigger={["click"]}
+      >
         <Button icon={<MoreOutlined />} aria-label={t.more} />
       </Dropdown>
     </header>

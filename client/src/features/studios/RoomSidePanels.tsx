@@ -9,7 +9,12 @@ import { ExportPanel, SearchPanel } from "./Tools.tsx";
 
 export type SidePanel = "tasks" | "pins" | "search" | "export" | null;
 
-const TITLES: Record<NonNullable<SidePanel>, string> = { tasks: t.taskPanel, pins: t.pinned, search: t.search, export: t.export };
+const TITLES: Record<NonNullable<SidePanel>, string> = {
+  tasks: t.taskPanel,
+  pins: t.pinned,
+  search: t.search,
+  export: t.export,
+};
 
 /**
  * The drawer beside the chat, one panel at a time: tasks (the lead assigns), pinned guidance,
@@ -58,7 +63,13 @@ export function RoomSidePanels({
               <AssignTaskForm onAssign={(input) => store.assignTask(input)} />
             </div>
           )}
-          <TaskList tasks={state.tasks} meId={meId} readOnly={readOnly} onState={(taskId, s) => store.setTaskState(taskId, s)} onError={onError} />
+          <TaskList
+            tasks={state.tasks}
+            meId={meId}
+            readOnly={readOnly}
+            onState={(taskId, s) => store.setTaskState(taskId, s)}
+            onError={onError}
+          />
         </>
       )}
       {panel === "pins" &&

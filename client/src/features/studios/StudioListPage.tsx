@@ -29,7 +29,8 @@ export function StudioListPage() {
 
   const list = (k: StudioKind) => {
     const rows = (data ?? []).filter((s) => s.kind === k);
-    if (rows.length === 0) return <Empty description={scope === "all" ? t.listEmptyKind(STUDIO_KIND_LABELS[k]) : t.listEmpty} />;
+    if (rows.length === 0)
+      return <Empty description={scope === "all" ? t.listEmptyKind(STUDIO_KIND_LABELS[k]) : t.listEmpty} />;
     return (
       <ul className="studio-list" data-testid="studio-list">
         {rows.map((s) => (
@@ -72,7 +73,11 @@ export function StudioListPage() {
       {isLoading ? (
         <Skeleton active />
       ) : isError ? (
-        <Result status="warning" title={t.loadFailed} extra={<Button onClick={() => void refetch()}>{t.retry}</Button>} />
+        <Result
+          status="warning"
+          title={t.loadFailed}
+          extra={<Button onClick={() => void refetch()}>{t.retry}</Button>}
+        />
       ) : (
         <Tabs
           activeKey={kind}
@@ -136,7 +141,14 @@ function StudioRow({ studio: s, member, onManage }: { studio: Studio; member: bo
         </div>
       )}
       {onManage && (
-        <Button className="studio-manage" size="small" icon={<TeamOutlined />} onClick={onManage} data-testid="studio-manage" aria-label={`${t.manageMembers}：${s.name}`}>
+        <Button
+          className="studio-manage"
+          size="small"
+          icon={<TeamOutlined />}
+          onClick={onManage}
+          data-testid="studio-manage"
+          aria-label={`${t.manageMembers}：${s.name}`}
+        >
           {t.members}
         </Button>
       )}

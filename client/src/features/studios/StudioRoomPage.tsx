@@ -37,7 +37,9 @@ export function StudioRoomPage() {
   const readOnly = (studio?.readOnly ?? false) || left !== null;
   const online = connection === "connected" && state.joined;
   const tasksById = useMemo(() => new Map(state.tasks.map((task) => [task.id, task])), [state.tasks]);
-  const myOpenTasks = state.tasks.filter((task) => task.states.some((s) => s.userId === me.id && s.state !== "done")).length;
+  const myOpenTasks = state.tasks.filter((task) =>
+    task.states.some((s) => s.userId === me.id && s.state !== "done"),
+  ).length;
   const overdueCount = state.tasks.filter((task) => isOverdue(task)).length;
   const onError = useCallback((m: string) => void toast.error(m), [toast]);
   const { showSeq } = scroll;
@@ -81,9 +83,22 @@ export function StudioRoomPage() {
         onPanel={setPanel}
         onManage={() => setManaging(true)}
       />
-      <RoomBanners state={state} left={left} readOnly={readOnly} online={online} connection={connection} onOpenPins={() => setPanel("pins")} />
+      <RoomBanners
+        state={state}
+        left={left}
+        readOnly={readOnly}
+        online={online}
+        connection={connection}
+        onOpenPins={() => setPanel("pins")}
+      />
 
-      <div className="studio-scroll" ref={scroll.listRef} onScroll={scroll.onScroll} aria-live="polite" aria-relevant="additions">
+      <div
+        className="studio-scroll"
+        ref={scroll.listRef}
+        onScroll={scroll.onScroll}
+        aria-live="polite"
+        aria-relevant="additions"
+      >
         <MessageList
           store={store}
           state={state}
@@ -123,7 +138,14 @@ export function StudioRoomPage() {
         />
       )}
 
-      {managing && <MembersPanel studio={studio} open onClose={() => setManaging(false)} onChanged={(updated) => store.showStudio(updated)} />}
+      {managing && (
+        <MembersPanel
+          studio={studio}
+          open
+          onClose={() => setManaging(false)}
+          onChanged={(updated) => store.showStudio(updated)}
+        />
+      )}
       <RoomSidePanels
         panel={panel}
         onClose={() => setPanel(null)}

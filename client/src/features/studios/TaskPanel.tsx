@@ -39,7 +39,10 @@ export function TaskCard({
   });
   const myOverdue = mine && mine.state !== "done" && Date.parse(task.dueAt) < Date.now();
   return (
-    <div className={`studio-task ${myOverdue || (!mine && overdue) ? "studio-task-overdue" : ""}`} data-testid="studio-task">
+    <div
+      className={`studio-task ${myOverdue || (!mine && overdue) ? "studio-task-overdue" : ""}`}
+      data-testid="studio-task"
+    >
       <div className="studio-task-title">
         <Tag color="blue">{t.taskCard}</Tag>
         <strong>{task.title}</strong>
@@ -117,12 +120,19 @@ export function AssignTaskForm({
     <Form
       form={form}
       layout="vertical"
-      onFinish={(values) => assign.mutate({ title: values.title.trim(), dueAt: values.dueAt.toISOString(), capability: values.capability })}
+      onFinish={(values) =>
+        assign.mutate({ title: values.title.trim(), dueAt: values.dueAt.toISOString(), capability: values.capability })
+      }
       initialValues={{ dueAt: dayjs().add(7, "day").hour(18).minute(0).second(0) }}
     >
       {/* checked on leaving the field and on submit, not on every change: a change that lands
           just after the reset (an input method finishing its word) must not flag the empty form */}
-      <Form.Item name="title" label={t.taskTitle} validateTrigger="onBlur" rules={[{ required: true, whitespace: true, message: t.taskTitleRequired }]}>
+      <Form.Item
+        name="title"
+        label={t.taskTitle}
+        validateTrigger="onBlur"
+        rules={[{ required: true, whitespace: true, message: t.taskTitleRequired }]}
+      >
         <Input maxLength={LIMITS.titleMax} />
       </Form.Item>
       <Form.Item name="dueAt" label={t.taskDue} rules={[{ required: true, message: t.taskDueRequired }]}>
@@ -131,7 +141,11 @@ export function AssignTaskForm({
       <Form.Item name="capability" label={t.taskCapability}>
         <Select allowClear options={CAPABILITIES.map((c) => ({ value: c, label: CAPABILITY_LABELS[c] }))} />
       </Form.Item>
-      {assign.error && <div className="studio-error" role="alert">{assign.error.message}</div>}
+      {assign.error && (
+        <div className="studio-error" role="alert">
+          {assign.error.message}
+        </div>
+      )}
       <Button type="primary" htmlType="submit" loading={assign.isPending} block>
         {t.assignTask}
       </Button>

@@ -39,7 +39,11 @@ export function SearchPanel({ studioId, onPick }: { studioId: string; onPick(m: 
         maxLength={100}
         data-testid="studio-search"
       />
-      {error && <div className="studio-error" role="alert">{error}</div>}
+      {error && (
+        <div className="studio-error" role="alert">
+          {error}
+        </div>
+      )}
       {results && (
         <List
           className="studio-search-results"

@@ -131,7 +131,8 @@ export class RoomStore {
     socket.on("studio:task", this.onTask);
     this.typingTimer = setInterval(() => {
       const now = Date.now();
-      if (this.state.typing.some((t) => t.until < now)) this.set({ typing: this.state.typing.filter((t) => t.until >= now) });
+      if (this.state.typing.some((t) => t.until < now))
+        this.set({ typing: this.state.typing.filter((t) => t.until >= now) });
     }, 1000);
     if (socket.connected) void this.join();
     else void this.loadOverRest();
@@ -154,7 +155,8 @@ export class RoomStore {
     // Left a moment later and only if no view of this room opened meanwhile (a remount, or coming
     // straight back), so presence does not flicker and a newer view is never taken out of the room.
     setTimeout(() => {
-      if (!openRooms.get(this.studioId) && socket.connected) void emitWithAck("studio:leave", { studioId: this.studioId }, 3000);
+      if (!openRooms.get(this.studioId) && socket.connected)
+        void emitWithAck("studio:leave", { studioId: this.studioId }, 3000);
     }, 200);
   }
 
@@ -186,7 +188,11 @@ export class RoomStore {
     const held = this.maxSeq;
     const ack = await emitWithAck(
       "studio:join",
-      { studioId: this.studioId, lastSeq: held > 0 ? held : undefined, changedSince: held > 0 ? this.serverTime : undefined },
+      {
+        studioId: this.studioId,
+        lastSeq: held > 0 ? held : undefined,
+        changedSince: held > 0 ? this.serverTime : undefined,
+      },
       JOIN_TIMEOUT_MS,
     );
     if (this.stopped) return;
@@ -285,7 +291,11 @@ export class RoomStore {
   private onTyping = (e: { studioId: string; userId: string; displayName: string; typing: boolean }) => {
     if (e.studioId !== this.studioId || e.userId === this.meId) return;
     const others = this.state.typing.filter((t) => t.userId !== e.userId);
-    this.set({ typing: e.typing ? [...others, { userId: e.userId, displayName: e.displayName, until: Date.now() + TYPING_SHOW_MS }] : others });
+    this.set({
+      typing: e.typing
+        ? [...others, { userId: e.userId, displayName: e.displayName, until: Date.now() + TYPING_SHOW_MS }]
+        : others,
+    });
   };
 
   private patchMember(userId: string, patch: (m: StudioMember) => StudioMember) {
@@ -365,7 +375,13 @@ export class RoomStore {
       clientId: newClientId(),
       text,
       replyTo: replyTo
-        ? { id: replyTo.id, seq: replyTo.seq, authorName: replyTo.authorName, text: replyTo.text.slice(0, 120), withdrawn: false }
+        ? {
+            id: replyTo.id,
+            seq: replyTo.seq,
+            authorName: replyTo.authorName,
+            text: replyTo.text.slice(0, 120),
+            withdrawn: false,
+          }
         : null,
       attachment,
       createdAt: new Date().toISOString(),

@@ -10,7 +10,8 @@ export const STUDIOS_KEY = ["studios"] as const;
 export function useStudios(scope: "mine" | "all" = "mine") {
   return useQuery({
     queryKey: [...STUDIOS_KEY, scope],
-    queryFn: async () => (await api<{ studios: Studio[] }>(`/api/studios${scope === "all" ? "?scope=all" : ""}`)).studios,
+    queryFn: async () =>
+      (await api<{ studios: Studio[] }>(`/api/studios${scope === "all" ? "?scope=all" : ""}`)).studios,
   });
 }
 

@@ -6,7 +6,8 @@ import { formatTime, trainingsApi } from "./queries.ts";
 import { useDocumentTitle } from "../../documentTitle.ts";
 import { shell } from "../../strings/shell.ts";
 
-const linkOf = (kind: string, id: string) => (kind === "training" ? `/trainings/${id}` : kind === "forum" ? `/forums/${id}` : `/qa/events/${id}`);
+const linkOf = (kind: string, id: string) =>
+  kind === "training" ? `/trainings/${id}` : kind === "forum" ? `/forums/${id}` : `/qa/events/${id}`;
 
 /** One calendar of what concerns the person: trainings, forums and 老书记论坛 events, a week back to three months ahead. */
 export default function CalendarPage() {

@@ -70,10 +70,21 @@ export function CheckinQr({ board, size = 280 }: { board: CheckinBoard; size?: n
 
   if (board.hours === null) return <Alert type="info" showIcon message={tr.checkin.noHours} />;
   if (!board.open || !url)
-    return <Alert type="warning" showIcon message={tr.checkin.closed} description={tr.checkin.window(formatTime(board.opensAt), formatTime(board.closesAt))} />;
+    return (
+      <Alert
+        type="warning"
+        showIcon
+        message={tr.checkin.closed}
+        description={tr.checkin.window(formatTime(board.opensAt), formatTime(board.closesAt))}
+      />
+    );
   return (
     <figure className="checkin-qr">
-      {image ? <img src={image} width={size} height={size} alt={tr.checkin.scanHint} data-checkin-url={url} /> : <div style={{ width: size, height: size }} />}
+      {image ? (
+        <img src={image} width={size} height={size} alt={tr.checkin.scanHint} data-checkin-url={url} />
+      ) : (
+        <div style={{ width: size, height: size }} />
+      )}
       <figcaption>
         <Typography.Text strong>{tr.checkin.scanHint}</Typography.Text>
         <br />
@@ -84,7 +95,15 @@ export function CheckinQr({ board, size = 280 }: { board: CheckinBoard; size?: n
 }
 
 /** For a projector: the QR of an activity with 学时, or nothing when it has none or one may not host it. */
-export function ActivityCheckinQr({ kind, activityId, size }: { kind: ActivityKind; activityId: string; size?: number }) {
+export function ActivityCheckinQr({
+  kind,
+  activityId,
+  size,
+}: {
+  kind: ActivityKind;
+  activityId: string;
+  size?: number;
+}) {
   const { board } = useCheckinBoard(kind, activityId);
   if (!board || board.hours === null) return null;
   return <CheckinQr board={board} size={size} />;

@@ -3,7 +3,12 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Alert, App as AntApp, Button, Card, DatePicker, Form, Input, InputNumber, Select } from "antd";
 import type { Dayjs } from "dayjs";
 import { CAPABILITIES, CAPABILITY_LABELS, FLAG_LABELS, FLAGS, ROLE_LABELS, ROLES } from "../../../../shared/enums.ts";
-import { TRAINING_LEVEL_LABELS, TRAINING_LEVELS, TRAINING_TYPES, type CreateTraining } from "../../../../shared/trainings.ts";
+import {
+  TRAINING_LEVEL_LABELS,
+  TRAINING_LEVELS,
+  TRAINING_TYPES,
+  type CreateTraining,
+} from "../../../../shared/trainings.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { useOrg } from "../../org.ts";
 import { tr } from "../../strings/trainings.ts";
@@ -74,15 +79,27 @@ export default function CreateTrainingPage() {
     <div className="page page-narrow">
       <h1 className="page-title">{tr.create}</h1>
       <Card>
-        {create.error && <Alert type="error" showIcon message={errorText(create.error, tr.loadFailed)} className="stack-gap" />}
+        {create.error && (
+          <Alert type="error" showIcon message={errorText(create.error, tr.loadFailed)} className="stack-gap" />
+        )}
         <Form
           form={form}
           layout="vertical"
           onFinish={(v) => create.mutate(v)}
           disabled={create.isPending}
-          initialValues={{ level: organiser ? "district" : "street", type: "专题培训班", hours: 4, repeatMonthly: 1, streetId: organiser ? undefined : user.streetId }}
+          initialValues={{
+            level: organiser ? "district" : "street",
+            type: "专题培训班",
+            hours: 4,
+            repeatMonthly: 1,
+            streetId: organiser ? undefined : user.streetId,
+          }}
         >
-          <Form.Item name="title" label={f.title} rules={[{ required: true, whitespace: true, message: f.titleRequired }]}>
+          <Form.Item
+            name="title"
+            label={f.title}
+            rules={[{ required: true, whitespace: true, message: f.titleRequired }]}
+          >
             <Input maxLength={120} />
           </Form.Item>
           <Form.Item name="theme" label={f.theme}>
@@ -91,7 +108,10 @@ export default function CreateTrainingPage() {
           <Form.Item name="level" label={f.level} rules={[{ required: true }]}>
             <Select
               aria-label={f.level}
-              options={TRAINING_LEVELS.filter((l) => organiser || l !== "district").map((l) => ({ value: l, label: TRAINING_LEVEL_LABELS[l] }))}
+              options={TRAINING_LEVELS.filter((l) => organiser || l !== "district").map((l) => ({
+                value: l,
+                label: TRAINING_LEVEL_LABELS[l],
+              }))}
             />
           </Form.Item>
           {level && level !== "district" && (
@@ -108,7 +128,11 @@ export default function CreateTrainingPage() {
             <Select aria-label={f.type} options={TRAINING_TYPES.map((t) => ({ value: t, label: t }))} />
           </Form.Item>
           <Form.Item name="time" label={f.time} rules={[{ required: true, message: f.timeRequired }]}>
-            <DatePicker.RangePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" style={{ width: "100%" }} />
+            <DatePicker.RangePicker
+              showTime={{ format: "HH:mm" }}
+              format="YYYY-MM-DD HH:mm"
+              style={{ width: "100%" }}
+            />
           </Form.Item>
           <Form.Item name="place" label={f.place}>
             <Input maxLength={120} />
@@ -120,13 +144,25 @@ export default function CreateTrainingPage() {
             <Select mode="multiple" options={CAPABILITIES.map((c) => ({ value: c, label: CAPABILITY_LABELS[c] }))} />
           </Form.Item>
           <Form.Item name="audienceRoles" label={f.audienceRoles}>
-            <Select mode="multiple" placeholder={tr.anyone} options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+            <Select
+              mode="multiple"
+              placeholder={tr.anyone}
+              options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+            />
           </Form.Item>
           <Form.Item name="audienceFlags" label={f.audienceFlags}>
-            <Select mode="multiple" placeholder={tr.anyone} options={FLAGS.map((x) => ({ value: x, label: FLAG_LABELS[x] }))} />
+            <Select
+              mode="multiple"
+              placeholder={tr.anyone}
+              options={FLAGS.map((x) => ({ value: x, label: FLAG_LABELS[x] }))}
+            />
           </Form.Item>
           <Form.Item name="audienceStreets" label={f.audienceStreets}>
-            <Select mode="multiple" placeholder={tr.anyone} options={streets.map((s) => ({ value: s.id, label: s.name }))} />
+            <Select
+              mode="multiple"
+              placeholder={tr.anyone}
+              options={streets.map((s) => ({ value: s.id, label: s.name }))}
+            />
           </Form.Item>
           <Form.Item name="audienceCommunities" label={f.audienceCommunities}>
             <Select

@@ -43,7 +43,15 @@ export function EventCheckinSection({ kind, activityId }: { kind: "forum" | "qa_
             <>
               <Space wrap className="stack-gap">
                 <span>{tr.eventHours.label}</span>
-                <InputNumber aria-label={tr.eventHours.label} min={0} max={200} step={0.5} value={current} onChange={(v) => setHours(v ?? null)} placeholder={tr.eventHours.none} />
+                <InputNumber
+                  aria-label={tr.eventHours.label}
+                  min={0}
+                  max={200}
+                  step={0.5}
+                  value={current}
+                  onChange={(v) => setHours(v ?? null)}
+                  placeholder={tr.eventHours.none}
+                />
                 <Button onClick={save}>{tr.eventHours.save}</Button>
               </Space>
               {board.data.hours !== null && <HostPanel key={board.data.hours} kind={kind} activityId={activityId} />}

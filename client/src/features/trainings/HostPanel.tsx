@@ -28,7 +28,8 @@ export function HostPanel({ kind, activityId }: { kind: ActivityKind; activityId
     }
   };
   const add = useAction({
-    mutationFn: ({ userId, reason }: { userId: string; reason: string }) => trainingsApi.addAttendee(kind, activityId, userId, reason),
+    mutationFn: ({ userId, reason }: { userId: string; reason: string }) =>
+      trainingsApi.addAttendee(kind, activityId, userId, reason),
     onSuccess: () => form.resetFields(),
     onError: (err) => void message.error(errorText(err, tr.loadFailed)),
   });
@@ -64,7 +65,15 @@ export function HostPanel({ kind, activityId }: { kind: ActivityKind; activityId
                     <Popconfirm
                       key="rm"
                       title={`${t.manualRemove} ${c.displayName}？`}
-                      description={<Input aria-label={t.reason} placeholder={t.reasonRequired} maxLength={200} value={removeReason} onChange={(e) => setRemoveReason(e.target.value)} />}
+                      description={
+                        <Input
+                          aria-label={t.reason}
+                          placeholder={t.reasonRequired}
+                          maxLength={200}
+                          value={removeReason}
+                          onChange={(e) => setRemoveReason(e.target.value)}
+                        />
+                      }
                       okButtonProps={{ disabled: !removeReason.trim() }}
                       onConfirm={() => remove(c.userId)}
                       onOpenChange={(open) => open && setRemoveReason("")}
@@ -87,9 +96,20 @@ export function HostPanel({ kind, activityId }: { kind: ActivityKind; activityId
           <h3>{t.manual}</h3>
           <Form form={form} layout="vertical" onFinish={(v) => add.mutate(v)} disabled={add.isPending}>
             <Form.Item name="userId" label={t.person} rules={[{ required: true, message: t.personPlaceholder }]}>
-              <Select showSearch filterOption={false} onSearch={search} options={options} placeholder={t.personPlaceholder} aria-label={t.person} />
+              <Select
+                showSearch
+                filterOption={false}
+                onSearch={search}
+                options={options}
+                placeholder={t.personPlaceholder}
+                aria-label={t.person}
+              />
             </Form.Item>
-            <Form.Item name="reason" label={t.reason} rules={[{ required: true, whitespace: true, message: t.reasonRequired }]}>
+            <Form.Item
+              name="reason"
+              label={t.reason}
+              rules={[{ required: true, whitespace: true, message: t.reasonRequired }]}
+            >
               <Input maxLength={200} />
             </Form.Item>
             <Button htmlType="submit" loading={add.isPending}>

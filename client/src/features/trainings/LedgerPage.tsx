@@ -13,7 +13,8 @@ import { useDocumentTitle } from "../../documentTitle.ts";
 import { shell } from "../../strings/shell.ts";
 
 const l = tr.ledgerPage;
-const behind = (r: LedgerRow) => r.missing > 0 || (r.newHireRequired !== null && (r.newHireDone ?? 0) < r.newHireRequired);
+const behind = (r: LedgerRow) =>
+  r.missing > 0 || (r.newHireRequired !== null && (r.newHireDone ?? 0) < r.newHireRequired);
 
 /** 培训台账: who is behind this year, and by how much, in one screen and one export. */
 export default function LedgerPage() {
@@ -29,7 +30,10 @@ export default function LedgerPage() {
   const params = new URLSearchParams({ year: String(year) });
   if (streetId) params.set("streetId", streetId);
   if (communityId) params.set("communityId", communityId);
-  const ledger = useQuery({ queryKey: ["ledger", params.toString()], queryFn: ({ signal }) => trainingsApi.ledger(params, signal) });
+  const ledger = useQuery({
+    queryKey: ["ledger", params.toString()],
+    queryFn: ({ signal }) => trainingsApi.ledger(params, signal),
+  });
   const rows = (ledger.data?.rows ?? []).filter((r) => !onlyBehind || behind(r));
   const allRows = ledger.data?.rows ?? [];
   const visibleStreets = organiser ? streets : streets.filter((s) => s.id === user.streetId);
@@ -57,21 +61,31 @@ export default function LedgerPage() {
             setStreetId(v || undefined);
             setCommunityId(undefined);
           }}
-          options={[...(organiser ? [{ value: "", label: l.allStreets }] : []), ...visibleStreets.map((s) => ({ value: s.id, label: s.name }))]}
+          options={[
+            ...(organiser ? [{ value: "", label: l.allStreets }] : []),
+            ...visibleStreets.map((s) => ({ value: s.id, label: s.name })),
+          ]}
         />
         <Select
           aria-label={l.community}
           style={{ minWidth: 160 }}
           value={communityId ?? ""}
           onChange={(v) => setCommunityId(v || undefined)}
-          options={[{ value: "", label: l.allCommunities }, ...communities.map((c) => ({ value: c.id, label: c.name }))]}
+          options={[
+            { value: "", label: l.allCommunities },
+            ...communities.map((c) => ({ value: c.id, label: c.name })),
+          ]}
         />
         <Checkbox checked={onlyBehind} onChange={(e) => setOnlyBehind(e.target.checked)}>
           {l.onlyBehind}
         </Checkbox>
       </Space>
       {ledger.isError ? (
-        <Alert type="error" showIcon message={ledger.error instanceof ApiError && ledger.error.status === 403 ? l.forbidden : ledger.error.message} />
+        <Alert
+          type="error"
+          showIcon
+          message={ledger.error instanceof ApiError && ledger.error.status === 403 ? l.forbidden : ledger.error.message}
+        />
       ) : (
         <>
           {ledger.data && <p className="ledger-summary">{l.summary(allRows.filter(behind).length, allRows.length)}</p>}
@@ -97,7 +111,8 @@ export default function LedgerPage() {
                 align: "right",
                 width: 80,
                 sorter: (a, b) => a.missing - b.missing,
-                render: (m: number) => (m > 0 ? <strong className="ledger-missing">{m}</strong> : <span className="ledger-ok">0</span>),
+                render: (m: number) =>
+                  m > 0 ? <strong className="ledger-missing">{m}</strong> : <span className="ledger-ok">0</span>,
               },
               { title: l.sessions, dataIndex: "sessions", align: "right", width: 70 },
               {

@@ -11,7 +11,10 @@ const m = tr.mine;
 /** The account page's card: the person's own ledger line this year and their calendar feed. */
 export function MyTrainingCard() {
   const year = new Date().getFullYear();
-  const line = useQuery({ queryKey: ["ledger", "me", year], queryFn: ({ signal }) => trainingsApi.myLine(year, signal) });
+  const line = useQuery({
+    queryKey: ["ledger", "me", year],
+    queryFn: ({ signal }) => trainingsApi.myLine(year, signal),
+  });
   const feed = useQuery({ queryKey: ["calendar-token"], queryFn: ({ signal }) => trainingsApi.feedStatus(signal) });
   const queryClient = useQueryClient();
   const { message } = AntApp.useApp();
@@ -36,7 +39,10 @@ export function MyTrainingCard() {
     <Card title={`${year} ${m.title}`} className="stack-gap" loading={line.isPending}>
       {row ? (
         <section className="my-training" aria-label={m.title}>
-          <Progress percent={row.required ? Math.min(100, Math.round((row.done / row.required) * 100)) : 100} status={row.missing > 0 ? "exception" : "success"} />
+          <Progress
+            percent={row.required ? Math.min(100, Math.round((row.done / row.required) * 100)) : 100}
+            status={row.missing > 0 ? "exception" : "success"}
+          />
           <Space wrap>
             <span>
               {m.required} {row.required}
@@ -44,9 +50,17 @@ export function MyTrainingCard() {
             <span>
               {m.done} {row.done}
             </span>
-            {row.missing > 0 ? <strong className="ledger-missing">{`${m.missing} ${row.missing} 学时`}</strong> : <span className="ledger-ok">{m.complete}</span>}
+            {row.missing > 0 ? (
+              <strong className="ledger-missing">{`${m.missing} ${row.missing} 学时`}</strong>
+            ) : (
+              <span className="ledger-ok">{m.complete}</span>
+            )}
           </Space>
-          {row.newHireRequired !== null && <p className={(row.newHireDone ?? 0) < row.newHireRequired ? "ledger-missing" : "ledger-ok"}>{m.newHire(row.newHireDone ?? 0, row.newHireDeadline)}</p>}
+          {row.newHireRequired !== null && (
+            <p className={(row.newHireDone ?? 0) < row.newHireRequired ? "ledger-missing" : "ledger-ok"}>
+              {m.newHire(row.newHireDone ?? 0, row.newHireDeadline)}
+            </p>
+          )}
         </section>
       ) : (
         <Typography.Text type="secondary">{m.notCounted}</Typography.Text>
@@ -57,7 +71,9 @@ export function MyTrainingCard() {
       {url && (
         <Space.Compact style={{ width: "100%" }} className="stack-gap">
           <Input readOnly value={url} aria-label={m.feed} />
-          <Button onClick={() => void navigator.clipboard?.writeText(url).then(() => message.success(m.copied))}>{m.copy}</Button>
+          <Button onClick={() => void navigator.clipboard?.writeText(url).then(() => message.success(m.copied))}>
+            {m.copy}
+          </Button>
         </Space.Compact>
       )}
       <Space wrap>

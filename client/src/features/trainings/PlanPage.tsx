@@ -2,7 +2,12 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Card, Empty, InputNumber, Segmented, Space, Spin, Tag } from "antd";
-import { TRAINING_LEVEL_LABELS, TRAINING_LEVELS, type Training, type TrainingLevel } from "../../../../shared/trainings.ts";
+import {
+  TRAINING_LEVEL_LABELS,
+  TRAINING_LEVELS,
+  type Training,
+  type TrainingLevel,
+} from "../../../../shared/trainings.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { tr } from "../../strings/trainings.ts";
 import { canPlan, canSeeLedger } from "./access.ts";
@@ -10,7 +15,8 @@ import { formatTime, trainingsApi } from "./queries.ts";
 import { useDocumentTitle } from "../../documentTitle.ts";
 import { shell } from "../../strings/shell.ts";
 
-const monthOf = (iso: string) => Number(new Date(iso).toLocaleString("en-US", { month: "numeric", timeZone: "Asia/Shanghai" }));
+const monthOf = (iso: string) =>
+  Number(new Date(iso).toLocaleString("en-US", { month: "numeric", timeZone: "Asia/Shanghai" }));
 
 /** The yearly plan: trainings by month, filtered by level. */
 export default function PlanPage() {
@@ -18,7 +24,10 @@ export default function PlanPage() {
   const user = useCurrentUser();
   const [year, setYear] = useState(new Date().getFullYear());
   const [level, setLevel] = useState<TrainingLevel | "all">("all");
-  const plan = useQuery({ queryKey: ["trainings", "plan", year], queryFn: ({ signal }) => trainingsApi.plan(year, signal) });
+  const plan = useQuery({
+    queryKey: ["trainings", "plan", year],
+    queryFn: ({ signal }) => trainingsApi.plan(year, signal),
+  });
   const shown = (plan.data?.trainings ?? []).filter((t) => level === "all" || t.level === level);
   const byMonth = new Map<number, Training[]>();
   for (const t of shown) byMonth.set(monthOf(t.startsAt), [...(byMonth.get(monthOf(t.startsAt)) ?? []), t]);
@@ -44,7 +53,10 @@ export default function PlanPage() {
           aria-label={tr.level}
           value={level}
           onChange={(v) => setLevel(v as TrainingLevel | "all")}
-          options={[{ value: "all", label: tr.allLevels }, ...TRAINING_LEVELS.map((l) => ({ value: l, label: TRAINING_LEVEL_LABELS[l] }))]}
+          options={[
+            { value: "all", label: tr.allLevels },
+            ...TRAINING_LEVELS.map((l) => ({ value: l, label: TRAINING_LEVEL_LABELS[l] })),
+          ]}
         />
       </Space>
       {plan.isPending ? (
@@ -59,7 +71,9 @@ export default function PlanPage() {
             <Card key={month} title={tr.month(month)} size="small" className="stack-gap">
               {items.map((t) => (
                 <Link key={t.id} to={`/trainings/${t.id}`} className="plan-item">
-                  <Tag color={t.level === "district" ? "red" : t.level === "street" ? "blue" : "green"}>{TRAINING_LEVEL_LABELS[t.level]}</Tag>
+                  <Tag color={t.level === "district" ? "red" : t.level === "street" ? "blue" : "green"}>
+                    {TRAINING_LEVEL_LABELS[t.level]}
+                  </Tag>
                   <span className="plan-title">{t.title}</span>
                   <span className="muted">
                     {t.type} · {formatTime(t.startsAt)} · {tr.hours(t.hours)}

@@ -17,10 +17,7 @@ export default function TrainingPage() {
   if (query.isPending) return <Spin />;
   if (query.isError) return <Alert type="error" showIcon message={query.error.message} />;
   const t = query.data.training;
-  const audience = [
-    ...t.audience.roles.map((r) => ROLE_LABELS[r]),
-    ...t.audience.flags.map((f) => FLAG_LABELS[f]),
-  ];
+  const audience = [...t.audience.roles.map((r) => ROLE_LABELS[r]), ...t.audience.flags.map((f) => FLAG_LABELS[f])];
   return (
     <div className="page">
       <div className="page-header">
@@ -37,7 +34,9 @@ export default function TrainingPage() {
           <Descriptions.Item label={tr.place}>{t.place || "—"}</Descriptions.Item>
           <Descriptions.Item label={tr.form.hours}>{tr.hours(t.hours)}</Descriptions.Item>
           {t.theme && <Descriptions.Item label={tr.theme}>{t.theme}</Descriptions.Item>}
-          <Descriptions.Item label={tr.capabilities}>{t.capabilities.map((c) => CAPABILITY_LABELS[c]).join("、") || "—"}</Descriptions.Item>
+          <Descriptions.Item label={tr.capabilities}>
+            {t.capabilities.map((c) => CAPABILITY_LABELS[c]).join("、") || "—"}
+          </Descriptions.Item>
           <Descriptions.Item label={tr.audience}>{audience.join("、") || tr.anyone}</Descriptions.Item>
         </Descriptions>
       </Card>

@@ -2,7 +2,16 @@ import { useEffect } from "react";
 import { DatePicker, Form, Input, Modal, Select, Switch } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import type { User } from "../../../../shared/auth.ts";
-import { FLAG_LABELS, FLAGS, type Flag, LEVEL_LABELS, LEVELS, type Level, ROLE_LABELS, type Role } from "../../../../shared/vocabulary.ts";
+import {
+  FLAG_LABELS,
+  FLAGS,
+  type Flag,
+  LEVEL_LABELS,
+  LEVELS,
+  type Level,
+  ROLE_LABELS,
+  type Role,
+} from "../../../../shared/vocabulary.ts";
 import { LIMITS } from "../../../../shared/limits.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { CommunitySelect } from "../../components/CommunitySelect.tsx";
@@ -51,7 +60,18 @@ export function PersonFormModal({
     form.setFieldsValue(
       person
         ? { ...person, phone: person.phone ?? "", hireDate: person.hireDate ? dayjs(person.hireDate) : null }
-        : { username: "", displayName: "", roles: ["worker"], flags: [], communityId: null, streetId: null, phone: "", hireDate: null, level: "novice", partyMember: false },
+        : {
+            username: "",
+            displayName: "",
+            roles: ["worker"],
+            flags: [],
+            communityId: null,
+            streetId: null,
+            phone: "",
+            hireDate: null,
+            level: "novice",
+            partyMember: false,
+          },
     );
   }, [open, person, form]);
 
@@ -77,14 +97,23 @@ export function PersonFormModal({
     >
       <Form<FormShape> form={form} layout="vertical" requiredMark={false} onFinish={finish} disabled={saving}>
         {!person && (
-          <Form.Item label={t.username} name="username" extra={t.usernameHelp} rules={[{ required: true, pattern: /^[a-zA-Z0-9_.-]{3,32}$/, message: t.usernameHelp }]}>
+          <Form.Item
+            label={t.username}
+            name="username"
+            extra={t.usernameHelp}
+            rules={[{ required: true, pattern: /^[a-zA-Z0-9_.-]{3,32}$/, message: t.usernameHelp }]}
+          >
             <Input autoComplete="off" maxLength={LIMITS.usernameMax} />
           </Form.Item>
         )}
         <Form.Item label={t.displayName} name="displayName" rules={[{ required: true, whitespace: true }]}>
           <Input maxLength={LIMITS.displayNameMax} />
         </Form.Item>
-        <Form.Item label={t.roles} name="roles" rules={[{ required: true, type: "array", min: 1, message: t.rolesRequired }]}>
+        <Form.Item
+          label={t.roles}
+          name="roles"
+          rules={[{ required: true, type: "array", min: 1, message: t.rolesRequired }]}
+        >
           <Select<Role[]>
             mode="multiple"
             showSearch={{ optionFilterProp: "label" }}
@@ -93,13 +122,23 @@ export function PersonFormModal({
           />
         </Form.Item>
         <Form.Item label={t.flags} name="flags">
-          <Select<Flag[]> mode="multiple" showSearch={{ optionFilterProp: "label" }} aria-label={t.flags} options={FLAGS.map((flag) => ({ value: flag, label: FLAG_LABELS[flag] }))} />
+          <Select<Flag[]>
+            mode="multiple"
+            showSearch={{ optionFilterProp: "label" }}
+            aria-label={t.flags}
+            options={FLAGS.map((flag) => ({ value: flag, label: FLAG_LABELS[flag] }))}
+          />
         </Form.Item>
         <Form.Item label={t.community} name="communityId">
           <CommunitySelect aria-label={t.community} />
         </Form.Item>
         {roles.includes("street_admin") && (
-          <Form.Item label={t.street} name="streetId" extra={t.streetHelp} rules={[{ required: true, message: t.streetHelp }]}>
+          <Form.Item
+            label={t.street}
+            name="streetId"
+            extra={t.streetHelp}
+            rules={[{ required: true, message: t.streetHelp }]}
+          >
             <Select aria-label={t.street} options={(streets ?? []).map((s) => ({ value: s.id, label: s.name }))} />
           </Form.Item>
         )}
@@ -110,7 +149,10 @@ export function PersonFormModal({
           <DatePicker style={{ width: "100%" }} aria-label={t.hireDate} />
         </Form.Item>
         <Form.Item label={t.level} name="level">
-          <Select aria-label={t.level} options={LEVELS.map((level) => ({ value: level, label: LEVEL_LABELS[level] }))} />
+          <Select
+            aria-label={t.level}
+            options={LEVELS.map((level) => ({ value: level, label: LEVEL_LABELS[level] }))}
+          />
         </Form.Item>
         <Form.Item label={t.partyMember} name="partyMember" valuePropName="checked">
           <Switch aria-label={t.partyMember} />
