@@ -12,7 +12,6 @@
  * The forum room has no offline queue (a chat line is resent only on timeout, by sendReliably),
  * so there is none to test here.
  */
-import { request } from "node:http";
 import { createElement } from "react";
 import { createRoot, type Root } from "react-dom/client";
 import { io } from "socket.io-client";
@@ -24,7 +23,8 @@ import { CHAT_KEPT } from "../../client/src/features/forums/roomState.ts";
 import { type JoinStatus, type RoomState, useForumRoom } from "../../client/src/features/forums/useForumRoom.ts";
 import { connectSocket, disconnectSocket, emitWithAck, getSocket } from "../../client/src/socket.ts";
 import { eventually } from "../helpers/clients.ts";
-import { freePort, startServerProcess, type ServerProcess } from "../helpers/processes.ts";
+import { openPageOnServer, signInCookie } from "../helpers/pageServer.ts";
+import type { ServerProcess } from "../helpers/processes.ts";
 
 let server: ServerProcess;
 let origin: string;
@@ -32,37 +32,11 @@ let me: User;
 /** sec2's own connection: the other person in the room */
 let other: ReturnType<typeof io>;
 
-/** Signs in outside the page (Node's own HTTP), for the session cookie the page then carries. */
-function signInCookie(username: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${origin}/api/auth/login`,
-      { method: "POST", headers: { "content-type": "application/json", origin } },
-      (res) => {
-        res.resume();
-        const cookie = res.headers["set-cookie"]?.find((c) => c.startsWith("session="))?.split(";")[0];
-        if (res.statusCode === 200 && cookie) resolve(cookie);
-        else reject(new Error(`sign-in as ${username}: ${res.statusCode}`));
-      },
-    );
-    req.on("error", reject);
-    req.end(JSON.stringify({ username, password: "demo1234" }));
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/forums`);
-  // an embedded database of its own with the demo people in it, also in the PostgreSQL run
-  server = await startServerProcess({ SEED_DEMO: "true", DATABASE_URL: "", REDIS_URL: "" }, 150_000, port);
-  const cookie = await signInCookie("sec1");
-  document.cookie = cookie;
-  // the Node build of socket.io-client sends no page cookies by itself
-  getSocket().io.opts.extraHeaders = { cookie };
+  ({ server, origin } = await openPageOnServer("/forums", "sec1"));
   connectSocket();
   me = (await api<{ user: User }>("/api/session")).user;
-  const otherCookie = await signInCookie("sec2");
+  const otherCookie = await signInCookie(origin, "sec2");
   other = io(origin, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: otherCookie, origin } });
   await new Promise<void>((resolve, reject) => {
     other.once("connect", () => resolve());

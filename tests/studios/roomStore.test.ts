@@ -6,48 +6,21 @@
  * is filled over REST, and a message written offline waits in the queue — through a reload — and
  * is sent once, with its clientId, when the room is joined.
  */
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Studio, StudioMessage } from "../../shared/studios.ts";
 import { api } from "../../client/src/api.ts";
 import { RoomStore } from "../../client/src/features/studios/roomStore.ts";
-import { connectSocket, disconnectSocket, emitWithAck, getSocket } from "../../client/src/socket.ts";
+import { connectSocket, disconnectSocket, emitWithAck, } from "../../client/src/socket.ts";
 import { eventually } from "../helpers/clients.ts";
-import { freePort, startServerProcess, type ServerProcess } from "../helpers/processes.ts";
+import { openPageOnServer } from "../helpers/pageServer.ts";
+import type { ServerProcess } from "../helpers/processes.ts";
 
 let server: ServerProcess;
 let studio: Studio;
 let me: string;
 
-/** Signs in outside the page (Node's own HTTP), for the session cookie the page then carries. */
-function signInCookie(origin: string, username: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${origin}/api/auth/login`,
-      { method: "POST", headers: { "content-type": "application/json", origin } },
-      (res) => {
-        res.resume();
-        const cookie = res.headers["set-cookie"]?.find((c) => c.startsWith("session="))?.split(";")[0];
-        if (res.statusCode === 200 && cookie) resolve(cookie);
-        else reject(new Error(`sign-in as ${username}: ${res.statusCode}`));
-      },
-    );
-    req.on("error", reject);
-    req.end(JSON.stringify({ username, password: "demo1234" }));
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/studios`);
-  // The store is the subject, not the database: the server gets an embedded database of its own
-  // with the demo studio in it, also in the PostgreSQL run (whose shared database is never seeded).
-  server = await startServerProcess({ SEED_DEMO: "true", DATABASE_URL: "", REDIS_URL: "" }, 150_000, port);
-  const cookie = await signInCookie(origin, "sec1");
-  document.cookie = cookie;
-  // the Node build of socket.io-client sends no page cookies by itself
-  getSocket().io.opts.extraHeaders = { cookie };
+  ({ server } = await openPageOnServer("/studios", "sec1"));
   me = (await api<{ user: { id: string } }>("/api/session")).user.id;
   const { studios } = await api<{ studios: Studio[] }>("/api/studios");
   studio = studios.find((s) => s.name === "李建华导师工作室")!;
