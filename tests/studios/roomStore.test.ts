@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Studio, StudioMessage } from "../../shared/studios.ts";
 import { api } from "../../client/src/api.ts";
 import { RoomStore } from "../../client/src/features/studios/roomStore.ts";
-import { connectSocket, disconnectSocket, emitWithAck, } from "../../client/src/socket.ts";
+import { connectSocket, disconnectSocket, emitWithAck } from "../../client/src/socket.ts";
 import { eventually } from "../helpers/clients.ts";
 import { openPageOnServer } from "../helpers/pageServer.ts";
 import type { ServerProcess } from "../helpers/processes.ts";
