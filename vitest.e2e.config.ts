@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     teardownTimeout: 30_000,
+    // a page in a cold browser on a loaded machine can take seconds to settle; 1 s (the default) flakes
+    expect: { poll: { timeout: 10_000 } },
     reporters: ["default"],
   },
 });

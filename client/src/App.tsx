@@ -1,6 +1,7 @@
-import { lazy, Suspense } from "react";
+import { lazy } from "react";
 import { Route, Routes } from "react-router";
 import { RequireAuth, RequireRole, SessionWatcher } from "./auth.tsx";
+import { LoadGuard } from "./components/LoadGuard.tsx";
 import { PageSpin } from "./components/PageSpin.tsx";
 
 /*
@@ -232,5 +233,5 @@ export function App() {
 }
 
 function Lazy({ children }: { children: React.ReactNode }) {
-  return <Suspense fallback={<PageSpin />}>{children}</Suspense>;
+  return <LoadGuard loading={<PageSpin />}>{children}</LoadGuard>;
 }

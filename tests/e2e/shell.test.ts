@@ -304,3 +304,31 @@ describe("connection indicator", () => {
     }
   });
 });
+
+describe("a part of the page whose code cannot be fetched", () => {
+  test("leaves the rest on screen: the header without its bell and menu, and a page that offers 重新加载", async () => {
+    const page = await newPage(browser, { baseUrl: app.baseUrl });
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    try {
+      await signIn(page, "sec3");
+      // the bell's, the menu's and the account page's code never arrive, as when the server goes away first
+      await page.context().route(/\/assets\/(Bell|UserMenu|AccountPage)-[^/]+\.js$/, (route) => route.abort());
+      await page.goto("/");
+      const indicator = page.getByRole("status").filter({ hasText: /已连接|正在重连|离线/ });
+      await expect.poll(() => indicator.textContent()).toContain("已连接");
+      expect(await page.getByRole("link", { name: /书记论坛/ }).count()).toBeGreaterThan(0);
+      expect(await page.getByRole("button", { name: "用户菜单" }).count()).toBe(0);
+
+      await page.goto("/account");
+      const failed = page.getByRole("alert").filter({ hasText: "页面未能加载" });
+      await failed.waitFor();
+      expect(await page.getByRole("button", { name: "重新加载" }).isVisible()).toBe(true);
+      // the header is still there around the failed page
+      expect(await indicator.textContent()).toContain("已连接");
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+});

@@ -1,9 +1,10 @@
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, useEffect, useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
-import { Button, Layout } from "antd";
+import { Button } from "antd";
 import { MenuOutlined } from "@ant-design/icons";
 import { useCurrentUser } from "../auth.tsx";
 import { AREAS } from "../areas.tsx";
+import { LoadGuard } from "../components/LoadGuard.tsx";
 import { PageSpin } from "../components/PageSpin.tsx";
 import { canSeeDashboard } from "../features/dashboard/access.ts";
 import { dash } from "../strings/dashboard.ts";
@@ -29,11 +30,12 @@ export function AppLayout() {
   useEffect(() => setDrawerOpen(false), [location.pathname]);
 
   return (
-    <Layout className="app">
+    // plain elements, not antd's Layout: it brings its Sider along, and this is on every cold load
+    <div className="app">
       <a className="skip-link" href="#main">
         跳到主要内容
       </a>
-      <Layout.Header className="app-header">
+      <header className="app-header">
         <Button
           className="nav-toggle"
           type="text"
@@ -69,25 +71,26 @@ export function AppLayout() {
         </nav>
         <div className="header-tools">
           <ConnectionIndicator />
-          <Suspense fallback={null}>
+          {/* the bell and the menu may fail to load while the server is away; the header stays */}
+          <LoadGuard loading={null} failed={null}>
             <Bell />
             <UserMenu user={user} />
-          </Suspense>
+          </LoadGuard>
         </div>
-      </Layout.Header>
+      </header>
 
       {/* mounted once first opened, so its code loads only on a narrow screen that asks for it */}
       {drawerUsed && (
-        <Suspense fallback={null}>
+        <LoadGuard loading={null} resetKey={String(drawerOpen)}>
           <NavDrawer open={drawerOpen} onClose={() => setDrawerOpen(false)} dashboard={dashboard} />
-        </Suspense>
+        </LoadGuard>
       )}
 
-      <Layout.Content id="main" className="app-main" tabIndex={-1}>
-        <Suspense fallback={<PageSpin />}>
+      <main id="main" className="app-main" tabIndex={-1}>
+        <LoadGuard loading={<PageSpin />} resetKey={location.pathname}>
           <Outlet />
-        </Suspense>
-      </Layout.Content>
-    </Layout>
+        </LoadGuard>
+      </main>
+    </div>
   );
 }

@@ -46,6 +46,11 @@ export const shell = {
   comingSoonHint: "这一板块正在建设中，敬请期待。",
   backHome: "返回首页",
 
+  loadGuard: {
+    failed: "页面未能加载，请检查网络后重试。",
+    reload: "重新加载",
+  },
+
   connection: {
     label: "实时连接状态",
     connected: "已连接",
