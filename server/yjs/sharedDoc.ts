@@ -231,15 +231,40 @@ export class SharedDoc {
         this.reset("storage failed");
         return;
       }
-      for (const item of batch) {
-        this.broadcast(item.update, item.from);
-        this.relay.publish(this.name, "update", item.update);
-        item.done?.();
-      }
+      this.relayBatch(batch);
+      for (const item of batch) item.done?.();
       this.hooks.afterStore(batch.length);
       this.storedRows += batch.length;
       if (this.storedRows > COMPACT_AFTER_ROWS) await this.compact();
     }
+  }
+
+  /**
+   * Sends a stored batch on as one merged update rather than one frame per edit: a receiver
+   * applies one transaction instead of a burst of them, which is where a busy room's tail latency
+   * came from. Every receiver gets the edits of everyone but itself — the connections that
+   * wrote nothing in this batch share one frame, and each writer gets the others' edits merged.
+   * Other processes get the whole batch, once.
+   */
+  private relayBatch(batch: QueuedEdit[]): void {
+    if (batch.length === 1) {
+      const [only] = batch as [QueuedEdit];
+      this.broadcast(only.update, only.from);
+      this.relay.publish(this.name, "update", only.update);
+      return;
+    }
+    const merged = Y.mergeUpdates(batch.map((item) => item.update));
+    const writers = new Set(batch.map((item) => item.from));
+    const everyone = encodeUpdate(merged);
+    for (const conn of this.conns.values()) {
+      if (!writers.has(conn)) send(conn.ws, everyone);
+    }
+    for (const writer of writers) {
+      if (!writer || !this.conns.has(writer.ws)) continue;
+      const others = batch.filter((item) => item.from !== writer).map((item) => item.update);
+      if (others.length > 0) send(writer.ws, encodeUpdate(others.length === 1 ? others[0]! : Y.mergeUpdates(others)));
+    }
+    this.relay.publish(this.name, "update", merged);
   }
 
   /**

@@ -65,10 +65,12 @@ describe("updates that arrive together are stored together, each before it is re
     // eventually() returns once the check is truthy, so the list is there.
     const relayed = (await eventually(() => {
       const got = relayedUpdates(observer).filter((u) => clocksOf(u, CLIENT).length > 0);
-      return got.length >= N ? got : null;
+      return got.flatMap((u) => clocksOf(u, CLIENT)).length >= N ? got : null;
     }))!;
     // Relayed in the order sent, each exactly once.
     expect(relayed.flatMap((u) => clocksOf(u, CLIENT))).toEqual([...Array(N).keys()]);
+    // Edits stored together went on together: fewer frames than edits.
+    expect(relayed.length).toBeLessThan(N);
     // The last one has been relayed, so every one is already durable — in the same order.
     const rows = (await storedRows(docName)).filter((r) => clocksOf(r.data, CLIENT).length > 0);
     expect(rows.flatMap((r) => clocksOf(r.data, CLIENT))).toEqual([...Array(N).keys()]);
@@ -79,6 +81,34 @@ describe("updates that arrive together are stored together, each before it is re
     expect(await closedWithin(writer, 100)).toBeNull();
     writer.ws.close();
     observer.ws.close();
+  });
+
+  it("two writers typing at once each get the other's edits, never their own, and an observer gets both", async () => {
+    const { owner, proposal, docName } = await ownerWithProposal(server);
+    const editor = await addMember(server, owner, proposal.id, "editor");
+    const observer = await openRawDoc(server, owner.client.cookie, docName);
+    const a = await openRawDoc(server, owner.client.cookie, docName);
+    const b = await openRawDoc(server, editor.client.cookie, docName);
+    const A = 7004;
+    const B = 7005;
+    const N = 30;
+    const fromA = keystrokes(A, N);
+    const fromB = keystrokes(B, N);
+    for (let i = 0; i < N; i++) {
+      a.send(updateFrame(fromA[i]!));
+      b.send(updateFrame(fromB[i]!));
+    }
+    const all = [...Array(N).keys()];
+    const clocks = (raw: RawDocSocket, client: number) => relayedUpdates(raw).flatMap((u) => clocksOf(u, client));
+    await eventually(() => clocks(observer, A).length >= N && clocks(observer, B).length >= N);
+    await eventually(() => clocks(a, B).length >= N && clocks(b, A).length >= N);
+    expect(clocks(observer, A)).toEqual(all);
+    expect(clocks(observer, B)).toEqual(all);
+    expect(clocks(a, B)).toEqual(all);
+    expect(clocks(b, A)).toEqual(all);
+    expect(clocks(a, A)).toEqual([]);
+    expect(clocks(b, B)).toEqual([]);
+    for (const raw of [observer, a, b]) raw.ws.close();
   });
 
   it("a bad frame among others' costs only its sender: the rest are stored and relayed, the sender's later frames are not read", async () => {
@@ -103,7 +133,7 @@ describe("updates that arrive together are stored together, each before it is re
     expect((await bad.closed).code).toBe(CLOSE_CODES.malformed);
     const relayed = (await eventually(() => {
       const got = relayedUpdates(observer);
-      return got.filter((u) => clocksOf(u, GOOD).length > 0).length >= 20 ? got : null;
+      return got.flatMap((u) => clocksOf(u, GOOD)).length >= 20 ? got : null;
     }))!;
     await server.ctx.yjs.settled();
     expect(relayed.flatMap((u) => clocksOf(u, GOOD))).toEqual([...Array(20).keys()]);
