@@ -6,6 +6,7 @@ import { useCurrentUser } from "../auth.tsx";
 import { AREAS } from "../areas.tsx";
 import { LoadGuard } from "../components/LoadGuard.tsx";
 import { PageSpin } from "../components/PageSpin.tsx";
+import { useHeaderToolsWanted } from "./headerTools.ts";
 import { canSeeDashboard } from "../features/dashboard/access.ts";
 import { dash } from "../strings/dashboard.ts";
 import { shell } from "../strings/shell.ts";
@@ -14,6 +15,7 @@ import { navClass } from "./navClass.ts";
 
 // The bell, the user menu and the narrow-screen drawer come after the page: a phone that opened a
 // forum from a QR code can type its question before their popovers, lists and menus have arrived.
+// The bell and the menu are not even asked for until the page can be used (headerTools.ts).
 const Bell = lazy(() => import("../features/notifications/Bell.tsx").then((m) => ({ default: m.Bell })));
 const UserMenu = lazy(() => import("./UserMenu.tsx").then((m) => ({ default: m.UserMenu })));
 const NavDrawer = lazy(() => import("./NavDrawer.tsx").then((m) => ({ default: m.NavDrawer })));
@@ -25,6 +27,7 @@ export function AppLayout() {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [drawerUsed, setDrawerUsed] = useState(false);
   const dashboard = canSeeDashboard(user);
+  const toolsWanted = useHeaderToolsWanted();
 
   // a link chosen in the drawer navigates; close the drawer behind it
   useEffect(() => setDrawerOpen(false), [location.pathname]);
@@ -72,10 +75,12 @@ export function AppLayout() {
         <div className="header-tools">
           <ConnectionIndicator />
           {/* the bell and the menu may fail to load while the server is away; the header stays */}
-          <LoadGuard loading={null} failed={null}>
-            <Bell />
-            <UserMenu user={user} />
-          </LoadGuard>
+          {toolsWanted && (
+            <LoadGuard loading={null} failed={null}>
+              <Bell />
+              <UserMenu user={user} />
+            </LoadGuard>
+          )}
         </div>
       </header>
 

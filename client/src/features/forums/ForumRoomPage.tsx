@@ -7,6 +7,7 @@ import { CAPABILITY_LABELS, ROLE_LABELS } from "../../../../shared/vocabulary.ts
 import type { Talk } from "../../../../shared/forums.ts";
 import { useCurrentUser } from "../../auth.tsx";
 import { PageSpin } from "../../components/PageSpin.tsx";
+import { pageUsable } from "../../layout/headerTools.ts";
 import { emitWithAck, useConnectionState } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
 import { ChatPanel } from "./ChatPanel.tsx";
@@ -192,6 +193,10 @@ export function ForumRoomPage() {
   useDocumentTitle(room?.forum.title ?? shell.areas.forums.title);
   const connection = useConnectionState();
   const offline = connection !== "connected" || status === "resyncing";
+  // the header's bell and menu have waited for the room (a QR code's page) to be usable
+  useEffect(() => {
+    if (room || status === "error") pageUsable();
+  }, [room, status]);
 
   if (status === "error" && !room)
     return (

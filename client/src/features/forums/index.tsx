@@ -7,7 +7,10 @@ import "./forums.css";
 // not the list, the projector view or the ballot printing.
 const ForumListPage = lazy(() => import("./ForumListPage.tsx").then((m) => ({ default: m.ForumListPage })));
 const CreateForumPage = lazy(() => import("./CreateForumPage.tsx").then((m) => ({ default: m.CreateForumPage })));
-const ForumRoomPage = lazy(() => import("./ForumRoomPage.tsx").then((m) => ({ default: m.ForumRoomPage })));
+const loadRoom = () => import("./ForumRoomPage.tsx");
+const ForumRoomPage = lazy(() => loadRoom().then((m) => ({ default: m.ForumRoomPage })));
+// Opened from a room's QR code: fetch the room while this area renders, not after it.
+if (/^\/forums\/(?!new\/?$)[^/]+\/?$/.test(window.location.pathname)) void loadRoom();
 const ScreenPage = lazy(() => import("./ScreenPage.tsx").then((m) => ({ default: m.ScreenPage })));
 const ArchivePage = lazy(() => import("./ArchivePage.tsx").then((m) => ({ default: m.ArchivePage })));
 const BallotsPage = lazy(() => import("./BallotsPage.tsx").then((m) => ({ default: m.BallotsPage })));
