@@ -1,8 +1,10 @@
 /**
  * Start-up to the first HTTP 200 with an existing (already migrated and seeded) data directory:
- * p50 of 5 runs, beside the floor (Node + tsx answering the same request with nothing of ours,
- * bench/startup-baseline.server.ts), the two started alternately. Start-up is mostly CPU, so the
- * runs wait (bounded) for the 1-minute load average to fall below 1, and report whether it did.
+ * p50 of 5 runs of the server as `npm start` runs it (the bundle, scripts/buildServer.mjs), beside
+ * the floor (plain Node answering the same request with nothing of ours,
+ * bench/startup-baseline.server.mjs) and the server run from its sources through tsx, the three
+ * started in turn. Start-up is mostly CPU, so the runs wait (bounded) for the 1-minute load average
+ * to fall below 1, and report whether it did.
  *
  *   node --import tsx bench/startup.bench.ts                 # figures (waits up to BENCH_QUIET_WAIT_S, default 600)
  *   BENCH_SMOKE=1 node --import tsx bench/startup.bench.ts   # one run each, no waiting: checks that it works
@@ -11,6 +13,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildServer, SERVER_BUNDLE } from "../scripts/buildServer.mjs";
 import { loadAverage, report, summarize, waitForQuietMachine } from "./lib.ts";
 import { freePort } from "../tests/helpers/processes.ts";
 
@@ -19,11 +22,16 @@ const RUNS = Number(process.env.BENCH_RUNS ?? (SMOKE ? 1 : 5));
 const QUIET_WAIT_S = SMOKE ? 0 : Number(process.env.BENCH_QUIET_WAIT_S ?? 600);
 const TIMEOUT_MS = 60_000;
 
-/** Spawns `entry` like `npm start` runs the server and times it to the first GET /api/health 200. */
-async function startOnce(entry: string, dataDir: string): Promise<number> {
+/** The three ways of starting that are compared: the node arguments of each. */
+const BUNDLE = ["--enable-source-maps", SERVER_BUNDLE];
+const SOURCES = ["--import", "tsx", "server/main.ts"];
+const FLOOR = ["bench/startup-baseline.server.mjs"];
+
+/** Spawns node with `args` and times it to the first GET /api/health 200. */
+async function startOnce(args: string[], dataDir: string): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       PORT: String(port),
@@ -45,7 +53,7 @@ async function startOnce(entry: string, dataDir: string): Promise<number> {
       }
       await new Promise((r) => setTimeout(r, 10));
     }
-    throw new Error(`${entry} did not answer within 60 s`);
+    throw new Error(`${args.join(" ")} did not answer within 60 s`);
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
@@ -55,24 +63,29 @@ async function startOnce(entry: string, dataDir: string): Promise<number> {
 // The data directory is this benchmark's own (an embedded database), made by the first start.
 const dataDir = mkdtempSync(join(tmpdir(), "forum-bench-startup-"));
 try {
-  const first = await startOnce("server/main.ts", dataDir); // creates, migrates and seeds the database
+  await buildServer();
+  const first = await startOnce(BUNDLE, dataDir); // creates, migrates and seeds the database
   const quiet = await waitForQuietMachine(1, QUIET_WAIT_S * 1000);
   if (!quiet.quiet)
     console.warn(`load average still ${quiet.loadAverage} after waiting ${quiet.waitedS} s: measuring anyway`);
   const ours: number[] = [];
+  const fromSources: number[] = [];
   const floor: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    floor.push(await startOnce("bench/startup-baseline.server.ts", dataDir));
-    ours.push(await startOnce("server/main.ts", dataDir));
+    floor.push(await startOnce(FLOOR, dataDir));
+    ours.push(await startOnce(BUNDLE, dataDir));
+    fromSources.push(await startOnce(SOURCES, dataDir));
   }
   const s = summarize(ours);
   const f = summarize(floor);
+  const t = summarize(fromSources);
   report("startup", {
     goal_ms: 1500,
     first_start_ms: Math.round(first),
     existing_dir_p50_ms: Math.round(s.p50),
     existing_dir_max_ms: Math.round(s.max),
-    floor_node_tsx_p50_ms: Math.round(f.p50),
+    floor_plain_node_p50_ms: Math.round(f.p50),
+    from_sources_through_tsx_p50_ms: Math.round(t.p50),
     ours_minus_floor_p50_ms: Math.round(s.p50 - f.p50),
     runs: s.n,
     machine_load_average_1min_before: quiet.loadAverage,

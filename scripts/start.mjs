@@ -1,24 +1,15 @@
-// `npm start`: build the client when its build is missing or older than its sources, then run the
-// server as a child process and restart it whenever it dies (a crash, an out-of-memory kill), with a
+// `npm start`: build the client and the server bundle (scripts/buildServer.mjs) when either is missing
+// or older than its sources, then run the server as a child process and restart it whenever it dies (a crash, an out-of-memory kill), with a
 // growing pause so a server that cannot start does not spin. SIGINT/SIGTERM to this process are
 // passed on to the server and end the restarting; if this process itself is killed, the server
 // notices its IPC channel close and stops too (server/lib/lifecycle.ts).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { buildServerWhenStale, newestMtime, SERVER_BUNDLE } from "./buildServer.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const built = join(root, "client/dist/index.html");
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "dist" || entry.name === "node_modules") continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 const sources = Math.max(newestMtime(join(root, "client")), newestMtime(join(root, "shared")));
 if (!existsSync(built) || statSync(built).mtimeMs < sources) {
@@ -30,6 +21,7 @@ if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
+if (await buildServerWhenStale()) console.log("已构建服务器");
 
 /** Exit code of a bad configuration (server/main.ts): restarting cannot help, so don't. */
 const CONFIG_ERROR = 2;
@@ -45,7 +37,7 @@ let restartTimer;
 
 function runServer() {
   const startedAt = Date.now();
-  child = spawn(process.execPath, ["--import", "tsx", join(root, "server/main.ts")], {
+  child = spawn(process.execPath, ["--enable-source-maps", SERVER_BUNDLE], {
     cwd: root,
     stdio: ["inherit", "inherit", "inherit", "ipc"],
   });

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema.ts";
+import { fromRoot } from "../lib/paths.ts";
 
 export type Schema = typeof schema;
 /** One type for both drivers: queries and transactions are written once. */
@@ -13,7 +14,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const MIGRATIONS_FOLDER = new URL("../../drizzle", import.meta.url).pathname;
+const MIGRATIONS_FOLDER = fromRoot("drizzle");
 /** Any fixed number: serialises migrations when several processes start at once on PostgreSQL. */
 const MIGRATION_LOCK = 72_410_001;
 
@@ -48,6 +49,21 @@ async function openPostgres(url: string): Promise<Database> {
   return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
+/** PostgreSQL's type id of `bytea`. */
+const BYTEA = 17;
+
+/**
+ * PGlite's own bytea handling goes byte by byte in JavaScript (a hex string built with a callback per
+ * byte, and parsed back the same way): writing a 313 KB document snapshot took 340 ms of the server's
+ * only thread, reading it 50 ms. Here a parameter is handed over as it is — PGlite sends any typed
+ * array as a binary parameter — and a result is decoded from hex natively, a Buffer as postgres.js
+ * returns (14 ms and 9 ms for the same snapshot).
+ */
+const byteaAsBinary = {
+  serializers: { [BYTEA]: (value: Uint8Array) => value as unknown as string },
+  parsers: { [BYTEA]: (hex: string) => Buffer.from(hex.slice(2), "hex") },
+};
+
 async function openPglite(options: OpenOptions): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
@@ -55,10 +71,10 @@ async function openPglite(options: OpenOptions): Promise<Database> {
 
   let client: Awaited<ReturnType<typeof PGlite.create>>;
   if (options.loadDataDir) {
-    client = await PGlite.create({ loadDataDir: options.loadDataDir });
+    client = await PGlite.create({ loadDataDir: options.loadDataDir, ...byteaAsBinary });
   } else {
     mkdirSync(options.dataDir, { recursive: true });
-    client = await PGlite.create(`${options.dataDir}/pglite`);
+    client = await PGlite.create(`${options.dataDir}/pglite`, byteaAsBinary);
   }
   const db = drizzle(client, { schema }) as unknown as Db;
   await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER });

@@ -9,7 +9,10 @@ import { evidenceRoutes } from "./routes.ts";
 export const evidenceFeature: Feature = {
   name: "evidence",
   routes: evidenceRoutes,
-  async prepare(ctx) {
+  // Once listening, not before: a rescan of every activity table that finds nothing new on all but
+  // the first start, and no request needs it done first — a live write and the backfill of the same
+  // fact meet on the evidence table's unique key.
+  async start(ctx) {
     const added = await backfillEvidence(ctx.db);
     if (added > 0) ctx.log.info({ added }, "evidence backfilled");
   },

@@ -1,4 +1,6 @@
+import { pathToFileURL } from "node:url";
 import { Tinypool } from "tinypool";
+import { fromRoot } from "../lib/paths.ts";
 
 export type PdfInspection = { ok: true; pageCount: number } | { ok: false; reason: string };
 
@@ -12,7 +14,7 @@ export class PdfInspector {
 
   constructor(threads: number) {
     this.pool = new Tinypool({
-      filename: new URL("./pdfWorker.mjs", import.meta.url).href,
+      filename: pathToFileURL(fromRoot("server", "files", "pdfWorker.mjs")).href,
       minThreads: 0,
       maxThreads: threads,
       idleTimeout: 30_000,

@@ -10,9 +10,10 @@ import { healthRoute } from "./health.ts";
 import { securityHeaders } from "./securityHeaders.ts";
 import { assertOwnOrigin, type DoorRequest, findSession, HandshakeError } from "../auth/handshake.ts";
 import { setSessionCookie } from "./cookies.ts";
+import { fromRoot } from "../lib/paths.ts";
 import { type ApiEnv, type PublicEnv, requireSignIn } from "./env.ts";
 
-const CLIENT_DIST = new URL("../../client/dist", import.meta.url).pathname;
+const CLIENT_DIST = fromRoot("client", "dist");
 
 /** The HTTP door: /api routes from every feature, then the built client with an SPA fallback. */
 export function createHttpApp(ctx: AppContext, features: Feature[]): Hono<PublicEnv> {

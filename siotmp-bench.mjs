@@ -1,0 +1,20 @@
+import { fork } from "node:child_process";
+import { io } from "socket.io-client";
+const N = Number(process.env.N ?? 2000), MSGS = 200, RATE = 20;
+const child = fork("./siotmp-server.mjs");
+const { url } = await new Promise((r) => child.once("message", r));
+const cpu = () => new Promise((r) => { child.once("message", (m) => r(m.cpu)); child.send("cpu"); });
+const socks = [];
+for (let i = 0; i < N; i += 100) socks.push(...await Promise.all(Array.from({ length: Math.min(100, N - i) }, () => new Promise((res) => { const s = io(url, { transports: ["websocket"], forceNew: true }); s.once("connect", () => res(s)); }))));
+await new Promise((r) => setTimeout(r, 1000));
+let got = 0; const lat = []; const sent = [];
+for (const s of socks) s.on("forum:slide", (m) => { got++; lat.push(performance.now() - sent[m.seq]); });
+const c0 = await cpu();
+const t0 = performance.now();
+for (let i = 0; i < MSGS; i++) { const due = t0 + i * 1000 / RATE; const w = due - performance.now(); if (w > 0) await new Promise((r) => setTimeout(r, w)); sent[i] = performance.now(); socks[0].emit("msg", { forumId: "x", talkId: "y", slide: i, seq: i }); }
+const deadline = Date.now() + 15000; while (got < N * MSGS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+const c1 = await cpu();
+lat.sort((a, b) => a - b);
+const us = (c1.user - c0.user + c1.system - c0.system) / got;
+console.log(`bare socket.io: delivered ${got}/${N * MSGS}, p50 ${lat[Math.floor(lat.length / 2)].toFixed(1)} p99 ${lat[Math.floor(lat.length * 0.99)].toFixed(1)} ms, ${us.toFixed(2)} µs CPU/delivery`);
+child.send("stop"); for (const s of socks) s.close(); process.exit(0);
