@@ -60,7 +60,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const sessions = new SessionStore(database.db, config.SESSION_DAYS * 24 * 60 * 60 * 1000);
   const yjs = new YjsServer({
-    store: databaseDocStore(database.db),
+    store: databaseDocStore(database.db, database.kind),
     sessions,
     log,
     relay: redis ? redisRelay(redis.pub, redis.sub) : localRelay,

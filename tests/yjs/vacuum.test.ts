@@ -1,0 +1,53 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { queryRows } from "../../server/db/client.ts";
+import { databaseDocStore } from "../../server/yjs/persistence.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.close());
+
+async function vacuums(): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    server.ctx.db,
+    sql`select coalesce(vacuum_count, 0)::int as n from pg_stat_user_tables where relname = 'doc_updates'`,
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** `count` keystrokes, each its own update. */
+function keystrokes(count: number): Uint8Array[] {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on("update", (u: Uint8Array) => updates.push(u));
+  for (let i = 0; i < count; i++) doc.getText("t").insert(i, String(i % 10));
+  return updates;
+}
+
+describe("the document log after compactions", () => {
+  it("is vacuumed on the embedded database once enough compacted rows are dead, and reads back whole", async () => {
+    const store = databaseDocStore(server.ctx.db, server.ctx.dbKind, { vacuumAfterDeletedRows: 50 });
+    const docName = `vacuum-test-${Date.now()}`;
+    const updates = keystrokes(60);
+    const before = await vacuums();
+
+    await store.append(docName, updates.slice(0, 30));
+    expect(await store.compact(docName)).toEqual({ before: 30, after: 1 });
+    // 30 dead rows: under the threshold, nothing yet
+    if (server.ctx.dbKind === "pglite") expect(await vacuums()).toBe(before);
+
+    await store.append(docName, updates.slice(30));
+    expect(await store.compact(docName)).toEqual({ before: 31, after: 1 });
+    // 61 dead rows: PGlite has no autovacuum, so the store vacuums; PostgreSQL is left to its own
+    if (server.ctx.dbKind === "pglite") expect(await vacuums()).toBe(before + 1);
+
+    const doc = new Y.Doc();
+    const loaded = await store.load(docName, doc, null);
+    expect(loaded.rows).toBe(1);
+    expect(doc.getText("t").toString()).toBe(Array.from({ length: 60 }, (_, i) => String(i % 10)).join(""));
+  });
+});
