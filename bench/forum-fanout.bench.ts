@@ -2,7 +2,8 @@
  * Forum fan-out: N authenticated Socket.IO clients (FANOUT_CLIENTS, default 2000) join one live
  * forum over loopback (timed, with the server's CPU for the joins); the presenter sends 20
  * slide/chat events per second for 10 s. Then the same messages through a bare `ws` broadcast
- * server to the same number of clients (the baseline). Then VOTERS (default 500) participants vote
+ * server to the same number of clients (the baseline the goals are set against), and through bare
+ * Socket.IO (forum-fanout.sio-server.ts: what Socket.IO itself costs per delivery, without our code). Then VOTERS (default 500) participants vote
  * on questions at 50 votes/s and the final counts are checked. All of that is one run; the bench
  * makes RUNS (default 3) and reports the median p99 ratio. Before each run it waits (at most
  * LOAD_WAIT_SECONDS, default 600) for the 1-minute load average to drop below 1, and records the
@@ -321,6 +322,55 @@ async function relayRun(forumId = "00000000-0000-0000-0000-000000000000") {
   };
 }
 
+// ——— second baseline: the same messages through Socket.IO with nothing of ours ———
+
+async function socketIoRelayRun() {
+  const { child: sioServer, ready } = await startChild("forum-fanout.sio-server.ts", {});
+  const url = (ready as { url: string }).url;
+  const connect = (): Promise<Socket> => {
+    const socket = ioClient(url, { transports: ["websocket"], reconnection: false, forceNew: true, timeout: 30_000 });
+    return new Promise((resolve, reject) => {
+      socket.once("connect", () => resolve(socket));
+      socket.once("connect_error", reject);
+    });
+  };
+  const presenter = await connect();
+  const clients: Socket[] = [];
+  for (let i = 0; i < CLIENTS; i += 100)
+    clients.push(...(await Promise.all(Array.from({ length: Math.min(100, CLIENTS - i) }, connect))));
+  // the presenter is in the room too; only the clients count, as in the other runs
+  const bare = tracker(clients.length);
+  for (const s of clients) {
+    s.on("forum:slide", (p: { slide: number }) => bare.got(p.slide));
+    s.on("forum:chat", (m: { text: string }) => bare.got(Number(m.text.slice(1))));
+  }
+  await sleep(500);
+  const cpuBefore = await cpuOf(sioServer);
+  await paced(MESSAGES, RATE, (seq) => {
+    bare.sent(seq);
+    if (seq % 2) presenter.emit("relay", "forum:slide", { forumId: "f", talkId: "t", slide: seq });
+    else
+      presenter.emit("relay", "forum:chat", {
+        forumId: "f",
+        text: `m${seq}`,
+        author: { id: "a", displayName: "主持人", role: "secretary" },
+      });
+  });
+  await waitFor(() => bare.delivered >= bare.expected, DRAIN_TIMEOUT_MS);
+  const cpuAfter = await cpuOf(sioServer);
+  const stats = summarize(bare.latencies);
+  presenter.close();
+  for (const s of clients) s.close();
+  await stopChild(sioServer);
+  return {
+    delivered: bare.delivered,
+    expected: bare.expected,
+    p50: stats.p50,
+    p99: stats.p99,
+    cpuPerDelivery: cpuMicros(cpuBefore.cpu, cpuAfter.cpu) / Math.max(1, bare.delivered),
+  };
+}
+
 // ——— RUNS runs, each on a quiet machine if it gets quiet ———
 
 const runs = [];
@@ -332,12 +382,15 @@ for (let i = 1; i <= RUNS; i++) {
   const forum = await forumRun();
   await sleep(500);
   const relay = await relayRun();
+  await sleep(500);
+  const socketIo = await socketIoRelayRun();
   runs.push({
     run: i,
     ...quiet,
     loadAfter: load1(),
     forum,
     relay,
+    socketIo,
     p99Ratio: forum.p99 / relay.p99,
     cpuRatio: forum.cpuPerDelivery / relay.cpuPerDelivery,
   });
@@ -378,6 +431,12 @@ report(
         maxMs: round(r.relay.max),
         cpuMicrosPerDelivery: round(r.relay.cpuPerDelivery, 2),
       },
+      bareSocketIo: {
+        deliveredPct: round((100 * r.socketIo.delivered) / r.socketIo.expected, 2),
+        p50Ms: round(r.socketIo.p50),
+        p99Ms: round(r.socketIo.p99),
+        cpuMicrosPerDelivery: round(r.socketIo.cpuPerDelivery, 2),
+      },
       p99Ratio: round(r.p99Ratio, 2),
       cpuRatio: round(r.cpuRatio, 2),
       votes: r.forum.votes,
@@ -400,6 +459,7 @@ report(
       "p50 ms forum / relay": `${round(r.forum.p50)} / ${round(r.relay.p50)}`,
       "p99 ms forum / relay": `${round(r.forum.p99)} / ${round(r.relay.p99)}`,
       "CPU µs/delivery forum / relay": `${round(r.forum.cpuPerDelivery, 2)} / ${round(r.relay.cpuPerDelivery, 2)}`,
+      "bare Socket.IO p99 ms / CPU µs": `${round(r.socketIo.p99)} / ${round(r.socketIo.cpuPerDelivery, 2)}`,
       "p99 ratio": round(r.p99Ratio, 2),
       "CPU ratio": round(r.cpuRatio, 2),
       votes: r.forum.votes.exact ? "exact" : "MISMATCH",
@@ -412,6 +472,7 @@ report(
       "p50 ms forum / relay": "",
       "p99 ms forum / relay": "",
       "CPU µs/delivery forum / relay": "",
+      "bare Socket.IO p99 ms / CPU µs": "",
       "p99 ratio": `${round(p99Ratio, 2)} (goal ≤ ${GOAL_P99_RATIO})`,
       "CPU ratio": `${round(cpuRatio, 2)} (goal ≤ ${GOAL_CPU_RATIO})`,
       votes: votesExact ? "exact" : "MISMATCH",
