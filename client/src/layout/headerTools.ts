@@ -11,7 +11,10 @@ const HOLD_MS = 8_000;
 /** The live room: the page a forum's QR code opens. */
 const QR_PAGE = /^\/forums\/(?!new\/?$)[^/]+\/?$/;
 
-let held = QR_PAGE.test(window.location.pathname);
+/** Whether this page load began on a forum's live room (opened from its QR code). */
+export const openedOnRoom = QR_PAGE.test(window.location.pathname);
+
+let held = openedOnRoom;
 const listeners = new Set<() => void>();
 
 /** Called by a page opened from a QR code once a person can use it. */

@@ -1,6 +1,7 @@
 import { lazy, Suspense } from "react";
 import { Route, Routes } from "react-router";
 import { PageSpin } from "../../components/PageSpin.tsx";
+import { openedOnRoom } from "../../layout/headerTools.ts";
 import "./forums.css";
 
 // Each page is its own chunk: a phone that scanned the QR code for the room loads the room only,
@@ -10,7 +11,7 @@ const CreateForumPage = lazy(() => import("./CreateForumPage.tsx").then((m) => (
 const loadRoom = () => import("./ForumRoomPage.tsx");
 const ForumRoomPage = lazy(() => loadRoom().then((m) => ({ default: m.ForumRoomPage })));
 // Opened from a room's QR code: fetch the room while this area renders, not after it.
-if (/^\/forums\/(?!new\/?$)[^/]+\/?$/.test(window.location.pathname)) void loadRoom();
+if (openedOnRoom) void loadRoom();
 const ScreenPage = lazy(() => import("./ScreenPage.tsx").then((m) => ({ default: m.ScreenPage })));
 const ArchivePage = lazy(() => import("./ArchivePage.tsx").then((m) => ({ default: m.ArchivePage })));
 const BallotsPage = lazy(() => import("./BallotsPage.tsx").then((m) => ({ default: m.BallotsPage })));
