@@ -23,7 +23,7 @@ const QUIET_WAIT_S = SMOKE ? 0 : Number(process.env.BENCH_QUIET_WAIT_S ?? 600);
 const TIMEOUT_MS = 60_000;
 
 /** The three ways of starting that are compared: the node arguments of each. */
-const BUNDLE = ["--enable-source-maps", SERVER_BUNDLE];
+const BUNDLE = [SERVER_BUNDLE];
 const SOURCES = ["--import", "tsx", "server/main.ts"];
 const FLOOR = ["bench/startup-baseline.server.mjs"];
 

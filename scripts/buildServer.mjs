@@ -1,14 +1,15 @@
-// The server as `npm start` runs it: one ES module bundled by esbuild from server/main.ts, with every
-// package left as an import of node_modules. Started from the sources through tsx, the server spent
+// The server as `npm start` runs it: bundled by esbuild from server/main.ts (an entry module and the
+// chunks it imports), with every package left as an import of node_modules. Started from the sources through tsx, the server spent
 // about 2 s of its start-up in the TypeScript loader (every import, ours and the packages', answered
 // from a worker thread); the bundle is plain JavaScript for Node. Tests and benchmarks still run the
 // sources; the bundle is rebuilt whenever the server's or the shared sources are newer than it.
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const root = new URL("..", import.meta.url).pathname;
-export const SERVER_BUNDLE = join(root, "build/server/main.mjs");
+const OUT_DIR = join(root, "build/server");
+export const SERVER_BUNDLE = join(OUT_DIR, "main.mjs");
 
 /** Newest modification time of the files under `dir` (build output and packages skipped). */
 export function newestMtime(dir) {
@@ -23,9 +24,16 @@ export function newestMtime(dir) {
 
 export async function buildServer() {
   const esbuild = await import("esbuild");
+  // chunks of an earlier build would stay behind under new names
+  rmSync(OUT_DIR, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: [join(root, "server/main.ts")],
-    outfile: SERVER_BUNDLE,
+    entryPoints: { main: join(root, "server/main.ts") },
+    outdir: OUT_DIR,
+    outExtension: { ".js": ".mjs" },
+    // The entry's dynamic imports become chunks of their own, loaded when imported: server/main.ts
+    // starts the embedded database before the rest of the server (and its packages) is loaded.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
     platform: "node",
     format: "esm",

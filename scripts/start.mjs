@@ -37,7 +37,7 @@ let restartTimer;
 
 function runServer() {
   const startedAt = Date.now();
-  child = spawn(process.execPath, ["--enable-source-maps", SERVER_BUNDLE], {
+  child = spawn(process.execPath, [SERVER_BUNDLE], {
     cwd: root,
     stdio: ["inherit", "inherit", "inherit", "ipc"],
   });

@@ -15,7 +15,7 @@ import { documentsFeature } from "./yjs/index.ts";
 import { createRosterFeature } from "./roster/index.ts";
 import { createTrainingsFeature } from "./trainings/index.ts";
 import { dashboardFeature } from "./dashboard/index.ts";
-import { evidenceFeature } from "./evidence/index.ts";
+import { createEvidenceFeature } from "./evidence/index.ts";
 
 /**
  * Every feature, in the order their routes are registered. Made afresh for each server, so what a
@@ -41,6 +41,6 @@ export function createFeatures(): Feature[] {
     createTrainingsFeature(),
     dashboardFeature,
     // last: its start-up backfill reads what the features above keep
-    evidenceFeature,
+    createEvidenceFeature(),
   ];
 }

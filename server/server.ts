@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from "node:http";
+import type { PGlite } from "@electric-sql/pglite";
 import { LIMITS } from "../shared/limits.ts";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
@@ -17,7 +18,6 @@ import { connectRedis } from "./lib/redis.ts";
 import { createFailureThrottle, createRateLimit } from "./lib/rateLimit.ts";
 import { type Authority, createAuthority } from "./realtime/authority.ts";
 import { attachIoHandlers, createIoServer } from "./realtime/io.ts";
-import { softRedisAdapter } from "./realtime/redisAdapter.ts";
 import { localRelay, redisRelay } from "./yjs/relay.ts";
 import { databaseDocStore } from "./yjs/persistence.ts";
 import { YjsServer } from "./yjs/server.ts";
@@ -37,6 +37,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** a migrated PGlite data directory to start from instead of DATA_DIR (tests) */
   loadDataDir?: Blob;
+  /** the embedded database on DATA_DIR, already starting (server/main.ts) */
+  embedded?: Promise<PGlite>;
 }
 
 /** Builds the three doors on one http.Server from a validated config and starts listening. */
@@ -46,11 +48,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     loadDataDir: options.loadDataDir,
+    embedded: options.embedded,
   });
   const features = createFeatures();
   const seededDemo = config.seedDemo ? await seedDemo(database.db, log, features) : false;
 
-  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : undefined;
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : undefined;
 
   const loginDelays = {
     windowSeconds: config.LOGIN_LIMIT_WINDOW_SECONDS,
@@ -70,7 +73,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const files = await FileService.create(config, database.db, database.kind, log);
   // Socket.IO is made before the HTTP server it will attach to, so the context is whole before any feature sees it.
   const io: IoServer = createIoServer();
-  if (redis) io.adapter(softRedisAdapter(redis));
+  // The adapter's package is loaded only when scale-out is configured (as the Redis client is).
+  if (redis) io.adapter((await import("./realtime/redisAdapter.ts")).softRedisAdapter(redis));
   // Authority changes fan out to every feature, which need the context: the two are made together.
   let authority: Authority | undefined;
 

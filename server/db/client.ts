@@ -1,8 +1,9 @@
-import { mkdirSync } from "node:fs";
+import type { PGlite } from "@electric-sql/pglite";
 import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema.ts";
 import { fromRoot } from "../lib/paths.ts";
+import { startEmbedded } from "./embedded.ts";
 
 export type Schema = typeof schema;
 /** One type for both drivers: queries and transactions are written once. */
@@ -23,6 +24,8 @@ export interface OpenOptions {
   dataDir: string;
   /** a PGlite data directory dump to start from (tests copy one migrated template per file) */
   loadDataDir?: Blob;
+  /** the embedded database, already starting (server/main.ts starts it before loading the rest) */
+  embedded?: Promise<PGlite>;
 }
 
 /** Opens PostgreSQL when a URL is given, otherwise PGlite persisted in `dataDir`; applies migrations. */
@@ -49,33 +52,11 @@ async function openPostgres(url: string): Promise<Database> {
   return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
-/** PostgreSQL's type id of `bytea`. */
-const BYTEA = 17;
-
-/**
- * PGlite's own bytea handling goes byte by byte in JavaScript (a hex string built with a callback per
- * byte, and parsed back the same way): writing a 313 KB document snapshot took 340 ms of the server's
- * only thread, reading it 50 ms. Here a parameter is handed over as it is — PGlite sends any typed
- * array as a binary parameter — and a result is decoded from hex natively, a Buffer as postgres.js
- * returns (14 ms and 9 ms for the same snapshot).
- */
-const byteaAsBinary = {
-  serializers: { [BYTEA]: (value: Uint8Array) => value as unknown as string },
-  parsers: { [BYTEA]: (hex: string) => Buffer.from(hex.slice(2), "hex") },
-};
-
 async function openPglite(options: OpenOptions): Promise<Database> {
-  const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-
-  let client: Awaited<ReturnType<typeof PGlite.create>>;
-  if (options.loadDataDir) {
-    client = await PGlite.create({ loadDataDir: options.loadDataDir, ...byteaAsBinary });
-  } else {
-    mkdirSync(options.dataDir, { recursive: true });
-    client = await PGlite.create(`${options.dataDir}/pglite`, byteaAsBinary);
-  }
+  const client = await (options.embedded ??
+    startEmbedded(options.loadDataDir ? { dump: options.loadDataDir } : { dataDir: options.dataDir }));
   const db = drizzle(client, { schema }) as unknown as Db;
   await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
   return { db, kind: "pglite", close: () => client.close() };

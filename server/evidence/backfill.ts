@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers/promises";
 import { sql, type SQL } from "drizzle-orm";
 import { CAPABILITIES } from "../../shared/enums.ts";
 import type { Db } from "../db/client.ts";
@@ -13,6 +14,9 @@ import { PROPOSAL_CAPABILITIES, REVIEW_TOTAL_MAX, TALK_MARK_MAX } from "./facts.
 export async function backfillEvidence(db: Db): Promise<number> {
   let added = 0;
   for (const statement of statements()) {
+    // On the embedded database a statement runs on the server's own thread and the next would follow
+    // it at once: let requests that came in meanwhile (the first ones after a start) be read first.
+    await setImmediate();
     const result = (await db.execute(statement)) as unknown as { affectedRows?: number; count?: number };
     added += Number(result.affectedRows ?? result.count ?? 0);
   }

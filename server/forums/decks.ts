@@ -1,6 +1,5 @@
 import { rm } from "node:fs/promises";
 import { eq } from "drizzle-orm";
-import { fileTypeFromFile } from "file-type";
 import type { DeckProgress, Talk } from "../../shared/forums.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { type AppContext, userRoom } from "../context.ts";
@@ -28,6 +27,8 @@ const notPdf = () => invalidInput("文件不是有效的 PDF（请上传 PDF，�
 
 /** What the bytes are, by content: a PDF, an Office deck to convert, or neither (400). */
 async function deckKind(path: string, clientName: string): Promise<"pdf" | OfficeDeckExtension> {
+  // loaded on use: only uploads need it, and it costs every start 50 ms
+  const { fileTypeFromFile } = await import("file-type");
   const found = await fileTypeFromFile(path);
   if (found?.mime === "application/pdf") return "pdf";
   if (found && OFFICE_MIME[found.mime]) return OFFICE_MIME[found.mime]!;

@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Logger } from "./logger.ts";
 
 export interface RedisClients {
@@ -15,8 +15,11 @@ export interface RedisClients {
  * process's own sockets (see realtime/redisAdapter.ts) and a lost publication is only logged, because
  * the Socket.IO adapter and the Yjs relay publish without waiting for the answer and an unheeded
  * rejection would take the process down. ioredis reconnects by itself, so recovery needs no restart.
+ * The client library is loaded here, on use: a process without REDIS_URL never needs it (a tenth
+ * of a second of every start).
  */
-export function connectRedis(url: string, log: Logger): RedisClients {
+export async function connectRedis(url: string, log: Logger): Promise<RedisClients> {
+  const { Redis } = await import("ioredis");
   const pub = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   const sub = new Redis(url);
   let lastWarning = 0;

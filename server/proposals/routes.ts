@@ -16,7 +16,6 @@ import {
 import type { AppContext } from "../context.ts";
 import { type ApiEnv, readId, readJson, readQuery } from "../http/env.ts";
 import * as comments from "./comments.ts";
-import { toDocx } from "./export.ts";
 import * as members from "./members.ts";
 import * as reviews from "./reviews.ts";
 import * as service from "./service.ts";
@@ -90,6 +89,8 @@ export function proposalRoutes(api: Hono<ApiEnv>, ctx: AppContext): void {
         "content-disposition": disposition,
       });
     }
+    // the Word library is loaded on the first export, not at every start (a tenth of a second)
+    const { toDocx } = await import("./export.ts");
     const bytes = await toDocx(content, title);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -1,5 +1,4 @@
 import { and, eq, isNull, lt, lte, sql } from "drizzle-orm";
-import { fileTypeFromFile } from "file-type";
 import type { Attachment } from "../../shared/studios.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { StudiosContext } from "./state.ts";
@@ -31,6 +30,8 @@ const LEGACY_OFFICE: Record<string, string> = {
 
 /** The type of an upload from its content (never from the name or the browser's claim), or 400. */
 export async function detectType(path: string, name: string): Promise<string> {
+  // loaded on use: only uploads need it, and it costs every start 50 ms
+  const { fileTypeFromFile } = await import("file-type");
   const found = await fileTypeFromFile(path);
   if (found && ALLOWED.has(found.mime)) return found.mime;
   if (found?.mime === "application/x-cfb") {
