@@ -40,7 +40,7 @@ export function createFeatures(): Feature[] {
     documentsFeature,
     createTrainingsFeature(),
     dashboardFeature,
-    // last: its start-up backfill reads what the features above keep
+    // last: its backfill (when the demo is seeded, and a rescan after each start) reads what the features above keep
     createEvidenceFeature(),
   ];
 }

@@ -6,7 +6,7 @@ const DAY = 24 * 3_600_000;
 
 /**
  * Two past trainings of the demo district that the demo workers attended, so the ledger and each
- * person's 成长档案 (filled by the evidence backfill at start-up) are not empty on a first visit.
+ * person's 成长档案 (filled by the evidence backfill when the demo is seeded) are not empty on a first visit.
  */
 export async function seedTrainings(db: Db, users: DemoUsers): Promise<void> {
   const admin = users.admin;
