@@ -8,8 +8,13 @@ import { docQuarantine, docUpdates } from "./schema.ts";
  * so it can be handed another store (as it is handed a relay) without touching the protocol code.
  */
 export interface DocStore {
-  /** applies the stored updates to `doc` in order; rows that fail are set aside, never fatal */
-  load(docName: string, doc: Y.Doc, origin: unknown): Promise<LoadedDoc>;
+  /**
+   * applies the stored updates to `doc` in order; rows that fail are set aside, never fatal. With
+   * `keepSnapshot`, a document stored as one compacted row is returned as it is, not applied.
+   */
+  load(docName: string, doc: Y.Doc, origin: unknown, options?: { keepSnapshot?: boolean }): Promise<LoadedDoc>;
+  /** moves rows that failed to apply out of the document's log, into the quarantine */
+  setAside(docName: string, bad: { row: StoredRow; error: string }[]): Promise<void>;
   /** stores updates in one commit; resolves once they are durable */
   append(docName: string, updates: Uint8Array[]): Promise<void>;
   /** folds the stored updates into one */
@@ -32,7 +37,8 @@ export function databaseDocStore(
 ): DocStore {
   let deletedSinceVacuum = 0;
   return {
-    load: (docName, doc, origin) => loadDocInto(db, docName, doc, origin),
+    load: (docName, doc, origin, options) => loadDocInto(db, docName, doc, origin, options),
+    setAside: (docName, bad) => quarantine(db, docName, bad),
     append: (docName, updates) => appendUpdates(db, docName, updates),
     async compact(docName) {
       const result = await compactDoc(db, docName);
@@ -53,7 +59,7 @@ export function databaseDocStore(
 /** Past this many stored rows a document's log is folded into one snapshot row. */
 export const COMPACT_AFTER_ROWS = 500;
 
-interface StoredRow {
+export interface StoredRow {
   id: number;
   data: Uint8Array;
   createdAt: Date;
@@ -62,6 +68,8 @@ interface StoredRow {
 export interface LoadedDoc {
   rows: number;
   bytes: number;
+  /** the document's one stored row, checked (it decodes) but not applied: see `keepSnapshot` */
+  snapshot?: StoredRow;
   /** rows that failed to apply and were moved to the quarantine */
   quarantined: { id: number; error: string }[];
 }
@@ -93,6 +101,15 @@ function applyRows(
   return { good, bad };
 }
 
+function decodes(update: Uint8Array): boolean {
+  try {
+    Y.decodeUpdate(update);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Moves rows out of a document's log into the quarantine, in one transaction. */
 async function quarantine(db: Db, docName: string, bad: { row: StoredRow; error: string }[]): Promise<void> {
   if (bad.length === 0) return;
@@ -113,14 +130,33 @@ async function quarantine(db: Db, docName: string, bad: { row: StoredRow; error:
 
 /**
  * Loads a document's snapshot and the updates stored after it into `doc`, in order. Rows that
- * fail are quarantined (and reported to the caller to log), never fatal.
+ * fail are quarantined (and reported to the caller to log), never fatal. With `keepSnapshot`, a
+ * document stored as a single row written by compaction is handed back as it is instead: the caller
+ * can answer readers from it without building the document. Only such a row: the server encoded it
+ * from a document it had just built, so it applies cleanly, while any other row may be one an older
+ * version stored without applying it first, which readers must never be sent unchecked.
  */
-export async function loadDocInto(db: Db, docName: string, doc: Y.Doc, origin: unknown): Promise<LoadedDoc> {
+export async function loadDocInto(
+  db: Db,
+  docName: string,
+  doc: Y.Doc,
+  origin: unknown,
+  { keepSnapshot = false } = {},
+): Promise<LoadedDoc> {
   const rows = await db
-    .select({ id: docUpdates.id, data: docUpdates.data, createdAt: docUpdates.createdAt })
+    .select({
+      id: docUpdates.id,
+      data: docUpdates.data,
+      createdAt: docUpdates.createdAt,
+      compacted: docUpdates.compacted,
+    })
     .from(docUpdates)
     .where(eq(docUpdates.docName, docName))
     .orderBy(asc(docUpdates.id));
+  const [only] = rows;
+  if (keepSnapshot && rows.length === 1 && only?.compacted && decodes(only.data)) {
+    return { rows: 1, bytes: only.data.byteLength, snapshot: only, quarantined: [] };
+  }
   const { good, bad } = applyRows(doc, rows, origin);
   await quarantine(db, docName, bad);
   return {
@@ -178,7 +214,7 @@ export async function compactDoc(db: Db, docName: string): Promise<{ before: num
       const state = Y.encodeStateAsUpdate(doc);
       const lastId = rows[rows.length - 1]!.id;
       await tx.delete(docUpdates).where(and(eq(docUpdates.docName, docName), lte(docUpdates.id, lastId)));
-      await tx.insert(docUpdates).values({ docName, data: state });
+      await tx.insert(docUpdates).values({ docName, data: state, compacted: true });
       return { before: rows.length, after: 1 };
     } finally {
       doc.destroy();

@@ -1,4 +1,4 @@
-import { bigserial, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { bytea } from "../db/types.ts";
 
 /**
@@ -11,6 +11,11 @@ export const docUpdates = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     docName: text("doc_name").notNull(),
     data: bytea("data").notNull(),
+    /**
+     * written by compaction: the encoded state of a document the server had just built from the
+     * rows before it, so it applies cleanly and readers may be answered from it as it is
+     */
+    compacted: boolean("compacted").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("doc_updates_doc_idx").on(t.docName, t.id)],

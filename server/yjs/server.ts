@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import * as awarenessProtocol from "y-protocols/awareness";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { CLOSE_CODES } from "../../shared/errors.ts";
 import { LIMITS } from "../../shared/limits.ts";
 import { handshake, HandshakeError } from "../auth/handshake.ts";
@@ -165,7 +165,7 @@ export class YjsServer {
       ws.close(1011, "load failed");
       return;
     }
-    send(ws, encodeSyncStep1(shared.doc));
+    send(ws, encodeSyncStep1(shared.stateVector()));
     const states = [...shared.awareness.getStates().keys()];
     if (states.length > 0) send(ws, encodeAwarenessStates(shared.awareness, states));
   }
@@ -193,7 +193,7 @@ export class YjsServer {
   private handleMessage(shared: SharedDoc, conn: Connection, message: Message): void {
     switch (message.type) {
       case "syncStep1":
-        send(conn.ws, encodeSyncStep2(shared.doc, message.stateVector));
+        send(conn.ws, encodeSyncStep2(shared.missingFrom(message.stateVector)));
         break;
       case "update":
         // Readers' edits are dropped silently: they still receive everyone else's.
@@ -304,7 +304,7 @@ export class YjsServer {
     try {
       await entry.ready;
       await entry.shared.settled();
-      return Y.encodeStateAsUpdate(entry.shared.doc);
+      return entry.shared.encodeState();
     } finally {
       entry.holds -= 1;
       await this.unloadIfIdle(entry.shared);

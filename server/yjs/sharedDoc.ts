@@ -7,7 +7,7 @@ import type { UserRow } from "../auth/sessions.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { AwarenessBudget } from "./awareness.ts";
 import type { DocAccess } from "./docKinds.ts";
-import { COMPACT_AFTER_ROWS, type DocStore } from "./persistence.ts";
+import { COMPACT_AFTER_ROWS, type DocStore, type StoredRow } from "./persistence.ts";
 import { encodeAwareness, encodeUpdate } from "./protocol.ts";
 import type { DocRelay } from "./relay.ts";
 
@@ -39,9 +39,15 @@ interface QueuedEdit {
  * A writer's edit is applied to the document first — so an update that cannot be applied is
  * never stored — and what the document took from it (Yjs emits exactly the integrated part) is
  * queued, stored in one commit, and only then sent to the other connections and processes.
+ *
+ * A document stored as one row (compacted, or written once) is not built at load: readers are
+ * answered from the stored bytes, and the Y.Doc is built from them only when something must read or
+ * change it — an edit, a server change, an edit relayed from another process. Most opens are people
+ * reading, and building a long document took a quarter of its cold open.
  */
 export class SharedDoc {
-  readonly doc = new Y.Doc();
+  /** built from `snapshot` on first need: call materialize() before reading or changing it */
+  private readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly conns = new Map<WebSocket, Connection>();
   private storedBytes = 0;
@@ -52,6 +58,9 @@ export class SharedDoc {
   private applying: { from: Connection | null; done?: (error?: unknown) => void } | null = null;
   /** set once the in-memory copy can no longer be trusted; the server then drops it */
   private broken = false;
+  /** the document's one stored row, checked but not yet applied to `doc` */
+  private snapshot: StoredRow | null = null;
+  private snapshotVector: Uint8Array | null = null;
 
   constructor(
     readonly name: string,
@@ -103,14 +112,19 @@ export class SharedDoc {
       // A relayed message comes from a process that already checked it; still, nothing from
       // outside may throw out of the subscriber (that would end the process).
       try {
-        if (kind === "update") Y.applyUpdate(this.doc, data, FROM_RELAY);
-        else if (kind === "awareness") awarenessProtocol.applyAwarenessUpdate(this.awareness, data, FROM_RELAY);
-        else this.hooks.onAccessChanged();
+        if (kind === "update") {
+          if (this.materialize()) Y.applyUpdate(this.doc, data, FROM_RELAY);
+        } else if (kind === "awareness") {
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, data, FROM_RELAY);
+        } else {
+          this.hooks.onAccessChanged();
+        }
       } catch (error) {
         this.log.warn({ err: error, doc: this.name, kind }, "relayed document message could not be applied");
       }
     });
-    const loaded = await this.store.load(this.name, this.doc, FROM_STORAGE);
+    const loaded = await this.store.load(this.name, this.doc, FROM_STORAGE, { keepSnapshot: true });
+    this.snapshot = loaded.snapshot ?? null;
     if (loaded.quarantined.length > 0) {
       this.log.error(
         { doc: this.name, quarantined: loaded.quarantined },
@@ -127,7 +141,8 @@ export class SharedDoc {
    * the document before throwing, the in-memory copy is dropped and reloaded from storage.
    */
   submit(update: Uint8Array, from: Connection): void {
-    if (this.broken) return;
+    // A client with nothing new (a fresh reader answering the server's sync step 1) changes nothing.
+    if (isEmptyUpdate(update) || !this.materialize()) return;
     if (this.storedBytes + update.byteLength > LIMITS.yjsDocumentBytes) {
       from.ws.close(CLOSE_CODES.tooLarge, "document too large");
       return;
@@ -151,7 +166,7 @@ export class SharedDoc {
    * stored, then relayed. Resolves once stored.
    */
   applyServerChange(change: (doc: Y.Doc) => void): Promise<void> {
-    if (this.broken) return Promise.reject(new Error("document is being reloaded"));
+    if (!this.materialize()) return Promise.reject(new Error("document is being reloaded"));
     const copy = new Y.Doc();
     let update: Uint8Array;
     try {
@@ -172,6 +187,50 @@ export class SharedDoc {
       }
       this.startFlush();
     });
+  }
+
+  /**
+   * Builds the document from the snapshot kept since the load, if it was not built yet. Returns
+   * false when the copy in memory cannot be used: it was dropped before, or the snapshot failed to
+   * apply — then the row is set aside as a failing row is at load, and the copy is dropped so every
+   * connection reloads without it.
+   */
+  private materialize(): boolean {
+    const snapshot = this.snapshot;
+    if (!snapshot) return !this.broken;
+    this.snapshot = null;
+    this.snapshotVector = null;
+    try {
+      Y.applyUpdate(this.doc, snapshot.data, FROM_STORAGE);
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.error({ err: error, doc: this.name }, "stored snapshot failed to apply; quarantined");
+      this.store
+        .setAside(this.name, [{ row: snapshot, error: message }])
+        .catch((failure: unknown) => this.log.error({ err: failure, doc: this.name }, "quarantining failed"));
+      this.reset("stored snapshot failed to apply");
+      return false;
+    }
+  }
+
+  /** The state vector of the document, for the sync step 1 the server sends each connection. */
+  stateVector(): Uint8Array {
+    if (!this.snapshot) return Y.encodeStateVector(this.doc);
+    this.snapshotVector ??= Y.encodeStateVectorFromUpdate(this.snapshot.data);
+    return this.snapshotVector;
+  }
+
+  /** What a peer holding `stateVector` lacks (the sync step 2 answer), without building the document. */
+  missingFrom(stateVector: Uint8Array): Uint8Array {
+    if (!this.snapshot) return Y.encodeStateAsUpdate(this.doc, stateVector);
+    // a peer with nothing gets the stored bytes as they are
+    return isEmptyStateVector(stateVector) ? this.snapshot.data : Y.diffUpdate(this.snapshot.data, stateVector);
+  }
+
+  /** The whole state, as one update. */
+  encodeState(): Uint8Array {
+    return this.snapshot ? this.snapshot.data : Y.encodeStateAsUpdate(this.doc);
   }
 
   /** Applies one update; returns whether anything was queued. Throws when the update fails. */
@@ -309,6 +368,16 @@ export class SharedDoc {
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+/** The V1 encoding of an update with no structs and no deletions (a peer with nothing to add). */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
+}
+
+/** The encoding of an empty state vector (a peer that holds nothing yet). */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 1 && stateVector[0] === 0;
 }
 
 export function send(ws: WebSocket, message: Uint8Array): void {

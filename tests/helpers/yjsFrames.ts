@@ -72,3 +72,25 @@ export const awarenessFrame = (clientId: number, clock: number, stateText: strin
     encoding.writeVarString(inner, stateText);
     encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
   });
+
+/**
+ * A one-item update (V1 layout, written by hand) from a new client: the item's left origin is a
+ * real item of the document, its right origin names the new client's own clock 3, which never
+ * exists. Yjs decodes it fine and throws while integrating it.
+ */
+export function craftDanglingOrigin(knownClient: number): Uint8Array {
+  const e = encoding.createEncoder();
+  const client = 987_654_321;
+  encoding.writeVarUint(e, 1); // one client
+  encoding.writeVarUint(e, 1); // one struct
+  encoding.writeVarUint(e, client);
+  encoding.writeVarUint(e, 0); // first clock
+  encoding.writeUint8(e, 0x80 | 0x40 | 4); // has origin, has right origin, ContentString
+  encoding.writeVarUint(e, knownClient);
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, client);
+  encoding.writeVarUint(e, 3);
+  encoding.writeVarString(e, "XYZ");
+  encoding.writeVarUint(e, 0); // empty delete set
+  return encoding.toUint8Array(e);
+}

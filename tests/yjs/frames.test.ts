@@ -1,5 +1,4 @@
 import { eq } from "drizzle-orm";
-import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { CLOSE_CODES } from "../../shared/errors.ts";
@@ -7,7 +6,13 @@ import { docUpdates } from "../../server/yjs/schema.ts";
 import { countRows } from "../../server/yjs/persistence.ts";
 import { connectDoc, createUser, eventually, upgradeStatus, waitForSync } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { awarenessFrame, openRawDoc, truncatedSyncStep1, updateFrame } from "../helpers/yjsFrames.ts";
+import {
+  awarenessFrame,
+  craftDanglingOrigin,
+  openRawDoc,
+  truncatedSyncStep1,
+  updateFrame,
+} from "../helpers/yjsFrames.ts";
 import { addMember, docText, ownerWithProposal, sectionText } from "../proposals/helpers.ts";
 
 let server: TestServer;
@@ -138,25 +143,3 @@ describe("a document cannot be poisoned (finding 2)", () => {
     await stillServing(owner.client, docName);
   });
 });
-
-/**
- * A one-item update (V1 layout, written by hand) from a new client: the item's left origin is a
- * real item of the document, its right origin names the new client's own clock 3, which never
- * exists. Yjs decodes it fine and throws while integrating it.
- */
-function craftDanglingOrigin(knownClient: number): Uint8Array {
-  const e = encoding.createEncoder();
-  const client = 987_654_321;
-  encoding.writeVarUint(e, 1); // one client
-  encoding.writeVarUint(e, 1); // one struct
-  encoding.writeVarUint(e, client);
-  encoding.writeVarUint(e, 0); // first clock
-  encoding.writeUint8(e, 0x80 | 0x40 | 4); // has origin, has right origin, ContentString
-  encoding.writeVarUint(e, knownClient);
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, client);
-  encoding.writeVarUint(e, 3);
-  encoding.writeVarString(e, "XYZ");
-  encoding.writeVarUint(e, 0); // empty delete set
-  return encoding.toUint8Array(e);
-}

@@ -1,0 +1,1 @@
+ALTER TABLE "doc_updates" ADD COLUMN "compacted" boolean DEFAULT false NOT NULL;
