@@ -40,7 +40,7 @@ interface QueuedEdit {
  * never stored — and what the document took from it (Yjs emits exactly the integrated part) is
  * queued, stored in one commit, and only then sent to the other connections and processes.
  *
- * A document stored as one row (compacted, or written once) is not built at load: readers are
+ * A document stored as one compacted row is not built at load: readers are
  * answered from the stored bytes, and the Y.Doc is built from them only when something must read or
  * change it — an edit, a server change, an edit relayed from another process. Most opens are people
  * reading, and building a long document took a quarter of its cold open.
