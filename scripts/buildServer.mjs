@@ -1,7 +1,7 @@
 // The server as `npm start` runs it: bundled by esbuild from server/main.ts (an entry module and the
-// chunks it imports), with every package left as an import of node_modules. Started from the sources through tsx, the server spent
-// about 2 s of its start-up in the TypeScript loader (every import, ours and the packages', answered
-// from a worker thread); the bundle is plain JavaScript for Node. Tests and benchmarks still run the
+// chunks it imports), with every package left as an import of node_modules. Started from the sources
+// through tsx, the server spent about 2 s of its start-up in the TypeScript loader (every import, ours
+// and the packages', answered from a worker thread); the bundle is plain JavaScript for Node. Tests and benchmarks still run the
 // sources; the bundle is rebuilt whenever the server's or the shared sources are newer than it.
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";

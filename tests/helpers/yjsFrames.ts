@@ -52,6 +52,14 @@ export const updateFrame = (update: Uint8Array) =>
     encoding.writeVarUint8Array(e, update);
   });
 
+/** A y-websocket sync step 1 carrying `stateVector` as is. */
+export const syncStep1Frame = (stateVector: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint8Array(e, stateVector);
+  });
+
 /** A sync step 1 whose state vector claims more bytes than follow. */
 export const truncatedSyncStep1 = () =>
   frame((e) => {

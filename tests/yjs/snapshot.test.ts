@@ -4,6 +4,7 @@
  * the server did not write itself from a built document.
  */
 import { eq } from "drizzle-orm";
+import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { CLOSE_CODES } from "../../shared/errors.ts";
@@ -11,7 +12,14 @@ import { compactDoc, countRows, listQuarantine } from "../../server/yjs/persiste
 import { docUpdates } from "../../server/yjs/schema.ts";
 import { connectDoc, eventually, waitForSync } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { craftDanglingOrigin, openRawDoc, updateFrame } from "../helpers/yjsFrames.ts";
+import {
+  closedWithin,
+  craftDanglingOrigin,
+  openRawDoc,
+  syncStep1Frame,
+  truncatedSyncStep1,
+  updateFrame,
+} from "../helpers/yjsFrames.ts";
 import { docText, ownerWithProposal, sectionText } from "../proposals/helpers.ts";
 
 let server: TestServer;
@@ -84,6 +92,44 @@ describe("a compacted document", () => {
       sectionText(doc, "背景与问题").insert(0, "【服务器】");
     });
     expect(await storedText(docName)).toContain("【服务器】第一段");
+  });
+
+  it("junk sent to it closes only its sender: a truncated sync step 1, a state vector naming clocks it never had, a cut update", async () => {
+    const { owner, docName } = await compactedProposal();
+    const reader = connectDoc(server, owner.client, docName, new Y.Doc());
+    await waitForSync(reader.provider);
+
+    const truncated = await openRawDoc(server, owner.client.cookie, docName);
+    truncated.send(truncatedSyncStep1());
+    expect((await truncated.closed).code).toBe(CLOSE_CODES.malformed);
+
+    // a state vector that decodes but claims far more than the document holds: answered, nothing breaks
+    const claims = await openRawDoc(server, owner.client.cookie, docName);
+    const vector = encoding.createEncoder();
+    encoding.writeVarUint(vector, 1);
+    encoding.writeVarUint(vector, 123_456);
+    encoding.writeVarUint(vector, 2 ** 30);
+    claims.send(syncStep1Frame(encoding.toUint8Array(vector)));
+    // the server's own sync step 1, then its answer to this one
+    await eventually(() => claims.received.length >= 2);
+    expect(await closedWithin(claims, 300)).toBeNull();
+    claims.ws.close();
+
+    const source = new Y.Doc();
+    source.getText("t").insert(0, "一段被截断的编辑内容");
+    const update = Y.encodeStateAsUpdate(source);
+    const cut = await openRawDoc(server, owner.client.cookie, docName);
+    cut.send(updateFrame(update.slice(0, update.length - 6)));
+    expect((await cut.closed).code).toBe(CLOSE_CODES.malformed);
+
+    expect(reader.provider.wsconnected).toBe(true);
+    const later = connectDoc(server, owner.client, docName, new Y.Doc());
+    await waitForSync(later.provider);
+    expect(docText(later.doc)).toContain("第一段：加装电梯。第二段：停车位。");
+    sectionText(later.doc, "背景与问题").insert(0, "【之后】");
+    await eventually(() => docText(reader.doc).includes("【之后】第一段"));
+    reader.provider.destroy();
+    later.provider.destroy();
   });
 });
 
