@@ -4,8 +4,30 @@ import { compression } from "vite-plugin-compression2";
 import { VitePWA } from "vite-plugin-pwa";
 import { fileURLToPath } from "node:url";
 import { chineseLabels, chineseLabelsForDeps } from "./client/vite/chineseLabels.ts";
+import { type FirstLoad, firstLoads } from "./client/vite/firstLoads.ts";
 
 const clientRoot = fileURLToPath(new URL("./client", import.meta.url));
+
+/**
+ * The pages people open cold, each answered with an index.html that fetches all it runs at once
+ * (see client/vite/firstLoads.ts); `npm run build:check` holds each to the JavaScript budget.
+ */
+const FIRST_LOADS: FirstLoad[] = [
+  { name: "login", label: "登录页 /login", pattern: "^/login$", modules: ["src/pages/LoginPage.tsx"] },
+  {
+    name: "forum-room",
+    label: "书记论坛现场（扫码进入）/forums/:id",
+    pattern: "^/forums/(?!new$)[^/]+$",
+    modules: ["src/layout/AppLayout.tsx", "src/features/forums/index.tsx", "src/features/forums/ForumRoomPage.tsx"],
+  },
+  // a resident without an account: the printed ballot code (/g/:code) or the venue QR (/v/:code)
+  {
+    name: "guest",
+    label: "居民现场（选票码、现场二维码）/g/:code /v/:code",
+    pattern: "^/(g|v)/[^/]+$",
+    modules: ["src/features/guests/GuestPages.tsx"],
+  },
+];
 
 /** The API server (server/main.ts) listens here in development; the dev server forwards to it. */
 const apiTarget = process.env.API_TARGET ?? "http://127.0.0.1:3000";
@@ -43,7 +65,7 @@ export default defineConfig({
       workbox: {
         globPatterns: ["**/*.{js,css,html,svg,png,webmanifest}"],
         // the PDF viewer's worker is large and only needed on forum pages: fetched when used
-        globIgnores: ["**/pdf.worker*"],
+        globIgnores: ["**/pdf.worker*", "first-load/**"],
         navigateFallback: "/index.html",
         navigateFallbackDenylist: [/^\/api\//, /^\/socket\.io\//, /^\/yjs\//],
         runtimeCaching: [],
@@ -52,6 +74,7 @@ export default defineConfig({
         skipWaiting: true,
       },
     }),
+    firstLoads(FIRST_LOADS),
     compression({
       algorithms: ["gzip", "brotliCompress"],
       include: /\.(html|css|js|mjs|json|svg|webmanifest)$/,
@@ -72,6 +95,13 @@ export default defineConfig({
     manifest: true,
     // antd alone is ~1 MB before splitting; route-level chunks keep the first load small.
     chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      output: {
+        // What the entry imports statically is one file, not the ~30 small shared chunks the
+        // automatic splitting makes of it: on a phone each file is another round trip.
+        codeSplitting: { groups: [{ name: "initial", tags: ["$initial"] }] },
+      },
+    },
   },
   server: {
     proxy: {

@@ -3,6 +3,7 @@ import { Route, Routes } from "react-router";
 import { RequireAuth, RequireRole, SessionWatcher } from "./auth.tsx";
 import { LoadGuard } from "./components/LoadGuard.tsx";
 import { PageSpin } from "./components/PageSpin.tsx";
+import { connectSocket } from "./socket.ts";
 
 /*
  * Feature engineers: your routes live inside your own `features/<name>/index.tsx`, which is
@@ -41,10 +42,15 @@ const GuestVenuePage = lazy(() =>
 const WordsPage = lazy(() => import("./features/moderation/WordsPage.tsx"));
 const DashboardPage = lazy(() => import("./features/dashboard/index.tsx"));
 
-// What the first screen will need starts downloading now, beside the session check, rather than
-// after it: a phone that scanned a forum's QR code waits for one round of requests, not three.
+// What the first screen will need starts now, beside the session check, rather than after it: a
+// phone that scanned a forum's QR code waits for one round of requests, not three. The realtime
+// connection opens at once too; its handshake is checked against the session cookie, and a
+// refusal (signed out) is handled by SessionWatcher like any other.
 const firstPath = window.location.pathname;
-if (!/^\/(login|register|change-password|g\/|v\/)/.test(firstPath)) void loadLayout();
+if (!/^\/(login|register|change-password|g\/|v\/)/.test(firstPath)) {
+  void loadLayout();
+  connectSocket();
+}
 if (firstPath.startsWith("/forums/")) void loadForums();
 
 export function App() {

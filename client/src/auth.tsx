@@ -188,10 +188,11 @@ export function SessionWatcher() {
   const guestPage = isGuestPath(window.location.pathname);
 
   useEffect(() => {
-    if (guestPage) return;
+    // while the session is still being asked about, leave alone a connection opened at boot (App.tsx)
+    if (guestPage || me === undefined) return;
     if (signedIn) connectSocket();
     else disconnectSocket();
-  }, [signedIn, guestPage]);
+  }, [signedIn, guestPage, me]);
 
   useEffect(() => {
     if (guestPage) return;

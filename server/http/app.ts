@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
@@ -126,19 +126,31 @@ function loadSession(ctx: AppContext): MiddlewareHandler<PublicEnv> {
  * The built client. Hashed files under /assets never change, so browsers keep them for a year;
  * index.html (and the SPA fallback) must be revalidated so a new release is picked up at once.
  * Text files are served from the .br / .gz made at build time when the browser accepts them.
+ * A page people open cold (a forum's QR code, a ballot code, sign-in) gets the build's copy of
+ * index.html that fetches everything the page runs at once (client/vite/firstLoads.ts).
  */
 function serveClient(app: Hono<PublicEnv>): void {
   const cacheHeaders = (path: string, c: import("hono").Context) => {
     c.header("Cache-Control", path.includes("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
   };
+  const firstLoads = readFirstLoads();
   app.use("/*", serveStatic({ root: CLIENT_DIST, precompressed: true, onFound: cacheHeaders }));
   app.get("*", async (c) => {
     if (!existsSync(`${CLIENT_DIST}/index.html`)) {
       return c.text("客户端尚未构建：请运行 npm start（会自动构建）或 npm run build。", 503);
     }
-    return serveStatic({ root: CLIENT_DIST, path: "index.html", precompressed: true, onFound: cacheHeaders })(
+    const html = firstLoads.find((page) => page.pattern.test(c.req.path))?.html ?? "index.html";
+    return serveStatic({ root: CLIENT_DIST, path: html, precompressed: true, onFound: cacheHeaders })(
       c,
       async () => {},
     );
   });
+}
+
+/** The build's first-load pages; none when the client is not built (or was built without them). */
+function readFirstLoads(): { pattern: RegExp; html: string }[] {
+  const file = `${CLIENT_DIST}/first-load/routes.json`;
+  if (!existsSync(file)) return [];
+  const routes = JSON.parse(readFileSync(file, "utf8")) as { pattern: string; html: string }[];
+  return routes.map((route) => ({ pattern: new RegExp(route.pattern), html: route.html }));
 }

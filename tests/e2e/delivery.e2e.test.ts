@@ -2,9 +2,15 @@
  * How the client reaches a phone: assets compressed at build time and cached for a year,
  * index.html revalidated on every visit, as a real browser receives them.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, newPage, startApp, type RunningApp } from "./harness.ts";
+import { launchBrowser, newPage, REPO_ROOT, signIn, startApp, type RunningApp } from "./harness.ts";
+
+type FirstLoadRoute = { name: string; html: string; js: string[] };
+const firstLoads = (): FirstLoadRoute[] =>
+  JSON.parse(readFileSync(join(REPO_ROOT, "client", "dist", "first-load", "routes.json"), "utf8"));
 
 let app: RunningApp;
 let browser: Browser;
@@ -61,6 +67,65 @@ describe("client delivery", () => {
       decompress: false,
     } as RequestInit);
     expect(gzip.headers.get("content-encoding")).toBe("gzip");
+  });
+});
+
+describe("first loads", () => {
+  test("each first-load page's HTML asks for every script the page runs; other paths get the plain index.html", async () => {
+    const room = firstLoads().find((route) => route.name === "forum-room");
+    expect(room).toBeDefined();
+    const html = await fetch(`${app.baseUrl}/forums/some-forum`).then((r) => r.text());
+    for (const file of room!.js) expect(html, file).toContain(`/${file}"`);
+    const roomChunk = room!.js.find((file) => /ForumRoomPage/.test(file));
+    expect(roomChunk).toBeDefined();
+    // the forum list, a new forum and the home page are not the room: they do not fetch it
+    for (const path of ["/", "/forums", "/forums/new", "/qa"]) {
+      const other = await fetch(app.baseUrl + path).then((r) => r.text());
+      expect(other, path).not.toContain(roomChunk);
+      expect(other, path).toContain('<div id="root">');
+    }
+    const compressed = await fetch(`${app.baseUrl}/g/ABCD1234`, {
+      headers: { "accept-encoding": "br" },
+      decompress: false,
+    } as RequestInit);
+    expect(compressed.headers.get("content-encoding")).toBe("br");
+    expect(compressed.headers.get("cache-control")).toBe("no-cache");
+  });
+
+  test("a worker opening a forum's QR link: the room's scripts come from the page itself, the session is asked once", async () => {
+    const page = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 375, height: 760 } });
+    await signIn(page, "worker1");
+    const forums = (await (await page.request.get("/api/forums")).json()) as { forums: { id: string }[] };
+    const forumId = forums.forums[0]!.id;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+    // as on a phone that never opened the hub: no service worker answers for the server
+    await cdp.send("Network.setBypassServiceWorker", { bypass: true });
+    const initiators = new Map<string, string>();
+    cdp.on("Network.requestWillBeSent", (event: { request: { url: string }; initiator: { type: string } }) => {
+      const path = new URL(event.request.url).pathname;
+      if (!initiators.has(path)) initiators.set(path, event.initiator.type);
+    });
+    const sessionChecks: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/session") sessionChecks.push(request.url());
+    });
+    const warnings: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "warning" || message.type() === "error") warnings.push(message.text());
+    });
+
+    await page.goto(`/forums/${forumId}`);
+    const box = page.locator(".questions-panel textarea");
+    await box.fill("扫码进来的第一个问题");
+    expect(await box.inputValue()).toBe("扫码进来的第一个问题");
+
+    const room = firstLoads().find((route) => route.name === "forum-room")!;
+    for (const file of room.js) expect(initiators.get(`/${file}`), file).toBe("parser");
+    expect(sessionChecks).toHaveLength(1);
+    expect(warnings.filter((w) => /preload/i.test(w))).toEqual([]);
+    await page.context().close();
   });
 });
 

@@ -4,7 +4,7 @@ import { lazy, Suspense, type ComponentProps, type ComponentType } from "react";
  * The parts of the forum room that a person in the hall does not need before they can type a
  * question: the PDF viewer (pdf.js alone is ~100 KB on the wire), the host's and presenter's tools,
  * scoring, commitments and check-in. Each loads on first render, so a phone that scanned the QR
- * code fetches only the audience view first (scripts/build-check.mjs holds the route to its budget).
+ * code fetches only the audience view first (`npm run build:check` holds the route to its budget).
  */
 
 /** A lazily loaded component that renders `fallback` (nothing by default) until its code arrives. */
