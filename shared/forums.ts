@@ -1,7 +1,7 @@
 /* Wire contract of the forums feature (书记论坛 / 群众考书记): REST bodies and Socket.IO events (see DESIGN.md). */
 import { z } from "zod";
 import type { AckHandler } from "./errors.ts";
-import { CAPABILITIES, CapabilitySchema, type Role } from "./enums.ts";
+import { CapabilitySchema, type Role } from "./enums.ts";
 import { ClientIdSchema, IdSchema } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 import type { Commitment } from "./commitments.ts";
@@ -237,9 +237,10 @@ export interface ForumModeration {
   questions: ModeratedQuestion[];
 }
 
-/** 六能力 + 总体评价, each 1–5 */
-export const SCORE_ITEMS = [...CAPABILITIES, "overall"] as const;
-export type ScoreItem = (typeof SCORE_ITEMS)[number];
+// SCORE_ITEMS and groupName live in vocabulary.ts, which has no dependencies: a phone scoring a
+// talk needs them, not the schemas (zod) of this file.
+export { groupName, SCORE_ITEMS, type ScoreItem } from "./vocabulary.ts";
+import type { ScoreItem } from "./vocabulary.ts";
 const Mark = z.number().int().min(1).max(5);
 export const BallotScoresSchema = z.object({
   service: Mark,
@@ -431,10 +432,6 @@ export interface ForumServerEvents {
   /** the host withdrew the forum before it started */
   "forum:deleted": (payload: { forumId: string }) => void;
 }
-
-/** The name of a group in a forum (a group since removed shows its id). */
-export const groupName = (forum: { groups: ScoreGroupDef[] }, group: ScoreGroup) =>
-  forum.groups.find((g) => g.id === group)?.name ?? group;
 
 // ——— 现场评议: ballot codes and guests ———
 

@@ -30,6 +30,14 @@ export const CAPABILITIES = [
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
+/** What a 群众考书记 ballot scores: 六能力 + 总体评价, each 1–5 */
+export const SCORE_ITEMS = [...CAPABILITIES, "overall"] as const;
+export type ScoreItem = (typeof SCORE_ITEMS)[number];
+
+/** The name a forum gives one of its scoring groups (its id when the forum no longer has it). */
+export const groupName = (forum: { groups: { id: string; name: string }[] }, group: string) =>
+  forum.groups.find((g) => g.id === group)?.name ?? group;
+
 /** The plan's statuses: 两委成员, 书记后备人选, 头雁计划, 全科社工, 新招聘. */
 export const FLAGS = ["liangwei", "reserve", "touyan", "generalist", "new_hire"] as const;
 export type Flag = (typeof FLAGS)[number];

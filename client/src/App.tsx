@@ -3,6 +3,7 @@ import { Route, Routes } from "react-router";
 import { RequireAuth, RequireRole, SessionWatcher } from "./auth.tsx";
 import { LoadGuard } from "./components/LoadGuard.tsx";
 import { PageSpin } from "./components/PageSpin.tsx";
+import { openGuestCodeEarly } from "./features/guests/guestCode.ts";
 import { connectSocket } from "./socket.ts";
 
 /*
@@ -45,13 +46,16 @@ const DashboardPage = lazy(() => import("./features/dashboard/index.tsx"));
 // What the first screen will need starts now, beside the session check, rather than after it: a
 // phone that scanned a forum's QR code waits for one round of requests, not three. The realtime
 // connection opens at once too; its handshake is checked against the session cookie, and a
-// refusal (signed out) is handled by SessionWatcher like any other.
+// refusal (signed out) is handled by SessionWatcher like any other. A ballot code in the address
+// is redeemed at once as well.
 const firstPath = window.location.pathname;
 if (!/^\/(login|register|change-password|g\/|v\/)/.test(firstPath)) {
   void loadLayout();
   connectSocket();
 }
 if (firstPath.startsWith("/forums/")) void loadForums();
+const guestCode = /^\/g\/([^/]+)$/.exec(firstPath)?.[1];
+if (guestCode) openGuestCodeEarly(decodeURIComponent(guestCode));
 
 export function App() {
   return (

@@ -7,7 +7,7 @@ import { ROLE_LABELS } from "../../../../shared/vocabulary.ts";
 import type { ForumArchive } from "../../../../shared/forums.ts";
 import { api, ApiError } from "../../api.ts";
 import { forums as t } from "../../strings/forums.ts";
-import { ScoreboardView } from "./parts.tsx";
+import { ScoreboardTable } from "./ScoreboardTable.tsx";
 import { useDocumentTitle } from "../../documentTitle.ts";
 import { shell } from "../../strings/shell.ts";
 import { CommitmentList } from "./Commitments.tsx";
@@ -85,7 +85,7 @@ export function ArchivePage() {
           {scoreboards.map((board) => (
             <div key={board.talkId}>
               <h3>{forum.talks.find((x) => x.id === board.talkId)?.title}</h3>
-              <ScoreboardView board={board} />
+              <ScoreboardTable board={board} />
             </div>
           ))}
         </Card>

@@ -1,10 +1,11 @@
 import { useEffect, useState } from "react";
 import { Alert, App, Button, Rate } from "antd";
-import { type BallotScores, groupName, SCORE_ITEMS, type Talk } from "../../../../shared/forums.ts";
+import type { BallotScores, Talk } from "../../../../shared/forums.ts";
+import { groupName, SCORE_ITEMS } from "../../../../shared/vocabulary.ts";
 import { emitWithAck } from "../../socket.ts";
 import { ackOrThrow, useAction } from "../../useAction.ts";
 import { forums as t } from "../../strings/forums.ts";
-import { ITEM_LABELS, ScoreboardView } from "./parts.tsx";
+import { ITEM_LABELS, ScoreboardBars } from "./parts.tsx";
 import type { RoomState } from "./useForumRoom.ts";
 
 /** 群众考书记: the host opens/closes the round; everyone else casts (and may change) one ballot. */
@@ -91,7 +92,7 @@ export function ScorePanel({
         </form>
       )}
       {talk.roundStatus === "open" && ownTalk && <Alert type="warning" showIcon title={t.score.ownTalk} />}
-      {board && <ScoreboardView board={board} compact />}
+      {board && <ScoreboardBars board={board} />}
     </section>
   );
 }

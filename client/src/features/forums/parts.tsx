@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
-import { Progress, Table, Tag } from "antd";
+import { Progress, Tag } from "antd";
 import { ClockCircleOutlined } from "@ant-design/icons";
-import { CAPABILITY_LABELS } from "../../../../shared/vocabulary.ts";
-import { SCORE_ITEMS, type Scoreboard, type ScoreItem, type Talk } from "../../../../shared/forums.ts";
+import { CAPABILITY_LABELS, SCORE_ITEMS, type ScoreItem } from "../../../../shared/vocabulary.ts";
+import type { Scoreboard, Talk } from "../../../../shared/forums.ts";
 import { forums as t } from "../../strings/forums.ts";
 
 export const ITEM_LABELS: Record<ScoreItem, string> = { ...CAPABILITY_LABELS, overall: t.score.overall };
@@ -36,64 +36,47 @@ export function TalkTimer({ talk, big }: { talk: Talk; big?: boolean }) {
   );
 }
 
-/** Aggregates only: per group means and the weighted result. */
-export function ScoreboardView({ board, compact }: { board: Scoreboard; compact?: boolean }) {
-  const rows = SCORE_ITEMS.map((item) => ({
-    key: item,
-    item: ITEM_LABELS[item],
-    ...Object.fromEntries(board.groups.map((g) => [g.group, g.means ? g.means[item].toFixed(2) : "—"])),
-    weighted: board.weighted ? board.weighted[item].toFixed(2) : "—",
-  }));
+/** The result line of a scoreboard: total, ballots counted, whether the round is still open. */
+export function ScoreboardTotal({ board }: { board: Scoreboard }) {
+  return (
+    <div className="scoreboard-total">
+      <span>{t.score.total}</span>
+      <strong data-testid="scoreboard-total">{board.total === null ? "—" : board.total.toFixed(2)}</strong>
+      <span className="muted">{t.score.ballots(board.ballots)}</span>
+      <Tag color={board.roundStatus === "open" ? "green" : "default"}>
+        {board.roundStatus === "open" ? t.status.live : t.score.closed}
+      </Tag>
+    </div>
+  );
+}
+
+/**
+ * Aggregates only, for a phone: each group's ballots and mean, and a bar per item of the weighted
+ * result. The archive shows the same as a table (ScoreboardTable.tsx), whose code a phone never loads.
+ */
+export function ScoreboardBars({ board }: { board: Scoreboard }) {
   return (
     <div className="scoreboard" data-testid="scoreboard">
-      <div className="scoreboard-total">
-        <span>{t.score.total}</span>
-        <strong data-testid="scoreboard-total">{board.total === null ? "—" : board.total.toFixed(2)}</strong>
-        <span className="muted">{t.score.ballots(board.ballots)}</span>
-        <Tag color={board.roundStatus === "open" ? "green" : "default"}>
-          {board.roundStatus === "open" ? t.status.live : t.score.closed}
-        </Tag>
-      </div>
-      {compact ? (
-        <>
-          <ul className="scoreboard-groups">
-            {board.groups.map((g) => (
-              <li key={g.group}>
-                {g.name ?? g.group} ×{g.weight} · {t.score.ballots(g.ballots)}
-                {g.means
-                  ? ` · ${(SCORE_ITEMS.reduce((s, i) => s + g.means![i], 0) / SCORE_ITEMS.length).toFixed(2)}`
-                  : ""}
-              </li>
-            ))}
-          </ul>
-          <ul className="scoreboard-bars">
-            {SCORE_ITEMS.map((item) => (
-              <li key={item}>
-                <span>{ITEM_LABELS[item]}</span>
-                <Progress
-                  percent={board.weighted ? (board.weighted[item] / 5) * 100 : 0}
-                  format={() => (board.weighted ? board.weighted[item].toFixed(2) : "—")}
-                />
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : (
-        <Table
-          size="small"
-          pagination={false}
-          scroll={{ x: true }}
-          dataSource={rows}
-          columns={[
-            { title: "", dataIndex: "item" },
-            ...board.groups.map((g) => ({
-              title: `${g.name ?? g.group}（${t.score.weight} ${g.weight} · ${t.score.ballots(g.ballots)}）`,
-              dataIndex: g.group,
-            })),
-            { title: t.score.total.replace("总分", ""), dataIndex: "weighted" },
-          ]}
-        />
-      )}
+      <ScoreboardTotal board={board} />
+      <ul className="scoreboard-groups">
+        {board.groups.map((g) => (
+          <li key={g.group}>
+            {g.name ?? g.group} ×{g.weight} · {t.score.ballots(g.ballots)}
+            {g.means ? ` · ${(SCORE_ITEMS.reduce((s, i) => s + g.means![i], 0) / SCORE_ITEMS.length).toFixed(2)}` : ""}
+          </li>
+        ))}
+      </ul>
+      <ul className="scoreboard-bars">
+        {SCORE_ITEMS.map((item) => (
+          <li key={item}>
+            <span>{ITEM_LABELS[item]}</span>
+            <Progress
+              percent={board.weighted ? (board.weighted[item] / 5) * 100 : 0}
+              format={() => (board.weighted ? board.weighted[item].toFixed(2) : "—")}
+            />
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import type { User } from "../../../../shared/auth.ts";
 import type { GuestView, VenueInfo } from "../../../../shared/forums.ts";
 import { api } from "../../api.ts";
 import { connectSocket, getSocket } from "../../socket.ts";
+import { openGuestCode } from "./guestCode.ts";
 import { guests as t } from "../../strings/guests.ts";
 import { errorText, useAction } from "../../useAction.ts";
 import { QuestionsPanel } from "../forums/QuestionsPanel.tsx";
@@ -27,8 +28,7 @@ export function GuestCodePage() {
   const open = async () => {
     setError(null);
     try {
-      const { guest } = await api<{ guest: GuestView }>("/api/guest/code", { method: "POST", body: { code } });
-      setGuest(guest);
+      setGuest(await openGuestCode(code));
     } catch (err) {
       setError(errorText(err));
     }
