@@ -91,8 +91,6 @@ export default defineConfig({
     // Absolute, so it means client/dist whatever the working directory (relative paths resolve from root).
     outDir: fileURLToPath(new URL("./client/dist", import.meta.url)),
     emptyOutDir: true,
-    // read by scripts/build-check.mjs to add up what each route loads
-    manifest: true,
     // antd alone is ~1 MB before splitting; route-level chunks keep the first load small.
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {

@@ -5,6 +5,7 @@ import { CapabilitySchema, type Role } from "./enums.ts";
 import { ClientIdSchema, IdSchema } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 import type { Commitment } from "./commitments.ts";
+import type { ScoreItem } from "./vocabulary.ts";
 
 export const FORUM_MODES = ["forum", "examination"] as const;
 export const ForumModeSchema = z.enum(FORUM_MODES);
@@ -240,7 +241,6 @@ export interface ForumModeration {
 // SCORE_ITEMS and groupName live in vocabulary.ts, which has no dependencies: a phone scoring a
 // talk needs them, not the schemas (zod) of this file.
 export { groupName, SCORE_ITEMS, type ScoreItem } from "./vocabulary.ts";
-import type { ScoreItem } from "./vocabulary.ts";
 const Mark = z.number().int().min(1).max(5);
 export const BallotScoresSchema = z.object({
   service: Mark,

@@ -122,8 +122,9 @@ describe("first loads", () => {
     expect(await box.inputValue()).toBe("扫码进来的第一个问题");
 
     const room = firstLoads().find((route) => route.name === "forum-room")!;
-    for (const file of room.js) expect(initiators.get(`/${file}`), file).toBe("parser");
-    expect(sessionChecks).toHaveLength(1);
+    const seen = JSON.stringify([...initiators]);
+    for (const file of room.js) expect(initiators.get(`/${file}`), `${file} in ${seen}`).toBe("parser");
+    expect(sessionChecks, JSON.stringify({ seen, warnings })).toHaveLength(1);
     expect(warnings.filter((w) => /preload/i.test(w))).toEqual([]);
     await page.context().close();
   });

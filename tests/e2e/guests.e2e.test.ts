@@ -70,8 +70,14 @@ describe("guests of the hall", () => {
 
     // the resident scans the slip: no sign-in, straight into the hall
     const phone = await page({ width: 375, height: 760 });
+    const redeemed: string[] = [];
+    phone.on("request", (request) => {
+      if (request.method() === "POST" && new URL(request.url()).pathname === "/api/guest/code") redeemed.push(code!);
+    });
     await phone.goto(`/g/${code}`);
     await phone.getByText("您的身份：党员代表").waitFor();
+    // the code is redeemed once, by the request started while the page's scripts arrived
+    expect(redeemed).toHaveLength(1);
     expect(await phone.getByTestId("guest-talk").textContent()).toContain("潭中社区加装电梯");
     const rows = phone.locator(".ballot-row");
     await expect.poll(() => rows.count()).toBe(7);
