@@ -102,10 +102,13 @@ describe("first loads", () => {
     await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
     // as on a phone that never opened the hub: no service worker answers for the server
     await cdp.send("Network.setBypassServiceWorker", { bypass: true });
+    // the room's own requests only: the home page that signing in opened may still be fetching its chunks
+    const roomUrl = `${app.baseUrl}/forums/${forumId}`;
     const initiators = new Map<string, string>();
-    cdp.on("Network.requestWillBeSent", (event: { request: { url: string }; initiator: { type: string } }) => {
+    type Sent = { documentURL: string; request: { url: string }; initiator: { type: string } };
+    cdp.on("Network.requestWillBeSent", (event: Sent) => {
       const path = new URL(event.request.url).pathname;
-      if (!initiators.has(path)) initiators.set(path, event.initiator.type);
+      if (event.documentURL === roomUrl && !initiators.has(path)) initiators.set(path, event.initiator.type);
     });
     const sessionChecks: string[] = [];
     page.on("request", (request) => {
