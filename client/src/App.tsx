@@ -54,8 +54,10 @@ if (!/^\/(login|register|change-password|g\/|v\/)/.test(firstPath)) {
   connectSocket();
 }
 if (firstPath.startsWith("/forums/")) void loadForums();
-const guestCode = /^\/g\/([^/]+)$/.exec(firstPath)?.[1];
-if (guestCode) openGuestCodeEarly(decodeURIComponent(guestCode));
+// only what looks like a code: a mangled address (a broken %-escape would make decodeURIComponent
+// throw here, before anything renders) is left to the page, which shows why the code failed
+const guestCode = /^\/g\/([A-Za-z0-9]{4,20})$/.exec(firstPath)?.[1];
+if (guestCode) openGuestCodeEarly(guestCode);
 
 export function App() {
   return (

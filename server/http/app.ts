@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type MiddlewareHandler } from "hono";
+import { z } from "zod";
 import { requestId } from "hono/request-id";
 import type { AppContext } from "../context.ts";
 import type { Feature } from "../feature.ts";
@@ -147,10 +148,15 @@ function serveClient(app: Hono<PublicEnv>): void {
   });
 }
 
+/** What the server reads of client/dist/first-load/routes.json: each answer stays inside first-load/. */
+const FirstLoadRoutesSchema = z.array(
+  z.object({ pattern: z.string().min(1), html: z.string().regex(/^first-load\/[a-z0-9-]+\.html$/) }),
+);
+
 /** The build's first-load pages; none when the client is not built (or was built without them). */
 function readFirstLoads(): { pattern: RegExp; html: string }[] {
   const file = `${CLIENT_DIST}/first-load/routes.json`;
   if (!existsSync(file)) return [];
-  const routes = JSON.parse(readFileSync(file, "utf8")) as { pattern: string; html: string }[];
+  const routes = FirstLoadRoutesSchema.parse(JSON.parse(readFileSync(file, "utf8")));
   return routes.map((route) => ({ pattern: new RegExp(route.pattern), html: route.html }));
 }

@@ -131,6 +131,18 @@ describe("first loads", () => {
     expect(warnings.filter((w) => /preload/i.test(w))).toEqual([]);
     await page.context().close();
   });
+
+  test("a mangled ballot-code address shows why the code failed, not a blank page", async () => {
+    const page = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 375, height: 760 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    for (const path of ["/g/%E0%A4%A", "/g/NOT-A-CODE", "/g/ABCDEFGHJK"]) {
+      await page.goto(path);
+      await page.getByText("选票码无法使用").waitFor();
+    }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });
 
 describe("installable shell", () => {

@@ -1,5 +1,6 @@
 import * as encoding from "lib0/encoding";
 import WebSocket from "ws";
+import * as Y from "yjs";
 import type { ServerLike } from "./clients.ts";
 
 /** A raw /yjs/ connection: sends hand-made frames and records what comes back and how it closes. */
@@ -59,6 +60,14 @@ export const syncStep1Frame = (stateVector: Uint8Array) =>
     encoding.writeVarUint(e, 0);
     encoding.writeVarUint8Array(e, stateVector);
   });
+
+/** A real edit cut short: its struct stream ends half-way. */
+export function cutUpdateFrame(): Uint8Array {
+  const source = new Y.Doc();
+  source.getText("t").insert(0, "一段被截断的编辑内容");
+  const update = Y.encodeStateAsUpdate(source);
+  return updateFrame(update.slice(0, update.length - 6));
+}
 
 /** A sync step 1 whose state vector claims more bytes than follow. */
 export const truncatedSyncStep1 = () =>
