@@ -11,6 +11,7 @@
  *
  *   node --import tsx bench/forum-fanout.bench.ts
  *   BENCH_SMOKE=1 node --import tsx bench/forum-fanout.bench.ts     # tiny sizes, to check it works
+ *   FANOUT_RECEIVERS=client node --import tsx bench/forum-fanout.bench.ts # receive with socket.io-client
  *
  * The server runs as its own process on a PGlite database in a fresh temporary directory, removed
  * at the end of each run.
@@ -19,6 +20,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import os from "node:os";
 import { io as ioClient, type Socket } from "socket.io-client";
 import WebSocket from "ws";
+import { LeanSocket } from "./lean-socket.ts";
 import { report, summarize } from "./lib.ts";
 
 const SMOKE = process.env.BENCH_SMOKE === "1";
@@ -35,8 +37,45 @@ const DRAIN_TIMEOUT_MS = 15_000;
 const GOAL_P99_RATIO = 1.5;
 const GOAL_CPU_RATIO = 1.3;
 const here = new URL(".", import.meta.url).pathname;
+/**
+ * Who receives in the two Socket.IO runs: `lean` (default) speaks the protocol over `ws` with one
+ * JSON.parse per message, as the bare relay's receivers do (bench/lean-socket.ts says why);
+ * `client` uses socket.io-client, as the figures before 2026-12-01 did.
+ */
+const RECEIVERS = process.env.FANOUT_RECEIVERS === "client" ? "client" : "lean";
 
-type CpuReply = { cpu: NodeJS.CpuUsage; memory: number };
+/** What the benchmark needs of a receiving Socket.IO client, whichever kind it is. */
+interface Receiver {
+  on(event: string, handler: (payload: any) => void): void;
+  off(event: string): void;
+  emitWithAck(event: string, payload: unknown, timeoutMs?: number): Promise<any>;
+  close(): void;
+}
+
+function connectReceiver(url: string, cookie?: string): Promise<Receiver> {
+  if (RECEIVERS === "lean") return LeanSocket.connect(url, cookie);
+  const socket = ioClient(url, {
+    transports: ["websocket"],
+    extraHeaders: cookie ? { cookie } : {},
+    reconnection: false,
+    forceNew: true,
+    timeout: 30_000,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () =>
+      resolve({
+        on: (event, handler) => socket.on(event, handler),
+        off: (event) => socket.off(event),
+        emitWithAck: (event, payload, timeoutMs = 60_000) => socket.timeout(timeoutMs).emitWithAck(event, payload),
+        close: () => socket.close(),
+      }),
+    );
+    socket.once("connect_error", reject);
+  });
+}
+
+/** `direct`: deliveries the forum server wrote straight to an idle WebSocket (server/realtime/directFrames.ts). */
+type CpuReply = { cpu: NodeJS.CpuUsage; memory: number; direct?: number };
 
 function startChild(file: string, env: Record<string, string>): Promise<{ child: ChildProcess; ready: any }> {
   // FANOUT_PROFILE=<dir> writes each child's V8 CPU profile there, to see where a delivery's time goes
@@ -156,10 +195,10 @@ async function forumRun() {
   // Joins: connect and join in waves of 100, as a hall filling up; the server's CPU over the whole wave.
   const joinCpuBefore = await cpuOf(server);
   const joinStarted = performance.now();
-  const sockets: Socket[] = [];
+  const sockets: Receiver[] = [];
   for (let i = 0; i < tokens.length; i += 100) {
-    const batch = await Promise.all(tokens.slice(i, i + 100).map(connect));
-    const acks = await Promise.all(batch.map((s) => s.timeout(60_000).emitWithAck("forum:join", { forumId })));
+    const batch = await Promise.all(tokens.slice(i, i + 100).map((token) => connectReceiver(url, `session=${token}`)));
+    const acks = await Promise.all(batch.map((s) => s.emitWithAck("forum:join", { forumId })));
     if (acks.some((a) => !a.ok)) throw new Error(`join failed: ${JSON.stringify(acks.find((a) => !a.ok))}`);
     sockets.push(...batch);
   }
@@ -192,12 +231,15 @@ async function forumRun() {
   const cpuAfter = await cpuOf(server);
   const stats = summarize(sio.latencies);
   const cpuPerDelivery = cpuMicros(cpuBefore.cpu, cpuAfter.cpu) / Math.max(1, sio.delivered);
+  // The presenter is in the room too, so the server makes one more delivery per event than we count.
+  const serverDeliveries = sio.delivered + MESSAGES;
+  const directPct = (100 * ((cpuAfter.direct ?? 0) - (cpuBefore.direct ?? 0))) / serverDeliveries;
   for (const s of sockets) {
     s.off("forum:slide");
     s.off("forum:chat");
   }
   console.log(
-    `socket.io: delivered ${sio.delivered}/${sio.expected}, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms, ${cpuPerDelivery.toFixed(2)} µs CPU/delivery`,
+    `socket.io: delivered ${sio.delivered}/${sio.expected}, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms, ${cpuPerDelivery.toFixed(2)} µs CPU/delivery, ${directPct.toFixed(1)} % written directly`,
   );
 
   // ——— votes: VOTERS participants at VOTE_RATE per second; a tenth of them take their vote back ———
@@ -226,8 +268,8 @@ async function forumRun() {
     const { voter, question } = plan[seq - 1]!;
     const t0 = performance.now();
     pendingVotes.push(
-      sockets[voter]!.timeout(15_000)
-        .emitWithAck("forum:vote", { forumId, questionId: questionIds[question] })
+      sockets[voter]!
+        .emitWithAck("forum:vote", { forumId, questionId: questionIds[question] }, 15_000)
         .then((a: { ok: boolean }) => {
           if (!a.ok) voteFailures++;
           voteLatencies.push(performance.now() - t0);
@@ -258,6 +300,7 @@ async function forumRun() {
     p99: stats.p99,
     max: stats.max,
     cpuPerDelivery,
+    directPct,
     ackFailures,
     votes: {
       expected: expectedVotes,
@@ -335,9 +378,11 @@ async function socketIoRelayRun() {
     });
   };
   const presenter = await connect();
-  const clients: Socket[] = [];
+  const clients: Receiver[] = [];
   for (let i = 0; i < CLIENTS; i += 100)
-    clients.push(...(await Promise.all(Array.from({ length: Math.min(100, CLIENTS - i) }, connect))));
+    clients.push(
+      ...(await Promise.all(Array.from({ length: Math.min(100, CLIENTS - i) }, () => connectReceiver(url)))),
+    );
   // the presenter is in the room too; only the clients count, as in the other runs
   const bare = tracker(clients.length);
   for (const s of clients) {
@@ -406,6 +451,7 @@ report(
   "forum-fanout",
   {
     clients: CLIENTS,
+    receivers: RECEIVERS,
     eventsPerSecond: RATE,
     seconds: SECONDS,
     runs: runs.map((r) => ({
@@ -422,6 +468,7 @@ report(
         p99Ms: round(r.forum.p99),
         maxMs: round(r.forum.max),
         cpuMicrosPerDelivery: round(r.forum.cpuPerDelivery, 2),
+        writtenDirectlyPct: round(r.forum.directPct, 1),
         ackFailures: r.forum.ackFailures,
       },
       rawWs: {

@@ -13,6 +13,7 @@ import { parseConfig } from "../server/config.ts";
 import { seedOrg } from "../server/db/seed.ts";
 import { io as ioClient } from "socket.io-client";
 import { createForum } from "../server/forums/service.ts";
+import { directFrameStats } from "../server/realtime/directFrames.ts";
 import { startServer } from "../server/server.ts";
 
 const participants = Number(process.env.PARTICIPANTS ?? 2000);
@@ -78,7 +79,7 @@ if (!started.ok) throw new Error(`the forum did not start: ${JSON.stringify(star
 hostSocket.close();
 
 process.on("message", async (msg: { cmd: string }) => {
-  if (msg.cmd === "cpu") process.send!({ cpu: process.cpuUsage(), memory: process.memoryUsage().rss });
+  if (msg.cmd === "cpu") process.send!({ cpu: process.cpuUsage(), memory: process.memoryUsage().rss, direct: directFrameStats.direct });
   if (msg.cmd === "stop") {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });

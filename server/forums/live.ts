@@ -275,6 +275,8 @@ export class ForumLive {
 
   /** Someone left or disconnected: the owner recounts (coalesced). */
   presenceChanged(user: UserRow, forumId: string): void {
+    // While stopping, every socket disconnects; there is no count left to keep.
+    if (this.stopped) return;
     this.exec(forumId, "presence", user, null).catch((err) =>
       this.ctx.log.warn({ err, forumId }, "presence update failed"),
     );

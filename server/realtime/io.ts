@@ -3,6 +3,7 @@ import type { AppContext, IoServer } from "../context.ts";
 import { userRoom } from "../context.ts";
 import type { Feature } from "../feature.ts";
 import { assertOwnOrigin, type DoorRequest, handshake, HandshakeError } from "../auth/handshake.ts";
+import { writeBroadcastsDirectly } from "./directFrames.ts";
 
 /**
  * The Socket.IO door. The session cookie authenticates the handshake; every socket joins its
@@ -49,6 +50,7 @@ export function attachIoHandlers(io: IoServer, ctx: AppContext, features: Featur
   });
 
   io.on("connection", (socket) => {
+    writeBroadcastsDirectly(socket);
     void socket.join(userRoom(socket.data.user.id));
     if (socket.data.guest) {
       for (const feature of features) feature.guestSocket?.(socket, ctx);
