@@ -268,8 +268,7 @@ async function forumRun() {
     const { voter, question } = plan[seq - 1]!;
     const t0 = performance.now();
     pendingVotes.push(
-      sockets[voter]!
-        .emitWithAck("forum:vote", { forumId, questionId: questionIds[question] }, 15_000)
+      sockets[voter]!.emitWithAck("forum:vote", { forumId, questionId: questionIds[question] }, 15_000)
         .then((a: { ok: boolean }) => {
           if (!a.ok) voteFailures++;
           voteLatencies.push(performance.now() - t0);

@@ -79,7 +79,8 @@ if (!started.ok) throw new Error(`the forum did not start: ${JSON.stringify(star
 hostSocket.close();
 
 process.on("message", async (msg: { cmd: string }) => {
-  if (msg.cmd === "cpu") process.send!({ cpu: process.cpuUsage(), memory: process.memoryUsage().rss, direct: directFrameStats.direct });
+  if (msg.cmd === "cpu")
+    process.send!({ cpu: process.cpuUsage(), memory: process.memoryUsage().rss, direct: directFrameStats.direct });
   if (msg.cmd === "stop") {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });

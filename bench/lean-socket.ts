@@ -73,7 +73,10 @@ export class LeanSocket {
   }
 
   private onFrame(text: string): void {
-    if (text === "2") return this.ws.send("3"); // ping → pong
+    if (text === "2") {
+      this.ws.send("3"); // ping → pong
+      return;
+    }
     if (text.startsWith("42")) {
       const [event, payload] = JSON.parse(text.slice(2));
       this.handlers.get(event)?.(payload);
