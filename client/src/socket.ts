@@ -166,6 +166,6 @@ export function useSocketRoom(room: SocketRoom, deps: DependencyList): void {
       for (const [event, handler] of handlers) loose.off(event, handler);
       if (socket.connected) room.leave?.();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names the room's identity
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps name the room's identity, as for useEffect
   }, deps);
 }

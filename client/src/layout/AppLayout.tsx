@@ -30,6 +30,7 @@ export function AppLayout() {
   const toolsWanted = useHeaderToolsWanted();
 
   // a link chosen in the drawer navigates; close the drawer behind it
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the navigation itself is the event
   useEffect(() => setDrawerOpen(false), [location.pathname]);
 
   return (

@@ -16,6 +16,7 @@ export function ChatPanel({ room, disabled }: { room: RoomState; disabled: boole
   const list = useRef<HTMLOListElement>(null);
   const ended = room.forum.status === "ended";
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when a line is added, to keep the newest in view
   useEffect(() => {
     list.current?.lastElementChild?.scrollIntoView({ block: "nearest" });
   }, [room.chat.length]);

@@ -44,10 +44,11 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
   const [pageCount, setPageCount] = useState<number | null>(talk.deck?.pageCount ?? null);
   const live = talk.slide;
   const page = presenting || follow ? live : ownPage;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new talk or deck resets following and the count; the viewer's PDF reports the count after that
   useEffect(() => {
     setFollow(true);
     setPageCount(talk.deck?.pageCount ?? null);
-  }, [talk.id, talk.deck?.url]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [talk.id, talk.deck?.url]);
 
   // A presenter's quick clicks step on from the page last asked for, not from the page the
   // server has confirmed so far: two clicks on 下一页 turn two pages.
@@ -55,6 +56,7 @@ function Stage({ room, talk, disabled }: { room: RoomState; talk: Talk; disabled
   useEffect(() => {
     if (asked.current === live) asked.current = null;
   }, [live]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new talk forgets the page asked for in the last one
   useEffect(() => {
     asked.current = null;
   }, [talk.id]);

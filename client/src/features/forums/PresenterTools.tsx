@@ -89,6 +89,7 @@ export function PresenterNotes({ forumId, talk, page }: { forumId: string; talk:
   });
   const [text, setText] = useState("");
   const saved = notes.data?.notes[String(page)] ?? "";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a page turn shows that page's note again, even when two pages' notes are the same text
   useEffect(() => setText(saved), [saved, page]);
   const save = async () => {
     const next = { ...(notes.data?.notes ?? {}), [String(page)]: text };

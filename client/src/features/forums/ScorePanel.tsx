@@ -23,7 +23,8 @@ export function ScorePanel({
   const { message } = App.useApp();
   const mine = room.myBallots[talk.id];
   const [draft, setDraft] = useState<Partial<BallotScores>>(mine ?? {});
-  useEffect(() => setDraft(room.myBallots[talk.id] ?? {}), [talk.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the draft starts over only for a new talk; a ballot pushed later must not wipe what is being chosen
+  useEffect(() => setDraft(room.myBallots[talk.id] ?? {}), [talk.id]);
   const board = room.scoreboards.find((b) => b.talkId === talk.id);
   const complete = SCORE_ITEMS.every((i) => draft[i]);
   const ownTalk = talk.presenterId === room.me.id;

@@ -33,7 +33,8 @@ export function GuestCodePage() {
       setError(errorText(err));
     }
   };
-  useEffect(() => void open(), [code]); // eslint-disable-line react-hooks/exhaustive-deps
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a code is redeemed once, when it is opened
+  useEffect(() => void open(), [code]);
   if (guest) return <GuestRoom guest={guest} />;
   return (
     <GuestShell>
@@ -79,9 +80,10 @@ export function GuestVenuePage() {
     onError: () => {},
   });
   // a device that already chose comes back as the same voter
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per venue code: a device that chose before comes back as the same voter
   useEffect(() => {
     if (localStorage.getItem(tokenKey)) join.mutate(undefined);
-  }, [code]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [code]);
   if (guest) return <GuestRoom guest={guest} />;
   const venue = info.data?.venue;
   return (

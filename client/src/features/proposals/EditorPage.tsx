@@ -111,6 +111,7 @@ function Workspace({ id, proposal, metaError, metaLoading, refetchMeta }: Worksp
   const metaUnreachable = !!metaError && !isDefinite(metaError);
 
   // Keep the comment highlights in place as comments arrive and the text changes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the text (json) changing moves the highlights too
   useEffect(() => {
     if (!editor || !pdoc || !comments.data) return;
     const timer = setTimeout(() => showCommentHighlights(editor, pdoc.doc, comments.data), 50);
@@ -118,21 +119,24 @@ function Workspace({ id, proposal, metaError, metaLoading, refetchMeta }: Worksp
   }, [editor, pdoc, comments.data, json]);
 
   // Access regained (returned for editing) after the server closed us: reconnect.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a status change (returned for editing) can give access back
   useEffect(() => {
     if (pdoc?.accessClosed && proposal?.myRole) pdoc.reconnect();
   }, [pdoc, proposal?.myRole, proposal?.status]);
 
   // The title travels with the local copy, for a tab opened while the server is down.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new title is worth storing, not every refetch of the proposal
   useEffect(() => {
     if (pdoc && proposal) pdoc.rememberTitle(proposal.title);
     else if (pdoc && !proposal) void pdoc.rememberedTitle().then(setOfflineTitle);
-  }, [pdoc, proposal?.title]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [pdoc, proposal?.title]);
 
   // The document reconnected while the metadata was failing: the server is back, ask now.
   const docSynced = pdoc?.state === "synced";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only the moment the document syncs again says the server is back
   useEffect(() => {
     if (docSynced && metaError) void refetchMeta();
-  }, [docSynced]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [docSynced]);
 
   if (!proposal && metaLoading) {
     return (

@@ -19,6 +19,7 @@ export function useChatScroll(store: RoomStore, state: RoomState) {
   const [newBelow, setNewBelow] = useState(false);
 
   // Before paint, so a prepended page or a new message never shows a frame at the wrong offset.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a message of one's own still pending is a new message too
   useLayoutEffect(() => {
     const el = listRef.current;
     if (!el) return;
@@ -37,6 +38,7 @@ export function useChatScroll(store: RoomStore, state: RoomState) {
   const markReadIfSeen = useCallback(() => {
     if (atBottom.current && document.visibilityState === "visible") store.markRead();
   }, [store]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new message or a (re)join is the moment to mark what is seen
   useEffect(markReadIfSeen, [state.messages, state.joined, markReadIfSeen]);
   useEffect(() => {
     document.addEventListener("visibilitychange", markReadIfSeen);

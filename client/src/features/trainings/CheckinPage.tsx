@@ -33,6 +33,7 @@ export default function CheckinPage() {
       setState({ phase: "failed", message: err instanceof ApiError ? err.message : tr.loadFailed });
     }
   };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a check-in code is redeemed once, when it is opened
   useEffect(() => {
     // once per code, even when React runs effects twice in development
     if (started.current === code) return;
