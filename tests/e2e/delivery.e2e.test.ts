@@ -124,6 +124,16 @@ describe("first loads", () => {
     await box.fill("扫码进来的第一个问题");
     expect(await box.inputValue()).toBe("扫码进来的第一个问题");
 
+    // the audience's agenda is a plain list: no tools, and none of the host's editor code fetched
+    await page
+      .getByTestId("agenda")
+      .getByText(/协商六步法/)
+      .waitFor({ state: "attached" });
+    await page.waitForLoadState("networkidle");
+    expect(await page.getByTestId("agenda").getByRole("button").count()).toBe(0);
+    const editorCode = [...initiators.keys()].filter((path) => /\/(AgendaEditor|PresenterTools)-/.test(path));
+    expect(editorCode).toEqual([]);
+
     const room = firstLoads().find((route) => route.name === "forum-room")!;
     const seen = JSON.stringify([...initiators]);
     for (const file of room.js) expect(initiators.get(`/${file}`), `${file} in ${seen}`).toBe("parser");

@@ -99,6 +99,8 @@ describe("forums in the browser", () => {
     await secretary.getByRole("button", { name: /创\s*建/ }).click();
     await secretary.getByTestId("forum-room").waitFor();
     expect(await secretary.locator(".page-title").textContent()).toBe("手机上新建的论坛");
+    // the host's agenda carries the tools (the audience's is a plain list)
+    await secretary.getByRole("button", { name: "编辑发言：社区议事厅的三年" }).waitFor();
   });
 
   test("presenter uploads and turns pages; viewers follow; ask, upvote, mark answered", async () => {

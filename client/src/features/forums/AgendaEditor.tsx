@@ -10,6 +10,7 @@ import { forums as t } from "../../strings/forums.ts";
 import { useAction } from "../../useAction.ts";
 import { DeckUpload } from "./PresenterTools.tsx";
 import { nameWithRole } from "../../roles.ts";
+import { AgendaPlainList } from "./AgendaPlain.tsx";
 
 type TalkValues = CreateTalk & { capability?: CreateTalk["capability"] | null; plannedMinutes?: number | null };
 
@@ -162,70 +163,65 @@ export function AgendaList({ forum, isHost, meId }: { forum: Forum; isHost: bool
 
   return (
     <>
-      <ol className="agenda-list" data-testid="agenda">
-        {forum.talks.map((x, index) => {
+      <AgendaPlainList
+        forum={forum}
+        tools={(x, index) => {
           const editable = isHost && isTalkEditable(forum, x);
           return (
-            <li key={x.id} className={x.id === forum.currentTalkId ? "agenda-current" : undefined}>
-              <span className="agenda-title">
-                {x.title} — {x.presenterName}
-                {x.plannedMinutes ? <span className="muted"> · {x.plannedMinutes} 分钟</span> : null}
-              </span>
-              <span className="agenda-tools">
-                {x.id !== forum.currentTalkId && (isHost || x.presenterId === meId) && forum.status !== "ended" && (
-                  <DeckUpload forumId={forum.id} talk={x} />
-                )}
-                {isHost && forum.status === "live" && x.id !== forum.currentTalkId && (
-                  <Button size="small" type="link" onClick={switchTo.bind(null, x)}>
-                    {t.room.switchTo}
-                  </Button>
-                )}
-                {editable && (
-                  <Tooltip title={t.hostTools.editTalk}>
+            <span className="agenda-tools">
+              {x.id !== forum.currentTalkId && (isHost || x.presenterId === meId) && forum.status !== "ended" && (
+                <DeckUpload forumId={forum.id} talk={x} />
+              )}
+              {isHost && forum.status === "live" && x.id !== forum.currentTalkId && (
+                <Button size="small" type="link" onClick={switchTo.bind(null, x)}>
+                  {t.room.switchTo}
+                </Button>
+              )}
+              {editable && (
+                <Tooltip title={t.hostTools.editTalk}>
+                  <Button
+                    size="small"
+                    icon={<EditOutlined />}
+                    aria-label={`${t.hostTools.editTalk}：${x.title}`}
+                    onClick={() => setEditing(x)}
+                  />
+                </Tooltip>
+              )}
+              {isHost && before && (
+                <>
+                  <Button
+                    size="small"
+                    icon={<ArrowUpOutlined />}
+                    aria-label={`${t.hostTools.moveUp}：${x.title}`}
+                    disabled={index === 0}
+                    onClick={() => move(index, -1)}
+                  />
+                  <Button
+                    size="small"
+                    icon={<ArrowDownOutlined />}
+                    aria-label={`${t.hostTools.moveDown}：${x.title}`}
+                    disabled={index === forum.talks.length - 1}
+                    onClick={() => move(index, 1)}
+                  />
+                  <Popconfirm
+                    title={t.hostTools.deleteTalkConfirm}
+                    onConfirm={() => remove(x)}
+                    okText={t.hostTools.deleteTalk}
+                    cancelText={t.hostTools.cancel}
+                  >
                     <Button
                       size="small"
-                      icon={<EditOutlined />}
-                      aria-label={`${t.hostTools.editTalk}：${x.title}`}
-                      onClick={() => setEditing(x)}
+                      danger
+                      icon={<DeleteOutlined />}
+                      aria-label={`${t.hostTools.deleteTalk}：${x.title}`}
                     />
-                  </Tooltip>
-                )}
-                {isHost && before && (
-                  <>
-                    <Button
-                      size="small"
-                      icon={<ArrowUpOutlined />}
-                      aria-label={`${t.hostTools.moveUp}：${x.title}`}
-                      disabled={index === 0}
-                      onClick={() => move(index, -1)}
-                    />
-                    <Button
-                      size="small"
-                      icon={<ArrowDownOutlined />}
-                      aria-label={`${t.hostTools.moveDown}：${x.title}`}
-                      disabled={index === forum.talks.length - 1}
-                      onClick={() => move(index, 1)}
-                    />
-                    <Popconfirm
-                      title={t.hostTools.deleteTalkConfirm}
-                      onConfirm={() => remove(x)}
-                      okText={t.hostTools.deleteTalk}
-                      cancelText={t.hostTools.cancel}
-                    >
-                      <Button
-                        size="small"
-                        danger
-                        icon={<DeleteOutlined />}
-                        aria-label={`${t.hostTools.deleteTalk}：${x.title}`}
-                      />
-                    </Popconfirm>
-                  </>
-                )}
-              </span>
-            </li>
+                  </Popconfirm>
+                </>
+              )}
+            </span>
           );
-        })}
-      </ol>
+        }}
+      />
       {isHost && forum.status === "live" && <p className="muted small">{t.hostTools.lockedAfterStart}</p>}
       {isHost && forum.status !== "ended" && <AddTalkButton forumId={forum.id} />}
       <TalkFormModal

@@ -10,6 +10,7 @@ import { PageSpin } from "../../components/PageSpin.tsx";
 import { pageUsable } from "../../layout/headerTools.ts";
 import { emitWithAck, useConnectionState } from "../../socket.ts";
 import { forums as t } from "../../strings/forums.ts";
+import { AgendaPlainList } from "./AgendaPlain.tsx";
 import { ChatPanel } from "./ChatPanel.tsx";
 import { QuestionsPanel } from "./QuestionsPanel.tsx";
 import { PanelTabs } from "./PanelTabs.tsx";
@@ -286,7 +287,12 @@ export function ForumRoomPage() {
           )}
           <details className="agenda" open={!talk}>
             <summary>{t.room.agenda}</summary>
-            <AgendaList forum={forum} isHost={room.viewer.isHost} meId={me.id} />
+            {/* only hosts and presenters get tools; everyone else a plain list without the editor's code */}
+            {room.viewer.isHost || forum.talks.some((x) => x.presenterId === me.id) ? (
+              <AgendaList forum={forum} isHost={room.viewer.isHost} meId={me.id} />
+            ) : (
+              <AgendaPlainList forum={forum} />
+            )}
           </details>
         </div>
         <aside className="forum-room-side">
