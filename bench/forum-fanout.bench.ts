@@ -52,8 +52,8 @@ interface Receiver {
   close(): void;
 }
 
-function connectReceiver(url: string, cookie?: string): Promise<Receiver> {
-  if (RECEIVERS === "lean") return LeanSocket.connect(url, cookie);
+/** A socket.io-client connection over WebSocket, as the app's client makes (the presenter, and `client` receivers). */
+function connectClient(url: string, cookie?: string): Promise<Socket> {
   const socket = ioClient(url, {
     transports: ["websocket"],
     extraHeaders: cookie ? { cookie } : {},
@@ -62,16 +62,20 @@ function connectReceiver(url: string, cookie?: string): Promise<Receiver> {
     timeout: 30_000,
   });
   return new Promise((resolve, reject) => {
-    socket.once("connect", () =>
-      resolve({
-        on: (event, handler) => socket.on(event, handler),
-        off: (event) => socket.off(event),
-        emitWithAck: (event, payload, timeoutMs = 60_000) => socket.timeout(timeoutMs).emitWithAck(event, payload),
-        close: () => socket.close(),
-      }),
-    );
+    socket.once("connect", () => resolve(socket));
     socket.once("connect_error", reject);
   });
+}
+
+async function connectReceiver(url: string, cookie?: string): Promise<Receiver> {
+  if (RECEIVERS === "lean") return LeanSocket.connect(url, cookie);
+  const socket = await connectClient(url, cookie);
+  return {
+    on: (event, handler) => socket.on(event, handler),
+    off: (event) => socket.off(event),
+    emitWithAck: (event, payload, timeoutMs = 60_000) => socket.timeout(timeoutMs).emitWithAck(event, payload),
+    close: () => socket.close(),
+  };
 }
 
 /** `direct`: deliveries the forum server wrote straight to an idle WebSocket (server/realtime/directFrames.ts). */
@@ -178,20 +182,6 @@ async function forumRun() {
   };
   console.log(`server ready at ${url}; connecting ${CLIENTS} clients…`);
 
-  const connect = (token: string): Promise<Socket> => {
-    const socket = ioClient(url, {
-      transports: ["websocket"],
-      extraHeaders: { cookie: `session=${token}` },
-      reconnection: false,
-      forceNew: true,
-      timeout: 30_000,
-    });
-    return new Promise((resolve, reject) => {
-      socket.once("connect", () => resolve(socket));
-      socket.once("connect_error", reject);
-    });
-  };
-
   // Joins: connect and join in waves of 100, as a hall filling up; the server's CPU over the whole wave.
   const joinCpuBefore = await cpuOf(server);
   const joinStarted = performance.now();
@@ -202,7 +192,7 @@ async function forumRun() {
     if (acks.some((a) => !a.ok)) throw new Error(`join failed: ${JSON.stringify(acks.find((a) => !a.ok))}`);
     sockets.push(...batch);
   }
-  const presenter = await connect(hostToken);
+  const presenter = await connectClient(url, `session=${hostToken}`);
   await presenter.timeout(60_000).emitWithAck("forum:join", { forumId });
   const joinSeconds = (performance.now() - joinStarted) / 1000;
   const joinCpuMs = cpuMicros(joinCpuBefore.cpu, (await cpuOf(server)).cpu) / 1000;
@@ -369,14 +359,7 @@ async function relayRun(forumId = "00000000-0000-0000-0000-000000000000") {
 async function socketIoRelayRun() {
   const { child: sioServer, ready } = await startChild("forum-fanout.sio-server.ts", {});
   const url = (ready as { url: string }).url;
-  const connect = (): Promise<Socket> => {
-    const socket = ioClient(url, { transports: ["websocket"], reconnection: false, forceNew: true, timeout: 30_000 });
-    return new Promise((resolve, reject) => {
-      socket.once("connect", () => resolve(socket));
-      socket.once("connect_error", reject);
-    });
-  };
-  const presenter = await connect();
+  const presenter = await connectClient(url);
   const clients: Receiver[] = [];
   for (let i = 0; i < CLIENTS; i += 100)
     clients.push(

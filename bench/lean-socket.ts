@@ -84,8 +84,9 @@ export class LeanSocket {
     }
     if (text.startsWith("43")) {
       const bracket = text.indexOf("[");
-      const ack = this.acks.get(Number(text.slice(2, bracket)));
-      this.acks.delete(Number(text.slice(2, bracket)));
+      const id = Number(text.slice(2, bracket));
+      const ack = this.acks.get(id);
+      this.acks.delete(id);
       ack?.(JSON.parse(text.slice(bracket))[0]);
     }
   }
