@@ -25,11 +25,6 @@ const FROM_STORAGE = "storage";
 const FROM_RELAY = "relay";
 /** Most updates stored in one statement (2 parameters each; PostgreSQL allows 65,535 per statement). */
 const MAX_BATCH = 5_000;
-/**
- * Commits of one document under way at once. More overlap buys little (the embedded database runs
- * one statement at a time anyway) and would take a PostgreSQL pool's connections from other work.
- */
-const MAX_COMMITS_IN_FLIGHT = 4;
 
 /** An edit applied to the document and waiting to be stored; sent on to others only once stored. */
 interface QueuedEdit {
@@ -58,12 +53,7 @@ export class SharedDoc {
   private storedBytes = 0;
   private storedRows = 0;
   private queue: QueuedEdit[] = [];
-  /** set while a store is scheduled for the end of this turn of the event loop */
-  private turnEnd: Promise<void> | null = null;
-  /** batches whose commit has started and that are not yet relayed (or failed) */
-  private committing = 0;
-  /** settles when the newest started batch has been relayed, or has failed; never rejects */
-  private relayed: Promise<void> = Promise.resolve();
+  private flushing: Promise<void> | null = null;
   /** the compaction under way, if any: one at a time per document */
   private compacting: Promise<void> | null = null;
   /** the edit being applied right now: its emitted update joins the queue under this sender */
@@ -265,77 +255,54 @@ export class SharedDoc {
 
   /** Resolves when every queued edit has been stored and relayed. */
   async settled(): Promise<void> {
-    for (;;) {
-      if (this.turnEnd) await this.turnEnd;
-      else if (this.committing > 0) await this.relayed;
-      else if (this.compacting) await this.compacting;
-      else return;
-    }
+    while (this.flushing || this.compacting) await (this.flushing ?? this.compacting);
   }
 
   /**
    * Starts storing after the current turn of the event loop, not at once: every frame read in
    * this turn (from any connection) has been applied and queued by then, so updates that arrive
    * together share one commit instead of the first going alone and the rest waiting for it.
+   * `flushing` is set at once, so `settled()` waits for the deferred store too.
    */
   private startFlush(): void {
-    this.turnEnd ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      this.turnEnd = null;
-      this.commitQueued();
-    });
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flush())
+      .finally(() => {
+        this.flushing = null;
+        // An edit queued between the loop's last check and this callback would otherwise wait
+        // for the next edit (and settled() would return without it).
+        if (this.queue.length > 0 && !this.broken) this.startFlush();
+      });
   }
 
-  /**
-   * Starts committing what is queued without waiting for the commits already under way: a batch
-   * that arrives while another is being committed used to wait for that commit and then for its
-   * own. Each batch is still relayed only once it is stored, and only after every batch before
-   * it, so receivers see edits in the order the document took them. With the commits in flight
-   * at their limit, the queue grows into one larger batch for when one of them ends.
-   */
-  private commitQueued(): void {
-    while (this.queue.length > 0 && !this.broken && this.committing < MAX_COMMITS_IN_FLIGHT) {
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0 && !this.broken) {
       const batch = this.queue.splice(0, MAX_BATCH);
-      const stored = this.store.append(
-        this.name,
-        batch.map((item) => item.update),
-      );
-      this.committing += 1;
-      this.relayed = this.relayInTurn(batch, stored, this.relayed).catch((error: unknown) => {
-        // the chain must not break: a later batch waits on this one
-        this.log.error({ err: error, doc: this.name }, "relaying stored document updates failed");
-        this.reset("relaying failed");
-      });
+      try {
+        await this.store.append(
+          this.name,
+          batch.map((item) => item.update),
+        );
+      } catch (error) {
+        this.log.error({ err: error, doc: this.name }, "storing document updates failed");
+        for (const item of [...batch, ...this.queue]) item.done?.(error);
+        this.queue = [];
+        // The copy in memory is now ahead of storage: drop it. Every client still holds its own
+        // edits and sends them again when it reconnects and syncs.
+        this.reset("storage failed");
+        return;
+      }
+      this.relayBatch(batch);
+      for (const item of batch) item.done?.();
+      this.hooks.afterStore(batch.length);
+      this.storedRows += batch.length;
+      // Housekeeping, not on the edits' path: the next batches are stored and relayed meanwhile.
+      if (this.storedRows > COMPACT_AFTER_ROWS && !this.compacting) {
+        this.compacting = this.compact().finally(() => {
+          this.compacting = null;
+        });
+      }
     }
-  }
-
-  private async relayInTurn(batch: QueuedEdit[], stored: Promise<void>, before: Promise<void>): Promise<void> {
-    const failure = await stored.then(
-      () => null,
-      (error: unknown) => error ?? new Error("storing failed"),
-    );
-    await before;
-    this.committing -= 1;
-    if (failure || this.broken) {
-      const error = failure ?? new Error("document reloaded before this edit was relayed");
-      if (failure) this.log.error({ err: failure, doc: this.name }, "storing document updates failed");
-      for (const item of [...batch, ...this.queue]) item.done?.(error);
-      this.queue = [];
-      // The copy in memory is now ahead of storage: drop it. Every client still holds its own
-      // edits and sends them again when it reconnects and syncs.
-      this.reset("storage failed");
-      return;
-    }
-    this.relayBatch(batch);
-    for (const item of batch) item.done?.();
-    this.hooks.afterStore(batch.length);
-    this.storedRows += batch.length;
-    // Housekeeping, not on the edits' path: later batches are committed and relayed meanwhile.
-    if (this.storedRows > COMPACT_AFTER_ROWS && !this.compacting) {
-      this.compacting = this.compact().finally(() => {
-        this.compacting = null;
-      });
-    }
-    this.commitQueued();
   }
 
   /**
@@ -389,7 +356,7 @@ export class SharedDoc {
   private async compact(): Promise<void> {
     try {
       const result = await this.store.compact(this.name);
-      // rows appended while it ran are still counted: they were not folded in
+      // rows stored while it ran are still counted: they were not folded in
       this.storedRows -= result.before - result.after;
     } catch (error) {
       this.log.warn({ err: error, doc: this.name }, "compaction failed; will retry later");

@@ -1,0 +1,108 @@
+import * as decoding from "lib0/decoding";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { WebSocket } from "ws";
+import * as Y from "yjs";
+import { createLogger } from "../../server/lib/logger.ts";
+import { COMPACT_AFTER_ROWS, type DocStore, databaseDocStore, loadDoc } from "../../server/yjs/persistence.ts";
+import { localRelay } from "../../server/yjs/relay.ts";
+import { type Connection, SharedDoc } from "../../server/yjs/sharedDoc.ts";
+import { eventually } from "../helpers/clients.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.close());
+
+/** A connection whose socket records what it is sent. */
+function fakeConnection(name: string): Connection & { received: Uint8Array[] } {
+  const received: Uint8Array[] = [];
+  const ws = { OPEN: 1, readyState: 1, send: (m: Uint8Array) => received.push(m), close() {} };
+  return {
+    ws: ws as unknown as WebSocket,
+    user: { id: name } as Connection["user"],
+    sessionId: name,
+    access: "write",
+    awarenessIds: new Set(),
+    awarenessBudget: {} as Connection["awarenessBudget"],
+    received,
+  };
+}
+
+/** One keystroke by `clientId`, as the update its editor would send. */
+function keystroke(clientId: number, text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = clientId;
+  let update: Uint8Array = new Uint8Array();
+  doc.on("update", (u: Uint8Array) => {
+    update = u;
+  });
+  doc.getText("t").insert(0, text);
+  return update;
+}
+
+/** The client ids whose edits reached a connection, frame by frame. */
+function writersSeen(conn: { received: Uint8Array[] }): number[][] {
+  return conn.received.map((frame) => {
+    // a sync "update" frame: message type 0, sync step 2, then the update
+    const decoder = decoding.createDecoder(frame);
+    decoding.readVarUint(decoder);
+    decoding.readVarUint(decoder);
+    const update = decoding.readVarUint8Array(decoder);
+    return [...new Set(Y.decodeUpdate(update).structs.map((s) => s.id.client))].sort((a, b) => a - b);
+  });
+}
+
+async function openDoc(store: DocStore) {
+  const shared = new SharedDoc(`compaction-test-${crypto.randomUUID()}`, store, localRelay, createLogger("silent"), {
+    onReset() {},
+    onAccessChanged() {},
+    afterStore() {},
+  });
+  await shared.load();
+  return shared;
+}
+
+describe("compacting a document's log", () => {
+  it("a compaction runs beside the edits: an edit made while it runs is stored and relayed without waiting for it", async () => {
+    const real = databaseDocStore(server.ctx.db, server.ctx.dbKind);
+    let releaseCompaction!: () => void;
+    const compactionHeld = new Promise<void>((resolve) => {
+      releaseCompaction = resolve;
+    });
+    let compactions = 0;
+    const store: DocStore = {
+      ...real,
+      async compact(docName) {
+        compactions += 1;
+        await compactionHeld;
+        return real.compact(docName);
+      },
+    };
+    const shared = await openDoc(store);
+    const writer = fakeConnection("writer");
+    const observer = fakeConnection("observer");
+    shared.conns.set(writer.ws, writer);
+    shared.conns.set(observer.ws, observer);
+
+    // one more row than the log holds before it is folded
+    for (let i = 0; i <= COMPACT_AFTER_ROWS; i++) shared.submit(keystroke(1000 + i, "字"), writer);
+    await eventually(() => compactions === 1);
+    const framesBefore = observer.received.length;
+    shared.submit(keystroke(3000, "后"), writer);
+    await eventually(() => observer.received.length > framesBefore);
+    expect(writersSeen(observer).at(-1)).toEqual([3000]);
+
+    releaseCompaction();
+    await shared.settled();
+    expect(compactions).toBe(1);
+    // folded into one row, and the edit made meanwhile kept (before or after the fold)
+    const { updates } = await loadDoc(server.ctx.db, shared.name);
+    expect(updates.length).toBeLessThanOrEqual(2);
+    const reloaded = new Y.Doc();
+    for (const update of updates) Y.applyUpdate(reloaded, update);
+    expect(reloaded.getText("t").length).toBe(COMPACT_AFTER_ROWS + 2);
+    await shared.destroy();
+  });
+});
