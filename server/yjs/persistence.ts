@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
+import { asc, desc, eq, inArray, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../db/client.ts";
 import { docQuarantine, docUpdates } from "./schema.ts";
@@ -55,6 +55,9 @@ export function databaseDocStore(
     },
   };
 }
+
+/** Ids per statement when a compaction deletes the rows it folded (PostgreSQL allows 65,535 parameters). */
+const DELETE_CHUNK = 10_000;
 
 /** Past this many stored rows a document's log is folded into one snapshot row. */
 export const COMPACT_AFTER_ROWS = 500;
@@ -212,8 +215,12 @@ export async function compactDoc(db: Db, docName: string): Promise<{ before: num
         );
       }
       const state = Y.encodeStateAsUpdate(doc);
-      const lastId = rows[rows.length - 1]!.id;
-      await tx.delete(docUpdates).where(and(eq(docUpdates.docName, docName), lte(docUpdates.id, lastId)));
+      // Exactly the rows folded in, not "every id up to the last one": a row another writer inserted
+      // with a smaller id but committed after the read above is not in `state` and must stay.
+      const ids = rows.map((row) => row.id);
+      for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
+        await tx.delete(docUpdates).where(inArray(docUpdates.id, ids.slice(i, i + DELETE_CHUNK)));
+      }
       await tx.insert(docUpdates).values({ docName, data: state, compacted: true });
       return { before: rows.length, after: 1 };
     } finally {
