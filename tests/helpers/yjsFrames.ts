@@ -1,3 +1,4 @@
+import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import WebSocket from "ws";
 import * as Y from "yjs";
@@ -110,4 +111,26 @@ export function craftDanglingOrigin(knownClient: number): Uint8Array {
   encoding.writeVarString(e, "XYZ");
   encoding.writeVarUint(e, 0); // empty delete set
   return encoding.toUint8Array(e);
+}
+
+/** `count` keystrokes by one client into the text "t", each its own update (clock i carries the i-th character). */
+export function keystrokes(clientId: number, count: number): Uint8Array[] {
+  const doc = new Y.Doc();
+  doc.clientID = clientId;
+  const updates: Uint8Array[] = [];
+  doc.on("update", (u: Uint8Array) => updates.push(u));
+  for (let i = 0; i < count; i++) doc.getText("t").insert(i, String(i % 10));
+  doc.destroy();
+  return updates;
+}
+
+/** The updates carried by the sync "update" messages among `frames`, in order (other messages skipped). */
+export function syncUpdates(frames: Uint8Array[]): Uint8Array[] {
+  const updates: Uint8Array[] = [];
+  for (const frame of frames) {
+    const decoder = decoding.createDecoder(frame);
+    if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 2) continue;
+    updates.push(decoding.readVarUint8Array(decoder));
+  }
+  return updates;
 }

@@ -1,11 +1,17 @@
 import { sql } from "drizzle-orm";
-import * as decoding from "lib0/decoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { CLOSE_CODES } from "../../shared/errors.ts";
 import { eventually } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { closedWithin, openRawDoc, type RawDocSocket, updateFrame } from "../helpers/yjsFrames.ts";
+import {
+  closedWithin,
+  keystrokes,
+  openRawDoc,
+  type RawDocSocket,
+  syncUpdates,
+  updateFrame,
+} from "../helpers/yjsFrames.ts";
 import { addMember, ownerWithProposal } from "../proposals/helpers.ts";
 
 let server: TestServer;
@@ -13,16 +19,6 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server?.close());
-
-/** `count` keystrokes by one client, each its own update (clock i carries the i-th character). */
-function keystrokes(clientId: number, count: number): Uint8Array[] {
-  const doc = new Y.Doc();
-  doc.clientID = clientId;
-  const updates: Uint8Array[] = [];
-  doc.on("update", (u: Uint8Array) => updates.push(u));
-  for (let i = 0; i < count; i++) doc.getText("batch").insert(i, String(i % 10));
-  return updates;
-}
 
 /** The clocks of `clientId`'s structs in an update, in order. */
 function clocksOf(update: Uint8Array, clientId: number): number[] {
@@ -32,15 +28,7 @@ function clocksOf(update: Uint8Array, clientId: number): number[] {
 }
 
 /** The updates relayed to a raw connection so far (sync "update" messages), in arrival order. */
-function relayedUpdates(raw: RawDocSocket): Uint8Array[] {
-  const updates: Uint8Array[] = [];
-  for (const frame of raw.received) {
-    const decoder = decoding.createDecoder(frame);
-    if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 2) continue;
-    updates.push(decoding.readVarUint8Array(decoder));
-  }
-  return updates;
-}
+const relayedUpdates = (raw: RawDocSocket) => syncUpdates(raw.received);
 
 /** A document's stored rows in order, with the transaction that inserted each (PostgreSQL's xmin). */
 async function storedRows(docName: string): Promise<{ data: Uint8Array; xmin: string }[]> {

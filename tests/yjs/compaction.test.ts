@@ -1,4 +1,3 @@
-import * as decoding from "lib0/decoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
 import * as Y from "yjs";
@@ -7,6 +6,7 @@ import { COMPACT_AFTER_ROWS, type DocStore, databaseDocStore, loadDoc } from "..
 import { localRelay } from "../../server/yjs/relay.ts";
 import { type Connection, SharedDoc } from "../../server/yjs/sharedDoc.ts";
 import { eventually } from "../helpers/clients.ts";
+import { keystrokes, syncUpdates } from "../helpers/yjsFrames.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -30,29 +30,15 @@ function fakeConnection(name: string): Connection & { received: Uint8Array[] } {
   };
 }
 
-/** One keystroke by `clientId`, as the update its editor would send. */
-function keystroke(clientId: number, text: string): Uint8Array {
-  const doc = new Y.Doc();
-  doc.clientID = clientId;
-  let update: Uint8Array = new Uint8Array();
-  doc.on("update", (u: Uint8Array) => {
-    update = u;
-  });
-  doc.getText("t").insert(0, text);
-  return update;
-}
-
 /** The client ids whose edits reached a connection, frame by frame. */
 function writersSeen(conn: { received: Uint8Array[] }): number[][] {
-  return conn.received.map((frame) => {
-    // a sync "update" frame: message type 0, sync step 2, then the update
-    const decoder = decoding.createDecoder(frame);
-    decoding.readVarUint(decoder);
-    decoding.readVarUint(decoder);
-    const update = decoding.readVarUint8Array(decoder);
-    return [...new Set(Y.decodeUpdate(update).structs.map((s) => s.id.client))].sort((a, b) => a - b);
-  });
+  return syncUpdates(conn.received).map((update) =>
+    [...new Set(Y.decodeUpdate(update).structs.map((s) => s.id.client))].sort((a, b) => a - b),
+  );
 }
+
+/** One keystroke by `clientId`, as its editor would send it. */
+const keystroke = (clientId: number) => keystrokes(clientId, 1)[0]!;
 
 async function openDoc(store: DocStore) {
   const shared = new SharedDoc(`compaction-test-${crypto.randomUUID()}`, store, localRelay, createLogger("silent"), {
@@ -87,10 +73,10 @@ describe("compacting a document's log", () => {
     shared.conns.set(observer.ws, observer);
 
     // one more row than the log holds before it is folded
-    for (let i = 0; i <= COMPACT_AFTER_ROWS; i++) shared.submit(keystroke(1000 + i, "字"), writer);
+    for (let i = 0; i <= COMPACT_AFTER_ROWS; i++) shared.submit(keystroke(1000 + i), writer);
     await eventually(() => compactions === 1);
     const framesBefore = observer.received.length;
-    shared.submit(keystroke(3000, "后"), writer);
+    shared.submit(keystroke(3000), writer);
     await eventually(() => observer.received.length > framesBefore);
     expect(writersSeen(observer).at(-1)).toEqual([3000]);
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { queryRows } from "../../server/db/client.ts";
 import { databaseDocStore } from "../../server/yjs/persistence.ts";
+import { keystrokes } from "../helpers/yjsFrames.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -19,20 +20,11 @@ async function vacuums(): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** `count` keystrokes, each its own update. */
-function keystrokes(count: number): Uint8Array[] {
-  const doc = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  doc.on("update", (u: Uint8Array) => updates.push(u));
-  for (let i = 0; i < count; i++) doc.getText("t").insert(i, String(i % 10));
-  return updates;
-}
-
 describe("the document log after compactions", () => {
   it("is vacuumed on the embedded database once enough compacted rows are dead, and reads back whole", async () => {
     const store = databaseDocStore(server.ctx.db, server.ctx.dbKind, { vacuumAfterDeletedRows: 50 });
     const docName = `vacuum-test-${Date.now()}`;
-    const updates = keystrokes(60);
+    const updates = keystrokes(1, 60);
     const before = await vacuums();
 
     await store.append(docName, updates.slice(0, 30));
