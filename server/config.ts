@@ -39,6 +39,11 @@ const ConfigSchema = z.object({
   MAX_JSON_BYTES: positiveInt.default(1_000_000),
   MAX_DECK_BYTES: positiveInt.default(50 * 1024 * 1024),
   MAX_ATTACHMENT_BYTES: positiveInt.default(20 * 1024 * 1024),
+  /**
+   * what may wait to be written to one realtime connection (a client that stopped reading) before it
+   * is cut; a document's first sync may take up to its own size on top
+   */
+  MAX_UNSENT_BYTES: positiveInt.default(8 * 1024 * 1024),
   TRUST_PROXY: bool.default(false),
   /** PostgreSQL only: a directory every process shares for file bytes; unset keeps them in 1 MB database rows */
   FILES_DIR: z.string().min(1).optional(),

@@ -68,6 +68,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log,
     relay: redis ? redisRelay(redis.pub, redis.sub) : localRelay,
     publicOrigin: config.PUBLIC_ORIGIN,
+    maxUnsentBytes: config.MAX_UNSENT_BYTES,
   });
 
   const files = await FileService.create(config, database.db, database.kind, log);

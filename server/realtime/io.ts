@@ -3,6 +3,7 @@ import type { AppContext, IoServer } from "../context.ts";
 import { userRoom } from "../context.ts";
 import type { Feature } from "../feature.ts";
 import { assertOwnOrigin, type DoorRequest, handshake, HandshakeError } from "../auth/handshake.ts";
+import { dropWhenBacklogged } from "./backlog.ts";
 import { writeBroadcastsDirectly } from "./directFrames.ts";
 
 /**
@@ -51,6 +52,8 @@ export function attachIoHandlers(io: IoServer, ctx: AppContext, features: Featur
 
   io.on("connection", (socket) => {
     writeBroadcastsDirectly(socket);
+    // after the shortcut, so its check comes first on every packet
+    dropWhenBacklogged(socket, ctx.config.MAX_UNSENT_BYTES, ctx.log);
     void socket.join(userRoom(socket.data.user.id));
     if (socket.data.guest) {
       for (const feature of features) feature.guestSocket?.(socket, ctx);

@@ -21,7 +21,8 @@ import {
 } from "./protocol.ts";
 import type { DocRelay } from "./relay.ts";
 import type { DocStore } from "./persistence.ts";
-import { type Connection, send, SharedDoc } from "./sharedDoc.ts";
+import { Outbox } from "./outbox.ts";
+import { type Connection, SharedDoc } from "./sharedDoc.ts";
 
 const PING_INTERVAL_MS = 30_000;
 
@@ -60,6 +61,7 @@ export class YjsServer {
   private readonly alive = new WeakMap<WebSocket, boolean>();
   private readonly kinds = new Map<string, DocKind>();
   private readonly pingTimer: NodeJS.Timeout;
+  private readonly outbox: Outbox;
 
   constructor(
     private readonly deps: {
@@ -68,8 +70,11 @@ export class YjsServer {
       log: Logger;
       relay: DocRelay;
       publicOrigin?: string;
+      /** what may wait to be written to one connection before it is cut (see Outbox) */
+      maxUnsentBytes: number;
     },
   ) {
+    this.outbox = new Outbox(deps.maxUnsentBytes, deps.log);
     this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS);
     this.pingTimer.unref();
   }
@@ -165,9 +170,9 @@ export class YjsServer {
       ws.close(1011, "load failed");
       return;
     }
-    send(ws, encodeSyncStep1(shared.stateVector()));
+    this.outbox.send(ws, encodeSyncStep1(shared.stateVector()));
     const states = [...shared.awareness.getStates().keys()];
-    if (states.length > 0) send(ws, encodeAwarenessStates(shared.awareness, states));
+    if (states.length > 0) this.outbox.send(ws, encodeAwarenessStates(shared.awareness, states));
   }
 
   /** One frame from one connection: decoded completely, then handled; a bad one closes only this connection. */
@@ -193,7 +198,7 @@ export class YjsServer {
   private handleMessage(shared: SharedDoc, conn: Connection, message: Message): void {
     switch (message.type) {
       case "syncStep1":
-        send(conn.ws, encodeSyncStep2(shared.missingFrom(message.stateVector)));
+        this.outbox.sendWhole(conn.ws, encodeSyncStep2(shared.missingFrom(message.stateVector)));
         break;
       case "update":
         // Readers' edits are dropped silently: they still receive everyone else's.
@@ -203,7 +208,7 @@ export class YjsServer {
         this.receiveAwareness(shared, conn, message.entries);
         break;
       case "queryAwareness":
-        send(conn.ws, encodeAwarenessStates(shared.awareness, [...shared.awareness.getStates().keys()]));
+        this.outbox.send(conn.ws, encodeAwarenessStates(shared.awareness, [...shared.awareness.getStates().keys()]));
         break;
     }
   }
@@ -241,7 +246,7 @@ export class YjsServer {
   private open(docName: string): OpenDoc {
     let entry = this.docs.get(docName);
     if (!entry) {
-      const shared: SharedDoc = new SharedDoc(docName, this.deps.store, this.deps.relay, this.deps.log, {
+      const shared: SharedDoc = new SharedDoc(docName, this.deps.store, this.deps.relay, this.outbox, this.deps.log, {
         onReset: () => this.evict(shared),
         onAccessChanged: () => void this.recheck(docName),
         afterStore: () => this.afterStore(docName),

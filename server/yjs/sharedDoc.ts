@@ -8,6 +8,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { AwarenessBudget } from "./awareness.ts";
 import type { DocAccess } from "./docKinds.ts";
 import { COMPACT_AFTER_ROWS, type DocStore, type StoredRow } from "./persistence.ts";
+import type { Outbox } from "./outbox.ts";
 import { encodeAwareness, encodeUpdate } from "./protocol.ts";
 import type { DocRelay } from "./relay.ts";
 
@@ -68,6 +69,7 @@ export class SharedDoc {
     readonly name: string,
     private readonly store: DocStore,
     private readonly relay: DocRelay,
+    private readonly outbox: Outbox,
     private readonly log: Logger,
     private readonly hooks: {
       /** the in-memory copy was dropped: forget it, the next connection loads from storage */
@@ -102,7 +104,7 @@ export class SharedDoc {
         }
         const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
         const message = encodeAwareness(update);
-        for (const other of this.conns.values()) send(other.ws, message);
+        for (const other of this.conns.values()) this.outbox.send(other.ws, message);
         if (origin !== FROM_RELAY) this.relay.publish(this.name, "awareness", update);
       },
     );
@@ -323,12 +325,13 @@ export class SharedDoc {
     const writers = new Set(batch.map((item) => item.from));
     const everyone = encodeUpdate(merged);
     for (const conn of this.conns.values()) {
-      if (!writers.has(conn)) send(conn.ws, everyone);
+      if (!writers.has(conn)) this.outbox.send(conn.ws, everyone);
     }
     for (const writer of writers) {
       if (!writer || !this.conns.has(writer.ws)) continue;
       const others = batch.filter((item) => item.from !== writer).map((item) => item.update);
-      if (others.length > 0) send(writer.ws, encodeUpdate(others.length === 1 ? others[0]! : Y.mergeUpdates(others)));
+      if (others.length > 0)
+        this.outbox.send(writer.ws, encodeUpdate(others.length === 1 ? others[0]! : Y.mergeUpdates(others)));
     }
     this.relay.publish(this.name, "update", merged);
   }
@@ -340,7 +343,7 @@ export class SharedDoc {
   private broadcast(update: Uint8Array, except: Connection | null): void {
     const message = encodeUpdate(update);
     for (const conn of this.conns.values()) {
-      if (conn !== except) send(conn.ws, message);
+      if (conn !== except) this.outbox.send(conn.ws, message);
     }
   }
 
@@ -386,8 +389,4 @@ function isEmptyUpdate(update: Uint8Array): boolean {
 /** The encoding of an empty state vector (a peer that holds nothing yet). */
 function isEmptyStateVector(stateVector: Uint8Array): boolean {
   return stateVector.byteLength === 1 && stateVector[0] === 0;
-}
-
-export function send(ws: WebSocket, message: Uint8Array): void {
-  if (ws.readyState === ws.OPEN) ws.send(message);
 }

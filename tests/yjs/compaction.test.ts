@@ -4,6 +4,7 @@ import * as Y from "yjs";
 import { createLogger } from "../../server/lib/logger.ts";
 import { COMPACT_AFTER_ROWS, type DocStore, databaseDocStore, loadDoc } from "../../server/yjs/persistence.ts";
 import { localRelay } from "../../server/yjs/relay.ts";
+import { Outbox } from "../../server/yjs/outbox.ts";
 import { type Connection, SharedDoc } from "../../server/yjs/sharedDoc.ts";
 import { eventually } from "../helpers/clients.ts";
 import { keystrokes, syncUpdates } from "../helpers/yjsFrames.ts";
@@ -41,11 +42,19 @@ function writersSeen(conn: { received: Uint8Array[] }): number[][] {
 const keystroke = (clientId: number) => keystrokes(clientId, 1)[0]!;
 
 async function openDoc(store: DocStore) {
-  const shared = new SharedDoc(`compaction-test-${crypto.randomUUID()}`, store, localRelay, createLogger("silent"), {
-    onReset() {},
-    onAccessChanged() {},
-    afterStore() {},
-  });
+  const log = createLogger("silent");
+  const shared = new SharedDoc(
+    `compaction-test-${crypto.randomUUID()}`,
+    store,
+    localRelay,
+    new Outbox(1_000_000, log),
+    log,
+    {
+      onReset() {},
+      onAccessChanged() {},
+      afterStore() {},
+    },
+  );
   await shared.load();
   return shared;
 }
