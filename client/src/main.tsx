@@ -10,6 +10,9 @@ import { isUnauthorized } from "./api.ts";
 import { ME_QUERY_KEY } from "./auth.tsx";
 import { App } from "./App.tsx";
 import { makeTheme, useLargeScreen } from "./theme.ts";
+// antd's styles as one prebuilt stylesheet (the theme sets `zeroRuntime`): computing and inserting
+// them at run time was about a quarter of a phone's first render (docs/PERFORMANCE.md, first load).
+import "antd/dist/antd.css";
 import "./styles.css";
 
 dayjs.locale("zh-cn");

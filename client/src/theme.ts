@@ -10,6 +10,8 @@ const FONT_FAMILY =
  */
 export function makeTheme(large: boolean): ThemeConfig {
   return {
+    // styles come from antd/dist/antd.css (main.tsx); the tokens below still apply, as CSS variables
+    zeroRuntime: true,
     token: {
       colorPrimary: "#2b5d8c",
       colorInfo: "#2b5d8c",
