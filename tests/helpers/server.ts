@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import postgres from "postgres";
 import { inject } from "vitest";
 import { parseConfig } from "../../server/config.ts";
+import { seedOrg } from "../../server/db/seed.ts";
 import { type RunningServer, startServer } from "../../server/server.ts";
 
 export type TestServer = RunningServer & { dataDir: string };
@@ -43,6 +45,47 @@ export async function startTestServer(
     close: async () => {
       await close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A server on a database no other test file uses, for tests about a whole table (such as "the last
+ * admin"). On PGlite every file has its own copy anyway; on PostgreSQL, where files share one
+ * database, a database is created for it (migrated and given the streets as the shared one is) and
+ * dropped on close.
+ */
+export async function startTestServerOnOwnDatabase(env: Record<string, string> = {}): Promise<TestServer> {
+  const shared = process.env.DATABASE_URL;
+  if (!shared) return startTestServer(env);
+  const name = `forum_test_own_${crypto.randomUUID().replaceAll("-", "")}`;
+  const at = (database: string) => {
+    const url = new URL(shared);
+    url.pathname = `/${database}`;
+    return url.toString();
+  };
+  const admin = postgres(at("postgres"), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const drop = async () => {
+    try {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    } finally {
+      await admin.end();
+    }
+  };
+  let server: TestServer;
+  try {
+    server = await startTestServer({ ...env, DATABASE_URL: at(name) });
+    await seedOrg(server.ctx.db);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      await drop();
     },
   };
 }
