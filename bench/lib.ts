@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import postgres from "postgres";
+import { createOwnDatabase, withDatabase } from "../tests/helpers/pgDatabase.ts";
 
 /** Machine line recorded with every figure. */
 export function machine(): string {
@@ -39,38 +39,17 @@ export function report(name: string, figures: Record<string, unknown>, rows?: Re
  * default; only its host, port and user count — naming `database` instead.
  */
 export function pgDatabaseUrl(database: string): string {
-  const url = new URL(
+  return withDatabase(
     process.env.BENCH_PG_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres",
+    database,
   );
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
-/**
- * A database of the benchmark's own, created afresh (a crashed run may have left one behind) through
- * the server's `postgres` database, and dropped by `drop()` — no benchmark expects one to exist.
- */
+/** A database of the benchmark's own (createOwnDatabase): no benchmark expects one to exist. */
 export async function ownDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
   if (!/^forum_bench_[a-z_]+$/.test(name))
     throw new Error(`a benchmark's own database is named forum_bench_…, not ${name}`);
-  const admin = postgres(pgDatabaseUrl("postgres"), { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.unsafe(`create database "${name}"`);
-  } catch (error) {
-    await admin.end();
-    throw error;
-  }
-  return {
-    url: pgDatabaseUrl(name),
-    drop: async () => {
-      try {
-        await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await admin.end();
-      }
-    },
-  };
+  return createOwnDatabase(pgDatabaseUrl("postgres"), name);
 }
 
 /** The 1-minute load average, one decimal: recorded with every figure, so a busy machine shows. */

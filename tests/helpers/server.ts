@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import postgres from "postgres";
 import { inject } from "vitest";
 import { parseConfig } from "../../server/config.ts";
 import { seedOrg } from "../../server/db/seed.ts";
 import { type RunningServer, startServer } from "../../server/server.ts";
+import { createOwnDatabase } from "./pgDatabase.ts";
 
 export type TestServer = RunningServer & { dataDir: string };
 
@@ -58,24 +58,10 @@ export async function startTestServer(
 export async function startTestServerOnOwnDatabase(env: Record<string, string> = {}): Promise<TestServer> {
   const shared = process.env.DATABASE_URL;
   if (!shared) return startTestServer(env);
-  const name = `forum_test_own_${crypto.randomUUID().replaceAll("-", "")}`;
-  const at = (database: string) => {
-    const url = new URL(shared);
-    url.pathname = `/${database}`;
-    return url.toString();
-  };
-  const admin = postgres(at("postgres"), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const drop = async () => {
-    try {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    } finally {
-      await admin.end();
-    }
-  };
+  const { url, drop } = await createOwnDatabase(shared, `forum_test_own_${crypto.randomUUID().replaceAll("-", "")}`);
   let server: TestServer;
   try {
-    server = await startTestServer({ ...env, DATABASE_URL: at(name) });
+    server = await startTestServer({ ...env, DATABASE_URL: url });
     await seedOrg(server.ctx.db);
   } catch (error) {
     await drop();
