@@ -3,7 +3,10 @@ import { Route, Routes } from "react-router";
 import { RequireAuth, RequireRole, SessionWatcher } from "./auth.tsx";
 import { LoadGuard } from "./components/LoadGuard.tsx";
 import { PageSpin } from "./components/PageSpin.tsx";
+import { joinEarly } from "./features/forums/earlyJoin.ts";
 import { openGuestCodeEarly } from "./features/guests/guestCode.ts";
+import { openedOnRoom } from "./layout/headerTools.ts";
+import { lazyPage } from "./lazyPage.ts";
 import { connectSocket } from "./socket.ts";
 
 /*
@@ -15,14 +18,23 @@ import { connectSocket } from "./socket.ts";
  */
 // The entry is the shell alone; every page, the sign-in form included, is a chunk of its own, so a
 // phone that scanned a forum's QR code with a session fetches neither the form nor its validation.
-const LoginPage = lazy(() => import("./pages/LoginPage.tsx").then((m) => ({ default: m.LoginPage })));
-const loadLayout = () => import("./layout/AppLayout.tsx");
-const AppLayout = lazy(() => loadLayout().then((m) => ({ default: m.AppLayout })));
+// The pages people open cold (sign-in, a forum's QR code, a ballot code) are `lazyPage`s: their code
+// is fetched at boot and they render in the first pass once it is here (see firstScreen below).
+const LoginPage = lazyPage(
+  () => import("./pages/LoginPage.tsx"),
+  (m) => m.LoginPage,
+);
+const AppLayout = lazyPage(
+  () => import("./layout/AppLayout.tsx"),
+  (m) => m.AppLayout,
+);
 const HomePage = lazy(() => import("./pages/HomePage.tsx").then((m) => ({ default: m.HomePage })));
 const RegisterPage = lazy(() => import("./pages/RegisterPage.tsx").then((m) => ({ default: m.RegisterPage })));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage.tsx").then((m) => ({ default: m.NotFoundPage })));
-const loadForums = () => import("./features/forums/index.tsx");
-const ForumsArea = lazy(loadForums);
+const ForumsArea = lazyPage(
+  () => import("./features/forums/index.tsx"),
+  (m) => m.default,
+);
 const StudiosArea = lazy(() => import("./features/studios/index.tsx"));
 const ProposalsArea = lazy(() => import("./features/proposals/index.tsx"));
 const QaArea = lazy(() => import("./features/qa/index.tsx"));
@@ -34,11 +46,13 @@ const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
 const ChangePasswordPage = lazy(() => import("./pages/ChangePasswordPage.tsx"));
 const RosterImportPage = lazy(() => import("./features/roster/RosterImportPage.tsx"));
 const OrgPage = lazy(() => import("./features/roster/OrgPage.tsx"));
-const GuestCodePage = lazy(() =>
-  import("./features/guests/GuestPages.tsx").then((m) => ({ default: m.GuestCodePage })),
+const GuestCodePage = lazyPage(
+  () => import("./features/guests/GuestPages.tsx"),
+  (m) => m.GuestCodePage,
 );
-const GuestVenuePage = lazy(() =>
-  import("./features/guests/GuestPages.tsx").then((m) => ({ default: m.GuestVenuePage })),
+const GuestVenuePage = lazyPage(
+  () => import("./features/guests/GuestPages.tsx"),
+  (m) => m.GuestVenuePage,
 );
 const WordsPage = lazy(() => import("./features/moderation/WordsPage.tsx"));
 const DashboardPage = lazy(() => import("./features/dashboard/index.tsx"));
@@ -49,15 +63,29 @@ const DashboardPage = lazy(() => import("./features/dashboard/index.tsx"));
 // refusal (signed out) is handled by SessionWatcher like any other. A ballot code in the address
 // is redeemed at once as well.
 const firstPath = window.location.pathname;
+const firstCode: Promise<unknown>[] = [];
 if (!/^\/(login|register|change-password|g\/|v\/)/.test(firstPath)) {
-  void loadLayout();
+  firstCode.push(AppLayout.preload());
   connectSocket();
 }
-if (firstPath.startsWith("/forums/")) void loadForums();
+if (firstPath.startsWith("/forums/")) firstCode.push(ForumsArea.preload().then((m) => m.openedPageLoaded));
+// a forum's QR code: the room is joined as soon as the connection is up (earlyJoin.ts)
+const roomId = openedOnRoom ? firstPath.split("/")[2] : undefined;
+if (roomId) firstCode.push(joinEarly(roomId));
+if (firstPath === "/login") firstCode.push(LoginPage.preload());
+if (firstPath.startsWith("/g/")) firstCode.push(GuestCodePage.preload());
+if (firstPath.startsWith("/v/")) firstCode.push(GuestVenuePage.preload());
 // only what looks like a code: a mangled address (a broken %-escape would make decodeURIComponent
 // throw here, before anything renders) is left to the page, which shows why the code failed
 const guestCode = /^\/g\/([A-Za-z0-9]{4,20})$/.exec(firstPath)?.[1];
-if (guestCode) openGuestCodeEarly(guestCode);
+if (guestCode) firstCode.push(openGuestCodeEarly(guestCode));
+
+/**
+ * Settles once the code of the page this load began on is here (or failed to come), and for a
+ * forum's room once the early join has its answer: main.tsx renders then, so that page renders in
+ * one pass, with the room, instead of suspending once per part and joining after.
+ */
+export const firstScreen: Promise<unknown> = Promise.allSettled(firstCode);
 
 export function App() {
   return (

@@ -1,6 +1,6 @@
 import { useEffect, type ReactNode } from "react";
 import { Navigate, Outlet, useLocation, useNavigate } from "react-router";
-import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { queryOptions, useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { App as AntApp, Button } from "antd";
 import { Result } from "./components/LazyResult.tsx";
 import type { User } from "../../shared/auth.ts";
@@ -15,29 +15,32 @@ import { shell } from "./strings/shell.ts";
 
 export const ME_QUERY_KEY = ["me"] as const;
 
+/** Who is signed in: asked by every page as it starts (and by main.tsx before the first render). */
+export const meQuery = queryOptions({
+  queryKey: ME_QUERY_KEY,
+  queryFn: async ({ signal }) => {
+    try {
+      // /api/session answers `null` rather than 401 when signed out: no console error on the sign-in page
+      const { user } = await api<{ user: User | null }>("/api/session", { signal });
+      if (user) rememberLastUser(user);
+      else forgetLastUser();
+      return user;
+    } catch (err) {
+      // The server can't be reached at all (not: it refused): carry on as the person last signed
+      // in here, so the offline shell can show their local copies; every request still fails
+      // until the server is back, and then answers for itself.
+      const known = err instanceof ApiError && err.code === "network" ? lastUser() : null;
+      if (known) return known;
+      throw err;
+    }
+  },
+  staleTime: 60_000,
+  retry: (count, err) => !isUnauthorized(err) && count < 2,
+});
+
 /** The signed-in user: `User`, `null` when not signed in, `undefined` while loading. */
 export function useMe(): UseQueryResult<User | null> {
-  return useQuery({
-    queryKey: ME_QUERY_KEY,
-    queryFn: async ({ signal }) => {
-      try {
-        // /api/session answers `null` rather than 401 when signed out: no console error on the sign-in page
-        const { user } = await api<{ user: User | null }>("/api/session", { signal });
-        if (user) rememberLastUser(user);
-        else forgetLastUser();
-        return user;
-      } catch (err) {
-        // The server can't be reached at all (not: it refused): carry on as the person last signed
-        // in here, so the offline shell can show their local copies; every request still fails
-        // until the server is back, and then answers for itself.
-        const known = err instanceof ApiError && err.code === "network" ? lastUser() : null;
-        if (known) return known;
-        throw err;
-      }
-    },
-    staleTime: 60_000,
-    retry: (count, err) => !isUnauthorized(err) && count < 2,
-  });
+  return useQuery(meQuery);
 }
 
 /**

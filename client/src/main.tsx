@@ -7,8 +7,8 @@ import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { isUnauthorized } from "./api.ts";
-import { ME_QUERY_KEY } from "./auth.tsx";
-import { App } from "./App.tsx";
+import { ME_QUERY_KEY, meQuery } from "./auth.tsx";
+import { App, firstScreen } from "./App.tsx";
 import { makeTheme, useLargeScreen } from "./theme.ts";
 // antd's styles as one prebuilt stylesheet (the theme sets `zeroRuntime`): computing and inserting
 // them at run time was about a quarter of a phone's first render (docs/PERFORMANCE.md, first load).
@@ -52,14 +52,23 @@ if (import.meta.env.PROD && "serviceWorker" in navigator) {
   });
 }
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <ThemedRoot>
-      <QueryClientProvider client={queryClient}>
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
-      </QueryClientProvider>
-    </ThemedRoot>
-  </StrictMode>,
+// The first render waits for what the page opened needs, all of it already on its way: who is
+// signed in (preloaded by index.html) and the page's code (App.tsx). The page then renders in one
+// pass, where rendering first would show a spinner, suspend and render again part by part — on a
+// throttled phone that cost the forum room about a second. Never longer than FIRST_RENDER_WAIT_MS:
+// with the server away, the page shows why rather than index.html's 正在加载.
+const FIRST_RENDER_WAIT_MS = 2_000;
+const firstRenderReady = Promise.allSettled([firstScreen, queryClient.prefetchQuery(meQuery)]);
+void Promise.race([firstRenderReady, new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]).then(() =>
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <ThemedRoot>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <App />
+          </BrowserRouter>
+        </QueryClientProvider>
+      </ThemedRoot>
+    </StrictMode>,
+  ),
 );

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { User } from "../../shared/auth.ts";
 import type { Forum, ForumChatMessage } from "../../shared/forums.ts";
 import { api } from "../../client/src/api.ts";
+import { earlyAnswer, joinEarly } from "../../client/src/features/forums/earlyJoin.ts";
 import { CHAT_KEPT } from "../../client/src/features/forums/roomState.ts";
 import { type JoinStatus, type RoomState, useForumRoom } from "../../client/src/features/forums/useForumRoom.ts";
 import { connectSocket, disconnectSocket, emitWithAck, getSocket } from "../../client/src/socket.ts";
@@ -71,12 +72,14 @@ async function newForum(): Promise<Forum> {
 type Shown = { room: RoomState | null; status: JoinStatus; error: string | null; rejoins: number };
 
 /** Renders the room for a forum, the way ForumRoomPage holds it, and reads it back after each render. */
-function openRoom(forumId: string): { shown: () => Shown; close: () => void } {
+function openRoom(forumId: string): { shown: () => Shown; first: () => Shown | null; close: () => void } {
   let latest: Shown = { room: null, status: "joining", error: null, rejoins: 0 };
+  let first: Shown | null = null;
   function Probe() {
     const { room, status, error } = useForumRoom(forumId, me);
     const rejoins = latest.rejoins + (status === "resyncing" && latest.status !== "resyncing" ? 1 : 0);
     latest = { room, status, error, rejoins };
+    first ??= latest;
     return null;
   }
   const host = document.createElement("div");
@@ -85,6 +88,7 @@ function openRoom(forumId: string): { shown: () => Shown; close: () => void } {
   root.render(createElement(Probe));
   return {
     shown: () => latest,
+    first: () => first,
     close: () => {
       root.unmount();
       host.remove();
@@ -126,7 +130,72 @@ function pushToPage(event: "forum:chat", payload: ForumChatMessage) {
 const texts = (s: Shown) => s.room?.chat.map((m) => m.text) ?? [];
 const ids = (s: Shown) => s.room?.chat.map((m) => m.id) ?? [];
 
+/** Counts the page's own `forum:join` emits from now on. */
+function countJoins(): { count: () => number; stop: () => void } {
+  let n = 0;
+  const onOut = (event: string) => {
+    if (event === "forum:join") n++;
+  };
+  getSocket().onAnyOutgoing(onOut);
+  return { count: () => n, stop: () => getSocket().offAnyOutgoing(onOut) };
+}
+
 describe("forum room (useForumRoom)", () => {
+  it("takes over the join started at boot: the first render shows the room, and nothing said before the page mounted is lost", async () => {
+    const forum = await newForum();
+    await otherJoins(forum.id);
+    const joins = countJoins();
+    try {
+      // as App.tsx does for a forum's QR code, before the page has rendered
+      await joinEarly(forum.id);
+      const answer = earlyAnswer(forum.id);
+      expect(answer?.ok && answer.state.forum.status).toBe("scheduled");
+      // the room moves on while the page is still rendering: a chat line and a page turn
+      const said = await otherSays(forum.id, "开场前先签到");
+      const started = await emitWithAck("forum:control", { forumId: forum.id, action: "start" });
+      expect(started.ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 100));
+      const room = openRoom(forum.id);
+      try {
+        // the first render already had the early join's snapshot
+        await until("rendered", () => room.first() !== null);
+        expect(room.first()!.status).toBe("joined");
+        expect(room.first()!.room?.forum.id).toBe(forum.id);
+        await until("the line said before the page mounted", () => ids(room.shown()).includes(said.id));
+        await until("the start pushed meanwhile", () => room.shown().room?.forum.status === "live");
+        // a line after the take-over arrives through the page's own listeners
+        const after = await otherSays(forum.id, "现在开始");
+        await until("the line after", () => ids(room.shown()).includes(after.id));
+        expect(texts(room.shown())).toEqual(["开场前先签到", "现在开始"]);
+        // one join in all: the early one, taken over rather than sent again
+        expect(joins.count()).toBe(1);
+      } finally {
+        room.close();
+      }
+    } finally {
+      joins.stop();
+    }
+  });
+
+  it("a room that mounts before the connection is up joins once, on connecting", async () => {
+    const forum = await newForum();
+    disconnectSocket();
+    const joins = countJoins();
+    const room = openRoom(forum.id);
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      expect(room.shown().status).toBe("joining");
+      connectSocket();
+      await until("joined", () => room.shown().status === "joined", 20_000);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(joins.count()).toBe(1);
+      expect(room.shown().rejoins).toBe(0);
+    } finally {
+      room.close();
+      joins.stop();
+    }
+  }, 30_000);
+
   it("shows a line once when it reaches the room twice (a late second push, a resend with the same clientId)", async () => {
     const forum = await newForum();
     const room = openRoom(forum.id);

@@ -1,6 +1,7 @@
 import { lazy, Suspense } from "react";
 import { Route, Routes } from "react-router";
 import { PageSpin } from "../../components/PageSpin.tsx";
+import { lazyPage } from "../../lazyPage.ts";
 import { openedOnRoom } from "../../layout/headerTools.ts";
 import "./forums.css";
 
@@ -8,10 +9,12 @@ import "./forums.css";
 // not the list, the projector view or the ballot printing.
 const ForumListPage = lazy(() => import("./ForumListPage.tsx").then((m) => ({ default: m.ForumListPage })));
 const CreateForumPage = lazy(() => import("./CreateForumPage.tsx").then((m) => ({ default: m.CreateForumPage })));
-const loadRoom = () => import("./ForumRoomPage.tsx");
-const ForumRoomPage = lazy(() => loadRoom().then((m) => ({ default: m.ForumRoomPage })));
-// Opened from a room's QR code: fetch the room while this area renders, not after it.
-if (openedOnRoom) void loadRoom();
+const ForumRoomPage = lazyPage(
+  () => import("./ForumRoomPage.tsx"),
+  (m) => m.ForumRoomPage,
+);
+/** Opened from a room's QR code: the room's code, which the first render waits for (App.tsx). */
+export const openedPageLoaded: Promise<unknown> = openedOnRoom ? ForumRoomPage.preload() : Promise.resolve();
 const ScreenPage = lazy(() => import("./ScreenPage.tsx").then((m) => ({ default: m.ScreenPage })));
 const ArchivePage = lazy(() => import("./ArchivePage.tsx").then((m) => ({ default: m.ArchivePage })));
 const BallotsPage = lazy(() => import("./BallotsPage.tsx").then((m) => ({ default: m.BallotsPage })));

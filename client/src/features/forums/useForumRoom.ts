@@ -2,6 +2,7 @@ import { useCallback, useEffect, useReducer, useState } from "react";
 import type { Forum, ForumChatMessage, ForumPresence, ForumQuestion, Scoreboard } from "../../../../shared/forums.ts";
 import type { User } from "../../../../shared/auth.ts";
 import { emitWithAck, type EventAck, type EventPayload, getSocket } from "../../socket.ts";
+import { earlyAnswer, type EarlyJoin, type RoomPush, takeEarlyJoin } from "./earlyJoin.ts";
 import { reduce } from "./roomState.ts";
 
 export type { RoomState } from "./roomState.ts";
@@ -20,8 +21,12 @@ export type JoinStatus = "joining" | "joined" | "resyncing" | "error";
  * into its snapshot, and a join that times out is tried again with a growing pause.
  */
 export function useForumRoom(forumId: string, me: User) {
-  const [state, dispatch] = useReducer(reduce, null);
-  const [status, setStatus] = useState<JoinStatus>("joining");
+  // a room opened cold may already have its snapshot (earlyJoin.ts): the first render shows it
+  const [seed] = useState(() => earlyAnswer(forumId));
+  const [state, dispatch] = useReducer(reduce, null, () =>
+    seed?.ok ? reduce(null, { type: "snapshot", snapshot: seed.state, me, arrivedDuringJoin: [] }) : null,
+  );
+  const [status, setStatus] = useState<JoinStatus>(seed?.ok ? "joined" : "joining");
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -31,18 +36,26 @@ export function useForumRoom(forumId: string, me: User) {
     // Chat lines pushed while a join is in flight, merged into its snapshot (roomState.mergeChat).
     let arrivedDuringJoin: ForumChatMessage[] | null = null;
     let joinRound = 0;
-    const join = async (again: boolean, attempt = 0) => {
+    /** `early`: the join App.tsx started at boot, taken over instead of sending another */
+    const join = async (again: boolean, attempt = 0, early?: EarlyJoin) => {
       clearTimeout(retryTimer);
       const round = ++joinRound;
       if (again) setStatus("resyncing");
       arrivedDuringJoin = [];
-      const ack = await emitWithAck("forum:join", { forumId }, 15_000);
+      const ack = await (early?.ack ?? emitWithAck("forum:join", { forumId }, 15_000));
       // a newer join (a reconnect meanwhile) owns the buffer and the outcome
       if (!alive || round !== joinRound) return;
-      const arrived = arrivedDuringJoin;
+      const kept = early?.pushes ?? [];
+      const arrived = [
+        ...kept.flatMap((push) => (push.event === "forum:chat" ? [push.payload] : [])),
+        ...arrivedDuringJoin,
+      ];
       arrivedDuringJoin = null;
       if (ack.ok) {
-        dispatch({ type: "snapshot", snapshot: ack.state, me, arrivedDuringJoin: arrived });
+        // (the first render showed the early join's snapshot already: no second render of it)
+        if (ack !== seed) dispatch({ type: "snapshot", snapshot: ack.state, me, arrivedDuringJoin: arrived });
+        // what the room pushed while the early join waited for this page, in order, on top
+        for (const push of kept) replay(push);
         setStatus("joined");
         setError(null);
       } else if (ack.error.code === "timeout") {
@@ -73,7 +86,22 @@ export function useForumRoom(forumId: string, me: User) {
     const onBoard = mine((board: Scoreboard) => dispatch({ type: "scoreboard", board }));
     const onPresence = mine((presence: ForumPresence) => dispatch({ type: "presence", presence }));
     const onDeleted = mine(() => dispatch({ type: "deleted" }));
-    const onConnect = () => void join(true);
+    const replay = (push: RoomPush) => {
+      if (push.event === "forum:state") onState(push.payload);
+      else if (push.event === "forum:slide") onSlide(push.payload);
+      else if (push.event === "forum:chat") onChat(push.payload);
+      else if (push.event === "forum:question") onQuestion(push.payload);
+      else if (push.event === "forum:scoreboard") onBoard(push.payload);
+      else if (push.event === "forum:presence") onPresence(push.payload);
+      else onDeleted(push.payload);
+    };
+    // Joined on connecting when the room mounts before the connection is up (a cold load renders
+    // the room beside the handshake): one join, not one buffered plus one on connect.
+    let joinedOnce = false;
+    const onConnect = () => {
+      void join(joinedOnce);
+      joinedOnce = true;
+    };
     socket.on("forum:state", onState);
     socket.on("forum:slide", onSlide);
     socket.on("forum:chat", onChat);
@@ -82,7 +110,12 @@ export function useForumRoom(forumId: string, me: User) {
     socket.on("forum:presence", onPresence);
     socket.on("forum:deleted", onDeleted);
     socket.on("connect", onConnect);
-    void join(false);
+    // from here on this hook hears the room's pushes; the early join's keep what came before
+    const early = takeEarlyJoin(forumId);
+    if (early) {
+      joinedOnce = true;
+      void join(false, 0, early);
+    } else if (socket.connected) onConnect();
     return () => {
       alive = false;
       clearTimeout(retryTimer);
@@ -96,7 +129,7 @@ export function useForumRoom(forumId: string, me: User) {
       socket.off("connect", onConnect);
       if (socket.connected) void emitWithAck("forum:leave", { forumId }, 2000);
     };
-  }, [forumId, me]);
+  }, [forumId, me, seed]);
 
   return { room: state, status, error, dispatch: useCallback(dispatch, []) };
 }

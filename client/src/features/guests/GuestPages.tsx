@@ -7,7 +7,7 @@ import type { User } from "../../../../shared/auth.ts";
 import type { GuestView, VenueInfo } from "../../../../shared/forums.ts";
 import { api } from "../../api.ts";
 import { connectSocket, getSocket } from "../../socket.ts";
-import { openGuestCode } from "./guestCode.ts";
+import { earlyGuest, openGuestCode } from "./guestCode.ts";
 import { guests as t } from "../../strings/guests.ts";
 import { errorText, useAction } from "../../useAction.ts";
 import { QuestionsPanel } from "../forums/QuestionsPanel.tsx";
@@ -23,7 +23,8 @@ const inAppBrowser = () => /MicroMessenger/i.test(navigator.userAgent);
 /** `/g/:code`: a printed ballot code opens a guest session for its forum. */
 export function GuestCodePage() {
   const { code = "" } = useParams();
-  const [guest, setGuest] = useState<GuestView | null>(null);
+  // opened at boot already (guestCode.ts): the first render shows the room
+  const [guest, setGuest] = useState<GuestView | null>(() => earlyGuest(code) ?? null);
   const [error, setError] = useState<string | null>(null);
   const open = async () => {
     setError(null);
@@ -34,7 +35,9 @@ export function GuestCodePage() {
     }
   };
   // biome-ignore lint/correctness/useExhaustiveDependencies: a code is redeemed once, when it is opened
-  useEffect(() => void open(), [code]);
+  useEffect(() => {
+    if (!guest) void open();
+  }, [code]);
   if (guest) return <GuestRoom guest={guest} />;
   return (
     <GuestShell>
@@ -136,7 +139,7 @@ function GuestRoom({ guest }: { guest: GuestView }) {
     [guest.id],
   );
   // once in, the live view stays (it shows 已结束 when the forum ends and the server closes the socket)
-  const [connected, setConnected] = useState(false);
+  const [connected, setConnected] = useState(() => getSocket().connected);
   useEffect(() => {
     const socket = getSocket();
     socket.auth = { guest: true };

@@ -1,8 +1,10 @@
 import type { GuestView } from "../../../../shared/forums.ts";
 import { api } from "../../api.ts";
+import { connectSocket, getSocket } from "../../socket.ts";
+import { joinEarly } from "../forums/earlyJoin.ts";
 
 /** The request started at boot for the code in the address, until the page takes it. */
-let early: { code: string; guest: Promise<GuestView> } | null = null;
+let early: { code: string; guest: Promise<GuestView>; answered?: GuestView } | null = null;
 
 /**
  * A printed ballot code opens a guest session (the server answers with its cookie). The page's
@@ -17,13 +19,29 @@ export function openGuestCode(code: string): Promise<GuestView> {
   return api<{ guest: GuestView }>("/api/guest/code", { method: "POST", body: { code } }).then((r) => r.guest);
 }
 
+/** The guest the boot's request opened for this code, once it has answered (for the first render). */
+export function earlyGuest(code: string): GuestView | undefined {
+  return early?.code === code ? early.answered : undefined;
+}
+
 /**
  * Started by App.tsx while the page's scripts are still arriving: a phone that scanned the code
- * waits for one round trip beside the scripts, not one after them. Failures are the page's to
- * show when it takes the answer.
+ * waits for one round trip beside the scripts, not one after them, and the guest's realtime
+ * connection and the forum's join follow at once (earlyJoin.ts). Failures are the page's to show
+ * when it takes the answer. Settles when the join has its answer or nothing more will happen.
  */
-export function openGuestCodeEarly(code: string): void {
+export function openGuestCodeEarly(code: string): Promise<unknown> {
   const guest = openGuestCode(code);
-  guest.catch(() => {});
-  early = { code, guest };
+  const entry: NonNullable<typeof early> = { code, guest };
+  early = entry;
+  return guest.then(
+    (opened) => {
+      entry.answered = opened;
+      // the session cookie came with the answer: the guest's connection is authenticated by it
+      getSocket().auth = { guest: true };
+      connectSocket();
+      return joinEarly(opened.forumId);
+    },
+    () => {},
+  );
 }

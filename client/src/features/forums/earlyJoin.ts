@@ -1,0 +1,102 @@
+import type { ForumServerEvents } from "../../../../shared/forums.ts";
+import { emitWithAck, type EventAck, getSocket } from "../../socket.ts";
+
+/** The room's pushes useForumRoom follows; kept from the early join's emit until it takes over. */
+export const ROOM_EVENTS = [
+  "forum:state",
+  "forum:slide",
+  "forum:chat",
+  "forum:question",
+  "forum:scoreboard",
+  "forum:presence",
+  "forum:deleted",
+] as const satisfies readonly (keyof ForumServerEvents)[];
+
+export type RoomPush = {
+  [E in (typeof ROOM_EVENTS)[number]]: { event: E; payload: Parameters<ForumServerEvents[E]>[0] };
+}[(typeof ROOM_EVENTS)[number]];
+
+export type JoinAck = EventAck<"forum:join">;
+
+/** An early join handed over: its answer, and every push of the room that came while it waited. */
+export type EarlyJoin = { ack: Promise<JoinAck>; pushes: RoomPush[] };
+
+type Pending = {
+  forumId: string;
+  emitted: boolean;
+  ack: Promise<JoinAck>;
+  /** the answer once it is here, for the first render */
+  answered?: JoinAck;
+  pushes: RoomPush[];
+  stop(): void;
+};
+
+let pending: Pending | null = null;
+
+/**
+ * A room opened cold — a forum's QR code, a ballot code — is joined as soon as the realtime
+ * connection is up, beside the page's first render instead of after it (on a throttled phone the
+ * room page mounted half a second after the connection was ready). Everything the room pushes from
+ * the join on is kept, in order, for useForumRoom to replay after the snapshot: nothing that
+ * happens in between is lost. Resolves once the server has answered, or the connection was
+ * refused (signed out): the first render waits for it (main.tsx).
+ */
+export function joinEarly(forumId: string, timeoutMs = 15_000): Promise<unknown> {
+  pending?.stop();
+  const socket = getSocket();
+  const pushes: RoomPush[] = [];
+  // all of them: useForumRoom's handlers pick this forum's when they replay them
+  const keepers = ROOM_EVENTS.map(
+    (event) => [event, (payload: unknown) => pushes.push({ event, payload } as RoomPush)] as const,
+  );
+  // socket.io's typed overloads can't follow a key through a loop
+  const loose = socket as unknown as {
+    on(event: string, fn: (payload: unknown) => void): void;
+    off(event: string, fn: (payload: unknown) => void): void;
+  };
+  for (const [event, keep] of keepers) loose.on(event, keep);
+  let emit: () => void = () => {};
+  const ack = new Promise<JoinAck>((resolve) => {
+    emit = () => {
+      socket.off("connect", emit);
+      if (current) current.emitted = true;
+      void emitWithAck("forum:join", { forumId }, timeoutMs).then(resolve);
+    };
+  });
+  const current: Pending = {
+    forumId,
+    emitted: false,
+    ack,
+    pushes,
+    stop() {
+      for (const [event, keep] of keepers) loose.off(event, keep);
+      socket.off("connect", emit);
+      if (pending === current) pending = null;
+    },
+  };
+  pending = current;
+  void ack.then((answer) => {
+    current.answered = answer;
+  });
+  if (socket.connected) emit();
+  else socket.on("connect", emit);
+  return Promise.race([ack, new Promise((refused) => socket.once("connect_error", refused))]);
+}
+
+/** The early join's answer for this forum if it is already here (the first render can show the room). */
+export function earlyAnswer(forumId: string): JoinAck | undefined {
+  return pending?.forumId === forumId ? pending.answered : undefined;
+}
+
+/**
+ * Hands the early join for this forum to the caller, who listens to the room's pushes from now on:
+ * the early listeners stop here, so each push is either in `pushes` or the caller's. A join not
+ * yet sent (the connection isn't up) is dropped instead — the caller joins on connecting as usual.
+ */
+export function takeEarlyJoin(forumId: string): EarlyJoin | null {
+  const taken = pending;
+  if (!taken) return null;
+  taken.stop();
+  if (taken.forumId !== forumId || !taken.emitted) return null;
+  return { ack: taken.ack, pushes: taken.pushes };
+}
