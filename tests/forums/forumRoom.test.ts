@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { User } from "../../shared/auth.ts";
 import type { Forum, ForumChatMessage } from "../../shared/forums.ts";
 import { api } from "../../client/src/api.ts";
-import { earlyAnswer, joinEarly } from "../../client/src/features/forums/earlyJoin.ts";
+import { earlyAnswer, joinEarly, takeEarlyJoin } from "../../client/src/features/forums/earlyJoin.ts";
 import { CHAT_KEPT } from "../../client/src/features/forums/roomState.ts";
 import { type JoinStatus, type RoomState, useForumRoom } from "../../client/src/features/forums/useForumRoom.ts";
 import { connectSocket, disconnectSocket, emitWithAck, getSocket } from "../../client/src/socket.ts";
@@ -175,6 +175,21 @@ describe("forum room (useForumRoom)", () => {
     } finally {
       joins.stop();
     }
+  });
+
+  it("an early join no page takes over stops keeping pushes past its bound", async () => {
+    const forum = await newForum();
+    const socket = getSocket() as unknown as { listeners(e: string): ((p: unknown) => void)[] };
+    const before = socket.listeners("forum:presence").length;
+    await joinEarly(forum.id);
+    expect(socket.listeners("forum:presence").length).toBe(before + 1);
+    // a busy room's pushes, as the socket hands them to its listeners, and no page to take them
+    const presence = { forumId: forum.id, count: 1, byRole: {}, users: [] };
+    for (let i = 0; i < 2_500 && socket.listeners("forum:presence").length > before; i++)
+      for (const listener of socket.listeners("forum:presence")) listener(presence);
+    expect(socket.listeners("forum:presence").length).toBe(before);
+    expect(earlyAnswer(forum.id)).toBeUndefined();
+    expect(takeEarlyJoin(forum.id)).toBeNull();
   });
 
   it("a room that mounts before the connection is up joins once, on connecting", async () => {

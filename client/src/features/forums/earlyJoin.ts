@@ -33,6 +33,9 @@ type Pending = {
 
 let pending: Pending | null = null;
 
+/** Pushes an early join keeps for the page at most (a busy room sends ~20 a second). */
+const MAX_KEPT = 2_000;
+
 /**
  * A room opened cold — a forum's QR code, a ballot code — is joined as soon as the realtime
  * connection is up, beside the page's first render instead of after it (on a throttled phone the
@@ -45,9 +48,18 @@ export function joinEarly(forumId: string, timeoutMs = 15_000): Promise<unknown>
   pending?.stop();
   const socket = getSocket();
   const pushes: RoomPush[] = [];
-  // all of them: useForumRoom's handlers pick this forum's when they replay them
+  // all of them: useForumRoom's handlers pick this forum's when they replay them. A page that never
+  // takes the join over (sent elsewhere on the way) must not keep a busy room's pushes for ever:
+  // past MAX_KEPT the early join is dropped, and a room page opened later joins as usual.
   const keepers = ROOM_EVENTS.map(
-    (event) => [event, (payload: unknown) => pushes.push({ event, payload } as RoomPush)] as const,
+    (event) =>
+      [
+        event,
+        (payload: unknown) => {
+          pushes.push({ event, payload } as RoomPush);
+          if (pushes.length >= MAX_KEPT) current.stop();
+        },
+      ] as const,
   );
   // socket.io's typed overloads can't follow a key through a loop
   const loose = socket as unknown as {
@@ -59,7 +71,7 @@ export function joinEarly(forumId: string, timeoutMs = 15_000): Promise<unknown>
   const ack = new Promise<JoinAck>((resolve) => {
     emit = () => {
       socket.off("connect", emit);
-      if (current) current.emitted = true;
+      current.emitted = true;
       void emitWithAck("forum:join", { forumId }, timeoutMs).then(resolve);
     };
   });
