@@ -12,9 +12,18 @@ export const ROOM_EVENTS = [
   "forum:deleted",
 ] as const satisfies readonly (keyof ForumServerEvents)[];
 
-export type RoomPush = {
-  [E in (typeof ROOM_EVENTS)[number]]: { event: E; payload: Parameters<ForumServerEvents[E]>[0] };
-}[(typeof ROOM_EVENTS)[number]];
+type RoomEvent = (typeof ROOM_EVENTS)[number];
+
+export type RoomPush = { [E in RoomEvent]: { event: E; payload: Parameters<ForumServerEvents[E]>[0] } }[RoomEvent];
+
+/** A handler for each of the room's pushes: the same table listens live and replays what was kept. */
+export type RoomHandlers = { [E in RoomEvent]: ForumServerEvents[E] };
+
+/** Hands a kept push to its handler. */
+export function replayPush(handlers: RoomHandlers, push: RoomPush): void {
+  // the event names the payload's type; TypeScript can't follow that through the union
+  (handlers[push.event] as (payload: unknown) => void)(push.payload);
+}
 
 export type JoinAck = EventAck<"forum:join">;
 
@@ -67,6 +76,11 @@ export function joinEarly(forumId: string, timeoutMs = 15_000): Promise<unknown>
     off(event: string, fn: (payload: unknown) => void): void;
   };
   for (const [event, keep] of keepers) loose.on(event, keep);
+  let onRefused: () => void = () => {};
+  const refused = new Promise<void>((resolve) => {
+    onRefused = resolve;
+  });
+  socket.once("connect_error", onRefused);
   let emit: () => void = () => {};
   const ack = new Promise<JoinAck>((resolve) => {
     emit = () => {
@@ -83,6 +97,7 @@ export function joinEarly(forumId: string, timeoutMs = 15_000): Promise<unknown>
     stop() {
       for (const [event, keep] of keepers) loose.off(event, keep);
       socket.off("connect", emit);
+      socket.off("connect_error", onRefused);
       if (pending === current) pending = null;
     },
   };
@@ -92,7 +107,7 @@ export function joinEarly(forumId: string, timeoutMs = 15_000): Promise<unknown>
   });
   if (socket.connected) emit();
   else socket.on("connect", emit);
-  return Promise.race([ack, new Promise((refused) => socket.once("connect_error", refused))]);
+  return Promise.race([ack, refused]);
 }
 
 /** The early join's answer for this forum if it is already here (the first render can show the room). */

@@ -2,7 +2,14 @@ import { useCallback, useEffect, useReducer, useState } from "react";
 import type { Forum, ForumChatMessage, ForumPresence, ForumQuestion, Scoreboard } from "../../../../shared/forums.ts";
 import type { User } from "../../../../shared/auth.ts";
 import { emitWithAck, type EventAck, type EventPayload, getSocket } from "../../socket.ts";
-import { earlyAnswer, type EarlyJoin, type RoomPush, takeEarlyJoin } from "./earlyJoin.ts";
+import {
+  earlyAnswer,
+  type EarlyJoin,
+  type RoomHandlers,
+  type RoomPush,
+  replayPush,
+  takeEarlyJoin,
+} from "./earlyJoin.ts";
 import { reduce } from "./roomState.ts";
 
 export type { RoomState } from "./roomState.ts";
@@ -86,14 +93,20 @@ export function useForumRoom(forumId: string, me: User) {
     const onBoard = mine((board: Scoreboard) => dispatch({ type: "scoreboard", board }));
     const onPresence = mine((presence: ForumPresence) => dispatch({ type: "presence", presence }));
     const onDeleted = mine(() => dispatch({ type: "deleted" }));
-    const replay = (push: RoomPush) => {
-      if (push.event === "forum:state") onState(push.payload);
-      else if (push.event === "forum:slide") onSlide(push.payload);
-      else if (push.event === "forum:chat") onChat(push.payload);
-      else if (push.event === "forum:question") onQuestion(push.payload);
-      else if (push.event === "forum:scoreboard") onBoard(push.payload);
-      else if (push.event === "forum:presence") onPresence(push.payload);
-      else onDeleted(push.payload);
+    const handlers: RoomHandlers = {
+      "forum:state": onState,
+      "forum:slide": onSlide,
+      "forum:chat": onChat,
+      "forum:question": onQuestion,
+      "forum:scoreboard": onBoard,
+      "forum:presence": onPresence,
+      "forum:deleted": onDeleted,
+    };
+    const replay = (push: RoomPush) => replayPush(handlers, push);
+    // socket.io's typed overloads can't follow a key through a loop
+    const loose = socket as unknown as {
+      on(event: string, fn: (payload: never) => void): void;
+      off(event: string, fn: (payload: never) => void): void;
     };
     // Joined on connecting when the room mounts before the connection is up (a cold load renders
     // the room beside the handshake): one join, not one buffered plus one on connect.
@@ -102,13 +115,7 @@ export function useForumRoom(forumId: string, me: User) {
       void join(joinedOnce);
       joinedOnce = true;
     };
-    socket.on("forum:state", onState);
-    socket.on("forum:slide", onSlide);
-    socket.on("forum:chat", onChat);
-    socket.on("forum:question", onQuestion);
-    socket.on("forum:scoreboard", onBoard);
-    socket.on("forum:presence", onPresence);
-    socket.on("forum:deleted", onDeleted);
+    for (const [event, handler] of Object.entries(handlers)) loose.on(event, handler);
     socket.on("connect", onConnect);
     // from here on this hook hears the room's pushes; the early join's keep what came before
     const early = takeEarlyJoin(forumId);
@@ -119,13 +126,7 @@ export function useForumRoom(forumId: string, me: User) {
     return () => {
       alive = false;
       clearTimeout(retryTimer);
-      socket.off("forum:state", onState);
-      socket.off("forum:slide", onSlide);
-      socket.off("forum:chat", onChat);
-      socket.off("forum:question", onQuestion);
-      socket.off("forum:scoreboard", onBoard);
-      socket.off("forum:presence", onPresence);
-      socket.off("forum:deleted", onDeleted);
+      for (const [event, handler] of Object.entries(handlers)) loose.off(event, handler);
       socket.off("connect", onConnect);
       if (socket.connected) void emitWithAck("forum:leave", { forumId }, 2000);
     };

@@ -6,8 +6,8 @@ import { Result } from "../../components/LazyResult.tsx";
 import type { User } from "../../../../shared/auth.ts";
 import type { GuestView, VenueInfo } from "../../../../shared/forums.ts";
 import { api } from "../../api.ts";
-import { connectSocket, getSocket } from "../../socket.ts";
-import { earlyGuest, openGuestCode } from "./guestCode.ts";
+import { getSocket } from "../../socket.ts";
+import { connectAsGuest, earlyGuest, openGuestCode } from "./guestCode.ts";
 import { guests as t } from "../../strings/guests.ts";
 import { errorText, useAction } from "../../useAction.ts";
 import { QuestionsPanel } from "../forums/QuestionsPanel.tsx";
@@ -142,11 +142,10 @@ function GuestRoom({ guest }: { guest: GuestView }) {
   const [connected, setConnected] = useState(() => getSocket().connected);
   useEffect(() => {
     const socket = getSocket();
-    socket.auth = { guest: true };
     const update = () => setConnected((was) => was || socket.connected);
     socket.on("connect", update);
     socket.on("disconnect", update);
-    connectSocket();
+    connectAsGuest();
     update();
     return () => {
       socket.off("connect", update);

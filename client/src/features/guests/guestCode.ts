@@ -19,6 +19,12 @@ export function openGuestCode(code: string): Promise<GuestView> {
   return api<{ guest: GuestView }>("/api/guest/code", { method: "POST", body: { code } }).then((r) => r.guest);
 }
 
+/** Opens the realtime connection of a guest, authenticated by the cookie an opened code set. */
+export function connectAsGuest(): void {
+  getSocket().auth = { guest: true };
+  connectSocket();
+}
+
 /** The guest the boot's request opened for this code, once it has answered (for the first render). */
 export function earlyGuest(code: string): GuestView | undefined {
   return early?.code === code ? early.answered : undefined;
@@ -37,9 +43,7 @@ export function openGuestCodeEarly(code: string): Promise<unknown> {
   return guest.then(
     (opened) => {
       entry.answered = opened;
-      // the session cookie came with the answer: the guest's connection is authenticated by it
-      getSocket().auth = { guest: true };
-      connectSocket();
+      connectAsGuest();
       return joinEarly(opened.forumId);
     },
     () => {},
