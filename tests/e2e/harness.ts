@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../helpers/processes.ts";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterEach } from "vitest";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { afterEach, expect } from "vitest";
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const SCREENSHOT_DIR = join(REPO_ROOT, "test-results", "e2e");
@@ -273,4 +273,29 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
   await page.getByLabel("密码", { exact: true }).fill(password);
   await page.getByRole("button", { name: /登\s*录/ }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+/**
+ * Opens the user menu in the header and picks `item` once the menu has stopped moving. antd's
+ * dropdown slides in and is aligned under its button after it first shows; on a loaded machine a
+ * click can press on the item and release on the menu's edge (seen in CI: no click, the menu stays
+ * open), which Playwright's own check of two equal frames does not catch.
+ */
+export async function chooseFromUserMenu(page: Page, item: string): Promise<void> {
+  await page.getByRole("button", { name: /用户菜单/ }).click();
+  const menuItem = page.getByRole("menuitem", { name: item });
+  await menuItem.waitFor();
+  await expect.poll(() => hasSettled(menuItem), { message: `menu item ${item} settles` }).toBe(true);
+  await menuItem.click();
+}
+
+/** No animation runs in the element's popup, and the element stays put for 100 ms. */
+function hasSettled(locator: Locator): Promise<boolean> {
+  return locator.evaluate(async (element) => {
+    const popup = element.closest(".ant-dropdown") ?? element;
+    const box = () => JSON.stringify(element.getBoundingClientRect());
+    const before = box();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return popup.getAnimations({ subtree: true }).length === 0 && box() === before;
+  });
 }

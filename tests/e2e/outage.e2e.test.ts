@@ -10,7 +10,16 @@
  */
 import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { DEMO_PASSWORD, launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
+import {
+  chooseFromUserMenu,
+  DEMO_PASSWORD,
+  launchBrowser,
+  newPage,
+  screenshot,
+  signIn,
+  startApp,
+  type RunningApp,
+} from "./harness.ts";
 
 const OUTAGE_MS = Number(process.env.OUTAGE_MS ?? 60_000);
 const SHORT_OUTAGE_MS = 20_000;
@@ -120,20 +129,8 @@ async function signOut(page: Page) {
     (document.activeElement as HTMLElement | null)?.blur();
     window.scrollTo(0, 0);
   });
-  for (let attempt = 1; ; attempt++) {
-    const item = page.getByRole("menuitem", { name: "退出登录" });
-    if (!(await item.isVisible())) await page.getByRole("button", { name: /用户菜单/ }).click();
-    await item.click();
-    try {
-      await page.waitForURL((url) => url.pathname.startsWith("/login"), { timeout: 8_000 });
-      return;
-    } catch (error) {
-      if (attempt >= 3) {
-        await screenshot(page, "outage-signout-failed");
-        throw error;
-      }
-    }
-  }
+  await chooseFromUserMenu(page, "退出登录");
+  await page.waitForURL((url) => url.pathname.startsWith("/login"));
 }
 
 const expectNoPageErrors = () => expect(pageErrors.splice(0)).toEqual([]);

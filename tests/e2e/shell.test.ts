@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { User } from "../../shared/auth.ts";
 import { LEVEL_LABELS, ROLE_LABELS } from "../../shared/enums.ts";
-import { DEMO_PASSWORD, launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
+import {
+  chooseFromUserMenu,
+  DEMO_PASSWORD,
+  launchBrowser,
+  newPage,
+  screenshot,
+  signIn,
+  startApp,
+  type RunningApp,
+} from "./harness.ts";
 
 let app: RunningApp;
 let browser: Browser;
@@ -155,8 +164,7 @@ describe("application shell", () => {
     expect(res.status).toBe(201);
     await withPage(undefined, async (page) => {
       await signIn(page, username, "first-pass-1");
-      await page.getByRole("button", { name: /用户菜单/ }).click();
-      await page.getByRole("menuitem", { name: "账号设置" }).click();
+      await chooseFromUserMenu(page, "账号设置");
       await page.waitForURL("**/account");
       await page.getByLabel("当前密码").fill("first-pass-1");
       await page.getByLabel("新密码", { exact: true }).fill("second-pass-2");
@@ -164,8 +172,7 @@ describe("application shell", () => {
       await page.getByRole("button", { name: "修改密码" }).click();
       await page.getByText("密码已修改").waitFor();
       await screenshot(page, "account");
-      await page.getByRole("button", { name: /用户菜单/ }).click();
-      await page.getByRole("menuitem", { name: "退出登录" }).click();
+      await chooseFromUserMenu(page, "退出登录");
       await page.waitForURL((url) => url.pathname === "/login");
       await signIn(page, username, "second-pass-2");
       await expect.poll(() => page.getByTestId("home-greeting").textContent()).toContain("改密测试");
@@ -194,8 +201,7 @@ describe("application shell", () => {
   test("admin opens 用户管理 and sees every demo user; search narrows the list", async () => {
     await withPage({ width: 1440, height: 900 }, async (page) => {
       await signIn(page, "admin");
-      await page.getByRole("button", { name: /用户菜单/ }).click();
-      await page.getByRole("menuitem", { name: "用户管理" }).click();
+      await chooseFromUserMenu(page, "用户管理");
       await page.waitForURL("**/admin/users");
       const table = page.getByTestId("users-table");
       await table.getByText("sec1", { exact: true }).waitFor();
@@ -275,8 +281,7 @@ describe("application shell", () => {
   test("退出登录 ends the session", async () => {
     await withPage(undefined, async (page) => {
       await signIn(page, "worker1");
-      await page.getByRole("button", { name: /用户菜单/ }).click();
-      await page.getByRole("menuitem", { name: "退出登录" }).click();
+      await chooseFromUserMenu(page, "退出登录");
       await page.waitForURL((url) => url.pathname === "/login");
       await page.goto("/");
       await page.waitForURL((url) => url.pathname === "/login");
