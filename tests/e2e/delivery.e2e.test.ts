@@ -153,6 +153,22 @@ describe("first loads", () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  test("a page whose scripts never arrive says it is still loading, then how to try again", async () => {
+    const page = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 375, height: 760 } });
+    await page.route("**/assets/*.js", (route) => route.abort());
+    await page.goto("/login", { waitUntil: "commit" });
+    const status = page.getByRole("status");
+    await expect.poll(() => status.textContent()).toContain("正在加载");
+    const hint = page.getByText("网络较慢，仍在加载");
+    expect(await hint.isVisible()).toBe(false);
+    await hint.waitFor({ state: "visible", timeout: 20_000 });
+    await page.getByRole("link", { name: "刷新页面" }).click();
+    // the link reloads the page it is on, and the placeholder starts over
+    await page.waitForURL((url) => url.pathname === "/login");
+    await expect.poll(() => status.textContent()).toContain("正在加载");
+    await page.context().close();
+  });
 });
 
 describe("installable shell", () => {
