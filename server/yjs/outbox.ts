@@ -1,6 +1,8 @@
 import type { WebSocket } from "ws";
 import type { Logger } from "../lib/logger.ts";
 
+export type ConnectionLabel = { doc: string; userId: string };
+
 /**
  * Writes to document connections, and cuts one that stopped reading.
  *
@@ -12,17 +14,27 @@ import type { Logger } from "../lib/logger.ts";
  */
 export class Outbox {
   private readonly wholeDocument = new WeakMap<WebSocket, number>();
+  /** which document and user a connection is, for the log line when it is cut */
+  private readonly labels = new WeakMap<WebSocket, ConnectionLabel>();
 
   constructor(
     private readonly maxUnsentBytes: number,
     private readonly log: Logger,
   ) {}
 
+  /** Names a connection once, as it opens, so that cutting it says whose it was. */
+  label(ws: WebSocket, label: ConnectionLabel): void {
+    this.labels.set(ws, label);
+  }
+
   send(ws: WebSocket, message: Uint8Array): void {
     if (ws.readyState !== ws.OPEN) return;
     const allowed = this.maxUnsentBytes + (this.wholeDocument.get(ws) ?? 0);
     if (ws.bufferedAmount > allowed) {
-      this.log.warn({ waiting: ws.bufferedAmount }, "document connection dropped: it stopped reading");
+      this.log.warn(
+        { waiting: ws.bufferedAmount, ...this.labels.get(ws) },
+        "document connection dropped: it stopped reading",
+      );
       ws.terminate();
       return;
     }

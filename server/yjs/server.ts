@@ -145,6 +145,7 @@ export class YjsServer {
       awarenessBudget: new AwarenessBudget(),
     };
     this.alive.set(ws, true);
+    this.outbox.label(ws, { doc: docName, userId: user.id });
     ws.on("pong", () => this.alive.set(ws, true));
     ws.on("error", (error) => this.deps.log.warn({ err: error, doc: docName }, "yjs socket error"));
 
