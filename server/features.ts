@@ -6,6 +6,7 @@ import { orgFeature } from "./org/index.ts";
 import { notificationsFeature } from "./notifications/index.ts";
 import { moderationFeature } from "./moderation/index.ts";
 import { createFilesFeature } from "./files/index.ts";
+import { createEmbeddedMaintenanceFeature } from "./db/maintenance.ts";
 import { createForumsFeature } from "./forums/index.ts";
 import { commitmentsFeature } from "./commitments/index.ts";
 import { createStudiosFeature } from "./studios/index.ts";
@@ -32,6 +33,7 @@ export function createFeatures(): Feature[] {
     notificationsFeature,
     moderationFeature,
     createFilesFeature(),
+    createEmbeddedMaintenanceFeature(),
     createForumsFeature(),
     commitmentsFeature,
     createStudiosFeature(),
