@@ -1,5 +1,5 @@
 /**
- * Browser end-to-end harness: the real server (server/main.ts) in a child process on a free
+ * Browser end-to-end harness: the real server, bundled as `npm start` runs it, in a child process on a free
  * port with a fresh embedded database and the demo data, serving the built client, driven by
  * Chromium through playwright-core.
  */
@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SERVER_BUNDLE } from "../../scripts/buildServer.mjs";
 import { freePort } from "../helpers/processes.ts";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { afterEach, expect } from "vitest";
@@ -107,7 +108,7 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
 /**
- * Starts the real server (`node --import tsx server/main.ts`) on a free port with a fresh
+ * Starts the real server (the bundle `npm start` runs) on a free port with a fresh
  * DATA_DIR and the demo data, and resolves once `GET /api/health` answers.
  */
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
@@ -118,7 +119,8 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   let output = "";
 
   const spawnServer = () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    // the bundle `npm start` runs (built by global-setup.ts), packages and all
+    const child = spawn(process.execPath, [SERVER_BUNDLE], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
