@@ -3,8 +3,9 @@
 // the server spent about 2 s of its start-up in the TypeScript loader (every import, ours and the
 // packages', answered from a worker thread); the bundle is plain JavaScript for Node, and with the
 // packages inside it Node no longer resolves and reads some hundreds of files of node_modules at each
-// start (about 0.3 s of 1.3). The browser tests run this bundle; unit tests and benchmarks run the
-// sources. It is rebuilt whenever the server's or the shared sources are newer than it.
+// start (about 0.2 s of 1.25, docs/PERFORMANCE.md). The browser tests and the start-up benchmark run
+// this bundle; unit tests and the other benchmarks run the sources. It is rebuilt when it is stale
+// (buildServerWhenStale).
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
