@@ -201,6 +201,8 @@ export type NewPageOptions = {
   viewport?: { width: number; height: number };
   /** the app's address; relative `page.goto("/login")` then works */
   baseUrl?: string;
+  /** the system setting 减弱动态效果 (prefers-reduced-motion) */
+  reducedMotion?: "reduce" | "no-preference";
 };
 
 // ---------- Content-Security-Policy ----------
@@ -249,6 +251,7 @@ export async function newPage(browser: Browser, options: NewPageOptions = {}): P
     timezoneId: "Asia/Shanghai",
     baseURL: options.baseUrl,
     deviceScaleFactor: 1,
+    reducedMotion: options.reducedMotion ?? "no-preference",
   });
   context.setDefaultTimeout(15_000);
   await context.addInitScript(reportViolations);

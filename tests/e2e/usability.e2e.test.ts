@@ -253,6 +253,46 @@ describe("the session check", () => {
   });
 });
 
+describe("less motion", () => {
+  /**
+   * In seconds: the sign-in button's transition (antd's own), and the animation of an element that
+   * asks for a two-second one that never ends (as antd's slides, zooms and spinners do).
+   */
+  async function motionOf(reducedMotion: "reduce" | "no-preference") {
+    const page = await newPage(browser, { baseUrl: app.baseUrl, reducedMotion });
+    try {
+      await page.goto("/login");
+      const button = page.getByRole("button", { name: /登\s*录/ });
+      const transition = await button.evaluate((el) => Number.parseFloat(getComputedStyle(el).transitionDuration));
+      const animation = await page.evaluate(() => {
+        const probe = document.createElement("div");
+        probe.style.animation = "probe-spin 2s linear infinite";
+        document.body.append(probe);
+        const style = getComputedStyle(probe);
+        const seconds = {
+          duration: Number.parseFloat(style.animationDuration),
+          repeats: style.animationIterationCount,
+        };
+        probe.remove();
+        return seconds;
+      });
+      return { transition, animation };
+    } finally {
+      await page.context().close();
+    }
+  }
+
+  test("whoever asks the system for less motion gets no transitions and no endless animations", async () => {
+    const usual = await motionOf("no-preference");
+    expect(usual.transition).toBeGreaterThan(0.1);
+    expect(usual.animation).toEqual({ duration: 2, repeats: "infinite" });
+    const reduced = await motionOf("reduce");
+    expect(reduced.transition).toBeLessThan(0.001);
+    expect(reduced.animation.duration).toBeLessThan(0.001);
+    expect(reduced.animation.repeats).toBe("1");
+  });
+});
+
 describe("start-up output", () => {
   test("npm start says where the hub is and, on a fresh database, how to sign in", () => {
     const port = new URL(app.baseUrl).port;
