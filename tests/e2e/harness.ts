@@ -281,23 +281,27 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
 }
 
 /**
- * Opens the user menu in the header and picks `item` once the menu has stopped moving. antd's
- * dropdown slides in and is aligned under its button after it first shows; on a loaded machine a
- * click can press on the item and release on the menu's edge (seen in CI: no click, the menu stays
- * open), which Playwright's own check of two equal frames does not catch.
+ * Clicks an element of an antd popup (a dropdown menu, a select's options, a pop-confirm) once the
+ * popup has stopped moving. antd's popups slide or zoom in and are aligned after they first show; on
+ * a loaded machine a click can press on the element and release on the popup's edge (seen in CI: no
+ * click, the user menu still open), which Playwright's own check of two equal frames does not catch.
  */
+export async function clickSettled(target: Locator): Promise<void> {
+  await target.waitFor();
+  await expect.poll(() => hasSettled(target), { message: "the popup settles" }).toBe(true);
+  await target.click();
+}
+
+/** Opens the user menu in the header and picks `item`. */
 export async function chooseFromUserMenu(page: Page, item: string): Promise<void> {
   await page.getByRole("button", { name: /用户菜单/ }).click();
-  const menuItem = page.getByRole("menuitem", { name: item });
-  await menuItem.waitFor();
-  await expect.poll(() => hasSettled(menuItem), { message: `menu item ${item} settles` }).toBe(true);
-  await menuItem.click();
+  await clickSettled(page.getByRole("menuitem", { name: item }));
 }
 
 /** No animation runs in the element's popup, and the element stays put for 100 ms. */
 function hasSettled(locator: Locator): Promise<boolean> {
   return locator.evaluate(async (element) => {
-    const popup = element.closest(".ant-dropdown") ?? element;
+    const popup = element.closest(".ant-dropdown, .ant-select-dropdown, .ant-popover") ?? element;
     const box = () => JSON.stringify(element.getBoundingClientRect());
     const before = box();
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
+import { clickSettled, launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
 
 let app: RunningApp;
 let browser: Browser;
@@ -55,7 +55,7 @@ describe("老书记问答", () => {
       await title.pressSequentially("，补偿标准怎么定？", { delay: 20 });
       await worker.getByLabel("详细描述").fill("一楼两户说采光受影响，要求**每户补偿**，高层住户觉得太高。");
       await worker.getByLabel("能力分类").click();
-      await worker.locator(".ant-select-item-option", { hasText: "协商议事力" }).click();
+      await clickSettled(worker.locator(".ant-select-item-option", { hasText: "协商议事力" }));
       await worker.getByLabel("标签").fill("加装电梯");
       await worker.getByLabel("标签").press("Enter");
       await worker.getByRole("button", { name: "发布问题" }).click();

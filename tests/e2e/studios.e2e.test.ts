@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
+import { clickSettled, launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
 
 let app: RunningApp;
 let browser: Browser;
@@ -191,7 +191,7 @@ describe("studios in the browser", () => {
       const pick = async (label: string, name: string) => {
         await admin.getByLabel(label).click();
         await admin.getByLabel(label).fill(name);
-        await admin.locator(".ant-select-item-option", { hasText: name }).first().click();
+        await clickSettled(admin.locator(".ant-select-item-option", { hasText: name }).first());
       };
       await pick("社区导师", "李建华导师");
       // one mentee is not enough
@@ -232,7 +232,7 @@ describe("studios in the browser", () => {
       const panel = organiser.getByTestId("studio-members-panel");
       await panel.waitFor();
       await organiser.getByLabel("搜索书记姓名或账号").fill("黄海燕");
-      await organiser.locator(".ant-select-item-option", { hasText: "黄海燕书记" }).first().click();
+      await clickSettled(organiser.locator(".ant-select-item-option", { hasText: "黄海燕书记" }).first());
       await panel.getByTestId("studio-member-add").click();
       await expect
         .poll(() => panel.getByTestId("studio-member-row").allTextContents())
@@ -250,10 +250,7 @@ describe("studios in the browser", () => {
       // taken out again (with a confirm): her open room turns read-only at once
       await panel.getByRole("button", { name: "移出 黄海燕书记" }).click();
       // antd spaces out a two-character button label (「移 出」)
-      await organiser
-        .locator(".ant-popconfirm")
-        .getByRole("button", { name: /^移\s*出$/ })
-        .click();
+      await clickSettled(organiser.locator(".ant-popconfirm").getByRole("button", { name: /^移\s*出$/ }));
       await expect.poll(() => panel.getByTestId("studio-member-row").count()).toBe(3);
       await sec3.getByTestId("studio-left-banner").waitFor();
       await sec3.getByTestId("studio-system-line").filter({ hasText: "黄海燕书记离开了工作室" }).waitFor();
