@@ -19,6 +19,20 @@ export type RoomPush = { [E in RoomEvent]: { event: E; payload: Parameters<Forum
 /** A handler for each of the room's pushes: the same table listens live and replays what was kept. */
 export type RoomHandlers = { [E in RoomEvent]: ForumServerEvents[E] };
 
+/** Listens to each of the room's pushes with its handler; returns what stops listening. */
+export function listenToRoom(handlers: RoomHandlers): () => void {
+  // socket.io's typed overloads can't follow a key through a loop
+  const loose = getSocket() as unknown as {
+    on(event: string, fn: never): void;
+    off(event: string, fn: never): void;
+  };
+  const entries = Object.entries(handlers) as [string, never][];
+  for (const [event, handler] of entries) loose.on(event, handler);
+  return () => {
+    for (const [event, handler] of entries) loose.off(event, handler);
+  };
+}
+
 /** Hands a kept push to its handler. */
 export function replayPush(handlers: RoomHandlers, push: RoomPush): void {
   // the event names the payload's type; TypeScript can't follow that through the union
@@ -60,22 +74,16 @@ export function joinEarly(forumId: string, timeoutMs = 15_000): Promise<unknown>
   // all of them: useForumRoom's handlers pick this forum's when they replay them. A page that never
   // takes the join over (sent elsewhere on the way) must not keep a busy room's pushes for ever:
   // past MAX_KEPT the early join is dropped, and a room page opened later joins as usual.
-  const keepers = ROOM_EVENTS.map(
-    (event) =>
-      [
-        event,
-        (payload: unknown) => {
-          pushes.push({ event, payload } as RoomPush);
-          if (pushes.length >= MAX_KEPT) current.stop();
-        },
-      ] as const,
-  );
-  // socket.io's typed overloads can't follow a key through a loop
-  const loose = socket as unknown as {
-    on(event: string, fn: (payload: unknown) => void): void;
-    off(event: string, fn: (payload: unknown) => void): void;
-  };
-  for (const [event, keep] of keepers) loose.on(event, keep);
+  const keepers = Object.fromEntries(
+    ROOM_EVENTS.map((event) => [
+      event,
+      (payload: unknown) => {
+        pushes.push({ event, payload } as RoomPush);
+        if (pushes.length >= MAX_KEPT) current.stop();
+      },
+    ]),
+  ) as unknown as RoomHandlers;
+  const stopKeeping = listenToRoom(keepers);
   let onRefused: () => void = () => {};
   const refused = new Promise<void>((resolve) => {
     onRefused = resolve;
@@ -95,7 +103,7 @@ export function joinEarly(forumId: string, timeoutMs = 15_000): Promise<unknown>
     ack,
     pushes,
     stop() {
-      for (const [event, keep] of keepers) loose.off(event, keep);
+      stopKeeping();
       socket.off("connect", emit);
       socket.off("connect_error", onRefused);
       if (pending === current) pending = null;

@@ -5,6 +5,7 @@ import { emitWithAck, type EventAck, type EventPayload, getSocket } from "../../
 import {
   earlyAnswer,
   type EarlyJoin,
+  listenToRoom,
   type RoomHandlers,
   type RoomPush,
   replayPush,
@@ -103,11 +104,6 @@ export function useForumRoom(forumId: string, me: User) {
       "forum:deleted": onDeleted,
     };
     const replay = (push: RoomPush) => replayPush(handlers, push);
-    // socket.io's typed overloads can't follow a key through a loop
-    const loose = socket as unknown as {
-      on(event: string, fn: (payload: never) => void): void;
-      off(event: string, fn: (payload: never) => void): void;
-    };
     // Joined on connecting when the room mounts before the connection is up (a cold load renders
     // the room beside the handshake): one join, not one buffered plus one on connect.
     let joinedOnce = false;
@@ -115,7 +111,7 @@ export function useForumRoom(forumId: string, me: User) {
       void join(joinedOnce);
       joinedOnce = true;
     };
-    for (const [event, handler] of Object.entries(handlers)) loose.on(event, handler);
+    const stopListening = listenToRoom(handlers);
     socket.on("connect", onConnect);
     // from here on this hook hears the room's pushes; the early join's keep what came before
     const early = takeEarlyJoin(forumId);
@@ -126,7 +122,7 @@ export function useForumRoom(forumId: string, me: User) {
     return () => {
       alive = false;
       clearTimeout(retryTimer);
-      for (const [event, handler] of Object.entries(handlers)) loose.off(event, handler);
+      stopListening();
       socket.off("connect", onConnect);
       if (socket.connected) void emitWithAck("forum:leave", { forumId }, 2000);
     };
