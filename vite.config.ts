@@ -3,6 +3,7 @@ import react from "@vitejs/plugin-react";
 import { compression } from "vite-plugin-compression2";
 import { VitePWA } from "vite-plugin-pwa";
 import { fileURLToPath } from "node:url";
+import { antdStyles } from "./client/vite/antdStyles.ts";
 import { chineseLabels, chineseLabelsForDeps } from "./client/vite/chineseLabels.ts";
 import { type FirstLoad, firstLoads } from "./client/vite/firstLoads.ts";
 
@@ -26,6 +27,8 @@ const FIRST_LOADS: FirstLoad[] = [
     label: "居民现场（选票码、现场二维码）/g/:code /v/:code",
     pattern: "^/(g|v)/[^/]+$",
     modules: ["src/features/guests/GuestPages.tsx"],
+    // a ballot code's guest session is asked for before the app's scripts have arrived
+    bootScripts: ["/boot/guest-code.js"],
   },
 ];
 
@@ -40,6 +43,8 @@ export default defineConfig({
     react(),
     // Chinese screen-reader names where antd's dependencies hard-code English ones
     chineseLabels(),
+    // antd's prebuilt styles as two stylesheets: what the cold-opened pages' first screen needs, then the rest
+    antdStyles(),
     // An installable shell: the service worker caches the app's own files only — never API
     // answers, sockets or documents — so a phone can open the hub (and its local copies) while
     // the server is away, and a new release replaces the old shell by itself.

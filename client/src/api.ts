@@ -69,15 +69,26 @@ export async function api<T = unknown>(path: string, options: ApiOptions = {}): 
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
 
-  let response: Response;
-  try {
-    response = await fetch(path, {
+  return readAnswer<T>(
+    fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
       signal,
-    });
+    }),
+    signal,
+  );
+}
+
+/**
+ * Reads a request's answer as `api()` does: the parsed JSON body (undefined for 204), or an
+ * ApiError. For a request started outside `api()` (the ballot code's boot script, guestCode.ts).
+ */
+export async function readAnswer<T = unknown>(request: Promise<Response>, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await request;
   } catch (err) {
     if (signal?.aborted || (err instanceof DOMException && err.name === "AbortError")) {
       throw new ApiError(0, "aborted", shell.httpErrors.network);

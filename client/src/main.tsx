@@ -1,4 +1,4 @@
-import { StrictMode, useMemo, type ReactNode } from "react";
+import { StrictMode, useEffect, useMemo, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -9,10 +9,12 @@ import "dayjs/locale/zh-cn";
 import { isUnauthorized } from "./api.ts";
 import { ME_QUERY_KEY, meQuery } from "./auth.tsx";
 import { App, firstScreen } from "./App.tsx";
+import { enableLaterStylesAfterPaint } from "./laterStyles.ts";
+import { useIdle } from "./layout/useIdle.ts";
 import { makeTheme, useLargeScreen } from "./theme.ts";
-// antd's styles as one prebuilt stylesheet (the theme sets `zeroRuntime`): computing and inserting
-// them at run time was about a quarter of a phone's first render (docs/PERFORMANCE.md, first load).
-import "antd/dist/antd.css";
+// antd's styles are prebuilt stylesheets linked from index.html (client/vite/antdStyles.ts; the theme
+// sets `zeroRuntime`): computing and inserting them at run time was about a quarter of a phone's
+// first render (docs/PERFORMANCE.md, first load).
 import "./styles.css";
 
 dayjs.locale("zh-cn");
@@ -38,6 +40,7 @@ const queryClient: QueryClient = new QueryClient({
 function ThemedRoot({ children }: { children: ReactNode }) {
   const large = useLargeScreen();
   const theme = useMemo(() => makeTheme(large), [large]);
+  useEffect(enableLaterStylesAfterPaint, []);
   return (
     <ConfigProvider locale={zhCN} theme={theme}>
       <AntApp>{children}</AntApp>
@@ -45,11 +48,19 @@ function ThemedRoot({ children }: { children: ReactNode }) {
   );
 }
 
-// The offline shell (see vite.config.ts) registers after the first paint, so it never delays sign-in.
-if (import.meta.env.PROD && "serviceWorker" in navigator) {
-  window.addEventListener("load", () => {
+/**
+ * The offline shell (see vite.config.ts) registers once the first screen is up and the browser has
+ * had an idle moment: its worker then fetches the whole shell, which on a phone in a hall would
+ * otherwise share the network and the main thread with the page being opened (the window's `load`
+ * comes before the first render, which waits for the page's data).
+ */
+function OfflineShell() {
+  const idle = useIdle();
+  useEffect(() => {
+    if (!idle || !import.meta.env.PROD || !("serviceWorker" in navigator)) return;
     void import("virtual:pwa-register").then(({ registerSW }) => registerSW({ immediate: true }));
-  });
+  }, [idle]);
+  return null;
 }
 
 // The first render waits for what the page opened needs, all of it already on its way: who is
@@ -62,6 +73,7 @@ const firstRenderReady = Promise.allSettled([firstScreen, queryClient.prefetchQu
 void Promise.race([firstRenderReady, new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]).then(() =>
   createRoot(document.getElementById("root")!).render(
     <StrictMode>
+      <OfflineShell />
       <ThemedRoot>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>

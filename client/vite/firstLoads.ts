@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import type { Plugin } from "vite";
+import { AFTER_FIRST_RENDER } from "./antdStyles.ts";
 
 /**
  * A page people open cold (from a QR code, a bookmark, the sign-in link) and the source modules it
@@ -16,10 +17,12 @@ export type FirstLoad = {
   pattern: string;
   /** source modules relative to the client root, in the order the router reaches them */
   modules: string[];
+  /** plain scripts from client/public the page runs as soon as each arrives, before the app's own */
+  bootScripts?: string[];
 };
 
 /** What the server and the size check read: client/dist/first-load/routes.json. */
-export type FirstLoadRoute = Omit<FirstLoad, "modules"> & {
+export type FirstLoadRoute = Omit<FirstLoad, "modules" | "bootScripts"> & {
   /** the HTML to answer with, relative to client/dist */
   html: string;
   /** every JavaScript file the page runs before it is usable, the entry's included */
@@ -84,6 +87,8 @@ export function firstLoads(pages: FirstLoad[]): Plugin {
         const inIndex = (file: string) => indexHtml.includes(`/${file}"`);
         const css = new Set([...js].flatMap((file) => [...(byFile.get(file)?.viteMetadata?.importedCss ?? [])]));
         const preloads = [
+          // high priority: an async script is otherwise fetched after everything the page links
+          ...(page.bootScripts ?? []).map((src) => `<script src="${src}" async fetchpriority="high"></script>`),
           ...[...js]
             .filter((file) => !inIndex(file))
             .map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`),
@@ -92,14 +97,33 @@ export function firstLoads(pages: FirstLoad[]): Plugin {
             .map((file) => `<link rel="stylesheet" crossorigin href="/${file}">`),
         ];
         if (!indexHtml.includes("</head>")) this.error("first-loads: index.html has no </head>");
-        const html = indexHtml.replace("</head>", `${preloads.join("")}</head>`);
+        const html = deferLaterStyles(indexHtml).replace("</head>", `${preloads.join("")}</head>`);
         const htmlFile = `${FIRST_LOAD_DIR}/${page.name}.html`;
         writeCompressed(join(outDir, htmlFile), html);
-        routes.push({ name: page.name, label: page.label, pattern: page.pattern, html: htmlFile, js: [...js] });
+        // the boot scripts count against the page's budget like its modules
+        const bootFiles = (page.bootScripts ?? []).map((src) => src.replace(/^\//, ""));
+        routes.push({
+          name: page.name,
+          label: page.label,
+          pattern: page.pattern,
+          html: htmlFile,
+          js: [...js, ...bootFiles],
+        });
       }
       writeFileSync(join(outDir, FIRST_LOAD_DIR, "routes.json"), `${JSON.stringify(routes, null, 2)}\n`);
     },
   };
+}
+
+/**
+ * A stylesheet marked for after the first render keeps its place (so the cascade's order is the
+ * same as on every other page) but is `disabled`: the browser does not fetch it until the app
+ * enables it, and the first screen's files have the phone's network to themselves.
+ */
+function deferLaterStyles(html: string): string {
+  return html.replace(new RegExp(`<link\\b[^>]*\\b${AFTER_FIRST_RENDER}\\b[^>]*>`, "g"), (link) =>
+    link.replace(/\s*\/?>$/, " disabled>"),
+  );
 }
 
 /** The file and its .br and .gz beside it, as the server's static handler expects. */

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { firstScreenComponentOf } from "../../client/vite/antdStyles.ts";
 import { launchBrowser, newPage, REPO_ROOT, signIn, startApp, type RunningApp } from "./harness.ts";
 
 type FirstLoadRoute = { name: string; html: string; js: string[] };
@@ -24,6 +25,27 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
 });
+
+/** A fresh printed ballot code of a new examination forum (sec2 hosts it). */
+async function newBallotCode(): Promise<string> {
+  const host = await newPage(browser, { baseUrl: app.baseUrl });
+  await signIn(host, "sec2");
+  const presenterId = ((await (await host.request.get("/api/forums/presenters")).json()) as { users: { id: string }[] })
+    .users[0]!.id;
+  const created = await host.request.post("/api/forums", {
+    data: {
+      title: "首次加载 现场评议",
+      mode: "examination",
+      startsAt: new Date().toISOString(),
+      talks: [{ title: "议题", presenterId }],
+    },
+  });
+  const forumId = ((await created.json()) as { forum: { id: string } }).forum.id;
+  const codes = await host.request.post(`/api/forums/${forumId}/ballot-codes`, { data: { group: "party", count: 1 } });
+  const code = ((await codes.json()) as { codes: { code: string }[] }).codes[0]!.code;
+  await host.context().close();
+  return code;
+}
 
 describe("client delivery", () => {
   test("the sign-in page's scripts arrive compressed and immutable; the page itself is revalidated", async () => {
@@ -140,6 +162,93 @@ describe("first loads", () => {
     expect(sessionChecks, JSON.stringify({ seen, warnings })).toHaveLength(1);
     expect(warnings.filter((w) => /preload/i.test(w))).toEqual([]);
     await page.context().close();
+  });
+
+  test("a page opened cold is usable before antd's later stylesheet is fetched, which then takes its place", async () => {
+    const code = await newBallotCode();
+
+    // other pages link both parts, neither disabled
+    const home = await fetch(`${app.baseUrl}/forums`).then((r) => r.text());
+    expect(home).toMatch(/<link[^>]*antd-later-[^>]*data-after-first-render>/);
+
+    const phone = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 375, height: 760 } });
+    await signIn(phone, "worker1");
+    const forums = (await (await phone.request.get("/api/forums")).json()) as { forums: { id: string }[] };
+    const cases = [
+      { path: `/forums/${forums.forums[0]!.id}`, ready: phone.locator(".questions-panel textarea"), signedIn: true },
+      { path: "/login", ready: phone.getByLabel("用户名"), signedIn: false },
+      { path: `/g/${code}`, ready: phone.getByText("您的身份：党员代表"), signedIn: false },
+    ];
+    for (const { path, ready, signedIn } of cases) {
+      if (!signedIn) await phone.context().clearCookies();
+      // the later part is held back until the page has been checked: a first screen that waited for it would never come
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let asked = false;
+      await phone.route("**/assets/antd-later-*.css", async (route) => {
+        asked = true;
+        await released;
+        await route.continue();
+      });
+      await phone.goto(path);
+      await ready.waitFor();
+      if (signedIn) await ready.fill("先提一个问题");
+
+      const shown = await phone.evaluate(() => [
+        ...new Set([...document.querySelectorAll("[class]")].flatMap((el) => [...el.classList])),
+      ]);
+      const unstyled = shown.filter((name) => name.startsWith("ant-") && firstScreenComponentOf(name) === null);
+      expect(unstyled, `${path}: antd classes on the first screen whose rules wait for the later part`).toEqual([]);
+
+      // once painted, the page asks for the rest, and it lands before the app's own stylesheet
+      await expect.poll(() => asked, { message: path }).toBe(true);
+      release();
+      await expect
+        .poll(
+          () =>
+            phone.evaluate(() =>
+              [...document.styleSheets]
+                .map((sheet) => {
+                  const href = sheet.href ?? "";
+                  const name = /antd-later-/.test(href)
+                    ? "later"
+                    : /antd-first-screen-/.test(href)
+                      ? "first"
+                      : /\/index-/.test(href)
+                        ? "app"
+                        : "";
+                  return name && sheet.cssRules.length > 0 ? name : "";
+                })
+                .filter(Boolean),
+            ),
+          { message: path },
+        )
+        .toEqual(["first", "later", "app"]);
+      await phone.unroute("**/assets/antd-later-*.css");
+    }
+    await phone.context().close();
+  });
+
+  test("a ballot code's guest session is asked for by the page's boot script, once, and the app takes its answer", async () => {
+    const code = await newBallotCode();
+    const phone = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 375, height: 760 } });
+    const cdp = await phone.context().newCDPSession(phone);
+    await cdp.send("Network.enable");
+    type Sent = { request: { url: string; method: string }; initiator: { stack?: { callFrames: { url: string }[] } } };
+    const redeems: string[] = [];
+    cdp.on("Network.requestWillBeSent", (event: Sent) => {
+      if (event.request.method === "POST" && new URL(event.request.url).pathname === "/api/guest/code")
+        redeems.push(event.initiator.stack?.callFrames[0]?.url ?? "");
+    });
+    await phone.goto(`/g/${code}`);
+    await phone.getByText("您的身份：党员代表").waitFor();
+    expect(redeems).toHaveLength(1);
+    expect(new URL(redeems[0]!).pathname).toBe("/boot/guest-code.js");
+    // the script is the page's own file, allowed by the Content-Security-Policy, and leaves nothing behind
+    expect(await phone.evaluate(() => "earlyGuestCode" in window && window.earlyGuestCode !== undefined)).toBe(false);
+    await phone.context().close();
   });
 
   test("a mangled ballot-code address shows why the code failed, not a blank page", async () => {

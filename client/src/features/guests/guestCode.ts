@@ -1,7 +1,14 @@
 import type { GuestView } from "../../../../shared/forums.ts";
-import { api } from "../../api.ts";
+import { api, readAnswer } from "../../api.ts";
 import { connectSocket, getSocket } from "../../socket.ts";
 import { joinEarly } from "../forums/earlyJoin.ts";
+
+declare global {
+  interface Window {
+    /** the request client/public/boot/guest-code.js started for the code in the address */
+    earlyGuestCode?: { code: string; answer: Promise<Response> };
+  }
+}
 
 /** The request started at boot for the code in the address, until the page takes it. */
 let early: { code: string; guest: Promise<GuestView>; answered?: GuestView } | null = null;
@@ -31,13 +38,19 @@ export function earlyGuest(code: string): GuestView | undefined {
 }
 
 /**
- * Started by App.tsx while the page's scripts are still arriving: a phone that scanned the code
- * waits for one round trip beside the scripts, not one after them, and the guest's realtime
+ * Started by App.tsx: a phone that scanned the code waits for one round trip beside the scripts,
+ * not one after them — the page's boot script (client/public/boot/guest-code.js) has usually asked
+ * already, and its answer is taken rather than asking again — and the guest's realtime
  * connection and the forum's join follow at once (earlyJoin.ts). Failures are the page's to show
  * when it takes the answer. Settles when the join has its answer or nothing more will happen.
  */
 export function openGuestCodeEarly(code: string): Promise<unknown> {
-  const guest = openGuestCode(code);
+  const started = window.earlyGuestCode;
+  window.earlyGuestCode = undefined;
+  const guest =
+    started?.code === code
+      ? readAnswer<{ guest: GuestView }>(started.answer).then((r) => r.guest)
+      : openGuestCode(code);
   const entry: NonNullable<typeof early> = { code, guest };
   early = entry;
   return guest.then(

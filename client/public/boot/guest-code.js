@@ -1,0 +1,18 @@
+// A printed ballot code's page (/g/:code) asks for its guest session as soon as this small file
+// arrives, rather than once the app's scripts have arrived and run: seconds earlier on a phone in a
+// hall. The app takes the answer over (client/src/features/guests/guestCode.ts). Linked only from
+// that page's HTML (vite.config.ts), a plain script so that it needs nothing else to run.
+(() => {
+  // only what looks like a code, as the app's own check (client/src/App.tsx)
+  const match = /^\/g\/([A-Za-z0-9]{4,20})$/.exec(window.location.pathname);
+  if (!match) return;
+  const answer = fetch("/api/guest/code", {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body: JSON.stringify({ code: match[1] }),
+    credentials: "same-origin",
+  });
+  // the app reads the failure itself; until it does, a lost network is not an unhandled rejection
+  answer.catch(() => {});
+  window.earlyGuestCode = { code: match[1], answer };
+})();
