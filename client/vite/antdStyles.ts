@@ -4,10 +4,13 @@ import { createRequire } from "node:module";
 import postcss, { type Rule } from "postcss";
 import type { Plugin } from "vite";
 
+/** Marks a stylesheet a page opened cold may load after its first render (see firstLoads.ts). */
+export const AFTER_FIRST_RENDER = "data-after-first-render";
+
 /**
  * The antd components a page opened cold (the forum room, the guest pages, sign-in) shows in its
- * first screen, by their class prefix. tests/e2e/firstScreen.e2e.test.ts opens those pages and
- * fails if their first screen shows a component missing here.
+ * first screen, by their class prefix. A browser test (tests/e2e/delivery.e2e.test.ts, first loads)
+ * opens those pages and fails if their first screen shows a component missing here.
  */
 export const FIRST_SCREEN_COMPONENTS = [
   "ant-alert",
@@ -113,6 +116,3 @@ export function antdStyles(): Plugin {
     },
   };
 }
-
-/** Marks a stylesheet a page opened cold may load after its first render (see firstLoads.ts). */
-export const AFTER_FIRST_RENDER = "data-after-first-render";
