@@ -183,8 +183,17 @@ describe("forums in the browser", () => {
 
     // the host ends it and the archive shows what happened
     await presenter.getByRole("button", { name: "结束论坛" }).click();
-    await presenter.getByRole("button", { name: /确\s*定|OK/ }).click();
-    await expect.poll(() => presenter.getByTestId("forum-status").textContent()).toBe("已结束");
+    const endConfirm = presenter.getByRole("dialog").filter({ hasText: "确定结束论坛" });
+    await endConfirm.getByRole("button", { name: /确\s*定/ }).click();
+    await endConfirm.waitFor({ state: "hidden" });
+    // a refusal would show as a message: name it in the failure rather than a bare 进行中
+    await expect
+      .poll(async () => {
+        const status = await presenter.getByTestId("forum-status").textContent();
+        const messages = await presenter.locator(".ant-message").allTextContents();
+        return status === "已结束" ? status : `${status} ${messages.join(" ")}`;
+      })
+      .toBe("已结束");
     await viewerA.goto(`/forums/${forum.id}/archive`);
     await viewerA.getByTestId("forum-archive").waitFor();
     expect(await viewerA.getByTestId("forum-archive").textContent()).toContain(question);

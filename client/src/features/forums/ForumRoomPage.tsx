@@ -272,7 +272,9 @@ export function ForumRoomPage() {
           )}
         </Space>
       </div>
-      {room.viewer.isHost && forum.status !== "ended" && <HostBar room={room} disabled={offline} />}
+      {room.viewer.isHost && forum.status !== "ended" && (
+        <HostBar room={room} disabled={offline} onEnded={(ended) => dispatch({ type: "forum", forum: ended })} />
+      )}
       {room.viewer.isHost && <EventCheckinSection kind="forum" activityId={forum.id} />}
       <div className="forum-room-body">
         <div className="forum-room-main">

@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import { App, Button, Tag } from "antd";
-import type { ForumControl } from "../../../../shared/forums.ts";
+import type { Forum, ForumControl } from "../../../../shared/forums.ts";
 import { emitWithAck } from "../../socket.ts";
 import { ballots as ballotStrings } from "../../strings/ballots.ts";
 import { forums as t } from "../../strings/forums.ts";
@@ -8,8 +8,20 @@ import { DeleteForumButton, EditForumButton, WeightsButton } from "./HostTools.t
 import { LoopbackWarning } from "./joinLink.tsx";
 import type { RoomState } from "./useForumRoom.ts";
 
-/** The host's controls above the room: start, next talk, end, weights, ballots, edit and delete. */
-export function HostBar({ room, disabled }: { room: RoomState; disabled: boolean }) {
+/**
+ * The host's controls above the room: start, next talk, end, weights, ballots, edit and delete.
+ * `onEnded` gets the ended forum from the acknowledgement: the end is final, so the host's screen
+ * shows it even when the room's broadcast of it was lost to a reconnect.
+ */
+export function HostBar({
+  room,
+  disabled,
+  onEnded,
+}: {
+  room: RoomState;
+  disabled: boolean;
+  onEnded: (forum: Forum) => void;
+}) {
   const { message, modal } = App.useApp();
   const { forum } = room;
   const current = forum.talks.findIndex((x) => x.id === forum.currentTalkId);
@@ -21,6 +33,7 @@ export function HostBar({ room, disabled }: { room: RoomState; disabled: boolean
       ...(action === "next" ? { expectedIndex: current } : {}),
     });
     if (!ack.ok) message.error(ack.error.message);
+    else if (ack.forum.status === "ended") onEnded(ack.forum);
   };
   return (
     <>
