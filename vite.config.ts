@@ -5,6 +5,7 @@ import { VitePWA } from "vite-plugin-pwa";
 import { fileURLToPath } from "node:url";
 import { antdStyles } from "./client/vite/antdStyles.ts";
 import { chineseLabels, chineseLabelsForDeps } from "./client/vite/chineseLabels.ts";
+import { firstLoadChunks } from "./client/vite/firstLoadChunks.ts";
 import { type FirstLoad, firstLoads } from "./client/vite/firstLoads.ts";
 
 const clientRoot = fileURLToPath(new URL("./client", import.meta.url));
@@ -101,8 +102,14 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         // What the entry imports statically is one file, not the ~30 small shared chunks the
-        // automatic splitting makes of it: on a phone each file is another round trip.
-        codeSplitting: { groups: [{ name: "initial", tags: ["$initial"] }] },
+        // automatic splitting makes of it: on a phone each file is another round trip. What the
+        // cold-opened pages add to it is a few files more, one per set of pages sharing it.
+        codeSplitting: {
+          groups: [
+            { name: "initial", tags: ["$initial"], priority: FIRST_LOADS.length + 1 },
+            ...firstLoadChunks(FIRST_LOADS, clientRoot),
+          ],
+        },
       },
     },
   },

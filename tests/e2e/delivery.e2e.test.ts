@@ -98,7 +98,8 @@ describe("first loads", () => {
     expect(room).toBeDefined();
     const html = await fetch(`${app.baseUrl}/forums/some-forum`).then((r) => r.text());
     for (const file of room!.js) expect(html, file).toContain(`/${file}"`);
-    const roomChunk = room!.js.find((file) => /ForumRoomPage/.test(file));
+    // the room's own code (client/vite/firstLoadChunks.ts names it after the one page that runs it)
+    const roomChunk = room!.js.find((file) => /first-forum-room-/.test(file));
     expect(roomChunk).toBeDefined();
     // the forum list, a new forum and the home page are not the room: they do not fetch it
     for (const path of ["/", "/forums", "/forums/new", "/qa"]) {
