@@ -21,6 +21,8 @@ const FIRST_LOADS: FirstLoad[] = [
     label: "书记论坛现场（扫码进入）/forums/:id",
     pattern: "^/forums/(?!new$)[^/]+$",
     modules: ["src/layout/AppLayout.tsx", "src/features/forums/index.tsx", "src/features/forums/ForumRoomPage.tsx"],
+    // the room's state is asked for over HTTP before the app's scripts have arrived
+    bootScripts: ["/boot/forum-room.js"],
   },
   // a resident without an account: the printed ballot code (/g/:code) or the venue QR (/v/:code)
   {

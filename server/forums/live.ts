@@ -73,6 +73,8 @@ const staleIndex = (current: number) =>
 /** Every command a forum's owner runs, by name: a forwarded command names one of these. */
 type Ops = {
   join: [input: null, result: ForumSnapshot];
+  /** the room as a join would show it, without joining: a page's first render (GET …/room) */
+  peek: [input: null, result: ForumSnapshot];
   presence: [input: null, result: null];
   agenda: [input: null, result: null];
   /** write the stage now (an agenda edit checks "not yet given" against the database) */
@@ -195,6 +197,7 @@ export class ForumLive {
 
   private readonly handlers: { [O in Op]: (user: UserRow, live: LiveForum, input: Ops[O][0]) => Promise<Ops[O][1]> } = {
     join: async (user, live) => this.snapshot(user, live),
+    peek: async (user, live) => this.viewOf(user, live),
     presence: async (_user, live) => {
       this.schedulePresence(live);
       return null;
@@ -236,6 +239,11 @@ export class ForumLive {
   private async snapshot(user: UserRow, live: LiveForum): Promise<ForumSnapshot> {
     if (Date.now() - live.presenceAt > PRESENCE_REUSE_MS) await this.refreshPresence(live);
     this.schedulePresence(live);
+    return this.viewOf(user, live);
+  }
+
+  /** What this person sees of the room: their own votes and ballots, no chat for a guest. */
+  private viewOf(user: UserRow, live: LiveForum): ForumSnapshot {
     const snapshot = live.snapshotFor(user.id, viewerOf(user, live.forum));
     return guestOf(user) ? { ...snapshot, chat: [] } : snapshot;
   }

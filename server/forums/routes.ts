@@ -71,6 +71,14 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: ForumsContext): void {
     return c.json({ forum: await getForum(ctx.db, forumId(c)) });
   });
 
+  // The room as the forum:join event would answer, asked for over HTTP by a page opened cold
+  // (client/public/boot/forum-room.js) so its first render need not wait for the realtime
+  // connection. Joining, with its pushes, is still the socket's.
+  api.get("/forums/:id/room", async (c) => {
+    const user = c.var.user;
+    return c.json({ state: await ctx.live.exec(forumId(c), "peek", user, null) });
+  });
+
   api.patch("/forums/:id", async (c) => {
     const user = c.var.user;
     const input = await readJson(c, UpdateForumSchema);

@@ -128,10 +128,17 @@ describe("first loads", () => {
     // the room's own requests only: the home page that signing in opened may still be fetching its chunks
     const roomUrl = `${app.baseUrl}/forums/${forumId}`;
     const initiators = new Map<string, string>();
-    type Sent = { documentURL: string; request: { url: string }; initiator: { type: string } };
+    const roomStateAskers: string[] = [];
+    type Sent = {
+      documentURL: string;
+      request: { url: string };
+      initiator: { type: string; stack?: { callFrames: { url: string }[] } };
+    };
     cdp.on("Network.requestWillBeSent", (event: Sent) => {
       const path = new URL(event.request.url).pathname;
       if (event.documentURL === roomUrl && !initiators.has(path)) initiators.set(path, event.initiator.type);
+      if (path === `/api/forums/${forumId}/room`)
+        roomStateAskers.push(event.initiator.stack?.callFrames[0]?.url ?? event.initiator.type);
     });
     const sessionChecks: string[] = [];
     page.on("request", (request) => {
@@ -161,6 +168,8 @@ describe("first loads", () => {
     const seen = JSON.stringify([...initiators]);
     for (const file of room.js) expect(initiators.get(`/${file}`), `${file} in ${seen}`).toBe("parser");
     expect(sessionChecks, JSON.stringify({ seen, warnings })).toHaveLength(1);
+    // the room's state was asked for once, by the page's boot script, before the app's scripts ran
+    expect(roomStateAskers).toEqual([`${app.baseUrl}/boot/forum-room.js`]);
     expect(warnings.filter((w) => /preload/i.test(w))).toEqual([]);
     await page.context().close();
   });

@@ -177,6 +177,44 @@ describe("forum room (useForumRoom)", () => {
     }
   });
 
+  it("renders first from the room the boot script fetched over HTTP, then takes the join's answer", async () => {
+    const forum = await newForum();
+    await otherJoins(forum.id);
+    // the connection is not up yet, as on a phone whose scripts have just arrived
+    disconnectSocket();
+    const joins = countJoins();
+    try {
+      // what client/public/boot/forum-room.js leaves for the app
+      window.earlyRoom = {
+        forumId: forum.id,
+        answer: fetch(`/api/forums/${forum.id}/room`, { credentials: "same-origin" }).then((r) => r.json()),
+      };
+      await joinEarly(forum.id);
+      expect(window.earlyRoom).toBeUndefined();
+      const peeked = earlyAnswer(forum.id);
+      expect(peeked?.ok && peeked.state.forum.id).toBe(forum.id);
+      expect(peeked?.ok && peeked.state.chat).toEqual([]);
+      // said after the page's request: only the join's answer has it
+      const said = await otherSays(forum.id, "签到处在一楼");
+      const room = openRoom(forum.id);
+      try {
+        await until("rendered", () => room.first() !== null);
+        expect(room.first()!.room?.forum.id).toBe(forum.id);
+        expect(texts(room.first()!)).toEqual([]);
+        connectSocket();
+        await until("the join's answer", () => ids(room.shown()).includes(said.id), 20_000);
+        expect(room.shown().status).toBe("joined");
+        // the early join was sent on connecting and taken over: one join in all
+        expect(joins.count()).toBe(1);
+      } finally {
+        room.close();
+      }
+    } finally {
+      joins.stop();
+      connectSocket();
+    }
+  }, 30_000);
+
   it("an early join no page takes over stops keeping pushes past its bound", async () => {
     const forum = await newForum();
     const socket = getSocket() as unknown as { listeners(e: string): ((p: unknown) => void)[] };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ForumQuestion } from "../../shared/forums.ts";
-import { connectSocket, createUser, emitAck, eventually, nextEvent } from "../helpers/clients.ts";
+import { ApiClient, connectSocket, createUser, emitAck, eventually, nextEvent } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { clientId, collect, joinForum, setupForum, sleep } from "./helpers.ts";
 
@@ -169,6 +169,39 @@ describe("joining and slides", () => {
     });
     expect((await emitAck(s, "forum:join", { forumId: forum.id })).ok).toBe(true);
     s.close();
+  });
+});
+
+describe("the room over HTTP (a page's first render)", () => {
+  it("answers what a join would, for this person; signed out 401, unknown 404, junk 400", async () => {
+    const { forum, host } = await setupForum(server);
+    const voter = await createUser(server, { role: "resident" });
+    const h = await joinForum(server, host.client, forum.id);
+    await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "start" });
+    const asked = await emitAck(h.socket, "forum:ask", {
+      forumId: forum.id,
+      text: "路灯何时修？",
+      clientId: clientId(),
+    });
+    const v = await joinForum(server, voter.client, forum.id);
+    await emitAck(v.socket, "forum:vote", { forumId: forum.id, questionId: asked.question.id });
+
+    const peeked = await voter.client.get(`/api/forums/${forum.id}/room`);
+    expect(peeked.status).toBe(200);
+    const joined = await emitAck(v.socket, "forum:join", { forumId: forum.id });
+    // the same view as the join's: the live status, the question with the person's own vote
+    expect(peeked.body.state.forum).toEqual(joined.state.forum);
+    expect(peeked.body.state.forum.status).toBe("live");
+    expect(peeked.body.state.questions).toEqual(joined.state.questions);
+    expect(peeked.body.state.myVotes).toEqual([asked.question.id]);
+    expect(peeked.body.state.viewer).toEqual(joined.state.viewer);
+    expect(peeked.body.state.viewer.isHost).toBe(false);
+
+    expect((await new ApiClient(server.url).get(`/api/forums/${forum.id}/room`)).status).toBe(401);
+    expect((await voter.client.get(`/api/forums/${crypto.randomUUID()}/room`)).status).toBe(404);
+    const junk = await voter.client.get("/api/forums/%E0%A4%A/room");
+    expect(junk.status).toBe(400);
+    for (const s of [h.socket, v.socket]) s.close();
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ForumServerEvents } from "../../../../shared/forums.ts";
+import type { ForumServerEvents, ForumSnapshot } from "../../../../shared/forums.ts";
 import { emitWithAck, type EventAck, getSocket } from "../../socket.ts";
 
 /** The room's pushes useForumRoom follows; kept from the early join's emit until it takes over. */
@@ -50,6 +50,8 @@ type Pending = {
   ack: Promise<JoinAck>;
   /** the answer once it is here, for the first render */
   answered?: JoinAck;
+  /** the room as the page's boot script had it over HTTP, if that came first */
+  peeked?: JoinAck;
   pushes: RoomPush[];
   stop(): void;
 };
@@ -115,12 +117,39 @@ export function joinEarly(forumId: string, timeoutMs = 15_000): Promise<unknown>
   });
   if (socket.connected) emit();
   else socket.on("connect", emit);
-  return Promise.race([ack, refused]);
+  return Promise.race([ack, refused, peekEarly(current)]);
 }
 
-/** The early join's answer for this forum if it is already here (the first render can show the room). */
+declare global {
+  interface Window {
+    /** the room's state client/public/boot/forum-room.js asked for (null: refused or failed) */
+    earlyRoom?: { forumId: string; answer: Promise<{ state: ForumSnapshot } | null> };
+  }
+}
+
+/**
+ * Settles when the boot script's request for this room has brought its state, kept for the first
+ * render; never when there is none or it failed: then the join's answer is what the render waits for.
+ */
+function peekEarly(current: Pending): Promise<void> {
+  const started = window.earlyRoom;
+  window.earlyRoom = undefined;
+  if (started?.forumId !== current.forumId) return new Promise(() => {});
+  return new Promise((resolve) => {
+    void started.answer.then((body) => {
+      if (!body?.state || current.answered) return;
+      current.peeked = { ok: true, state: body.state };
+      resolve();
+    });
+  });
+}
+
+/**
+ * What the first render can show of this forum's room: the early join's answer if it is here, else
+ * the state the boot script fetched (the join's answer then replaces it, see useForumRoom).
+ */
 export function earlyAnswer(forumId: string): JoinAck | undefined {
-  return pending?.forumId === forumId ? pending.answered : undefined;
+  return pending?.forumId === forumId ? (pending.answered ?? pending.peeked) : undefined;
 }
 
 /**

@@ -29,7 +29,8 @@ export type JoinStatus = "joining" | "joined" | "resyncing" | "error";
  * into its snapshot, and a join that times out is tried again with a growing pause.
  */
 export function useForumRoom(forumId: string, me: User) {
-  // a room opened cold may already have its snapshot (earlyJoin.ts): the first render shows it
+  // a room opened cold may already have its snapshot (earlyJoin.ts: the early join's answer, or the room
+  // the page's boot script fetched, which the join's answer then replaces): the first render shows it
   const [seed] = useState(() => earlyAnswer(forumId));
   const [state, dispatch] = useReducer(reduce, null, () =>
     seed?.ok ? reduce(null, { type: "snapshot", snapshot: seed.state, me, arrivedDuringJoin: [] }) : null,
