@@ -4,7 +4,7 @@ import { moveBytesOut } from "../files/moveOut.ts";
 import { ballotRoutes, guestRoutes } from "./guestRoutes.ts";
 import { guestHandshake } from "./guests.ts";
 import { ForumLive, type ForumsContext } from "./live.ts";
-import { forumRoutes } from "./routes.ts";
+import { forumRoutes, roomForFirstRender } from "./routes.ts";
 import { forumDecks } from "./schema.ts";
 import { seedForums } from "./seed.ts";
 import { forumGuestSocket, forumSocket, recheckForumRooms } from "./socket.ts";
@@ -23,8 +23,11 @@ export function createForumsFeature(): Feature {
       forumRoutes(api, withLive(ctx));
       ballotRoutes(api, ctx);
     },
-    // 现场评议: guests open a session with a ballot code and reach only these and the forum's audience events
-    publicRoutes: guestRoutes,
+    publicRoutes(api, ctx) {
+      // 现场评议: guests open a session with a ballot code and reach only these and the forum's audience events
+      guestRoutes(api, ctx);
+      roomForFirstRender(api, withLive(ctx));
+    },
     socket: (socket, ctx) => forumSocket(socket, withLive(ctx)),
     guestHandshake,
     guestSocket: (socket, ctx) => forumGuestSocket(socket, withLive(ctx)),

@@ -13,8 +13,9 @@ import {
   UpdateGroupsSchema,
 } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
-import { type ApiContext, type ApiEnv, readId, readJson, readQuery } from "../http/env.ts";
-import { forbidden } from "../lib/errors.ts";
+import { IdSchema } from "../../shared/ids.ts";
+import { type ApiContext, type ApiEnv, type PublicEnv, readId, readJson, readQuery } from "../http/env.ts";
+import { forbidden, parseWith } from "../lib/errors.ts";
 import { addTalk, deleteForum, deleteTalk, reorderTalks, updateForum, updateGroups, updateTalk } from "./agenda.ts";
 import { archiveMarkdown, archiveScoresCsv, buildArchive } from "./archive.ts";
 import { fileResponse } from "../files/serve.ts";
@@ -69,14 +70,6 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: ForumsContext): void {
   api.get("/forums/:id", async (c) => {
     c.var.user;
     return c.json({ forum: await getForum(ctx.db, forumId(c)) });
-  });
-
-  // The room as the forum:join event would answer, asked for over HTTP by a page opened cold
-  // (client/public/boot/forum-room.js) so its first render need not wait for the realtime
-  // connection. Joining, with its pushes, is still the socket's.
-  api.get("/forums/:id/room", async (c) => {
-    const user = c.var.user;
-    return c.json({ state: await ctx.live.exec(forumId(c), "peek", user, null) });
   });
 
   api.patch("/forums/:id", async (c) => {
@@ -168,5 +161,21 @@ export function forumRoutes(api: Hono<ApiEnv>, ctx: ForumsContext): void {
     }
     c.header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(`评分-${stamp}.csv`)}`);
     return c.body(archiveScoresCsv(archive), 200, { "content-type": "text/csv; charset=utf-8" });
+  });
+}
+
+/**
+ * The room as the forum:join event would answer this person, asked for over HTTP by a page opened
+ * cold (client/public/boot/forum-room.js) so its first render need not wait for the realtime
+ * connection; joining, with its pushes, is still the socket's. Public only so that a signed-out
+ * visitor's boot script gets a plain `{state: null}` rather than a 401 logged in the console: the
+ * room itself is a member's, as on every other forum route.
+ */
+export function roomForFirstRender(api: Hono<PublicEnv>, ctx: ForumsContext): void {
+  api.get("/forums/:id/room", async (c) => {
+    const user = c.var.user;
+    if (!user) return c.json({ state: null });
+    const id = parseWith(IdSchema, c.req.param("id"));
+    return c.json({ state: await ctx.live.exec(id, "peek", user, null) });
   });
 }

@@ -14,6 +14,8 @@ const PUBLIC_ROUTES = new Set([
   "POST /api/auth/logout",
   "GET /api/session",
   "GET /api/calendar/:file",
+  // a forum room's state for the page's first render: {state: null} without a session (no 401 in the console)
+  "GET /api/forums/:id/room",
   // 现场评议: a ballot code opens a guest session; these read the guest cookie, never a sign-in
   "GET /api/guest",
   "GET /api/guest/deck/:talkId",
