@@ -268,6 +268,8 @@ describe("guests", () => {
       "POST /api/auth/logout",
       "GET /api/session",
       "GET /api/calendar/:file",
+      // public, and nothing of the room without a sign-in (below)
+      "GET /api/forums/:id/room",
     ]);
     const seen = new Set<string>();
     for (const route of server.routes) {
@@ -285,6 +287,7 @@ describe("guests", () => {
     expect(seen.size).toBeGreaterThan(40);
     expect((await g.client.get("/api/me")).status).toBe(401);
     expect((await g.client.get(`/api/forums/${forum.id}`)).status).toBe(401);
+    expect((await g.client.get(`/api/forums/${forum.id}/room`)).body).toEqual({ state: null });
     expect((await g.client.get("/api/guest")).body.guest).toMatchObject({
       id: g.guest.id,
       forumId: forum.id,
