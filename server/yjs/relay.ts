@@ -11,7 +11,11 @@ export type RelayHandler = (kind: RelayKind, data: Uint8Array) => void;
 export interface DocRelay {
   publish(docName: string, kind: RelayKind, data: Uint8Array): void;
   subscribe(docName: string, handler: RelayHandler): Promise<void>;
-  unsubscribe(docName: string): Promise<void>;
+  /**
+   * Stops `handler`, and only it: a document unloaded just as it is opened again has a new copy
+   * subscribed under the same name, which the old copy's unsubscribe must leave alone.
+   */
+  unsubscribe(docName: string, handler: RelayHandler): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,8 +55,10 @@ export function redisRelay(pub: Redis, sub: Redis): DocRelay {
       handlers.set(docName, handler);
       await sub.subscribe(channel(docName));
     },
-    async unsubscribe(docName) {
+    async unsubscribe(docName, handler) {
+      if (handlers.get(docName) !== handler) return;
       handlers.delete(docName);
+      // Sent on the connection in order: a later subscribe to the channel still ends subscribed.
       await sub.unsubscribe(channel(docName));
     },
     async close() {

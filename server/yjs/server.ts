@@ -22,7 +22,7 @@ import {
 import type { DocRelay } from "./relay.ts";
 import type { DocStore } from "./persistence.ts";
 import { Outbox } from "./outbox.ts";
-import { type Connection, SharedDoc } from "./sharedDoc.ts";
+import { closeConnection, type Connection, SharedDoc } from "./sharedDoc.ts";
 
 const PING_INTERVAL_MS = 30_000;
 
@@ -143,6 +143,7 @@ export class YjsServer {
       access,
       awarenessIds: new Set(),
       awarenessBudget: new AwarenessBudget(),
+      refused: false,
     };
     this.alive.set(ws, true);
     this.outbox.label(ws, { doc: docName, userId: user.id });
@@ -168,7 +169,7 @@ export class YjsServer {
       await ready;
     } catch (error) {
       this.deps.log.error({ err: error, doc: docName }, "loading document failed");
-      ws.close(1011, "load failed");
+      closeConnection(conn, 1011, "load failed");
       return;
     }
     this.outbox.send(ws, encodeSyncStep1(shared.stateVector()));
@@ -178,10 +179,11 @@ export class YjsServer {
 
   /** One frame from one connection: decoded completely, then handled; a bad one closes only this connection. */
   private receive(shared: SharedDoc, conn: Connection, data: Uint8Array, isBinary: boolean): void {
-    // Frames queued behind the one that closed this connection are not read.
-    if (!shared.conns.has(conn.ws) || conn.ws.readyState !== conn.ws.OPEN) return;
+    // Frames queued behind the one that closed this connection are not read; those of a client
+    // that closed by itself are (they arrived whole, and it may have left right after typing).
+    if (conn.refused || !shared.conns.has(conn.ws)) return;
     if (!isBinary || data.byteLength > LIMITS.yjsMessageBytes) {
-      conn.ws.close(CLOSE_CODES.tooLarge, "message too large");
+      closeConnection(conn, CLOSE_CODES.tooLarge, "message too large");
       return;
     }
     try {
@@ -192,7 +194,11 @@ export class YjsServer {
         { err: error, doc: shared.name, userId: conn.user.id, bytes: data.byteLength },
         malformed ? "malformed yjs frame; connection closed" : "yjs frame failed; connection closed",
       );
-      conn.ws.close(malformed ? CLOSE_CODES.malformed : 1011, malformed ? "malformed message" : "internal error");
+      closeConnection(
+        conn,
+        malformed ? CLOSE_CODES.malformed : 1011,
+        malformed ? "malformed message" : "internal error",
+      );
     }
   }
 
@@ -226,7 +232,8 @@ export class YjsServer {
         { doc: shared.name, userId: conn.user.id, reason: verdict.reason },
         "awareness update refused; connection closed",
       );
-      conn.ws.close(
+      closeConnection(
+        conn,
         verdict.reason === "too_large" ? CLOSE_CODES.tooLarge : CLOSE_CODES.malformed,
         `awareness ${verdict.reason}`,
       );
@@ -237,7 +244,7 @@ export class YjsServer {
     if (!conn.awarenessBudget.take()) {
       // A client that keeps going far past the budget is not a cursor moving: cut it off.
       if (conn.awarenessBudget.refused > LIMITS.awarenessPerSecond * 5)
-        conn.ws.close(CLOSE_CODES.rateLimited, "too many presence updates");
+        closeConnection(conn, CLOSE_CODES.rateLimited, "too many presence updates");
       return;
     }
     awarenessProtocol.applyAwarenessUpdate(shared.awareness, verdict.update, conn);
@@ -279,12 +286,21 @@ export class YjsServer {
     await this.unloadIfIdle(shared);
   }
 
+  /**
+   * Unloads a document nobody has open, once what it queued is stored. Until then it stays the
+   * document's copy: a connection arriving meanwhile joins it, where loading storage afresh would
+   * miss the edits still on their way there.
+   */
   private async unloadIfIdle(shared: SharedDoc): Promise<void> {
-    const entry = this.docs.get(shared.name);
-    if (shared.conns.size === 0 && entry?.shared === shared && entry.holds === 0) {
-      this.docs.delete(shared.name);
-      await shared.destroy();
-    }
+    const idle = () => {
+      const entry = this.docs.get(shared.name);
+      return shared.conns.size === 0 && entry?.shared === shared && entry.holds === 0;
+    };
+    if (!idle()) return;
+    await shared.settled();
+    if (!idle()) return;
+    this.docs.delete(shared.name);
+    await shared.destroy();
   }
 
   /**
@@ -351,7 +367,7 @@ export class YjsServer {
       if (onlyUserId && conn.user.id !== onlyUserId) continue;
       const access = await kind.access(conn.user, docName).catch(() => null);
       if (!access) {
-        conn.ws.close(CLOSE_CODES.forbidden, "access withdrawn");
+        closeConnection(conn, CLOSE_CODES.forbidden, "access withdrawn");
         continue;
       }
       // A writer made a reader stays open read-only (its edits are dropped from now on); a reader
@@ -364,7 +380,7 @@ export class YjsServer {
   async disconnectSession(sessionId: string): Promise<void> {
     for (const { shared } of this.docs.values()) {
       for (const conn of shared.conns.values()) {
-        if (conn.sessionId === sessionId) conn.ws.close(CLOSE_CODES.unauthorized, "session ended");
+        if (conn.sessionId === sessionId) closeConnection(conn, CLOSE_CODES.unauthorized, "session ended");
       }
     }
   }
@@ -373,7 +389,7 @@ export class YjsServer {
   async disconnectUser(userId: string): Promise<void> {
     for (const { shared } of this.docs.values()) {
       for (const conn of shared.conns.values()) {
-        if (conn.user.id === userId) conn.ws.close(CLOSE_CODES.unauthorized, "session ended");
+        if (conn.user.id === userId) closeConnection(conn, CLOSE_CODES.unauthorized, "session ended");
       }
     }
   }
@@ -385,6 +401,9 @@ export class YjsServer {
 
   async close(): Promise<void> {
     clearInterval(this.pingTimer);
+    for (const { shared } of this.docs.values()) {
+      for (const conn of shared.conns.values()) conn.refused = true;
+    }
     await this.settled().catch(() => {});
     for (const ws of this.wss.clients) ws.close(CLOSE_CODES.goingAway, "server shutting down");
     for (const [name, { shared }] of this.docs) {

@@ -10,7 +10,7 @@ import type { DocAccess } from "./docKinds.ts";
 import { COMPACT_AFTER_ROWS, type DocStore, type StoredRow } from "./persistence.ts";
 import type { Outbox } from "./outbox.ts";
 import { encodeAwareness, encodeUpdate } from "./protocol.ts";
-import type { DocRelay } from "./relay.ts";
+import type { DocRelay, RelayHandler } from "./relay.ts";
 
 export interface Connection {
   ws: WebSocket;
@@ -20,6 +20,18 @@ export interface Connection {
   /** awareness client ids this connection announced, removed when it leaves */
   awarenessIds: Set<number>;
   awarenessBudget: AwarenessBudget;
+  /** set when the server closes it: frames of it still waiting to be read are dropped */
+  refused: boolean;
+}
+
+/**
+ * Closes a connection from the server's side (a bad frame, access withdrawn, the session ended):
+ * nothing more it sent is read. A client closing by itself is different — the edits it sent just
+ * before (typing, then leaving the page) arrived whole and are still applied and stored.
+ */
+export function closeConnection(conn: Connection, code: number, reason: string): void {
+  conn.refused = true;
+  conn.ws.close(code, reason);
 }
 
 const FROM_STORAGE = "storage";
@@ -110,23 +122,27 @@ export class SharedDoc {
     );
   }
 
+  /**
+   * What other processes send about this document. They already checked it; still, nothing from
+   * outside may throw out of the subscriber (that would end the process).
+   */
+  private readonly onRelayed: RelayHandler = (kind, data) => {
+    try {
+      if (kind === "update") {
+        if (this.materialize()) Y.applyUpdate(this.doc, data, FROM_RELAY);
+      } else if (kind === "awareness") {
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, data, FROM_RELAY);
+      } else {
+        this.hooks.onAccessChanged();
+      }
+    } catch (error) {
+      this.log.warn({ err: error, doc: this.name, kind }, "relayed document message could not be applied");
+    }
+  };
+
   /** Subscribes to other processes first, then loads storage, so no relayed edit falls between. */
   async load(): Promise<void> {
-    await this.relay.subscribe(this.name, (kind, data) => {
-      // A relayed message comes from a process that already checked it; still, nothing from
-      // outside may throw out of the subscriber (that would end the process).
-      try {
-        if (kind === "update") {
-          if (this.materialize()) Y.applyUpdate(this.doc, data, FROM_RELAY);
-        } else if (kind === "awareness") {
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, data, FROM_RELAY);
-        } else {
-          this.hooks.onAccessChanged();
-        }
-      } catch (error) {
-        this.log.warn({ err: error, doc: this.name, kind }, "relayed document message could not be applied");
-      }
-    });
+    await this.relay.subscribe(this.name, this.onRelayed);
     const loaded = await this.store.load(this.name, this.doc, FROM_STORAGE, { keepSnapshot: true });
     this.snapshot = loaded.snapshot ?? null;
     if (loaded.quarantined.length > 0) {
@@ -148,7 +164,7 @@ export class SharedDoc {
     // A client with nothing new (a fresh reader answering the server's sync step 1) changes nothing.
     if (isEmptyUpdate(update) || !this.materialize()) return;
     if (this.storedBytes + update.byteLength > LIMITS.yjsDocumentBytes) {
-      from.ws.close(CLOSE_CODES.tooLarge, "document too large");
+      closeConnection(from, CLOSE_CODES.tooLarge, "document too large");
       return;
     }
     try {
@@ -158,7 +174,7 @@ export class SharedDoc {
         { err: error, doc: this.name, userId: from.user.id },
         "yjs update failed to apply; connection closed",
       );
-      from.ws.close(CLOSE_CODES.malformed, "update failed to apply");
+      closeConnection(from, CLOSE_CODES.malformed, "update failed to apply");
       return;
     }
     this.startFlush();
@@ -352,7 +368,7 @@ export class SharedDoc {
     if (this.broken) return;
     this.broken = true;
     this.log.error({ doc: this.name, reason }, "document reloaded from storage");
-    for (const conn of this.conns.values()) conn.ws.close(CLOSE_CODES.resync, "document reloaded");
+    for (const conn of this.conns.values()) closeConnection(conn, CLOSE_CODES.resync, "document reloaded");
     this.hooks.onReset();
   }
 
@@ -375,7 +391,7 @@ export class SharedDoc {
   /** Stops the awareness timer and frees memory; must run when the last connection leaves. */
   async destroy(): Promise<void> {
     await this.settled();
-    await this.relay.unsubscribe(this.name).catch(() => {});
+    await this.relay.unsubscribe(this.name, this.onRelayed).catch(() => {});
     this.awareness.destroy();
     this.doc.destroy();
   }

@@ -38,8 +38,14 @@ async function apiLogin(username: string): Promise<string> {
     .split(";")[0]!;
 }
 
+/** Uncaught errors in each page, named in a failure that could come from one (an editor that stopped updating). */
+const pageErrors = new WeakMap<Page, string[]>();
+
 async function openProposal(username: string, viewport?: { width: number; height: number }): Promise<Page> {
   const page = await newPage(browser, { baseUrl: app.baseUrl, viewport });
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on("pageerror", (error) => errors.push(error.message));
   await signIn(page, username);
   await page.goto(`/proposals/${proposalId}`);
   try {
@@ -256,12 +262,22 @@ describe("proposals in the browser", () => {
       expect(download.suggestedFilename()).toMatch(/\.docx$/);
       await screenshot(a, "proposals-version-view", { fullPage: false });
       await modal.getByRole("button", { name: /Close|关闭/ }).click();
+      await modal.waitFor({ state: "hidden" });
       await item.getByRole("button", { name: /恢\s*复/ }).click();
-      await a
-        .locator(".ant-modal-confirm")
-        .getByRole("button", { name: /确\s*定|OK/ })
-        .click();
-      await expect.poll(() => sectionText(a, "评估指标")).toBe(saved);
+      const restoreConfirm = a.getByRole("dialog").filter({ hasText: "确定恢复吗" });
+      await restoreConfirm.getByRole("button", { name: /确\s*定/ }).click();
+      await restoreConfirm.waitFor({ state: "hidden" });
+      // a refusal shows as a message, the editor's connection as its sync state: name them in a failure
+      await expect
+        .poll(async () => {
+          const text = await sectionText(a, "评估指标");
+          if (text === saved) return text;
+          const messages = await a.locator(".ant-message").allTextContents();
+          const sync = await a.locator(".proposal-sync").getAttribute("data-state");
+          const errors = pageErrors.get(a)?.join(" ") ?? "";
+          return `${text} | 提示：${messages.join(" ")} | 同步：${sync} | 页面错误：${errors}`;
+        })
+        .toBe(saved);
     } finally {
       await a.context().close();
     }

@@ -27,6 +27,7 @@ function fakeConnection(name: string): Connection & { received: Uint8Array[] } {
     access: "write",
     awarenessIds: new Set(),
     awarenessBudget: {} as Connection["awarenessBudget"],
+    refused: false,
     received,
   };
 }
