@@ -13,9 +13,8 @@ import {
   UpdateGroupsSchema,
 } from "../../shared/forums.ts";
 import { users } from "../auth/schema.ts";
-import { IdSchema } from "../../shared/ids.ts";
 import { type ApiContext, type ApiEnv, type PublicEnv, readId, readJson, readQuery } from "../http/env.ts";
-import { forbidden, parseWith } from "../lib/errors.ts";
+import { forbidden } from "../lib/errors.ts";
 import { addTalk, deleteForum, deleteTalk, reorderTalks, updateForum, updateGroups, updateTalk } from "./agenda.ts";
 import { archiveMarkdown, archiveScoresCsv, buildArchive } from "./archive.ts";
 import { fileResponse } from "../files/serve.ts";
@@ -175,7 +174,6 @@ export function roomForFirstRender(api: Hono<PublicEnv>, ctx: ForumsContext): vo
   api.get("/forums/:id/room", async (c) => {
     const user = c.var.user;
     if (!user) return c.json({ state: null });
-    const id = parseWith(IdSchema, c.req.param("id"));
-    return c.json({ state: await ctx.live.exec(id, "peek", user, null) });
+    return c.json({ state: await ctx.live.exec(readId(c), "peek", user, null) });
   });
 }

@@ -69,6 +69,6 @@ export function readQuery<S extends z.ZodType>(c: ApiContext, schema: S): z.infe
 }
 
 /** A path parameter that names an object: a UUID, or the contract's 400 before any query sees it. */
-export function readId(c: ApiContext, name = "id"): string {
+export function readId(c: ApiContext | PublicContext, name = "id"): string {
   return parseWith(IdSchema, c.req.param(name));
 }

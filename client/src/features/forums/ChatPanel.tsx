@@ -59,7 +59,8 @@ export function ChatPanel({ room, disabled }: { room: RoomState; disabled: boole
             onChange={(e) => setText(e.target.value)}
             placeholder={t.chat.placeholder}
             maxLength={LIMITS.chatTextMax}
-            autoSize={{ minRows: 1, maxRows: 4 }}
+            rows={1}
+            className="composer-grows composer-grows-chat"
             aria-label={t.chat.placeholder}
             onPressEnter={(e) => {
               if (!e.shiftKey) {

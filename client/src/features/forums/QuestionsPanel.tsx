@@ -84,7 +84,8 @@ export function QuestionsPanel({
             onChange={(e) => setText(e.target.value)}
             placeholder={t.questions.placeholder}
             maxLength={LIMITS.chatTextMax}
-            autoSize={{ minRows: 2, maxRows: 5 }}
+            rows={2}
+            className="composer-grows composer-grows-question"
             aria-label={t.questions.placeholder}
           />
           <div className="composer-row">
