@@ -59,8 +59,7 @@ export function ChatPanel({ room, disabled }: { room: RoomState; disabled: boole
             onChange={(e) => setText(e.target.value)}
             placeholder={t.chat.placeholder}
             maxLength={LIMITS.chatTextMax}
-            rows={1}
-            className="composer-grows composer-grows-chat"
+            autoSize={{ minRows: 1, maxRows: 4 }}
             aria-label={t.chat.placeholder}
             onPressEnter={(e) => {
               if (!e.shiftKey) {

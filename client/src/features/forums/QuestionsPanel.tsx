@@ -84,8 +84,7 @@ export function QuestionsPanel({
             onChange={(e) => setText(e.target.value)}
             placeholder={t.questions.placeholder}
             maxLength={LIMITS.chatTextMax}
-            rows={2}
-            className="composer-grows composer-grows-question"
+            autoSize={{ minRows: 2, maxRows: 5 }}
             aria-label={t.questions.placeholder}
           />
           <div className="composer-row">
