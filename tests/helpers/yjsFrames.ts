@@ -124,13 +124,23 @@ export function keystrokes(clientId: number, count: number): Uint8Array[] {
   return updates;
 }
 
-/** The updates carried by the sync "update" messages among `frames`, in order (other messages skipped). */
-export function syncUpdates(frames: Uint8Array[]): Uint8Array[] {
-  const updates: Uint8Array[] = [];
+/** The payloads of the sync messages of the given kinds among `frames`, in order (1: sync step 2, 2: update). */
+function syncPayloads(frames: Uint8Array[], kinds: readonly number[]): Uint8Array[] {
+  const payloads: Uint8Array[] = [];
   for (const frame of frames) {
     const decoder = decoding.createDecoder(frame);
-    if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 2) continue;
-    updates.push(decoding.readVarUint8Array(decoder));
+    if (decoding.readVarUint(decoder) !== 0 || !kinds.includes(decoding.readVarUint(decoder))) continue;
+    payloads.push(decoding.readVarUint8Array(decoder));
   }
-  return updates;
+  return payloads;
+}
+
+/** The updates carried by the sync "update" messages among `frames`, in order (other messages skipped). */
+export const syncUpdates = (frames: Uint8Array[]): Uint8Array[] => syncPayloads(frames, [2]);
+
+/** The document as a connection was sent it: its sync step 2 answers and every update since. */
+export function documentSent(frames: Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc();
+  for (const payload of syncPayloads(frames, [1, 2])) Y.applyUpdate(doc, payload);
+  return doc;
 }

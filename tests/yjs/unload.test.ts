@@ -1,14 +1,14 @@
 /**
- * A document is unloaded when its last connection leaves, but not before what it queued is
- * stored: someone opening it again at that moment joins the copy in memory instead of a fresh
- * load from storage that would lack the last edits.
+ * A writer that sends its edits and closes at once has them all kept: the frames that arrived with
+ * its close are still read, and the document is unloaded only once they are stored — someone
+ * opening it again at that moment joins the copy in memory instead of a fresh load from storage
+ * that would lack them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { eventually } from "../helpers/clients.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import * as decoding from "lib0/decoding";
-import { keystrokes, openRawDoc, syncStep1Frame, updateFrame } from "../helpers/yjsFrames.ts";
+import { documentSent, keystrokes, openRawDoc, syncStep1Frame, updateFrame } from "../helpers/yjsFrames.ts";
 import { ownerWithProposal } from "../proposals/helpers.ts";
 
 let server: TestServer;
@@ -16,18 +16,6 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server?.close());
-
-/** What a reader was sent of the document: the sync step 2 answer and later updates. */
-function documentFrom(frames: Uint8Array[]): Y.Doc {
-  const doc = new Y.Doc();
-  for (const frame of frames) {
-    const decoder = decoding.createDecoder(frame);
-    if (decoding.readVarUint(decoder) !== 0) continue;
-    const type = decoding.readVarUint(decoder);
-    if (type === 1 || type === 2) Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
-  }
-  return doc;
-}
 
 const ROUNDS = 6;
 const KEYS = 400;
@@ -44,7 +32,7 @@ describe("a document left and opened again at once", () => {
       const reader = await openRawDoc(server, owner.client.cookie, docName);
       reader.send(syncStep1Frame(Y.encodeStateVector(new Y.Doc())));
       const writerClock = () =>
-        Y.decodeStateVector(Y.encodeStateVector(documentFrom(reader.received))).get(writerId) ?? 0;
+        Y.decodeStateVector(Y.encodeStateVector(documentSent(reader.received))).get(writerId) ?? 0;
       await eventually(() => writerClock() === KEYS, 5_000).catch(() => {});
       expect(writerClock(), `round ${round}: the writer's keystrokes the reader got`).toBe(KEYS);
       reader.ws.close();
