@@ -200,11 +200,17 @@ describe("老书记问答", () => {
         .getByRole("button", { name: /^恢\s*复$/ })
         .click();
       await admin.getByLabel("原因（将记入审计记录）").fill("复核后恢复");
-      await admin
-        .getByRole("dialog")
-        .getByRole("button", { name: /^恢\s*复$/ })
-        .click();
-      await expect.poll(() => admin.getByTestId("qa-answers").textContent()).not.toContain("此内容已被管理员隐藏");
+      const restoreDialog = admin.getByRole("dialog").filter({ hasText: "原因（将记入审计记录）" });
+      await restoreDialog.getByRole("button", { name: /^恢\s*复$/ }).click();
+      await restoreDialog.waitFor({ state: "hidden" });
+      // a refusal shows as a message: name it in a failure rather than the hidden text alone
+      await expect
+        .poll(async () => {
+          const text = (await admin.getByTestId("qa-answers").textContent()) ?? "";
+          const messages = await admin.locator(".ant-message").allTextContents();
+          return text.includes("此内容已被管理员隐藏") ? `${text} | 提示：${messages.join(" ")}` : "已恢复";
+        })
+        .toBe("已恢复");
       await reporter.reload();
       await expect.poll(() => reporter.getByTestId("qa-answers").textContent()).toContain("先定规则");
     } finally {
