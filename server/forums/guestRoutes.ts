@@ -7,10 +7,12 @@ import { IdSchema } from "../../shared/ids.ts";
 import { fileResponse } from "../files/serve.ts";
 import { notFound, parseWith } from "../lib/errors.ts";
 import { deckFile } from "./decks.ts";
+import type { ForumsContext } from "./live.ts";
 import {
   ballotCodes,
   GUEST_COOKIE,
   generateCodes,
+  guestUser,
   guestView,
   redeemCode,
   setVenueCaps,
@@ -50,7 +52,7 @@ const VenueCodeParam = (c: PublicContext) => c.req.param("code") ?? "";
  * The only routes a guest reaches (public: they read the guest cookie, never the sign-in session).
  * Everything else the guest does goes through the forum's Socket.IO events.
  */
-export function guestRoutes(api: Hono<PublicEnv>, ctx: AppContext): void {
+export function guestRoutes(api: Hono<PublicEnv>, ctx: ForumsContext): void {
   api.get("/guest", async (c) => {
     const found = await validateGuestSession(ctx.db, getCookie(c, GUEST_COOKIE));
     if (!found) {
@@ -66,6 +68,15 @@ export function guestRoutes(api: Hono<PublicEnv>, ctx: AppContext): void {
     if (!found) throw notFound("选票已失效");
     const talkId = parseWith(IdSchema, c.req.param("talkId"));
     return fileResponse(ctx.files, c.req.raw, await deckFile(ctx, found.guest.forumId, talkId));
+  });
+
+  // The guest's room as their forum:join would answer, for the first render of a page opened from a
+  // printed code (client/public/boot/guest-code.js asks once the code is redeemed): the room shows
+  // without waiting for the realtime connection. `{state: null}` without a live guest session.
+  api.get("/guest/room", async (c) => {
+    const found = await validateGuestSession(ctx.db, getCookie(c, GUEST_COOKIE));
+    if (!found) return c.json({ state: null });
+    return c.json({ state: await ctx.live.exec(found.guest.forumId, "peek", guestUser(found.guest), null) });
   });
 
   api.post("/guest/code", async (c) => {

@@ -25,7 +25,7 @@ export function createForumsFeature(): Feature {
     },
     publicRoutes(api, ctx) {
       // 现场评议: guests open a session with a ballot code and reach only these and the forum's audience events
-      guestRoutes(api, ctx);
+      guestRoutes(api, withLive(ctx));
       roomForFirstRender(api, withLive(ctx));
     },
     socket: (socket, ctx) => forumSocket(socket, withLive(ctx)),

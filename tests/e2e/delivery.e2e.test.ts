@@ -52,20 +52,28 @@ describe("client delivery", () => {
     const page = await newPage(browser, { baseUrl: app.baseUrl });
     const scripts: { url: string; encoding?: string; cache?: string; length: number }[] = [];
     let documentCache: string | undefined;
-    page.on("response", async (response) => {
-      const headers = await response.allHeaders();
-      if (response.request().resourceType() === "document") documentCache = headers["cache-control"];
-      if (response.url().includes("/assets/") && response.url().endsWith(".js")) {
-        scripts.push({
-          url: response.url(),
-          encoding: headers["content-encoding"],
-          cache: headers["cache-control"],
-          length: Number(headers["content-length"] ?? 0),
-        });
-      }
+    const reads: Promise<void>[] = [];
+    const failedReads: unknown[] = [];
+    page.on("response", (response) => {
+      const read = async () => {
+        const headers = await response.allHeaders();
+        if (response.request().resourceType() === "document") documentCache = headers["cache-control"];
+        if (response.url().includes("/assets/") && response.url().endsWith(".js")) {
+          scripts.push({
+            url: response.url(),
+            encoding: headers["content-encoding"],
+            cache: headers["cache-control"],
+            length: Number(headers["content-length"] ?? 0),
+          });
+        }
+      };
+      // a read still running when the page closes fails: kept, not an unhandled rejection of the run
+      reads.push(read().catch((err: unknown) => void failedReads.push(err)));
     });
     await page.goto("/login");
     await page.getByLabel("用户名").waitFor();
+    await Promise.all(reads);
+    expect(failedReads).toEqual([]);
     expect(documentCache).toBe("no-cache");
     expect(scripts.length).toBeGreaterThan(0);
     for (const script of scripts) {
@@ -241,23 +249,41 @@ describe("first loads", () => {
     await phone.context().close();
   });
 
-  test("a ballot code's guest session is asked for by the page's boot script, once, and the app takes its answer", async () => {
+  test("a ballot code's guest session and room are asked for by the page's boot script, once, and the app takes both", async () => {
     const code = await newBallotCode();
     const phone = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 375, height: 760 } });
     const cdp = await phone.context().newCDPSession(phone);
     await cdp.send("Network.enable");
     type Sent = { request: { url: string; method: string }; initiator: { stack?: { callFrames: { url: string }[] } } };
     const redeems: string[] = [];
+    const roomAskers: string[] = [];
     cdp.on("Network.requestWillBeSent", (event: Sent) => {
-      if (event.request.method === "POST" && new URL(event.request.url).pathname === "/api/guest/code")
-        redeems.push(event.initiator.stack?.callFrames[0]?.url ?? "");
+      const asker = event.initiator.stack?.callFrames[0]?.url ?? "";
+      const path = new URL(event.request.url).pathname;
+      if (event.request.method === "POST" && path === "/api/guest/code") redeems.push(asker);
+      if (path === "/api/guest/room") roomAskers.push(asker);
+    });
+    const joins: string[] = [];
+    cdp.on("Network.webSocketFrameSent", (event: { response: { payloadData: string } }) => {
+      if (event.response.payloadData.includes('"forum:join"')) joins.push(event.response.payloadData);
     });
     await phone.goto(`/g/${code}`);
     await phone.getByText("您的身份：党员代表").waitFor();
     expect(redeems).toHaveLength(1);
     expect(new URL(redeems[0]!).pathname).toBe("/boot/guest-code.js");
+    // the room for the first render: asked once, by the same script, once the code had opened the session
+    expect(roomAskers.map((url) => new URL(url).pathname)).toEqual(["/boot/guest-code.js"]);
     // the script is the page's own file, allowed by the Content-Security-Policy, and leaves nothing behind
-    expect(await phone.evaluate(() => "earlyGuestCode" in window && window.earlyGuestCode !== undefined)).toBe(false);
+    expect(
+      await phone.evaluate(
+        () => ("earlyGuestCode" in window && window.earlyGuestCode !== undefined) || window.earlyRoom !== undefined,
+      ),
+    ).toBe(false);
+    // and the room is live: the join followed on the realtime connection, and the question box takes typing
+    await expect.poll(() => joins.length, { timeout: 10_000 }).toBe(1);
+    await phone.getByRole("tab", { name: "提问" }).click();
+    await phone.locator(".questions-panel textarea").fill("扫码后的第一个问题");
+    expect(await phone.locator(".questions-panel textarea").inputValue()).toBe("扫码后的第一个问题");
     await phone.context().close();
   });
 

@@ -250,6 +250,39 @@ describe("guests", () => {
     await limited.close();
   }, 120_000);
 
+  it("see their own room over HTTP for a page's first render, as their join answers it", async () => {
+    const { forum, host, h } = await liveExamination();
+    const asked = await emitAck(h.socket, "forum:ask", {
+      forumId: forum.id,
+      text: "电梯何时装？",
+      clientId: clientId(),
+    });
+    await emitAck(h.socket, "forum:moderate", { forumId: forum.id, questionId: asked.question.id, action: "approve" });
+    await emitAck(h.socket, "forum:chat", { forumId: forum.id, text: "工作人员之间的话", clientId: clientId() });
+    const g = await hallGuest(server, host.client, forum.id);
+
+    const peeked = await g.client.get("/api/guest/room");
+    expect(peeked.status).toBe(200);
+    const joined = await emitAck(g.socket, "forum:join", { forumId: forum.id });
+    // the guest's view, as the join's: the live round, the approved question, no chat of the workers
+    expect(peeked.body.state.forum).toEqual(joined.state.forum);
+    expect(peeked.body.state.forum.id).toBe(forum.id);
+    expect(peeked.body.state.questions).toEqual(joined.state.questions);
+    expect(peeked.body.state.questions.map((q: { id: string }) => q.id)).toContain(asked.question.id);
+    expect(peeked.body.state.chat).toEqual([]);
+    expect(peeked.body.state.viewer).toEqual(joined.state.viewer);
+
+    // no guest session, a forged one, a signed-in worker's cookie: nothing, and no error for the console
+    expect((await new GuestClient(server.url).get("/api/guest/room")).body).toEqual({ state: null });
+    const forged = Object.assign(new GuestClient(server.url), { cookie: `guest_session=${"a".repeat(32)}` });
+    expect((await forged.get("/api/guest/room")).body).toEqual({ state: null });
+    expect((await host.client.get("/api/guest/room")).body).toEqual({ state: null });
+    // the forum ends: the session with it
+    await emitAck(h.socket, "forum:control", { forumId: forum.id, action: "end" });
+    expect((await g.client.get("/api/guest/room")).body).toEqual({ state: null });
+    for (const s of [h.socket, g.socket]) s.close();
+  });
+
   it("reach no other route, room or document: a guest session is not a sign-in", async () => {
     const { forum, host, h } = await liveExamination();
     const g = await hallGuest(server, host.client, forum.id);
@@ -257,6 +290,7 @@ describe("guests", () => {
       "GET /api/guest",
       "GET /api/guest/deck/:talkId",
       "POST /api/guest/code",
+      "GET /api/guest/room",
       "GET /api/guest/venue/:code",
       "POST /api/guest/venue/:code",
     ]);

@@ -20,6 +20,7 @@ const PUBLIC_ROUTES = new Set([
   "GET /api/guest",
   "GET /api/guest/deck/:talkId",
   "POST /api/guest/code",
+  "GET /api/guest/room",
   "GET /api/guest/venue/:code",
   "POST /api/guest/venue/:code",
 ]);

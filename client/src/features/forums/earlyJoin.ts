@@ -122,7 +122,10 @@ export function joinEarly(forumId: string, timeoutMs = 15_000): Promise<unknown>
 
 declare global {
   interface Window {
-    /** the room's state client/public/boot/forum-room.js asked for (null: refused or failed) */
+    /**
+     * the room's state a page's boot script asked for over HTTP (null: refused or failed):
+     * client/public/boot/forum-room.js for a forum's room, guest-code.js for a ballot code's guest
+     */
     earlyRoom?: { forumId: string; answer: Promise<{ state: ForumSnapshot } | null> };
   }
 }

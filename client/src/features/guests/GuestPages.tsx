@@ -14,6 +14,7 @@ import { QuestionsPanel } from "../forums/QuestionsPanel.tsx";
 import { ScorePanel } from "../forums/roomExtras.tsx";
 import { PanelTabs } from "../forums/PanelTabs.tsx";
 import { useForumRoom } from "../forums/useForumRoom.ts";
+import { earlyAnswer } from "../forums/earlyJoin.ts";
 import "../forums/forums.css";
 import "./guests.css";
 
@@ -138,8 +139,9 @@ function GuestRoom({ guest }: { guest: GuestView }) {
     () => ({ id: guest.id, displayName: "现场观众", role: "resident", roles: [] }) as unknown as User,
     [guest.id],
   );
-  // once in, the live view stays (it shows 已结束 when the forum ends and the server closes the socket)
-  const [connected, setConnected] = useState(() => getSocket().connected);
+  // once in, the live view stays (it shows 已结束 when the forum ends and the server closes the socket);
+  // a room the page's boot script brought is shown at once, while the connection is still on its way
+  const [connected, setConnected] = useState(() => getSocket().connected || earlyAnswer(guest.forumId) !== undefined);
   useEffect(() => {
     const socket = getSocket();
     const update = () => setConnected((was) => was || socket.connected);

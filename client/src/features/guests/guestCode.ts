@@ -1,12 +1,15 @@
-import type { GuestView } from "../../../../shared/forums.ts";
+import type { ForumSnapshot, GuestView } from "../../../../shared/forums.ts";
 import { api, readAnswer } from "../../api.ts";
 import { connectSocket, getSocket } from "../../socket.ts";
 import { joinEarly } from "../forums/earlyJoin.ts";
 
 declare global {
   interface Window {
-    /** the request client/public/boot/guest-code.js started for the code in the address */
-    earlyGuestCode?: { code: string; answer: Promise<Response> };
+    /**
+     * the requests client/public/boot/guest-code.js started for the code in the address: the code's
+     * answer, and the guest's room once it opened (null: refused or failed)
+     */
+    earlyGuestCode?: { code: string; answer: Promise<Response>; room?: Promise<{ state: ForumSnapshot } | null> };
   }
 }
 
@@ -42,7 +45,8 @@ export function earlyGuest(code: string): GuestView | undefined {
  * not one after them — the page's boot script (client/public/boot/guest-code.js) has usually asked
  * already, and its answer is taken rather than asking again — and the guest's realtime
  * connection and the forum's join follow at once (earlyJoin.ts). Failures are the page's to show
- * when it takes the answer. Settles when the join has its answer or nothing more will happen.
+ * when it takes the answer. Settles when the room is here for the first render (the boot script's
+ * copy or the join's answer) or nothing more will happen.
  */
 export function openGuestCodeEarly(code: string): Promise<unknown> {
   const started = window.earlyGuestCode;
@@ -56,6 +60,8 @@ export function openGuestCodeEarly(code: string): Promise<unknown> {
   return guest.then(
     (opened) => {
       entry.answered = opened;
+      // the room the boot script asked for is the first render's until the join answers (earlyJoin.ts)
+      if (started?.code === code && started.room) window.earlyRoom = { forumId: opened.forumId, answer: started.room };
       connectAsGuest();
       return joinEarly(opened.forumId);
     },
