@@ -7,6 +7,7 @@ import { antdStyles } from "./client/vite/antdStyles.ts";
 import { chineseLabels, chineseLabelsForDeps } from "./client/vite/chineseLabels.ts";
 import { firstLoadChunks } from "./client/vite/firstLoadChunks.ts";
 import { type FirstLoad, firstLoads } from "./client/vite/firstLoads.ts";
+import { narrowImports } from "./client/vite/narrowImports.ts";
 
 const clientRoot = fileURLToPath(new URL("./client", import.meta.url));
 
@@ -27,11 +28,17 @@ const FIRST_LOADS: FirstLoad[] = [
   // a resident without an account: the printed ballot code (/g/:code) or the venue QR (/v/:code)
   {
     name: "guest",
-    label: "居民现场（选票码、现场二维码）/g/:code /v/:code",
-    pattern: "^/(g|v)/[^/]+$",
-    modules: ["src/features/guests/GuestPages.tsx"],
-    // a ballot code's guest session is asked for before the app's scripts have arrived
+    label: "居民现场（选票码）/g/:code",
+    pattern: "^/g/[^/]+$",
+    modules: ["src/features/guests/GuestCodePage.tsx"],
+    // a ballot code's guest session, then its room, are asked for before the app's scripts have arrived
     bootScripts: ["/boot/guest-code.js"],
+  },
+  {
+    name: "venue",
+    label: "居民现场（现场二维码）/v/:code",
+    pattern: "^/v/[^/]+$",
+    modules: ["src/features/guests/GuestVenuePage.tsx"],
   },
 ];
 
@@ -46,6 +53,8 @@ export default defineConfig({
     react(),
     // Chinese screen-reader names where antd's dependencies hard-code English ones
     chineseLabels(),
+    // antd's form context takes the form engine's provider from its own file, not the whole engine
+    narrowImports(),
     // antd's prebuilt styles as two stylesheets: what the cold-opened pages' first screen needs, then the rest
     antdStyles(),
     // An installable shell: the service worker caches the app's own files only — never API

@@ -47,11 +47,11 @@ const ChangePasswordPage = lazy(() => import("./pages/ChangePasswordPage.tsx"));
 const RosterImportPage = lazy(() => import("./features/roster/RosterImportPage.tsx"));
 const OrgPage = lazy(() => import("./features/roster/OrgPage.tsx"));
 const GuestCodePage = lazyPage(
-  () => import("./features/guests/GuestPages.tsx"),
+  () => import("./features/guests/GuestCodePage.tsx"),
   (m) => m.GuestCodePage,
 );
 const GuestVenuePage = lazyPage(
-  () => import("./features/guests/GuestPages.tsx"),
+  () => import("./features/guests/GuestVenuePage.tsx"),
   (m) => m.GuestVenuePage,
 );
 const WordsPage = lazy(() => import("./features/moderation/WordsPage.tsx"));

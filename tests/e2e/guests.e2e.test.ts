@@ -113,6 +113,22 @@ describe("guests of the hall", () => {
     expect(await wechat.getByRole("link", { name: "下载演示文稿" }).count()).toBe(0);
     expect(await wechat.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await screenshot(wechat, "guests-wechat-360");
+
+    // the projector's venue QR: a phone picks its group once, and is in the hall as that group
+    const venue = await host.request.put(`/api/forums/${forum.id}/venue`, { data: { caps: { public: 2 } } });
+    const venueCode = ((await venue.json()) as { venue: { code: string } }).venue.code;
+    const scanner = await page({ width: 375, height: 760 });
+    await scanner.goto(`/v/${venueCode}`);
+    await scanner.getByText("请选择您的身份（选定后不能更改）").waitFor();
+    await scanner.getByRole("radio", { name: /群众代表/ }).check();
+    expect(await scanner.getByText("剩余 2 个名额").count()).toBe(1);
+    await scanner.getByRole("button", { name: "进入现场" }).click();
+    await scanner.getByText("您的身份：群众代表").waitFor();
+    expect(await scanner.getByTestId("guest-talk").textContent()).toContain("潭中社区加装电梯");
+    // the round is open: the scoring form, its tab the first shown
+    await scanner.locator(".ballot-row").first().waitFor();
+    expect(await scanner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot(scanner, "guests-venue-phone", { fullPage: false });
   });
 });
 

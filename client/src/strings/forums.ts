@@ -128,6 +128,8 @@ export const forums = {
 
   score: {
     title: "群众考书记评分",
+    /** while the scoring form's code is on its way (a phone in the hall) */
+    loading: "正在加载评分表…",
     open: "开始评分",
     close: "结束评分",
     notOpen: "本发言的评分尚未开始",

@@ -1,4 +1,5 @@
 import { lazy, Suspense, type ComponentProps, type ComponentType } from "react";
+import { forums as t } from "../../strings/forums.ts";
 
 /*
  * The parts of the forum room that a person in the hall does not need before they can type a
@@ -28,7 +29,13 @@ export const PresenterNotes = later(() => import("./PresenterTools.tsx").then((m
 export const AgendaList = later(() => import("./AgendaEditor.tsx").then((m) => m.AgendaList));
 export const PreviousCommitmentsCard = later(() => import("./Commitments.tsx").then((m) => m.PreviousCommitmentsCard));
 export const RecordCommitmentButton = later(() => import("./Commitments.tsx").then((m) => m.RecordCommitmentButton));
-export const ScorePanel = later(() => import("./ScorePanel.tsx").then((m) => m.ScorePanel));
+// the scoring tab is the first a guest sees while a round is open: it says it is coming, never blank
+export const ScorePanel = later(
+  () => import("./ScorePanel.tsx").then((m) => m.ScorePanel),
+  <p className="muted" role="status">
+    {t.score.loading}
+  </p>,
+);
 export const TalkTimer = later(() => import("./parts.tsx").then((m) => m.TalkTimer));
 export const EventCheckinSection = later(() =>
   import("../trainings/EventCheckinSection.tsx").then((m) => m.EventCheckinSection),

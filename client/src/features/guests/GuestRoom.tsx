@@ -1,15 +1,11 @@
 import { useEffect, useMemo, useState } from "react";
-import { useParams } from "react-router";
-import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Radio, Spin, Tag } from "antd";
+import { Alert, Spin, Tag } from "antd";
 import { Result } from "../../components/LazyResult.tsx";
 import type { User } from "../../../../shared/auth.ts";
-import type { GuestView, VenueInfo } from "../../../../shared/forums.ts";
-import { api } from "../../api.ts";
+import type { GuestView } from "../../../../shared/forums.ts";
 import { getSocket } from "../../socket.ts";
-import { connectAsGuest, earlyGuest, openGuestCode } from "./guestCode.ts";
+import { connectAsGuest } from "./guestCode.ts";
 import { guests as t } from "../../strings/guests.ts";
-import { errorText, useAction } from "../../useAction.ts";
 import { QuestionsPanel } from "../forums/QuestionsPanel.tsx";
 import { ScorePanel } from "../forums/roomExtras.tsx";
 import { PanelTabs } from "../forums/PanelTabs.tsx";
@@ -21,107 +17,8 @@ import "./guests.css";
 /** WeChat's in-app browser cannot save files: a guest is told to open the page in a browser instead. */
 const inAppBrowser = () => /MicroMessenger/i.test(navigator.userAgent);
 
-/** `/g/:code`: a printed ballot code opens a guest session for its forum. */
-export function GuestCodePage() {
-  const { code = "" } = useParams();
-  // opened at boot already (guestCode.ts): the first render shows the room
-  const [guest, setGuest] = useState<GuestView | null>(() => earlyGuest(code) ?? null);
-  const [error, setError] = useState<string | null>(null);
-  const open = async () => {
-    setError(null);
-    try {
-      setGuest(await openGuestCode(code));
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a code is redeemed once, when it is opened
-  useEffect(() => {
-    if (!guest) void open();
-  }, [code]);
-  if (guest) return <GuestRoom guest={guest} />;
-  return (
-    <GuestShell>
-      {error ? (
-        <Result
-          status="warning"
-          title={t.codeFailed}
-          subTitle={error}
-          extra={<Button onClick={() => void open()}>{t.retry}</Button>}
-        />
-      ) : (
-        <Spin tip={t.opening}>
-          <div className="guest-spin" />
-        </Spin>
-      )}
-    </GuestShell>
-  );
-}
-
-/** `/v/:code`: the venue QR on the projector; a device picks its group once, then keeps its token. */
-export function GuestVenuePage() {
-  const { code = "" } = useParams();
-  const tokenKey = `venue-device:${code}`;
-  const [guest, setGuest] = useState<GuestView | null>(null);
-  const [group, setGroup] = useState<string>();
-  const info = useQuery({
-    queryKey: ["guest", "venue", code],
-    queryFn: () => api<{ venue: VenueInfo }>(`/api/guest/venue/${code}`),
-  });
-  const join = useAction({
-    mutationFn: (chosen: string | undefined) => {
-      const deviceToken = localStorage.getItem(tokenKey) ?? undefined;
-      return api<{ guest: GuestView; deviceToken: string }>(`/api/guest/venue/${code}`, {
-        method: "POST",
-        body: { group: chosen, deviceToken },
-      });
-    },
-    onSuccess: (res) => {
-      localStorage.setItem(tokenKey, res.deviceToken);
-      setGuest(res.guest);
-    },
-    // no toast: the failure shows under the groups (below) until the next try
-    onError: () => {},
-  });
-  // a device that already chose comes back as the same voter
-  // biome-ignore lint/correctness/useExhaustiveDependencies: once per venue code: a device that chose before comes back as the same voter
-  useEffect(() => {
-    if (localStorage.getItem(tokenKey)) join.mutate(undefined);
-  }, [code]);
-  if (guest) return <GuestRoom guest={guest} />;
-  const venue = info.data?.venue;
-  return (
-    <GuestShell title={venue?.forumTitle}>
-      {info.isPending && <Spin />}
-      {info.isError && <Result status="warning" title={t.codeFailed} subTitle={errorText(info.error)} />}
-      {venue && venue.groups.length === 0 && <Alert type="info" showIcon title={t.noGroups} />}
-      {venue && venue.groups.length > 0 && (
-        <form
-          className="guest-pick"
-          onSubmit={(e) => {
-            e.preventDefault();
-            join.mutate(group);
-          }}
-        >
-          <p>{t.pickGroup}</p>
-          <Radio.Group value={group} onChange={(e) => setGroup(e.target.value)} className="guest-groups">
-            {venue.groups.map((g) => (
-              <Radio key={g.id} value={g.id} disabled={g.remaining === 0}>
-                {g.name} <span className="muted small">{t.remaining(g.remaining)}</span>
-              </Radio>
-            ))}
-          </Radio.Group>
-          {join.error && <Alert type="error" showIcon title={errorText(join.error)} />}
-          <Button type="primary" htmlType="submit" block size="large" disabled={!group} loading={join.isPending}>
-            {t.join}
-          </Button>
-        </form>
-      )}
-    </GuestShell>
-  );
-}
-
-function GuestShell({ title, children }: { title?: string; children: React.ReactNode }) {
+/** A guest page's frame: the forum's title and that no account is needed. */
+export function GuestShell({ title, children }: { title?: string; children: React.ReactNode }) {
   return (
     <main className="guest-page">
       <header className="guest-header">
@@ -134,7 +31,7 @@ function GuestShell({ title, children }: { title?: string; children: React.React
 }
 
 /** The live audience view of a guest: the talk on stage, scoring when a round is open, questions. */
-function GuestRoom({ guest }: { guest: GuestView }) {
+export function GuestRoom({ guest }: { guest: GuestView }) {
   const me = useMemo(
     () => ({ id: guest.id, displayName: "现场观众", role: "resident", roles: [] }) as unknown as User,
     [guest.id],
