@@ -24,6 +24,8 @@ export const FIRST_SCREEN_COMPONENTS = [
   "ant-empty",
   "ant-form",
   "ant-input",
+  // the venue QR's page: a phone picks its group first
+  "ant-radio",
   "ant-row",
   "ant-space",
   "ant-spin",

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import type { APIRequestContext, Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { firstScreenComponentOf } from "../../client/vite/antdStyles.ts";
 import { launchBrowser, newPage, REPO_ROOT, signIn, startApp, type RunningApp } from "./harness.ts";
@@ -26,8 +26,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** A fresh printed ballot code of a new examination forum (sec2 hosts it). */
-async function newBallotCode(): Promise<string> {
+/** A new examination forum sec2 hosts, and what `prepare` makes of it with sec2's session. */
+async function newExamination<T>(prepare: (host: APIRequestContext, forumId: string) => Promise<T>): Promise<T> {
   const host = await newPage(browser, { baseUrl: app.baseUrl });
   await signIn(host, "sec2");
   const presenterId = ((await (await host.request.get("/api/forums/presenters")).json()) as { users: { id: string }[] })
@@ -41,11 +41,24 @@ async function newBallotCode(): Promise<string> {
     },
   });
   const forumId = ((await created.json()) as { forum: { id: string } }).forum.id;
-  const codes = await host.request.post(`/api/forums/${forumId}/ballot-codes`, { data: { group: "party", count: 1 } });
-  const code = ((await codes.json()) as { codes: { code: string }[] }).codes[0]!.code;
+  const made = await prepare(host.request, forumId);
   await host.context().close();
-  return code;
+  return made;
 }
+
+/** A fresh printed ballot code of a new examination forum. */
+const newBallotCode = () =>
+  newExamination(async (host, forumId) => {
+    const codes = await host.post(`/api/forums/${forumId}/ballot-codes`, { data: { group: "party", count: 1 } });
+    return ((await codes.json()) as { codes: { code: string }[] }).codes[0]!.code;
+  });
+
+/** The venue QR's code of a new examination forum, with places for 群众代表. */
+const newVenueCode = () =>
+  newExamination(async (host, forumId) => {
+    const venue = await host.put(`/api/forums/${forumId}/venue`, { data: { caps: { public: 5 } } });
+    return ((await venue.json()) as { venue: { code: string } }).venue.code;
+  });
 
 describe("client delivery", () => {
   test("the sign-in page's scripts arrive compressed and immutable; the page itself is revalidated", async () => {
@@ -184,6 +197,7 @@ describe("first loads", () => {
 
   test("a page opened cold is usable before antd's later stylesheet is fetched, which then takes its place", async () => {
     const code = await newBallotCode();
+    const venueCode = await newVenueCode();
 
     // other pages link both parts, neither disabled
     const home = await fetch(`${app.baseUrl}/forums`).then((r) => r.text());
@@ -196,6 +210,7 @@ describe("first loads", () => {
       { path: `/forums/${forums.forums[0]!.id}`, ready: phone.locator(".questions-panel textarea"), signedIn: true },
       { path: "/login", ready: phone.getByLabel("用户名"), signedIn: false },
       { path: `/g/${code}`, ready: phone.getByText("您的身份：党员代表"), signedIn: false },
+      { path: `/v/${venueCode}`, ready: phone.getByRole("radio", { name: /群众代表/ }), signedIn: false },
     ];
     for (const { path, ready, signedIn } of cases) {
       if (!signedIn) await phone.context().clearCookies();
