@@ -15,10 +15,13 @@ export interface DocStore {
   load(docName: string, doc: Y.Doc, origin: unknown, options?: { keepSnapshot?: boolean }): Promise<LoadedDoc>;
   /** moves rows that failed to apply out of the document's log, into the quarantine */
   setAside(docName: string, bad: { row: StoredRow; error: string }[]): Promise<void>;
-  /** stores updates in one commit; resolves once they are durable */
-  append(docName: string, updates: Uint8Array[]): Promise<void>;
-  /** folds the stored updates into one */
-  compact(docName: string): Promise<{ before: number; after: number }>;
+  /** stores updates in one commit; resolves with their rows' ids once they are durable */
+  append(docName: string, updates: Uint8Array[]): Promise<number[]>;
+  /**
+   * replaces the rows `ids` by one compacted row holding `state`, in one commit, and resolves with
+   * that row's id; `state` must hold everything those rows hold
+   */
+  fold(docName: string, state: Uint8Array, ids: number[]): Promise<number>;
 }
 
 /**
@@ -40,10 +43,10 @@ export function databaseDocStore(
     load: (docName, doc, origin, options) => loadDocInto(db, docName, doc, origin, options),
     setAside: (docName, bad) => quarantine(db, docName, bad),
     append: (docName, updates) => appendUpdates(db, docName, updates),
-    async compact(docName) {
-      const result = await compactDoc(db, docName);
-      if (kind === "pglite" && result.before > result.after) {
-        deletedSinceVacuum += result.before;
+    async fold(docName, state, ids) {
+      const id = await foldRows(db, docName, state, ids);
+      if (kind === "pglite") {
+        deletedSinceVacuum += ids.length;
         if (deletedSinceVacuum >= vacuumAfterDeletedRows) {
           deletedSinceVacuum = 0;
           await db.execute(sql`vacuum doc_updates`).catch((error: unknown) => {
@@ -51,7 +54,7 @@ export function databaseDocStore(
           });
         }
       }
-      return result;
+      return id;
     },
   };
 }
@@ -70,6 +73,8 @@ export interface StoredRow {
 
 export interface LoadedDoc {
   rows: number;
+  /** the ids of the rows applied (or of the snapshot kept): what the loaded copy may later fold */
+  ids: number[];
   bytes: number;
   /** the document's one stored row, checked (it decodes) but not applied: see `keepSnapshot` */
   snapshot?: StoredRow;
@@ -158,12 +163,13 @@ export async function loadDocInto(
     .orderBy(asc(docUpdates.id));
   const [only] = rows;
   if (keepSnapshot && rows.length === 1 && only?.compacted && decodes(only.data)) {
-    return { rows: 1, bytes: only.data.byteLength, snapshot: only, quarantined: [] };
+    return { rows: 1, ids: [only.id], bytes: only.data.byteLength, snapshot: only, quarantined: [] };
   }
   const { good, bad } = applyRows(doc, rows, origin);
   await quarantine(db, docName, bad);
   return {
     rows: good.length,
+    ids: good.map((row) => row.id),
     bytes: good.reduce((sum, r) => sum + r.data.byteLength, 0),
     quarantined: bad.map(({ row, error }) => ({ id: row.id, error })),
   };
@@ -180,14 +186,47 @@ export async function loadDoc(db: Db, docName: string): Promise<{ updates: Uint8
   return { updates, bytes: updates.reduce((sum, u) => sum + u.byteLength, 0) };
 }
 
-/** Appends updates in one statement (one commit), so nothing is relayed before it is durable. */
-export async function appendUpdates(db: Db, docName: string, updates: Uint8Array[]): Promise<void> {
-  if (updates.length === 0) return;
-  await db.insert(docUpdates).values(updates.map((data) => ({ docName, data })));
+/**
+ * Appends updates in one statement (one commit), so nothing is relayed before it is durable, and
+ * returns their ids.
+ */
+export async function appendUpdates(db: Db, docName: string, updates: Uint8Array[]): Promise<number[]> {
+  if (updates.length === 0) return [];
+  const rows = await db
+    .insert(docUpdates)
+    .values(updates.map((data) => ({ docName, data })))
+    .returning({ id: docUpdates.id });
+  return rows.map((row) => row.id);
 }
 
 /**
- * Folds every stored row of a document into one encoded state, in one transaction. The state is
+ * Replaces exactly the rows `ids` of a document by one compacted row holding `state`, in one
+ * transaction: a row is only ever deleted in the commit that stores a state holding it. The ids go
+ * as one array parameter, not one parameter each (a fold deletes hundreds). Two processes folding
+ * the same document take turns (deleting overlapping rows in different orders could deadlock); the
+ * second finds the rows both held already gone, and both states stay, each whole.
+ */
+async function foldRows(db: Db, docName: string, state: Uint8Array, ids: number[]): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${docName}))`);
+    if (ids.length > 0) {
+      const idArray = `{${ids.map((id) => Math.trunc(id)).join(",")}}`;
+      await tx
+        .delete(docUpdates)
+        .where(sql`${docUpdates.docName} = ${docName} and ${docUpdates.id} = any(${idArray}::bigint[])`);
+    }
+    const [row] = await tx
+      .insert(docUpdates)
+      .values({ docName, data: state, compacted: true })
+      .returning({ id: docUpdates.id });
+    return row!.id;
+  });
+}
+
+/**
+ * Folds every stored row of a document into one encoded state, in one transaction, reading them
+ * back from the log: for a document nobody has open (tests and benchmarks). An open document folds
+ * from its copy in memory instead (`SharedDoc`), which reads nothing back. The state is
  * built by applying the rows to a fresh Y.Doc (linear), never with Y.mergeUpdates over a long
  * list (quadratic). An advisory lock keeps two processes from compacting the same document at once.
  * A row that fails to apply is quarantined rather than folded in.

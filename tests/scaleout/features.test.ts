@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
@@ -11,6 +12,7 @@ import {
   nextEvent,
   waitForSync,
 } from "../helpers/clients.ts";
+import { docUpdates } from "../../server/yjs/schema.ts";
 import { twoProcesses } from "./setup.ts";
 
 const procs = twoProcesses();
@@ -210,4 +212,41 @@ describe("a process going away", () => {
       }
     });
   }
+
+  it("a document both processes folded while its editors typed on each opens whole", async () => {
+    const owner = await createUser(procs.onA, { role: "secretary", communityId: "wuxing" });
+    const editor = await createUser(procs.onA, { role: "secretary", communityId: "wuxing" });
+    const id = (await owner.client.post("/api/proposals", { title: "跨进程压缩", communityId: "wuxing" })).body.proposal
+      .id;
+    await owner.client.post(`/api/proposals/${id}/members`, { userId: editor.user.id, role: "editor" });
+    const docName = `proposal:${id}`;
+    const a = connectDoc(procs.onA, owner.client, docName);
+    const b = connectDoc(procs.onB, viaB(editor.client), docName);
+    await Promise.all([waitForSync(a.provider), waitForSync(b.provider)]);
+
+    // past one fold's worth of rows on each process: one keystroke per turn, so each is its own commit
+    const KEYS = 600;
+    for (let i = 0; i < KEYS; i++) {
+      a.doc.getText("fold").insert(0, "甲");
+      b.doc.getText("fold").insert(0, "乙");
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await eventually(() => a.doc.getText("fold").length === 2 * KEYS && b.doc.getText("fold").length === 2 * KEYS);
+    a.provider.destroy();
+    b.provider.destroy();
+
+    const rows = await procs.database.db
+      .select({ compacted: docUpdates.compacted })
+      .from(docUpdates)
+      .where(eq(docUpdates.docName, docName));
+    expect(rows.filter((row) => row.compacted).length).toBeGreaterThanOrEqual(2);
+    expect(rows.length).toBeLessThan(2 * KEYS);
+    for (const on of [procs.onA, procs.onB]) {
+      const fresh = connectDoc(on, on === procs.onA ? owner.client : viaB(owner.client), docName, new Y.Doc());
+      await waitForSync(fresh.provider);
+      const text = fresh.doc.getText("fold").toString();
+      expect([text.length, [...text].filter((c) => c === "甲").length]).toEqual([2 * KEYS, KEYS]);
+      fresh.provider.destroy();
+    }
+  });
 });
