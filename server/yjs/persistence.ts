@@ -72,7 +72,6 @@ export interface StoredRow {
 }
 
 export interface LoadedDoc {
-  rows: number;
   /** the ids of the rows applied (or of the snapshot kept): what the loaded copy may later fold */
   ids: number[];
   bytes: number;
@@ -163,12 +162,11 @@ export async function loadDocInto(
     .orderBy(asc(docUpdates.id));
   const [only] = rows;
   if (keepSnapshot && rows.length === 1 && only?.compacted && decodes(only.data)) {
-    return { rows: 1, ids: [only.id], bytes: only.data.byteLength, snapshot: only, quarantined: [] };
+    return { ids: [only.id], bytes: only.data.byteLength, snapshot: only, quarantined: [] };
   }
   const { good, bad } = applyRows(doc, rows, origin);
   await quarantine(db, docName, bad);
   return {
-    rows: good.length,
     ids: good.map((row) => row.id),
     bytes: good.reduce((sum, r) => sum + r.data.byteLength, 0),
     quarantined: bad.map(({ row, error }) => ({ id: row.id, error })),
