@@ -28,24 +28,28 @@ export interface Loaded {
   role: ProposalRole | null;
 }
 
-/** The proposal and the user's role on it; 404 for an unknown id. */
+/**
+ * The proposal and the user's role on it; 404 for an unknown id. One query: every request about a
+ * proposal and every open of its document starts here (each primary key matches at most one row).
+ */
 export async function loadFor(db: Db, user: Pick<UserRow, "id" | "roles">, id: string): Promise<Loaded> {
   if (!UUID.test(id)) throw notFound("找不到该项目");
-  const [row] = await db.select().from(proposals).where(eq(proposals.id, id));
-  if (!row) throw notFound("找不到该项目");
-  const [member] = await db
-    .select({ role: proposalMembers.role })
-    .from(proposalMembers)
-    .where(and(eq(proposalMembers.proposalId, id), eq(proposalMembers.userId, user.id)));
-  const [reviewer] = await db
-    .select({ userId: proposalReviewers.userId })
-    .from(proposalReviewers)
-    .where(and(eq(proposalReviewers.proposalId, id), eq(proposalReviewers.userId, user.id)));
+  const [found] = await db
+    .select({ row: proposals, memberRole: proposalMembers.role, reviewerId: proposalReviewers.userId })
+    .from(proposals)
+    .leftJoin(proposalMembers, and(eq(proposalMembers.proposalId, proposals.id), eq(proposalMembers.userId, user.id)))
+    .leftJoin(
+      proposalReviewers,
+      and(eq(proposalReviewers.proposalId, proposals.id), eq(proposalReviewers.userId, user.id)),
+    )
+    .where(eq(proposals.id, id));
+  if (!found) throw notFound("找不到该项目");
+  const { row } = found;
   const role = roleOf(user, {
     ownerId: row.ownerId,
     status: row.status,
-    memberRole: member?.role ?? null,
-    isReviewer: !!reviewer,
+    memberRole: found.memberRole,
+    isReviewer: found.reviewerId !== null,
   });
   return { row, role };
 }

@@ -16,6 +16,12 @@ export const docUpdates = pgTable(
      * rows before it, so it applies cleanly and readers may be answered from it as it is
      */
     compacted: boolean("compacted").notNull().default(false),
+    /**
+     * a compacted row's state vector and the SHA-256 of its data, written with it: an open checks
+     * the digest and sends the vector instead of decoding the row twice (null on older rows)
+     */
+    stateVector: bytea("state_vector"),
+    digest: bytea("digest"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("doc_updates_doc_idx").on(t.docName, t.id)],

@@ -7,7 +7,7 @@ import type { UserRow } from "../auth/sessions.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { AwarenessBudget } from "./awareness.ts";
 import type { DocAccess } from "./docKinds.ts";
-import { COMPACT_AFTER_ROWS, type DocStore, type StoredRow } from "./persistence.ts";
+import { COMPACT_AFTER_ROWS, type DocStore, foldedStateOf, type Snapshot } from "./persistence.ts";
 import type { Outbox } from "./outbox.ts";
 import { encodeAwareness, encodeUpdate } from "./protocol.ts";
 import type { DocRelay, RelayHandler } from "./relay.ts";
@@ -75,7 +75,7 @@ export class SharedDoc {
   /** set once the in-memory copy can no longer be trusted; the server then drops it */
   private broken = false;
   /** the document's one stored row, checked but not yet applied to `doc` */
-  private snapshot: StoredRow | null = null;
+  private snapshot: Snapshot | null = null;
   private snapshotVector: Uint8Array | null = null;
 
   constructor(
@@ -146,6 +146,7 @@ export class SharedDoc {
     await this.relay.subscribe(this.name, this.onRelayed);
     const loaded = await this.store.load(this.name, this.doc, FROM_STORAGE, { keepSnapshot: true });
     this.snapshot = loaded.snapshot ?? null;
+    this.snapshotVector = loaded.snapshot?.stateVector ?? null;
     if (loaded.quarantined.length > 0) {
       this.log.error(
         { doc: this.name, quarantined: loaded.quarantined },
@@ -389,9 +390,8 @@ export class SharedDoc {
     if (this.snapshot || this.broken) return;
     const ids = this.foldable;
     this.foldable = [];
-    const state = Y.encodeStateAsUpdate(this.doc);
     try {
-      const id = await this.store.fold(this.name, state, ids);
+      const id = await this.store.fold(this.name, foldedStateOf(this.doc), ids);
       this.foldable.unshift(id);
     } catch (error) {
       this.foldable.unshift(...ids);

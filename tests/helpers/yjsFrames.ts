@@ -124,7 +124,7 @@ export function keystrokes(clientId: number, count: number): Uint8Array[] {
   return updates;
 }
 
-/** The payloads of the sync messages of the given kinds among `frames`, in order (1: sync step 2, 2: update). */
+/** The payloads of the sync messages of the given kinds among `frames`, in order (0: sync step 1, 1: sync step 2, 2: update). */
 function syncPayloads(frames: Uint8Array[], kinds: readonly number[]): Uint8Array[] {
   const payloads: Uint8Array[] = [];
   for (const frame of frames) {
@@ -134,6 +134,9 @@ function syncPayloads(frames: Uint8Array[], kinds: readonly number[]): Uint8Arra
   }
   return payloads;
 }
+
+/** The state vectors carried by the sync step 1 messages among `frames`, in order. */
+export const syncStep1Vectors = (frames: Uint8Array[]): Uint8Array[] => syncPayloads(frames, [0]);
 
 /** The updates carried by the sync "update" messages among `frames`, in order (other messages skipped). */
 export const syncUpdates = (frames: Uint8Array[]): Uint8Array[] => syncPayloads(frames, [2]);

@@ -16,8 +16,10 @@ import {
   closedWithin,
   craftDanglingOrigin,
   cutUpdateFrame,
+  documentSent,
   openRawDoc,
   syncStep1Frame,
+  syncStep1Vectors,
   truncatedSyncStep1,
   updateFrame,
 } from "../helpers/yjsFrames.ts";
@@ -81,6 +83,20 @@ describe("a compacted document", () => {
     returning.provider.destroy();
     await eventually(() => server.ctx.yjs.openDocuments === 0);
     expect(await storedText(docName)).toContain("【修订】第一段：加装电梯。第二段：停车位。");
+  });
+
+  it("is stored with its state vector, which the server's sync step 1 carries as it is", async () => {
+    const { owner, docName } = await compactedProposal();
+    const [row] = await server.ctx.db.select().from(docUpdates).where(eq(docUpdates.docName, docName));
+    expect(row!.compacted).toBe(true);
+    expect(row!.digest).toHaveLength(32);
+    const vector = Y.encodeStateVectorFromUpdate(row!.data);
+    expect(Buffer.from(row!.stateVector!).equals(Buffer.from(vector))).toBe(true);
+
+    const raw = await openRawDoc(server, owner.client.cookie, docName);
+    await eventually(() => syncStep1Vectors(raw.received).length === 1);
+    expect(Buffer.from(syncStep1Vectors(raw.received)[0]!).equals(Buffer.from(vector))).toBe(true);
+    raw.ws.close();
   });
 
   it("serves a version saved while nobody has it open, and a server change to it is kept", async () => {
@@ -147,12 +163,31 @@ describe("rows readers are never sent unchecked", () => {
     expect(quarantined.filter((q) => q.docName === docName)).toHaveLength(1);
   });
 
-  it("a compacted row that fails when the document is built is quarantined, its editors reload, and the document opens again", async () => {
+  it("a compacted row changed after the server wrote it is built before anyone is answered: a poisoned one is quarantined", async () => {
     const { owner, docName } = await compactedProposal();
     const [row] = await server.ctx.db.select().from(docUpdates).where(eq(docUpdates.docName, docName));
+    // still marked compacted, with the state vector and digest written for the bytes it had
     await server.ctx.db
       .update(docUpdates)
       .set({ data: poisonedState(row!.data) })
+      .where(eq(docUpdates.id, row!.id));
+
+    // a reader sends nothing: without the digest it would have been sent the row as it is (it decodes)
+    const raw = await openRawDoc(server, owner.client.cookie, docName);
+    raw.send(syncStep1Frame(Y.encodeStateVector(new Y.Doc())));
+    await eventually(() => raw.received.length >= 2);
+    expect(docText(documentSent(raw.received))).not.toContain("XYZ");
+    raw.ws.close();
+    await eventually(async () => (await listQuarantine(server.ctx.db)).some((q) => q.docName === docName));
+  });
+
+  it("a compacted row stored before digests that fails when the document is built is quarantined, its editors reload, and the document opens again", async () => {
+    const { owner, docName } = await compactedProposal();
+    const [row] = await server.ctx.db.select().from(docUpdates).where(eq(docUpdates.docName, docName));
+    // what an older server wrote: compacted, no state vector, no digest; it decodes, so it is sent unbuilt
+    await server.ctx.db
+      .update(docUpdates)
+      .set({ data: poisonedState(row!.data), stateVector: null, digest: null })
       .where(eq(docUpdates.id, row!.id));
 
     // a raw editor reads without applying; its edit makes the server build the document

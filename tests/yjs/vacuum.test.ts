@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { queryRows } from "../../server/db/client.ts";
-import { databaseDocStore } from "../../server/yjs/persistence.ts";
+import { databaseDocStore, foldedStateOf } from "../../server/yjs/persistence.ts";
 import { keystrokes } from "../helpers/yjsFrames.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -31,7 +31,7 @@ describe("the document log after compactions", () => {
     const fold = async (ids: number[], upTo: number) => {
       const doc = new Y.Doc();
       for (const update of updates.slice(0, upTo)) Y.applyUpdate(doc, update);
-      return store.fold(docName, Y.encodeStateAsUpdate(doc), ids);
+      return store.fold(docName, foldedStateOf(doc), ids);
     };
     const first = await fold(await store.append(docName, updates.slice(0, 30)), 30);
     // 30 dead rows: under the threshold, nothing yet
