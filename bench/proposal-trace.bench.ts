@@ -5,15 +5,18 @@
  * generated Chinese one. Figures: replay rate, bytes stored before/after compaction, and the open:
  * cold (after a server restart: nothing of the document in memory, the embedded database's pages
  * too), split into the server's part (read the row, check its digest) and the client's (apply), and
- * beside it the same open with the document still in memory (the baseline).
+ * beside it the same open with the document still in memory (the baseline). The opening client runs
+ * in a process of its own (proposal-trace.client.ts), as a reader's browser does.
  *
  *   node --import tsx bench/proposal-trace.bench.ts                 # figures (quiet machine only)
  *   BENCH_SMOKE=1 node --import tsx bench/proposal-trace.bench.ts   # trace prefixes, 2 opens each: checks that it works
  *   BENCH_PG=1 …                                                    # on PostgreSQL, a database of its own (dropped after)
  */
+import { fork } from "node:child_process";
 import * as Y from "yjs";
 import { compactDoc, databaseDocStore, loadDoc } from "../server/yjs/persistence.ts";
 import { connectDoc, waitForSync } from "../tests/helpers/clients.ts";
+import type { OpenAnswer, OpenRequest } from "./proposal-trace.client.ts";
 import { sectionText } from "../tests/proposals/helpers.ts";
 import { loadAverage, report, summarize } from "./lib.ts";
 import {
@@ -40,6 +43,7 @@ function textAfter(patches: [number, number, string][][]): string {
 }
 
 async function replay(
+  reader: ReaderProcess,
   server: BenchServer,
   name: string,
   patches: [number, number, string][][],
@@ -82,21 +86,20 @@ async function replay(
 
   // One fresh client's open, from connecting to synced, checked against the trace's end; and when
   // the client began applying what it was sent (its first transaction): the server's part and the
-  // network's end there, the client's apply after it.
+  // network's end there, the client's apply after it. The client runs in a process of its own.
   const answered: number[] = [];
   const open = async (): Promise<number> => {
-    const t0 = performance.now();
-    const doc = new Y.Doc();
-    let applying = 0;
-    doc.once("beforeTransaction", () => (applying = performance.now()));
-    const fresh = connectDoc(server as never, client, docName, doc);
-    await waitForSync(fresh.provider, 30_000);
-    const took = performance.now() - t0;
-    answered.push(applying - t0);
-    if (sectionText(fresh.doc, SECTION).toString() !== endContent)
-      throw new Error(`${name}: the opened document differs`);
-    fresh.provider.destroy();
-    return took;
+    const opened = await reader.open({
+      type: "open",
+      port: server.port,
+      cookie: client.cookie,
+      docName,
+      section: SECTION,
+      expected: endContent,
+    });
+    if (opened.differs) throw new Error(`${name}: the opened document differs`);
+    answered.push(opened.applying);
+    return opened.took;
   };
 
   // Cold: each open follows a restart, so the server loads the document from storage.
@@ -181,6 +184,37 @@ async function replay(
   };
 }
 
+/** The fresh client's process (proposal-trace.client.ts): one open at a time. */
+interface ReaderProcess {
+  open(request: OpenRequest): Promise<OpenAnswer>;
+  stop(): void;
+}
+
+async function startReader(): Promise<ReaderProcess> {
+  const child = fork(new URL("./proposal-trace.client.ts", import.meta.url).pathname, [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const next = () =>
+    new Promise<OpenAnswer>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("the reader process did not answer")), 60_000);
+      child.once("message", (message: OpenAnswer) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
+    });
+  await next(); // ready
+  return {
+    open(request) {
+      const answer = next();
+      child.send(request);
+      return answer;
+    },
+    stop: () => child.kill(),
+  };
+}
+
+const reader = await startReader();
 let server = await startBenchServer("proposal_trace");
 const loadAverageAtStart = loadAverage();
 try {
@@ -198,7 +232,7 @@ try {
     ["automerge-paper", paperPatches, SMOKE ? textAfter(paperPatches) : paper.endContent],
     ["generated Chinese (IME commits)", zh.patches.map((p) => [p]), zh.endContent],
   ] as const) {
-    const result = await replay(server, name, patches as [number, number, string][][], end);
+    const result = await replay(reader, server, name, patches as [number, number, string][][], end);
     server = result.server;
     rows.push(result.row);
   }
@@ -214,6 +248,7 @@ try {
     rows,
   );
 } finally {
+  reader.stop();
   await server.dispose();
 }
 process.exit(0);
