@@ -286,7 +286,7 @@ export async function compactDoc(db: Db, docName: string): Promise<{ before: num
       }
       const folded = foldedStateOf(doc);
       // Exactly the rows folded in, not "every id up to the last one": a row another writer inserted
-      // with a smaller id but committed after the read above is not in `state` and must stay.
+      // with a smaller id but committed after the read above is not in the folded state and must stay.
       const ids = rows.map((row) => row.id);
       for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
         await tx.delete(docUpdates).where(inArray(docUpdates.id, ids.slice(i, i + DELETE_CHUNK)));
