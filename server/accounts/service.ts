@@ -8,7 +8,7 @@ import { isOrganiser, managedStreet } from "../auth/policy.ts";
 import { users } from "../auth/schema.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import type { AppContext } from "../context.ts";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { AppError, conflict, forbidden, invalidInput, notFound } from "../lib/errors.ts";
 import { communities, streets } from "../org/schema.ts";
 import { generatePassword } from "./passwords.ts";
@@ -19,7 +19,6 @@ import { canListPeople, requireManagePerson, requireMayBecome, seesPersonalDetai
  * People management by organisers and street admins: create, edit, reset a password. Every change
  * commits together with its audit entry. Passwords are returned to the caller once and never logged.
  */
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** What the audit log keeps of a person: everything an organiser edits, never the password hash. */
 function auditView(row: UserRow) {

@@ -9,6 +9,9 @@ export type Schema = typeof schema;
 /** One type for both drivers: queries and transactions are written once. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
+/** The handle a `db.transaction` callback receives. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
 export interface Database {
   db: Db;
   kind: "pglite" | "postgres";

@@ -9,7 +9,7 @@ import type {
   UpdateTalk,
 } from "../../shared/forums.ts";
 import type { UserRow } from "../auth/sessions.ts";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { conflict, invalidInput, notFound, readOnly } from "../lib/errors.ts";
 import type { ForumsContext } from "./live.ts";
 import { agendaOpen, requireHost, talkEditable } from "./policy.ts";
@@ -23,8 +23,6 @@ import { findForumRow, forumRoom, type ForumRow, getForum, requirePresenters, te
  * interleave with the start of the forum (which changes the status under the same row) — an edit
  * that arrives a moment after the start is judged by the rules of a live forum.
  */
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 async function lockForum(tx: Tx, forumId: string): Promise<ForumRow> {
   const [row] = await tx.select().from(forums).where(eq(forums.id, forumId)).for("update");

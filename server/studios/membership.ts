@@ -12,6 +12,7 @@ import { recordAudit } from "../audit/service.ts";
 import { hasRole, isOrganiser } from "../auth/policy.ts";
 import type { UserRow } from "../auth/sessions.ts";
 import { userRoom } from "../context.ts";
+import type { Tx } from "../db/client.ts";
 import type { StudiosContext } from "./state.ts";
 import { conflict, forbidden, invalidInput, readOnly } from "../lib/errors.ts";
 import { notify } from "../notifications/service.ts";
@@ -138,8 +139,6 @@ export async function removeMember(ctx: Ctx, actor: UserRow, studioId: string, u
   await ctx.authorityChanged(userId);
   return getStudio(ctx, actor, studioId);
 }
-
-type Tx = Parameters<Parameters<StudiosContext["db"]["transaction"]>[0]>[0];
 
 async function systemLine(tx: Tx, studioId: string, actorId: string, text: string, at: Date) {
   const [counter] = await tx

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { asc, desc, eq, inArray, sql } from "drizzle-orm";
 import * as Y from "yjs";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { docQuarantine, docUpdates } from "./schema.ts";
 
 /**
@@ -70,9 +70,6 @@ export function databaseDocStore(
     },
   };
 }
-
-/** Ids per statement when a compaction deletes the rows it folded (PostgreSQL allows 65,535 parameters). */
-const DELETE_CHUNK = 10_000;
 
 /** Past this many stored rows a document's log is folded into one snapshot row. */
 export const COMPACT_AFTER_ROWS = 500;
@@ -234,24 +231,37 @@ export async function appendUpdates(db: Db, docName: string, updates: Uint8Array
 }
 
 /**
- * Replaces exactly the rows `ids` of a document by one compacted row holding `state`, in one
- * transaction: a row is only ever deleted in the commit that stores a state holding it. The ids go
- * as one array parameter, not one parameter each (a fold deletes hundreds). Two processes folding
- * the same document take turns (deleting overlapping rows in different orders could deadlock); the
- * second finds the rows both held already gone, and both states stay, each whole.
+ * Replaces exactly the rows `ids` of a document by one compacted row holding `folded.state`, in one
+ * transaction: a row is only ever deleted in the commit that stores a state holding it. Two
+ * processes folding the same document take turns (deleting overlapping rows in different orders
+ * could deadlock); the second finds the rows both held already gone, and both states stay, each whole.
  */
 async function foldRows(db: Db, docName: string, folded: FoldedState, ids: number[]): Promise<number> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${docName}))`);
-    if (ids.length > 0) {
-      const idArray = `{${ids.map((id) => Math.trunc(id)).join(",")}}`;
-      await tx
-        .delete(docUpdates)
-        .where(sql`${docUpdates.docName} = ${docName} and ${docUpdates.id} = any(${idArray}::bigint[])`);
-    }
-    const [row] = await tx.insert(docUpdates).values(compactedRow(docName, folded)).returning({ id: docUpdates.id });
-    return row!.id;
+    await lockDoc(tx, docName);
+    return replaceRows(tx, docName, folded, ids);
   });
+}
+
+/** Holds the document's compaction lock until the transaction ends. */
+async function lockDoc(tx: Tx, docName: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${docName}))`);
+}
+
+/**
+ * Deletes the rows `ids` and inserts the compacted row in their place; returns its id. The ids go
+ * as one array parameter, not one parameter each (a fold deletes hundreds, a compaction of a
+ * document nobody had open may delete hundreds of thousands).
+ */
+async function replaceRows(tx: Tx, docName: string, folded: FoldedState, ids: number[]): Promise<number> {
+  if (ids.length > 0) {
+    const idArray = `{${ids.map((id) => Math.trunc(id)).join(",")}}`;
+    await tx
+      .delete(docUpdates)
+      .where(sql`${docUpdates.docName} = ${docName} and ${docUpdates.id} = any(${idArray}::bigint[])`);
+  }
+  const [row] = await tx.insert(docUpdates).values(compactedRow(docName, folded)).returning({ id: docUpdates.id });
+  return row!.id;
 }
 
 /**
@@ -264,7 +274,7 @@ async function foldRows(db: Db, docName: string, folded: FoldedState, ids: numbe
  */
 export async function compactDoc(db: Db, docName: string): Promise<{ before: number; after: number }> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${docName}))`);
+    await lockDoc(tx, docName);
     const rows = await tx
       .select({ id: docUpdates.id, data: docUpdates.data, createdAt: docUpdates.createdAt })
       .from(docUpdates)
@@ -284,14 +294,14 @@ export async function compactDoc(db: Db, docName: string): Promise<{ before: num
           })),
         );
       }
-      const folded = foldedStateOf(doc);
       // Exactly the rows folded in, not "every id up to the last one": a row another writer inserted
       // with a smaller id but committed after the read above is not in the folded state and must stay.
-      const ids = rows.map((row) => row.id);
-      for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
-        await tx.delete(docUpdates).where(inArray(docUpdates.id, ids.slice(i, i + DELETE_CHUNK)));
-      }
-      await tx.insert(docUpdates).values(compactedRow(docName, folded));
+      await replaceRows(
+        tx,
+        docName,
+        foldedStateOf(doc),
+        rows.map((row) => row.id),
+      );
       return { before: rows.length, after: 1 };
     } finally {
       doc.destroy();

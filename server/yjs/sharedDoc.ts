@@ -76,7 +76,6 @@ export class SharedDoc {
   private broken = false;
   /** the document's one stored row, checked but not yet applied to `doc` */
   private snapshot: Snapshot | null = null;
-  private snapshotVector: Uint8Array | null = null;
 
   constructor(
     readonly name: string,
@@ -146,7 +145,6 @@ export class SharedDoc {
     await this.relay.subscribe(this.name, this.onRelayed);
     const loaded = await this.store.load(this.name, this.doc, FROM_STORAGE, { keepSnapshot: true });
     this.snapshot = loaded.snapshot ?? null;
-    this.snapshotVector = loaded.snapshot?.stateVector ?? null;
     if (loaded.quarantined.length > 0) {
       this.log.error(
         { doc: this.name, quarantined: loaded.quarantined },
@@ -221,7 +219,6 @@ export class SharedDoc {
     const snapshot = this.snapshot;
     if (!snapshot) return !this.broken;
     this.snapshot = null;
-    this.snapshotVector = null;
     try {
       Y.applyUpdate(this.doc, snapshot.data, FROM_STORAGE);
       return true;
@@ -239,8 +236,9 @@ export class SharedDoc {
   /** The state vector of the document, for the sync step 1 the server sends each connection. */
   stateVector(): Uint8Array {
     if (!this.snapshot) return Y.encodeStateVector(this.doc);
-    this.snapshotVector ??= Y.encodeStateVectorFromUpdate(this.snapshot.data);
-    return this.snapshotVector;
+    // stored with the row; computed once for a row compacted before vectors were stored
+    this.snapshot.stateVector ??= Y.encodeStateVectorFromUpdate(this.snapshot.data);
+    return this.snapshot.stateVector;
   }
 
   /** What a peer holding `stateVector` lacks (the sync step 2 answer), without building the document. */
