@@ -33,28 +33,54 @@ async function page(viewport?: { width: number; height: number }, userAgent?: st
   return p;
 }
 
+/** An examination forum hosted by the signed-in page, with printed codes for 党员代表. */
+async function forumWithCodes(host: Page, title: string, count: number) {
+  const presenterId = (
+    (await (await host.request.get("/api/forums/presenters")).json()) as {
+      users: { id: string; displayName: string }[];
+    }
+  ).users.find((u) => u.displayName.includes("黄海燕"))!.id;
+  const created = await host.request.post("/api/forums", {
+    data: {
+      title,
+      mode: "examination",
+      startsAt: new Date().toISOString(),
+      talks: [{ title: "潭中社区加装电梯", presenterId }],
+    },
+  });
+  const forum = ((await created.json()) as { forum: { id: string; talks: { id: string }[] } }).forum;
+  const answer = await host.request.post(`/api/forums/${forum.id}/ballot-codes`, { data: { group: "party", count } });
+  const codes = ((await answer.json()) as { codes: { code: string }[] }).codes.map((c) => c.code);
+  return { forum, codes };
+}
+
 describe("guests of the hall", () => {
+  test("a guest whose session is gone when the connection returns is told so, and re-enters with one tap", async () => {
+    const host = await page();
+    await signIn(host, "sec2");
+    const {
+      codes: [code],
+    } = await forumWithCodes(host, "E2E 身份失效", 1);
+    const phone = await page({ width: 375, height: 760 });
+    await phone.goto(`/g/${code}`);
+    await phone.getByText("您的身份：党员代表").waitFor();
+    // The phone loses its cookie while the network drops; the reconnection is then refused.
+    await phone.context().clearCookies();
+    await phone.context().setOffline(true);
+    await phone.waitForTimeout(500);
+    await phone.context().setOffline(false);
+    await phone.getByText("现场身份已失效").waitFor({ timeout: 20_000 });
+    await screenshot(phone, "guests-refused-phone", { fullPage: false });
+    await phone.getByRole("button", { name: "重新进入" }).click();
+    await phone.getByText("您的身份：党员代表").waitFor();
+    expect(await phone.getByText("现场身份已失效").count()).toBe(0);
+  });
+
   test("a resident without an account scores with a printed code on a 375 px phone; the projector updates", async () => {
     const host = await page();
     await signIn(host, "sec2");
-    const presenterId = (
-      (await (await host.request.get("/api/forums/presenters")).json()) as {
-        users: { id: string; displayName: string }[];
-      }
-    ).users.find((u) => u.displayName.includes("黄海燕"))!.id;
-    const created = await host.request.post("/api/forums", {
-      data: {
-        title: "E2E 现场评议",
-        mode: "examination",
-        startsAt: new Date().toISOString(),
-        talks: [{ title: "潭中社区加装电梯", presenterId }],
-      },
-    });
-    const forum = ((await created.json()) as { forum: { id: string; talks: { id: string }[] } }).forum;
-    const codes = await host.request.post(`/api/forums/${forum.id}/ballot-codes`, {
-      data: { group: "party", count: 2 },
-    });
-    const [code, spare] = ((await codes.json()) as { codes: { code: string }[] }).codes.map((c) => c.code);
+    const { forum, codes } = await forumWithCodes(host, "E2E 现场评议", 2);
+    const [code, spare] = codes;
 
     await host.goto(`/forums/${forum.id}`);
     await host.getByTestId("forum-room").waitFor();

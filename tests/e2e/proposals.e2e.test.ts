@@ -195,6 +195,32 @@ describe("proposals in the browser", () => {
     }
   });
 
+  test("a composition whose input method never ends it is released when the editor loses focus", async () => {
+    const a = await openProposal("sec1");
+    const b = await openProposal("sec2");
+    try {
+      const title = "风险与应对";
+      await section(a, title).click();
+      await expect.poll(() => a.evaluate(() => document.activeElement?.classList.contains("tiptap"))).toBe(true);
+      await a.keyboard.press("End");
+      // Some phone keyboards start a composition and never send its end: the start alone, then text.
+      await a.evaluate(() =>
+        document.activeElement?.dispatchEvent(new CompositionEvent("compositionstart", { bubbles: true })),
+      );
+      await a.keyboard.insertText("悬而未决");
+      await expect.poll(() => sectionText(a, title)).toContain("悬而未决");
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await sectionText(b, title)).not.toContain("悬而未决");
+      // Leaving the editor ends it: what was typed goes out at once, not only after the idle wait
+      // (10 s from the composition's start) that would release it otherwise.
+      await a.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await expect.poll(() => sectionText(b, title), { timeout: 3_000 }).toContain("悬而未决");
+    } finally {
+      await a.context().close();
+      await b.context().close();
+    }
+  });
+
   test("the list filters by status; a selection becomes a comment thread the other member can reply to and resolve", async () => {
     const a = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 375, height: 800 } });
     await signIn(a, "sec1");

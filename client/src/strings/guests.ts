@@ -18,5 +18,8 @@ export const guests = {
   openInBrowser: "请在浏览器中打开",
   openInBrowserHint: "微信内无法下载文件：请点右上角「···」，选择「在浏览器中打开」。",
   connecting: "正在连接…",
+  refused: "现场身份已失效",
+  refusedHint: "请点「重新进入」；仍不行时，请重新扫描选票或现场二维码。",
+  reenter: "重新进入",
   noAccount: "无需注册账号；本页只用于本场论坛。",
 };

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "react";
-import { Alert, Spin, Tag } from "antd";
+import { Alert, Button, Spin, Tag } from "antd";
 import { Result } from "../../components/LazyResult.tsx";
 import type { User } from "../../../../shared/auth.ts";
 import type { GuestView } from "../../../../shared/forums.ts";
@@ -39,18 +39,40 @@ export function GuestRoom({ guest }: { guest: GuestView }) {
   // once in, the live view stays (it shows 已结束 when the forum ends and the server closes the socket);
   // a room the page's boot script brought is shown at once, while the connection is still on its way
   const [connected, setConnected] = useState(() => getSocket().connected || earlyAnswer(guest.forumId) !== undefined);
+  const [refused, setRefused] = useState(false);
   useEffect(() => {
     const socket = getSocket();
     const update = () => setConnected((was) => was || socket.connected);
+    // A network failure leaves the socket active: Socket.IO tries again by itself. A refusal by the
+    // server stops it for good, mostly because this guest session is gone (the cookie was lost, the
+    // session expired): the page says so instead of showing the room as offline for ever.
+    const onRefused = () => {
+      if (!socket.active) setRefused(true);
+    };
     socket.on("connect", update);
     socket.on("disconnect", update);
+    socket.on("connect_error", onRefused);
     connectAsGuest();
     update();
     return () => {
       socket.off("connect", update);
       socket.off("disconnect", update);
+      socket.off("connect_error", onRefused);
     };
   }, []);
+  if (refused) {
+    // Opening the page again redeems its code (or the venue device's token) again: the same guest.
+    return (
+      <GuestShell title={guest.forumTitle}>
+        <Result
+          status="warning"
+          title={t.refused}
+          subTitle={t.refusedHint}
+          extra={<Button onClick={() => window.location.reload()}>{t.reenter}</Button>}
+        />
+      </GuestShell>
+    );
+  }
   if (!connected) {
     return (
       <GuestShell title={guest.forumTitle}>

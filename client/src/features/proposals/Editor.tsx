@@ -91,12 +91,21 @@ export function useCollabEditor(
         },
         handleDOMEvents: {
           compositionstart: () => {
-            pdoc?.setComposing(true);
+            pdoc?.composition.composed();
             return false;
           },
+          compositionupdate: () => {
+            pdoc?.composition.composed();
+            return false;
+          },
+          // After ProseMirror has read the composed text. Leaving the editor ends a composition
+          // whose compositionend never comes (some phone keyboards), so its text is not held.
           compositionend: () => {
-            // After ProseMirror has read the composed text.
-            setTimeout(() => pdoc?.setComposing(false), 0);
+            setTimeout(() => pdoc?.composition.end(), 0);
+            return false;
+          },
+          blur: () => {
+            if (pdoc?.composition.active) setTimeout(() => pdoc.composition.end(), 0);
             return false;
           },
         },

@@ -5,6 +5,7 @@ import * as Y from "yjs";
 import { presenceColour } from "../../../../shared/presence.ts";
 import { PROPOSAL_DOC_FIELD, proposalDocName } from "../../../../shared/proposals.ts";
 import { localCopyName } from "../../localCopies.ts";
+import { CompositionHold } from "./compositionHold.ts";
 import { applyOwnUpdate } from "./linkDocs.ts";
 
 const LINK = Symbol("link");
@@ -19,9 +20,9 @@ export type SyncState = "connecting" | "synced" | "offline";
  *
  * Local edits go from `doc` to `netDoc` at once. Remote edits go from `netDoc` to `doc` at once —
  * except while an input-method composition is in progress (Chinese pinyin): then they are held and
- * applied right after `compositionend`, so a concurrent edit cannot break the composition; and the
- * composition's own intermediate states (pinyin) are not sent before it ends (the known
- * y-prosemirror weaknesses: pinyin synced early, first character duplicated).
+ * applied when it ends, so a concurrent edit cannot break the composition; and the composition's
+ * own intermediate states (pinyin) are not sent before it ends (the known y-prosemirror
+ * weaknesses: pinyin synced early, first character duplicated). See compositionHold.ts.
  *
  * Both docs share one client id: the provider's awareness is made with `netDoc`'s id and the caret
  * plugin hides the caret whose id is `doc`'s, so that is how our own cursor is recognised. But Yjs
@@ -40,9 +41,10 @@ export class ProposalDoc {
   readonly netDoc = new Y.Doc();
   readonly provider: WebsocketProvider;
   readonly idb: IndexeddbPersistence;
-  private held: Uint8Array[] = [];
-  private heldLocal: Uint8Array[] = [];
-  private composing = false;
+  readonly composition = new CompositionHold({
+    own: (update) => this.link(update),
+    others: (update) => Y.applyUpdate(this.doc, update, LINK),
+  });
   /** local changes not yet known to be on the server */
   pending = 0;
   private listeners = new Set<() => void>();
@@ -62,16 +64,11 @@ export class ProposalDoc {
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === LINK) return;
       // The pinyin of a composition in progress stays here; the composed text goes out at its end.
-      if (this.composing) {
-        this.heldLocal.push(update);
-        return;
-      }
-      this.link(update);
+      if (!this.composition.holdOwn(update)) this.link(update);
     });
     this.netDoc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === LINK) return;
-      if (this.composing) this.held.push(update);
-      else Y.applyUpdate(this.doc, update, LINK);
+      if (!this.composition.holdOthers(update)) Y.applyUpdate(this.doc, update, LINK);
     });
     const url = `${location.origin.replace(/^http/, "ws")}/yjs`;
     this.provider = new WebsocketProvider(url, proposalDocName(proposalId), this.netDoc, { maxBackoffTime: 5000 });
@@ -142,20 +139,6 @@ export class ProposalDoc {
     return typeof title === "string" ? title : null;
   }
 
-  setComposing(composing: boolean) {
-    this.composing = composing;
-    if (!composing && this.heldLocal.length > 0) {
-      const local = this.heldLocal;
-      this.heldLocal = [];
-      this.link(Y.mergeUpdates(local));
-    }
-    if (!composing && this.held.length > 0) {
-      const held = this.held;
-      this.held = [];
-      Y.applyUpdate(this.doc, Y.mergeUpdates(held), LINK);
-    }
-  }
-
   subscribe(listener: () => void) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -184,6 +167,7 @@ export class ProposalDoc {
   destroy() {
     window.removeEventListener("offline", this.onOffline);
     window.removeEventListener("online", this.onOnline);
+    this.composition.dispose();
     // The provider first: its goodbye to other tabs needs the awareness and the doc intact
     // (destroying netDoc then destroys the awareness).
     this.provider.destroy();
