@@ -68,7 +68,11 @@ export function GuestRoom({ guest }: { guest: GuestView }) {
           status="warning"
           title={t.refused}
           subTitle={t.refusedHint}
-          extra={<Button onClick={() => window.location.reload()}>{t.reenter}</Button>}
+          extra={
+            <Button type="primary" size="large" onClick={() => window.location.reload()}>
+              {t.reenter}
+            </Button>
+          }
         />
       </GuestShell>
     );
