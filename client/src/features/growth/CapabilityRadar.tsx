@@ -20,6 +20,7 @@ export default function CapabilityRadar({ capabilities, year }: { capabilities: 
     const chart = echarts.init(el, undefined, { renderer: "canvas" });
     // on a phone the axis names need room at the sides
     const narrow = el.clientWidth < 420;
+    const valueOf = new Map(capabilities.map((c) => [CAPABILITY_LABELS[c.capability], c.value]));
     chart.setOption({
       animation: false,
       tooltip: {
@@ -35,7 +36,13 @@ export default function CapabilityRadar({ capabilities, year }: { capabilities: 
       radar: {
         radius: narrow ? "48%" : "62%",
         indicator: capabilities.map((c) => ({ name: CAPABILITY_LABELS[c.capability], max: 100 })),
-        axisName: { color: "#333", fontSize: narrow ? 11 : 12 },
+        // each axis says its value too: a small year reads as numbers, not as a dot in the middle
+        axisName: {
+          color: "#333",
+          fontSize: narrow ? 11 : 12,
+          formatter: (name?: string) => `${name}\n{value|${valueOf.get(name ?? "") ?? 0}}`,
+          rich: { value: { fontSize: narrow ? 13 : 15, fontWeight: "bold", color: "#2b5d8c", lineHeight: 20 } },
+        },
       },
       series: [
         {
