@@ -20,7 +20,7 @@ export default function CapabilityRadar({ capabilities, year }: { capabilities: 
     const chart = echarts.init(el, undefined, { renderer: "canvas" });
     // on a phone the axis names need room at the sides
     const narrow = el.clientWidth < 420;
-    const valueOf = new Map(capabilities.map((c) => [CAPABILITY_LABELS[c.capability], c.value]));
+    const valueByName = new Map(capabilities.map((c) => [CAPABILITY_LABELS[c.capability], c.value]));
     chart.setOption({
       animation: false,
       tooltip: {
@@ -40,7 +40,7 @@ export default function CapabilityRadar({ capabilities, year }: { capabilities: 
         axisName: {
           color: "#333",
           fontSize: narrow ? 11 : 12,
-          formatter: (name?: string) => `${name}\n{value|${valueOf.get(name ?? "") ?? 0}}`,
+          formatter: (name?: string) => `${name}\n{value|${valueByName.get(name ?? "") ?? 0}}`,
           rich: { value: { fontSize: narrow ? 13 : 15, fontWeight: "bold", color: "#2b5d8c", lineHeight: 20 } },
         },
       },
