@@ -34,6 +34,8 @@ export function firstLoadChunks(pages: FirstLoad[], clientRoot: string): CodeSpl
     const name = `first-${names.join("+")}`;
     return {
       name: (moduleId, ctx) => (chunkName(moduleId, ctx) === name ? name : null),
+      // the bundler asks for a label when the name is a function, and warns on every build without one
+      debugName: name,
       // below the entry's group, so what the entry imports stays in the entry
       priority: names.length,
     };
