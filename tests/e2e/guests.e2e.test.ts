@@ -1,7 +1,8 @@
 /**
  * 现场评议 in a real browser: a resident without an account opens a printed ballot code on a phone,
  * scores the talk on stage, and the projector's scoreboard follows. The same page in a WeChat-like
- * in-app browser offers no download, only 「请在浏览器中打开」.
+ * in-app browser offers no download, only 「请在浏览器中打开」. A guest whose reconnection is refused
+ * is told so and re-enters with one tap.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
