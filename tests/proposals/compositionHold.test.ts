@@ -25,6 +25,14 @@ function holdInto() {
   return { hold, sent: () => sent.getText("t").toString(), received: () => received.getText("t").toString() };
 }
 
+/** A hold with a composition in progress that has typed `text` so far. */
+function composing(text: string) {
+  const held = holdInto();
+  held.hold.composed();
+  held.hold.holdOwn(typed(text));
+  return held;
+}
+
 describe("the composition hold", () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -55,9 +63,7 @@ describe("the composition hold", () => {
   });
 
   test("a composition that never ends is released after it has been idle", () => {
-    const { hold, sent } = holdInto();
-    hold.composed();
-    hold.holdOwn(typed("中"));
+    const { hold, sent } = composing("中");
     vi.advanceTimersByTime(COMPOSITION_IDLE_MS - 1);
     expect(sent()).toBe("");
     expect(hold.active).toBe(true);
@@ -67,9 +73,7 @@ describe("the composition hold", () => {
   });
 
   test("each composition event restarts the idle wait, so a slow typist is not cut short", () => {
-    const { hold, sent } = holdInto();
-    hold.composed();
-    hold.holdOwn(typed("zh"));
+    const { hold, sent } = composing("zh");
     vi.advanceTimersByTime(COMPOSITION_IDLE_MS - 1_000);
     hold.composed();
     vi.advanceTimersByTime(COMPOSITION_IDLE_MS - 1_000);
@@ -79,9 +83,7 @@ describe("the composition hold", () => {
   });
 
   test("after dispose the idle wait releases nothing", () => {
-    const { hold, sent } = holdInto();
-    hold.composed();
-    hold.holdOwn(typed("中"));
+    const { hold, sent } = composing("中");
     hold.dispose();
     vi.advanceTimersByTime(COMPOSITION_IDLE_MS * 2);
     expect(sent()).toBe("");
