@@ -302,6 +302,32 @@ describe("first loads", () => {
     await phone.context().close();
   });
 
+  test("a boot script that arrives after the app has redeemed the code does not redeem it again", async () => {
+    const code = await newBallotCode();
+    const phone = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 375, height: 760 } });
+    const redeems: string[] = [];
+    phone.on("request", (request) => {
+      if (request.method() === "POST" && new URL(request.url()).pathname === "/api/guest/code")
+        redeems.push(request.url());
+    });
+    // a slow phone: the async boot script lands only after the app has taken the page over
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await phone.route("**/boot/guest-code.js", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await phone.goto(`/g/${code}`, { waitUntil: "commit" });
+    await phone.getByText("您的身份：党员代表").waitFor();
+    release();
+    // the load event waits for the async script to have run
+    await phone.waitForLoadState("load");
+    expect(redeems).toHaveLength(1);
+    await phone.context().close();
+  });
+
   test("a mangled ballot-code address shows why the code failed, not a blank page", async () => {
     const page = await newPage(browser, { baseUrl: app.baseUrl, viewport: { width: 375, height: 760 } });
     const errors: string[] = [];

@@ -8,6 +8,9 @@
   // only what looks like a code, as the app's own check (client/src/App.tsx)
   const match = /^\/g\/([A-Za-z0-9]{4,20})$/.exec(window.location.pathname);
   if (!match) return;
+  // async, so on a slow phone the app may have run first: it marks the property when it takes the
+  // page over (guestCode.ts) and has asked for the session itself; asking again would redeem twice
+  if ("earlyGuestCode" in window) return;
   const answer = fetch("/api/guest/code", {
     method: "POST",
     headers: { Accept: "application/json", "Content-Type": "application/json" },
