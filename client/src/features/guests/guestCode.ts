@@ -50,6 +50,7 @@ export function earlyGuest(code: string): GuestView | undefined {
  */
 export function openGuestCodeEarly(code: string): Promise<unknown> {
   const started = window.earlyGuestCode;
+  // taken, and marked as taken: a boot script that arrives later (it is async) then asks for nothing
   window.earlyGuestCode = undefined;
   const guest =
     started?.code === code
