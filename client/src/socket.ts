@@ -43,7 +43,18 @@ export function getSocket(): AppSocket {
   socket.on("connect_error", notify);
   socket.io.on("reconnect_attempt", notify);
   socket.io.on("reconnect_failed", notify);
+  window.addEventListener("online", restartPendingConnection);
   return socket;
+}
+
+/**
+ * An attempt to connect that the network cut off half-way can hang until the manager's 20 s timeout
+ * before the next one starts: a phone back on the network would sit 正在重连… that long. When the
+ * device says it is online again, an attempt still pending is dropped and a new one starts at once.
+ */
+function restartPendingConnection(): void {
+  if (!socket || socket.connected || !socket.active) return;
+  socket.disconnect().connect();
 }
 
 /** Opens (or keeps) the connection; called when a user is signed in. */

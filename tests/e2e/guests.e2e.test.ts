@@ -2,7 +2,8 @@
  * 现场评议 in a real browser: a resident without an account opens a printed ballot code on a phone,
  * scores the talk on stage, and the projector's scoreboard follows. The same page in a WeChat-like
  * in-app browser offers no download, only 「请在浏览器中打开」. A guest whose reconnection is refused
- * is told so and re-enters with one tap.
+ * opens the code again by itself: back in as the same voter, or told that the forum has ended or that
+ * another phone holds the code (then re-entering is one tap).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -55,23 +56,133 @@ async function forumWithCodes(host: Page, title: string, count: number) {
   return { forum, codes };
 }
 
+type ForumAnswer = { forum: { status: string } };
+
+/** The printed-code redemptions a page asks for, as they leave. */
+function countRedeems(p: Page): string[] {
+  const redeems: string[] = [];
+  p.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname === "/api/guest/code")
+      redeems.push(request.url());
+  });
+  return redeems;
+}
+
+/** The network drops and comes back: the realtime connection has to be made again. */
+async function offlineForAMoment(p: Page): Promise<void> {
+  await p.context().setOffline(true);
+  await p.waitForTimeout(500);
+  await p.context().setOffline(false);
+}
+
 describe("guests of the hall", () => {
-  test("a guest whose session is gone when the connection returns is told so, and re-enters with one tap", async () => {
+  test("a guest whose session is gone when the connection returns comes back by itself, as the same voter", async () => {
+    const host = await page();
+    await signIn(host, "sec2");
+    const {
+      forum,
+      codes: [code],
+    } = await forumWithCodes(host, "E2E 身份失效", 1);
+    const phone = await page({ width: 375, height: 760 });
+    const redeems = countRedeems(phone);
+    await phone.goto(`/g/${code}`);
+    await phone.getByText("您的身份：党员代表").waitFor();
+    // The phone loses its cookie while the network drops; the reconnection is then refused, and the
+    // page opens its code again without asking anyone to tap.
+    await phone.context().clearCookies();
+    await offlineForAMoment(phone);
+    await expect.poll(() => redeems.length, { timeout: 20_000 }).toBe(2);
+    // live again: a question asked now reaches the host
+    await phone.getByRole("tab", { name: "提问" }).click();
+    await phone.locator(".questions-panel textarea").fill("断线后还能提问吗");
+    await phone.getByRole("button", { name: /^提\s*问$/ }).click();
+    await expect
+      .poll(async () => JSON.stringify(await (await host.request.get(`/api/forums/${forum.id}/moderation`)).json()), {
+        timeout: 15_000,
+      })
+      .toContain("断线后还能提问吗");
+    expect(await phone.getByText("现场身份已失效").count()).toBe(0);
+    expect(await phone.getByText("您的身份：党员代表").count()).toBe(1);
+  });
+
+  test("a phone that joined from the venue QR comes back by itself with its device's token", async () => {
+    const host = await page();
+    await signIn(host, "sec2");
+    const { forum } = await forumWithCodes(host, "E2E 现场二维码断线", 1);
+    const venue = await host.request.put(`/api/forums/${forum.id}/venue`, { data: { caps: { public: 2 } } });
+    const venueCode = ((await venue.json()) as { venue: { code: string } }).venue.code;
+    const scanner = await page({ width: 375, height: 760 });
+    const joins: string[] = [];
+    scanner.on("request", (request) => {
+      if (request.method() === "POST" && new URL(request.url()).pathname === `/api/guest/venue/${venueCode}`)
+        joins.push(request.postData() ?? "");
+    });
+    await scanner.goto(`/v/${venueCode}`);
+    await scanner.getByRole("radio", { name: /群众代表/ }).check();
+    await scanner.getByRole("button", { name: /进入现场/ }).click();
+    await scanner.getByText("您的身份：群众代表").waitFor();
+    await scanner.context().clearCookies();
+    await offlineForAMoment(scanner);
+    // the second join names no group: the token kept on the device brings back the same voter
+    await expect.poll(() => joins.length, { timeout: 20_000 }).toBe(2);
+    expect(JSON.parse(joins[1]!)).not.toHaveProperty("group");
+    await expect
+      .poll(async () => (await scanner.context().cookies()).some((cookie) => cookie.name === "guest_session"))
+      .toBe(true);
+    expect(await scanner.getByText("您的身份：群众代表").count()).toBe(1);
+    expect(await scanner.getByText("现场身份已失效").count()).toBe(0);
+  });
+
+  test("a guest whose phone slept through the end of the forum is told it has ended", async () => {
+    const host = await page();
+    await signIn(host, "sec2");
+    const {
+      forum,
+      codes: [code],
+    } = await forumWithCodes(host, "E2E 睡着时结束", 1);
+    await host.goto(`/forums/${forum.id}`);
+    await host.getByRole("button", { name: "开始论坛" }).click();
+    await host.getByRole("button", { name: "结束论坛" }).waitFor();
+    const phone = await page({ width: 375, height: 760 });
+    await phone.goto(`/g/${code}`);
+    await phone.getByText("您的身份：党员代表").waitFor();
+    await phone.context().setOffline(true);
+    await host.getByRole("button", { name: "结束论坛" }).click();
+    const confirm = host.getByRole("dialog").filter({ hasText: "确定结束论坛" });
+    await confirm.getByRole("button", { name: /确\s*定/ }).click();
+    await expect
+      .poll(
+        async () => ((await (await host.request.get(`/api/forums/${forum.id}`)).json()) as ForumAnswer).forum.status,
+      )
+      .toBe("ended");
+    await phone.context().setOffline(false);
+    await phone.getByText("本场论坛已结束，感谢参与！").waitFor({ timeout: 20_000 });
+    expect(await phone.getByText("现场身份已失效").count()).toBe(0);
+    await phone.locator(".ant-result").waitFor();
+    await screenshot(phone, "guests-ended-while-asleep-phone", { fullPage: false });
+  });
+
+  test("a guest whose code another phone took over meanwhile is told so, and re-enters with one tap once it is free", async () => {
     const host = await page();
     await signIn(host, "sec2");
     const {
       codes: [code],
-    } = await forumWithCodes(host, "E2E 身份失效", 1);
+    } = await forumWithCodes(host, "E2E 换了手机", 1);
     const phone = await page({ width: 375, height: 760 });
     await phone.goto(`/g/${code}`);
     await phone.getByText("您的身份：党员代表").waitFor();
-    // The phone loses its cookie while the network drops; the reconnection is then refused.
-    await phone.context().clearCookies();
+    // while the first phone is offline, a second one opens the same code and stays
     await phone.context().setOffline(true);
-    await phone.waitForTimeout(500);
+    const other = await page({ width: 375, height: 760 });
+    await other.goto(`/g/${code}`);
+    await other.getByText("您的身份：党员代表").waitFor();
     await phone.context().setOffline(false);
     await phone.getByText("现场身份已失效").waitFor({ timeout: 20_000 });
+    await phone.getByText(/该选票码正在另一台设备上使用/).waitFor();
+    await phone.locator(".ant-result").waitFor();
     await screenshot(phone, "guests-refused-phone", { fullPage: false });
+    // the second phone leaves; the first re-enters with one tap
+    await other.context().close();
     await phone.getByRole("button", { name: "重新进入" }).click();
     await phone.getByText("您的身份：党员代表").waitFor();
     expect(await phone.getByText("现场身份已失效").count()).toBe(0);

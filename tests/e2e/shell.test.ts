@@ -308,6 +308,27 @@ describe("connection indicator", () => {
       await own.stop();
     }
   });
+
+  test("a connection attempt the network cut off half-way starts again as soon as the device is back online", async () => {
+    const page = await newPage(browser, { baseUrl: app.baseUrl });
+    try {
+      // the first attempts reach nothing that answers, as over a link that died mid-handshake
+      let answering = false;
+      await page.context().routeWebSocket(/\/socket\.io\//, (ws) => {
+        if (answering) ws.connectToServer();
+      });
+      await signIn(page, "sec3");
+      const indicator = page.getByRole("status").filter({ hasText: /已连接|正在重连|离线/ });
+      await expect.poll(() => indicator.textContent()).toContain("正在重连…");
+      answering = true;
+      await page.context().setOffline(true);
+      await page.context().setOffline(false);
+      // the pending attempt would otherwise wait out Socket.IO's 20 s connect timeout
+      await expect.poll(() => indicator.textContent(), { timeout: 5_000 }).toContain("已连接");
+    } finally {
+      await page.context().close();
+    }
+  });
 });
 
 describe("a part of the page whose code cannot be fetched", () => {

@@ -3,7 +3,7 @@ import { useParams } from "react-router";
 import { Button, Spin } from "antd";
 import { Result } from "../../components/LazyResult.tsx";
 import type { GuestView } from "../../../../shared/forums.ts";
-import { earlyGuest, openGuestCode } from "./guestCode.ts";
+import { earlyGuest, openGuestCode, redeemGuestCode } from "./guestCode.ts";
 import { guests as t } from "../../strings/guests.ts";
 import { errorText } from "../../useAction.ts";
 import { GuestRoom, GuestShell } from "./GuestRoom.tsx";
@@ -26,7 +26,7 @@ export function GuestCodePage() {
   useEffect(() => {
     if (!guest) void open();
   }, [code]);
-  if (guest) return <GuestRoom guest={guest} />;
+  if (guest) return <GuestRoom guest={guest} reopen={() => redeemGuestCode(code)} />;
   return (
     <GuestShell>
       {error ? (

@@ -3,6 +3,7 @@ import { Alert, Button, Spin, Tag } from "antd";
 import { Result } from "../../components/LazyResult.tsx";
 import type { User } from "../../../../shared/auth.ts";
 import type { GuestView } from "../../../../shared/forums.ts";
+import { ApiError } from "../../api.ts";
 import { getSocket } from "../../socket.ts";
 import { connectAsGuest } from "./guestCode.ts";
 import { guests as t } from "../../strings/guests.ts";
@@ -30,8 +31,15 @@ export function GuestShell({ title, children }: { title?: string; children: Reac
   );
 }
 
-/** The live audience view of a guest: the talk on stage, scoring when a round is open, questions. */
-export function GuestRoom({ guest }: { guest: GuestView }) {
+/** Why a guest's page no longer shows the room: the server refused its connection and could not take it back. */
+type Lost = { kind: "refused"; why?: string } | { kind: "ended" };
+
+/**
+ * The live audience view of a guest: the talk on stage, scoring when a round is open, questions.
+ * `reopen` opens the guest's session again as its page first did (the printed code, the venue
+ * device's token): the same voter, tried once by itself when the server refuses the connection.
+ */
+export function GuestRoom({ guest, reopen }: { guest: GuestView; reopen?: () => Promise<GuestView> }) {
   const me = useMemo(
     () => ({ id: guest.id, displayName: "现场观众", role: "resident", roles: [] }) as unknown as User,
     [guest.id],
@@ -39,15 +47,34 @@ export function GuestRoom({ guest }: { guest: GuestView }) {
   // once in, the live view stays (it shows 已结束 when the forum ends and the server closes the socket);
   // a room the page's boot script brought is shown at once, while the connection is still on its way
   const [connected, setConnected] = useState(() => getSocket().connected || earlyAnswer(guest.forumId) !== undefined);
-  const [refused, setRefused] = useState(false);
+  const [lost, setLost] = useState<Lost | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one set of listeners for the page's life; reopen is the page's
   useEffect(() => {
     const socket = getSocket();
-    const update = () => setConnected((was) => was || socket.connected);
+    // reopened at most once per refusal: a second refusal straight after is the page's to show
+    let reopened = false;
+    const update = () => {
+      if (socket.connected) reopened = false;
+      setConnected((was) => was || socket.connected);
+    };
     // A network failure leaves the socket active: Socket.IO tries again by itself. A refusal by the
     // server stops it for good, mostly because this guest session is gone (the cookie was lost, the
-    // session expired): the page says so instead of showing the room as offline for ever.
+    // session expired, another phone took the code over, the forum ended while this one slept).
+    // Opening the session again tells which: the same voter comes back without a tap, and an ended
+    // forum or a code taken elsewhere is said as such rather than as an offline room for ever.
     const onRefused = () => {
-      if (!socket.active) setRefused(true);
+      if (socket.active) return;
+      if (!reopen || reopened) return setLost({ kind: "refused" });
+      reopened = true;
+      reopen().then(
+        () => connectAsGuest(),
+        (err: unknown) =>
+          setLost(
+            err instanceof ApiError && err.code === "forum_ended"
+              ? { kind: "ended" }
+              : { kind: "refused", why: err instanceof ApiError ? err.message : undefined },
+          ),
+      );
     };
     socket.on("connect", update);
     socket.on("disconnect", update);
@@ -60,14 +87,15 @@ export function GuestRoom({ guest }: { guest: GuestView }) {
       socket.off("connect_error", onRefused);
     };
   }, []);
-  if (refused) {
+  if (lost?.kind === "ended") return <GuestEnded title={guest.forumTitle} />;
+  if (lost?.kind === "refused") {
     // Opening the page again redeems its code (or the venue device's token) again: the same guest.
     return (
       <GuestShell title={guest.forumTitle}>
         <Result
           status="warning"
           title={t.refused}
-          subTitle={t.refusedHint}
+          subTitle={lost.why ? `${lost.why}。${t.refusedHint}` : t.refusedHint}
           extra={
             <Button type="primary" size="large" onClick={() => window.location.reload()}>
               {t.reenter}
@@ -89,6 +117,14 @@ export function GuestRoom({ guest }: { guest: GuestView }) {
   return <GuestLive guest={guest} me={me} />;
 }
 
+function GuestEnded({ title }: { title: string }) {
+  return (
+    <GuestShell title={title}>
+      <Result status="success" title={t.ended} />
+    </GuestShell>
+  );
+}
+
 function GuestLive({ guest, me }: { guest: GuestView; me: User }) {
   const { room, dispatch, error } = useForumRoom(guest.forumId, me);
   const [tab, setTab] = useState("score");
@@ -100,13 +136,7 @@ function GuestLive({ guest, me }: { guest: GuestView; me: User }) {
     );
   const { forum } = room;
   const talk = forum.talks.find((x) => x.id === forum.currentTalkId);
-  if (forum.status === "ended") {
-    return (
-      <GuestShell title={forum.title}>
-        <Result status="success" title={t.ended} />
-      </GuestShell>
-    );
-  }
+  if (forum.status === "ended") return <GuestEnded title={forum.title} />;
   return (
     <GuestShell title={forum.title}>
       <p className="guest-group">

@@ -15,10 +15,25 @@ import { GuestRoom, GuestShell } from "./GuestRoom.tsx";
  * would otherwise fetch before it could be used.
  */
 
+const deviceTokenKey = (code: string) => `venue-device:${code}`;
+
+/**
+ * A device joins the venue's code: with the group it picked the first time, with the token it was
+ * given (kept on the device) every time after, as the same voter.
+ */
+async function joinVenue(code: string, group?: string): Promise<GuestView> {
+  const deviceToken = localStorage.getItem(deviceTokenKey(code)) ?? undefined;
+  const res = await api<{ guest: GuestView; deviceToken: string }>(`/api/guest/venue/${code}`, {
+    method: "POST",
+    body: { group, deviceToken },
+  });
+  localStorage.setItem(deviceTokenKey(code), res.deviceToken);
+  return res.guest;
+}
+
 /** `/v/:code`: the venue QR on the projector; a device picks its group once, then keeps its token. */
 export function GuestVenuePage() {
   const { code = "" } = useParams();
-  const tokenKey = `venue-device:${code}`;
   const [guest, setGuest] = useState<GuestView | null>(null);
   const [group, setGroup] = useState<string>();
   const info = useQuery({
@@ -26,26 +41,17 @@ export function GuestVenuePage() {
     queryFn: () => api<{ venue: VenueInfo }>(`/api/guest/venue/${code}`),
   });
   const join = useAction({
-    mutationFn: (chosen: string | undefined) => {
-      const deviceToken = localStorage.getItem(tokenKey) ?? undefined;
-      return api<{ guest: GuestView; deviceToken: string }>(`/api/guest/venue/${code}`, {
-        method: "POST",
-        body: { group: chosen, deviceToken },
-      });
-    },
-    onSuccess: (res) => {
-      localStorage.setItem(tokenKey, res.deviceToken);
-      setGuest(res.guest);
-    },
+    mutationFn: (chosen: string | undefined) => joinVenue(code, chosen),
+    onSuccess: setGuest,
     // no toast: the failure shows under the groups (below) until the next try
     onError: () => {},
   });
   // a device that already chose comes back as the same voter
   // biome-ignore lint/correctness/useExhaustiveDependencies: once per venue code: a device that chose before comes back as the same voter
   useEffect(() => {
-    if (localStorage.getItem(tokenKey)) join.mutate(undefined);
+    if (localStorage.getItem(deviceTokenKey(code))) join.mutate(undefined);
   }, [code]);
-  if (guest) return <GuestRoom guest={guest} />;
+  if (guest) return <GuestRoom guest={guest} reopen={() => joinVenue(code)} />;
   const venue = info.data?.venue;
   return (
     <GuestShell title={venue?.forumTitle}>

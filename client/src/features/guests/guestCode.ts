@@ -26,6 +26,11 @@ export function openGuestCode(code: string): Promise<GuestView> {
     early = null;
     return guest;
   }
+  return redeemGuestCode(code);
+}
+
+/** Asks the server to open a guest session for the code, never taking an earlier answer. */
+export function redeemGuestCode(code: string): Promise<GuestView> {
   return api<{ guest: GuestView }>("/api/guest/code", { method: "POST", body: { code } }).then((r) => r.guest);
 }
 
