@@ -10,7 +10,7 @@ import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Forum } from "../../shared/forums.ts";
-import { launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
+import { clickSettled, launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
 
 let app: RunningApp;
 let browser: Browser;
@@ -94,7 +94,7 @@ describe("forums in the browser", () => {
     await secretary.getByLabel("论坛标题").fill("手机上新建的论坛");
     await secretary.getByLabel("发言题目").fill("社区议事厅的三年");
     await secretary.getByLabel("发言人").click();
-    await secretary.getByTitle(/刘洋书记/).click();
+    await clickSettled(secretary.getByTitle(/刘洋书记/));
     await screenshot(secretary, "forums-create-phone");
     await secretary.getByRole("button", { name: /创\s*建/ }).click();
     await secretary.getByTestId("forum-room").waitFor();

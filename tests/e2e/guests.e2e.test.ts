@@ -174,6 +174,8 @@ describe("guests of the hall", () => {
     // while the first phone is offline, a second one opens the same code and stays
     await phone.context().setOffline(true);
     const other = await page({ width: 375, height: 760 });
+    // once the server has seen the first phone's connection close, the code is free for the second
+    await expect.poll(async () => (await other.request.post("/api/guest/code", { data: { code } })).status()).toBe(200);
     await other.goto(`/g/${code}`);
     await other.getByText("您的身份：党员代表").waitFor();
     await phone.context().setOffline(false);
